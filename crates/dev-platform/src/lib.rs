@@ -1,0 +1,272 @@
+//! A local stand-in for the Onqlave platform API (`shared/platform-api.md`), with real
+//! persistence in SQLite, real authentication and role checks, and the built console served
+//! from the same origin.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{header, HeaderValue};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get, post};
+use axum::Router;
+use clap::Parser;
+use rusqlite::Connection;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub mod auth;
+pub mod body;
+pub mod clock;
+pub mod db;
+pub mod error;
+pub mod faults;
+pub mod ids;
+pub mod keys;
+pub mod seed;
+pub mod static_files;
+
+use error::{ApiError, ApiResult};
+
+/// Command line of the dev platform.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "dev-platform", version, about)]
+pub struct Options {
+    /// Port to listen on; 0 picks a free one (the chosen address is printed).
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// Address to bind.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: String,
+    /// SQLite database file (created and seeded on first start); `:memory:` keeps nothing.
+    #[arg(long, default_value = "data/dev-platform.sqlite3")]
+    pub db: PathBuf,
+    /// Built console to serve (e.g. dist-release); without it only the API is served.
+    #[arg(long = "static", value_name = "DIR")]
+    pub static_dir: Option<PathBuf>,
+    /// How long a create or delete stays `pending`, in milliseconds.
+    #[arg(long, default_value_t = 2000)]
+    pub provisioning_delay_ms: u64,
+    /// Seed this many extra keys into the Demo tenant (scale tests); added once.
+    #[arg(long, default_value_t = 0)]
+    pub demo_keys: usize,
+    /// Enable fault injection and its loopback-only control endpoint `/__faults`.
+    #[arg(long)]
+    pub faults: bool,
+    /// Lifetime of access tokens, in seconds.
+    #[arg(long, default_value_t = 900)]
+    pub token_ttl_secs: u64,
+}
+
+impl Options {
+    /// Options for tests: in-memory database, no static files, the given provisioning delay.
+    pub fn for_tests(provisioning_delay_ms: u64) -> Self {
+        let mut o = Self::parse_from(["dev-platform", "--db", ":memory:"]);
+        o.provisioning_delay_ms = provisioning_delay_ms;
+        o
+    }
+}
+
+/// A cached `GET /keys` body.
+struct CachedList {
+    generation: u64,
+    valid_until_ms: Option<i64>,
+    body: Bytes,
+}
+
+/// Everything the handlers share.
+pub struct AppState {
+    conn: Mutex<Connection>,
+    jwt: auth::JwtKeys,
+    token_ttl_secs: u64,
+    provisioning_delay_ms: u64,
+    login_limiter: auth::LoginLimiter,
+    dummy_hash: String,
+    /// Fault injection switchboard.
+    pub faults: faults::Faults,
+    generation: AtomicU64,
+    list_cache: Mutex<HashMap<(String, bool), CachedList>>,
+}
+
+impl AppState {
+    /// Opens the database, migrates and seeds it.
+    pub fn open(opts: &Options) -> Result<Self, Box<dyn std::error::Error>> {
+        let mut conn = db::open(&opts.db)?;
+        seed::seed(&mut conn, opts.demo_keys)?;
+        let jwt = auth::JwtKeys::load_or_create(&conn)?;
+        Ok(Self {
+            conn: Mutex::new(conn),
+            jwt,
+            token_ttl_secs: opts.token_ttl_secs,
+            provisioning_delay_ms: opts.provisioning_delay_ms,
+            login_limiter: auth::LoginLimiter::default(),
+            dummy_hash: auth::hash_password("not-a-real-password"),
+            faults: faults::Faults::new(opts.faults),
+            generation: AtomicU64::new(0),
+            list_cache: Mutex::default(),
+        })
+    }
+
+    /// The database connection. A poisoned lock is taken over: SQLite transactions keep the data
+    /// consistent even if a handler panicked mid-way.
+    pub fn db(&self) -> MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Marks cached reads stale after a write.
+    pub fn invalidate(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// `GET /keys` for a caller, from cache while no write or scheduled transition has happened.
+    fn list_response(&self, caller: &auth::Caller, tenant: &str) -> ApiResult<Response> {
+        let cache_key = (tenant.to_owned(), caller.may_manage());
+        let now = clock::now_ms();
+        let generation = self.generation.load(Ordering::SeqCst);
+        {
+            let cache = self.list_cache.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(c) = cache.get(&cache_key) {
+                if c.generation == generation && c.valid_until_ms.is_none_or(|t| now < t) {
+                    return Ok(json_bytes(c.body.clone()));
+                }
+            }
+        }
+        let (body, valid_until_ms, generation) = {
+            let conn = self.db();
+            if db::settle(&conn, now)? > 0 {
+                self.invalidate();
+            }
+            let generation = self.generation.load(Ordering::SeqCst);
+            let body = Bytes::from(keys::render_list(&conn, caller, tenant)?);
+            (body, db::next_transition(&conn, tenant)?, generation)
+        };
+        self.list_cache
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(
+                cache_key,
+                CachedList {
+                    generation,
+                    valid_until_ms,
+                    body: body.clone(),
+                },
+            );
+        Ok(json_bytes(body))
+    }
+}
+
+fn json_bytes(body: Bytes) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+async fn api_not_found() -> ApiError {
+    ApiError::NotFound("No such route")
+}
+
+/// Gives every request a correlation id: in the task-local used by error bodies and in the
+/// `X-Correlation-Id` response header.
+async fn correlate(req: Request, next: Next) -> Response {
+    let id = format!("corr--{}", &ids::token()[..16]);
+    let mut resp = error::CORRELATION_ID.scope(id.clone(), next.run(req)).await;
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        resp.headers_mut().insert("x-correlation-id", v);
+    }
+    resp
+}
+
+/// Builds the HTTP application.
+pub fn router(state: Arc<AppState>, bundle: Option<Arc<static_files::Bundle>>) -> Router {
+    let api = Router::new()
+        .route("/tenants/{tenant}/keys", get(keys::list).post(keys::create))
+        .route("/tenants/{tenant}/keys/base", get(keys::base))
+        .route(
+            "/tenants/{tenant}/keys/{id}",
+            get(keys::get).delete(keys::delete),
+        )
+        .route(
+            "/tenants/{tenant}/keys/{id}/sensitive",
+            get(keys::sensitive),
+        )
+        .fallback(api_not_found);
+    let auth = Router::new()
+        .route("/login", post(auth::login))
+        .route("/refresh", post(auth::refresh))
+        .route("/logout", post(auth::logout))
+        .fallback(api_not_found);
+    let mut platform = Router::new()
+        .nest("/api", api)
+        .nest("/auth", auth)
+        .layer(middleware::from_fn_with_state(state.clone(), faults::apply))
+        .layer(DefaultBodyLimit::max(body::MAX_BODY_BYTES))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
+    if state.faults.enabled() {
+        platform = platform.route("/__faults", any(faults::control));
+    }
+    let mut app: Router = platform.with_state(state);
+    let csp = bundle
+        .as_ref()
+        .map(|b| b.csp.clone())
+        .unwrap_or_else(|| static_files::content_security_policy(&[]));
+    if let Some(bundle) = bundle {
+        app = app.fallback_service(
+            Router::new()
+                .fallback(static_files::serve)
+                .with_state::<()>(bundle),
+        );
+    }
+    app.layer(SetResponseHeaderLayer::overriding(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_str(&csp).expect("CSP is ASCII"),
+    ))
+    .layer(SetResponseHeaderLayer::overriding(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    ))
+    .layer(SetResponseHeaderLayer::overriding(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    ))
+    .layer(middleware::from_fn(correlate))
+}
+
+/// Builds the state and router for `opts`.
+pub fn build(opts: &Options) -> Result<(Router, Arc<AppState>), Box<dyn std::error::Error>> {
+    let bundle = match &opts.static_dir {
+        Some(dir) => Some(Arc::new(static_files::Bundle::open(dir).map_err(|e| {
+            format!(
+                "cannot serve {}: {e} (build the console first)",
+                dir.display()
+            )
+        })?)),
+        None => None,
+    };
+    let state = Arc::new(AppState::open(opts)?);
+    Ok((router(state.clone(), bundle), state))
+}
+
+/// Runs the server until Ctrl-C.
+pub async fn run(opts: Options) -> Result<(), Box<dyn std::error::Error>> {
+    let (app, _state) = build(&opts)?;
+    let addr: SocketAddr = format!("{}:{}", opts.bind, opts.port).parse()?;
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    println!(
+        "dev-platform listening on http://{}",
+        listener.local_addr()?
+    );
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,216 @@
+//! Serving the built console: deep-link fallback, MIME types, caching and the CSP.
+
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use sha2::{Digest, Sha256};
+
+/// A built bundle directory and the CSP computed from its `index.html`.
+#[derive(Debug, Clone)]
+pub struct Bundle {
+    root: PathBuf,
+    /// The Content-Security-Policy to send with every response.
+    pub csp: String,
+}
+
+impl Bundle {
+    /// Reads `dir/index.html` to hash its inline scripts into the CSP.
+    pub fn open(dir: &Path) -> std::io::Result<Self> {
+        let index = std::fs::read_to_string(dir.join("index.html"))?;
+        Ok(Self {
+            root: dir.to_path_buf(),
+            csp: content_security_policy(&inline_script_hashes(&index)),
+        })
+    }
+}
+
+/// The policy: scripts only from this origin, WebAssembly compilation, and the hashed inline
+/// loader Trunk writes into `index.html`; no `unsafe-inline`, no `unsafe-eval`.
+pub fn content_security_policy(script_hashes: &[String]) -> String {
+    let hashes: String = script_hashes.iter().map(|h| format!(" '{h}'")).collect();
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self'; \
+         img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; \
+         base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// `sha256-…` sources for every inline `<script>` (one without `src`) in `html`.
+pub fn inline_script_hashes(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        rest = &rest[start..];
+        let Some(tag_end) = rest.find('>') else { break };
+        let tag = &rest[..tag_end];
+        let body_start = tag_end + 1;
+        let Some(close) = rest[body_start..].find("</script>") else {
+            break;
+        };
+        let body = &rest[body_start..body_start + close];
+        if !tag.contains(" src=") {
+            let digest = Sha256::digest(body.as_bytes());
+            out.push(format!(
+                "sha256-{}",
+                base64::engine::general_purpose::STANDARD.encode(digest)
+            ));
+        }
+        rest = &rest[body_start + close..];
+    }
+    out
+}
+
+/// MIME type by file extension.
+pub fn mime_for(path: &str) -> &'static str {
+    match path.rsplit('.').next().unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "wasm" => "application/wasm",
+        "css" => "text/css; charset=utf-8",
+        "json" => "application/json",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "ico" => "image/x-icon",
+        "txt" => "text/plain; charset=utf-8",
+        "woff2" => "font/woff2",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Whether a file name carries Trunk's content hash (`name-0123456789abcdef.ext`), so it may be
+/// cached forever.
+pub fn is_hashed_asset(file_name: &str) -> bool {
+    let stem = file_name.split('.').next().unwrap_or("");
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    match stem.rsplit_once('-') {
+        Some((_, hash)) => hash.len() >= 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()),
+        None => false,
+    }
+}
+
+/// What a request path resolves to.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Resolved {
+    /// A file below the root.
+    File(PathBuf),
+    /// A route of the single-page app: answer with `index.html`.
+    Index,
+    /// No such asset.
+    NotFound,
+}
+
+/// Maps a URL path to a file, refusing anything that would leave the root.
+pub fn resolve(path: &str) -> Resolved {
+    let trimmed = path.trim_start_matches('/');
+    if trimmed.is_empty() {
+        return Resolved::Index;
+    }
+    let rel = Path::new(trimmed);
+    if !rel.components().all(|c| matches!(c, Component::Normal(_))) {
+        return Resolved::NotFound;
+    }
+    let last = trimmed.rsplit('/').next().unwrap_or("");
+    if last.contains('.') {
+        Resolved::File(rel.to_path_buf())
+    } else {
+        Resolved::Index
+    }
+}
+
+/// Serves the bundle: files by path, app routes by `index.html`, everything else 404.
+pub async fn serve(State(bundle): State<Arc<Bundle>>, method: Method, uri: Uri) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        return StatusCode::METHOD_NOT_ALLOWED.into_response();
+    }
+    let (rel, fallback) = match resolve(uri.path()) {
+        Resolved::Index => (PathBuf::from("index.html"), false),
+        Resolved::File(p) => (p, true),
+        Resolved::NotFound => return not_found(),
+    };
+    let full = bundle.root.join(&rel);
+    let bytes = match tokio::fs::read(&full).await {
+        Ok(b) => b,
+        Err(_) if fallback => return not_found(),
+        Err(_) => return StatusCode::SERVICE_UNAVAILABLE.into_response(),
+    };
+    let name = rel.to_string_lossy();
+    let cache = if name == "index.html" || !is_hashed_asset(&name) {
+        "no-cache"
+    } else {
+        "public, max-age=31536000, immutable"
+    };
+    let mut resp = Response::new(if method == Method::HEAD {
+        Body::empty()
+    } else {
+        Body::from(bytes)
+    });
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(mime_for(&name)),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    resp
+}
+
+fn not_found() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        "Not found",
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_only_inline_scripts() {
+        let html = r#"<script src="/a.js"></script><script type="module">init()</script>"#;
+        let hashes = inline_script_hashes(html);
+        assert_eq!(hashes.len(), 1);
+        let expected = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"init()"));
+        assert_eq!(hashes[0], format!("sha256-{expected}"));
+    }
+
+    #[test]
+    fn csp_has_no_unsafe_script_sources() {
+        let csp = content_security_policy(&["sha256-x".into()]);
+        assert!(csp.contains("'wasm-unsafe-eval'"));
+        assert!(csp.contains("'sha256-x'"));
+        assert!(csp.contains("frame-ancestors 'none'"));
+        assert!(!csp.contains("unsafe-inline"));
+        assert!(!csp.contains("'unsafe-eval'"));
+    }
+
+    #[test]
+    fn resolves_routes_files_and_escapes() {
+        assert_eq!(resolve("/"), Resolved::Index);
+        assert_eq!(resolve("/keys/new/arx"), Resolved::Index);
+        assert_eq!(
+            resolve("/app-1234.wasm"),
+            Resolved::File(PathBuf::from("app-1234.wasm"))
+        );
+        assert_eq!(resolve("/../etc/passwd"), Resolved::NotFound);
+        assert_eq!(
+            resolve("/a/./b.js"),
+            Resolved::File(PathBuf::from("a/b.js"))
+        );
+    }
+
+    #[test]
+    fn recognises_trunk_hashes() {
+        assert!(is_hashed_asset("apikeys-console-5e2b7c1f0a9d3e4b_bg.wasm"));
+        assert!(is_hashed_asset("base-0123456789abcdef.css"));
+        assert!(!is_hashed_asset("config.json"));
+        assert!(!is_hashed_asset("index.html"));
+        assert_eq!(mime_for("x_bg.wasm"), "application/wasm");
+    }
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# `make dev`: trunk serve (hot reload) on :8080, proxying /api and /auth to the dev platform on :8081.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$ROOT"
+"$ROOT/scripts/install.sh"
+cargo build -p dev-platform
+mkdir -p "$ROOT/data"
+"$ROOT/target/debug/dev-platform" --port 8081 --db "$ROOT/data/dev-platform.sqlite3" &
+platform=$!
+trap 'kill $platform 2>/dev/null || true' EXIT
+echo "Console with hot reload: http://127.0.0.1:8080/  (demo sign-ins: see README)"
+trunk serve

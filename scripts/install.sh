@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Installs what the console needs to build, run and test; skips whatever is already there.
+# Safe to rerun. Versions: ../shared/toolchain.md.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$ROOT"
+
+TRUNK_VERSION=0.21.14
+
+step "wasm32 target"
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  if ! rustup target add wasm32-unknown-unknown; then
+    fallback="$ROOT/../shared/toolchain/add-wasm32-target.sh"
+    [ -f "$fallback" ] || { echo "rustup could not add wasm32-unknown-unknown and no fallback exists" >&2; exit 1; }
+    bash "$fallback"
+  fi
+fi
+echo "ok"
+
+step "trunk $TRUNK_VERSION"
+if [ "$(trunk --version 2>/dev/null || true)" != "trunk $TRUNK_VERSION" ]; then
+  cargo install --locked trunk --version "$TRUNK_VERSION"
+fi
+trunk --version
+
+step "wasm-bindgen-cli (the version in Cargo.lock)"
+WB_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+[ -n "$WB_VERSION" ] || { echo "wasm-bindgen not found in Cargo.lock" >&2; exit 1; }
+if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WB_VERSION" ] \
+   || ! command -v wasm-bindgen-test-runner >/dev/null; then
+  # Not --locked: the CLI's own lockfile names a crate version the registry lacks.
+  cargo install wasm-bindgen-cli --version "$WB_VERSION" --force
+fi
+wasm-bindgen --version
+
+step "Chromium and ChromeDriver"
+if [ ! -x "$CHROMIUM" ] || [ ! -x "$CHROMEDRIVER" ]; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
+  else
+    echo "Chromium is missing: install the Debian packages 'chromium' and 'chromium-driver' (as root: apt-get install -y chromium chromium-driver)" >&2
+    exit 1
+  fi
+fi
+"$CHROMIUM" --version
+
+step "npm dev tools (binaryen 132, Playwright, axe-core)"
+stamp=node_modules/.installed-from-lock
+if [ "$(cat "$stamp" 2>/dev/null || true)" != "$(sha256sum package-lock.json | cut -d' ' -f1)" ]; then
+  npm ci --no-audit --no-fund
+  sha256sum package-lock.json | cut -d' ' -f1 > "$stamp"
+fi
+wasm-opt --version | grep -q 'version 132' || { echo "wasm-opt from node_modules is not binaryen 132" >&2; exit 1; }
+echo "wasm-opt: $(command -v wasm-opt)"
+
+step "crates"
+cargo fetch --locked
+echo "ok"

@@ -1,0 +1,3 @@
+//! Reusable, app-agnostic view components.
+
+pub mod announcer;

@@ -1,0 +1,192 @@
+//! Runtime configuration, read from `config.json` beside the bundle (contract §1).
+//!
+//! The bundle is static, so everything that differs between deployments lives here and is
+//! fetched at start. A missing file means defaults; a malformed one stops the app with a clear
+//! screen rather than running against the wrong platform.
+
+use serde::Deserialize;
+
+/// Settings that differ per deployment.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct RuntimeConfig {
+    /// Prefix of every platform route; empty for the page's own origin.
+    pub api_base_url: String,
+    /// Prefix of the `/auth/*` routes; empty for the page's own origin.
+    pub auth_base_url: String,
+    /// First delay when polling a pending key; backs off to 10 s.
+    pub poll_interval_ms: u32,
+    /// Deadline of one request.
+    pub request_timeout_ms: u32,
+}
+
+impl Default for RuntimeConfig {
+    fn default() -> Self {
+        Self {
+            api_base_url: String::new(),
+            auth_base_url: String::new(),
+            poll_interval_ms: 2_000,
+            request_timeout_ms: 15_000,
+        }
+    }
+}
+
+/// Why the runtime configuration could not be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    /// The file exists but is not a JSON object of the expected shape.
+    #[error("config.json is malformed: {0}")]
+    Malformed(String),
+    /// A value is out of range.
+    #[error("config.json is invalid: {0}")]
+    Invalid(String),
+    /// The file could not be fetched (network error or an unexpected HTTP status).
+    #[error("config.json could not be loaded: {0}")]
+    Unavailable(String),
+}
+
+impl RuntimeConfig {
+    /// Parses the text of `config.json`; absent keys take their defaults, unknown keys are ignored.
+    pub fn from_json(text: &str) -> Result<Self, ConfigError> {
+        let cfg: Self =
+            serde_json::from_str(text).map_err(|e| ConfigError::Malformed(e.to_string()))?;
+        cfg.validated()
+    }
+
+    fn validated(mut self) -> Result<Self, ConfigError> {
+        if self.poll_interval_ms == 0 {
+            return Err(ConfigError::Invalid(
+                "poll_interval_ms must be positive".into(),
+            ));
+        }
+        if self.request_timeout_ms == 0 {
+            return Err(ConfigError::Invalid(
+                "request_timeout_ms must be positive".into(),
+            ));
+        }
+        for (name, url) in [
+            ("api_base_url", &self.api_base_url),
+            ("auth_base_url", &self.auth_base_url),
+        ] {
+            let ok = url.is_empty()
+                || url.starts_with("https://")
+                || url.starts_with("http://")
+                || (url.starts_with('/') && !url.starts_with("//"));
+            if !ok {
+                return Err(ConfigError::Invalid(format!(
+                    "{name} must be empty, an absolute http(s) URL or a path starting with /"
+                )));
+            }
+        }
+        // A trailing slash would double up with the routes' leading one.
+        self.api_base_url = self.api_base_url.trim_end_matches('/').to_owned();
+        self.auth_base_url = self.auth_base_url.trim_end_matches('/').to_owned();
+        Ok(self)
+    }
+
+    /// Reads the answer to `GET config.json`: 404 means "use the defaults".
+    pub fn from_response(status: u16, body: &str) -> Result<Self, ConfigError> {
+        match status {
+            200..=299 => Self::from_json(body),
+            404 => Ok(Self::default()),
+            other => Err(ConfigError::Unavailable(format!("HTTP {other}"))),
+        }
+    }
+}
+
+/// Fetches and parses `config.json` relative to the document's base URL.
+#[cfg(target_arch = "wasm32")]
+pub async fn load() -> Result<RuntimeConfig, ConfigError> {
+    let resp = gloo_net::http::Request::get("config.json")
+        .header("Accept", "application/json")
+        .send()
+        .await
+        .map_err(|e| ConfigError::Unavailable(e.to_string()))?;
+    let status = resp.status();
+    let body = resp
+        .text()
+        .await
+        .map_err(|e| ConfigError::Unavailable(e.to_string()))?;
+    RuntimeConfig::from_response(status, &body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_object_gives_defaults() {
+        assert_eq!(
+            RuntimeConfig::from_json("{}").unwrap(),
+            RuntimeConfig::default()
+        );
+        let d = RuntimeConfig::default();
+        assert_eq!(d.poll_interval_ms, 2000);
+        assert_eq!(d.request_timeout_ms, 15000);
+        assert_eq!(d.api_base_url, "");
+        assert_eq!(d.auth_base_url, "");
+    }
+
+    #[test]
+    fn values_override_and_unknown_keys_are_ignored() {
+        let cfg = RuntimeConfig::from_json(
+            r#"{"api_base_url":"https://api.example.com/v1/","poll_interval_ms":500,"theme":"x"}"#,
+        )
+        .unwrap();
+        assert_eq!(cfg.api_base_url, "https://api.example.com/v1");
+        assert_eq!(cfg.poll_interval_ms, 500);
+        assert_eq!(cfg.request_timeout_ms, 15000);
+    }
+
+    #[test]
+    fn malformed_is_an_error() {
+        for bad in [
+            "",
+            "not json",
+            "[1,2]",
+            r#"{"poll_interval_ms":"soon"}"#,
+            r#"{"poll_interval_ms":-1}"#,
+        ] {
+            assert!(
+                matches!(
+                    RuntimeConfig::from_json(bad),
+                    Err(ConfigError::Malformed(_))
+                ),
+                "{bad:?} must be malformed"
+            );
+        }
+    }
+
+    #[test]
+    fn out_of_range_values_are_invalid() {
+        for bad in [
+            r#"{"poll_interval_ms":0}"#,
+            r#"{"request_timeout_ms":0}"#,
+            r#"{"api_base_url":"javascript:alert(1)"}"#,
+            r#"{"auth_base_url":"//evil.example"}"#,
+        ] {
+            assert!(
+                matches!(RuntimeConfig::from_json(bad), Err(ConfigError::Invalid(_))),
+                "{bad:?} must be invalid"
+            );
+        }
+    }
+
+    #[test]
+    fn missing_file_means_defaults_and_other_statuses_fail() {
+        assert_eq!(
+            RuntimeConfig::from_response(404, "<html>not found</html>").unwrap(),
+            RuntimeConfig::default()
+        );
+        assert!(matches!(
+            RuntimeConfig::from_response(500, ""),
+            Err(ConfigError::Unavailable(_))
+        ));
+        assert_eq!(
+            RuntimeConfig::from_response(200, r#"{"request_timeout_ms":1000}"#)
+                .unwrap()
+                .request_timeout_ms,
+            1000
+        );
+    }
+}
