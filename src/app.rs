@@ -4,10 +4,14 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 
+use crate::api::{provide_api_client, use_api_client};
 use crate::components::announcer::{provide_announcer, Announcer};
 use crate::config::{ConfigError, RuntimeConfig};
 use crate::pages::dashboard::DashboardPage;
+use crate::pages::key_detail::KeyDetailPage;
 use crate::pages::not_found::NotFoundPage;
+use crate::pages::sign_in::SignInPage;
+use crate::session::{provide_session, use_session, RequireSession};
 
 /// Loads the runtime configuration, then replaces the static skeleton of `index.html` with the app.
 #[cfg(target_arch = "wasm32")]
@@ -32,13 +36,17 @@ pub fn App(
     /// The runtime configuration read at boot.
     config: RuntimeConfig,
 ) -> impl IntoView {
-    provide_context(config);
     provide_announcer();
+    let session = provide_session();
+    let client = provide_api_client(config, session);
+    leptos::task::spawn_local(async move { session.restore(&client).await });
     view! {
         <Router>
             <Layout>
                 <Routes fallback=|| view! { <NotFoundPage/> }>
-                    <Route path=path!("/") view=DashboardPage/>
+                    <Route path=path!("/sign-in") view=SignInPage/>
+                    <Route path=path!("/") view=|| view! { <RequireSession><DashboardPage/></RequireSession> }/>
+                    <Route path=path!("/keys/:id") view=|| view! { <RequireSession><KeyDetailPage/></RequireSession> }/>
                 </Routes>
             </Layout>
         </Router>
@@ -59,11 +67,47 @@ fn Layout(children: Children) -> impl IntoView {
             <nav aria-label="Main" class="app-nav">
                 <A href="/">"API keys"</A>
             </nav>
+            <UserMenu/>
         </header>
         <main id="main" class="app-main" tabindex="-1">
             {children()}
         </main>
         <Announcer/>
+    }
+}
+
+/// The signed-in person, their role by display name, and sign-out.
+#[component]
+fn UserMenu() -> impl IntoView {
+    let session = use_session();
+    let client = use_api_client();
+    move || {
+        session.signed_in().map(|s| {
+            let roles = if s.user.roles.is_empty() {
+                "No role".to_owned()
+            } else {
+                s.user
+                    .roles
+                    .iter()
+                    .map(|r| platform_types::role_display_name(r))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let name = if s.user.full_name.is_empty() {
+                s.user.email_address.clone()
+            } else {
+                s.user.full_name.clone()
+            };
+            let client = client.clone();
+            view! {
+                <div class="user-menu">
+                    <span class="user-name" title=s.user.email_address.clone()>{name}</span>
+                    <span class="user-role" data-testid="user-role">{roles}</span>
+                    <button type="button" class="button secondary small"
+                        on:click=move |_| session.sign_out(&client)>"Sign out"</button>
+                </div>
+            }
+        })
     }
 }
 

@@ -1,6 +1,11 @@
 //! The Onqlave API Keys console: a Leptos single-page app compiled to WebAssembly.
 
+pub mod api;
 pub mod app;
 pub mod components;
 pub mod config;
+pub mod key_events;
 pub mod pages;
+pub mod permissions;
+pub mod session;
+pub mod time;

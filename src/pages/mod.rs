@@ -1,4 +1,6 @@
 //! One module per route.
 
 pub mod dashboard;
+pub mod key_detail;
 pub mod not_found;
+pub mod sign_in;

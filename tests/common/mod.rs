@@ -47,3 +47,113 @@ pub fn go_to(path: &str) {
         .push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path))
         .unwrap();
 }
+
+#[wasm_bindgen::prelude::wasm_bindgen(inline_js = r#"
+export function install_fake_fetch(routes_json) {
+  const routes = JSON.parse(routes_json);
+  window.__fakeCalls = [];
+  window.fetch = async (input, init) => {
+    const req = input instanceof Request ? input : new Request(input, init);
+    const url = new URL(req.url, location.href);
+    const key = req.method + ' ' + url.pathname;
+    window.__fakeCalls.push(key);
+    const list = routes[key];
+    if (!list) return new Response('no fake for ' + key, { status: 404 });
+    const r = list.length > 1 ? list.shift() : list[0];
+    if (r.delay) await new Promise((res) => setTimeout(res, r.delay));
+    if (r.network_error) throw new TypeError('Failed to fetch');
+    const body = typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
+    return new Response(body, { status: r.status || 200, headers: Object.assign({ 'content-type': 'application/json' }, r.headers || {}) });
+  };
+}
+export function fake_calls(key) {
+  return (window.__fakeCalls || []).filter((k) => k === key).length;
+}
+export function install_fake_clipboard(succeed) {
+  window.__copied = null;
+  Object.defineProperty(navigator, 'clipboard', {
+    configurable: true,
+    value: { writeText: async (t) => { if (!succeed) throw new Error('denied'); window.__copied = t; } },
+  });
+}
+export function copied_text() { return window.__copied; }
+"#)]
+extern "C" {
+    /// Replaces `window.fetch`: `{"METHOD /path": [{status, body, delay, network_error}, …]}`;
+    /// answers are used in order and the last one repeats.
+    pub fn install_fake_fetch(routes_json: &str);
+    /// How many times `"METHOD /path"` was fetched since the fake was installed.
+    pub fn fake_calls(key: &str) -> u32;
+    /// Replaces `navigator.clipboard` with one that succeeds or refuses.
+    pub fn install_fake_clipboard(succeed: bool);
+    /// What the fake clipboard received.
+    pub fn copied_text() -> Option<String>;
+}
+
+/// An envelope around `data`.
+pub fn ok(data: serde_json::Value) -> serde_json::Value {
+    serde_json::json!({"data": data, "error": {"code": 0, "status": "", "message": "", "correlation_id": "", "details": null}})
+}
+
+/// An error envelope.
+pub fn err(code: u16, status: &str, message: &str) -> serde_json::Value {
+    serde_json::json!({"data": null, "error": {"code": code, "status": status, "message": message, "correlation_id": "corr--test", "details": null}})
+}
+
+/// A session answer for a user with `roles`.
+pub fn session(roles: &[&str]) -> serde_json::Value {
+    ok(serde_json::json!({
+        "token": "aaa.eyJleHAiOjQxMDI0NDQ4MDB9.sig",
+        "expires_in": 900,
+        "tenant_id": "tenant--t",
+        "user": {"id": "user--1", "full_name": "Test Person", "email_address": "t@example.test", "roles": roles}
+    }))
+}
+
+/// One key as the platform sends it.
+pub fn key(
+    id: &str,
+    access: &str,
+    status: &str,
+    app_name: &str,
+    can_delete: bool,
+) -> serde_json::Value {
+    serde_json::json!({
+        "id": id, "access_key": access, "status": status, "created_at": "2024-01-02T03:04:05Z",
+        "application_id": "app--1", "application": {"id": "app--1", "name": app_name, "label": app_name},
+        "cluster_id": "arx--1", "cluster": {"id": "arx--1", "name": "prod", "label": "Production"},
+        "created_by": {"id": "user--1", "full_name": "Test Person"},
+        "acl": {"can": {"delete": can_delete}, "can_not": {}}
+    })
+}
+
+/// A `GET /keys` answer.
+pub fn key_list(keys: Vec<serde_json::Value>, can_add: bool) -> serde_json::Value {
+    ok(serde_json::json!({
+        "acl": {"can": {"add": can_add}, "can_not": {}},
+        "api_keys": keys,
+        "model": {"applications": [], "clusters": []},
+        "insights": {"total_keys": 0, "total_active": 0, "total_deleted": 0}
+    }))
+}
+
+/// Mounts the whole app at `path` with the API under `/api`.
+pub fn mount_app(path: &str) -> (HtmlElement, impl Drop) {
+    go_to(path);
+    let root = container();
+    let config = apikeys_console::config::RuntimeConfig {
+        api_base_url: "/api".into(),
+        request_timeout_ms: 2_000,
+        poll_interval_ms: 50,
+        ..Default::default()
+    };
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        view! { <apikeys_console::app::App config/> }.into_any()
+    });
+    (root, handle)
+}
+
+/// The first element matching `selector`.
+pub fn find(root: &HtmlElement, selector: &str) -> Option<web_sys::Element> {
+    root.query_selector(selector).unwrap()
+}

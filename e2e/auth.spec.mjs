@@ -1,0 +1,90 @@
+// Sign-in, session and role-aware controls against the dev platform.
+import { test, expect, signIn, keyRows, ACCOUNTS, PASSWORD, waitForApp } from './fixtures.mjs';
+
+for (const [name, account] of Object.entries(ACCOUNTS)) {
+  test(`${name} signs in and sees exactly the controls the role allows`, async ({ page, problems }) => {
+    await signIn(page, account.email);
+    await expect(page.getByTestId('user-role')).toHaveText(account.role);
+    await expect(keyRows(page).first()).toBeVisible();
+    const create = page.getByTestId('create-key');
+    const deletes = page.getByTestId('delete-key');
+    if (account.manages) {
+      await expect(create).toBeVisible();
+      expect(await deletes.count()).toBeGreaterThan(0);
+    } else {
+      // Absent from the DOM, not hidden.
+      await expect(create).toHaveCount(0);
+      await expect(deletes).toHaveCount(0);
+    }
+  });
+}
+
+test('a reload keeps the session, sign-out ends it everywhere', async ({ page, context, problems }) => {
+  await signIn(page, ACCOUNTS.owner.email);
+  const other = await context.newPage();
+  await other.goto('/');
+  await expect(other.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await page.reload();
+  await waitForApp(page);
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  // The other tab follows, and its key data is gone from the page.
+  await expect(other.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await expect(keyRows(other)).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await other.close();
+});
+
+test('a wrong password shows the error and keeps the form', async ({ page }) => {
+  await page.goto('/');
+  await page.getByLabel('E-mail address').fill(ACCOUNTS.developer.email);
+  await page.getByLabel('Password').fill('not-the-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toContainText('e-mail address or password is incorrect');
+  await expect(page.getByLabel('E-mail address')).toHaveValue(ACCOUNTS.developer.email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+});
+
+test('a deep link survives signing in, with its query', async ({ page, problems }) => {
+  await page.goto('/?status=active&q=pay');
+  await expect(page).toHaveURL(/\/sign-in\?return_to=/);
+  await page.getByLabel('E-mail address').fill(ACCOUNTS.owner.email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/\?status=active&q=pay$/);
+  await expect(page.getByLabel('Search')).toHaveValue('pay');
+});
+
+test('an outside return path is ignored', async ({ page }) => {
+  await page.goto('/sign-in?return_to=%2F%2Fevil.example%2Fx');
+  await page.getByLabel('E-mail address').fill(ACCOUNTS.owner.email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'API keys', exact: true })).toBeVisible();
+  expect(new URL(page.url()).host).toBe(new URL(page.url()).host);
+  expect(page.url()).not.toContain('evil');
+});
+
+test('no token or key data is kept in browser storage or readable cookies', async ({ page }) => {
+  await signIn(page, ACCOUNTS.owner.email);
+  await expect(keyRows(page).first()).toBeVisible();
+  await page.reload();
+  await expect(keyRows(page).first()).toBeVisible();
+  const stored = await page.evaluate(async () => ({
+    local: Object.keys(localStorage).length,
+    session: Object.keys(sessionStorage).length,
+    cookies: document.cookie,
+    idb: (await indexedDB.databases()).length,
+  }));
+  expect(stored).toEqual({ local: 0, session: 0, cookies: '', idb: 0 });
+  const cookies = await page.context().cookies();
+  for (const c of cookies) {
+    expect(c.httpOnly, `${c.name} is HttpOnly`).toBe(true);
+    expect(c.sameSite).toBe('Strict');
+  }
+});

@@ -1,0 +1,123 @@
+// The dashboard and key detail against the dev platform.
+import { test, expect, signIn, keyRows, ACCOUNTS, apiToken, expectNoAxeViolations } from './fixtures.mjs';
+
+test.beforeEach(async ({ page }) => {
+  await signIn(page, ACCOUNTS.owner.email);
+  await expect(keyRows(page).first()).toBeVisible();
+});
+
+test('seeded keys appear with every column and the counts', async ({ page, problems }) => {
+  const headers = await page.locator('table.keys-table thead th').allInnerTexts();
+  for (const h of ['API key', 'Application', 'Arx', 'Status', 'Created', 'Created by', 'Last used']) {
+    expect(headers.join('|')).toContain(h);
+  }
+  const total = Number(await page.getByTestId('count-total').innerText());
+  const deleted = Number(await page.getByTestId('count-deleted').innerText());
+  expect(total).toBeGreaterThanOrEqual(8);
+  expect(deleted).toBeGreaterThanOrEqual(1);
+  // Deleted keys are hidden by default.
+  await expect(page.locator('tr[data-status="deleted"]')).toHaveCount(0);
+  await expect(keyRows(page)).toHaveCount(total - deleted);
+  const first = keyRows(page).first();
+  await expect(first.locator('code')).toHaveText(/^onq\.[0-9A-F]{24}$/);
+  await expect(first.locator('.badge')).toBeVisible();
+  await page.getByLabel('Show deleted').check();
+  await expect(page.locator('tr[data-status="deleted"]')).not.toHaveCount(0);
+  await expect(page).toHaveURL(/deleted=1/);
+});
+
+test('search, filter and sort through the UI land in the URL and come back from it', async ({ page, problems }) => {
+  await page.getByLabel('Search').fill('payments');
+  await expect(page).toHaveURL(/q=payments/);
+  for (const app of await keyRows(page).locator('td:nth-child(2)').allInnerTexts()) {
+    expect(app).toBe('Payments API');
+  }
+  await page.getByLabel('Status').selectOption('active');
+  await expect(page).toHaveURL(/status=active/);
+  await expect(page.locator('table.keys-table tbody tr:not([data-status="active"])')).toHaveCount(0);
+  await expect(keyRows(page).first()).toBeVisible();
+  await page.getByRole('button', { name: /^API key/ }).click();
+  await expect(page.locator('th[aria-sort="ascending"]')).toContainText('API key');
+  const keys = await keyRows(page).locator('td:first-child code').allInnerTexts();
+  expect(keys).toEqual([...keys].sort());
+  // A pasted URL restores the same view.
+  const url = page.url();
+  await page.goto('/');
+  await page.goto(url);
+  await expect(page.getByLabel('Search')).toHaveValue('payments');
+  await expect(page.getByLabel('Status')).toHaveValue('active');
+  expect(await keyRows(page).locator('td:first-child code').allInnerTexts()).toEqual(keys);
+  // Back restores the previous view.
+  await page.goto('/?status=failed');
+  await expect(keyRows(page)).toHaveCount(1);
+  await page.goBack();
+  await expect(page.getByLabel('Search')).toHaveValue('payments');
+  // No results, and a way out.
+  await page.getByLabel('Search').fill('zzzz-nothing');
+  await expect(page.getByTestId('no-results')).toBeVisible();
+  await page.getByRole('button', { name: 'Clear filters' }).click();
+  await expect(keyRows(page).first()).toBeVisible();
+  await expect(page.getByLabel('Search')).toHaveValue('');
+});
+
+test('a pending key turns active without a reload', async ({ page, request, problems }) => {
+  const { token, tenant } = await apiToken(request, ACCOUNTS.developer.email);
+  const auth = { Authorization: `Bearer ${token}` };
+  const base = await (await request.get(`/api/tenants/${tenant}/keys/base`, { headers: auth })).json();
+  const app = base.data.model.applications[0];
+  const arx = base.data.model.clusters.find((c) => c.name === 'dev-sg');
+  const created = await request.post(`/api/tenants/${tenant}/keys`, {
+    headers: { ...auth, 'Idempotency-Key': `e2e-${Date.now()}` },
+    data: { api_key: { application_id: app.id, cluster_id: arx.id, application_technology: app.application_technology.id } },
+  });
+  const key = (await created.json()).data;
+  expect(key.status).toBe('pending');
+  await page.reload();
+  const row = page.locator(`tr[data-key-id="${key.id}"]`);
+  await expect(row).toHaveAttribute('data-status', 'pending');
+  await expect(row.locator('.spinner')).toBeVisible();
+  await expect(page.locator(`tr[data-key-id="${key.id}"]`)).toHaveAttribute('data-status', 'active', { timeout: 15_000 });
+});
+
+test('hostile names from the API render as text', async ({ page, problems }) => {
+  const hostile = '<img src=x onerror=alert(1)>';
+  await page.route('**/api/tenants/*/keys', async (route) => {
+    const resp = await route.fetch();
+    const body = await resp.json();
+    body.data.api_keys[0].application = { id: 'app--x', name: hostile, label: hostile };
+    await route.fulfill({ response: resp, json: body });
+  });
+  let dialogs = 0;
+  page.on('dialog', (d) => { dialogs += 1; d.dismiss(); });
+  await page.reload();
+  await expect(page.getByText(hostile, { exact: true })).toBeVisible();
+  await expect(page.locator('table img')).toHaveCount(0);
+  expect(dialogs).toBe(0);
+});
+
+test('copy gives honest feedback', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const row = keyRows(page).first();
+  const key = await row.locator('code').innerText();
+  await row.getByRole('button', { name: /Copy API key/ }).click();
+  await expect(row.getByRole('button', { name: /Copy API key/ })).toHaveText('Copied');
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key);
+});
+
+test('key detail shows every field and the Arx; a foreign key is not found', async ({ page, problems }) => {
+  const row = keyRows(page).first();
+  const access = await row.locator('code').innerText();
+  await row.getByRole('link', { name: /Details/ }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText(access);
+  for (const label of ['Application', 'Arx URL', 'Created by', 'Purpose', 'Encryption', 'Rotation cycle']) {
+    await expect(page.locator('dt', { hasText: label }).first()).toBeVisible();
+  }
+  await expectNoAxeViolations(page);
+  problems.allowed.push(/status of 404/);
+  await page.goto('/keys/apikey--does-not-exist');
+  await expect(page.getByRole('heading', { name: 'API key not found' })).toBeVisible();
+});
+
+test('axe-core finds no violations on the dashboard', async ({ page }) => {
+  await expectNoAxeViolations(page);
+});

@@ -1,0 +1,46 @@
+//! Sign-in routes (contract §3).
+
+use platform_types::{LoginRequest, Session as WireSession};
+
+use super::{ApiClient, ApiError, Call, Method};
+
+impl ApiClient {
+    /// `POST /auth/login`. Never retried automatically: a password is not replayed behind the
+    /// person's back.
+    pub async fn login(&self, email: &str, password: &str) -> Result<WireSession, ApiError> {
+        let body = serde_json::to_string(&LoginRequest {
+            email: email.to_owned(),
+            password: password.to_owned(),
+        })
+        .map_err(|e| ApiError::Decode(e.to_string()))?;
+        let call = Call {
+            body: Some(body),
+            authenticated: false,
+            with_credentials: true,
+            ..Call::new(Method::Post, self.auth_url("/auth/login"))
+        };
+        self.send(call).await
+    }
+
+    /// `POST /auth/refresh`: a new access token from the HttpOnly refresh cookie.
+    pub async fn refresh_session(&self) -> Result<WireSession, ApiError> {
+        let call = Call {
+            authenticated: false,
+            with_credentials: true,
+            ..Call::new(Method::Post, self.auth_url("/auth/refresh"))
+        };
+        self.send(call).await
+    }
+
+    /// `POST /auth/logout`: revokes the refresh cookie.
+    pub async fn logout(&self) -> Result<(), ApiError> {
+        let call = Call {
+            authenticated: false,
+            with_credentials: true,
+            ..Call::new(Method::Post, self.auth_url("/auth/logout"))
+        };
+        self.send::<Option<serde_json::Value>>(call)
+            .await
+            .map(|_| ())
+    }
+}

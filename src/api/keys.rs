@@ -1,0 +1,72 @@
+//! API-key routes (contract §5), all under the signed-in tenant.
+
+use platform_types::{ApiKey, ApiKeys, BaseInfo, CreateApiKeyRequest, SensitiveData};
+
+use super::{segment, ApiClient, ApiError, Call, Method};
+
+impl ApiClient {
+    fn keys_url(&self, rest: &str) -> Result<String, ApiError> {
+        let tenant = self
+            .session
+            .tenant_id()
+            .ok_or_else(|| ApiError::Unauthorized(String::new()))?;
+        Ok(self.api_url(&format!("/tenants/{}/keys{rest}", segment(&tenant))))
+    }
+
+    /// `GET /keys`: every key of the tenant with ACL, models and insights.
+    pub async fn list_keys(&self) -> Result<ApiKeys, ApiError> {
+        self.send(Call::new(Method::Get, self.keys_url("")?)).await
+    }
+
+    /// `GET /keys/base`: what a new key may use.
+    pub async fn key_base(&self) -> Result<BaseInfo, ApiError> {
+        self.send(Call::new(Method::Get, self.keys_url("/base")?))
+            .await
+    }
+
+    /// `GET /keys/{id}`.
+    pub async fn get_key(&self, id: &str) -> Result<ApiKey, ApiError> {
+        self.send(Call::new(
+            Method::Get,
+            self.keys_url(&format!("/{}", segment(id)))?,
+        ))
+        .await
+    }
+
+    /// `POST /keys` with the intent's idempotency key (so it is safe to retry).
+    pub async fn create_key(
+        &self,
+        request: &CreateApiKeyRequest,
+        idempotency_key: &str,
+    ) -> Result<ApiKey, ApiError> {
+        let body = serde_json::to_string(request).map_err(|e| ApiError::Decode(e.to_string()))?;
+        let call = Call {
+            body: Some(body),
+            idempotency_key: Some(idempotency_key.to_owned()),
+            ..Call::new(Method::Post, self.keys_url("")?)
+        };
+        self.send(call).await
+    }
+
+    /// `DELETE /keys/{id}` (the id from fetched data, never typed text).
+    pub async fn delete_key(&self, id: &str) -> Result<ApiKey, ApiError> {
+        self.send(Call::new(
+            Method::Delete,
+            self.keys_url(&format!("/{}", segment(id)))?,
+        ))
+        .await
+    }
+
+    /// `GET /keys/{id}/sensitive`: the one-time secrets.
+    pub async fn key_secrets(&self, id: &str) -> Result<SensitiveData, ApiError> {
+        // Not replayed: if the answer is lost, the server has already forgotten the secrets.
+        let call = Call {
+            once: true,
+            ..Call::new(
+                Method::Get,
+                self.keys_url(&format!("/{}/sensitive", segment(id)))?,
+            )
+        };
+        self.send(call).await
+    }
+}

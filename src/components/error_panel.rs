@@ -1,0 +1,32 @@
+//! An error with what happened, the reference to quote to support, and a way to retry.
+
+use leptos::prelude::*;
+
+use crate::api::ApiError;
+
+/// Shows `error` as a message for people; never as HTML.
+#[component]
+pub fn ErrorPanel(
+    /// Heading of the panel.
+    #[prop(into)]
+    title: String,
+    /// What went wrong.
+    error: ApiError,
+    /// Called by the "Try again" button; without it there is no button.
+    #[prop(optional, into)]
+    on_retry: Option<Callback<()>>,
+) -> impl IntoView {
+    let correlation = error.correlation_id().map(str::to_owned);
+    view! {
+        <section class="panel error-panel" role="alert">
+            <h2>{title}</h2>
+            <p>{error.user_message()}</p>
+            {correlation.map(|id| view! {
+                <p class="muted">"Reference for support: " <code class="mono">{id}</code></p>
+            })}
+            {on_retry.map(|cb| view! {
+                <button type="button" class="button" on:click=move |_| cb.run(())>"Try again"</button>
+            })}
+        </section>
+    }
+}

@@ -1,0 +1,609 @@
+//! `/`: the tenant's API keys, with counts, search, filters, sort, paging and live status.
+
+pub mod query;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use leptos::ev;
+use leptos::prelude::*;
+use leptos::task::spawn_local_scoped_with_cancellation;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+use platform_types::{Acl, ApiKeys, Arx, KeyStatus};
+
+use crate::api::retry::next_poll_delay_ms;
+use crate::api::{sleep_ms, use_api_client, ApiError};
+use crate::components::copy_button::CopyButton;
+use crate::components::error_panel::ErrorPanel;
+use crate::components::skeleton::PageSkeleton;
+use crate::components::status_badge::StatusBadge;
+use crate::key_events::use_key_events;
+use crate::permissions::{create_permission, delete_permission};
+use crate::session::use_session;
+use crate::time;
+use query::{filter_and_sort, page_of, Row, SortKey, ViewState, PAGE_SIZES, STATUS_FILTERS};
+
+/// Refetch on focus when the data is older than this.
+const STALE_AFTER_MS: f64 = 30_000.0;
+
+/// The list as loaded, prepared for the view.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// Rows, prepared for search and sort.
+    pub rows: Vec<Row>,
+    /// The collection ACL.
+    pub acl: Acl,
+    /// Applications (id, name) for the filter.
+    pub applications: Vec<(String, String)>,
+    /// Arx by id, for details in the rows and the filter.
+    pub clusters: Arc<HashMap<String, Arx>>,
+    /// When it was fetched.
+    pub fetched_at: f64,
+}
+
+impl Loaded {
+    /// Prepares a `GET /keys` answer.
+    pub fn new(data: ApiKeys) -> Self {
+        Self {
+            applications: data
+                .model
+                .applications
+                .iter()
+                .map(|a| (a.id.clone(), a.display_name().to_owned()))
+                .collect(),
+            clusters: Arc::new(
+                data.model
+                    .clusters
+                    .into_iter()
+                    .map(|c| (c.id.clone(), c))
+                    .collect(),
+            ),
+            rows: data
+                .api_keys
+                .into_iter()
+                .filter(|k| !k.id.is_empty())
+                .map(Row::new)
+                .collect(),
+            acl: data.acl,
+            fetched_at: time::now_ms(),
+        }
+    }
+
+    /// (total, active, deleted), counted from the rows so live updates keep them right.
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let count = |s: KeyStatus| self.rows.iter().filter(|r| r.key.status == s).count();
+        (
+            self.rows.len(),
+            count(KeyStatus::Active),
+            count(KeyStatus::Deleted),
+        )
+    }
+}
+
+/// Query string for a view state, `?a=b&…` or empty.
+pub fn query_string(state: &ViewState) -> String {
+    let pairs = state.to_query();
+    if pairs.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = pairs
+        .into_iter()
+        .map(|(k, v)| format!("{k}={}", crate::api::segment(&v)))
+        .collect();
+    format!("?{}", parts.join("&"))
+}
+
+/// The dashboard page.
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let client = use_api_client();
+    let session = use_session();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let view_state = Memo::new(move |_| query.with(|q| ViewState::from_query(|k| q.get(k))));
+    let data = RwSignal::new(None::<Result<Loaded, ApiError>>);
+    let loading = RwSignal::new(false);
+    let owner = Owner::current();
+
+    let reload = {
+        let client = client.clone();
+        Callback::new(move |_: ()| {
+            if loading.get_untracked() {
+                return;
+            }
+            loading.set(true);
+            let client = client.clone();
+            spawn_local_scoped_with_cancellation(async move {
+                let result = client.list_keys().await.map(Loaded::new);
+                // Keep showing the old list if a background refresh fails.
+                let keep_old = result.is_err() && matches!(data.get_untracked(), Some(Ok(_)));
+                if !keep_old {
+                    data.set(Some(result));
+                }
+                loading.set(false);
+            });
+        })
+    };
+    reload.run(());
+
+    // Live provisioning: poll pending keys with backoff, updating their rows in place.
+    let pending_ids = Memo::new(move |_| {
+        data.with(|d| match d {
+            Some(Ok(l)) => l
+                .rows
+                .iter()
+                .filter(|r| r.key.status == KeyStatus::Pending)
+                .map(|r| r.key.id.clone())
+                .collect::<Vec<_>>(),
+            _ => vec![],
+        })
+    });
+    let polling = StoredValue::new(false);
+    let first_delay = client.config().poll_interval_ms;
+    {
+        let client = client.clone();
+        Effect::new(move |_| {
+            if pending_ids.with(Vec::is_empty) || polling.get_value() {
+                return;
+            }
+            polling.set_value(true);
+            let client = client.clone();
+            let task = async move {
+                let mut delay = first_delay;
+                loop {
+                    sleep_ms(delay).await;
+                    let ids = pending_ids.get_untracked();
+                    if ids.is_empty() {
+                        break;
+                    }
+                    for id in ids {
+                        if let Ok(key) = client.get_key(&id).await {
+                            data.update(|d| {
+                                if let Some(Ok(l)) = d {
+                                    if let Some(r) = l.rows.iter_mut().find(|r| r.key.id == key.id)
+                                    {
+                                        *r = Row::new(key);
+                                    }
+                                }
+                            });
+                        }
+                    }
+                    delay = next_poll_delay_ms(delay);
+                }
+                polling.set_value(false);
+            };
+            // The page's owner, not the effect's: the poller lives as long as the page.
+            match &owner {
+                Some(o) => o.with(|| spawn_local_scoped_with_cancellation(task)),
+                None => spawn_local_scoped_with_cancellation(task),
+            }
+        });
+    }
+
+    // Freshness: back to the tab after a while, or another tab changed a key.
+    let on_focus = window_event_listener(ev::focus, move |_| {
+        let stale = data.with_untracked(|d| match d {
+            Some(Ok(l)) => time::now_ms() - l.fetched_at > STALE_AFTER_MS,
+            _ => false,
+        });
+        if stale {
+            reload.run(());
+        }
+    });
+    on_cleanup(move || on_focus.remove());
+    use_key_events(move |_| reload.run(()));
+
+    let set_view = {
+        let navigate = navigate.clone();
+        move |state: ViewState, replace: bool| {
+            navigate(
+                &format!("/{}", query_string(&state)),
+                NavigateOptions {
+                    replace,
+                    scroll: false,
+                    ..Default::default()
+                },
+            );
+        }
+    };
+
+    let roles = Memo::new(move |_| session.roles());
+    let may_create = Memo::new(move |_| {
+        data.with(|d| match d {
+            Some(Ok(l)) => create_permission(Some(&l.acl), &roles.get()).is_allowed(),
+            _ => false,
+        })
+    });
+    let has_data =
+        Memo::new(move |_| matches!(data.with(|d| d.as_ref().map(|r| r.is_ok())), Some(true)));
+
+    let body = {
+        let set_view = set_view.clone();
+        move || match data.with(|d| d.as_ref().map(|r| r.as_ref().err().cloned())) {
+            None => view! { <PageSkeleton/> }.into_any(),
+            Some(Some(error)) => view! {
+                <ErrorPanel title="The API keys could not be loaded" error on_retry=reload/>
+            }
+            .into_any(),
+            Some(None) => view! {
+                <KeyTable data view_state set_view=set_view.clone() roles may_create/>
+            }
+            .into_any(),
+        }
+    };
+
+    view! {
+        <section class="dashboard" aria-labelledby="dashboard-title">
+            <div class="page-head">
+                <h1 id="dashboard-title">"API keys"</h1>
+                <Show when=move || may_create.get()>
+                    <A href="/keys/new/application" attr:class="button" attr:data-testid="create-key">
+                        "Create API key"
+                    </A>
+                </Show>
+            </div>
+            <Show when=move || has_data.get()>
+                <Insights data/>
+            </Show>
+            {body}
+        </section>
+    }
+}
+
+/// The counts above the table.
+#[component]
+fn Insights(data: RwSignal<Option<Result<Loaded, ApiError>>>) -> impl IntoView {
+    let counts = Memo::new(move |_| {
+        data.with(|d| match d {
+            Some(Ok(l)) => l.counts(),
+            _ => (0, 0, 0),
+        })
+    });
+    view! {
+        <dl class="insights" aria-label="Key counts">
+            <div class="insight"><dt>"Total"</dt><dd data-testid="count-total">{move || counts.get().0}</dd></div>
+            <div class="insight"><dt>"Active"</dt><dd data-testid="count-active">{move || counts.get().1}</dd></div>
+            <div class="insight"><dt>"Deleted"</dt><dd data-testid="count-deleted">{move || counts.get().2}</dd></div>
+        </dl>
+    }
+}
+
+/// Toolbar, table and pager over the loaded keys.
+#[component]
+fn KeyTable<F>(
+    data: RwSignal<Option<Result<Loaded, ApiError>>>,
+    view_state: Memo<ViewState>,
+    set_view: F,
+    roles: Memo<Vec<String>>,
+    may_create: Memo<bool>,
+) -> impl IntoView
+where
+    F: Fn(ViewState, bool) + Clone + Send + Sync + 'static,
+{
+    let matches = Memo::new(move |_| {
+        data.with(|d| match d {
+            Some(Ok(l)) => view_state.with(|s| filter_and_sort(&l.rows, s)),
+            _ => vec![],
+        })
+    });
+    let page = Memo::new(move |_| matches.with(|m| view_state.with(|s| page_of(m, s))));
+    let page_rows = move || {
+        let (idx, _, _) = page.get();
+        data.with(|d| match d {
+            Some(Ok(l)) => idx.iter().map(|&i| l.rows[i].clone()).collect::<Vec<_>>(),
+            _ => vec![],
+        })
+    };
+    let clusters = Memo::new(move |_| {
+        data.with(|d| match d {
+            Some(Ok(l)) => l.clusters.clone(),
+            _ => Arc::new(HashMap::new()),
+        })
+    });
+    let applications = Memo::new(move |_| {
+        data.with(|d| match d {
+            Some(Ok(l)) => l.applications.clone(),
+            _ => vec![],
+        })
+    });
+    let tenant_empty =
+        Memo::new(move |_| data.with(|d| matches!(d, Some(Ok(l)) if l.rows.is_empty())));
+
+    let sv = set_view.clone();
+    let on_search = move |ev: ev::Event| {
+        let s = ViewState {
+            search: event_target_value(&ev),
+            page: 1,
+            ..view_state.get_untracked()
+        };
+        sv(s, true);
+    };
+    let sv = set_view.clone();
+    let on_status = move |ev: ev::Event| {
+        let v = event_target_value(&ev);
+        sv(
+            ViewState {
+                status: (!v.is_empty()).then_some(v),
+                page: 1,
+                ..view_state.get_untracked()
+            },
+            false,
+        );
+    };
+    let sv = set_view.clone();
+    let on_app = move |ev: ev::Event| {
+        let v = event_target_value(&ev);
+        sv(
+            ViewState {
+                application: (!v.is_empty()).then_some(v),
+                page: 1,
+                ..view_state.get_untracked()
+            },
+            false,
+        );
+    };
+    let sv = set_view.clone();
+    let on_arx = move |ev: ev::Event| {
+        let v = event_target_value(&ev);
+        sv(
+            ViewState {
+                arx: (!v.is_empty()).then_some(v),
+                page: 1,
+                ..view_state.get_untracked()
+            },
+            false,
+        );
+    };
+    let sv = set_view.clone();
+    let on_deleted = move |ev: ev::Event| {
+        sv(
+            ViewState {
+                show_deleted: event_target_checked(&ev),
+                page: 1,
+                ..view_state.get_untracked()
+            },
+            false,
+        );
+    };
+    let sv = set_view.clone();
+    let clear = move |_| sv(view_state.get_untracked().cleared(), false);
+    let sv = set_view.clone();
+    let on_size = move |ev: ev::Event| {
+        let size = event_target_value(&ev).parse().unwrap_or(25);
+        sv(
+            ViewState {
+                page_size: size,
+                page: 1,
+                ..view_state.get_untracked()
+            },
+            false,
+        );
+    };
+    let sv = set_view.clone();
+    let go_page = move |delta: isize| {
+        let (_, current, pages) = page.get_untracked();
+        let next = (current as isize + delta).clamp(1, pages as isize) as usize;
+        sv(
+            ViewState {
+                page: next,
+                ..view_state.get_untracked()
+            },
+            false,
+        );
+    };
+    let go_prev = {
+        let g = go_page.clone();
+        move |_| g(-1)
+    };
+    let go_next = move |_| go_page(1);
+
+    let headers = SortKey::ALL.map(|key| {
+        let sv = set_view.clone();
+        let sort = move || {
+            view_state.with(|s| {
+                if s.sort != key {
+                    "none"
+                } else if s.descending {
+                    "descending"
+                } else {
+                    "ascending"
+                }
+            })
+        };
+        view! {
+            <th scope="col" aria-sort=sort>
+                <button type="button" class="sort-button"
+                    on:click=move |_| sv(view_state.get_untracked().sorted_by(key), false)>
+                    {key.label()}
+                    <span class="sort-icon" aria-hidden="true">
+                        {move || match sort() { "ascending" => "▲", "descending" => "▼", _ => "↕" }}
+                    </span>
+                </button>
+            </th>
+        }
+    });
+
+    let now = time::now_ms();
+    view! {
+        <div class="toolbar" role="search">
+            <div class="field search-field">
+                <label for="key-search">"Search"</label>
+                <input id="key-search" type="search" placeholder="API key, application, Arx or creator"
+                    autocomplete="off" spellcheck="false"
+                    prop:value=move || view_state.with(|s| s.search.clone())
+                    on:input=on_search/>
+            </div>
+            <div class="field">
+                <label for="filter-status">"Status"</label>
+                <select id="filter-status" on:change=on_status
+                    prop:value=move || view_state.with(|s| s.status.clone().unwrap_or_default())>
+                    <option value="">"All statuses"</option>
+                    {STATUS_FILTERS.map(|s| view! { <option value=s>{crate::components::status_badge::status_label(&KeyStatus::parse(s))}</option> })}
+                </select>
+            </div>
+            <div class="field">
+                <label for="filter-app">"Application"</label>
+                <select id="filter-app" on:change=on_app
+                    prop:value=move || view_state.with(|s| s.application.clone().unwrap_or_default())>
+                    <option value="">"All applications"</option>
+                    <For each=move || applications.get() key=|a| a.0.clone() let:a>
+                        <option value=a.0.clone()>{a.1.clone()}</option>
+                    </For>
+                </select>
+            </div>
+            <div class="field">
+                <label for="filter-arx">"Arx"</label>
+                <select id="filter-arx" on:change=on_arx
+                    prop:value=move || view_state.with(|s| s.arx.clone().unwrap_or_default())>
+                    <option value="">"All Arx"</option>
+                    <For each=move || {
+                        let mut v: Vec<(String, String)> = clusters.get().values().map(|c| (c.id.clone(), c.display_name().to_owned())).collect();
+                        v.sort_by(|a, b| a.1.cmp(&b.1));
+                        v
+                    } key=|a| a.0.clone() let:a>
+                        <option value=a.0.clone()>{a.1.clone()}</option>
+                    </For>
+                </select>
+            </div>
+            <label class="checkbox">
+                <input type="checkbox" on:change=on_deleted
+                    prop:checked=move || view_state.with(|s| s.show_deleted)/>
+                " Show deleted"
+            </label>
+        </div>
+        {move || {
+            if tenant_empty.get() {
+                return view! {
+                    <div class="panel empty-state">
+                        <h2>"No API keys yet"</h2>
+                        <p>"API keys let your applications encrypt and decrypt data through an Arx."</p>
+                        <Show when=move || may_create.get()>
+                            <A href="/keys/new/application" attr:class="button">"Create your first API key"</A>
+                        </Show>
+                    </div>
+                }.into_any();
+            }
+            if matches.with(Vec::is_empty) {
+                let clear = clear.clone();
+                return view! {
+                    <div class="panel empty-state" data-testid="no-results">
+                        <h2>"No keys match"</h2>
+                        <p>"Nothing matches the current search and filters."</p>
+                        <button type="button" class="button secondary" on:click=clear>"Clear filters"</button>
+                    </div>
+                }.into_any();
+            }
+            ().into_any()
+        }}
+        <Show when=move || !matches.with(Vec::is_empty)>
+            <div class="table-wrap">
+                <table class="keys-table">
+                    <caption class="visually-hidden">"API keys of this tenant"</caption>
+                    <thead><tr>{headers.clone()}<th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead>
+                    <tbody>
+                        <For each=page_rows key=|r: &Row| (r.key.id.clone(), r.key.status.clone()) let:row>
+                            <KeyRow row=row clusters roles now/>
+                        </For>
+                    </tbody>
+                </table>
+            </div>
+            <nav class="pager" aria-label="Pages">
+                <span class="muted" role="status">{move || {
+                    let total = matches.with(Vec::len);
+                    let (_, p, _) = page.get();
+                    let size = view_state.with(|s| s.page_size);
+                    let from = (p - 1) * size + 1;
+                    let to = (p * size).min(total);
+                    format!("Showing {from}–{to} of {total}")
+                }}</span>
+                <label class="inline">
+                    "Rows per page "
+                    <select on:change=on_size.clone() prop:value=move || view_state.with(|s| s.page_size.to_string())>
+                        {PAGE_SIZES.map(|n| view! { <option value=n.to_string()>{n}</option> })}
+                    </select>
+                </label>
+                <button type="button" class="button secondary small" on:click=go_prev.clone()
+                    disabled=move || page.get().1 <= 1>"Previous"</button>
+                <span>{move || { let (_, p, n) = page.get(); format!("Page {p} of {n}") }}</span>
+                <button type="button" class="button secondary small" on:click=go_next.clone()
+                    disabled=move || { let (_, p, n) = page.get(); p >= n }>"Next"</button>
+            </nav>
+        </Show>
+    }
+}
+
+/// One key in the table.
+#[component]
+fn KeyRow(
+    row: Row,
+    clusters: Memo<Arc<HashMap<String, Arx>>>,
+    roles: Memo<Vec<String>>,
+    now: f64,
+) -> impl IntoView {
+    let key = row.key.clone();
+    let arx_detail = move || {
+        clusters.with(|c| {
+            c.get(&key.cluster_id).map(|a| {
+                let regions: Vec<&str> = a.regions.iter().map(|r| r.display_name()).collect();
+                [a.purpose.display_name().to_owned(), regions.join(", ")]
+                    .into_iter()
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" · ")
+            })
+        })
+    };
+    let created = time::show(&row.key.created_at, now);
+    let last_used = row.key.last_used_at.as_deref().map(|t| time::show(t, now));
+    let id = row.key.id.clone();
+    let detail_href = format!("/keys/{}", crate::api::segment(&id));
+    let delete_href = format!("/keys/{}/delete", crate::api::segment(&id));
+    let key_for_perm = row.key.clone();
+    let may_delete = move || delete_permission(&key_for_perm, &roles.get()).is_allowed();
+    let access = row.key.access_key.clone();
+    let delete_label = format!(" {access}");
+    view! {
+        <tr data-key-id=id.clone() data-status=row.key.status.as_str().to_owned()>
+            <td class="access-key">
+                <code class="mono">{access.clone()}</code>
+                <CopyButton text=Signal::stored(access.clone()) label=format!("Copy API key {access}")/>
+            </td>
+            <td>{row.application.clone()}</td>
+            <td>
+                <div>{row.arx.clone()}</div>
+                <div class="muted small">{arx_detail}</div>
+            </td>
+            <td><StatusBadge status=row.key.status.clone()/></td>
+            <td><TimeText shown=created/></td>
+            <td>{row.creator.clone()}</td>
+            <td>{match last_used {
+                Some(s) => view! { <TimeText shown=s/> }.into_any(),
+                None => view! { <span class="muted" aria-label="Never used or not reported">"—"</span> }.into_any(),
+            }}</td>
+            <td class="row-actions">
+                <A href=detail_href attr:class="link">"Details"<span class="visually-hidden">{format!(" of {}", row.key.access_key)}</span></A>
+                {move || may_delete().then(|| {
+                    let (href, label) = (delete_href.clone(), delete_label.clone());
+                    view! {
+                        <A href=href attr:class="link danger" attr:data-testid="delete-key">
+                            "Delete"<span class="visually-hidden">{label}</span>
+                        </A>
+                    }
+                })}
+            </td>
+        </tr>
+    }
+}
+
+/// A relative time with the exact time on hover and keyboard focus.
+#[component]
+pub fn TimeText(shown: time::Shown) -> impl IntoView {
+    view! {
+        <span class="time-text" tabindex="0" title=shown.exact.clone()>
+            {shown.relative.clone()}
+            <span class="tip" role="tooltip">{shown.exact.clone()}</span>
+        </span>
+    }
+}

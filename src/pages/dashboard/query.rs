@@ -1,0 +1,603 @@
+//! The dashboard's view state (search, filters, sort, page) and the functions that apply it.
+//! It lives in the URL query, so a view can be bookmarked, shared and restored with Back.
+
+use platform_types::{ApiKey, KeyStatus};
+
+use crate::time;
+
+/// A sortable column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    /// The access key.
+    AccessKey,
+    /// Application name.
+    Application,
+    /// Arx name.
+    Arx,
+    /// Status.
+    Status,
+    /// Creation time.
+    Created,
+    /// Creator name.
+    CreatedBy,
+    /// Last use.
+    LastUsed,
+}
+
+impl SortKey {
+    /// Every column, in table order.
+    pub const ALL: [SortKey; 7] = [
+        Self::AccessKey,
+        Self::Application,
+        Self::Arx,
+        Self::Status,
+        Self::Created,
+        Self::CreatedBy,
+        Self::LastUsed,
+    ];
+
+    /// Name in the URL.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AccessKey => "key",
+            Self::Application => "application",
+            Self::Arx => "arx",
+            Self::Status => "status",
+            Self::Created => "created",
+            Self::CreatedBy => "creator",
+            Self::LastUsed => "last_used",
+        }
+    }
+
+    /// Column heading.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::AccessKey => "API key",
+            Self::Application => "Application",
+            Self::Arx => "Arx",
+            Self::Status => "Status",
+            Self::Created => "Created",
+            Self::CreatedBy => "Created by",
+            Self::LastUsed => "Last used",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// Page sizes on offer.
+pub const PAGE_SIZES: [usize; 4] = [10, 25, 50, 100];
+const DEFAULT_PAGE_SIZE: usize = 25;
+
+/// Statuses a person can filter by.
+pub const STATUS_FILTERS: [&str; 5] = ["active", "pending", "disabled", "failed", "deleted"];
+
+/// Everything that decides which rows show, in which order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViewState {
+    /// Free-text search over access key, application, Arx and creator.
+    pub search: String,
+    /// Only this status.
+    pub status: Option<String>,
+    /// Only this application id.
+    pub application: Option<String>,
+    /// Only this Arx id.
+    pub arx: Option<String>,
+    /// Sort column.
+    pub sort: SortKey,
+    /// Descending order.
+    pub descending: bool,
+    /// 1-based page.
+    pub page: usize,
+    /// Rows per page.
+    pub page_size: usize,
+    /// Show deleted keys too.
+    pub show_deleted: bool,
+}
+
+impl Default for ViewState {
+    fn default() -> Self {
+        Self {
+            search: String::new(),
+            status: None,
+            application: None,
+            arx: None,
+            sort: SortKey::Created,
+            descending: true,
+            page: 1,
+            page_size: DEFAULT_PAGE_SIZE,
+            show_deleted: false,
+        }
+    }
+}
+
+impl ViewState {
+    /// Reads the URL query; anything unknown or malformed takes its default.
+    pub fn from_query(get: impl Fn(&str) -> Option<String>) -> Self {
+        let d = Self::default();
+        let non_empty = |k: &str| {
+            get(k)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let sort = get("sort").and_then(|s| SortKey::parse(&s));
+        Self {
+            search: get("q").unwrap_or_default().chars().take(200).collect(),
+            status: non_empty("status").filter(|s| STATUS_FILTERS.contains(&s.as_str())),
+            application: non_empty("app").filter(|s| s.len() <= 200),
+            arx: non_empty("arx").filter(|s| s.len() <= 200),
+            descending: match get("dir").as_deref() {
+                Some("asc") => false,
+                Some("desc") => true,
+                _ if sort.is_some() => false,
+                _ => d.descending,
+            },
+            sort: sort.unwrap_or(d.sort),
+            page: get("page")
+                .and_then(|p| p.parse::<usize>().ok())
+                .filter(|p| (1..=100_000).contains(p))
+                .unwrap_or(1),
+            page_size: get("size")
+                .and_then(|p| p.parse::<usize>().ok())
+                .filter(|p| PAGE_SIZES.contains(p))
+                .unwrap_or(d.page_size),
+            show_deleted: get("deleted").as_deref() == Some("1")
+                || get("status").as_deref() == Some("deleted"),
+        }
+    }
+
+    /// The query pairs for the URL; defaults are left out so plain URLs stay plain.
+    pub fn to_query(&self) -> Vec<(&'static str, String)> {
+        let d = Self::default();
+        let mut q = vec![];
+        if !self.search.is_empty() {
+            q.push(("q", self.search.clone()));
+        }
+        if let Some(s) = &self.status {
+            q.push(("status", s.clone()));
+        }
+        if let Some(a) = &self.application {
+            q.push(("app", a.clone()));
+        }
+        if let Some(a) = &self.arx {
+            q.push(("arx", a.clone()));
+        }
+        if self.sort != d.sort || self.descending != d.descending {
+            q.push(("sort", self.sort.as_str().to_owned()));
+            q.push((
+                "dir",
+                if self.descending { "desc" } else { "asc" }.to_owned(),
+            ));
+        }
+        if self.page != 1 {
+            q.push(("page", self.page.to_string()));
+        }
+        if self.page_size != d.page_size {
+            q.push(("size", self.page_size.to_string()));
+        }
+        if self.show_deleted && self.status.as_deref() != Some("deleted") {
+            q.push(("deleted", "1".into()));
+        }
+        q
+    }
+
+    /// Whether any search or filter narrows the list.
+    pub fn is_filtered(&self) -> bool {
+        !self.search.is_empty()
+            || self.status.is_some()
+            || self.application.is_some()
+            || self.arx.is_some()
+    }
+
+    /// The same sort and page size with every filter cleared.
+    pub fn cleared(&self) -> Self {
+        Self {
+            sort: self.sort,
+            descending: self.descending,
+            page_size: self.page_size,
+            show_deleted: self.show_deleted,
+            ..Self::default()
+        }
+    }
+
+    /// Clicking a column heading: ascending first, then toggling.
+    pub fn sorted_by(&self, key: SortKey) -> Self {
+        Self {
+            sort: key,
+            descending: self.sort == key && !self.descending,
+            page: 1,
+            ..self.clone()
+        }
+    }
+}
+
+/// A key prepared once for fast searching and sorting.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// The key.
+    pub key: ApiKey,
+    /// Lower-cased text that search matches against.
+    haystack: String,
+    /// Application display name.
+    pub application: String,
+    /// Arx display name.
+    pub arx: String,
+    /// Creator display name.
+    pub creator: String,
+    /// Parsed creation time.
+    pub created_ms: Option<f64>,
+    /// Parsed last use.
+    pub last_used_ms: Option<f64>,
+}
+
+impl Row {
+    /// Prepares `key`.
+    pub fn new(key: ApiKey) -> Self {
+        let application = key
+            .application
+            .as_ref()
+            .map(|a| a.display_name().to_owned())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| key.application_id.clone());
+        let arx = key
+            .cluster
+            .as_ref()
+            .map(|a| a.display_name().to_owned())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| key.cluster_id.clone());
+        let creator = key
+            .created_by
+            .as_ref()
+            .map(|c| c.display_name().to_owned())
+            .unwrap_or_default();
+        let email = key
+            .created_by
+            .as_ref()
+            .map(|c| c.email_address.as_str())
+            .unwrap_or("");
+        let haystack = format!(
+            "{}\n{}\n{}\n{}\n{}",
+            key.access_key, application, arx, creator, email
+        )
+        .to_lowercase();
+        Self {
+            created_ms: time::parse_timestamp(&key.created_at),
+            last_used_ms: key.last_used_at.as_deref().and_then(time::parse_timestamp),
+            haystack,
+            application,
+            arx,
+            creator,
+            key,
+        }
+    }
+
+    fn matches(&self, state: &ViewState, needle: &str) -> bool {
+        let status = self.key.status.as_str();
+        if !state.show_deleted && self.key.status == KeyStatus::Deleted {
+            return false;
+        }
+        if state.status.as_deref().is_some_and(|s| s != status) {
+            return false;
+        }
+        if state
+            .application
+            .as_deref()
+            .is_some_and(|a| a != self.key.application_id)
+        {
+            return false;
+        }
+        if state
+            .arx
+            .as_deref()
+            .is_some_and(|a| a != self.key.cluster_id)
+        {
+            return false;
+        }
+        needle.is_empty() || self.haystack.contains(needle)
+    }
+}
+
+/// Orders known times by `dir`; unknown times always go last, whichever the direction.
+fn cmp_time(a: Option<f64>, b: Option<f64>, descending: bool) -> std::cmp::Ordering {
+    use std::cmp::Ordering::{Equal, Greater, Less};
+    match (a, b) {
+        (Some(x), Some(y)) if descending => y.total_cmp(&x),
+        (Some(x), Some(y)) => x.total_cmp(&y),
+        (Some(_), None) => Less,
+        (None, Some(_)) => Greater,
+        (None, None) => Equal,
+    }
+}
+
+/// Indices of the rows that match `state`, in its order. Ties keep a stable order by id.
+pub fn filter_and_sort(rows: &[Row], state: &ViewState) -> Vec<usize> {
+    let needle = state.search.trim().to_lowercase();
+    let mut idx: Vec<usize> = (0..rows.len())
+        .filter(|&i| rows[i].matches(state, &needle))
+        .collect();
+    let desc = state.descending;
+    let dir = |o: std::cmp::Ordering| if desc { o.reverse() } else { o };
+    let by = |a: &Row, b: &Row| -> std::cmp::Ordering {
+        match state.sort {
+            SortKey::AccessKey => dir(a.key.access_key.cmp(&b.key.access_key)),
+            SortKey::Application => dir(a
+                .application
+                .to_lowercase()
+                .cmp(&b.application.to_lowercase())),
+            SortKey::Arx => dir(a.arx.to_lowercase().cmp(&b.arx.to_lowercase())),
+            SortKey::Status => dir(a.key.status.as_str().cmp(b.key.status.as_str())),
+            SortKey::Created => cmp_time(a.created_ms, b.created_ms, desc),
+            SortKey::CreatedBy => dir(a.creator.to_lowercase().cmp(&b.creator.to_lowercase())),
+            SortKey::LastUsed => cmp_time(a.last_used_ms, b.last_used_ms, desc),
+        }
+    };
+    idx.sort_by(|&i, &j| by(&rows[i], &rows[j]).then_with(|| rows[i].key.id.cmp(&rows[j].key.id)));
+    idx
+}
+
+/// One page of `matches`: the slice to show, and the page actually shown (clamped).
+pub fn page_of(matches: &[usize], state: &ViewState) -> (Vec<usize>, usize, usize) {
+    let size = state.page_size.max(1);
+    let pages = matches.len().div_ceil(size).max(1);
+    let page = state.page.clamp(1, pages);
+    let start = (page - 1) * size;
+    let end = (start + size).min(matches.len());
+    (matches[start..end].to_vec(), page, pages)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use platform_types::{Creator, Ref};
+    use std::collections::HashMap;
+
+    fn key(
+        id: &str,
+        access: &str,
+        app: &str,
+        arx: &str,
+        status: &str,
+        created: &str,
+        who: &str,
+    ) -> Row {
+        Row::new(ApiKey {
+            id: id.into(),
+            access_key: access.into(),
+            application_id: format!("app--{app}"),
+            application: Some(Ref {
+                id: format!("app--{app}"),
+                name: app.into(),
+                label: app.into(),
+            }),
+            cluster_id: format!("arx--{arx}"),
+            cluster: Some(Ref {
+                id: format!("arx--{arx}"),
+                name: arx.into(),
+                label: arx.into(),
+            }),
+            status: KeyStatus::parse(status),
+            created_at: created.into(),
+            created_by: Some(Creator {
+                full_name: who.into(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+    }
+
+    fn rows() -> Vec<Row> {
+        vec![
+            key(
+                "1",
+                "onq.AAA",
+                "Payments",
+                "Prod",
+                "active",
+                "2024-01-03T00:00:00Z",
+                "Olivia",
+            ),
+            key(
+                "2",
+                "onq.BBB",
+                "Portal",
+                "Staging",
+                "pending",
+                "2024-01-01T00:00:00Z",
+                "Devon",
+            ),
+            key(
+                "3",
+                "onq.CCC",
+                "Payments",
+                "Staging",
+                "deleted",
+                "2024-01-05T00:00:00Z",
+                "Olivia",
+            ),
+            key(
+                "4",
+                "onq.DDD",
+                "Reports",
+                "Prod",
+                "failed",
+                "not a date",
+                "Devon",
+            ),
+            key(
+                "5",
+                "onq.EEE",
+                "portal",
+                "Dev",
+                "active",
+                "2024-01-04T00:00:00Z",
+                "Zed",
+            ),
+        ]
+    }
+
+    fn ids(rows: &[Row], idx: &[usize]) -> Vec<String> {
+        idx.iter().map(|&i| rows[i].key.id.clone()).collect()
+    }
+
+    #[test]
+    fn default_hides_deleted_and_sorts_newest_first() {
+        let r = rows();
+        assert_eq!(
+            ids(&r, &filter_and_sort(&r, &ViewState::default())),
+            ["5", "1", "2", "4"]
+        );
+        let with_deleted = ViewState {
+            show_deleted: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            ids(&r, &filter_and_sort(&r, &with_deleted)),
+            ["3", "5", "1", "2", "4"]
+        );
+    }
+
+    #[test]
+    fn search_covers_key_application_arx_and_creator_case_insensitively() {
+        let r = rows();
+        let s = |q: &str| ViewState {
+            search: q.into(),
+            ..Default::default()
+        };
+        assert_eq!(ids(&r, &filter_and_sort(&r, &s("onq.bbb"))), ["2"]);
+        assert_eq!(ids(&r, &filter_and_sort(&r, &s("PORTAL"))), ["5", "2"]);
+        assert_eq!(ids(&r, &filter_and_sort(&r, &s("prod"))), ["1", "4"]);
+        assert_eq!(ids(&r, &filter_and_sort(&r, &s("zed"))), ["5"]);
+        assert!(filter_and_sort(&r, &s("nothing-like-this")).is_empty());
+    }
+
+    #[test]
+    fn filters_combine() {
+        let r = rows();
+        let st = ViewState {
+            status: Some("active".into()),
+            ..Default::default()
+        };
+        assert_eq!(ids(&r, &filter_and_sort(&r, &st)), ["5", "1"]);
+        let st = ViewState {
+            application: Some("app--Payments".into()),
+            show_deleted: true,
+            ..Default::default()
+        };
+        assert_eq!(ids(&r, &filter_and_sort(&r, &st)), ["3", "1"]);
+        let st = ViewState {
+            arx: Some("arx--Prod".into()),
+            search: "reports".into(),
+            ..Default::default()
+        };
+        assert_eq!(ids(&r, &filter_and_sort(&r, &st)), ["4"]);
+        let deleted = ViewState::from_query(|k| (k == "status").then(|| "deleted".into()));
+        assert_eq!(ids(&r, &filter_and_sort(&r, &deleted)), ["3"]);
+    }
+
+    #[test]
+    fn sorts_on_every_column_both_ways() {
+        let r = rows();
+        let asc = |k| ViewState {
+            sort: k,
+            descending: false,
+            show_deleted: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            ids(&r, &filter_and_sort(&r, &asc(SortKey::AccessKey))),
+            ["1", "2", "3", "4", "5"]
+        );
+        assert_eq!(
+            ids(&r, &filter_and_sort(&r, &asc(SortKey::Application))),
+            ["1", "3", "2", "5", "4"]
+        );
+        assert_eq!(
+            ids(&r, &filter_and_sort(&r, &asc(SortKey::Arx))),
+            ["5", "1", "4", "2", "3"]
+        );
+        assert_eq!(
+            ids(&r, &filter_and_sort(&r, &asc(SortKey::Status))),
+            ["1", "5", "3", "4", "2"]
+        );
+        assert_eq!(
+            ids(&r, &filter_and_sort(&r, &asc(SortKey::Created))),
+            ["2", "1", "5", "3", "4"],
+            "unparseable last"
+        );
+        assert_eq!(
+            ids(&r, &filter_and_sort(&r, &asc(SortKey::CreatedBy))),
+            ["2", "4", "1", "3", "5"]
+        );
+        let desc = ViewState {
+            descending: true,
+            ..asc(SortKey::AccessKey)
+        };
+        assert_eq!(
+            ids(&r, &filter_and_sort(&r, &desc)),
+            ["5", "4", "3", "2", "1"]
+        );
+        let s = ViewState::default().sorted_by(SortKey::Arx);
+        assert!(!s.descending);
+        assert!(s.sorted_by(SortKey::Arx).descending);
+    }
+
+    #[test]
+    fn pages_are_clamped() {
+        let m: Vec<usize> = (0..53).collect();
+        let st = |page, size| ViewState {
+            page,
+            page_size: size,
+            ..Default::default()
+        };
+        assert_eq!(page_of(&m, &st(1, 25)), ((0..25).collect(), 1, 3));
+        assert_eq!(page_of(&m, &st(3, 25)), ((50..53).collect(), 3, 3));
+        assert_eq!(
+            page_of(&m, &st(9, 25)).1,
+            3,
+            "past the end shows the last page"
+        );
+        assert_eq!(page_of(&[], &st(2, 10)), (vec![], 1, 1));
+    }
+
+    #[test]
+    fn url_round_trip() {
+        let state = ViewState {
+            search: "pay ments&x=1".into(),
+            status: Some("failed".into()),
+            application: Some("app--1".into()),
+            arx: Some("arx--2".into()),
+            sort: SortKey::Arx,
+            descending: false,
+            page: 3,
+            page_size: 50,
+            show_deleted: true,
+        };
+        let q: HashMap<_, _> = state.to_query().into_iter().collect();
+        let back = ViewState::from_query(|k| q.get(k).cloned());
+        assert_eq!(back, state);
+        assert!(
+            ViewState::default().to_query().is_empty(),
+            "defaults keep the URL plain"
+        );
+    }
+
+    #[test]
+    fn malformed_query_values_fall_back_to_defaults() {
+        let bad: HashMap<&str, &str> = [
+            ("status", "exploded"),
+            ("sort", "nonsense"),
+            ("dir", "sideways"),
+            ("page", "-4"),
+            ("size", "7"),
+            ("deleted", "yes please"),
+        ]
+        .into_iter()
+        .collect();
+        let s = ViewState::from_query(|k| bad.get(k).map(|v| v.to_string()));
+        assert_eq!(s, ViewState::default());
+        let s = ViewState::from_query(|k| (k == "page").then(|| "99999999999999999999".into()));
+        assert_eq!(s.page, 1);
+    }
+}

@@ -1,0 +1,112 @@
+//! `/sign-in`: e-mail and password, in a form password managers understand.
+
+use leptos::html::Input;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+
+use crate::api::{use_api_client, ApiError};
+use crate::components::skeleton::PageSkeleton;
+use crate::session::{safe_return_path, use_session, AuthState, Phase};
+
+/// The sign-in page. Once signed in (or if already), it goes back to where the person was.
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let session = use_session();
+    let client = use_api_client();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let email = NodeRef::<Input>::new();
+    let password = NodeRef::<Input>::new();
+    let (pending, set_pending) = signal(false);
+    let (error, set_error) = signal(None::<ApiError>);
+
+    // One way out of this page: the moment a session exists, go to the validated destination.
+    Effect::new(move |_| {
+        if session.phase() == Phase::SignedIn {
+            let from_query = query.with_untracked(|q| q.get("return_to"));
+            let target = from_query
+                .as_deref()
+                .and_then(safe_return_path)
+                .or_else(|| session.take_return_to())
+                .unwrap_or_else(|| "/".to_owned());
+            navigate(
+                &target,
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            );
+        }
+    });
+
+    let notice = move || match session.state() {
+        AuthState::SignedOut { notice } => notice,
+        _ => None,
+    };
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        let (Some(email), Some(password)) = (email.get_untracked(), password.get_untracked())
+        else {
+            return;
+        };
+        let (email, password) = (email.value(), password.value());
+        if email.trim().is_empty() || password.is_empty() {
+            set_error.set(Some(ApiError::Validation {
+                message: "Enter your e-mail address and password.".into(),
+                fields: vec![],
+            }));
+            return;
+        }
+        set_pending.set(true);
+        set_error.set(None);
+        let client = client.clone();
+        leptos::task::spawn_local(async move {
+            match client.login(email.trim(), &password).await {
+                Ok(wire) => session.establish(wire, &client),
+                Err(e) => set_error.set(Some(e)),
+            }
+            set_pending.set(false);
+        });
+    };
+
+    let restoring = Memo::new(move |_| session.phase() == Phase::Restoring);
+    move || {
+        let submit = submit.clone();
+        if restoring.get() {
+            return view! { <PageSkeleton/> }.into_any();
+        }
+        view! {
+            <section class="sign-in panel" aria-labelledby="sign-in-title">
+                <h1 id="sign-in-title">"Sign in"</h1>
+                <p class="muted">"Manage the API keys of your Onqlave tenant."</p>
+                {move || notice().map(|n| view! { <p class="notice" role="status">{n}</p> })}
+                <form on:submit=submit novalidate=true>
+                    <div class="field">
+                        <label for="sign-in-email">"E-mail address"</label>
+                        <input id="sign-in-email" node_ref=email type="email" name="email"
+                            autocomplete="username" inputmode="email" required=true
+                            autocapitalize="off" spellcheck="false"/>
+                    </div>
+                    <div class="field">
+                        <label for="sign-in-password">"Password"</label>
+                        <input id="sign-in-password" node_ref=password type="password" name="password"
+                            autocomplete="current-password" required=true/>
+                    </div>
+                    {move || error.get().map(|e| view! {
+                        <p class="form-error" role="alert" id="sign-in-error">{e.user_message()}</p>
+                    })}
+                    <button type="submit" class="button" disabled=pending
+                        aria-busy=move || pending.get().to_string()>
+                        {move || if pending.get() { "Signing in…" } else { "Sign in" }}
+                    </button>
+                </form>
+            </section>
+        }
+        .into_any()
+    }
+}

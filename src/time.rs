@@ -1,0 +1,273 @@
+//! Platform timestamps: parsing both formats the platform has sent, and relative wording.
+
+/// Milliseconds since the Unix epoch for a platform timestamp, or `None` when it is neither
+/// RFC 3339 (`2024-05-02T12:27:15.147Z`, `…+10:00`) nor Go's default
+/// (`2023-05-02 12:27:15.147192 +0000 UTC`).
+pub fn parse_timestamp(s: &str) -> Option<f64> {
+    let s = s.trim();
+    let b = s.as_bytes();
+    if b.len() < 19 {
+        return None;
+    }
+    let num = |from: usize, len: usize| -> Option<i64> {
+        let part = s.get(from..from + len)?;
+        part.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| part.parse().ok())?
+    };
+    let (year, month, day) = (num(0, 4)?, num(5, 2)?, num(8, 2)?);
+    if b[4] != b'-' || b[7] != b'-' || !(b[10] == b'T' || b[10] == b't' || b[10] == b' ') {
+        return None;
+    }
+    let (hour, minute, second) = (num(11, 2)?, num(14, 2)?, num(17, 2)?);
+    if b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    if !(1..=12).contains(&month)
+        || !(1..=days_in_month(year, month)).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
+        return None;
+    }
+    let mut rest = &s[19..];
+    let mut frac_ms = 0.0;
+    if let Some(r) = rest.strip_prefix('.') {
+        let digits = r.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return None;
+        }
+        frac_ms = format!("0.{}", &r[..digits]).parse::<f64>().ok()? * 1000.0;
+        rest = &r[digits..];
+    }
+    let offset_min = parse_zone(rest)?;
+    let days = days_from_civil(year, month, day);
+    let secs = days * 86_400 + hour * 3600 + minute * 60 + second - offset_min * 60;
+    Some(secs as f64 * 1000.0 + frac_ms)
+}
+
+/// Offset in minutes east of UTC: `Z`, `±HH:MM`, or Go's ` ±HHMM NAME`.
+fn parse_zone(rest: &str) -> Option<i64> {
+    if rest == "Z" || rest == "z" {
+        return Some(0);
+    }
+    let (sign, body, go) = match rest.as_bytes().first()? {
+        b'+' => (1, &rest[1..], false),
+        b'-' => (-1, &rest[1..], false),
+        b' ' => {
+            let r = rest.trim_start();
+            let (zone, _name) = r.split_once(' ').unwrap_or((r, ""));
+            match zone.as_bytes().first()? {
+                b'+' => (1, &zone[1..], true),
+                b'-' => (-1, &zone[1..], true),
+                _ => return None,
+            }
+        }
+        _ => return None,
+    };
+    let (h, m) = if go {
+        (body.get(0..2)?, body.get(2..4)?)
+    } else {
+        let (h, m) = body.split_once(':')?;
+        (h, m)
+    };
+    if h.len() != 2 || m.len() != 2 || !h.bytes().chain(m.bytes()).all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let (h, m): (i64, i64) = (h.parse().ok()?, m.parse().ok()?);
+    (h <= 23 && m <= 59).then_some(sign * (h * 60 + m))
+}
+
+fn is_leap(y: i64) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+fn days_in_month(y: i64, m: i64) -> i64 {
+    match m {
+        2 if is_leap(y) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date.
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// "just now", "5 minutes ago", "in 2 hours", "3 days ago"…
+pub fn relative(then_ms: f64, now_ms: f64) -> String {
+    let diff = (now_ms - then_ms) / 1000.0;
+    let (abs, future) = (diff.abs(), diff < 0.0);
+    if abs < 45.0 {
+        return "just now".into();
+    }
+    let (n, unit) = if abs < 3_600.0 {
+        ((abs / 60.0).round().max(1.0), "minute")
+    } else if abs < 86_400.0 {
+        ((abs / 3_600.0).round(), "hour")
+    } else if abs < 30.0 * 86_400.0 {
+        ((abs / 86_400.0).round(), "day")
+    } else if abs < 365.0 * 86_400.0 {
+        ((abs / (30.0 * 86_400.0)).round(), "month")
+    } else {
+        ((abs / (365.0 * 86_400.0)).round(), "year")
+    };
+    let n = n as u64;
+    let plural = if n == 1 { "" } else { "s" };
+    if future {
+        format!("in {n} {unit}{plural}")
+    } else {
+        format!("{n} {unit}{plural} ago")
+    }
+}
+
+/// How a timestamp is shown: relative text, and the exact local time for hover and focus.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shown {
+    /// "3 days ago", or the raw text when it cannot be parsed.
+    pub relative: String,
+    /// Exact time with time zone, or the raw text.
+    pub exact: String,
+    /// Parsed value, for sorting.
+    pub ms: Option<f64>,
+}
+
+/// Formats a platform timestamp for display.
+pub fn show(raw: &str, now_ms: f64) -> Shown {
+    match parse_timestamp(raw) {
+        Some(ms) => Shown {
+            relative: relative(ms, now_ms),
+            exact: exact_local(ms),
+            ms: Some(ms),
+        },
+        None => Shown {
+            relative: raw.to_owned(),
+            exact: raw.to_owned(),
+            ms: None,
+        },
+    }
+}
+
+/// The exact time in the browser's locale and time zone, with the zone named.
+#[cfg(target_arch = "wasm32")]
+fn exact_local(ms: f64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
+    let opts = js_sys::Object::new();
+    for (k, v) in [("dateStyle", "medium"), ("timeStyle", "long")] {
+        let _ = js_sys::Reflect::set(&opts, &k.into(), &v.into());
+    }
+    date.to_locale_string("default", &opts).into()
+}
+
+/// Native builds (tests) show UTC.
+#[cfg(not(target_arch = "wasm32"))]
+fn exact_local(ms: f64) -> String {
+    let secs = (ms / 1000.0).floor() as i64;
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    format!(
+        "day {days} {:02}:{:02}:{:02} UTC",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// Now, in milliseconds since the epoch.
+pub fn now_ms() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        js_sys::Date::now()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as f64)
+            .unwrap_or(0.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_rfc3339() {
+        assert_eq!(parse_timestamp("1970-01-01T00:00:00Z"), Some(0.0));
+        assert_eq!(parse_timestamp("1970-01-01T00:00:01.5Z"), Some(1500.0));
+        assert_eq!(
+            parse_timestamp("2024-02-29T10:00:00+10:00"),
+            parse_timestamp("2024-02-29T00:00:00Z")
+        );
+        assert_eq!(
+            parse_timestamp("2023-05-02T12:27:15Z"),
+            Some(1_683_030_435_000.0)
+        );
+        assert_eq!(
+            parse_timestamp("2023-05-02T12:27:15-01:30"),
+            Some(1_683_030_435_000.0 + 90.0 * 60_000.0)
+        );
+    }
+
+    #[test]
+    fn parses_go_default_format() {
+        let ms = parse_timestamp("2023-05-02 12:27:15.147192 +0000 UTC").unwrap();
+        assert!((ms - 1_683_030_435_147.192).abs() < 0.01, "{ms}");
+        assert_eq!(
+            parse_timestamp("2023-05-02 22:27:15 +1000 AEST"),
+            Some(1_683_030_435_000.0)
+        );
+    }
+
+    #[test]
+    fn junk_is_none() {
+        for junk in [
+            "",
+            "yesterday",
+            "2023-13-01T00:00:00Z",
+            "2023-02-29T00:00:00Z",
+            "2023-05-02T25:00:00Z",
+            "2023-05-02T12:27:15",
+            "2023-05-02T12:27:15.Z",
+            "2023-05-02T12:27:15+1000",
+            "2023-05-02 12:27:15.1 UTC",
+            "2023-05-02T12:27:15Zjunk",
+            "２０２３-05-02T12:27:15Z",
+            "2023/05/02T12:27:15Z",
+        ] {
+            assert_eq!(parse_timestamp(junk), None, "{junk:?}");
+        }
+    }
+
+    #[test]
+    fn unparseable_is_shown_verbatim() {
+        let s = show("last tuesday", 0.0);
+        assert_eq!(s.relative, "last tuesday");
+        assert_eq!(s.exact, "last tuesday");
+        assert_eq!(s.ms, None);
+    }
+
+    #[test]
+    fn relative_wording() {
+        let now = 1_700_000_000_000.0;
+        let min = 60_000.0;
+        assert_eq!(relative(now - 10_000.0, now), "just now");
+        assert_eq!(relative(now - min, now), "1 minute ago");
+        assert_eq!(relative(now - 5.0 * min, now), "5 minutes ago");
+        assert_eq!(relative(now - 3.0 * 60.0 * min, now), "3 hours ago");
+        assert_eq!(relative(now - 2.0 * 1440.0 * min, now), "2 days ago");
+        assert_eq!(relative(now - 65.0 * 1440.0 * min, now), "2 months ago");
+        assert_eq!(relative(now - 800.0 * 1440.0 * min, now), "2 years ago");
+        assert_eq!(relative(now + 2.0 * 60.0 * min, now), "in 2 hours");
+    }
+}

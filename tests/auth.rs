@@ -1,0 +1,173 @@
+//! Browser tests of sign-in and role-gated controls, against a fake platform.
+#![cfg(target_arch = "wasm32")]
+
+mod common;
+
+use common::*;
+use serde_json::json;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{HtmlButtonElement, HtmlElement, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn routes(login: serde_json::Value) -> String {
+    json!({
+        "POST /auth/refresh": [{"status": 401, "body": err(401, "service_unauthorized_err", "Sign in to continue")}],
+        "POST /auth/login": login,
+        "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}],
+    })
+    .to_string()
+}
+
+async fn fill_and_submit(root: &HtmlElement, email: &str, password: &str) {
+    eventually("sign-in form", || find(root, "#sign-in-email").is_some()).await;
+    let e: HtmlInputElement = find(root, "#sign-in-email").unwrap().unchecked_into();
+    let p: HtmlInputElement = find(root, "#sign-in-password").unwrap().unchecked_into();
+    e.set_value(email);
+    p.set_value(password);
+    let b: HtmlButtonElement = find(root, "form button[type=submit]")
+        .unwrap()
+        .unchecked_into();
+    b.click();
+}
+
+#[wasm_bindgen_test]
+async fn anonymous_visitor_gets_a_labelled_sign_in_form() {
+    install_fake_fetch(&routes(json!([{"body": session(&["developer"])}])));
+    let (root, _h) = mount_app("/");
+    eventually("sign-in form", || find(&root, "#sign-in-email").is_some()).await;
+    for (id, auto) in [
+        ("sign-in-email", "username"),
+        ("sign-in-password", "current-password"),
+    ] {
+        let label = find(&root, &format!("label[for={id}]"));
+        assert!(label.is_some(), "{id} has a label");
+        let input = find(&root, &format!("#{id}")).unwrap();
+        assert_eq!(input.get_attribute("autocomplete").as_deref(), Some(auto));
+    }
+    assert_eq!(
+        find(&root, "#sign-in-password")
+            .unwrap()
+            .get_attribute("type")
+            .as_deref(),
+        Some("password")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn wrong_credentials_show_the_server_message() {
+    install_fake_fetch(&routes(
+        json!([{"status": 401, "body": err(401, "service_unauthorized_err", "The e-mail address or password is incorrect")}]),
+    ));
+    let (root, _h) = mount_app("/sign-in");
+    fill_and_submit(&root, "a@b.test", "nope").await;
+    eventually("error shown", || {
+        text(&root).contains("The e-mail address or password is incorrect")
+    })
+    .await;
+    assert!(find(&root, "[role=alert]").is_some());
+    let b: HtmlButtonElement = find(&root, "form button[type=submit]")
+        .unwrap()
+        .unchecked_into();
+    assert!(!b.disabled(), "the form can be sent again");
+}
+
+#[wasm_bindgen_test]
+async fn rate_limit_shows_the_wait() {
+    install_fake_fetch(&routes(
+        json!([{"status": 429, "headers": {"retry-after": "120"}, "body": err(429, "internal_rate_limited", "Too many")}]),
+    ));
+    let (root, _h) = mount_app("/sign-in");
+    fill_and_submit(&root, "a@b.test", "x").await;
+    eventually("wait shown", || {
+        text(&root).contains("Try again in 2 minutes")
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn network_failure_says_the_platform_is_unreachable() {
+    install_fake_fetch(&routes(json!([{"network_error": true}])));
+    let (root, _h) = mount_app("/sign-in");
+    fill_and_submit(&root, "a@b.test", "x").await;
+    eventually("network error", || {
+        text(&root).contains("could not be reached")
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn the_button_cannot_send_twice() {
+    install_fake_fetch(&routes(
+        json!([{"delay": 300, "body": session(&["developer"])}]),
+    ));
+    let (root, _h) = mount_app("/sign-in");
+    fill_and_submit(&root, "a@b.test", "pw").await;
+    let b: HtmlButtonElement = find(&root, "form button[type=submit]")
+        .unwrap()
+        .unchecked_into();
+    eventually("button disabled while sending", || b.disabled()).await;
+    b.click();
+    let form: web_sys::HtmlFormElement = find(&root, "form").unwrap().unchecked_into();
+    let _ = form.request_submit();
+    eventually("signed in", || text(&root).contains("Sign out")).await;
+    assert_eq!(fake_calls("POST /auth/login"), 1);
+}
+
+async fn dashboard_as(roles: &[&str], can_add: bool, can_delete: bool) -> (HtmlElement, impl Drop) {
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [{"body": session(roles)}],
+            "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", can_delete)], can_add)}],
+        })
+        .to_string(),
+    );
+    let (root, h) = mount_app("/");
+    eventually("rows", || {
+        find(&root, "table.keys-table tbody tr").is_some()
+    })
+    .await;
+    (root, h)
+}
+
+#[wasm_bindgen_test]
+async fn managers_get_create_and_delete_controls() {
+    let (root, _h) = dashboard_as(&["developer"], true, true).await;
+    assert!(find(&root, "[data-testid=create-key]").is_some());
+    assert!(find(&root, "[data-testid=delete-key]").is_some());
+    assert!(
+        text(&root).contains("Developer"),
+        "role shown by display name"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn view_only_roles_have_no_controls_in_the_dom() {
+    let (root, _h) = dashboard_as(&["platform_admin"], false, false).await;
+    assert!(find(&root, "[data-testid=create-key]").is_none());
+    assert!(find(&root, "[data-testid=delete-key]").is_none());
+    assert!(text(&root).contains("Platform Admin"));
+}
+
+#[wasm_bindgen_test]
+async fn without_an_acl_the_roles_decide() {
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [{"body": session(&["auditor"])}],
+            "GET /api/tenants/tenant--t/keys": [{"body": ok(json!({"api_keys": [{"id": "apikey--9", "access_key": "onq.ZZZ", "status": "active"}]}))}],
+        })
+        .to_string(),
+    );
+    let (root, _h) = mount_app("/");
+    eventually("rows", || {
+        find(&root, "table.keys-table tbody tr").is_some()
+    })
+    .await;
+    assert!(find(&root, "[data-testid=create-key]").is_none());
+    assert!(find(&root, "[data-testid=delete-key]").is_none());
+    assert!(
+        text(&root).contains("auditor"),
+        "an unknown role is shown as its id"
+    );
+}

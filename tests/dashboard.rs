@@ -1,0 +1,146 @@
+//! Browser tests of the dashboard's states and the copy button, against a fake platform.
+#![cfg(target_arch = "wasm32")]
+
+mod common;
+
+use common::*;
+use serde_json::json;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::HtmlButtonElement;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn with_list(list: serde_json::Value) {
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [{"body": session(&["platform_owner"])}],
+            "GET /api/tenants/tenant--t/keys": list,
+            "GET /api/tenants/tenant--t/keys/apikey--p": [
+                {"body": ok(key("apikey--p", "onq.PPP", "pending", "Portal", false))},
+                {"body": ok(key("apikey--p", "onq.PPP", "active", "Portal", true))}
+            ],
+        })
+        .to_string(),
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_skeleton_shows_while_loading() {
+    with_list(json!([{"delay": 500, "body": key_list(vec![], true)}]));
+    let (root, _h) = mount_app("/");
+    eventually("skeleton", || {
+        find(&root, ".page-skeleton").is_some() && text(&root).contains("API keys")
+    })
+    .await;
+    eventually("empty state after load", || {
+        text(&root).contains("No API keys yet")
+    })
+    .await;
+    assert!(find(&root, ".page-skeleton").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn an_empty_tenant_invites_to_create() {
+    with_list(json!([{"body": key_list(vec![], true)}]));
+    let (root, _h) = mount_app("/");
+    eventually("empty state", || text(&root).contains("No API keys yet")).await;
+    assert!(text(&root).contains("Create your first API key"));
+}
+
+#[wasm_bindgen_test]
+async fn no_results_offers_to_clear_the_filter() {
+    with_list(
+        json!([{"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}]),
+    );
+    let (root, _h) = mount_app("/?q=nothing-matches");
+    eventually("no results", || {
+        find(&root, "[data-testid=no-results]").is_some()
+    })
+    .await;
+    let clear: HtmlButtonElement = find(&root, "[data-testid=no-results] button")
+        .unwrap()
+        .unchecked_into();
+    clear.click();
+    eventually("row back", || {
+        find(&root, "table.keys-table tbody tr").is_some()
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn an_error_shows_the_reference_and_retry_recovers() {
+    with_list(json!([
+        {"status": 500, "body": err(500, "internal_err", "Something went wrong on the platform")},
+        {"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}
+    ]));
+    let (root, _h) = mount_app("/");
+    eventually("error panel", || {
+        text(&root).contains("could not be loaded")
+    })
+    .await;
+    assert!(text(&root).contains("corr--test"), "correlation id shown");
+    let retry: HtmlButtonElement = find(&root, ".error-panel button").unwrap().unchecked_into();
+    retry.click();
+    eventually("recovered", || text(&root).contains("onq.AAA")).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_malformed_body_is_an_error_not_a_panic() {
+    with_list(json!([{"body": "{\"data\": {\"api_keys\": \"surprise\"}}"}]));
+    let (root, _h) = mount_app("/");
+    eventually("decode error shown", || {
+        text(&root).contains("does not understand")
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn api_text_is_rendered_as_text() {
+    let hostile = "<img src=x onerror=alert(1)>";
+    with_list(
+        json!([{"body": key_list(vec![key("apikey--1", "onq.AAA", "active", hostile, true)], true)}]),
+    );
+    let (root, _h) = mount_app("/");
+    eventually("row", || text(&root).contains(hostile)).await;
+    assert!(find(&root, "table img").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn a_pending_row_turns_active_in_place() {
+    with_list(
+        json!([{"body": key_list(vec![key("apikey--p", "onq.PPP", "pending", "Portal", false)], true)}]),
+    );
+    let (root, _h) = mount_app("/");
+    eventually("pending row", || {
+        find(&root, "tr[data-status=pending] .spinner").is_some()
+    })
+    .await;
+    eventually("active row", || {
+        find(&root, "tr[data-key-id='apikey--p'][data-status=active]").is_some()
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn copy_says_copied_only_when_the_clipboard_took_it() {
+    with_list(
+        json!([{"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}]),
+    );
+    let (root, _h) = mount_app("/");
+    eventually("row", || find(&root, ".copy-button").is_some()).await;
+    let button: HtmlButtonElement = find(&root, ".copy-button").unwrap().unchecked_into();
+    install_fake_clipboard(true);
+    button.click();
+    eventually("copied", || {
+        button.text_content().unwrap_or_default() == "Copied"
+    })
+    .await;
+    assert_eq!(copied_text().as_deref(), Some("onq.AAA"));
+    install_fake_clipboard(false);
+    button.click();
+    eventually("failure shown", || {
+        button.text_content().unwrap_or_default() == "Copy failed"
+    })
+    .await;
+}
