@@ -1,13 +1,14 @@
 //! The application: boot, providers, the router with its route table, the layout, NotFound.
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::components::{ParentRoute, Route, Router, Routes, A};
 use leptos_router::path;
 
 use crate::api::{provide_api_client, use_api_client};
 use crate::components::announcer::{provide_announcer, Announcer};
 use crate::config::{ConfigError, RuntimeConfig};
 use crate::pages::dashboard::DashboardPage;
+use crate::pages::delete_key::DeleteKeyDialog;
 use crate::pages::key_detail::KeyDetailPage;
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::sign_in::SignInPage;
@@ -45,7 +46,10 @@ pub fn App(
             <Layout>
                 <Routes fallback=|| view! { <NotFoundPage/> }>
                     <Route path=path!("/sign-in") view=SignInPage/>
-                    <Route path=path!("/") view=|| view! { <RequireSession><DashboardPage/></RequireSession> }/>
+                    <ParentRoute path=path!("") view=|| view! { <RequireSession><DashboardPage/></RequireSession> }>
+                        <Route path=path!("") view=|| ()/>
+                        <Route path=path!("keys/:id/delete") view=DeleteKeyDialog/>
+                    </ParentRoute>
                     <Route path=path!("/keys/:id") view=|| view! { <RequireSession><KeyDetailPage/></RequireSession> }/>
                 </Routes>
             </Layout>

@@ -159,7 +159,10 @@ impl Session {
             .unwrap_or(now + wire.expires_in as f64 * 1000.0);
         let lifetime_ms = (expires_at_ms - now).max(0.0);
         // Refresh a minute early, or halfway for short tokens.
-        let refresh_in = (lifetime_ms - 60_000.0).max(lifetime_ms / 2.0).max(5_000.0);
+        // Timers take at most i32::MAX ms; a day is plenty (a later refresh reschedules).
+        let refresh_in = (lifetime_ms - 60_000.0)
+            .max(lifetime_ms / 2.0)
+            .clamp(5_000.0, 86_400_000.0);
         self.state.set(AuthState::SignedIn(Arc::new(SignedIn {
             token: wire.token,
             user: wire.user,

@@ -1,6 +1,7 @@
 //! One module per route.
 
 pub mod dashboard;
+pub mod delete_key;
 pub mod key_detail;
 pub mod not_found;
 pub mod sign_in;

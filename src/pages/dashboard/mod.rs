@@ -8,10 +8,10 @@ use std::sync::Arc;
 use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped_with_cancellation;
-use leptos_router::components::A;
+use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
-use platform_types::{Acl, ApiKeys, Arx, KeyStatus};
+use platform_types::{Acl, ApiKey, ApiKeys, Arx, KeyStatus};
 
 use crate::api::retry::next_poll_delay_ms;
 use crate::api::{sleep_ms, use_api_client, ApiError};
@@ -82,6 +82,40 @@ impl Loaded {
     }
 }
 
+/// The dashboard's data, shared with dialogs routed over it.
+#[derive(Clone, Copy)]
+pub struct KeysContext {
+    data: RwSignal<Option<Result<Loaded, ApiError>>>,
+    /// Fetches the list again.
+    pub reload: Callback<()>,
+}
+
+impl KeysContext {
+    /// The key with `id`, if the list has it.
+    pub fn find(&self, id: &str) -> Option<ApiKey> {
+        self.data.with_untracked(|d| match d {
+            Some(Ok(l)) => l
+                .rows
+                .iter()
+                .find(|r| r.key.id == id)
+                .map(|r| r.key.clone()),
+            _ => None,
+        })
+    }
+
+    /// Puts a fresher copy of a key into its row at once.
+    pub fn apply(&self, key: ApiKey) {
+        self.data.update(|d| {
+            if let Some(Ok(l)) = d {
+                match l.rows.iter_mut().find(|r| r.key.id == key.id) {
+                    Some(r) => *r = Row::new(key),
+                    None => l.rows.push(Row::new(key)),
+                }
+            }
+        });
+    }
+}
+
 /// Query string for a view state, `?a=b&…` or empty.
 pub fn query_string(state: &ViewState) -> String {
     let pairs = state.to_query();
@@ -127,6 +161,7 @@ pub fn DashboardPage() -> impl IntoView {
         })
     };
     reload.run(());
+    provide_context(KeysContext { data, reload });
 
     // Live provisioning: poll pending keys with backoff, updating their rows in place.
     let pending_ids = Memo::new(move |_| {
@@ -248,6 +283,7 @@ pub fn DashboardPage() -> impl IntoView {
                 <Insights data/>
             </Show>
             {body}
+            <Outlet/>
         </section>
     }
 }
@@ -504,7 +540,7 @@ where
                     <thead><tr>{headers.clone()}<th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead>
                     <tbody>
                         <For each=page_rows key=|r: &Row| (r.key.id.clone(), r.key.status.clone()) let:row>
-                            <KeyRow row=row clusters roles now/>
+                            <KeyRow row=row clusters roles view_state now/>
                         </For>
                     </tbody>
                 </table>
@@ -540,8 +576,10 @@ fn KeyRow(
     row: Row,
     clusters: Memo<Arc<HashMap<String, Arx>>>,
     roles: Memo<Vec<String>>,
+    view_state: Memo<ViewState>,
     now: f64,
 ) -> impl IntoView {
+    let view_state_now = view_state.get_untracked();
     let key = row.key.clone();
     let arx_detail = move || {
         clusters.with(|c| {
@@ -559,7 +597,11 @@ fn KeyRow(
     let last_used = row.key.last_used_at.as_deref().map(|t| time::show(t, now));
     let id = row.key.id.clone();
     let detail_href = format!("/keys/{}", crate::api::segment(&id));
-    let delete_href = format!("/keys/{}/delete", crate::api::segment(&id));
+    let delete_href = format!(
+        "/keys/{}/delete{}",
+        crate::api::segment(&id),
+        query_string(&view_state_now)
+    );
     let key_for_perm = row.key.clone();
     let may_delete = move || delete_permission(&key_for_perm, &roles.get()).is_allowed();
     let access = row.key.access_key.clone();

@@ -1,0 +1,83 @@
+// The delete dialog against the dev platform.
+import { test, expect, signIn, keyRows, ACCOUNTS, expectNoAxeViolations } from './fixtures.mjs';
+
+async function openDialogForFirstActive(page) {
+  const row = page.locator('tr[data-status="active"]').first();
+  const id = await row.getAttribute('data-key-id');
+  const access = await row.locator('td:first-child code').innerText();
+  const link = row.getByTestId('delete-key');
+  await link.focus();
+  await link.press('Enter');
+  const dialog = page.getByRole('dialog', { name: 'Delete API key' });
+  await expect(dialog).toBeVisible();
+  return { id, access, dialog };
+}
+
+for (const who of ['owner', 'developer']) {
+  test(`${who} deletes a key after typing it exactly`, async ({ page, context }) => {
+    await signIn(page, ACCOUNTS[who].email);
+    const other = await context.newPage();
+    await other.goto('/?deleted=1');
+    await expect(keyRows(other).first()).toBeVisible();
+    const { id, access, dialog } = await openDialogForFirstActive(page);
+    await expect(page).toHaveURL(new RegExp(`/keys/${id}/delete`));
+    const field = dialog.getByLabel(/Type the API key/);
+    await expect(field).toBeFocused();
+    const confirm = dialog.getByTestId('confirm-delete');
+    await expect(confirm).toBeDisabled();
+    await field.fill(access.toLowerCase());
+    await expect(confirm).toBeDisabled();
+    await expect(dialog).toContainText('upper and lower case');
+    await field.fill(`${access} `);
+    await expect(confirm).toBeDisabled();
+    await field.fill(access);
+    await expect(confirm).toBeEnabled();
+    await confirm.dblclick();
+    await expect(dialog).toHaveCount(0);
+    // The row changes at once, then disappears once deleted (hidden by default).
+    await expect(page.locator(`tr[data-key-id="${id}"]`)).toHaveCount(0, { timeout: 15_000 });
+    await expect(page).toHaveURL(/\/$/);
+    // The other tab follows without a reload.
+    await expect(other.locator(`tr[data-key-id="${id}"]`)).toHaveAttribute('data-status', /pending|deleted/);
+    await expect(other.locator(`tr[data-key-id="${id}"]`)).toHaveAttribute('data-status', 'deleted', { timeout: 15_000 });
+    await other.close();
+  });
+}
+
+test('Escape and Back close the dialog; focus returns to the opener', async ({ page }) => {
+  await signIn(page, ACCOUNTS.owner.email);
+  const { dialog } = await openDialogForFirstActive(page);
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  await expect(page.locator('tr[data-status="active"]').first().getByTestId('delete-key')).toBeFocused();
+  await openDialogForFirstActive(page);
+  await page.goBack();
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+});
+
+test('a deep link opens the dialog; Tab stays inside', async ({ page }) => {
+  await signIn(page, ACCOUNTS.owner.email);
+  const id = await page.locator('tr[data-status="active"]').first().getAttribute('data-key-id');
+  await page.goto(`/keys/${id}/delete`);
+  const dialog = page.getByRole('dialog', { name: 'Delete API key' });
+  await expect(dialog.getByLabel(/Type the API key/)).toBeFocused();
+  for (let i = 0; i < 6; i += 1) {
+    await page.keyboard.press('Tab');
+    expect(await dialog.evaluate((d) => d.contains(document.activeElement))).toBe(true);
+  }
+  await page.keyboard.press('Shift+Tab');
+  expect(await dialog.evaluate((d) => d.contains(document.activeElement))).toBe(true);
+  await expectNoAxeViolations(page);
+});
+
+test('the platform admin has no delete control and the route refuses', async ({ page }) => {
+  await signIn(page, ACCOUNTS.admin.email);
+  await expect(keyRows(page).first()).toBeVisible();
+  await expect(page.getByTestId('delete-key')).toHaveCount(0);
+  const id = await page.locator('tr[data-status="active"]').first().getAttribute('data-key-id');
+  await page.goto(`/keys/${id}/delete`);
+  const dialog = page.getByRole('dialog', { name: 'Delete API key' });
+  await expect(dialog.getByTestId('not-permitted')).toContainText('Only Platform Owners and Developers');
+  await expect(dialog.getByTestId('confirm-delete')).toHaveCount(0);
+  await expect(dialog.locator('input')).toHaveCount(0);
+});

@@ -1,0 +1,110 @@
+//! A modal dialog done right: `role="dialog"`, `aria-modal`, a label, focus moved in, Tab
+//! trapped inside, Escape to close, and focus returned to whatever had it before.
+
+use leptos::ev;
+use leptos::html::Div;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlElement;
+
+const FOCUSABLE: &str = "a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
+
+/// A modal dialog. The first field matching `initial_focus` (a CSS selector) gets focus when it
+/// opens, else the first focusable element.
+#[component]
+pub fn Dialog(
+    /// Id of the element that names the dialog (its heading).
+    #[prop(into)]
+    labelled_by: String,
+    /// Id of the element that describes it, if any.
+    #[prop(optional, into)]
+    described_by: Option<String>,
+    /// Selector of the element to focus first.
+    #[prop(optional, into)]
+    initial_focus: Option<String>,
+    /// Called on Escape and on the backdrop.
+    on_close: Callback<()>,
+    /// The content.
+    children: Children,
+) -> impl IntoView {
+    let panel = NodeRef::<Div>::new();
+    // Whoever had focus before the dialog opened gets it back when it closes.
+    let opener = document()
+        .active_element()
+        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+        .map(send_wrapper::SendWrapper::new);
+    on_cleanup(move || {
+        if let Some(el) = opener {
+            let el = el.take();
+            if el.is_connected() {
+                let _ = el.focus();
+            }
+        }
+    });
+
+    let focusables = move || -> Vec<HtmlElement> {
+        let Some(p) = panel.get_untracked() else {
+            return vec![];
+        };
+        let Ok(list) = p.query_selector_all(FOCUSABLE) else {
+            return vec![];
+        };
+        (0..list.length())
+            .filter_map(|i| list.item(i))
+            .filter_map(|n| n.dyn_into::<HtmlElement>().ok())
+            .collect()
+    };
+
+    Effect::new(move |_| {
+        let Some(p) = panel.get() else { return };
+        let target = initial_focus
+            .as_deref()
+            .and_then(|sel| p.query_selector(sel).ok().flatten())
+            .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+            .or_else(|| focusables().into_iter().next());
+        if let Some(t) = target {
+            let _ = t.focus();
+        }
+    });
+
+    let on_keydown = move |e: ev::KeyboardEvent| match e.key().as_str() {
+        "Escape" => {
+            e.prevent_default();
+            on_close.run(());
+        }
+        "Tab" => {
+            let items = focusables();
+            let (Some(first), Some(last)) = (items.first(), items.last()) else {
+                e.prevent_default();
+                return;
+            };
+            let active = document().active_element();
+            let at = |el: &HtmlElement| {
+                active
+                    .as_ref()
+                    .is_some_and(|a| a == el.unchecked_ref::<web_sys::Element>())
+            };
+            let inside = active.as_ref().is_some_and(|a| {
+                panel
+                    .get_untracked()
+                    .is_some_and(|p| p.contains(Some(a.unchecked_ref())))
+            });
+            if e.shift_key() && (at(first) || !inside) {
+                e.prevent_default();
+                let _ = last.focus();
+            } else if !e.shift_key() && (at(last) || !inside) {
+                e.prevent_default();
+                let _ = first.focus();
+            }
+        }
+        _ => {}
+    };
+
+    view! {
+        <div class="dialog-backdrop" on:click=move |_| on_close.run(())></div>
+        <div class="dialog" role="dialog" aria-modal="true" aria-labelledby=labelled_by
+            aria-describedby=described_by node_ref=panel on:keydown=on_keydown>
+            {children()}
+        </div>
+    }
+}

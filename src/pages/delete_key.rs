@@ -1,0 +1,326 @@
+//! `/keys/:id/delete`: the dialog that deletes a key once the person has typed its API key.
+
+use leptos::ev;
+use leptos::prelude::*;
+use leptos::task::spawn_local_scoped_with_cancellation;
+use leptos_router::hooks::{use_location, use_navigate, use_params_map};
+use leptos_router::NavigateOptions;
+use platform_types::ApiKey;
+
+use crate::api::{use_api_client, ApiError};
+use crate::components::announcer::use_announcer;
+use crate::components::dialog::Dialog;
+use crate::components::status_badge::StatusBadge;
+use crate::key_events::broadcast_key_event;
+use crate::pages::dashboard::{KeysContext, TimeText};
+use crate::permissions::delete_permission;
+use crate::session::use_session;
+use crate::time;
+
+/// Whether the typed text confirms deleting `access_key`: exactly equal, byte for byte. No
+/// trimming, no case folding, no Unicode normalisation: a near miss must never delete.
+pub fn confirmation_matches(typed: &str, access_key: &str) -> bool {
+    !access_key.is_empty() && typed == access_key
+}
+
+/// Why Delete is not enabled yet, for the hint under the field.
+pub fn confirmation_hint(typed: &str, access_key: &str) -> &'static str {
+    if confirmation_matches(typed, access_key) {
+        "The API key matches. Delete is enabled."
+    } else if typed.is_empty() {
+        "Type or paste the API key exactly to enable Delete."
+    } else if typed.trim() == access_key {
+        "Remove the extra spaces: the text must match the API key exactly."
+    } else if typed.to_lowercase() == access_key.to_lowercase() {
+        "Check upper and lower case: the text must match the API key exactly."
+    } else {
+        "This does not match the API key yet."
+    }
+}
+
+/// The delete dialog, routed over the dashboard.
+#[component]
+pub fn DeleteKeyDialog() -> impl IntoView {
+    let client = use_api_client();
+    let session = use_session();
+    let params = use_params_map();
+    let location = use_location();
+    let navigate = use_navigate();
+    let announce = use_announcer();
+    let keys = use_context::<KeysContext>();
+    let id = params.with_untracked(|p| p.get("id").unwrap_or_default());
+
+    let key = RwSignal::new(keys.and_then(|k| k.find(&id)).map(Ok::<ApiKey, ApiError>));
+    {
+        let client = client.clone();
+        let id = id.clone();
+        spawn_local_scoped_with_cancellation(async move {
+            match client.get_key(&id).await {
+                Ok(k) => key.set(Some(Ok(k))),
+                Err(e) if key.with_untracked(Option::is_none) => key.set(Some(Err(e))),
+                Err(_) => {}
+            }
+        });
+    }
+    let typed = RwSignal::new(String::new());
+    // The field may appear after the dialog opened (a deep link waits for the key): focus it then.
+    let field = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if let Some(el) = field.get() {
+            let _ = el.focus();
+        }
+    });
+    let pending = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiError>);
+
+    let close = {
+        let navigate = navigate.clone();
+        Callback::new(move |_: ()| {
+            let search = location.search.get_untracked();
+            let q = if search.is_empty() || search.starts_with('?') {
+                search
+            } else {
+                format!("?{search}")
+            };
+            navigate(
+                &format!("/{q}"),
+                NavigateOptions {
+                    scroll: false,
+                    ..Default::default()
+                },
+            );
+        })
+    };
+
+    let roles = Memo::new(move |_| session.roles());
+    let access_key = move || {
+        key.with(|k| match k {
+            Some(Ok(k)) => k.access_key.clone(),
+            _ => String::new(),
+        })
+    };
+    let matches = Memo::new(move |_| typed.with(|t| confirmation_matches(t, &access_key())));
+
+    let confirm = {
+        let client = client.clone();
+        move || {
+            if pending.get_untracked() || !matches.get_untracked() {
+                return;
+            }
+            // The id comes from the fetched key, never from the typed text.
+            let Some(Ok(target)) = key.get_untracked() else {
+                return;
+            };
+            pending.set(true);
+            error.set(None);
+            let client = client.clone();
+            leptos::task::spawn_local(async move {
+                let result = client.delete_key(&target.id).await;
+                match result {
+                    Ok(updated) => {
+                        if let Some(k) = keys {
+                            k.apply(updated);
+                        }
+                        done(&target, announce);
+                        close.run(());
+                    }
+                    Err(ApiError::NotFound(_)) => {
+                        if let Some(k) = keys {
+                            k.reload.run(());
+                        }
+                        done(&target, announce);
+                        close.run(());
+                    }
+                    Err(e) => {
+                        error.try_set(Some(e));
+                        pending.try_set(false);
+                    }
+                }
+            });
+        }
+    };
+    let confirm_submit = {
+        let confirm = confirm.clone();
+        move |e: ev::SubmitEvent| {
+            e.prevent_default();
+            confirm();
+        }
+    };
+
+    let body = move || {
+        let confirm_submit = confirm_submit.clone();
+        match key.get() {
+            None => view! { <p class="muted" aria-busy="true">"Loading the API key…"</p> }.into_any(),
+            Some(Err(ApiError::NotFound(_))) | Some(Err(ApiError::Forbidden(_))) => view! {
+                <p>"There is no such API key in your tenant."</p>
+                <div class="dialog-actions">
+                    <button type="button" class="button secondary" on:click=move |_| close.run(())>"Close"</button>
+                </div>
+            }
+            .into_any(),
+            Some(Err(e)) => view! {
+                <p role="alert">{e.user_message()}</p>
+                <div class="dialog-actions">
+                    <button type="button" class="button secondary" on:click=move |_| close.run(())>"Close"</button>
+                </div>
+            }
+            .into_any(),
+            Some(Ok(k)) => {
+                let permission = delete_permission(&k, &roles.get());
+                let summary = view! { <KeySummary key=k.clone()/> };
+                if let Some(reason) = permission.reason() {
+                    return view! {
+                        {summary}
+                        <p class="notice" data-testid="not-permitted">{reason.to_owned()}</p>
+                        <div class="dialog-actions">
+                            <button type="button" class="button secondary" on:click=move |_| close.run(())>"Close"</button>
+                        </div>
+                    }
+                    .into_any();
+                }
+                view! {
+                    {summary}
+                    <p class="warning" id="delete-warning">
+                        "Applications using this API key will stop working. This cannot be undone."
+                    </p>
+                    <form on:submit=confirm_submit>
+                        <div class="field">
+                            <label for="delete-confirm">"Type the API key "<code class="mono">{k.access_key.clone()}</code>" to confirm"</label>
+                            <input id="delete-confirm" type="text" class="mono" node_ref=field
+                                autocomplete="off" spellcheck="false" autocapitalize="off"
+                                aria-describedby="delete-hint"
+                                prop:value=move || typed.get()
+                                on:input=move |e| typed.set(event_target_value(&e))/>
+                            <p id="delete-hint" class="muted small" aria-live="polite">
+                                {move || confirmation_hint(&typed.get(), &access_key())}
+                            </p>
+                        </div>
+                        {move || error.get().map(|e| {
+                            let message = match &e {
+                                ApiError::Conflict(_) => "An operation on this API key is already in progress. Wait a moment and try again.".to_owned(),
+                                other => other.user_message(),
+                            };
+                            view! { <p class="form-error" role="alert">{message}
+                                {e.correlation_id().map(|c| format!(" (reference {c})"))}</p> }
+                        })}
+                        <div class="dialog-actions">
+                            <button type="button" class="button secondary" on:click=move |_| close.run(())>"Cancel"</button>
+                            <button type="submit" class="button danger" data-testid="confirm-delete"
+                                disabled=move || !matches.get() || pending.get()>
+                                {move || if pending.get() { "Deleting…" } else if error.with(Option::is_some) { "Try again" } else { "Delete API key" }}
+                            </button>
+                        </div>
+                    </form>
+                }
+                .into_any()
+            }
+        }
+    };
+
+    view! {
+        <Dialog labelled_by="delete-title" described_by="delete-warning" initial_focus="#delete-confirm" on_close=close>
+            <h2 id="delete-title">"Delete API key"</h2>
+            {body}
+        </Dialog>
+    }
+}
+
+fn done(key: &ApiKey, announce: crate::components::announcer::Announce) {
+    broadcast_key_event("deleted", &key.id);
+    announce.say(format!("API key {} is being deleted", key.access_key));
+}
+
+/// What will be deleted.
+#[component]
+fn KeySummary(key: ApiKey) -> impl IntoView {
+    let now = time::now_ms();
+    let app = key
+        .application
+        .as_ref()
+        .map(|a| a.display_name().to_owned())
+        .unwrap_or_else(|| key.application_id.clone());
+    let arx = key
+        .cluster
+        .as_ref()
+        .map(|a| a.display_name().to_owned())
+        .unwrap_or_else(|| key.cluster_id.clone());
+    view! {
+        <dl class="detail-grid">
+            <dt>"API key"</dt><dd><code class="mono">{key.access_key.clone()}</code></dd>
+            <dt>"Application"</dt><dd>{app}</dd>
+            <dt>"Arx"</dt><dd>{arx}</dd>
+            <dt>"Status"</dt><dd><StatusBadge status=key.status.clone()/></dd>
+            <dt>"Created"</dt><dd><TimeText shown=time::show(&key.created_at, now)/></dd>
+            <dt>"Last used"</dt><dd>{match &key.last_used_at {
+                Some(t) => view! { <TimeText shown=time::show(t, now)/> }.into_any(),
+                None => view! { <span class="muted">"Not reported"</span> }.into_any(),
+            }}</dd>
+        </dl>
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod prop_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn enabled_iff_equal(key in "\\PC{1,40}", typed in "\\PC{0,40}") {
+            prop_assert_eq!(confirmation_matches(&typed, &key), typed == key);
+            prop_assert!(confirmation_matches(&key, &key));
+        }
+
+        #[test]
+        fn near_misses_stay_disabled(key in "onq\\.[0-9A-F]{24}", pos in 0usize..28) {
+            let mut chars: Vec<char> = key.chars().collect();
+            let p = pos % chars.len();
+            let variants = [
+                format!("{key} "),
+                format!(" {key}"),
+                key.to_lowercase(),
+                format!("{key}\u{200b}"),
+                {
+                    let mut v = chars.clone();
+                    v.insert(p, '\u{200b}');
+                    v.into_iter().collect::<String>()
+                },
+                format!("\u{202e}{key}"),
+                key[..key.len() - 1].to_owned(),
+                {
+                    chars[p] = if chars[p] == 'A' { 'B' } else { 'A' };
+                    chars.iter().collect::<String>()
+                },
+            ];
+            for v in variants {
+                if v != key {
+                    prop_assert!(!confirmation_matches(&v, &key), "{:?} must not match {:?}", v, key);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unicode_normalisation_is_not_applied() {
+        let nfc = "caf\u{e9}";
+        let nfd = "cafe\u{301}";
+        assert!(!confirmation_matches(nfd, nfc));
+        assert!(!confirmation_matches(nfc, nfd));
+        assert!(!confirmation_matches("", ""), "an empty key never confirms");
+    }
+
+    #[test]
+    fn hints_explain_why() {
+        let k = "onq.ABC";
+        assert!(confirmation_hint("", k).contains("Type or paste"));
+        assert!(confirmation_hint("onq.ABC ", k).contains("spaces"));
+        assert!(confirmation_hint("ONQ.abc", k).contains("upper and lower case"));
+        assert!(confirmation_hint("onq.AB", k).contains("does not match"));
+        assert!(confirmation_hint(k, k).contains("enabled"));
+    }
+}

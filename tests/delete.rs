@@ -1,0 +1,143 @@
+//! Browser tests of the delete dialog: focus, trapping, Escape, the typed-key guard.
+#![cfg(target_arch = "wasm32")]
+
+mod common;
+
+use common::*;
+use leptos::prelude::*;
+use serde_json::json;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{HtmlButtonElement, HtmlElement, HtmlInputElement, KeyboardEvent, KeyboardEventInit};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn fake() {
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [{"body": session(&["platform_owner"])}],
+            "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}],
+            "GET /api/tenants/tenant--t/keys/apikey--1": [{"body": ok(key("apikey--1", "onq.AAA", "active", "Payments", true))}],
+            "DELETE /api/tenants/tenant--t/keys/apikey--1": [{"delay": 200, "body": ok(key("apikey--1", "onq.AAA", "pending", "Payments", false))}],
+        })
+        .to_string(),
+    );
+}
+
+fn active() -> Option<web_sys::Element> {
+    document().active_element()
+}
+
+fn key_event(target: &web_sys::EventTarget, key: &str, shift: bool) {
+    let init = KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_shift_key(shift);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let e = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    target.dispatch_event(&e).unwrap();
+}
+
+fn type_into(input: &HtmlInputElement, value: &str) {
+    input.set_value(value);
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let e = web_sys::Event::new_with_event_init_dict("input", &init).unwrap();
+    input.dispatch_event(&e).unwrap();
+}
+
+async fn open_dialog(root: &HtmlElement) -> HtmlElement {
+    eventually("delete link", || {
+        find(root, "[data-testid=delete-key]").is_some()
+    })
+    .await;
+    let link: HtmlElement = find(root, "[data-testid=delete-key]")
+        .unwrap()
+        .unchecked_into();
+    link.focus().unwrap();
+    link.click();
+    eventually("dialog field", || find(root, "#delete-confirm").is_some()).await;
+    link
+}
+
+#[wasm_bindgen_test]
+async fn focus_moves_in_is_trapped_and_returns_on_escape() {
+    fake();
+    let (root, _h) = mount_app("/");
+    let link = open_dialog(&root).await;
+    let dialog = find(&root, "[role=dialog]").unwrap();
+    assert_eq!(dialog.get_attribute("aria-modal").as_deref(), Some("true"));
+    let title_id = dialog.get_attribute("aria-labelledby").unwrap();
+    assert!(
+        find(&root, &format!("#{title_id}")).is_some(),
+        "labelled by its heading"
+    );
+    let field = find(&root, "#delete-confirm").unwrap();
+    eventually("field focused", || active().as_ref() == Some(&field)).await;
+    // Tab from the last control wraps to the first; Shift+Tab from the first wraps to the last.
+    let buttons = dialog.query_selector_all("button").unwrap();
+    let last: HtmlElement = buttons.item(buttons.length() - 1).unwrap().unchecked_into();
+    // The last button is disabled until the key matches; the last focusable is Cancel.
+    let cancel: HtmlElement = buttons.item(buttons.length() - 2).unwrap().unchecked_into();
+    assert!(last.unchecked_ref::<HtmlButtonElement>().disabled());
+    cancel.focus().unwrap();
+    key_event(&cancel, "Tab", false);
+    let first_focusable = active().unwrap();
+    assert!(dialog.contains(Some(&first_focusable)), "Tab stays inside");
+    assert_ne!(
+        first_focusable,
+        cancel.clone().unchecked_into::<web_sys::Element>()
+    );
+    key_event(&first_focusable, "Tab", true);
+    assert_eq!(
+        active(),
+        Some(cancel.unchecked_into()),
+        "Shift+Tab wraps to the last"
+    );
+    key_event(&field, "Escape", false);
+    eventually("dialog closed", || find(&root, "[role=dialog]").is_none()).await;
+    eventually("focus back on the opener", || {
+        active() == Some(link.clone().unchecked_into())
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn delete_is_enabled_only_by_the_exact_key_and_sends_once() {
+    fake();
+    // A deep link (a second router in this page would intercept link clicks).
+    let (root, _h) = mount_app("/keys/apikey--1/delete");
+    eventually("dialog field", || find(&root, "#delete-confirm").is_some()).await;
+    let input: HtmlInputElement = find(&root, "#delete-confirm").unwrap().unchecked_into();
+    let confirm: HtmlButtonElement = find(&root, "[data-testid=confirm-delete]")
+        .unwrap()
+        .unchecked_into();
+    for near in [
+        "",
+        "onq.aaa",
+        "onq.AAA ",
+        " onq.AAA",
+        "onq.AA",
+        "onq.AAA\u{200b}",
+    ] {
+        type_into(&input, near);
+        sleep(20).await;
+        assert!(confirm.disabled(), "{near:?} keeps Delete disabled");
+    }
+    type_into(&input, "onq.AAA");
+    eventually("enabled", || !confirm.disabled()).await;
+    confirm.click();
+    confirm.click();
+    let form: web_sys::HtmlFormElement =
+        find(&root, "[role=dialog] form").unwrap().unchecked_into();
+    let _ = form.request_submit();
+    eventually("dialog closed", || find(&root, "[role=dialog]").is_none()).await;
+    assert_eq!(
+        fake_calls("DELETE /api/tenants/tenant--t/keys/apikey--1"),
+        1
+    );
+    eventually("row shows deleting", || {
+        find(&root, "tr[data-key-id='apikey--1'][data-status=pending]").is_some()
+    })
+    .await;
+}
