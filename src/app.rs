@@ -1,12 +1,15 @@
 //! The application: boot, providers, the router with its route table, the layout, NotFound.
 
 use leptos::prelude::*;
-use leptos_router::components::{ParentRoute, Route, Router, Routes, A};
+use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes, A};
 use leptos_router::path;
 
 use crate::api::{provide_api_client, use_api_client};
 use crate::components::announcer::{provide_announcer, Announcer};
 use crate::config::{ConfigError, RuntimeConfig};
+use crate::pages::create_key::reveal::KeyStep;
+use crate::pages::create_key::steps::{ApplicationStep, ArxStep, SummaryStep};
+use crate::pages::create_key::CreateKeyPage;
 use crate::pages::dashboard::DashboardPage;
 use crate::pages::delete_key::DeleteKeyDialog;
 use crate::pages::key_detail::KeyDetailPage;
@@ -49,6 +52,13 @@ pub fn App(
                     <ParentRoute path=path!("") view=|| view! { <RequireSession><DashboardPage/></RequireSession> }>
                         <Route path=path!("") view=|| ()/>
                         <Route path=path!("keys/:id/delete") view=DeleteKeyDialog/>
+                    </ParentRoute>
+                    <ParentRoute path=path!("/keys/new") view=|| view! { <RequireSession><CreateKeyPage/></RequireSession> }>
+                        <Route path=path!("application") view=ApplicationStep/>
+                        <Route path=path!("arx") view=ArxStep/>
+                        <Route path=path!("summary") view=SummaryStep/>
+                        <Route path=path!("key") view=KeyStep/>
+                        <Route path=path!("") view=|| view! { <Redirect path="/keys/new/application"/> }/>
                     </ParentRoute>
                     <Route path=path!("/keys/:id") view=|| view! { <RequireSession><KeyDetailPage/></RequireSession> }/>
                 </Routes>

@@ -1,5 +1,6 @@
 //! One module per route.
 
+pub mod create_key;
 pub mod dashboard;
 pub mod delete_key;
 pub mod key_detail;

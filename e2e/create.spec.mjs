@@ -1,0 +1,142 @@
+// The create wizard end to end against the dev platform.
+import fs from 'node:fs';
+import { test, expect, signIn, ACCOUNTS, expectNoAxeViolations, apiToken } from './fixtures.mjs';
+
+async function chooseAndReview(page, arxName = 'Development SG') {
+  await page.getByTestId('create-key').click();
+  await expect(page).toHaveURL(/\/keys\/new\/application$/);
+  await expect(page.locator('.stepper [aria-current="step"]')).toContainText('Application');
+  const next = page.getByRole('button', { name: /Next: choose the Arx/ });
+  await expect(next).toBeDisabled();
+  await page.getByLabel(/Payments API/).check();
+  await expect(page).toHaveURL(/app=app--/);
+  await next.click();
+  await expect(page).toHaveURL(/\/keys\/new\/arx\?app=/);
+  await page.getByLabel(arxName).check();
+  await page.getByRole('button', { name: /Next: review/ }).click();
+  await expect(page).toHaveURL(/\/keys\/new\/summary\?app=.*&arx=/);
+  await expect(page.getByText('can take up to 10 minutes')).toBeVisible();
+}
+
+async function secretValues(page) {
+  const v = async (id) => page.getByTestId(id).inputValue();
+  return {
+    access_key: await v('access-key'),
+    arx_url: await v('arx-url'),
+    server_signing_key: await v('server-signing-key'),
+    server_secret_key: await v('server-secret-key'),
+  };
+}
+
+for (const who of ['owner', 'developer']) {
+  test(`${who} creates a key end to end; the secrets show once and never persist`, async ({ page, problems }) => {
+    await signIn(page, ACCOUNTS[who].email);
+    await chooseAndReview(page);
+    const summaryUrl = page.url();
+    // Back keeps every choice.
+    await page.goBack();
+    await expect(page.getByLabel('Development SG')).toBeChecked();
+    await page.goForward();
+    await expect(page).toHaveURL(summaryUrl);
+    await page.getByTestId('create-submit').dblclick();
+    await expect(page).toHaveURL(/\/keys\/new\/key$/);
+    await expect(page.getByTestId('server-signing-key')).toBeVisible({ timeout: 20_000 });
+    const shown = await secretValues(page);
+    expect(shown.access_key).toMatch(/^onq\./);
+    expect(shown.server_signing_key.length).toBeGreaterThan(40);
+    // Masked until revealed.
+    await expect(page.getByTestId('server-signing-key')).toHaveAttribute('type', 'password');
+    await page.getByRole('button', { name: /Reveal Server signing key/ }).click();
+    await expect(page.getByTestId('server-signing-key')).toHaveAttribute('type', 'text');
+    for (const id of ['server-signing-key', 'server-secret-key', 'access-key']) {
+      await expect(page.getByTestId(id)).toHaveAttribute('autocomplete', 'off');
+      await expect(page.getByTestId(id)).toHaveAttribute('spellcheck', 'false');
+    }
+    await expectNoAxeViolations(page);
+    // The downloaded file parses and equals what was shown.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download').click()]);
+    const file = JSON.parse(fs.readFileSync(await download.path(), 'utf8'));
+    expect(file).toEqual(shown);
+    // Done is enabled only once stored is ticked.
+    await expect(page.getByTestId('done')).toBeDisabled();
+    await page.getByTestId('stored').check();
+    await page.getByTestId('done').click();
+    await expect(page).toHaveURL(/\/$/);
+    const row = page.locator('tr', { hasText: shown.access_key });
+    await expect(row).toBeVisible();
+    // Nothing secret anywhere a page can keep it.
+    const secrets = [shown.server_signing_key, shown.server_secret_key];
+    const kept = await page.evaluate(async () => JSON.stringify({
+      local: { ...localStorage }, session: { ...sessionStorage }, cookies: document.cookie,
+      idb: (await indexedDB.databases()).length, url: location.href, state: JSON.stringify(history.state),
+    }));
+    for (const s of secrets) {
+      expect(kept).not.toContain(s);
+      expect(problems.join('\n')).not.toContain(s);
+    }
+    // Step 4 again shows no secret.
+    await page.goto('/keys/new/key');
+    await expect(page.getByTestId('cannot-show-again')).toBeVisible();
+    await expect(page.getByTestId('server-signing-key')).toHaveCount(0);
+  });
+}
+
+test('reloading step 4 shows no secret and links to the key', async ({ page }) => {
+  await signIn(page, ACCOUNTS.owner.email);
+  await chooseAndReview(page);
+  await page.getByTestId('create-submit').click();
+  await expect(page.getByTestId('server-signing-key')).toBeVisible({ timeout: 20_000 });
+  page.on('dialog', (d) => d.accept());
+  await page.reload();
+  await expect(page.getByTestId('cannot-show-again')).toBeVisible();
+  await expect(page.getByTestId('server-signing-key')).toHaveCount(0);
+  await page.getByRole('link', { name: /details/ }).click();
+  await expect(page).toHaveURL(/\/keys\/apikey--/);
+});
+
+test('the always-failing Arx shows the failure and offers to start again', async ({ page }) => {
+  await signIn(page, ACCOUNTS.developer.email);
+  await chooseAndReview(page, 'Testing (always fails)');
+  await page.getByTestId('create-submit').click();
+  await expect(page.getByTestId('provisioning-failed')).toBeVisible({ timeout: 20_000 });
+  await page.getByRole('link', { name: 'Start again' }).click();
+  await expect(page).toHaveURL(/\/keys\/new\/application$/);
+});
+
+test('a dropped create response is retried into exactly one key', async ({ page, request }) => {
+  const { token, tenant } = await apiToken(request, ACCOUNTS.owner.email);
+  const count = async () => (await (await request.get(`/api/tenants/${tenant}/keys`, { headers: { Authorization: `Bearer ${token}` } })).json()).data.insights.total_keys;
+  await signIn(page, ACCOUNTS.owner.email);
+  await chooseAndReview(page);
+  const before = await count();
+  expect((await request.put('/__faults', { data: { drop_create_responses: 1 } })).status()).toBe(200);
+  await page.getByTestId('create-submit').click();
+  await expect(page.getByTestId('server-signing-key')).toBeVisible({ timeout: 20_000 });
+  expect(await count()).toBe(before + 1);
+  await request.delete('/__faults');
+});
+
+test('a view-only role gets the not-permitted view, never the form', async ({ page }) => {
+  await signIn(page, ACCOUNTS.admin.email);
+  await page.goto('/keys/new/summary?app=x&arx=y');
+  await expect(page.getByTestId('not-permitted')).toContainText('Only Platform Owners and Developers');
+  await expect(page.getByRole('radio')).toHaveCount(0);
+  await expect(page.getByTestId('create-submit')).toHaveCount(0);
+});
+
+test('a stale id in the URL is reported and asked again; axe on steps 1-3', async ({ page }) => {
+  await signIn(page, ACCOUNTS.owner.email);
+  await page.goto('/keys/new/application?app=app--gone');
+  await expect(page.getByRole('alert')).toContainText('no longer available');
+  await expectNoAxeViolations(page);
+  await page.getByLabel(/Customer Portal/).check();
+  await page.getByRole('button', { name: /Next/ }).click();
+  await expectNoAxeViolations(page);
+  await page.getByLabel('Staging GB').check();
+  await page.getByRole('button', { name: /Next/ }).click();
+  await expect(page.getByTestId('create-submit')).toBeVisible();
+  await expectNoAxeViolations(page);
+  // Skipping ahead without a choice lands on the first open step.
+  await page.goto('/keys/new/summary');
+  await expect(page).toHaveURL(/\/keys\/new\/application$/);
+});

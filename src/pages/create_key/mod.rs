@@ -1,0 +1,200 @@
+//! `/keys/new/*`: the four-step create wizard. This layout loads `/keys/base`, checks the
+//! permission, draws the stepper and holds the run (its idempotency key and the created key).
+
+pub mod draft;
+pub mod reveal;
+pub mod steps;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local_scoped_with_cancellation;
+use leptos_router::components::{Outlet, A};
+use leptos_router::hooks::{use_location, use_query_map};
+use platform_types::{ApiKey, BaseInfo, CreateApiKeyRequest};
+
+use crate::api::{new_idempotency_key, use_api_client, ApiError};
+use crate::components::error_panel::ErrorPanel;
+use crate::components::skeleton::PageSkeleton;
+use crate::permissions::create_permission;
+use crate::session::use_session;
+use draft::{Checked, Draft, Step};
+
+/// The wizard's shared state, alive while any step is shown.
+#[derive(Clone, Copy)]
+pub struct Wizard {
+    /// `/keys/base`.
+    pub base: RwSignal<Option<Result<BaseInfo, ApiError>>>,
+    /// The draft from the URL.
+    pub draft: Memo<Draft>,
+    intent: StoredValue<Option<(String, CreateApiKeyRequest)>>,
+    /// The key this run created (not secret); cleared when step 4 is left.
+    pub created: RwSignal<Option<ApiKey>>,
+    /// Reloads `/keys/base`.
+    pub reload: Callback<()>,
+}
+
+impl Wizard {
+    /// The draft checked against the base, once the base is loaded.
+    pub fn checked(&self) -> Option<Checked> {
+        let draft = self.draft.get();
+        self.base.with(|b| match b {
+            Some(Ok(base)) => Some(Checked::new(&draft, base)),
+            _ => None,
+        })
+    }
+
+    /// The idempotency key of this create intent: the same while the request is the same (a
+    /// retry), a new one when the choices changed or a key was created.
+    pub fn intent_key(&self, request: &CreateApiKeyRequest) -> String {
+        let existing = self.intent.with_value(|i| {
+            i.as_ref()
+                .filter(|(_, r)| r == request)
+                .map(|(k, _)| k.clone())
+        });
+        existing.unwrap_or_else(|| {
+            let key = new_idempotency_key();
+            self.intent.set_value(Some((key.clone(), request.clone())));
+            key
+        })
+    }
+
+    /// Forgets the intent once it produced a key: the next run starts afresh.
+    pub fn finish_intent(&self) {
+        self.intent.set_value(None);
+    }
+}
+
+/// The wizard's context.
+pub fn use_wizard() -> Wizard {
+    expect_context::<Wizard>()
+}
+
+/// The href of `step` carrying `draft`.
+pub fn step_href(step: Step, draft: &Draft) -> String {
+    let q: Vec<String> = draft
+        .to_query()
+        .into_iter()
+        .map(|(k, v)| format!("{k}={}", crate::api::segment(&v)))
+        .collect();
+    if q.is_empty() || step == Step::Key {
+        format!("/keys/new/{}", step.slug())
+    } else {
+        format!("/keys/new/{}?{}", step.slug(), q.join("&"))
+    }
+}
+
+/// The wizard layout.
+#[component]
+pub fn CreateKeyPage() -> impl IntoView {
+    let client = use_api_client();
+    let session = use_session();
+    let query = use_query_map();
+    let draft = Memo::new(move |_| query.with(|q| Draft::from_query(|k| q.get(k))));
+    let base = RwSignal::new(None::<Result<BaseInfo, ApiError>>);
+    let reload = Callback::new(move |_: ()| {
+        let client = client.clone();
+        base.set(None);
+        spawn_local_scoped_with_cancellation(async move {
+            let r = client.key_base().await;
+            base.set(Some(r));
+        });
+    });
+    reload.run(());
+    let wizard = Wizard {
+        base,
+        draft,
+        intent: StoredValue::new(None),
+        created: RwSignal::new(None),
+        reload,
+    };
+    provide_context(wizard);
+    let roles = Memo::new(move |_| session.roles());
+
+    let gate = move || {
+        base.with(|b| match b {
+            None => Some(view! { <PageSkeleton/> }.into_any()),
+            Some(Err(e)) => {
+                let e = e.clone();
+                Some(view! { <ErrorPanel title="The wizard could not load its choices" error=e on_retry=reload/> }.into_any())
+            }
+            Some(Ok(b)) => create_permission(Some(&b.acl), &roles.get())
+                .reason()
+                .map(|r| {
+                    let r = r.to_owned();
+                    view! {
+                        <section class="panel empty-state" data-testid="not-permitted">
+                            <h2>"You cannot create API keys"</h2>
+                            <p>{r}</p>
+                            <A href="/" attr:class="button">"Back to API keys"</A>
+                        </section>
+                    }
+                    .into_any()
+                }),
+        })
+    };
+    let allowed = Memo::new(move |_| {
+        base.with(|b| matches!(b, Some(Ok(b)) if create_permission(Some(&b.acl), &roles.get()).is_allowed()))
+    });
+
+    view! {
+        <section class="wizard" aria-labelledby="wizard-title">
+            <h1 id="wizard-title">"Create an API key"</h1>
+            {gate}
+            <Show when=move || allowed.get()>
+                <Stepper/>
+                <Outlet/>
+            </Show>
+        </section>
+    }
+}
+
+/// Where the person is among the four steps; earlier steps are links.
+#[component]
+fn Stepper() -> impl IntoView {
+    let wizard = use_wizard();
+    let location = use_location();
+    let current = Memo::new(move |_| {
+        let path = location.pathname.get();
+        Step::ALL
+            .into_iter()
+            .find(|s| path.ends_with(&format!("/{}", s.slug())))
+            .unwrap_or(Step::Application)
+    });
+    let skip = Memo::new(move |_| wizard.checked().is_some_and(|c| c.skip_application));
+    let items = move || {
+        let cur = current.get();
+        let draft = wizard.draft.get();
+        let checked = wizard.checked();
+        let pos = |s: Step| Step::ALL.iter().position(|x| *x == s).unwrap_or(0);
+        Step::ALL
+            .into_iter()
+            .filter(|s| !(skip.get() && *s == Step::Application))
+            .enumerate()
+            .map(|(n, s)| {
+                let label = format!("{}. {}", n + 1, s.label());
+                let is_current = s == cur;
+                let reachable = cur != Step::Key
+                    && s != Step::Key
+                    && pos(s) < pos(cur)
+                    && checked.as_ref().is_some_and(|c| c.may_enter(s));
+                let state = if is_current {
+                    "current"
+                } else if pos(s) < pos(cur) {
+                    "done"
+                } else {
+                    "todo"
+                };
+                let href = step_href(s, &draft);
+                view! {
+                    <li class=format!("step step-{state}") aria-current=is_current.then_some("step")>
+                        {if reachable {
+                            view! { <A href=href>{label}</A> }.into_any()
+                        } else {
+                            view! { <span>{label}</span> }.into_any()
+                        }}
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    view! { <ol class="stepper" aria-label="Steps">{items}</ol> }
+}

@@ -1,0 +1,312 @@
+//! Step 4: wait for provisioning, fetch the secrets once, and show them until the person says
+//! they are stored. The secrets live only in this view's memory, in zeroing wrappers.
+
+use std::sync::Arc;
+
+use leptos::ev;
+use leptos::prelude::*;
+use leptos::task::spawn_local_scoped_with_cancellation;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+use platform_types::{KeyStatus, Secret, SensitiveData};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+use super::draft::credential_file;
+use super::use_wizard;
+use crate::api::retry::next_poll_delay_ms;
+use crate::api::{sleep_ms, use_api_client, ApiError};
+use crate::components::copy_button::CopyButton;
+
+const LEAVE_WARNING: &str = "Leave without storing the key? Its secrets cannot be shown again.";
+
+#[derive(Clone)]
+enum Phase {
+    Provisioning,
+    Failed,
+    Ready(Arc<SensitiveData>),
+    AlreadyProvided,
+    Error(ApiError),
+}
+
+/// Step 4.
+#[component]
+pub fn KeyStep() -> impl IntoView {
+    let wizard = use_wizard();
+    // The id (not secret) rides in history state, so a reload can still link to the key.
+    let remembered_id = window()
+        .history()
+        .ok()
+        .and_then(|h| h.state().ok())
+        .and_then(|s| s.as_string());
+    let Some(key) = wizard.created.get_untracked() else {
+        return view! { <CannotShowAgain id=remembered_id/> }.into_any();
+    };
+    // Leaving this step ends the run: coming back shows the "cannot be shown again" view.
+    on_cleanup(move || {
+        wizard.created.try_set(None);
+    });
+    let client = use_api_client();
+    let phase = RwSignal::new(Phase::Provisioning);
+    let started = js_sys::Date::now();
+    let elapsed = RwSignal::new(0u32);
+    let first_delay = client.config().poll_interval_ms;
+    let id = key.id.clone();
+    spawn_local_scoped_with_cancellation(async move {
+        let mut delay = first_delay;
+        let mut status = key.status.clone();
+        loop {
+            match status {
+                KeyStatus::Active => match client.key_secrets(&id).await {
+                    Ok(data) => {
+                        phase.set(Phase::Ready(Arc::new(data)));
+                        return;
+                    }
+                    // Not ready yet after all: keep waiting.
+                    Err(ApiError::Conflict(_)) => {}
+                    Err(ApiError::Gone(_)) => {
+                        phase.set(Phase::AlreadyProvided);
+                        return;
+                    }
+                    Err(e) => {
+                        phase.set(Phase::Error(e));
+                        return;
+                    }
+                },
+                KeyStatus::Pending => {}
+                _ => {
+                    phase.set(Phase::Failed);
+                    return;
+                }
+            }
+            sleep_ms(delay).await;
+            elapsed.set(((js_sys::Date::now() - started) / 1000.0) as u32);
+            delay = next_poll_delay_ms(delay);
+            // A failed poll is retried by the client; if it still fails, poll again later.
+            if let Ok(k) = client.get_key(&id).await {
+                status = k.status;
+            }
+        }
+    });
+
+    let body = move || {
+        match phase.get() {
+        Phase::Provisioning => view! {
+            <div class="panel provisioning" role="status" aria-live="polite">
+                <h2><span class="spinner" aria-hidden="true"></span>" Provisioning your key…"</h2>
+                <p>"The platform is setting up the key on the Arx. This can take up to 10 minutes; you can keep this page open."</p>
+                <p class="muted">{move || format!("Waiting for {} s", elapsed.get())}</p>
+            </div>
+        }
+        .into_any(),
+        Phase::Failed => view! {
+            <div class="panel error-panel" role="alert" data-testid="provisioning-failed">
+                <h2>"Provisioning failed"</h2>
+                <p>"The platform could not provision this key, so it cannot be used. Nothing secret was issued."</p>
+                <A href="/keys/new/application" attr:class="button">"Start again"</A>
+            </div>
+        }
+        .into_any(),
+        Phase::AlreadyProvided => view! {
+            <div class="panel error-panel" role="alert">
+                <h2>"The secrets were already handed out"</h2>
+                <p>"They are shown only once, and were shown elsewhere (perhaps in another tab). If nobody stored them, delete this key and create a new one."</p>
+                <A href="/" attr:class="button">"Back to API keys"</A>
+            </div>
+        }
+        .into_any(),
+        Phase::Error(e) => view! {
+            <div class="panel error-panel" role="alert">
+                <h2>"The key could not be shown"</h2>
+                <p>{e.user_message()}</p>
+                <p>"If the secrets were lost on the way, they cannot be shown again: delete the key and create a new one."</p>
+                <A href="/" attr:class="button">"Back to API keys"</A>
+            </div>
+        }
+        .into_any(),
+        Phase::Ready(data) => view! { <Secrets data/> }.into_any(),
+    }
+    };
+    view! { <section aria-labelledby="key-title"><h2 id="key-title" class="visually-hidden">"Your new API key"</h2>{body}</section> }.into_any()
+}
+
+/// Shown when step 4 is opened without a run in memory.
+#[component]
+fn CannotShowAgain(id: Option<String>) -> impl IntoView {
+    view! {
+        <div class="panel empty-state" data-testid="cannot-show-again">
+            <h2>"This key cannot be shown again"</h2>
+            <p>"An API key's secrets are displayed once, right after it is created. They are not kept by this console or the platform."</p>
+            {match id {
+                Some(id) => view! { <A href=format!("/keys/{}", crate::api::segment(&id)) attr:class="button">"View the key's details"</A> }.into_any(),
+                None => view! { <A href="/" attr:class="button">"Back to API keys"</A> }.into_any(),
+            }}
+        </div>
+    }
+}
+
+/// The key and its secrets, with copy, reveal, download and the "stored" acknowledgement.
+#[component]
+fn Secrets(data: Arc<SensitiveData>) -> impl IntoView {
+    let navigate = use_navigate();
+    let stored = RwSignal::new(false);
+    let guard_on = move || !stored.get_untracked();
+
+    // Closing or reloading the tab asks first.
+    let unload = window_event_listener_untyped("beforeunload", move |e| {
+        if guard_on() {
+            e.prevent_default();
+            let _ = js_sys::Reflect::set(&e, &"returnValue".into(), &"".into());
+        }
+    });
+    // Escape asks before leaving.
+    let esc = {
+        let navigate = navigate.clone();
+        window_event_listener(ev::keydown, move |e| {
+            if e.key() == "Escape" && guard_on() && confirm_leave() {
+                stored.set(true);
+                navigate("/", Default::default());
+            }
+        })
+    };
+    // Following a link asks first (capture phase: before the router sees the click).
+    let on_click = Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |e: web_sys::MouseEvent| {
+        let is_link = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest("a[href]").ok().flatten())
+            .is_some();
+        if is_link && guard_on() {
+            if confirm_leave() {
+                stored.set(true);
+            } else {
+                e.prevent_default();
+                e.stop_immediate_propagation();
+            }
+        }
+    });
+    let _ = window().add_event_listener_with_callback_and_bool(
+        "click",
+        on_click.as_ref().unchecked_ref(),
+        true,
+    );
+    let holder = send_wrapper::SendWrapper::new(on_click);
+    on_cleanup(move || {
+        unload.remove();
+        esc.remove();
+        let cb = holder.take();
+        let _ = window().remove_event_listener_with_callback_and_bool(
+            "click",
+            cb.as_ref().unchecked_ref(),
+            true,
+        );
+    });
+
+    let download = {
+        let data = data.clone();
+        move |_| download_credentials(&data)
+    };
+    let done = move |_| {
+        stored.set(true);
+        navigate("/", Default::default());
+    };
+    let access = data.access_key.clone();
+    let arx_url = data.arx_url.clone();
+    view! {
+        <div class="panel secrets">
+            <p class="warning" role="alert">
+                "This is the only time these secrets are displayed. Copy them or download the credentials file now; "
+                "do not leave this page until you have stored them."
+            </p>
+            <dl class="secret-list">
+                <PlainField label="API key" value=access.clone() testid="access-key"/>
+                <PlainField label="Arx URL" value=arx_url testid="arx-url"/>
+                <SecretField label="Server signing key" secret=data.server_signing_key.clone() testid="server-signing-key"/>
+                <SecretField label="Server secret key" secret=data.server_crypto_access_key.clone() testid="server-secret-key"/>
+                {(!data.client_key.is_empty()).then(|| view! {
+                    <SecretField label="Client key" secret=data.client_key.clone() testid="client-key"/>
+                })}
+            </dl>
+            <div class="wizard-actions start">
+                <button type="button" class="button secondary" data-testid="download" on:click=download>"Download credentials"</button>
+            </div>
+            <label class="checkbox ack">
+                <input type="checkbox" data-testid="stored" prop:checked=move || stored.get()
+                    on:change=move |e| stored.set(event_target_checked(&e))/>
+                " I have stored this key somewhere safe"
+            </label>
+            <div class="wizard-actions">
+                <button type="button" class="button" data-testid="done" disabled=move || !stored.get() on:click=done>"Done"</button>
+            </div>
+        </div>
+    }
+}
+
+fn confirm_leave() -> bool {
+    window()
+        .confirm_with_message(LEAVE_WARNING)
+        .unwrap_or(false)
+}
+
+/// A visible identifier with copy.
+#[component]
+fn PlainField(label: &'static str, value: String, testid: &'static str) -> impl IntoView {
+    let id = format!("field-{testid}");
+    view! {
+        <div class="secret-row">
+            <dt><label for=id.clone()>{label}</label></dt>
+            <dd>
+                <input id=id type="text" readonly=true class="mono" data-testid=testid
+                    autocomplete="off" spellcheck="false" autocapitalize="off" prop:value=value.clone()/>
+                <CopyButton text=Signal::stored(value) label=format!("Copy {label}")/>
+            </dd>
+        </div>
+    }
+}
+
+/// A secret: masked until revealed, copied only on a click.
+#[component]
+fn SecretField(label: &'static str, secret: Secret, testid: &'static str) -> impl IntoView {
+    let revealed = RwSignal::new(false);
+    let id = format!("field-{testid}");
+    let secret = StoredValue::new(secret);
+    let text = Signal::derive(move || secret.with_value(|s| s.expose().to_owned()));
+    view! {
+        <div class="secret-row">
+            <dt><label for=id.clone()>{label}</label></dt>
+            <dd>
+                <input id=id type=move || if revealed.get() { "text" } else { "password" }
+                    readonly=true class="mono" data-testid=testid
+                    autocomplete="off" spellcheck="false" autocapitalize="off"
+                    prop:value=move || secret.with_value(|s| s.expose().to_owned())/>
+                <button type="button" class="copy-button" aria-pressed=move || revealed.get().to_string()
+                    on:click=move |_| revealed.update(|r| *r = !*r)>
+                    {move || if revealed.get() { "Hide" } else { "Reveal" }}
+                    <span class="visually-hidden">{format!(" {label}")}</span>
+                </button>
+                <CopyButton text label=format!("Copy {label}")/>
+            </dd>
+        </div>
+    }
+}
+
+/// Saves the SDK credential file through a temporary object URL.
+fn download_credentials(data: &SensitiveData) {
+    let text = credential_file(data);
+    let parts = js_sys::Array::of1(&text.into());
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type("application/json");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Ok(a) = document().create_element("a") {
+        let a: web_sys::HtmlAnchorElement = a.unchecked_into();
+        a.set_href(&url);
+        a.set_download(&format!("onqlave-credentials-{}.json", data.access_key));
+        a.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}

@@ -1,0 +1,299 @@
+//! Steps 1–3: choose the application, choose the Arx, review and create.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::NavigateOptions;
+use platform_types::Arx;
+
+use super::draft::{Draft, Step};
+use super::{step_href, use_wizard};
+use crate::api::{use_api_client, ApiError};
+use crate::key_events::broadcast_key_event;
+
+fn replace() -> NavigateOptions {
+    NavigateOptions {
+        replace: true,
+        scroll: false,
+        ..Default::default()
+    }
+}
+
+/// Sends a person who skipped ahead (or whose link is stale) to the first open step.
+fn guard(step: Step) {
+    let wizard = use_wizard();
+    let navigate = use_navigate();
+    let location = use_location();
+    Effect::new(move |_| {
+        // Only while this step is the route: leaving it (to step 4) also empties the draft.
+        let here = location
+            .pathname
+            .with(|p| p.ends_with(&format!("/{}", step.slug())));
+        if !here {
+            return;
+        }
+        if let Some(c) = wizard.checked() {
+            if !c.may_enter(step) {
+                navigate(
+                    &step_href(c.first_open_step(), &wizard.draft.get_untracked()),
+                    replace(),
+                );
+            }
+        }
+    });
+}
+
+/// Step 1: the application.
+#[component]
+pub fn ApplicationStep() -> impl IntoView {
+    let wizard = use_wizard();
+    let navigate = use_navigate();
+    // The newer platform revision has no applications: go straight to the Arx.
+    {
+        let navigate = navigate.clone();
+        Effect::new(move |_| {
+            if wizard.checked().is_some_and(|c| c.skip_application) {
+                navigate(
+                    &step_href(Step::Arx, &wizard.draft.get_untracked()),
+                    replace(),
+                );
+            }
+        });
+    }
+    let applications = move || {
+        wizard.base.with(|b| match b {
+            Some(Ok(b)) => b.model.applications.clone(),
+            _ => vec![],
+        })
+    };
+    let chosen = move || wizard.checked().and_then(|c| c.application).map(|a| a.id);
+    let stale = move || wizard.checked().is_some_and(|c| c.stale_application);
+    let choose = {
+        let navigate = navigate.clone();
+        move |id: String| {
+            let d = Draft {
+                application: Some(id),
+                ..wizard.draft.get_untracked()
+            };
+            navigate(&step_href(Step::Application, &d), replace());
+        }
+    };
+    let next = move |_| {
+        navigate(
+            &step_href(Step::Arx, &wizard.draft.get_untracked()),
+            Default::default(),
+        )
+    };
+    view! {
+        <fieldset class="choices">
+            <legend>"Which application will use the key?"</legend>
+            {move || stale().then(|| view! {
+                <p class="notice" role="alert">"The application in this link is no longer available. Choose one below."</p>
+            })}
+            <For each=applications key=|a| a.id.clone() let:app>
+                {
+                    let id = app.id.clone();
+                    let input_id = format!("app-{}", app.id);
+                    let label_for = input_id.clone();
+                    let value = id.clone();
+                    let choose = choose.clone();
+                    let checked_id = id.clone();
+                    view! {
+                        <label class="choice" for=label_for>
+                            <input type="radio" name="application" id=input_id value=value
+                                prop:checked=move || chosen().as_deref() == Some(checked_id.as_str())
+                                on:change=move |_| choose(id.clone())/>
+                            <span class="choice-title">{app.display_name().to_owned()}</span>
+                            <span class=format!("badge tech-{}", app.application_technology.id)>
+                                {if app.application_technology.name.is_empty() { app.application_technology.id.clone() } else { app.application_technology.name.clone() }}
+                            </span>
+                            <span class="muted small">{app.application_technology.description.clone()}</span>
+                        </label>
+                    }
+                }
+            </For>
+        </fieldset>
+        <div class="wizard-actions">
+            <a href="/" class="button secondary">"Cancel"</a>
+            <button type="button" class="button" disabled=move || chosen().is_none() on:click=next>"Next: choose the Arx"</button>
+        </div>
+    }
+}
+
+/// The properties of an Arx that tell production from development at a glance.
+#[component]
+pub fn ArxFacts(arx: Arx) -> impl IntoView {
+    let regions: Vec<String> = arx
+        .regions
+        .iter()
+        .map(|r| r.display_name().to_owned())
+        .collect();
+    let purpose_class = format!("badge purpose-{}", arx.purpose.id);
+    view! {
+        <span class=purpose_class>{arx.purpose.display_name().to_owned()}</span>
+        <dl class="facts">
+            <div><dt>"Plan"</dt><dd>{arx.plan.display_name().to_owned()}</dd></div>
+            <div><dt>"Provider"</dt><dd>{arx.provider.display_name().to_owned()}</dd></div>
+            <div><dt>"Regions"</dt><dd>{regions.join(", ")}</dd></div>
+            <div><dt>"Encryption"</dt><dd>{arx.encryption.display_name().to_owned()}</dd></div>
+            <div><dt>"Rotation"</dt><dd>{arx.rotation_cycle.display_name().to_owned()}</dd></div>
+        </dl>
+    }
+}
+
+/// Step 2: the Arx.
+#[component]
+pub fn ArxStep() -> impl IntoView {
+    guard(Step::Arx);
+    let wizard = use_wizard();
+    let navigate = use_navigate();
+    let clusters = move || {
+        wizard.base.with(|b| match b {
+            Some(Ok(b)) => b.model.clusters.clone(),
+            _ => vec![],
+        })
+    };
+    let chosen = move || wizard.checked().and_then(|c| c.arx).map(|a| a.id);
+    let stale = move || wizard.checked().is_some_and(|c| c.stale_arx);
+    let skip = move || wizard.checked().is_some_and(|c| c.skip_application);
+    let choose = {
+        let navigate = navigate.clone();
+        move |id: String| {
+            let d = Draft {
+                arx: Some(id),
+                ..wizard.draft.get_untracked()
+            };
+            navigate(&step_href(Step::Arx, &d), replace());
+        }
+    };
+    let back_href = move || step_href(Step::Application, &wizard.draft.get());
+    let next = move |_| {
+        navigate(
+            &step_href(Step::Summary, &wizard.draft.get_untracked()),
+            Default::default(),
+        )
+    };
+    view! {
+        <fieldset class="choices">
+            <legend>"Which Arx will the key use?"</legend>
+            {move || stale().then(|| view! {
+                <p class="notice" role="alert">"The Arx in this link is no longer available. Choose one below."</p>
+            })}
+            <For each=clusters key=|a| a.id.clone() let:arx>
+                {
+                    let id = arx.id.clone();
+                    let input_id = format!("arx-{}", arx.id);
+                    let label_for = input_id.clone();
+                    let value = id.clone();
+                    let choose = choose.clone();
+                    let checked_id = id.clone();
+                    view! {
+                        <label class="choice" for=label_for>
+                            <input type="radio" name="arx" id=input_id value=value
+                                prop:checked=move || chosen().as_deref() == Some(checked_id.as_str())
+                                on:change=move |_| choose(id.clone())/>
+                            <span class="choice-title">{arx.display_name().to_owned()}</span>
+                            <ArxFacts arx=arx.clone()/>
+                        </label>
+                    }
+                }
+            </For>
+        </fieldset>
+        <div class="wizard-actions">
+            {move || (!skip()).then(|| view! { <a href=back_href class="button secondary">"Back"</a> })}
+            <button type="button" class="button" disabled=move || chosen().is_none() on:click=next>"Next: review"</button>
+        </div>
+    }
+}
+
+/// Step 3: what was chosen, what happens next, and Create.
+#[component]
+pub fn SummaryStep() -> impl IntoView {
+    guard(Step::Summary);
+    let wizard = use_wizard();
+    let client = use_api_client();
+    let navigate = use_navigate();
+    let creating = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiError>);
+    let create = move || {
+        if creating.get_untracked() {
+            return;
+        }
+        let Some(request) = wizard.checked().and_then(|c| c.request()) else {
+            return;
+        };
+        let idempotency_key = wizard.intent_key(&request);
+        creating.set(true);
+        error.set(None);
+        let client = client.clone();
+        let navigate = navigate.clone();
+        // Not cancelled with the view: the create is committed either way, and its answer
+        // is what step 4 needs.
+        leptos::task::spawn_local(async move {
+            match client.create_key(&request, &idempotency_key).await {
+                Ok(key) => {
+                    wizard.finish_intent();
+                    broadcast_key_event("created", &key.id);
+                    let id = key.id.clone();
+                    wizard.created.set(Some(key));
+                    navigate(
+                        "/keys/new/key",
+                        NavigateOptions {
+                            state: leptos_router::location::State::new(Some(id.into())),
+                            ..Default::default()
+                        },
+                    );
+                }
+                Err(e) => {
+                    error.try_set(Some(e));
+                }
+            }
+            creating.try_set(false);
+        });
+    };
+    let back_href = move || step_href(Step::Arx, &wizard.draft.get());
+    let summary = move || {
+        wizard.checked().map(|c| {
+            let app = c.application.map(|a| {
+                let tech = a.application_technology.id.clone();
+                view! {
+                    <dt>"Application"</dt>
+                    <dd>{a.display_name().to_owned()} " " <span class=format!("badge tech-{tech}")>{tech.clone()}</span></dd>
+                }
+            });
+            let arx = c.arx.map(|a| view! {
+                <dt>"Arx"</dt>
+                <dd><div class="choice-title">{a.display_name().to_owned()}</div><ArxFacts arx=a.clone()/></dd>
+            });
+            view! { <dl class="detail-grid">{app}{arx}</dl> }
+        })
+    };
+    view! {
+        <div class="panel">
+            <h2>"Review"</h2>
+            {summary}
+        </div>
+        <div class="panel what-next">
+            <h2>"What happens next"</h2>
+            <ol>
+                <li>"The platform provisions the key on the Arx. This usually takes seconds, and can take up to 10 minutes."</li>
+                <li>"The key and its secrets are then shown "<strong>"once"</strong>". Copy them or download the credentials file before you leave that page."</li>
+            </ol>
+        </div>
+        {move || error.get().map(|e| view! {
+            <p class="form-error" role="alert">
+                {e.user_message()}
+                {e.correlation_id().map(|c| format!(" (reference {c})"))}
+                {e.is_retryable().then_some(" Creating again is safe: it will not make a second key.")}
+            </p>
+        })}
+        <div class="wizard-actions">
+            <a href=back_href class="button secondary">"Back"</a>
+            <button type="button" class="button" data-testid="create-submit"
+                disabled=move || creating.get()
+                aria-busy=move || creating.get().to_string()
+                on:click=move |_| create()>
+                {move || if creating.get() { "Creating…" } else if error.with(Option::is_some) { "Try again" } else { "Create API key" }}
+            </button>
+        </div>
+    }
+}

@@ -1,0 +1,156 @@
+//! Browser tests of the create wizard's steps against a fake platform.
+#![cfg(target_arch = "wasm32")]
+
+mod common;
+
+use common::*;
+use serde_json::json;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{HtmlButtonElement, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn base(apps: bool) -> serde_json::Value {
+    let applications = if apps {
+        json!([
+            {"id": "app--s", "name": "Server app", "application_technology": {"id": "server", "name": "Server"}},
+            {"id": "app--c", "name": "Client app", "application_technology": {"id": "client", "name": "Client"}}
+        ])
+    } else {
+        json!(null)
+    };
+    ok(json!({
+        "acl": {"can": {"add": true}, "can_not": {}},
+        "model": {"applications": applications, "clusters": [
+            {"id": "arx--p", "name": "prod", "label": "Production", "purpose": {"id": "production", "name": "Production"},
+             "plan": {"id": "dedicated", "name": "Dedicated"}, "provider": {"id": "aws", "name": "AWS"},
+             "regions": [{"id": "au", "name": "Australia"}], "encryption": {"id": "aes-gcm-256", "name": "AES-GCM-256"},
+             "rotation_cycle": {"id": "monthly", "name": "Monthly"}}
+        ]}
+    }))
+}
+
+fn fake(base_answers: serde_json::Value, create: serde_json::Value) {
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [{"body": session(&["developer"])}],
+            "GET /api/tenants/tenant--t/keys/base": base_answers,
+            "POST /api/tenants/tenant--t/keys": create,
+            "GET /api/tenants/tenant--t/keys/apikey--n": [{"body": ok(key("apikey--n", "onq.NEW", "pending", "Server app", false))}],
+        })
+        .to_string(),
+    );
+}
+
+fn button(root: &web_sys::HtmlElement, selector: &str) -> HtmlButtonElement {
+    find(root, selector).unwrap().unchecked_into()
+}
+
+#[wasm_bindgen_test]
+async fn step_one_enables_next_only_with_a_choice_and_keeps_it_in_the_url() {
+    fake(json!([{"body": base(true)}]), json!([]));
+    let (root, _h) = mount_app("/keys/new/application");
+    eventually("choices", || find(&root, "#app-app--s").is_some()).await;
+    let next = button(&root, ".wizard-actions button");
+    assert!(next.disabled());
+    assert!(
+        text(&root).contains("1. Application"),
+        "stepper shows the steps"
+    );
+    let radio: HtmlInputElement = find(&root, "#app-app--c").unwrap().unchecked_into();
+    radio.click();
+    eventually("next enabled", || !next.disabled()).await;
+    eventually("choice in the URL", || {
+        window_search().contains("app=app--c")
+    })
+    .await;
+}
+
+fn window_search() -> String {
+    leptos::prelude::window()
+        .location()
+        .search()
+        .unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn without_applications_the_wizard_starts_at_the_arx() {
+    fake(json!([{"body": base(false)}]), json!([]));
+    let (root, _h) = mount_app("/keys/new/application");
+    eventually("arx step", || find(&root, "#arx-arx--p").is_some()).await;
+    assert!(!text(&root).contains("1. Application"));
+    assert!(text(&root).contains("Production") && text(&root).contains("AES-GCM-256"));
+}
+
+#[wasm_bindgen_test]
+async fn a_transient_base_failure_is_retried_by_the_client() {
+    fake(
+        json!([{"status": 503, "body": err(503, "service_unavailable_err", "down")}, {"body": base(true)}]),
+        json!([]),
+    );
+    let (root, _h) = mount_app("/keys/new/application");
+    // 503 is retried by the client itself; the page then recovers without help.
+    eventually("choices after retry", || {
+        find(&root, "#app-app--s").is_some()
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn create_sends_one_request_however_many_clicks() {
+    fake(
+        json!([{"body": base(true)}]),
+        json!([{"delay": 300, "body": ok(key("apikey--n", "onq.NEW", "pending", "Server app", false))}]),
+    );
+    let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
+    eventually("create button", || {
+        find(&root, "[data-testid=create-submit]").is_some()
+    })
+    .await;
+    let create = button(&root, "[data-testid=create-submit]");
+    create.click();
+    create.click();
+    create.click();
+    eventually("provisioning view", || {
+        text(&root).contains("Provisioning your key")
+    })
+    .await;
+    assert_eq!(fake_calls("POST /api/tenants/tenant--t/keys"), 1);
+}
+
+#[wasm_bindgen_test]
+async fn a_create_error_is_shown_with_a_safe_retry() {
+    fake(
+        json!([{"body": base(true)}]),
+        json!([{"status": 422, "body": err(422, "handler_data_err", "This Arx is not available for new keys")}, {"body": ok(key("apikey--n", "onq.NEW", "pending", "Server app", false))}]),
+    );
+    let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
+    eventually("create button", || {
+        find(&root, "[data-testid=create-submit]").is_some()
+    })
+    .await;
+    button(&root, "[data-testid=create-submit]").click();
+    eventually("error", || {
+        text(&root).contains("This Arx is not available for new keys")
+    })
+    .await;
+    let again = button(&root, "[data-testid=create-submit]");
+    assert_eq!(again.text_content().as_deref(), Some("Try again"));
+    again.click();
+    eventually("provisioning view", || {
+        text(&root).contains("Provisioning your key")
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn step_four_without_a_run_shows_no_secret() {
+    fake(json!([{"body": base(true)}]), json!([]));
+    let (root, _h) = mount_app("/keys/new/key");
+    eventually("cannot show again", || {
+        find(&root, "[data-testid=cannot-show-again]").is_some()
+    })
+    .await;
+    assert!(find(&root, "[data-testid=server-signing-key]").is_none());
+}
