@@ -435,8 +435,10 @@ where
     };
     let go_next = move |_| go_page(1);
 
-    let headers = SortKey::ALL.map(|key| {
-        let sv = set_view.clone();
+    let sv_headers = set_view.clone();
+    let headers = move || {
+        SortKey::ALL.map(|key| {
+        let sv = sv_headers.clone();
         let sort = move || {
             view_state.with(|s| {
                 if s.sort != key {
@@ -459,8 +461,8 @@ where
                 </button>
             </th>
         }
-    });
-
+    })
+    };
     let now = time::now_ms();
     view! {
         <div class="toolbar" role="search">
@@ -537,7 +539,7 @@ where
             <div class="table-wrap">
                 <table class="keys-table">
                     <caption class="visually-hidden">"API keys of this tenant"</caption>
-                    <thead><tr>{headers.clone()}<th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead>
+                    <thead><tr>{headers()}<th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead>
                     <tbody>
                         <For each=page_rows key=|r: &Row| (r.key.id.clone(), r.key.status.clone()) let:row>
                             <KeyRow row=row clusters roles view_state now/>
