@@ -13,6 +13,9 @@ test:       ## every check and test layer (installs what is missing)
 install:    ## install the toolchain pieces only
 	@scripts/install.sh
 
+bench:      ## measure bundle, startup, 10,000 keys and the dev platform; report in target/bench/
+	@scripts/bench.sh
+
 release:    ## build the release bundle into dist-release/
 	@scripts/build-release.sh
 

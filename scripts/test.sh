@@ -28,5 +28,8 @@ step "end-to-end (Playwright, release bundle, dev platform)"
 cargo build -p dev-platform --locked
 E2E_PORT="$(free_port)" npx playwright test --config e2e/playwright.config.mjs ${E2E_ARGS:-}
 
+step "bench smoke (one run of each measure; budgets are for make bench)"
+"$ROOT/scripts/bench.sh" --smoke
+
 echo
 echo "make test: all layers passed in $(( $(date +%s) - started )) s"

@@ -1,0 +1,246 @@
+// `make bench`: measures the console as users feel it, against the dev platform on loopback.
+// Usage: node bench/bench.mjs --dist DIR --platform BIN [--smoke]
+// Writes target/bench/report.json and prints a table. Exits 1 when a budget is missed
+// (not in --smoke mode, which only keeps this script from rotting: one run of each measure).
+import { chromium } from 'playwright-core';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import net from 'node:net';
+import zlib from 'node:zlib';
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const smoke = args.includes('--smoke');
+const dist = opt('dist', 'dist-release');
+const platformBin = opt('platform', 'target/server/dev-platform');
+const outDir = opt('out', 'target/bench');
+const RUNS = smoke ? 1 : 7;
+const KEYSTROKES = smoke ? 3 : 30;
+const LOAD_REQUESTS = smoke ? 2 : 40; // per client
+const CLIENTS = 16;
+const EMAIL = 'owner@demo.test';
+const PASSWORD = 'demo-password';
+
+const CHROME_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+  });
+}
+
+async function startPlatform(extraKeys) {
+  const port = await freePort();
+  const proc = spawn(platformBin, ['--port', String(port), '--db', ':memory:', '--static', dist,
+    '--demo-keys', String(extraKeys), '--provisioning-delay-ms', '500'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 600; i += 1) {
+    try { if ((await fetch(`${base}/config.json`)).ok) return { proc, base }; } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  proc.kill();
+  throw new Error('dev platform did not start');
+}
+
+const median = (xs) => quantile(xs, 0.5);
+function quantile(xs, q) {
+  const s = [...xs].sort((a, b) => a - b);
+  if (!s.length) return NaN;
+  const i = Math.min(s.length - 1, Math.ceil(q * s.length) - 1);
+  return s[Math.max(0, i)];
+}
+const round = (x) => Math.round(x * 10) / 10;
+
+function transferSizes() {
+  const files = fs.readdirSync(dist).filter((f) => /\.(wasm|js|css|html)$/.test(f));
+  const rows = files.map((f) => {
+    const buf = fs.readFileSync(path.join(dist, f));
+    return {
+      file: f,
+      raw: buf.length,
+      gzip: zlib.gzipSync(buf, { level: 9 }).length,
+      brotli: zlib.brotliCompressSync(buf, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+    };
+  });
+  const total = rows.reduce((a, r) => ({ raw: a.raw + r.raw, gzip: a.gzip + r.gzip, brotli: a.brotli + r.brotli }), { raw: 0, gzip: 0, brotli: 0 });
+  return { files: rows, total };
+}
+
+async function signedInContext(browser, base) {
+  const context = await browser.newContext({ baseURL: base });
+  const page = await context.newPage();
+  await page.goto('/sign-in');
+  await page.getByLabel('E-mail address').fill(EMAIL);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForSelector('table.keys-table tbody tr');
+  await page.close();
+  return context;
+}
+
+// Time from navigation start to the first key row, cold cache, signed in (session restored
+// from the refresh cookie, as after a reload).
+async function rowsVisible(context, throttled) {
+  const times = [];
+  for (let i = 0; i < RUNS; i += 1) {
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+    if (throttled) {
+      await cdp.send('Network.emulateNetworkConditions', {
+        offline: false, latency: 150, downloadThroughput: (1.6 * 1024 * 1024) / 8, uploadThroughput: (750 * 1024) / 8,
+      });
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    }
+    await page.goto('/', { waitUntil: 'commit' });
+    await page.waitForSelector('table.keys-table tbody tr', { timeout: 60_000 });
+    times.push(await page.evaluate(() => performance.now()));
+    await page.close();
+  }
+  return { median_ms: round(median(times)), runs: times.map(round) };
+}
+
+async function scale(context) {
+  const page = await context.newPage();
+  // Record when the first row appears, in page time.
+  await page.addInitScript(() => {
+    window.__rowsAt = null;
+    new MutationObserver((_, obs) => {
+      if (document.querySelector('table.keys-table tbody tr')) { window.__rowsAt = performance.now(); obs.disconnect(); }
+    }).observe(document, { childList: true, subtree: true });
+  });
+  await page.goto('/');
+  await page.waitForSelector('table.keys-table tbody tr', { timeout: 60_000 });
+  const firstRender = await page.evaluate(() => {
+    const entry = performance.getEntriesByType('resource').filter((e) => /\/api\/tenants\/[^/]+\/keys$/.test(e.name)).pop();
+    return { rows_at: window.__rowsAt, response_end: entry ? entry.responseEnd : null, body_bytes: entry ? entry.decodedBodySize : null };
+  });
+  // A keystroke: from the input event until the next frame after the work it caused (the
+  // router updates the URL, the filter runs, the rows are rebuilt, then the browser can paint).
+  const keystroke = async (value) => page.evaluate(async (v) => {
+    const input = document.querySelector('#key-search');
+    const t0 = performance.now();
+    input.value = v;
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    await new Promise((r) => setTimeout(r, 0));
+    await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+    return performance.now() - t0;
+  }, value);
+  const words = ['p', 'pa', 'pay', 'paym', 'payme', 'paymen', 'payment', 'payments', 'payments ', 'payment',
+    'o', 'on', 'onq', 'onq.', 'onq.A', 'onq.AB', 'd', 'de', 'dev', 'deve', 'devel', 'devon', 's', 'st', 'sta', 'stag',
+    'stagi', 'stagin', 'staging', 'x', 'xy', 'xyz'];
+  const strokes = [];
+  for (let i = 0; i < KEYSTROKES; i += 1) {
+    strokes.push(await keystroke(words[i % words.length]));
+  }
+  await keystroke('');
+  // A sort change: click the API key heading, until the rows change.
+  const sortMs = await page.evaluate(async () => {
+    const btn = [...document.querySelectorAll('.sort-button')].find((b) => b.textContent.includes('API key'));
+    const done = new Promise((resolve) => {
+      const obs = new MutationObserver(() => { obs.disconnect(); resolve(performance.now()); });
+      obs.observe(document.querySelector('tbody'), { childList: true, subtree: true, characterData: true });
+    });
+    const t0 = performance.now();
+    btn.click();
+    return (await done) - t0;
+  });
+  await page.close();
+  return {
+    keys_body_bytes: firstRender.body_bytes,
+    first_render_after_data_ms: firstRender.response_end == null ? null : round(firstRender.rows_at - firstRender.response_end),
+    keystroke_p50_ms: round(quantile(strokes, 0.5)),
+    keystroke_p95_ms: round(quantile(strokes, 0.95)),
+    keystrokes: strokes.length,
+    sort_change_ms: round(sortMs),
+  };
+}
+
+async function platformLatency(base) {
+  const login = await fetch(`${base}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: EMAIL, password: PASSWORD }) });
+  const { data } = await login.json();
+  const url = `${base}/api/tenants/${data.tenant_id}/keys`;
+  const headers = { authorization: `Bearer ${data.token}` };
+  const lat = [];
+  const client = async () => {
+    for (let i = 0; i < LOAD_REQUESTS; i += 1) {
+      const t0 = performance.now();
+      const r = await fetch(url, { headers });
+      await r.arrayBuffer();
+      if (!r.ok) throw new Error(`GET /keys ${r.status}`);
+      lat.push(performance.now() - t0);
+    }
+  };
+  await client(); // warm
+  lat.length = 0;
+  await Promise.all(Array.from({ length: CLIENTS }, client));
+  return { p50_ms: round(quantile(lat, 0.5)), p99_ms: round(quantile(lat, 0.99)), requests: lat.length, clients: CLIENTS };
+}
+
+const budgets = (r) => [
+  ['initial transfer, brotli, all files (kB)', r.transfer.total.brotli / 1000, 150],
+  ['rows visible, unthrottled (ms)', r.rows_visible.unthrottled.median_ms, 200],
+  ['rows visible, throttled (ms)', r.rows_visible.throttled.median_ms, 1200],
+  ['10k keys: first render after data (ms)', r.scale_10k.first_render_after_data_ms, 300],
+  ['10k keys: search keystroke p95 (ms)', r.scale_10k.keystroke_p95_ms, 30],
+  ['dev platform GET /keys 10k, p99 (ms)', r.platform.keys_10000.p99_ms, 50],
+];
+
+async function main() {
+  const report = {
+    date: new Date().toISOString(),
+    mode: smoke ? 'smoke (1 run each, budgets not enforced)' : 'full',
+    machine: { cpus: os.cpus().length, cpu_model: os.cpus()[0]?.model, memory_gb: round(os.totalmem() / 2 ** 30), platform: `${os.type()} ${os.release()}`, node: process.version },
+    conditions: 'Debian Chromium headless on loopback; dev platform in-memory DB; cold HTTP cache per navigation; throttled = CDP 4x CPU, 1.6 Mbps down, 750 kbps up, 150 ms RTT',
+    transfer: transferSizes(),
+  };
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROME_ARGS });
+  try {
+    const small = await startPlatform(42); // 8 seeded + 42 = 50 keys
+    try {
+      const ctx = await signedInContext(browser, small.base);
+      report.rows_visible = { keys: 50, unthrottled: await rowsVisible(ctx, false), throttled: await rowsVisible(ctx, true) };
+      await ctx.close();
+      report.platform = {};
+    } finally { small.proc.kill(); }
+    const hundred = await startPlatform(92);
+    try { report.platform.keys_100 = await platformLatency(hundred.base); } finally { hundred.proc.kill(); }
+    const big = await startPlatform(9992); // 10,000 keys
+    try {
+      const ctx = await signedInContext(browser, big.base);
+      report.scale_10k = await scale(ctx);
+      await ctx.close();
+      report.platform.keys_10000 = await platformLatency(big.base);
+    } finally { big.proc.kill(); }
+  } finally {
+    await browser.close();
+  }
+  report.budgets = budgets(report).map(([name, value, budget]) => ({ name, value: round(value), budget, met: value <= budget }));
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(path.join(outDir, 'report.json'), JSON.stringify(report, null, 2));
+  console.log(`\nBenchmark (${report.mode}) on ${report.machine.cpus} cores, ${report.machine.cpu_model}, ${report.date}`);
+  console.table(report.transfer.files.map((f) => ({ file: f.file, raw: f.raw, gzip: f.gzip, brotli: f.brotli })));
+  console.table(report.budgets.map((b) => ({ measure: b.name, value: b.value, budget: b.budget, met: b.met ? 'yes' : 'NO' })));
+  console.log(`10k keys: sort change ${report.scale_10k.sort_change_ms} ms, keystroke p50 ${report.scale_10k.keystroke_p50_ms} ms; GET /keys 100 keys p50/p99 ${report.platform.keys_100.p50_ms}/${report.platform.keys_100.p99_ms} ms`);
+  console.log(`report: ${path.join(outDir, 'report.json')}`);
+  const missed = report.budgets.filter((b) => !b.met);
+  if (smoke) {
+    // Smoke mode checks that every figure was produced, not that it meets its budget.
+    const missing = report.budgets.filter((b) => !Number.isFinite(b.value));
+    if (missing.length) { console.error('bench smoke: no figure for', missing.map((b) => b.name)); process.exit(1); }
+    console.log('bench smoke: every measure produced a figure');
+  } else if (missed.length) {
+    console.error(`budgets missed: ${missed.map((b) => b.name).join('; ')}`);
+    process.exit(1);
+  }
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
