@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod app;
+pub mod channel;
 pub mod components;
 pub mod config;
 pub mod key_events;

@@ -13,8 +13,6 @@ use leptos_router::components::Redirect;
 use leptos_router::hooks::use_location;
 use platform_types::{Session as WireSession, User};
 use serde::Deserialize;
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
 
 use crate::api::{ApiClient, ApiError};
 use crate::components::error_panel::ErrorPanel;
@@ -248,7 +246,7 @@ impl Session {
     /// that held it, which unmount as the state changes.
     pub fn sign_out(&self, client: &ApiClient) {
         self.end_locally();
-        broadcast(SIGNED_OUT);
+        crate::channel::post(CHANNEL, SIGNED_OUT);
         let client = client.clone();
         leptos::task::spawn_local(async move {
             let _ = client.logout().await;
@@ -268,34 +266,15 @@ impl Default for Session {
     }
 }
 
-fn broadcast(message: &str) {
-    if let Ok(ch) = web_sys::BroadcastChannel::new(CHANNEL) {
-        let _ = ch.post_message(&message.into());
-        ch.close();
-    }
-}
-
 /// Creates the session, puts it in context and listens for sign-outs from other tabs.
 pub fn provide_session() -> Session {
     let session = Session::new();
     provide_context(session);
-    if let Ok(ch) = web_sys::BroadcastChannel::new(CHANNEL) {
-        let on_message =
-            Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-                if e.data().as_string().as_deref() == Some(SIGNED_OUT)
-                    && session.phase_untracked() == Phase::SignedIn
-                {
-                    session.end_locally();
-                }
-            });
-        ch.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        let holder = send_wrapper::SendWrapper::new((ch, on_message));
-        on_cleanup(move || {
-            let (ch, _closure) = holder.take();
-            ch.set_onmessage(None);
-            ch.close();
-        });
-    }
+    crate::channel::listen(CHANNEL, move |message| {
+        if message == SIGNED_OUT && session.phase_untracked() == Phase::SignedIn {
+            session.end_locally();
+        }
+    });
     session
 }
 

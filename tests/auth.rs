@@ -171,3 +171,32 @@ async fn without_an_acl_the_roles_decide() {
         "an unknown role is shown as its id"
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_401_mid_work_returns_to_the_same_route_after_signing_in_again() {
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [
+                {"body": session(&["developer"])},
+                {"status": 401, "body": err(401, "service_unauthorized_err", "Your session has ended")}
+            ],
+            "POST /auth/login": [{"body": session(&["developer"])}],
+            "GET /api/tenants/tenant--t/keys": [
+                {"status": 401, "body": err(401, "service_unauthorized_err", "expired")},
+                {"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}
+            ],
+        })
+        .to_string(),
+    );
+    let (root, _h) = mount_app("/?q=onq&status=active");
+    eventually("sent to sign in", || {
+        find(&root, "#sign-in-email").is_some()
+    })
+    .await;
+    assert!(text(&root).contains("Your session has ended"), "says why");
+    fill_and_submit(&root, "a@b.test", "pw").await;
+    eventually("back on the dashboard", || text(&root).contains("onq.AAA")).await;
+    let loc = leptos::prelude::window().location();
+    assert_eq!(loc.pathname().unwrap(), "/");
+    assert_eq!(loc.search().unwrap(), "?q=onq&status=active");
+}

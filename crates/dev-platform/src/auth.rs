@@ -315,7 +315,12 @@ pub async fn refresh(
     let token = cookie_value(&headers, REFRESH_COOKIE)
         .ok_or(ApiError::Unauthorized("Sign in to continue"))?;
     let conn = state.db();
-    match db::consume_refresh(&conn, &hash_token(&token), clock::now_secs())? {
+    match db::consume_refresh(
+        &conn,
+        &hash_token(&token),
+        clock::now_secs(),
+        state.refresh_grace_secs,
+    )? {
         db::RefreshLookup::Valid(user_id) => {
             let user = db::user_by_id(&conn, &user_id)?
                 .ok_or(ApiError::Unauthorized("Sign in to continue"))?;

@@ -80,6 +80,8 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (tenant_id, idem_key)
     );
     "#,
+    // 2: when a refresh token was rotated, for the reuse grace window.
+    "ALTER TABLE refresh_tokens ADD COLUMN rotated_at INTEGER;",
 ];
 
 /// Opens (creating if needed) and migrates the database at `path`; `:memory:` for tests.
@@ -210,33 +212,41 @@ pub enum RefreshLookup {
     Invalid,
 }
 
-/// Consumes a refresh token: a valid one is revoked and its user returned.
+/// Consumes a refresh token: a valid one is revoked (rotated) and its user returned.
+///
+/// A token rotated less than `grace_secs` ago is accepted once more: two loads of the console in
+/// quick succession (a reload that aborted the first refresh's answer, two tabs opening together)
+/// present the same cookie, and must not sign the person out. Older reuse is treated as theft.
 pub fn consume_refresh(
     conn: &Connection,
     token_hash: &str,
     now: i64,
+    grace_secs: i64,
 ) -> rusqlite::Result<RefreshLookup> {
-    let row: Option<(String, i64, bool)> = conn
+    let row: Option<(String, i64, bool, Option<i64>)> = conn
         .query_row(
-            "SELECT user_id, expires_at, revoked FROM refresh_tokens WHERE token_hash = ?1",
+            "SELECT user_id, expires_at, revoked, rotated_at FROM refresh_tokens WHERE token_hash = ?1",
             [token_hash],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .optional()?;
     Ok(match row {
         None => RefreshLookup::Invalid,
-        Some((user, _, true)) => {
+        Some((user, exp, true, Some(rotated))) if now - rotated < grace_secs && exp > now => {
+            RefreshLookup::Valid(user)
+        }
+        Some((user, _, true, _)) => {
             conn.execute(
                 "UPDATE refresh_tokens SET revoked = 1 WHERE user_id = ?1",
                 [&user],
             )?;
             RefreshLookup::Reused
         }
-        Some((_, exp, false)) if exp <= now => RefreshLookup::Invalid,
-        Some((user, _, false)) => {
+        Some((_, exp, false, _)) if exp <= now => RefreshLookup::Invalid,
+        Some((user, _, false, _)) => {
             conn.execute(
-                "UPDATE refresh_tokens SET revoked = 1 WHERE token_hash = ?1",
-                [token_hash],
+                "UPDATE refresh_tokens SET revoked = 1, rotated_at = ?2 WHERE token_hash = ?1",
+                params![token_hash, now],
             )?;
             RefreshLookup::Valid(user)
         }

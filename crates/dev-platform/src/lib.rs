@@ -60,6 +60,10 @@ pub struct Options {
     /// Lifetime of access tokens, in seconds.
     #[arg(long, default_value_t = 900)]
     pub token_ttl_secs: u64,
+    /// A rotated refresh token presented again within this many seconds is still accepted
+    /// (quick reloads, tabs opening together); later reuse revokes all of the user's tokens.
+    #[arg(long, default_value_t = 10)]
+    pub refresh_grace_secs: u64,
 }
 
 impl Options {
@@ -83,6 +87,7 @@ pub struct AppState {
     conn: Mutex<Connection>,
     jwt: auth::JwtKeys,
     token_ttl_secs: u64,
+    refresh_grace_secs: i64,
     provisioning_delay_ms: u64,
     login_limiter: auth::LoginLimiter,
     dummy_hash: String,
@@ -102,6 +107,7 @@ impl AppState {
             conn: Mutex::new(conn),
             jwt,
             token_ttl_secs: opts.token_ttl_secs,
+            refresh_grace_secs: opts.refresh_grace_secs as i64,
             provisioning_delay_ms: opts.provisioning_delay_ms,
             login_limiter: auth::LoginLimiter::default(),
             dummy_hash: auth::hash_password("not-a-real-password"),

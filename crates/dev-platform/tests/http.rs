@@ -229,7 +229,9 @@ async fn wrong_password_and_unknown_email_get_one_message_then_rate_limit() {
 
 #[tokio::test]
 async fn refresh_rotates_detects_reuse_and_logout_revokes() {
-    let p = platform(50);
+    let mut opts = Options::for_tests(50);
+    opts.refresh_grace_secs = 0;
+    let p = platform_with(opts);
     let first = p.login_full("owner@demo.test", "demo-password").await;
     let c1 = cookie_of(&first.headers);
     let r2 = p
@@ -298,6 +300,47 @@ async fn refresh_rotates_detects_reuse_and_logout_revokes() {
             .await
             .status,
         StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn a_just_rotated_refresh_token_is_accepted_within_the_grace_window() {
+    let p = platform(50);
+    let first = p.login_full("owner@demo.test", "demo-password").await;
+    let c1 = cookie_of(&first.headers);
+    let a = p
+        .call(
+            Method::POST,
+            "/auth/refresh",
+            None,
+            None,
+            &[("cookie", &c1)],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK);
+    // The answer to `a` was lost (a reload aborted it): the browser still holds c1.
+    let b = p
+        .call(
+            Method::POST,
+            "/auth/refresh",
+            None,
+            None,
+            &[("cookie", &c1)],
+        )
+        .await;
+    assert_eq!(b.status, StatusCode::OK, "{:?}", b.body);
+    let c3 = cookie_of(&b.headers);
+    assert_eq!(
+        p.call(
+            Method::POST,
+            "/auth/refresh",
+            None,
+            None,
+            &[("cookie", &c3)]
+        )
+        .await
+        .status,
+        StatusCode::OK
     );
 }
 

@@ -356,42 +356,23 @@ where
         };
         sv(s, true);
     };
-    let sv = set_view.clone();
-    let on_status = move |ev: ev::Event| {
-        let v = event_target_value(&ev);
-        sv(
-            ViewState {
-                status: (!v.is_empty()).then_some(v),
-                page: 1,
-                ..view_state.get_untracked()
-            },
-            false,
-        );
+    // One handler shape for the three select filters: set the value, back to page 1.
+    let select_filter = {
+        let set_view = set_view.clone();
+        move |apply: fn(&mut ViewState, Option<String>)| {
+            let sv = set_view.clone();
+            move |ev: ev::Event| {
+                let v = event_target_value(&ev);
+                let mut s = view_state.get_untracked();
+                apply(&mut s, (!v.is_empty()).then_some(v));
+                s.page = 1;
+                sv(s, false);
+            }
+        }
     };
-    let sv = set_view.clone();
-    let on_app = move |ev: ev::Event| {
-        let v = event_target_value(&ev);
-        sv(
-            ViewState {
-                application: (!v.is_empty()).then_some(v),
-                page: 1,
-                ..view_state.get_untracked()
-            },
-            false,
-        );
-    };
-    let sv = set_view.clone();
-    let on_arx = move |ev: ev::Event| {
-        let v = event_target_value(&ev);
-        sv(
-            ViewState {
-                arx: (!v.is_empty()).then_some(v),
-                page: 1,
-                ..view_state.get_untracked()
-            },
-            false,
-        );
-    };
+    let on_status = select_filter(|s, v| s.status = v);
+    let on_app = select_filter(|s, v| s.application = v);
+    let on_arx = select_filter(|s, v| s.arx = v);
     let sv = set_view.clone();
     let on_deleted = move |ev: ev::Event| {
         sv(
