@@ -42,6 +42,35 @@ fn guard(step: Step) {
     });
 }
 
+/// One option of a step: a labelled radio card.
+#[component]
+fn Choice(
+    /// Radio group name.
+    group: &'static str,
+    /// Prefix of the input's id.
+    prefix: &'static str,
+    /// The id chosen by this option.
+    id: String,
+    /// Whether it is the current choice.
+    checked: Signal<bool>,
+    /// Called with `id` when chosen.
+    on_choose: Callback<String>,
+    /// What the card shows.
+    children: Children,
+) -> impl IntoView {
+    let input_id = format!("{prefix}-{id}");
+    let label_for = input_id.clone();
+    let value = id.clone();
+    view! {
+        <label class="choice" for=label_for>
+            <input type="radio" name=group id=input_id value=value
+                prop:checked=move || checked.get()
+                on:change=move |_| on_choose.run(id.clone())/>
+            {children()}
+        </label>
+    }
+}
+
 /// Step 1: the application.
 #[component]
 pub fn ApplicationStep() -> impl IntoView {
@@ -69,13 +98,13 @@ pub fn ApplicationStep() -> impl IntoView {
     let stale = move || wizard.checked().is_some_and(|c| c.stale_application);
     let choose = {
         let navigate = navigate.clone();
-        move |id: String| {
+        Callback::new(move |id: String| {
             let d = Draft {
                 application: Some(id),
                 ..wizard.draft.get_untracked()
             };
             navigate(&step_href(Step::Application, &d), replace());
-        }
+        })
     };
     let next = move |_| {
         navigate(
@@ -92,22 +121,17 @@ pub fn ApplicationStep() -> impl IntoView {
             <For each=applications key=|a| a.id.clone() let:app>
                 {
                     let id = app.id.clone();
-                    let input_id = format!("app-{}", app.id);
-                    let label_for = input_id.clone();
-                    let value = id.clone();
-                    let choose = choose.clone();
-                    let checked_id = id.clone();
+                    let tech = app.application_technology.clone();
+                    let title = app.display_name().to_owned();
+                    let tech_name = if tech.name.is_empty() { tech.id.clone() } else { tech.name.clone() };
                     view! {
-                        <label class="choice" for=label_for>
-                            <input type="radio" name="application" id=input_id value=value
-                                prop:checked=move || chosen().as_deref() == Some(checked_id.as_str())
-                                on:change=move |_| choose(id.clone())/>
-                            <span class="choice-title">{app.display_name().to_owned()}</span>
-                            <span class=format!("badge tech-{}", app.application_technology.id)>
-                                {if app.application_technology.name.is_empty() { app.application_technology.id.clone() } else { app.application_technology.name.clone() }}
-                            </span>
-                            <span class="muted small">{app.application_technology.description.clone()}</span>
-                        </label>
+                        <Choice group="application" prefix="app" id=app.id.clone()
+                            checked=Signal::derive(move || chosen().as_deref() == Some(id.as_str()))
+                            on_choose=choose>
+                            <span class="choice-title">{title}</span>
+                            <span class=format!("badge tech-{}", tech.id)>{tech_name}</span>
+                            <span class="muted small">{tech.description}</span>
+                        </Choice>
                     }
                 }
             </For>
@@ -157,13 +181,13 @@ pub fn ArxStep() -> impl IntoView {
     let skip = move || wizard.checked().is_some_and(|c| c.skip_application);
     let choose = {
         let navigate = navigate.clone();
-        move |id: String| {
+        Callback::new(move |id: String| {
             let d = Draft {
                 arx: Some(id),
                 ..wizard.draft.get_untracked()
             };
             navigate(&step_href(Step::Arx, &d), replace());
-        }
+        })
     };
     let back_href = move || step_href(Step::Application, &wizard.draft.get());
     let next = move |_| {
@@ -181,19 +205,13 @@ pub fn ArxStep() -> impl IntoView {
             <For each=clusters key=|a| a.id.clone() let:arx>
                 {
                     let id = arx.id.clone();
-                    let input_id = format!("arx-{}", arx.id);
-                    let label_for = input_id.clone();
-                    let value = id.clone();
-                    let choose = choose.clone();
-                    let checked_id = id.clone();
                     view! {
-                        <label class="choice" for=label_for>
-                            <input type="radio" name="arx" id=input_id value=value
-                                prop:checked=move || chosen().as_deref() == Some(checked_id.as_str())
-                                on:change=move |_| choose(id.clone())/>
+                        <Choice group="arx" prefix="arx" id=arx.id.clone()
+                            checked=Signal::derive(move || chosen().as_deref() == Some(id.as_str()))
+                            on_choose=choose>
                             <span class="choice-title">{arx.display_name().to_owned()}</span>
                             <ArxFacts arx=arx.clone()/>
-                        </label>
+                        </Choice>
                     }
                 }
             </For>
