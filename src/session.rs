@@ -56,6 +56,18 @@ pub enum AuthState {
     SignedIn(Arc<SignedIn>),
 }
 
+impl AuthState {
+    /// Which phase this state is in.
+    pub fn phase(&self) -> Phase {
+        match self {
+            Self::Restoring => Phase::Restoring,
+            Self::Unreachable(_) => Phase::Unreachable,
+            Self::SignedOut { .. } => Phase::SignedOut,
+            Self::SignedIn(_) => Phase::SignedIn,
+        }
+    }
+}
+
 /// The discriminant of [`AuthState`], for views that must not re-render on a token refresh.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
@@ -104,12 +116,7 @@ impl Session {
 
     /// The phase, tracked.
     pub fn phase(&self) -> Phase {
-        self.state.with(|s| match s {
-            AuthState::Restoring => Phase::Restoring,
-            AuthState::Unreachable(_) => Phase::Unreachable,
-            AuthState::SignedOut { .. } => Phase::SignedOut,
-            AuthState::SignedIn(_) => Phase::SignedIn,
-        })
+        self.state.with(AuthState::phase)
     }
 
     /// The signed-in person, tracked.
@@ -234,12 +241,7 @@ impl Session {
     }
 
     fn phase_untracked(&self) -> Phase {
-        self.state.with_untracked(|s| match s {
-            AuthState::Restoring => Phase::Restoring,
-            AuthState::Unreachable(_) => Phase::Unreachable,
-            AuthState::SignedOut { .. } => Phase::SignedOut,
-            AuthState::SignedIn(_) => Phase::SignedIn,
-        })
+        self.state.with_untracked(AuthState::phase)
     }
 
     /// Signs out here, in the other tabs, and at the platform. Key data goes with the views

@@ -12,6 +12,7 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::skeleton::PageSkeleton;
 use crate::components::status_badge::StatusBadge;
 use crate::key_events::use_key_events;
+use crate::pages::create_key::steps::arx_facts;
 use crate::pages::dashboard::TimeText;
 use crate::permissions::delete_permission;
 use crate::session::use_session;
@@ -118,22 +119,14 @@ pub fn KeyDetailPage() -> impl IntoView {
 /// Everything known about an Arx.
 #[component]
 pub fn ArxDetails(arx: Arx) -> impl IntoView {
-    let regions: Vec<String> = arx
-        .regions
-        .iter()
-        .map(|r| r.display_name().to_owned())
-        .collect();
+    let facts = arx_facts(&arx)
+        .into_iter()
+        .map(|(label, value)| view! { <dt>{label}</dt><dd>{value}</dd> })
+        .collect_view();
     view! {
         <div class="panel arx-details">
             <h2>"Arx: " {arx.display_name().to_owned()}</h2>
-            <dl class="detail-grid">
-                <dt>"Purpose"</dt><dd>{arx.purpose.display_name().to_owned()}</dd>
-                <dt>"Plan"</dt><dd>{arx.plan.display_name().to_owned()}</dd>
-                <dt>"Provider"</dt><dd>{arx.provider.display_name().to_owned()}</dd>
-                <dt>"Regions"</dt><dd>{regions.join(", ")}</dd>
-                <dt>"Encryption"</dt><dd>{arx.encryption.display_name().to_owned()}</dd>
-                <dt>"Rotation cycle"</dt><dd>{arx.rotation_cycle.display_name().to_owned()}</dd>
-            </dl>
+            <dl class="detail-grid">{facts}</dl>
         </div>
     }
 }

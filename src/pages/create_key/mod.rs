@@ -25,6 +25,7 @@ pub struct Wizard {
     pub base: RwSignal<Option<Result<BaseInfo, ApiError>>>,
     /// The draft from the URL.
     pub draft: Memo<Draft>,
+    checked: Memo<Option<Checked>>,
     intent: StoredValue<Option<(String, CreateApiKeyRequest)>>,
     /// The key this run created (not secret); cleared when step 4 is left.
     pub created: RwSignal<Option<ApiKey>>,
@@ -35,11 +36,7 @@ pub struct Wizard {
 impl Wizard {
     /// The draft checked against the base, once the base is loaded.
     pub fn checked(&self) -> Option<Checked> {
-        let draft = self.draft.get();
-        self.base.with(|b| match b {
-            Some(Ok(base)) => Some(Checked::new(&draft, base)),
-            _ => None,
-        })
+        self.checked.get()
     }
 
     /// The idempotency key of this create intent: the same while the request is the same (a
@@ -99,9 +96,18 @@ pub fn CreateKeyPage() -> impl IntoView {
         });
     });
     reload.run(());
+    // Checked once per change of the draft or the base, however many views ask.
+    let checked = Memo::new(move |_| {
+        let draft = draft.get();
+        base.with(|b| match b {
+            Some(Ok(base)) => Some(Checked::new(&draft, base)),
+            _ => None,
+        })
+    });
     let wizard = Wizard {
         base,
         draft,
+        checked,
         intent: StoredValue::new(None),
         created: RwSignal::new(None),
         reload,

@@ -143,24 +143,35 @@ pub fn ApplicationStep() -> impl IntoView {
     }
 }
 
-/// The properties of an Arx that tell production from development at a glance.
+/// The properties of an Arx, labelled, in the order people compare them.
+pub fn arx_facts(arx: &Arx) -> Vec<(&'static str, String)> {
+    let regions: Vec<&str> = arx.regions.iter().map(|r| r.display_name()).collect();
+    vec![
+        ("Purpose", arx.purpose.display_name().to_owned()),
+        ("Plan", arx.plan.display_name().to_owned()),
+        ("Provider", arx.provider.display_name().to_owned()),
+        ("Regions", regions.join(", ")),
+        ("Encryption", arx.encryption.display_name().to_owned()),
+        (
+            "Rotation cycle",
+            arx.rotation_cycle.display_name().to_owned(),
+        ),
+    ]
+}
+
+/// The properties of an Arx that tell production from development at a glance: the purpose
+/// as a coloured badge, the rest in a compact list.
 #[component]
 pub fn ArxFacts(arx: Arx) -> impl IntoView {
-    let regions: Vec<String> = arx
-        .regions
-        .iter()
-        .map(|r| r.display_name().to_owned())
-        .collect();
     let purpose_class = format!("badge purpose-{}", arx.purpose.id);
+    let rest = arx_facts(&arx)
+        .into_iter()
+        .skip(1)
+        .map(|(label, value)| view! { <div><dt>{label}</dt><dd>{value}</dd></div> })
+        .collect_view();
     view! {
         <span class=purpose_class>{arx.purpose.display_name().to_owned()}</span>
-        <dl class="facts">
-            <div><dt>"Plan"</dt><dd>{arx.plan.display_name().to_owned()}</dd></div>
-            <div><dt>"Provider"</dt><dd>{arx.provider.display_name().to_owned()}</dd></div>
-            <div><dt>"Regions"</dt><dd>{regions.join(", ")}</dd></div>
-            <div><dt>"Encryption"</dt><dd>{arx.encryption.display_name().to_owned()}</dd></div>
-            <div><dt>"Rotation"</dt><dd>{arx.rotation_cycle.display_name().to_owned()}</dd></div>
-        </dl>
+        <dl class="facts">{rest}</dl>
     }
 }
 
