@@ -69,9 +69,10 @@ pub async fn list(
     State(state): State<Arc<AppState>>,
     caller: Caller,
     Path(tenant): Path<String>,
+    headers: axum::http::HeaderMap,
 ) -> ApiResult<Response> {
     caller.check_tenant(&tenant)?;
-    state.list_response(&caller, &tenant)
+    state.list_response(&caller, &tenant, crate::accepts_gzip(&headers))
 }
 
 /// Builds the serialised `ApiKeys` for a tenant as seen by `caller`.

@@ -75,11 +75,49 @@ impl Options {
     }
 }
 
-/// A cached `GET /keys` body.
+/// A cached `GET /keys` body, as JSON and (when large enough to be worth it) gzip-compressed.
 struct CachedList {
     generation: u64,
     valid_until_ms: Option<i64>,
     body: Bytes,
+    gzip: Option<Bytes>,
+}
+
+/// Bodies below this size are sent as they are: compressing them saves less than it costs.
+const GZIP_MIN_BYTES: usize = 1024;
+
+/// Compresses a list body once per cache fill, so the thousandth reader pays nothing for it.
+/// Level 1: the list is repetitive JSON, so the fast level already shrinks it about tenfold.
+fn gzip(body: &[u8]) -> Option<Bytes> {
+    use std::io::Write;
+    if body.len() < GZIP_MIN_BYTES {
+        return None;
+    }
+    let mut enc = flate2::write::GzEncoder::new(
+        Vec::with_capacity(body.len() / 8),
+        flate2::Compression::new(6),
+    );
+    enc.write_all(body).ok()?;
+    enc.finish().ok().map(Bytes::from)
+}
+
+/// Whether the request's `Accept-Encoding` admits gzip (a `q=0` refuses it).
+pub fn accepts_gzip(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|item| {
+            let mut parts = item.split(';').map(str::trim);
+            let coding = parts.next().unwrap_or_default();
+            let refused = parts.any(|p| {
+                p.strip_prefix("q=")
+                    .and_then(|q| q.parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            });
+            (coding.eq_ignore_ascii_case("gzip") || coding == "*") && !refused
+        })
 }
 
 /// Everything the handlers share.
@@ -129,7 +167,12 @@ impl AppState {
     }
 
     /// `GET /keys` for a caller, from cache while no write or scheduled transition has happened.
-    fn list_response(&self, caller: &auth::Caller, tenant: &str) -> ApiResult<Response> {
+    fn list_response(
+        &self,
+        caller: &auth::Caller,
+        tenant: &str,
+        want_gzip: bool,
+    ) -> ApiResult<Response> {
         let cache_key = (tenant.to_owned(), caller.may_manage());
         let now = clock::now_ms();
         let generation = self.generation.load(Ordering::SeqCst);
@@ -137,7 +180,7 @@ impl AppState {
             let cache = self.list_cache.lock().unwrap_or_else(|p| p.into_inner());
             if let Some(c) = cache.get(&cache_key) {
                 if c.generation == generation && c.valid_until_ms.is_none_or(|t| now < t) {
-                    return Ok(json_bytes(c.body.clone()));
+                    return Ok(list_bytes(&c.body, c.gzip.as_ref(), want_gzip));
                 }
             }
         }
@@ -150,6 +193,7 @@ impl AppState {
             let body = Bytes::from(keys::render_list(&conn, caller, tenant)?);
             (body, db::next_transition(&conn, tenant)?, generation)
         };
+        let compressed = gzip(&body);
         self.list_cache
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -159,10 +203,27 @@ impl AppState {
                     generation,
                     valid_until_ms,
                     body: body.clone(),
+                    gzip: compressed.clone(),
                 },
             );
-        Ok(json_bytes(body))
+        Ok(list_bytes(&body, compressed.as_ref(), want_gzip))
     }
+}
+
+/// The list body, gzip-encoded when the client accepts it and a compressed copy exists.
+fn list_bytes(body: &Bytes, gzip: Option<&Bytes>, want_gzip: bool) -> Response {
+    let mut resp = match gzip.filter(|_| want_gzip) {
+        Some(z) => {
+            let mut r = json_bytes(z.clone());
+            r.headers_mut()
+                .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            r
+        }
+        None => json_bytes(body.clone()),
+    };
+    resp.headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    resp
 }
 
 fn json_bytes(body: Bytes) -> Response {

@@ -821,6 +821,60 @@ async fn demo_keys_seed_scale_data_and_the_list_stays_consistent() {
 }
 
 #[tokio::test]
+async fn the_key_list_is_gzip_encoded_for_clients_that_accept_it() {
+    use std::io::Read;
+    let mut opts = Options::for_tests(50);
+    opts.demo_keys = 200;
+    let p = platform_with(opts);
+    let t = p.login("owner@demo.test").await;
+    let list = |encoding: Option<&'static str>| {
+        let mut b = Request::get(format!("/api/tenants/{DEMO}/keys"))
+            .header("authorization", format!("Bearer {t}"));
+        if let Some(e) = encoding {
+            b = b.header("accept-encoding", e);
+        }
+        p.raw(b.body(Body::empty()).unwrap())
+    };
+    let (status, plain_headers, plain) = list(None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(plain_headers.get("content-encoding").is_none());
+    assert_eq!(plain_headers["vary"], "accept-encoding");
+    for accepted in ["gzip", "br, gzip;q=0.8, deflate", "*"] {
+        let (status, headers, zipped) = list(Some(accepted)).await;
+        assert_eq!(status, StatusCode::OK, "{accepted}");
+        assert_eq!(headers["content-encoding"], "gzip", "{accepted}");
+        assert!(
+            zipped.len() * 4 < plain.len(),
+            "{accepted}: {} bytes",
+            zipped.len()
+        );
+        let mut unzipped = Vec::new();
+        flate2::read::GzDecoder::new(&zipped[..])
+            .read_to_end(&mut unzipped)
+            .unwrap();
+        assert_eq!(unzipped, plain, "{accepted}: same list once decompressed");
+    }
+    for refused in ["identity", "gzip;q=0", "br"] {
+        let (_, headers, body) = list(Some(refused)).await;
+        assert!(headers.get("content-encoding").is_none(), "{refused}");
+        assert_eq!(body, plain, "{refused}");
+    }
+    // A write invalidates the compressed copy along with the plain one.
+    let (app, tech, arx, _) = p.base(&t).await;
+    assert_eq!(
+        p.create(&t, &app, &tech, &arx, None).await.status,
+        StatusCode::OK
+    );
+    let (_, _, zipped) = list(Some("gzip")).await;
+    let mut unzipped = Vec::new();
+    flate2::read::GzDecoder::new(&zipped[..])
+        .read_to_end(&mut unzipped)
+        .unwrap();
+    let after: Value = serde_json::from_slice(&unzipped).unwrap();
+    assert_eq!(after["data"]["insights"]["total_keys"], 209);
+}
+
+#[tokio::test]
 async fn static_bundle_is_served_with_fallback_and_security_headers() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
