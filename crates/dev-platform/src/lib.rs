@@ -103,6 +103,11 @@ fn gzip(body: &[u8]) -> Option<Bytes> {
 
 /// Whether the request's `Accept-Encoding` admits gzip (a `q=0` refuses it).
 pub fn accepts_gzip(headers: &axum::http::HeaderMap) -> bool {
+    accepts_encoding(headers, "gzip")
+}
+
+/// Whether the request's `Accept-Encoding` admits `coding` by name or `*` (a `q=0` refuses it).
+pub fn accepts_encoding(headers: &axum::http::HeaderMap, coding: &str) -> bool {
     headers
         .get_all(header::ACCEPT_ENCODING)
         .iter()
@@ -110,13 +115,13 @@ pub fn accepts_gzip(headers: &axum::http::HeaderMap) -> bool {
         .flat_map(|v| v.split(','))
         .any(|item| {
             let mut parts = item.split(';').map(str::trim);
-            let coding = parts.next().unwrap_or_default();
+            let name = parts.next().unwrap_or_default();
             let refused = parts.any(|p| {
                 p.strip_prefix("q=")
                     .and_then(|q| q.parse::<f32>().ok())
                     .is_some_and(|q| q <= 0.0)
             });
-            (coding.eq_ignore_ascii_case("gzip") || coding == "*") && !refused
+            (name.eq_ignore_ascii_case(coding) || name == "*") && !refused
         })
 }
 

@@ -123,7 +123,12 @@ pub fn resolve(path: &str) -> Resolved {
 }
 
 /// Serves the bundle: files by path, app routes by `index.html`, everything else 404.
-pub async fn serve(State(bundle): State<Arc<Bundle>>, method: Method, uri: Uri) -> Response {
+pub async fn serve(
+    State(bundle): State<Arc<Bundle>>,
+    method: Method,
+    uri: Uri,
+    headers: axum::http::HeaderMap,
+) -> Response {
     if method != Method::GET && method != Method::HEAD {
         return StatusCode::METHOD_NOT_ALLOWED.into_response();
     }
@@ -138,6 +143,23 @@ pub async fn serve(State(bundle): State<Arc<Bundle>>, method: Method, uri: Uri) 
         Err(_) if fallback => return not_found(),
         Err(_) => return StatusCode::SERVICE_UNAVAILABLE.into_response(),
     };
+    // A precompressed copy beside the file (`NAME.br`, `NAME.gz`, written by the release build)
+    // goes to clients that accept it, as a CDN would do.
+    let mut encoding = None;
+    let mut bytes = bytes;
+    for (coding, ext) in [("br", "br"), ("gzip", "gz")] {
+        if !crate::accepts_encoding(&headers, coding) {
+            continue;
+        }
+        let mut name = full.clone().into_os_string();
+        name.push(".");
+        name.push(ext);
+        if let Ok(z) = tokio::fs::read(&name).await {
+            bytes = z;
+            encoding = Some(coding);
+            break;
+        }
+    }
     let name = rel.to_string_lossy();
     let cache = if name == "index.html" || !is_hashed_asset(&name) {
         "no-cache"
@@ -155,6 +177,10 @@ pub async fn serve(State(bundle): State<Arc<Bundle>>, method: Method, uri: Uri) 
         HeaderValue::from_static(mime_for(&name)),
     );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    if let Some(coding) = encoding {
+        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
+    }
     resp
 }
 

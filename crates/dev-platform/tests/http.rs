@@ -875,6 +875,51 @@ async fn the_key_list_is_gzip_encoded_for_clients_that_accept_it() {
 }
 
 #[tokio::test]
+async fn precompressed_assets_go_to_clients_that_accept_them() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("index.html"), "<html></html>").unwrap();
+    let wasm = "app-0123456789abcdef_bg.wasm";
+    std::fs::write(dir.path().join(wasm), b"\0asm raw").unwrap();
+    std::fs::write(dir.path().join(format!("{wasm}.br")), b"brotli bytes").unwrap();
+    std::fs::write(dir.path().join(format!("{wasm}.gz")), b"gzip bytes").unwrap();
+    std::fs::write(dir.path().join("plain.css"), b"body{}").unwrap();
+    let mut opts = Options::for_tests(50);
+    opts.static_dir = Some(dir.path().to_path_buf());
+    let p = platform_with(opts);
+    let get = |path: &str, accept: &str| {
+        let mut b = Request::get(path.to_owned());
+        if !accept.is_empty() {
+            b = b.header("accept-encoding", accept);
+        }
+        p.raw(b.body(Body::empty()).unwrap())
+    };
+    let path = format!("/{wasm}");
+    for (accept, encoding, body) in [
+        ("gzip, deflate, br, zstd", Some("br"), &b"brotli bytes"[..]),
+        ("gzip", Some("gzip"), b"gzip bytes"),
+        ("br;q=0, gzip", Some("gzip"), b"gzip bytes"),
+        ("", None, b"\0asm raw"),
+        ("identity", None, b"\0asm raw"),
+    ] {
+        let (s, h, b) = get(&path, accept).await;
+        assert_eq!(s, StatusCode::OK, "{accept}");
+        assert_eq!(
+            h.get("content-encoding").map(|v| v.to_str().unwrap()),
+            encoding,
+            "{accept}"
+        );
+        assert_eq!(b, body, "{accept}");
+        assert_eq!(h["content-type"], "application/wasm");
+        assert_eq!(h["vary"], "accept-encoding");
+    }
+    // No copy beside it: the file as it is, whatever the client accepts.
+    let (s, h, b) = get("/plain.css", "br, gzip").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(h.get("content-encoding").is_none());
+    assert_eq!(b, b"body{}");
+}
+
+#[tokio::test]
 async fn static_bundle_is_served_with_fallback_and_security_headers() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
