@@ -158,14 +158,26 @@ pub fn show(raw: &str, now_ms: f64) -> Shown {
 }
 
 /// The exact time in the browser's locale and time zone, with the zone named.
+///
+/// One `Intl.DateTimeFormat` serves every call: `Date.toLocaleString` with options builds a
+/// new formatter each time, which was the most expensive part of rendering a row.
 #[cfg(target_arch = "wasm32")]
 fn exact_local(ms: f64) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
-    let opts = js_sys::Object::new();
-    for (k, v) in [("dateStyle", "medium"), ("timeStyle", "long")] {
-        let _ = js_sys::Reflect::set(&opts, &k.into(), &v.into());
+    thread_local! {
+        static FORMAT: js_sys::Function = {
+            let opts = js_sys::Object::new();
+            for (k, v) in [("dateStyle", "medium"), ("timeStyle", "long")] {
+                let _ = js_sys::Reflect::set(&opts, &k.into(), &v.into());
+            }
+            js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &opts).format()
+        };
     }
-    date.to_locale_string("default", &opts).into()
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
+    FORMAT
+        .with(|f| f.call1(&wasm_bindgen::JsValue::NULL, &date))
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_else(|| String::from(date.to_iso_string()))
 }
 
 /// Native builds (tests) show UTC.

@@ -39,7 +39,7 @@ impl ApiClient {
             with_credentials: true,
             ..Call::new(Method::Post, self.auth_url("/auth/logout"))
         };
-        self.send::<Option<serde_json::Value>>(call)
+        self.send::<Option<serde::de::IgnoredAny>>(call)
             .await
             .map(|_| ())
     }

@@ -1,10 +1,16 @@
 //! A copy-to-clipboard button whose feedback is honest: "Copied" only when the write succeeded.
 
+use std::cell::Cell;
+use std::rc::Rc;
+
+use leptos::ev;
 use leptos::prelude::*;
-use leptos::task::spawn_local_scoped;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
 
 use crate::components::announcer::Announce;
 
+/// What the button says, and the class that colours it.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum CopyState {
     Idle,
@@ -12,7 +18,28 @@ enum CopyState {
     Failed,
 }
 
+impl CopyState {
+    fn text(self) -> &'static str {
+        match self {
+            Self::Idle => "Copy",
+            Self::Copied => "Copied",
+            Self::Failed => "Copy failed",
+        }
+    }
+
+    fn show_on(self, button: &web_sys::HtmlElement) {
+        button.set_text_content(Some(self.text()));
+        let classes = button.class_list();
+        let _ = classes.toggle_with_force("copied", self == Self::Copied);
+        let _ = classes.toggle_with_force("failed", self == Self::Failed);
+    }
+}
+
 /// Writes `text` to the clipboard on click (never otherwise).
+///
+/// The button holds no reactive state: a table shows one per row, and a signal plus three
+/// effects per button made up most of the cost of rendering a page of rows. The click writes
+/// its outcome to the button itself, which only this handler ever changes.
 #[component]
 pub fn CopyButton(
     /// What to copy; read only when clicked.
@@ -22,18 +49,25 @@ pub fn CopyButton(
     #[prop(into)]
     label: String,
 ) -> impl IntoView {
-    let state = RwSignal::new(CopyState::Idle);
     let announce = use_context::<Announce>();
-    let generation = StoredValue::new(0u32);
-    let copy = move |_| {
+    let generation = Rc::new(Cell::new(0u32));
+    let copy = move |ev: ev::MouseEvent| {
+        let Some(button) = ev
+            .current_target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+        else {
+            return;
+        };
         let value = text.get_untracked();
-        spawn_local_scoped(async move {
+        let generation = generation.clone();
+        spawn_local(async move {
             let ok = write_clipboard(&value).await;
-            state.try_set(if ok {
+            let state = if ok {
                 CopyState::Copied
             } else {
                 CopyState::Failed
-            });
+            };
+            state.show_on(&button);
             if let Some(a) = announce {
                 a.say(if ok {
                     "Copied to the clipboard"
@@ -41,29 +75,18 @@ pub fn CopyButton(
                     "Copy failed: select the text and copy it by hand"
                 });
             }
-            let this = generation.try_update_value(|g| {
-                *g += 1;
-                *g
-            });
+            let this = generation.get().wrapping_add(1);
+            generation.set(this);
             crate::api::sleep_ms(2_000).await;
-            if generation.try_get_value() == this {
-                state.try_set(CopyState::Idle);
+            if generation.get() == this {
+                CopyState::Idle.show_on(&button);
             }
         });
     };
     let aria = label.clone();
     view! {
-        <button type="button" class="copy-button"
-            class:copied=move || state.get() == CopyState::Copied
-            class:failed=move || state.get() == CopyState::Failed
-            aria-label=aria
-            title=label
-            on:click=copy>
-            {move || match state.get() {
-                CopyState::Idle => "Copy",
-                CopyState::Copied => "Copied",
-                CopyState::Failed => "Copy failed",
-            }}
+        <button type="button" class="copy-button" aria-label=aria title=label on:click=copy>
+            {CopyState::Idle.text()}
         </button>
     }
 }

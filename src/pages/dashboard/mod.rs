@@ -254,9 +254,12 @@ pub fn DashboardPage() -> impl IntoView {
     let has_data =
         Memo::new(move |_| matches!(data.with(|d| d.as_ref().map(|r| r.is_ok())), Some(true)));
 
+    // What the body shows: loading, an error, or the table. A Memo, so a refetch or a poll
+    // that changes rows updates the table in place instead of rebuilding it.
+    let phase = Memo::new(move |_| data.with(|d| d.as_ref().map(|r| r.as_ref().err().cloned())));
     let body = {
         let set_view = set_view.clone();
-        move || match data.with(|d| d.as_ref().map(|r| r.as_ref().err().cloned())) {
+        move || match phase.get() {
             None => view! { <PageSkeleton/> }.into_any(),
             Some(Some(error)) => view! {
                 <ErrorPanel title="The API keys could not be loaded" error on_retry=reload/>
@@ -563,19 +566,19 @@ fn KeyRow(
     now: f64,
 ) -> impl IntoView {
     let view_state_now = view_state.get_untracked();
-    let key = row.key.clone();
-    let arx_detail = move || {
-        clusters.with(|c| {
-            c.get(&key.cluster_id).map(|a| {
-                let regions: Vec<&str> = a.regions.iter().map(|r| r.display_name()).collect();
-                [a.purpose.display_name().to_owned(), regions.join(", ")]
-                    .into_iter()
-                    .filter(|s| !s.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(" · ")
-            })
+    // Read once, like everything else in a row: a row subscribed to page-wide signals would
+    // linger in them after it is removed, until they next change. An Arx's purpose and regions
+    // do not change; a row is rebuilt when its key's status changes.
+    let arx_detail = clusters.with_untracked(|c| {
+        c.get(&row.key.cluster_id).map(|a| {
+            let regions: Vec<&str> = a.regions.iter().map(|r| r.display_name()).collect();
+            [a.purpose.display_name().to_owned(), regions.join(", ")]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" · ")
         })
-    };
+    });
     let created = time::show(&row.key.created_at, now);
     let last_used = row.key.last_used_at.as_deref().map(|t| time::show(t, now));
     let id = row.key.id.clone();
@@ -585,8 +588,10 @@ fn KeyRow(
         crate::api::segment(&id),
         query_string(&view_state_now)
     );
-    let key_for_perm = row.key.clone();
-    let may_delete = move || delete_permission(&key_for_perm, &roles.get()).is_allowed();
+    // Read once: the row is rebuilt when its status changes, and the roles do not change while
+    // the page lives. Nothing in a row subscribes to page-wide state it does not need, since a
+    // removed row's subscriptions linger in those signals until they next change.
+    let may_delete = roles.with_untracked(|r| delete_permission(&row.key, r).is_allowed());
     let access = row.key.access_key.clone();
     let delete_label = format!(" {access}");
     view! {
@@ -608,14 +613,13 @@ fn KeyRow(
                 None => view! { <span class="muted" aria-label="Never used or not reported">"—"</span> }.into_any(),
             }}</td>
             <td class="row-actions">
-                <A href=detail_href attr:class="link">"Details"<span class="visually-hidden">{format!(" of {}", row.key.access_key)}</span></A>
-                {move || may_delete().then(|| {
-                    let (href, label) = (delete_href.clone(), delete_label.clone());
-                    view! {
-                        <A href=href attr:class="link danger" attr:data-testid="delete-key">
-                            "Delete"<span class="visually-hidden">{label}</span>
-                        </A>
-                    }
+                // Plain links: the router handles their clicks; `A` would add per-row memos on
+                // the location that rows never need (no row link is ever the current page).
+                <a href=detail_href class="link">"Details"<span class="visually-hidden">{format!(" of {}", row.key.access_key)}</span></a>
+                {may_delete.then(|| view! {
+                    <a href=delete_href class="link danger" data-testid="delete-key">
+                        "Delete"<span class="visually-hidden">{delete_label}</span>
+                    </a>
                 })}
             </td>
         </tr>

@@ -299,6 +299,13 @@ impl Row {
     }
 }
 
+/// Case-insensitive order without allocating: sorting 10,000 rows makes ~130,000 comparisons.
+fn cmp_folded(a: &str, b: &str) -> std::cmp::Ordering {
+    a.chars()
+        .flat_map(char::to_lowercase)
+        .cmp(b.chars().flat_map(char::to_lowercase))
+}
+
 /// Orders known times by `dir`; unknown times always go last, whichever the direction.
 fn cmp_time(a: Option<f64>, b: Option<f64>, descending: bool) -> std::cmp::Ordering {
     use std::cmp::Ordering::{Equal, Greater, Less};
@@ -322,14 +329,11 @@ pub fn filter_and_sort(rows: &[Row], state: &ViewState) -> Vec<usize> {
     let by = |a: &Row, b: &Row| -> std::cmp::Ordering {
         match state.sort {
             SortKey::AccessKey => dir(a.key.access_key.cmp(&b.key.access_key)),
-            SortKey::Application => dir(a
-                .application
-                .to_lowercase()
-                .cmp(&b.application.to_lowercase())),
-            SortKey::Arx => dir(a.arx.to_lowercase().cmp(&b.arx.to_lowercase())),
+            SortKey::Application => dir(cmp_folded(&a.application, &b.application)),
+            SortKey::Arx => dir(cmp_folded(&a.arx, &b.arx)),
             SortKey::Status => dir(a.key.status.as_str().cmp(b.key.status.as_str())),
             SortKey::Created => cmp_time(a.created_ms, b.created_ms, desc),
-            SortKey::CreatedBy => dir(a.creator.to_lowercase().cmp(&b.creator.to_lowercase())),
+            SortKey::CreatedBy => dir(cmp_folded(&a.creator, &b.creator)),
             SortKey::LastUsed => cmp_time(a.last_used_ms, b.last_used_ms, desc),
         }
     };

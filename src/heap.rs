@@ -1,0 +1,78 @@
+//! Live heap accounting for the memory benchmark: the wasm linear memory only ever grows, so its
+//! size says little about leaks; the bytes currently allocated do. The count wraps the system
+//! allocator with one addition or subtraction per call.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Counts the bytes handed out and not yet returned.
+pub struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: every call is forwarded unchanged to `System`; only the counter is added.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = System.alloc(layout);
+        if !p.is_null() {
+            LIVE.fetch_add(layout.size(), Ordering::Relaxed);
+        }
+        p
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        let p = System.alloc_zeroed(layout);
+        if !p.is_null() {
+            LIVE.fetch_add(layout.size(), Ordering::Relaxed);
+        }
+        p
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        System.dealloc(ptr, layout);
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let p = System.realloc(ptr, layout, new_size);
+        if !p.is_null() {
+            LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+            LIVE.fetch_add(new_size, Ordering::Relaxed);
+        }
+        p
+    }
+}
+
+/// Bytes of the Rust heap in use now.
+pub fn live_bytes() -> usize {
+    LIVE.load(Ordering::Relaxed)
+}
+
+/// The same figure for the benchmark, read through `window.wasmBindings`.
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen(js_name = heapLiveBytes)]
+pub fn heap_live_bytes() -> usize {
+    live_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_what_is_allocated_and_returned() {
+        let c = Counting;
+        let layout = Layout::from_size_align(4096, 8).unwrap();
+        let before = live_bytes();
+        // SAFETY: a valid non-zero layout; the pointer is freed with the same layout.
+        unsafe {
+            let p = c.alloc(layout);
+            assert!(!p.is_null());
+            assert_eq!(live_bytes() - before, 4096);
+            let p = c.realloc(p, layout, 8192);
+            assert_eq!(live_bytes() - before, 8192);
+            c.dealloc(p, Layout::from_size_align(8192, 8).unwrap());
+        }
+        assert_eq!(live_bytes(), before);
+    }
+}
