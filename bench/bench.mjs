@@ -106,9 +106,17 @@ async function rowsVisible(context, throttled) {
       });
       await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
     }
+    // The moment the first row enters the DOM, recorded in the page: Playwright's own polling
+    // (retries after 20, 100, 500 ms) would add its cadence to the figure.
+    await page.addInitScript(() => {
+      window.__rowsAt = null;
+      new MutationObserver((_, obs) => {
+        if (document.querySelector('table.keys-table tbody tr')) { window.__rowsAt = performance.now(); obs.disconnect(); }
+      }).observe(document, { childList: true, subtree: true });
+    });
     await page.goto('/', { waitUntil: 'commit' });
     await page.waitForSelector('table.keys-table tbody tr', { timeout: 60_000 });
-    times.push(await page.evaluate(() => performance.now()));
+    times.push(await page.evaluate(() => window.__rowsAt));
     await page.close();
   }
   return { median_ms: round(median(times)), runs: times.map(round) };
@@ -210,21 +218,32 @@ async function memory(context) {
     const heap = await cdp.send('Runtime.getHeapUsage');
     const dom = await cdp.send('Memory.getDOMCounters');
     const { detachedNodes } = await cdp.send('DOM.getDetachedDomNodes');
-    const wasm = await page.evaluate(() => window.__wasmMemory?.buffer.byteLength ?? null);
+    const wasm = await page.evaluate(() => ({
+      memory: window.__wasmMemory?.buffer.byteLength ?? null,
+      live: window.wasmBindings?.heapLiveBytes?.() ?? null,
+    }));
     return {
-      js_heap_bytes: heap.usedSize, wasm_memory_bytes: wasm, dom_nodes: dom.nodes,
+      js_heap_bytes: heap.usedSize, wasm_heap_live_bytes: wasm.live, wasm_memory_bytes: wasm.memory, dom_nodes: dom.nodes,
       js_event_listeners: dom.jsEventListeners,
       detached_nodes: detachedNodes.reduce((n, d) => n + 1 + (d.treeNode?.childNodeCount ?? 0), 0),
     };
   };
   await cycle();
   const first = await sample();
-  for (let i = 1; i < CYCLES; i += 1) await cycle();
+  const trend = [{ cycles: 1, ...first }];
+  for (let i = 2; i <= CYCLES; i += 1) {
+    await cycle();
+    if (i % 5 === 0 && i < CYCLES) trend.push({ cycles: i, ...(await sample()) });
+  }
   const last = await sample();
+  trend.push({ cycles: CYCLES, ...last });
   await page.close();
   return {
-    cycles: CYCLES, after_first: first, after_last: last,
-    heap_growth_bytes: last.js_heap_bytes + last.wasm_memory_bytes - first.js_heap_bytes - first.wasm_memory_bytes,
+    cycles: CYCLES, after_first: first, after_last: last, trend,
+    // The heap: JS heap plus the Rust heap in use (the wasm memory itself never shrinks, so its
+    // size is reported but is a high-water mark, not a heap).
+    heap_growth_bytes: last.js_heap_bytes + last.wasm_heap_live_bytes - first.js_heap_bytes - first.wasm_heap_live_bytes,
+    wasm_memory_growth_bytes: last.wasm_memory_bytes - first.wasm_memory_bytes,
     detached_growth: last.detached_nodes - first.detached_nodes,
   };
 }
@@ -277,7 +296,7 @@ const budgets = (r) => [
   ['rows visible, throttled (ms)', r.rows_visible?.throttled.median_ms, 1200],
   ['10k keys: first render after data (ms)', r.scale_10k?.first_render_after_data_ms, 300],
   ['10k keys: search keystroke p95 (ms)', r.scale_10k?.keystroke_p95_ms, 30],
-  ['20 cycles: JS heap + wasm memory growth (MB)', r.memory?.heap_growth_bytes / 1e6, 1],
+  ['20 cycles: JS heap + Rust heap growth (MB)', r.memory?.heap_growth_bytes / 1e6, 1],
   ['20 cycles: detached DOM nodes growth', r.memory?.detached_growth, 0],
   ['dev platform GET /keys 10k, p99 (ms)', r.platform?.keys_10000?.p99_ms, 50],
 ];
