@@ -91,6 +91,17 @@ async function signedInContext(browser, base) {
   return context;
 }
 
+// Records in the page when the first key row enters the DOM (window.__rowsAt): Playwright's own
+// polling (retries after 20, 100, 500 ms) would add its cadence to the figure.
+async function recordFirstRow(page) {
+  await page.addInitScript(() => {
+    window.__rowsAt = null;
+    new MutationObserver((_, obs) => {
+      if (document.querySelector('table.keys-table tbody tr')) { window.__rowsAt = performance.now(); obs.disconnect(); }
+    }).observe(document, { childList: true, subtree: true });
+  });
+}
+
 // Time from navigation start to the first key row, cold cache, signed in (session restored
 // from the refresh cookie, as after a reload).
 async function rowsVisible(context, throttled) {
@@ -106,14 +117,7 @@ async function rowsVisible(context, throttled) {
       });
       await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
     }
-    // The moment the first row enters the DOM, recorded in the page: Playwright's own polling
-    // (retries after 20, 100, 500 ms) would add its cadence to the figure.
-    await page.addInitScript(() => {
-      window.__rowsAt = null;
-      new MutationObserver((_, obs) => {
-        if (document.querySelector('table.keys-table tbody tr')) { window.__rowsAt = performance.now(); obs.disconnect(); }
-      }).observe(document, { childList: true, subtree: true });
-    });
+    await recordFirstRow(page);
     await page.goto('/', { waitUntil: 'commit' });
     await page.waitForSelector('table.keys-table tbody tr', { timeout: 60_000 });
     times.push(await page.evaluate(() => window.__rowsAt));
@@ -124,13 +128,7 @@ async function rowsVisible(context, throttled) {
 
 async function scale(context) {
   const page = await context.newPage();
-  // Record when the first row appears, in page time.
-  await page.addInitScript(() => {
-    window.__rowsAt = null;
-    new MutationObserver((_, obs) => {
-      if (document.querySelector('table.keys-table tbody tr')) { window.__rowsAt = performance.now(); obs.disconnect(); }
-    }).observe(document, { childList: true, subtree: true });
-  });
+  await recordFirstRow(page);
   await page.goto('/');
   await page.waitForSelector('table.keys-table tbody tr', { timeout: 60_000 });
   const firstRender = await page.evaluate(() => {

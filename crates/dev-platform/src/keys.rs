@@ -72,7 +72,7 @@ pub async fn list(
     headers: axum::http::HeaderMap,
 ) -> ApiResult<Response> {
     caller.check_tenant(&tenant)?;
-    state.list_response(&caller, &tenant, crate::accepts_gzip(&headers))
+    state.list_response(&caller, &tenant, crate::accepts_encoding(&headers, "gzip"))
 }
 
 /// Builds the serialised `ApiKeys` for a tenant as seen by `caller`.

@@ -101,11 +101,6 @@ fn gzip(body: &[u8]) -> Option<Bytes> {
     enc.finish().ok().map(Bytes::from)
 }
 
-/// Whether the request's `Accept-Encoding` admits gzip (a `q=0` refuses it).
-pub fn accepts_gzip(headers: &axum::http::HeaderMap) -> bool {
-    accepts_encoding(headers, "gzip")
-}
-
 /// Whether the request's `Accept-Encoding` admits `coding` by name or `*` (a `q=0` refuses it).
 pub fn accepts_encoding(headers: &axum::http::HeaderMap, coding: &str) -> bool {
     headers
