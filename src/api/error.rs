@@ -158,9 +158,24 @@ pub fn parse_retry_after(v: Option<&str>) -> Option<u64> {
 /// a body that is not JSON at all counts as a network-level failure (a proxy or captive portal
 /// answered, not the platform).
 pub fn decode<T: DeserializeOwned>(raw: &RawResponse) -> Result<T, ApiError> {
-    // The envelope is read once with `data` left as raw text, which `T` then decodes straight
+    // The fallback reads the envelope with `data` left as raw text, which `T` then decodes
     // from: no `serde_json::Value` in between (it doubled the time and peak memory of a
     // 10,000-key list, and its code is one more copy per payload type in the bundle).
+    // A success is first read in one pass straight into `T`; only when that fails is the body
+    // read again, envelope first, to say what was wrong (skipping `data` as raw text costs a
+    // second full scan, ~25 ms for a 10,000-key list in the browser).
+    if (200..300).contains(&raw.status) {
+        if let Ok(envelope) = serde_json::from_str::<Envelope<T>>(&raw.body) {
+            match envelope.data {
+                Some(data) => return Ok(data),
+                None => {
+                    if let Ok(data) = serde_json::from_str("null") {
+                        return Ok(data);
+                    }
+                }
+            }
+        }
+    }
     let envelope: Result<Envelope<&RawValue>, _> = serde_json::from_str(&raw.body);
     let retry_after_secs = parse_retry_after(raw.retry_after.as_deref());
     let Ok(envelope) = envelope else {

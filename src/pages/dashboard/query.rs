@@ -257,11 +257,19 @@ impl Row {
             .as_ref()
             .map(|c| c.email_address.as_str())
             .unwrap_or("");
-        let haystack = format!(
-            "{}\n{}\n{}\n{}\n{}",
-            key.access_key, application, arx, creator, email
-        )
-        .to_lowercase();
+        // Built in place and lower-cased without a second string when ASCII (nearly always):
+        // this runs for every key of the list.
+        let parts = [key.access_key.as_str(), &application, &arx, &creator, email];
+        let mut haystack = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
+        for p in parts {
+            haystack.push_str(p);
+            haystack.push('\n');
+        }
+        if haystack.is_ascii() {
+            haystack.make_ascii_lowercase();
+        } else {
+            haystack = haystack.to_lowercase();
+        }
         Self {
             created_ms: time::parse_timestamp(&key.created_at),
             last_used_ms: key.last_used_at.as_deref().and_then(time::parse_timestamp),
@@ -300,7 +308,14 @@ impl Row {
 }
 
 /// Case-insensitive order without allocating: sorting 10,000 rows makes ~130,000 comparisons.
+/// Names are nearly always ASCII, where folding bytes is several times faster than folding chars.
 fn cmp_folded(a: &str, b: &str) -> std::cmp::Ordering {
+    if a.is_ascii() && b.is_ascii() {
+        return a
+            .bytes()
+            .map(|c| c.to_ascii_lowercase())
+            .cmp(b.bytes().map(|c| c.to_ascii_lowercase()));
+    }
     a.chars()
         .flat_map(char::to_lowercase)
         .cmp(b.chars().flat_map(char::to_lowercase))
@@ -318,16 +333,12 @@ fn cmp_time(a: Option<f64>, b: Option<f64>, descending: bool) -> std::cmp::Order
     }
 }
 
-/// Indices of the rows that match `state`, in its order. Ties keep a stable order by id.
-pub fn filter_and_sort(rows: &[Row], state: &ViewState) -> Vec<usize> {
-    let needle = state.search.trim().to_lowercase();
-    let mut idx: Vec<usize> = (0..rows.len())
-        .filter(|&i| rows[i].matches(state, &needle))
-        .collect();
-    let desc = state.descending;
+/// Every row's index in `state`'s order (ties keep a stable order by id). Sorting depends only
+/// on the sort column and direction, so typing a search filters this order instead of sorting again.
+pub fn sort_all(rows: &[Row], sort: SortKey, desc: bool) -> Vec<usize> {
     let dir = |o: std::cmp::Ordering| if desc { o.reverse() } else { o };
     let by = |a: &Row, b: &Row| -> std::cmp::Ordering {
-        match state.sort {
+        match sort {
             SortKey::AccessKey => dir(a.key.access_key.cmp(&b.key.access_key)),
             SortKey::Application => dir(cmp_folded(&a.application, &b.application)),
             SortKey::Arx => dir(cmp_folded(&a.arx, &b.arx)),
@@ -337,8 +348,24 @@ pub fn filter_and_sort(rows: &[Row], state: &ViewState) -> Vec<usize> {
             SortKey::LastUsed => cmp_time(a.last_used_ms, b.last_used_ms, desc),
         }
     };
+    let mut idx: Vec<usize> = (0..rows.len()).collect();
     idx.sort_by(|&i, &j| by(&rows[i], &rows[j]).then_with(|| rows[i].key.id.cmp(&rows[j].key.id)));
     idx
+}
+
+/// The indices in `sorted` whose rows match `state`'s search and filters, keeping their order.
+pub fn filter_sorted(rows: &[Row], sorted: &[usize], state: &ViewState) -> Vec<usize> {
+    let needle = state.search.trim().to_lowercase();
+    sorted
+        .iter()
+        .copied()
+        .filter(|&i| rows[i].matches(state, &needle))
+        .collect()
+}
+
+/// Indices of the rows that match `state`, in its order.
+pub fn filter_and_sort(rows: &[Row], state: &ViewState) -> Vec<usize> {
+    filter_sorted(rows, &sort_all(rows, state.sort, state.descending), state)
 }
 
 /// One page of `matches`: the slice to show, and the page actually shown (clamped).
@@ -545,6 +572,55 @@ mod tests {
         let s = ViewState::default().sorted_by(SortKey::Arx);
         assert!(!s.descending);
         assert!(s.sorted_by(SortKey::Arx).descending);
+    }
+
+    #[test]
+    fn folded_order_agrees_with_lowercasing() {
+        use std::cmp::Ordering::*;
+        let cases = [
+            ("payments", "Payments", Equal),
+            ("Portal", "payments", Greater),
+            ("abc", "ABCD", Less),
+            ("Ärger", "ärger", Equal),
+            ("Émile", "zed", Greater),
+            ("", "a", Less),
+        ];
+        for (a, b, want) in cases {
+            assert_eq!(cmp_folded(a, b), want, "{a} {b}");
+            assert_eq!(cmp_folded(a, b), a.to_lowercase().cmp(&b.to_lowercase()));
+        }
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
+        #[test]
+        fn folded_order_of_ascii_is_lowercase_order(a in "[ -~]{0,12}", b in "[ -~]{0,12}") {
+            proptest::prop_assert_eq!(cmp_folded(&a, &b), a.to_lowercase().cmp(&b.to_lowercase()));
+        }
+    }
+
+    #[test]
+    fn one_sorted_order_serves_every_search() {
+        let r = rows();
+        for sort in SortKey::ALL {
+            let base = ViewState {
+                sort,
+                show_deleted: true,
+                ..Default::default()
+            };
+            let sorted = sort_all(&r, sort, base.descending);
+            for q in ["", "o", "PAY", "staging", "onq.d", "nothing"] {
+                let st = ViewState {
+                    search: q.into(),
+                    ..base.clone()
+                };
+                assert_eq!(
+                    filter_sorted(&r, &sorted, &st),
+                    filter_and_sort(&r, &st),
+                    "{sort:?} {q:?}"
+                );
+            }
+        }
     }
 
     #[test]
