@@ -172,6 +172,8 @@ async function scale(context) {
     keystroke_p50_ms: round(quantile(strokes, 0.5)),
     keystroke_p95_ms: round(quantile(strokes, 0.95)),
     keystrokes: strokes.length,
+    keystroke_runs_ms: strokes.map(round),
+    keystroke_runs_ms: strokes.map(round),
     sort_change_ms: round(sortMs),
   };
 }

@@ -59,6 +59,14 @@ test('search, filter and sort through the UI land in the URL and come back from 
   await page.getByRole('button', { name: 'Clear filters' }).click();
   await expect(keyRows(page).first()).toBeVisible();
   await expect(page.getByLabel('Search')).toHaveValue('');
+  // The sort survives clearing; the whole list turns over when the direction does.
+  const codes = () => keyRows(page).locator('td:first-child code').allInnerTexts();
+  await expect.poll(codes).toEqual([...(await codes())].sort());
+  const ascending = await codes();
+  expect(ascending.length).toBeGreaterThan(3);
+  await page.getByRole('button', { name: /^API key/ }).click();
+  await expect(page.locator('th[aria-sort="descending"]')).toContainText('API key');
+  await expect.poll(codes).toEqual([...ascending].reverse());
 });
 
 test('a pending key turns active without a reload', async ({ page, request, problems }) => {

@@ -144,3 +144,72 @@ async fn copy_says_copied_only_when_the_clipboard_took_it() {
     })
     .await;
 }
+
+fn location_search() -> String {
+    web_sys::window().unwrap().location().search().unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn typing_filters_at_once_and_the_url_follows_the_pause() {
+    with_list(json!([{"body": key_list(vec![
+        key("apikey--1", "onq.AAA", "active", "Payments", true),
+        key("apikey--2", "onq.BBB", "active", "Portal", true),
+    ], true)}]));
+    let (root, _h) = mount_app("/");
+    eventually("two rows", || {
+        root.query_selector_all("table.keys-table tbody tr")
+            .unwrap()
+            .length()
+            == 2
+    })
+    .await;
+    let input: web_sys::HtmlInputElement = find(&root, "#key-search").unwrap().unchecked_into();
+    // Whichever key the first line showed, search for the other one: the line must then
+    // show that key in every cell and link (lines are reused, not rebuilt).
+    let first = find(&root, "tbody tr").unwrap();
+    let (want_id, want_key, want_app) =
+        if first.get_attribute("data-key-id").as_deref() == Some("apikey--1") {
+            ("apikey--2", "onq.BBB", "Portal")
+        } else {
+            ("apikey--1", "onq.AAA", "Payments")
+        };
+    input.set_value(&want_app.to_lowercase());
+    let ev = web_sys::Event::new_with_event_init_dict("input", &{
+        let init = web_sys::EventInit::new();
+        init.set_bubbles(true);
+        init
+    })
+    .unwrap();
+    input.dispatch_event(&ev).unwrap();
+    eventually("one row", || {
+        root.query_selector_all("table.keys-table tbody tr")
+            .unwrap()
+            .length()
+            == 1
+    })
+    .await;
+    // Filtered before the URL changed: the URL waits for a pause in typing.
+    assert!(!location_search().contains("q="), "{}", location_search());
+    let row = find(&root, "tbody tr").unwrap();
+    assert_eq!(row.get_attribute("data-key-id").as_deref(), Some(want_id));
+    let row_text = row.text_content().unwrap_or_default();
+    assert!(
+        row_text.contains(want_key) && row_text.contains(want_app),
+        "{row_text}"
+    );
+    let details = find(&root, "tbody tr a.link").unwrap();
+    assert_eq!(
+        details.get_attribute("href").unwrap(),
+        format!("/keys/{want_id}")
+    );
+    let delete = find(&root, "tbody tr [data-testid=delete-key]").unwrap();
+    assert!(delete
+        .get_attribute("href")
+        .unwrap()
+        .starts_with(&format!("/keys/{want_id}/delete")));
+    eventually("query in the URL", || {
+        location_search().contains(&format!("q={}", want_app.to_lowercase()))
+    })
+    .await;
+    assert_eq!(input.value(), want_app.to_lowercase());
+}

@@ -4,6 +4,7 @@ pub mod query;
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use leptos::ev;
 use leptos::prelude::*;
@@ -23,10 +24,14 @@ use crate::key_events::use_key_events;
 use crate::permissions::{create_permission, delete_permission};
 use crate::session::use_session;
 use crate::time;
-use query::{filter_and_sort, page_of, Row, SortKey, ViewState, PAGE_SIZES, STATUS_FILTERS};
+use query::{
+    filter_sorted, page_of, sort_all, Row, SortKey, ViewState, PAGE_SIZES, STATUS_FILTERS,
+};
 
 /// Refetch on focus when the data is older than this.
 const STALE_AFTER_MS: f64 = 30_000.0;
+/// A pause in typing this long writes the search to the URL.
+const SEARCH_TO_URL_MS: u64 = 300;
 
 /// The list as loaded, prepared for the view.
 #[derive(Debug, Clone)]
@@ -136,7 +141,22 @@ pub fn DashboardPage() -> impl IntoView {
     let session = use_session();
     let query = use_query_map();
     let navigate = use_navigate();
-    let view_state = Memo::new(move |_| query.with(|q| ViewState::from_query(|k| q.get(k))));
+    let url_state = Memo::new(move |_| query.with(|q| ViewState::from_query(|k| q.get(k))));
+    // The search as typed, with the URL state it was typed over. It applies to the view at once
+    // and reaches the URL when typing pauses, on Enter or when the field loses focus: a history
+    // entry update on every keystroke costs more than the filtering. Once the URL moves on (this
+    // catching up, a filter, Back), the typed text no longer applies and the URL is the truth.
+    let typed = RwSignal::new(None::<(ViewState, String)>);
+    let view_state = Memo::new(move |_| {
+        let mut s = url_state.get();
+        typed.with(|t| {
+            if let Some((_, q)) = t.as_ref().filter(|(base, _)| *base == s) {
+                s.search = q.clone();
+                s.page = 1;
+            }
+        });
+        s
+    });
     let data = RwSignal::new(None::<Result<Loaded, ApiError>>);
     let loading = RwSignal::new(false);
     let owner = Owner::current();
@@ -161,6 +181,8 @@ pub fn DashboardPage() -> impl IntoView {
         })
     };
     reload.run(());
+    // Runs after the request has gone out, while the list is on its way.
+    set_timeout(time::warm_up, Duration::ZERO);
     provide_context(KeysContext { data, reload });
 
     // Live provisioning: poll pending keys with backoff, updating their rows in place.
@@ -244,6 +266,41 @@ pub fn DashboardPage() -> impl IntoView {
         }
     };
 
+    let typed_timer = StoredValue::new(None::<TimeoutHandle>);
+    let cancel_timer = move || {
+        if let Some(h) = typed_timer.try_update_value(Option::take).flatten() {
+            h.clear();
+        }
+    };
+    let commit_search = {
+        let set_view = set_view.clone();
+        Callback::new(move |_: ()| {
+            cancel_timer();
+            let current = url_state.get_untracked();
+            if let Some((_, q)) = typed.get_untracked().filter(|(base, _)| *base == current) {
+                set_view(
+                    ViewState {
+                        search: q,
+                        page: 1,
+                        ..current
+                    },
+                    true,
+                );
+            }
+        })
+    };
+    let on_search = Callback::new(move |text: String| {
+        typed.set(Some((url_state.get_untracked(), text)));
+        cancel_timer();
+        let handle = set_timeout_with_handle(
+            move || commit_search.run(()),
+            Duration::from_millis(SEARCH_TO_URL_MS),
+        )
+        .ok();
+        typed_timer.set_value(handle);
+    });
+    on_cleanup(cancel_timer);
+
     let roles = Memo::new(move |_| session.roles());
     let may_create = Memo::new(move |_| {
         data.with(|d| match d {
@@ -259,16 +316,18 @@ pub fn DashboardPage() -> impl IntoView {
     let phase = Memo::new(move |_| data.with(|d| d.as_ref().map(|r| r.as_ref().err().cloned())));
     let body = {
         let set_view = set_view.clone();
-        move || match phase.get() {
+        move || {
+            match phase.get() {
             None => view! { <PageSkeleton/> }.into_any(),
             Some(Some(error)) => view! {
                 <ErrorPanel title="The API keys could not be loaded" error on_retry=reload/>
             }
             .into_any(),
             Some(None) => view! {
-                <KeyTable data view_state set_view=set_view.clone() roles may_create/>
+                <KeyTable data view_state set_view=set_view.clone() on_search commit_search roles may_create/>
             }
             .into_any(),
+        }
         }
     };
 
@@ -315,26 +374,30 @@ fn KeyTable<F>(
     data: RwSignal<Option<Result<Loaded, ApiError>>>,
     view_state: Memo<ViewState>,
     set_view: F,
+    on_search: Callback<String>,
+    commit_search: Callback<()>,
     roles: Memo<Vec<String>>,
     may_create: Memo<bool>,
 ) -> impl IntoView
 where
     F: Fn(ViewState, bool) + Clone + Send + Sync + 'static,
 {
+    // Sorted once per list and sort order; a search or filter only walks that order.
+    let order = Memo::new(move |_| view_state.with(|s| (s.sort, s.descending)));
+    let sorted = Memo::new(move |_| {
+        let (sort, descending) = order.get();
+        data.with(|d| match d {
+            Some(Ok(l)) => sort_all(&l.rows, sort, descending),
+            _ => vec![],
+        })
+    });
     let matches = Memo::new(move |_| {
         data.with(|d| match d {
-            Some(Ok(l)) => view_state.with(|s| filter_and_sort(&l.rows, s)),
+            Some(Ok(l)) => sorted.with(|o| view_state.with(|s| filter_sorted(&l.rows, o, s))),
             _ => vec![],
         })
     });
     let page = Memo::new(move |_| matches.with(|m| view_state.with(|s| page_of(m, s))));
-    let page_rows = move || {
-        let (idx, _, _) = page.get();
-        data.with(|d| match d {
-            Some(Ok(l)) => idx.iter().map(|&i| l.rows[i].clone()).collect::<Vec<_>>(),
-            _ => vec![],
-        })
-    };
     let clusters = Memo::new(move |_| {
         data.with(|d| match d {
             Some(Ok(l)) => l.clusters.clone(),
@@ -350,15 +413,6 @@ where
     let tenant_empty =
         Memo::new(move |_| data.with(|d| matches!(d, Some(Ok(l)) if l.rows.is_empty())));
 
-    let sv = set_view.clone();
-    let on_search = move |ev: ev::Event| {
-        let s = ViewState {
-            search: event_target_value(&ev),
-            page: 1,
-            ..view_state.get_untracked()
-        };
-        sv(s, true);
-    };
     // One handler shape for the three select filters: set the value, back to page 1.
     let select_filter = {
         let set_view = set_view.clone();
@@ -455,7 +509,8 @@ where
                 <input id="key-search" type="search" placeholder="API key, application, Arx or creator"
                     autocomplete="off" spellcheck="false"
                     prop:value=move || view_state.with(|s| s.search.clone())
-                    on:input=on_search/>
+                    on:input=move |ev| on_search.run(event_target_value(&ev))
+                    on:change=move |_| commit_search.run(())/>
             </div>
             <div class="field">
                 <label for="filter-status">"Status"</label>
@@ -525,8 +580,10 @@ where
                     <caption class="visually-hidden">"API keys of this tenant"</caption>
                     <thead><tr>{headers()}<th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead>
                     <tbody>
-                        <For each=page_rows key=|r: &Row| (r.key.id.clone(), r.key.status.clone()) let:row>
-                            <KeyRow row=row clusters roles view_state now/>
+                        // One long-lived line per visible row, keyed by position: a new page or
+                        // search updates the lines' text in place (see `KeyLine`).
+                        <For each=move || 0..page.with(|p| p.0.len()) key=|n| *n let:n>
+                            <KeyLine n data page clusters roles view_state now/>
                         </For>
                     </tbody>
                 </table>
@@ -556,71 +613,124 @@ where
     }
 }
 
-/// One key in the table.
+/// What one line of the table shows for a key, worked out when the key on the line changes.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct LineView {
+    id: String,
+    status: KeyStatus,
+    access: String,
+    application: String,
+    arx: String,
+    /// The Arx's purpose and regions.
+    arx_detail: String,
+    created: Option<time::Shown>,
+    last_used: Option<time::Shown>,
+    creator: String,
+    may_delete: bool,
+}
+
+impl LineView {
+    fn new(row: &Row, clusters: &HashMap<String, Arx>, roles: &[String], now: f64) -> Self {
+        let arx_detail = clusters
+            .get(&row.key.cluster_id)
+            .map(|a| {
+                let regions: Vec<&str> = a.regions.iter().map(|r| r.display_name()).collect();
+                [a.purpose.display_name().to_owned(), regions.join(", ")]
+                    .into_iter()
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" · ")
+            })
+            .unwrap_or_default();
+        Self {
+            id: row.key.id.clone(),
+            status: row.key.status.clone(),
+            access: row.key.access_key.clone(),
+            application: row.application.clone(),
+            arx: row.arx.clone(),
+            arx_detail,
+            created: Some(time::show(&row.key.created_at, now)),
+            last_used: row.key.last_used_at.as_deref().map(|t| time::show(t, now)),
+            creator: row.creator.clone(),
+            may_delete: delete_permission(&row.key, roles).is_allowed(),
+        }
+    }
+}
+
+/// Line `n` of the table: shows whichever key is `n`th on the current page.
+///
+/// Lines live as long as the table and are keyed by position, so typing a search or turning a
+/// page updates text in place instead of dropping and building rows (building a row is dozens
+/// of DOM calls and a style pass; a text update is one). Only the small parts whose shape
+/// depends on the key (status badge, times, copy button) are rebuilt, and only when the key on
+/// the line changes. The page-wide signals a line reads live as long as the line does.
 #[component]
-fn KeyRow(
-    row: Row,
+fn KeyLine(
+    n: usize,
+    data: RwSignal<Option<Result<Loaded, ApiError>>>,
+    page: Memo<(Vec<usize>, usize, usize)>,
     clusters: Memo<Arc<HashMap<String, Arx>>>,
     roles: Memo<Vec<String>>,
     view_state: Memo<ViewState>,
     now: f64,
 ) -> impl IntoView {
-    let view_state_now = view_state.get_untracked();
-    // Read once, like everything else in a row: a row subscribed to page-wide signals would
-    // linger in them after it is removed, until they next change. An Arx's purpose and regions
-    // do not change; a row is rebuilt when its key's status changes.
-    let arx_detail = clusters.with_untracked(|c| {
-        c.get(&row.key.cluster_id).map(|a| {
-            let regions: Vec<&str> = a.regions.iter().map(|r| r.display_name()).collect();
-            [a.purpose.display_name().to_owned(), regions.join(", ")]
-                .into_iter()
-                .filter(|s| !s.is_empty())
-                .collect::<Vec<_>>()
-                .join(" · ")
+    let index = Memo::new(move |_| page.with(|p| p.0.get(n).copied()));
+    let line = Memo::new(move |_| {
+        let i = index.get();
+        data.with(|d| match (d, i) {
+            (Some(Ok(l)), Some(i)) => l
+                .rows
+                .get(i)
+                .map(|row| clusters.with(|c| roles.with(|r| LineView::new(row, c, r, now)))),
+            _ => None,
         })
+        .unwrap_or_default()
     });
-    let created = time::show(&row.key.created_at, now);
-    let last_used = row.key.last_used_at.as_deref().map(|t| time::show(t, now));
-    let id = row.key.id.clone();
-    let detail_href = format!("/keys/{}", crate::api::segment(&id));
-    let delete_href = format!(
-        "/keys/{}/delete{}",
-        crate::api::segment(&id),
-        query_string(&view_state_now)
-    );
-    // Read once: the row is rebuilt when its status changes, and the roles do not change while
-    // the page lives. Nothing in a row subscribes to page-wide state it does not need, since a
-    // removed row's subscriptions linger in those signals until they next change.
-    let may_delete = roles.with_untracked(|r| delete_permission(&row.key, r).is_allowed());
-    let access = row.key.access_key.clone();
-    let delete_label = format!(" {access}");
+    let text = move |get: fn(&LineView) -> &str| move || line.with(|l| get(l).to_owned());
+    let id = Memo::new(move |_| line.with(|l| l.id.clone()));
+    let status = Memo::new(move |_| line.with(|l| l.status.clone()));
+    let may_delete = Memo::new(move |_| line.with(|l| l.may_delete));
+    let detail_href = move || format!("/keys/{}", crate::api::segment(&id.get()));
+    // Back to the same view after a delete.
+    let delete_href = move || {
+        format!(
+            "/keys/{}/delete{}",
+            crate::api::segment(&id.get()),
+            view_state.with(query_string)
+        )
+    };
     view! {
-        <tr data-key-id=id.clone() data-status=row.key.status.as_str().to_owned()>
+        <tr data-key-id=move || id.get() data-status=move || status.with(|s| s.as_str().to_owned())>
             <td class="access-key">
-                <code class="mono">{access.clone()}</code>
-                <CopyButton text=Signal::stored(access.clone()) label=format!("Copy API key {access}")/>
+                <code class="mono">{text(|l| &l.access)}</code>
+                // Rebuilt per key, so "Copied" never lingers beside another key.
+                {move || line.with(|l| {
+                    let access = l.access.clone();
+                    let label = format!("Copy API key {access}");
+                    view! { <CopyButton text=Signal::stored(access) label/> }
+                })}
             </td>
-            <td>{row.application.clone()}</td>
+            <td>{text(|l| &l.application)}</td>
             <td>
-                <div>{row.arx.clone()}</div>
-                <div class="muted small">{arx_detail}</div>
+                <div>{text(|l| &l.arx)}</div>
+                <div class="muted small">{text(|l| &l.arx_detail)}</div>
             </td>
-            <td><StatusBadge status=row.key.status.clone()/></td>
-            <td><TimeText shown=created/></td>
-            <td>{row.creator.clone()}</td>
-            <td>{match last_used {
-                Some(s) => view! { <TimeText shown=s/> }.into_any(),
+            <td>{move || view! { <StatusBadge status=status.get()/> }}</td>
+            <td>{move || line.with(|l| l.created.clone().map(|shown| view! { <TimeText shown/> }))}</td>
+            <td>{text(|l| &l.creator)}</td>
+            <td>{move || match line.with(|l| l.last_used.clone()) {
+                Some(shown) => view! { <TimeText shown/> }.into_any(),
                 None => view! { <span class="muted" aria-label="Never used or not reported">"—"</span> }.into_any(),
             }}</td>
             <td class="row-actions">
-                // Plain links: the router handles their clicks; `A` would add per-row memos on
-                // the location that rows never need (no row link is ever the current page).
-                <a href=detail_href class="link">"Details"<span class="visually-hidden">{format!(" of {}", row.key.access_key)}</span></a>
-                {may_delete.then(|| view! {
+                // Plain links: the router handles their clicks; `A` would add memos on the
+                // location that a line never needs (no line's link is the current page).
+                <a href=detail_href class="link">"Details"<span class="visually-hidden">" of "{text(|l| &l.access)}</span></a>
+                <Show when=move || may_delete.get()>
                     <a href=delete_href class="link danger" data-testid="delete-key">
-                        "Delete"<span class="visually-hidden">{delete_label}</span>
+                        "Delete"<span class="visually-hidden">" "{text(|l| &l.access)}</span>
                     </a>
-                })}
+                </Show>
             </td>
         </tr>
     }
