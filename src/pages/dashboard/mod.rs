@@ -324,7 +324,7 @@ pub fn DashboardPage() -> impl IntoView {
             }
             .into_any(),
             Some(None) => view! {
-                <KeyTable data view_state set_view=set_view.clone() on_search commit_search roles may_create/>
+                <KeyTable data view_state url_state set_view=set_view.clone() on_search commit_search roles may_create/>
             }
             .into_any(),
         }
@@ -373,6 +373,8 @@ fn Insights(data: RwSignal<Option<Result<Loaded, ApiError>>>) -> impl IntoView {
 fn KeyTable<F>(
     data: RwSignal<Option<Result<Loaded, ApiError>>>,
     view_state: Memo<ViewState>,
+    /// The view as the URL has it (without a search still being typed).
+    url_state: Memo<ViewState>,
     set_view: F,
     on_search: Callback<String>,
     commit_search: Callback<()>,
@@ -477,16 +479,11 @@ where
     let headers = move || {
         SortKey::ALL.map(|key| {
         let sv = sv_headers.clone();
-        let sort = move || {
-            view_state.with(|s| {
-                if s.sort != key {
-                    "none"
-                } else if s.descending {
-                    "descending"
-                } else {
-                    "ascending"
-                }
-            })
+        // From the sort order alone, so typing does not touch the headings.
+        let sort = move || match order.get() {
+            (sort, _) if sort != key => "none",
+            (_, true) => "descending",
+            (_, false) => "ascending",
         };
         view! {
             <th scope="col" aria-sort=sort>
@@ -583,7 +580,7 @@ where
                         // One long-lived line per visible row, keyed by position: a new page or
                         // search updates the lines' text in place (see `KeyLine`).
                         <For each=move || 0..page.with(|p| p.0.len()) key=|n| *n let:n>
-                            <KeyLine n data page clusters roles view_state now/>
+                            <KeyLine n data page clusters roles url_state now/>
                         </For>
                     </tbody>
                 </table>
@@ -671,7 +668,7 @@ fn KeyLine(
     page: Memo<(Vec<usize>, usize, usize)>,
     clusters: Memo<Arc<HashMap<String, Arx>>>,
     roles: Memo<Vec<String>>,
-    view_state: Memo<ViewState>,
+    url_state: Memo<ViewState>,
     now: f64,
 ) -> impl IntoView {
     let index = Memo::new(move |_| page.with(|p| p.0.get(n).copied()));
@@ -691,12 +688,14 @@ fn KeyLine(
     let status = Memo::new(move |_| line.with(|l| l.status.clone()));
     let may_delete = Memo::new(move |_| line.with(|l| l.may_delete));
     let detail_href = move || format!("/keys/{}", crate::api::segment(&id.get()));
-    // Back to the same view after a delete.
+    // Back to the same view after a delete. The URL's view, not the one being typed: a search
+    // reaches the URL when typing pauses or the field loses focus (as it does before a click
+    // lands on this link), and 25 links need not be rewritten on every keystroke.
     let delete_href = move || {
         format!(
             "/keys/{}/delete{}",
             crate::api::segment(&id.get()),
-            view_state.with(query_string)
+            url_state.with(query_string)
         )
     };
     view! {
