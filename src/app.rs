@@ -44,7 +44,12 @@ pub fn App(
     let session = provide_session();
     let client = provide_api_client(config, session);
     leptos::task::spawn_local(async move { session.restore(&client).await });
+    // The routes are built one task later, after the restore above has sent its request:
+    // building them takes longer than that round trip, and the two now overlap.
+    let routes_ready = RwSignal::new(false);
+    leptos::task::spawn_local(async move { routes_ready.set(true) });
     view! {
+        <Show when=move || routes_ready.get()>
         <Router>
             <Layout>
                 <Routes fallback=|| view! { <NotFoundPage/> }>
@@ -64,6 +69,7 @@ pub fn App(
                 </Routes>
             </Layout>
         </Router>
+        </Show>
     }
 }
 
