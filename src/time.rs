@@ -137,7 +137,7 @@ pub fn relative(then_ms: f64, now_ms: f64) -> String {
 }
 
 /// How a timestamp is shown: relative text, and the exact local time for hover and focus.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Shown {
     /// "3 days ago", or the raw text when it cannot be parsed.
     pub relative: String,

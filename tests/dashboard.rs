@@ -173,6 +173,16 @@ async fn typing_filters_at_once_and_the_url_follows_the_pause() {
         } else {
             ("apikey--1", "onq.AAA", "Payments")
         };
+    // An outcome shown on the line's copy button must not stay beside the next key.
+    install_fake_clipboard(true);
+    let copy: HtmlButtonElement = find(&root, "tbody tr .copy-button")
+        .unwrap()
+        .unchecked_into();
+    copy.click();
+    eventually("copied", || {
+        copy.text_content().unwrap_or_default() == "Copied"
+    })
+    .await;
     input.set_value(&want_app.to_lowercase());
     let ev = web_sys::Event::new_with_event_init_dict("input", &{
         let init = web_sys::EventInit::new();
@@ -196,6 +206,16 @@ async fn typing_filters_at_once_and_the_url_follows_the_pause() {
     assert!(
         row_text.contains(want_key) && row_text.contains(want_app),
         "{row_text}"
+    );
+    let copy_now: HtmlButtonElement = find(&root, "tbody tr .copy-button")
+        .unwrap()
+        .unchecked_into();
+    // Well before the button's own 2 s reset.
+    sleep(50).await;
+    assert_eq!(copy_now.text_content().unwrap_or_default(), "Copy");
+    assert_eq!(
+        copy_now.get_attribute("aria-label").unwrap(),
+        format!("Copy API key {want_key}")
     );
     let details = find(&root, "tbody tr a.link").unwrap();
     assert_eq!(

@@ -39,7 +39,8 @@ impl CopyState {
 ///
 /// The button holds no reactive state: a table shows one per row, and a signal plus three
 /// effects per button made up most of the cost of rendering a page of rows. The click writes
-/// its outcome to the button itself, which only this handler ever changes.
+/// its outcome to the button itself; when `text` changes (a table line now shows another key)
+/// the button goes back to "Copy", so an outcome is never shown beside a value it was not for.
 #[component]
 pub fn CopyButton(
     /// What to copy; read only when clicked.
@@ -47,10 +48,24 @@ pub fn CopyButton(
     text: Signal<String>,
     /// Accessible name, e.g. "Copy API key".
     #[prop(into)]
-    label: String,
+    label: Signal<String>,
 ) -> impl IntoView {
     let announce = use_context::<Announce>();
     let generation = Rc::new(Cell::new(0u32));
+    let button_ref = NodeRef::<leptos::html::Button>::new();
+    {
+        let generation = generation.clone();
+        Effect::new(move |seen: Option<()>| {
+            text.track();
+            if seen.is_some() {
+                // Also outdates a pending reset of the old outcome.
+                generation.set(generation.get().wrapping_add(1));
+                if let Some(button) = button_ref.get_untracked() {
+                    CopyState::Idle.show_on(&button);
+                }
+            }
+        });
+    }
     let copy = move |ev: ev::MouseEvent| {
         let Some(button) = ev
             .current_target()
@@ -83,9 +98,9 @@ pub fn CopyButton(
             }
         });
     };
-    let aria = label.clone();
     view! {
-        <button type="button" class="copy-button" aria-label=aria title=label on:click=copy>
+        <button type="button" class="copy-button" node_ref=button_ref
+            aria-label=move || label.get() title=move || label.get() on:click=copy>
             {CopyState::Idle.text()}
         </button>
     }

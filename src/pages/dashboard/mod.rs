@@ -620,7 +620,7 @@ struct LineView {
     arx: String,
     /// The Arx's purpose and regions.
     arx_detail: String,
-    created: Option<time::Shown>,
+    created: time::Shown,
     last_used: Option<time::Shown>,
     creator: String,
     may_delete: bool,
@@ -646,7 +646,7 @@ impl LineView {
             application: row.application.clone(),
             arx: row.arx.clone(),
             arx_detail,
-            created: Some(time::show(&row.key.created_at, now)),
+            created: time::show(&row.key.created_at, now),
             last_used: row.key.last_used_at.as_deref().map(|t| time::show(t, now)),
             creator: row.creator.clone(),
             may_delete: delete_permission(&row.key, roles).is_allowed(),
@@ -657,10 +657,10 @@ impl LineView {
 /// Line `n` of the table: shows whichever key is `n`th on the current page.
 ///
 /// Lines live as long as the table and are keyed by position, so typing a search or turning a
-/// page updates text in place instead of dropping and building rows (building a row is dozens
-/// of DOM calls and a style pass; a text update is one). Only the small parts whose shape
-/// depends on the key (status badge, times, copy button) are rebuilt, and only when the key on
-/// the line changes. The page-wide signals a line reads live as long as the line does.
+/// page updates text and attributes in place instead of dropping and building rows (building a
+/// row is dozens of DOM calls and a style pass; a text update is one). Only the status badge is
+/// rebuilt, when the status on the line changes. The page-wide signals a line reads live as
+/// long as the line does.
 #[component]
 fn KeyLine(
     n: usize,
@@ -687,6 +687,10 @@ fn KeyLine(
     let id = Memo::new(move |_| line.with(|l| l.id.clone()));
     let status = Memo::new(move |_| line.with(|l| l.status.clone()));
     let may_delete = Memo::new(move |_| line.with(|l| l.may_delete));
+    let access = Memo::new(move |_| line.with(|l| l.access.clone()));
+    let created = Memo::new(move |_| line.with(|l| l.created.clone()));
+    let used = Memo::new(move |_| line.with(|l| l.last_used.is_some()));
+    let last_used = Memo::new(move |_| line.with(|l| l.last_used.clone().unwrap_or_default()));
     let detail_href = move || format!("/keys/{}", crate::api::segment(&id.get()));
     // Back to the same view after a delete. The URL's view, not the one being typed: a search
     // reaches the URL when typing pauses or the field loses focus (as it does before a click
@@ -702,12 +706,7 @@ fn KeyLine(
         <tr data-key-id=move || id.get() data-status=move || status.with(|s| s.as_str().to_owned())>
             <td class="access-key">
                 <code class="mono">{text(|l| &l.access)}</code>
-                // Rebuilt per key, so "Copied" never lingers beside another key.
-                {move || line.with(|l| {
-                    let access = l.access.clone();
-                    let label = format!("Copy API key {access}");
-                    view! { <CopyButton text=Signal::stored(access) label/> }
-                })}
+                <CopyButton text=access label=Signal::derive(move || format!("Copy API key {}", access.get()))/>
             </td>
             <td>{text(|l| &l.application)}</td>
             <td>
@@ -715,12 +714,14 @@ fn KeyLine(
                 <div class="muted small">{text(|l| &l.arx_detail)}</div>
             </td>
             <td>{move || view! { <StatusBadge status=status.get()/> }}</td>
-            <td>{move || line.with(|l| l.created.clone().map(|shown| view! { <TimeText shown/> }))}</td>
+            <td><TimeText shown=created/></td>
             <td>{text(|l| &l.creator)}</td>
-            <td>{move || match line.with(|l| l.last_used.clone()) {
-                Some(shown) => view! { <TimeText shown/> }.into_any(),
-                None => view! { <span class="muted" aria-label="Never used or not reported">"—"</span> }.into_any(),
-            }}</td>
+            <td>
+                <Show when=move || used.get()
+                    fallback=|| view! { <span class="muted" aria-label="Never used or not reported">"—"</span> }>
+                    <TimeText shown=last_used/>
+                </Show>
+            </td>
             <td class="row-actions">
                 // Plain links: the router handles their clicks; `A` would add memos on the
                 // location that a line never needs (no line's link is the current page).
@@ -737,11 +738,12 @@ fn KeyLine(
 
 /// A relative time with the exact time on hover and keyboard focus.
 #[component]
-pub fn TimeText(shown: time::Shown) -> impl IntoView {
+pub fn TimeText(#[prop(into)] shown: Signal<time::Shown>) -> impl IntoView {
+    let exact = move || shown.with(|s| s.exact.clone());
     view! {
-        <span class="time-text" tabindex="0" title=shown.exact.clone()>
-            {shown.relative.clone()}
-            <span class="tip" role="tooltip">{shown.exact.clone()}</span>
+        <span class="time-text" tabindex="0" title=exact>
+            {move || shown.with(|s| s.relative.clone())}
+            <span class="tip" role="tooltip">{exact}</span>
         </span>
     }
 }
