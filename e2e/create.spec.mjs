@@ -94,6 +94,52 @@ test('reloading step 4 shows no secret and links to the key', async ({ page }) =
   await expect(page).toHaveURL(/\/keys\/apikey--/);
 });
 
+test('Back on step 4 asks first: staying keeps the secrets, leaving goes back', async ({ page }) => {
+  await signIn(page, ACCOUNTS.owner.email);
+  await chooseAndReview(page);
+  await page.getByTestId('create-submit').click();
+  await expect(page.getByTestId('server-signing-key')).toBeVisible({ timeout: 20_000 });
+  const secret = await page.getByTestId('server-signing-key').inputValue();
+  const asked = [];
+  page.once('dialog', (d) => { asked.push(d.message()); d.dismiss(); });
+  await page.evaluate(() => history.back());
+  await expect.poll(() => asked.length).toBe(1);
+  expect(asked[0]).toContain('secrets');
+  await expect(page).toHaveURL(/\/keys\/new\/key$/);
+  await expect(page.getByTestId('server-signing-key')).toHaveValue(secret);
+  // Asked once, not again for the entry that put the person back.
+  await page.waitForTimeout(300);
+  expect(asked.length).toBe(1);
+  page.once('dialog', (d) => { asked.push(d.message()); d.accept(); });
+  await page.evaluate(() => history.back());
+  await expect(page).toHaveURL(/\/keys\/new\/summary\?/);
+  expect(asked.length).toBe(2);
+  await expect(page.getByTestId('server-signing-key')).toHaveCount(0);
+  // Forward again finds nothing to show.
+  await page.evaluate(() => history.forward());
+  await expect(page.getByTestId('cannot-show-again')).toBeVisible();
+});
+
+test('leaving step 4 by a link leaves no extra history entry behind', async ({ page }) => {
+  await signIn(page, ACCOUNTS.owner.email);
+  await chooseAndReview(page);
+  await page.getByTestId('create-submit').click();
+  await expect(page.getByTestId('server-signing-key')).toBeVisible({ timeout: 20_000 });
+  page.once('dialog', (d) => d.dismiss());
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API keys' }).click();
+  await expect(page).toHaveURL(/\/keys\/new\/key$/);
+  await expect(page.getByTestId('server-signing-key')).toBeVisible();
+  page.once('dialog', (d) => d.accept());
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API keys' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.locator('table.keys-table tbody tr').first()).toBeVisible();
+  // One Back returns to step 4 (which cannot show the secrets again), the next to the summary.
+  await page.evaluate(() => history.back());
+  await expect(page.getByTestId('cannot-show-again')).toBeVisible();
+  await page.evaluate(() => history.back());
+  await expect(page).toHaveURL(/\/keys\/new\/summary\?/);
+});
+
 test('the always-failing Arx shows the failure and offers to start again', async ({ page }) => {
   await signIn(page, ACCOUNTS.developer.email);
   await chooseAndReview(page, 'Testing (always fails)');

@@ -165,41 +165,78 @@ fn Secrets(data: Arc<SensitiveData>) -> impl IntoView {
         window_event_listener(ev::keydown, move |e| {
             if e.key() == "Escape" && guard_on() && confirm_leave() {
                 stored.set(true);
-                navigate("/", Default::default());
+                navigate("/", replace());
             }
         })
     };
-    // Following a link asks first (capture phase: before the router sees the click).
-    let on_click = Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |e: web_sys::MouseEvent| {
-        let is_link = e
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|el| el.closest("a[href]").ok().flatten())
-            .is_some();
-        if is_link && guard_on() {
-            if confirm_leave() {
+    // Following a link asks first (capture phase: before the router sees the click). The page
+    // then navigates itself, replacing the guard entry below, so Back from the next page does
+    // not land on it.
+    let on_click = {
+        let navigate = navigate.clone();
+        Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |e: web_sys::MouseEvent| {
+            let plain =
+                e.button() == 0 && !(e.ctrl_key() || e.meta_key() || e.shift_key() || e.alt_key());
+            let href = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|el| el.closest("a[href]").ok().flatten())
+                .and_then(|a| a.get_attribute("href"))
+                .filter(|h| h.starts_with('/') && !h.starts_with("//"));
+            let Some(href) = href.filter(|_| plain) else {
+                return;
+            };
+            e.prevent_default();
+            e.stop_immediate_propagation();
+            if !guard_on() || confirm_leave() {
                 stored.set(true);
-            } else {
-                e.prevent_default();
-                e.stop_immediate_propagation();
+                navigate(&href, replace());
             }
-        }
-    });
+        })
+    };
     let _ = window().add_event_listener_with_callback_and_bool(
         "click",
         on_click.as_ref().unchecked_ref(),
         true,
     );
-    let holder = send_wrapper::SendWrapper::new(on_click);
+    // Back asks first. The router hears a history move before any listener this page can add,
+    // so the page puts a guard entry with the same URL on top of its own: Back then lands on
+    // this same step (the router sees no change) and the page decides. Staying puts the guard
+    // back; leaving (or Back once the key is stored) goes back one more entry.
+    let here = window().location().href().unwrap_or_default();
+    let arm = move || {
+        if let Ok(history) = window().history() {
+            let state = history.state().unwrap_or(wasm_bindgen::JsValue::NULL);
+            let _ = history.push_state_with_url(&state, "", None);
+        }
+    };
+    arm();
+    let on_pop = Closure::<dyn Fn(web_sys::Event)>::new(move |_: web_sys::Event| {
+        if window().location().href().ok().as_deref() != Some(here.as_str()) {
+            return;
+        }
+        if guard_on() && !confirm_leave() {
+            arm();
+            return;
+        }
+        stored.set(true);
+        if let Ok(history) = window().history() {
+            let _ = history.back();
+        }
+    });
+    let _ = window().add_event_listener_with_callback("popstate", on_pop.as_ref().unchecked_ref());
+    let holder = send_wrapper::SendWrapper::new((on_click, on_pop));
     on_cleanup(move || {
         unload.remove();
         esc.remove();
-        let cb = holder.take();
+        let (click, pop) = holder.take();
         let _ = window().remove_event_listener_with_callback_and_bool(
             "click",
-            cb.as_ref().unchecked_ref(),
+            click.as_ref().unchecked_ref(),
             true,
         );
+        let _ =
+            window().remove_event_listener_with_callback("popstate", pop.as_ref().unchecked_ref());
     });
 
     let download = {
@@ -208,7 +245,7 @@ fn Secrets(data: Arc<SensitiveData>) -> impl IntoView {
     };
     let done = move |_| {
         stored.set(true);
-        navigate("/", Default::default());
+        navigate("/", replace());
     };
     let access = data.access_key.clone();
     let arx_url = data.arx_url.clone();
@@ -239,6 +276,14 @@ fn Secrets(data: Arc<SensitiveData>) -> impl IntoView {
                 <button type="button" class="button" data-testid="done" disabled=move || !stored.get() on:click=done>"Done"</button>
             </div>
         </div>
+    }
+}
+
+/// Leaving step 4 replaces its guard history entry (see `Secrets`).
+fn replace() -> leptos_router::NavigateOptions {
+    leptos_router::NavigateOptions {
+        replace: true,
+        ..Default::default()
     }
 }
 
