@@ -207,11 +207,11 @@ async fn typing_filters_at_once_and_the_url_follows_the_pause() {
         row_text.contains(want_key) && row_text.contains(want_app),
         "{row_text}"
     );
+    // Well before the button's own 2 s reset.
+    sleep(200).await;
     let copy_now: HtmlButtonElement = find(&root, "tbody tr .copy-button")
         .unwrap()
         .unchecked_into();
-    // Well before the button's own 2 s reset.
-    sleep(50).await;
     assert_eq!(copy_now.text_content().unwrap_or_default(), "Copy");
     assert_eq!(
         copy_now.get_attribute("aria-label").unwrap(),

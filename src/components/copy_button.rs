@@ -10,6 +10,9 @@ use wasm_bindgen::JsCast;
 
 use crate::components::announcer::Announce;
 
+/// How often a shown outcome checks that the button still stands for the same value.
+const CHECK_MS: u32 = 50;
+
 /// What the button says, and the class that colours it.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum CopyState {
@@ -39,8 +42,10 @@ impl CopyState {
 ///
 /// The button holds no reactive state: a table shows one per row, and a signal plus three
 /// effects per button made up most of the cost of rendering a page of rows. The click writes
-/// its outcome to the button itself; when `text` changes (a table line now shows another key)
-/// the button goes back to "Copy", so an outcome is never shown beside a value it was not for.
+/// its outcome to the button itself, which only this handler ever changes; while it shows, the
+/// handler's task checks that `text` still holds the value it was for. (A button that reset
+/// itself through a node ref and an effect was found, by the memory benchmark, to outlive
+/// its page.)
 #[component]
 pub fn CopyButton(
     /// What to copy; read only when clicked.
@@ -48,24 +53,10 @@ pub fn CopyButton(
     text: Signal<String>,
     /// Accessible name, e.g. "Copy API key".
     #[prop(into)]
-    label: Signal<String>,
+    label: String,
 ) -> impl IntoView {
     let announce = use_context::<Announce>();
     let generation = Rc::new(Cell::new(0u32));
-    let button_ref = NodeRef::<leptos::html::Button>::new();
-    {
-        let generation = generation.clone();
-        Effect::new(move |seen: Option<()>| {
-            text.track();
-            if seen.is_some() {
-                // Also outdates a pending reset of the old outcome.
-                generation.set(generation.get().wrapping_add(1));
-                if let Some(button) = button_ref.get_untracked() {
-                    CopyState::Idle.show_on(&button);
-                }
-            }
-        });
-    }
     let copy = move |ev: ev::MouseEvent| {
         let Some(button) = ev
             .current_target()
@@ -92,15 +83,22 @@ pub fn CopyButton(
             }
             let this = generation.get().wrapping_add(1);
             generation.set(this);
-            crate::api::sleep_ms(2_000).await;
+            // Back to "Copy" after 2 s, or as soon as the button stands for another value (a
+            // table line reused for another key): an outcome is only ever shown beside its value.
+            for _ in 0..(2_000 / CHECK_MS) {
+                crate::api::sleep_ms(CHECK_MS).await;
+                if generation.get() != this || text.try_get_untracked().as_ref() != Some(&value) {
+                    break;
+                }
+            }
             if generation.get() == this {
                 CopyState::Idle.show_on(&button);
             }
         });
     };
+    let aria = label.clone();
     view! {
-        <button type="button" class="copy-button" node_ref=button_ref
-            aria-label=move || label.get() title=move || label.get() on:click=copy>
+        <button type="button" class="copy-button" aria-label=aria title=label on:click=copy>
             {CopyState::Idle.text()}
         </button>
     }
