@@ -104,6 +104,13 @@ impl Platform {
         .await
     }
 
+    /// `POST /auth/refresh` presenting `cookie` (the whole `name=value`), or no cookie.
+    async fn refresh(&self, cookie: Option<&str>) -> Reply {
+        let headers: Vec<(&str, &str)> = cookie.map(|c| ("cookie", c)).into_iter().collect();
+        self.call(Method::POST, "/auth/refresh", None, None, &headers)
+            .await
+    }
+
     async fn login(&self, email: &str) -> String {
         let r = self.login_full(email, "demo-password").await;
         assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
@@ -234,39 +241,15 @@ async fn refresh_rotates_detects_reuse_and_logout_revokes() {
     let p = platform_with(opts);
     let first = p.login_full("owner@demo.test", "demo-password").await;
     let c1 = cookie_of(&first.headers);
-    let r2 = p
-        .call(
-            Method::POST,
-            "/auth/refresh",
-            None,
-            None,
-            &[("cookie", &c1)],
-        )
-        .await;
+    let r2 = p.refresh(Some(&c1)).await;
     assert_eq!(r2.status, StatusCode::OK);
     assert!(r2.data()["token"].as_str().unwrap().len() > 20);
     let c2 = cookie_of(&r2.headers);
     assert_ne!(c1, c2, "rotated on every refresh");
     // The old one is spent; presenting it again also revokes the new one (theft response).
-    let reuse = p
-        .call(
-            Method::POST,
-            "/auth/refresh",
-            None,
-            None,
-            &[("cookie", &c1)],
-        )
-        .await;
+    let reuse = p.refresh(Some(&c1)).await;
     assert_eq!(reuse.status, StatusCode::UNAUTHORIZED);
-    let after = p
-        .call(
-            Method::POST,
-            "/auth/refresh",
-            None,
-            None,
-            &[("cookie", &c2)],
-        )
-        .await;
+    let after = p.refresh(Some(&c2)).await;
     assert_eq!(after.status, StatusCode::UNAUTHORIZED);
     // Logout revokes.
     let s = p.login_full("owner@demo.test", "demo-password").await;
@@ -283,24 +266,8 @@ async fn refresh_rotates_detects_reuse_and_logout_revokes() {
         .to_str()
         .unwrap()
         .contains("Max-Age=0"));
-    assert_eq!(
-        p.call(
-            Method::POST,
-            "/auth/refresh",
-            None,
-            None,
-            &[("cookie", &c3)]
-        )
-        .await
-        .status,
-        StatusCode::UNAUTHORIZED
-    );
-    assert_eq!(
-        p.call(Method::POST, "/auth/refresh", None, None, &[])
-            .await
-            .status,
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(p.refresh(Some(&c3)).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(p.refresh(None).await.status, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]
@@ -308,40 +275,13 @@ async fn a_just_rotated_refresh_token_is_accepted_within_the_grace_window() {
     let p = platform(50);
     let first = p.login_full("owner@demo.test", "demo-password").await;
     let c1 = cookie_of(&first.headers);
-    let a = p
-        .call(
-            Method::POST,
-            "/auth/refresh",
-            None,
-            None,
-            &[("cookie", &c1)],
-        )
-        .await;
+    let a = p.refresh(Some(&c1)).await;
     assert_eq!(a.status, StatusCode::OK);
     // The answer to `a` was lost (a reload aborted it): the browser still holds c1.
-    let b = p
-        .call(
-            Method::POST,
-            "/auth/refresh",
-            None,
-            None,
-            &[("cookie", &c1)],
-        )
-        .await;
+    let b = p.refresh(Some(&c1)).await;
     assert_eq!(b.status, StatusCode::OK, "{:?}", b.body);
     let c3 = cookie_of(&b.headers);
-    assert_eq!(
-        p.call(
-            Method::POST,
-            "/auth/refresh",
-            None,
-            None,
-            &[("cookie", &c3)]
-        )
-        .await
-        .status,
-        StatusCode::OK
-    );
+    assert_eq!(p.refresh(Some(&c3)).await.status, StatusCode::OK);
 }
 
 #[tokio::test]
@@ -964,6 +904,6 @@ async fn static_bundle_is_served_with_fallback_and_security_headers() {
         StatusCode::NOT_FOUND
     );
     // API responses carry the security headers too.
-    let r = p.call(Method::POST, "/auth/refresh", None, None, &[]).await;
+    let r = p.refresh(None).await;
     assert_eq!(r.headers.get("x-content-type-options").unwrap(), "nosniff");
 }
