@@ -18,6 +18,14 @@ async function chooseAndReview(page, arxName = 'Development SG') {
   await expect(page.getByText('can take up to 10 minutes')).toBeVisible();
 }
 
+// Signs in as the owner and creates a key, up to its secrets on step 4.
+async function createAsOwner(page) {
+  await signIn(page, ACCOUNTS.owner.email);
+  await chooseAndReview(page);
+  await page.getByTestId('create-submit').click();
+  await expect(page.getByTestId('server-signing-key')).toBeVisible({ timeout: 20_000 });
+}
+
 async function secretValues(page) {
   const v = async (id) => page.getByTestId(id).inputValue();
   return {
@@ -82,10 +90,7 @@ for (const who of ['owner', 'developer']) {
 }
 
 test('reloading step 4 shows no secret and links to the key', async ({ page }) => {
-  await signIn(page, ACCOUNTS.owner.email);
-  await chooseAndReview(page);
-  await page.getByTestId('create-submit').click();
-  await expect(page.getByTestId('server-signing-key')).toBeVisible({ timeout: 20_000 });
+  await createAsOwner(page);
   page.on('dialog', (d) => d.accept());
   await page.reload();
   await expect(page.getByTestId('cannot-show-again')).toBeVisible();
@@ -95,10 +100,7 @@ test('reloading step 4 shows no secret and links to the key', async ({ page }) =
 });
 
 test('Back on step 4 asks first: staying keeps the secrets, leaving goes back', async ({ page }) => {
-  await signIn(page, ACCOUNTS.owner.email);
-  await chooseAndReview(page);
-  await page.getByTestId('create-submit').click();
-  await expect(page.getByTestId('server-signing-key')).toBeVisible({ timeout: 20_000 });
+  await createAsOwner(page);
   const secret = await page.getByTestId('server-signing-key').inputValue();
   const asked = [];
   page.once('dialog', (d) => { asked.push(d.message()); d.dismiss(); });
@@ -121,10 +123,7 @@ test('Back on step 4 asks first: staying keeps the secrets, leaving goes back', 
 });
 
 test('leaving step 4 by a link leaves no extra history entry behind', async ({ page }) => {
-  await signIn(page, ACCOUNTS.owner.email);
-  await chooseAndReview(page);
-  await page.getByTestId('create-submit').click();
-  await expect(page.getByTestId('server-signing-key')).toBeVisible({ timeout: 20_000 });
+  await createAsOwner(page);
   page.once('dialog', (d) => d.dismiss());
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API keys' }).click();
   await expect(page).toHaveURL(/\/keys\/new\/key$/);

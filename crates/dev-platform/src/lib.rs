@@ -86,8 +86,9 @@ struct CachedList {
 /// Bodies below this size are sent as they are: compressing them saves less than it costs.
 const GZIP_MIN_BYTES: usize = 1024;
 
-/// Compresses a list body once per cache fill, so the thousandth reader pays nothing for it.
-/// Level 1: the list is repetitive JSON, so the fast level already shrinks it about tenfold.
+/// Compresses a list body once per cache fill, so the thousandth reader pays nothing for it
+/// (a per-response compression layer would compress 6.6 MB again for every reader). Level 6,
+/// the usual default: 6.6 MB of list JSON becomes ~450 kB.
 fn gzip(body: &[u8]) -> Option<Bytes> {
     use std::io::Write;
     if body.len() < GZIP_MIN_BYTES {

@@ -65,6 +65,17 @@ pub fn use_wizard() -> Wizard {
     expect_context::<Wizard>()
 }
 
+/// Navigation that replaces the current history entry: between steps (keeping the scroll, as a
+/// choice is made in place) and when leaving step 4 (replacing its guard entry; see
+/// `reveal::Secrets`).
+pub fn replace_entry(keep_scroll: bool) -> leptos_router::NavigateOptions {
+    leptos_router::NavigateOptions {
+        replace: true,
+        scroll: !keep_scroll,
+        ..Default::default()
+    }
+}
+
 /// The href of `step` carrying `draft`.
 pub fn step_href(step: Step, draft: &Draft) -> String {
     let q: Vec<String> = draft

@@ -13,7 +13,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 use super::draft::credential_file;
-use super::use_wizard;
+use super::{replace_entry, use_wizard};
 use crate::api::retry::next_poll_delay_ms;
 use crate::api::{sleep_ms, use_api_client, ApiError};
 use crate::components::copy_button::CopyButton;
@@ -165,7 +165,7 @@ fn Secrets(data: Arc<SensitiveData>) -> impl IntoView {
         window_event_listener(ev::keydown, move |e| {
             if e.key() == "Escape" && guard_on() && confirm_leave() {
                 stored.set(true);
-                navigate("/", replace());
+                navigate("/", replace_entry(false));
             }
         })
     };
@@ -190,7 +190,7 @@ fn Secrets(data: Arc<SensitiveData>) -> impl IntoView {
             e.stop_immediate_propagation();
             if !guard_on() || confirm_leave() {
                 stored.set(true);
-                navigate(&href, replace());
+                navigate(&href, replace_entry(false));
             }
         })
     };
@@ -245,7 +245,7 @@ fn Secrets(data: Arc<SensitiveData>) -> impl IntoView {
     };
     let done = move |_| {
         stored.set(true);
-        navigate("/", replace());
+        navigate("/", replace_entry(false));
     };
     let access = data.access_key.clone();
     let arx_url = data.arx_url.clone();
@@ -276,14 +276,6 @@ fn Secrets(data: Arc<SensitiveData>) -> impl IntoView {
                 <button type="button" class="button" data-testid="done" disabled=move || !stored.get() on:click=done>"Done"</button>
             </div>
         </div>
-    }
-}
-
-/// Leaving step 4 replaces its guard history entry (see `Secrets`).
-fn replace() -> leptos_router::NavigateOptions {
-    leptos_router::NavigateOptions {
-        replace: true,
-        ..Default::default()
     }
 }
 

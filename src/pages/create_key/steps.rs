@@ -6,17 +6,9 @@ use leptos_router::NavigateOptions;
 use platform_types::Arx;
 
 use super::draft::{Draft, Step};
-use super::{step_href, use_wizard};
+use super::{replace_entry, step_href, use_wizard};
 use crate::api::{use_api_client, ApiError};
 use crate::key_events::broadcast_key_event;
-
-fn replace() -> NavigateOptions {
-    NavigateOptions {
-        replace: true,
-        scroll: false,
-        ..Default::default()
-    }
-}
 
 /// Sends a person who skipped ahead (or whose link is stale) to the first open step.
 fn guard(step: Step) {
@@ -35,7 +27,7 @@ fn guard(step: Step) {
             if !c.may_enter(step) {
                 navigate(
                     &step_href(c.first_open_step(), &wizard.draft.get_untracked()),
-                    replace(),
+                    replace_entry(true),
                 );
             }
         }
@@ -83,7 +75,7 @@ pub fn ApplicationStep() -> impl IntoView {
             if wizard.checked().is_some_and(|c| c.skip_application) {
                 navigate(
                     &step_href(Step::Arx, &wizard.draft.get_untracked()),
-                    replace(),
+                    replace_entry(true),
                 );
             }
         });
@@ -103,7 +95,7 @@ pub fn ApplicationStep() -> impl IntoView {
                 application: Some(id),
                 ..wizard.draft.get_untracked()
             };
-            navigate(&step_href(Step::Application, &d), replace());
+            navigate(&step_href(Step::Application, &d), replace_entry(true));
         })
     };
     let next = move |_| {
@@ -197,7 +189,7 @@ pub fn ArxStep() -> impl IntoView {
                 arx: Some(id),
                 ..wizard.draft.get_untracked()
             };
-            navigate(&step_href(Step::Arx, &d), replace());
+            navigate(&step_href(Step::Arx, &d), replace_entry(true));
         })
     };
     let back_href = move || step_href(Step::Application, &wizard.draft.get());

@@ -363,11 +363,6 @@ pub fn filter_sorted(rows: &[Row], sorted: &[usize], state: &ViewState) -> Vec<u
         .collect()
 }
 
-/// Indices of the rows that match `state`, in its order.
-pub fn filter_and_sort(rows: &[Row], state: &ViewState) -> Vec<usize> {
-    filter_sorted(rows, &sort_all(rows, state.sort, state.descending), state)
-}
-
 /// One page of `matches`: the slice to show, and the page actually shown (clamped).
 pub fn page_of(matches: &[usize], state: &ViewState) -> (Vec<usize>, usize, usize) {
     let size = state.page_size.max(1);
@@ -466,6 +461,11 @@ mod tests {
                 "Zed",
             ),
         ]
+    }
+
+    /// Indices of the rows that match `state`, in its order: what the dashboard shows.
+    fn filter_and_sort(rows: &[Row], state: &ViewState) -> Vec<usize> {
+        filter_sorted(rows, &sort_all(rows, state.sort, state.descending), state)
     }
 
     fn ids(rows: &[Row], idx: &[usize]) -> Vec<String> {
