@@ -1,5 +1,5 @@
 // The shell: the release bundle boots, deep links are served, the page is accessible.
-import { test, expect, expectNoAxeViolations, waitForApp } from './fixtures.mjs';
+import { test, expect, expectNoAxeViolations, waitForApp, signIn, ACCOUNTS, keyRows } from './fixtures.mjs';
 
 test('release bundle boots with no console or page error', async ({ page, problems }) => {
   const wasm = page.waitForResponse((r) => r.url().endsWith('.wasm'));
@@ -33,4 +33,42 @@ test('axe-core finds no violations on the shell', async ({ page, problems }) => 
   await page.goto('/nowhere');
   await waitForApp(page);
   await expectNoAxeViolations(page);
+});
+
+// The release bundle keeps every page but the dashboard in chunks (src/routes.rs): the first load
+// is one wasm file, and a chunk that cannot be fetched is reported with a retry, never a panic.
+test('the dashboard loads without the other pages\' chunks; a chunk that fails to load can be retried', async ({ page, problems }) => {
+  await signIn(page, ACCOUNTS.owner.email);
+  // Leave the signed-in page (it fetches the chunks once its keys are shown), then record what a
+  // fresh load fetches, in order, with the moment the key list arrived.
+  await page.goto('about:blank');
+  const events = [];
+  page.on('request', (r) => { if (r.url().endsWith('.wasm')) events.push(new URL(r.url()).pathname); });
+  page.on('requestfinished', (r) => { if (/\/keys$/.test(new URL(r.url()).pathname)) events.push('KEYS'); });
+  const isChunk = (url) => /\/(split|chunk)_[a-z_0-9]+-[0-9a-f]{16}\.wasm$/.test(url.pathname);
+  problems.allowed.push(/ERR_CONNECTION_FAILED|Failed to fetch/);
+  await page.route(isChunk, (route) => route.abort('connectionfailed'));
+  await page.goto('/');
+  await expect(keyRows(page).first()).toBeVisible();
+  // Once the keys are shown, the other pages' chunks are fetched ahead (here: refused).
+  await expect.poll(() => events.filter((e) => /^\/split_wizard-/.test(e)).length).toBeGreaterThan(0);
+  const keysAt = events.indexOf('KEYS');
+  expect(keysAt).toBeGreaterThan(0);
+  expect(events.slice(0, keysAt)).toEqual([expect.stringMatching(/^\/apikeys-console-[0-9a-f]{16}_bg\.wasm$/)]);
+
+  await page.getByTestId('create-key').click();
+  const failed = page.getByTestId('page-load-failed');
+  await expect(failed).toBeVisible();
+  await expect(failed.getByRole('heading')).toHaveText('This page could not be loaded');
+  // The app is still alive: the header's navigation works.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API keys' }).click();
+  await expect(keyRows(page).first()).toBeVisible();
+
+  // Still refused, still reported; once the network is back, "Try again" loads the wizard.
+  await page.getByTestId('create-key').click();
+  await expect(failed).toBeVisible();
+  await page.unroute(isChunk);
+  await failed.getByRole('button', { name: 'Try again' }).click();
+  await expect(page.locator('.stepper [aria-current="step"]')).toContainText('Application');
+  await expect(page).toHaveURL(/\/keys\/new\/application$/);
 });

@@ -1,9 +1,33 @@
 #!/usr/bin/env bash
-# Builds the release bundle (opt-level z, LTO, wasm-opt -Oz) into dist-release/, with brotli and
-# gzip copies of each asset beside it (what a CDN serves; the dev platform serves them too).
+# Builds the release bundle into dist-release/: opt-level z + LTO, the pages other than the
+# dashboard cut into wasm chunks loaded on demand (feature `split`, src/routes.rs), wasm-opt -Oz on
+# every module, content-hashed names, and brotli + gzip copies of each asset (what a CDN serves;
+# the dev platform serves them too). Trunk 0.21 cannot run wasm-split, so this is the release
+# pipeline; `make dev` still uses Trunk.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
-trunk build --release --dist "$RELEASE_DIR"
+
+stage="$ROOT/target/bundle-stage"
+rm -rf "$stage"
+mkdir -p "$stage/split" "$stage/bindgen"
+
+# --emit-relocs on the final link only: wasm-split-cli follows the relocations to move code.
+cargo rustc --release --locked --target wasm32-unknown-unknown --bin apikeys-console \
+  --features split -- -Clink-args=--emit-relocs
+wasm-split-cli "$ROOT/target/wasm32-unknown-unknown/release/apikeys-console.wasm" "$stage/split" \
+  --out-name apikeys-console --target web
+# The chunks link against the main module's own exports: keep them (and their names).
+wasm-bindgen --target web --keep-lld-exports --no-demangle --no-typescript \
+  --out-dir "$stage/bindgen" --out-name apikeys-console "$stage/split/apikeys-console.wasm"
+rm "$stage/split/apikeys-console.wasm"
+
+# The feature flags Rust 1.95 emits for wasm32 by default; wasm-opt must accept them all.
+wasm_opt_features=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
+  --enable-mutable-globals --enable-reference-types --enable-multivalue)
+printf '%s\n' "$stage/bindgen/apikeys-console_bg.wasm" "$stage"/split/*.wasm \
+  | xargs -P 2 -I{} wasm-opt -Oz "${wasm_opt_features[@]}" {} -o {}
+
+node "$ROOT/scripts/bundle.mjs" "$stage" "$RELEASE_DIR"
 node "$ROOT/scripts/precompress.mjs" "$RELEASE_DIR"
 ls -l "$RELEASE_DIR"

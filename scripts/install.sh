@@ -6,6 +6,7 @@ source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 
 TRUNK_VERSION=0.21.14
+WASM_SPLIT_VERSION=0.2.4
 
 step "wasm32 target"
 if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
@@ -32,6 +33,16 @@ if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WB_VERSIO
   cargo install wasm-bindgen-cli --version "$WB_VERSION" --force
 fi
 wasm-bindgen --version
+
+step "wasm-split-cli $WASM_SPLIT_VERSION (cuts the release wasm into chunks; Trunk cannot)"
+# The crate is wasm_split_cli_support; its binary needs the build-binary feature. Its version must
+# understand the split points of the wasm_split_helpers that Cargo.lock gives Leptos.
+if [ "$(cat "$HOME/.cargo/.wasm-split-cli-version" 2>/dev/null || true)" != "$WASM_SPLIT_VERSION" ] \
+   || ! command -v wasm-split-cli >/dev/null; then
+  cargo install --locked wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary --force
+  echo "$WASM_SPLIT_VERSION" > "$HOME/.cargo/.wasm-split-cli-version"
+fi
+command -v wasm-split-cli
 
 step "Chromium and ChromeDriver"
 if [ ! -x "$CHROMIUM" ] || [ ! -x "$CHROMEDRIVER" ]; then

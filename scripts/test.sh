@@ -14,6 +14,8 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "clippy (wasm32, console, all targets)"
 cargo clippy -p apikeys-console --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
+# The release build's split points (src/routes.rs) only exist with the feature.
+cargo clippy -p apikeys-console --target wasm32-unknown-unknown --features split --locked -- -D warnings
 
 step "native unit and HTTP tests"
 cargo test --workspace --locked

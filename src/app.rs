@@ -1,20 +1,18 @@
 //! The application: boot, providers, the router with its route table, the layout, NotFound.
 
 use leptos::prelude::*;
-use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes, A};
-use leptos_router::path;
+use leptos_router::components::{ParentRoute, Route, Router, Routes, A};
+use leptos_router::{path, Lazy};
 
 use crate::api::{provide_api_client, use_api_client};
 use crate::components::announcer::{provide_announcer, Announcer};
 use crate::config::{ConfigError, RuntimeConfig};
-use crate::pages::create_key::reveal::KeyStep;
-use crate::pages::create_key::steps::{ApplicationStep, ArxStep, SummaryStep};
-use crate::pages::create_key::CreateKeyPage;
 use crate::pages::dashboard::DashboardPage;
-use crate::pages::delete_key::DeleteKeyDialog;
-use crate::pages::key_detail::KeyDetailPage;
 use crate::pages::not_found::NotFoundPage;
-use crate::pages::sign_in::SignInPage;
+use crate::routes::{
+    wizard_start, ApplicationStepRoute, ArxStepRoute, DeleteRoute, KeyDetailRoute, KeyStepRoute,
+    SignInRoute, SummaryStepRoute, WizardRoute,
+};
 use crate::session::{provide_session, use_session, RequireSession};
 
 /// Loads the runtime configuration, then replaces the static skeleton of `index.html` with the app.
@@ -53,19 +51,19 @@ pub fn App(
         <Router>
             <Layout>
                 <Routes fallback=|| view! { <NotFoundPage/> }>
-                    <Route path=path!("/sign-in") view=SignInPage/>
+                    <Route path=path!("/sign-in") view={Lazy::<SignInRoute>::new()}/>
                     <ParentRoute path=path!("") view=|| view! { <RequireSession><DashboardPage/></RequireSession> }>
                         <Route path=path!("") view=|| ()/>
-                        <Route path=path!("keys/:id/delete") view=DeleteKeyDialog/>
+                        <Route path=path!("keys/:id/delete") view={Lazy::<DeleteRoute>::new()}/>
                     </ParentRoute>
-                    <ParentRoute path=path!("/keys/new") view=|| view! { <RequireSession><CreateKeyPage/></RequireSession> }>
-                        <Route path=path!("application") view=ApplicationStep/>
-                        <Route path=path!("arx") view=ArxStep/>
-                        <Route path=path!("summary") view=SummaryStep/>
-                        <Route path=path!("key") view=KeyStep/>
-                        <Route path=path!("") view=|| view! { <Redirect path="/keys/new/application"/> }/>
+                    <ParentRoute path=path!("/keys/new") view={Lazy::<WizardRoute>::new()}>
+                        <Route path=path!("application") view={Lazy::<ApplicationStepRoute>::new()}/>
+                        <Route path=path!("arx") view={Lazy::<ArxStepRoute>::new()}/>
+                        <Route path=path!("summary") view={Lazy::<SummaryStepRoute>::new()}/>
+                        <Route path=path!("key") view={Lazy::<KeyStepRoute>::new()}/>
+                        <Route path=path!("") view=wizard_start/>
                     </ParentRoute>
-                    <Route path=path!("/keys/:id") view=|| view! { <RequireSession><KeyDetailPage/></RequireSession> }/>
+                    <Route path=path!("/keys/:id") view={Lazy::<KeyDetailRoute>::new()}/>
                 </Routes>
             </Layout>
         </Router>

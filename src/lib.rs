@@ -9,5 +9,6 @@ pub mod heap;
 pub mod key_events;
 pub mod pages;
 pub mod permissions;
+pub mod routes;
 pub mod session;
 pub mod time;

@@ -177,6 +177,8 @@ pub fn DashboardPage() -> impl IntoView {
                     data.set(Some(result));
                 }
                 loading.set(false);
+                // The other pages' code, once the keys are on screen and the browser is idle.
+                crate::routes::prefetch();
             });
         })
     };

@@ -1,0 +1,104 @@
+// Assembles the release bundle from the optimised wasm-split + wasm-bindgen output, doing for the
+// release build what Trunk does for `make dev`: content-hashed file names, `index.html` with its
+// `data-trunk` links replaced by the real tags, and the loader script.
+//
+//   node scripts/bundle.mjs STAGE OUT
+//
+// STAGE holds `bindgen/NAME.js`, `bindgen/NAME_bg.wasm` (the first load) and `split/` with
+// `__wasm_split.js` and the chunks it fetches on demand. The two scripts import each other, so
+// they share one build id: a hash over every wasm file and both scripts.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const [stage, out] = process.argv.slice(2);
+if (!stage || !out) { console.error('usage: node scripts/bundle.mjs STAGE OUT'); process.exit(2); }
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const NAME = 'apikeys-console';
+
+const hex16 = (...parts) => {
+  const h = crypto.createHash('sha256');
+  for (const p of parts) h.update(p);
+  return h.digest('hex').slice(0, 16);
+};
+const sri = (data) => `sha384-${crypto.createHash('sha384').update(data).digest('base64')}`;
+const fail = (msg) => { console.error(`bundle: ${msg}`); process.exit(1); };
+/** Replaces every occurrence of `from` in `text`, insisting on at least one. */
+const replaceAll = (text, from, to, where) => {
+  if (!text.includes(from)) fail(`${where} does not mention ${from}`);
+  return text.split(from).join(to);
+};
+
+fs.rmSync(out, { recursive: true, force: true });
+fs.mkdirSync(out, { recursive: true });
+const emit = (name, data) => { fs.writeFileSync(path.join(out, name), data); return name; };
+
+// Chunks: each under its own content hash; the loader names them.
+const splitDir = path.join(stage, 'split');
+let loader = fs.readFileSync(path.join(splitDir, '__wasm_split.js'), 'utf8');
+const chunks = fs.readdirSync(splitDir).filter((f) => f.endsWith('.wasm') && f !== `${NAME}.wasm`).sort();
+const chunkBytes = [];
+for (const file of chunks) {
+  const data = fs.readFileSync(path.join(splitDir, file));
+  chunkBytes.push(data);
+  const hashed = emit(`${path.basename(file, '.wasm')}-${hex16(data)}.wasm`, data);
+  loader = replaceAll(loader, `"./${file}"`, `"./${hashed}"`, '__wasm_split.js');
+}
+
+// The first load: the bindings script, its wasm, and the loader, under one build id.
+let main = fs.readFileSync(path.join(stage, 'bindgen', `${NAME}.js`), 'utf8');
+const wasm = fs.readFileSync(path.join(stage, 'bindgen', `${NAME}_bg.wasm`));
+const id = hex16(wasm, ...chunkBytes, main, loader);
+const mainJs = `${NAME}-${id}.js`;
+const loaderJs = `__wasm_split-${id}.js`;
+const mainWasm = emit(`${NAME}-${id}_bg.wasm`, wasm);
+// Only the module specifiers change: the import object's keys must stay what the wasm imports.
+main = replaceAll(main, `from "./__wasm_split.js"`, `from "./${loaderJs}"`, `${NAME}.js`);
+loader = replaceAll(loader, `from "./${NAME}.js"`, `from "./${mainJs}"`, '__wasm_split.js');
+emit(mainJs, main);
+emit(loaderJs, loader);
+
+// index.html: every `<link data-trunk …/>` becomes what it stands for.
+const attr = (tag, name) => tag.match(new RegExp(`\\b${name}="([^"]*)"`))?.[1];
+const hashedCopy = (src) => {
+  const data = fs.readFileSync(path.join(root, src));
+  const ext = path.extname(src);
+  return { name: emit(`${path.basename(src, ext)}-${hex16(data)}${ext}`, data), data };
+};
+let html = fs.readFileSync(path.join(root, 'index.html'), 'utf8');
+html = replaceAll(html, '<base data-trunk-public-url />', '<base href="/" />', 'index.html');
+html = html.replace(/<link data-trunk [^>]*\/>/g, (tag) => {
+  const rel = attr(tag, 'rel');
+  const href = attr(tag, 'href');
+  switch (rel) {
+    case 'icon': {
+      const { name, data } = hashedCopy(href);
+      return `<link rel="icon" href="/${name}" type="${attr(tag, 'type')}" integrity="${sri(data)}" />`;
+    }
+    case 'css': {
+      const { name, data } = hashedCopy(href);
+      return `<link rel="stylesheet" href="/${name}" integrity="${sri(data)}" />`;
+    }
+    case 'copy-file':
+      fs.copyFileSync(path.join(root, href), path.join(out, path.basename(href)));
+      return '';
+    case 'rust':
+      return [
+        `<link rel="modulepreload" href="/${mainJs}" crossorigin="anonymous" integrity="${sri(main)}" />`,
+        `<link rel="modulepreload" href="/${loaderJs}" crossorigin="anonymous" integrity="${sri(loader)}" />`,
+        `<link rel="preload" href="/${mainWasm}" as="fetch" type="application/wasm" crossorigin="anonymous" integrity="${sri(wasm)}" />`,
+        '<script type="module">',
+        `import init, * as bindings from '/${mainJs}';`,
+        `const wasm = await init({ module_or_path: '/${mainWasm}' });`,
+        // The benchmark reads the allocator's counter and the wasm memory through these.
+        'window.wasmBindings = bindings;',
+        "dispatchEvent(new CustomEvent('console-started', { detail: { wasm } }));",
+        '</script>',
+      ].join('\n    ');
+    default:
+      return fail(`index.html: no rule for <link data-trunk rel="${rel}">`);
+  }
+});
+if (html.includes('data-trunk')) fail('index.html: a data-trunk tag is left over');
+emit('index.html', html);
+console.log(`bundle: ${out} (build ${id}; first load ${mainJs}, ${mainWasm}; ${chunks.length} chunks)`);
