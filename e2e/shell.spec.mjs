@@ -37,13 +37,21 @@ test('axe-core finds no violations on the shell', async ({ page, problems }) => 
 
 // The release bundle keeps every page but the dashboard in chunks (src/routes.rs): the first load
 // is one wasm file, and a chunk that cannot be fetched is reported with a retry, never a panic.
-test('the dashboard loads without the other pages\' chunks; a chunk that fails to load can be retried', async ({ page, problems }) => {
+test('the dashboard loads without the other pages\' chunks, each request once; a chunk that fails to load can be retried', async ({ page, problems }) => {
   await signIn(page, ACCOUNTS.owner.email);
   // Leave the signed-in page (it fetches the chunks once its keys are shown), then record what a
   // fresh load fetches, in order, with the moment the key list arrived.
   await page.goto('about:blank');
   const events = [];
   page.on('request', (r) => { if (r.url().endsWith('.wasm')) events.push(new URL(r.url()).pathname); });
+  // index.html asks for these while the wasm loads; the app takes its answers and asks no more.
+  const asked = { config: 0, refresh: 0, keys: 0 };
+  page.on('request', (r) => {
+    const p = new URL(r.url()).pathname;
+    if (p === '/config.json') asked.config += 1;
+    if (p === '/auth/refresh') asked.refresh += 1;
+    if (/\/keys$/.test(p)) asked.keys += 1;
+  });
   page.on('requestfinished', (r) => { if (/\/keys$/.test(new URL(r.url()).pathname)) events.push('KEYS'); });
   const isChunk = (url) => /\/(split|chunk)_[a-z_0-9]+-[0-9a-f]{16}\.wasm$/.test(url.pathname);
   problems.allowed.push(/ERR_CONNECTION_FAILED|Failed to fetch/);
@@ -55,6 +63,8 @@ test('the dashboard loads without the other pages\' chunks; a chunk that fails t
   const keysAt = events.indexOf('KEYS');
   expect(keysAt).toBeGreaterThan(0);
   expect(events.slice(0, keysAt)).toEqual([expect.stringMatching(/^\/apikeys-console-[0-9a-f]{16}_bg\.wasm$/)]);
+  expect(asked).toEqual({ config: 1, refresh: 1, keys: 1 });
+  expect(await page.evaluate(() => window.__consoleBoot && Object.keys(window.__consoleBoot)), 'all taken').toEqual([]);
 
   await page.getByTestId('create-key').click();
   const failed = page.getByTestId('page-load-failed');

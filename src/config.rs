@@ -94,14 +94,18 @@ impl RuntimeConfig {
     }
 }
 
-/// Fetches and parses `config.json` relative to the document's base URL.
+/// Fetches and parses `config.json` relative to the document's base URL (or takes the response
+/// `index.html` asked for while the wasm loaded).
 #[cfg(target_arch = "wasm32")]
 pub async fn load() -> Result<RuntimeConfig, ConfigError> {
-    let resp = gloo_net::http::Request::get("config.json")
-        .header("Accept", "application/json")
-        .send()
-        .await
-        .map_err(|e| ConfigError::Unavailable(e.to_string()))?;
+    let resp = match crate::handoff::response("config").await {
+        Some(resp) => resp.into(),
+        None => gloo_net::http::Request::get("config.json")
+            .header("Accept", "application/json")
+            .send()
+            .await
+            .map_err(|e| ConfigError::Unavailable(e.to_string()))?,
+    };
     let status = resp.status();
     let body = resp
         .text()

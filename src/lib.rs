@@ -5,6 +5,7 @@ pub mod app;
 pub mod channel;
 pub mod components;
 pub mod config;
+pub mod handoff;
 pub mod heap;
 pub mod key_events;
 pub mod pages;

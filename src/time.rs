@@ -178,8 +178,9 @@ fn exact_local(ms: f64) -> String {
 }
 
 /// Builds the formatter ahead of need. The browser's first `Intl.DateTimeFormat` loads locale
-/// data (~25 ms here); a page calls this while its data is on the way, so the first render
-/// after the data arrives does not pay for it.
+/// data (~25 ms here); `index.html` builds one while the wasm loads (`crate::handoff`), and
+/// otherwise a page calls this while its data is on the way, so the first render after the data
+/// arrives does not pay for it.
 pub fn warm_up() {
     #[cfg(target_arch = "wasm32")]
     FORMAT.with(|_| ());
@@ -187,13 +188,15 @@ pub fn warm_up() {
 
 #[cfg(target_arch = "wasm32")]
 thread_local! {
-    static FORMAT: js_sys::Function = {
-        let opts = js_sys::Object::new();
-        for (k, v) in [("dateStyle", "medium"), ("timeStyle", "long")] {
-            let _ = js_sys::Reflect::set(&opts, &k.into(), &v.into());
-        }
-        js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &opts).format()
-    };
+    static FORMAT: js_sys::Function = crate::handoff::date_format()
+        .unwrap_or_else(|| {
+            let opts = js_sys::Object::new();
+            for (k, v) in [("dateStyle", "medium"), ("timeStyle", "long")] {
+                let _ = js_sys::Reflect::set(&opts, &k.into(), &v.into());
+            }
+            js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &opts)
+        })
+        .format();
 }
 
 /// Native builds (tests) show UTC.

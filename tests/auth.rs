@@ -200,3 +200,108 @@ async fn a_401_mid_work_returns_to_the_same_route_after_signing_in_again() {
     assert_eq!(loc.pathname().unwrap(), "/");
     assert_eq!(loc.search().unwrap(), "?q=onq&status=active");
 }
+
+/// Mounts the app after `index.html` "sent" a refresh answered by `early`, with the network's own
+/// refresh answering `network`; returns the root once the dashboard or the sign-in form shows.
+async fn with_handed_off_refresh(
+    early: serde_json::Value,
+    network: serde_json::Value,
+) -> (HtmlElement, impl Drop) {
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": network,
+            "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}],
+        })
+        .to_string(),
+    );
+    clear_hand_off();
+    hand_off("refresh", &early.to_string());
+    let (root, h) = mount_app("/");
+    eventually("the dashboard or the sign-in form", || {
+        find(&root, "table.keys-table tbody tr").is_some()
+            || find(&root, "#sign-in-email").is_some()
+    })
+    .await;
+    (root, h)
+}
+
+#[wasm_bindgen_test]
+async fn the_refresh_sent_by_the_page_restores_the_session_without_asking_again() {
+    let no_session =
+        json!([{"status": 401, "body": err(401, "service_unauthorized_err", "Sign in")}]);
+    let (root, _h) =
+        with_handed_off_refresh(json!({"body": session(&["developer"])}), no_session).await;
+    assert!(
+        find(&root, "table.keys-table tbody tr").is_some(),
+        "signed in"
+    );
+    assert_eq!(fake_calls("POST /auth/refresh"), 0);
+}
+
+#[wasm_bindgen_test]
+async fn a_not_signed_in_answer_from_the_page_is_final() {
+    let early = json!({"status": 401, "body": err(401, "service_unauthorized_err", "Sign in")});
+    let (root, _h) =
+        with_handed_off_refresh(early, json!([{"body": session(&["developer"])}])).await;
+    assert!(find(&root, "#sign-in-email").is_some(), "signed out");
+    assert_eq!(fake_calls("POST /auth/refresh"), 0);
+}
+
+#[wasm_bindgen_test]
+async fn a_failed_or_refused_refresh_from_the_page_is_asked_again() {
+    for early in [
+        json!({"network_error": true}),
+        json!({"status": 503, "body": err(503, "service_unavailable_err", "Busy")}),
+    ] {
+        let (root, _h) =
+            with_handed_off_refresh(early.clone(), json!([{"body": session(&["developer"])}]))
+                .await;
+        assert!(
+            find(&root, "table.keys-table tbody tr").is_some(),
+            "signed in after {early}"
+        );
+        assert_eq!(
+            fake_calls("POST /auth/refresh"),
+            1,
+            "asked once more after {early}"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_list_sent_by_the_page_is_shown_when_it_is_this_tenants() {
+    let list = |access: &str| {
+        key_list(
+            vec![key("apikey--1", access, "active", "Payments", true)],
+            true,
+        )
+    };
+    for (url, shown, asked) in [
+        ("/api/tenants/tenant--t/keys", "onq.EARLY", 0),
+        ("/api/tenants/tenant--other/keys", "onq.NETWORK", 1),
+    ] {
+        install_fake_fetch(
+            &json!({
+                "POST /auth/refresh": [{"body": session(&["developer"])}],
+                "GET /api/tenants/tenant--t/keys": [{"body": list("onq.NETWORK")}],
+            })
+            .to_string(),
+        );
+        clear_hand_off();
+        hand_off(
+            "keys",
+            &json!({"body": list("onq.EARLY"), "url": url}).to_string(),
+        );
+        let (root, _h) = mount_app("/");
+        eventually("rows", || {
+            find(&root, "table.keys-table tbody tr").is_some()
+        })
+        .await;
+        assert!(text(&root).contains(shown), "{url}: shows {shown}");
+        assert_eq!(
+            fake_calls("GET /api/tenants/tenant--t/keys"),
+            asked,
+            "{url}"
+        );
+    }
+}

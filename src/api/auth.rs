@@ -22,8 +22,18 @@ impl ApiClient {
         self.send(call).await
     }
 
-    /// `POST /auth/refresh`: a new access token from the HttpOnly refresh cookie.
+    /// `POST /auth/refresh`: a new access token from the HttpOnly refresh cookie. The first call
+    /// after a page load takes the answer to the refresh `index.html` sent while the wasm loaded
+    /// (`crate::handoff`); a session or "not signed in" from it is final, anything else asks again.
     pub async fn refresh_session(&self) -> Result<WireSession, ApiError> {
+        if let Some(raw) = super::handed_off("refresh", self.config.request_timeout_ms, None).await
+        {
+            match super::error::decode::<WireSession>(&raw) {
+                Ok(session) => return Ok(session),
+                Err(e @ ApiError::Unauthorized(_)) => return Err(e),
+                Err(_) => {}
+            }
+        }
         let call = Call {
             authenticated: false,
             with_credentials: true,

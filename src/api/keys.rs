@@ -13,9 +13,18 @@ impl ApiClient {
         Ok(self.api_url(&format!("/tenants/{}/keys{rest}", segment(&tenant))))
     }
 
-    /// `GET /keys`: every key of the tenant with ACL, models and insights.
+    /// `GET /keys`: every key of the tenant with ACL, models and insights. The first call after
+    /// a page load of the dashboard takes the list `index.html` asked for with the session it
+    /// restored (`crate::handoff`) when it is this tenant's and arrived whole; else it asks.
     pub async fn list_keys(&self) -> Result<ApiKeys, ApiError> {
-        self.send(Call::new(Method::Get, self.keys_url("")?)).await
+        let url = self.keys_url("")?;
+        let timeout = self.config.request_timeout_ms;
+        if let Some(raw) = super::handed_off("keys", timeout, Some(&url)).await {
+            if let Ok(list) = super::error::decode::<ApiKeys>(&raw) {
+                return Ok(list);
+            }
+        }
+        self.send(Call::new(Method::Get, url)).await
     }
 
     /// `GET /keys/base`: what a new key may use.

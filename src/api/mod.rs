@@ -265,6 +265,12 @@ async fn attempt(
         None => builder.build().map_err(net)?,
     };
     let resp = request.send().await.map_err(net)?;
+    read_response(resp).await
+}
+
+/// Status, the headers the client uses, and the body of a response.
+async fn read_response(resp: gloo_net::http::Response) -> Result<RawResponse, ApiError> {
+    let net = |e: gloo_net::Error| ApiError::Network(e.to_string());
     let status = resp.status();
     let retry_after = resp.headers().get("retry-after");
     let correlation_id = resp.headers().get("x-correlation-id");
@@ -279,4 +285,19 @@ async fn attempt(
         retry_after,
         correlation_id,
     })
+}
+
+/// The answer to the request `name` that `index.html` sent while the wasm loaded, within
+/// `timeout_ms`, when its URL ends with `path` (when given); `None` when there is none, it is for
+/// another address, or it did not arrive in time.
+async fn handed_off(name: &str, timeout_ms: u32, path: Option<&str>) -> Option<RawResponse> {
+    use futures::future::{select, Either};
+    let early = std::pin::pin!(crate::handoff::response(name));
+    let deadline = std::pin::pin!(sleep_ms(timeout_ms));
+    match select(early, deadline).await {
+        Either::Left((Some(resp), _)) if path.is_none_or(|p| resp.url().ends_with(p)) => {
+            read_response(resp.into()).await.ok()
+        }
+        _ => None,
+    }
 }

@@ -77,6 +77,21 @@ export function install_fake_clipboard(succeed) {
   });
 }
 export function copied_text() { return window.__copied; }
+export function hand_off(name, answer_json) {
+  const r = JSON.parse(answer_json);
+  let answer;
+  if (r.network_error) {
+    answer = Promise.reject(new TypeError('Failed to fetch'));
+  } else {
+    const resp = new Response(JSON.stringify(r.body), { status: r.status || 200, headers: { 'content-type': 'application/json' } });
+    // A constructed response has no URL; a fetched one has the address it was fetched from.
+    if (r.url) Object.defineProperty(resp, 'url', { value: new URL(r.url, location.href).href });
+    answer = Promise.resolve(resp);
+  }
+  answer.catch(() => {});
+  window.__consoleBoot = Object.assign(window.__consoleBoot || {}, { [name]: answer });
+}
+export function clear_hand_off() { delete window.__consoleBoot; }
 "#)]
 extern "C" {
     /// Replaces `window.fetch`: `{"METHOD /path": [{status, body, delay, network_error}, …]}`;
@@ -88,6 +103,12 @@ extern "C" {
     pub fn install_fake_clipboard(succeed: bool);
     /// What the fake clipboard received.
     pub fn copied_text() -> Option<String>;
+    /// Plays `index.html`'s part: the request `name` ("refresh", "keys") sent before the app
+    /// loaded, answered with one fake answer (`{status, body, network_error, url}`), left in
+    /// `window.__consoleBoot`.
+    pub fn hand_off(name: &str, answer_json: &str);
+    /// Removes whatever `hand_off` left that the app did not take.
+    pub fn clear_hand_off();
 }
 
 /// An envelope around `data`.
