@@ -130,3 +130,24 @@ test('key detail shows every field and the Arx; a foreign key is not found', asy
 test('axe-core finds no violations on the dashboard', async ({ page }) => {
   await expectNoAxeViolations(page);
 });
+
+test.describe('in a browser set to India time', () => {
+  test.use({ timezoneId: 'Asia/Kolkata' });
+
+  test('created shows relative time, and the exact time with its UTC offset on focus and hover', async ({ page, problems }) => {
+    const created = keyRows(page).first().locator('td').nth(4).locator('.time-text');
+    await expect(created).toHaveText(/(just now|ago)/);
+    const tip = created.locator('.tip');
+    await expect(tip).toBeHidden();
+    const exact = /^\d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d:\d\d \(UTC\+05:30\)$/;
+    await created.focus();
+    await expect(tip).toBeVisible();
+    await expect(tip).toHaveText(exact);
+    await expect(created).toHaveAttribute('title', exact);
+    await page.locator('h1').first().hover();
+    await created.blur();
+    await expect(tip).toBeHidden();
+    await created.hover();
+    await expect(tip).toBeVisible();
+  });
+});

@@ -29,8 +29,3 @@ pub async fn response(name: &str) -> Option<web_sys::Response> {
         .dyn_into()
         .ok()
 }
-
-/// The `Intl.DateTimeFormat` the page's script built, if it did.
-pub fn date_format() -> Option<js_sys::Intl::DateTimeFormat> {
-    take("dateFormat")?.dyn_into().ok()
-}

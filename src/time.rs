@@ -163,54 +163,55 @@ pub fn show(raw: &str, now_ms: f64) -> Shown {
     }
 }
 
-/// The exact time in the browser's locale and time zone, with the zone named.
+/// The exact time in the browser's time zone, with its UTC offset at that instant (so summer
+/// time is right for each date).
 ///
-/// One `Intl.DateTimeFormat` serves every call: `Date.toLocaleString` with options builds a
-/// new formatter each time, which was the most expensive part of rendering a row.
-#[cfg(target_arch = "wasm32")]
+/// Built here rather than by `Intl.DateTimeFormat`: the browser's first formatter loads locale
+/// data, 30-50 ms on this machine, which sat on the path to the first rows. The console's text
+/// is English, and a numeric offset names the zone unambiguously.
 fn exact_local(ms: f64) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
-    FORMAT
-        .with(|f| f.call1(&wasm_bindgen::JsValue::NULL, &date))
-        .ok()
-        .and_then(|v| v.as_string())
-        .unwrap_or_else(|| String::from(date.to_iso_string()))
-}
-
-/// Builds the formatter ahead of need. The browser's first `Intl.DateTimeFormat` loads locale
-/// data (~25 ms here); `index.html` builds one while the wasm loads (`crate::handoff`), and
-/// otherwise a page calls this while its data is on the way, so the first render after the data
-/// arrives does not pay for it.
-pub fn warm_up() {
     #[cfg(target_arch = "wasm32")]
-    FORMAT.with(|_| ());
+    let east_min = -js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms)).get_timezone_offset();
+    #[cfg(not(target_arch = "wasm32"))]
+    let east_min = 0.0;
+    format_exact(ms, east_min as i64)
 }
 
-#[cfg(target_arch = "wasm32")]
-thread_local! {
-    static FORMAT: js_sys::Function = crate::handoff::date_format()
-        .unwrap_or_else(|| {
-            let opts = js_sys::Object::new();
-            for (k, v) in [("dateStyle", "medium"), ("timeStyle", "long")] {
-                let _ = js_sys::Reflect::set(&opts, &k.into(), &v.into());
-            }
-            js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &opts)
-        })
-        .format();
-}
-
-/// Native builds (tests) show UTC.
-#[cfg(not(target_arch = "wasm32"))]
-fn exact_local(ms: f64) -> String {
-    let secs = (ms / 1000.0).floor() as i64;
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
+/// `ms` shown at `east_min` minutes east of UTC: "2 Jan 2024, 04:04:05 (UTC+01:00)".
+pub fn format_exact(ms: f64, east_min: i64) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let secs = (ms / 1000.0).floor() as i64 + east_min * 60;
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let (y, m, d) = civil_from_days(days);
+    let zone = if east_min == 0 {
+        "UTC".to_owned()
+    } else {
+        let sign = if east_min > 0 { '+' } else { '-' };
+        let a = east_min.abs();
+        format!("UTC{sign}{:02}:{:02}", a / 60, a % 60)
+    };
     format!(
-        "day {days} {:02}:{:02}:{:02} UTC",
+        "{d} {} {y}, {:02}:{:02}:{:02} ({zone})",
+        MONTHS[(m - 1) as usize],
         rem / 3600,
         rem % 3600 / 60,
         rem % 60
     )
+}
+
+/// The proleptic Gregorian date of a day count since 1970-01-01 (inverse of `days_from_civil`).
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
 /// Now, in milliseconds since the epoch.
@@ -277,6 +278,44 @@ mod tests {
             "2023/05/02T12:27:15Z",
         ] {
             assert_eq!(parse_timestamp(junk), None, "{junk:?}");
+        }
+    }
+
+    #[test]
+    fn exact_time_names_the_offset() {
+        let ms = parse_timestamp("2024-01-02T03:04:05Z").unwrap();
+        assert_eq!(format_exact(ms, 0), "2 Jan 2024, 03:04:05 (UTC)");
+        assert_eq!(format_exact(ms, 60), "2 Jan 2024, 04:04:05 (UTC+01:00)");
+        assert_eq!(format_exact(ms, 570), "2 Jan 2024, 12:34:05 (UTC+09:30)");
+        // West of UTC, across midnight and the year.
+        let ms = parse_timestamp("2024-01-01T02:00:00.999Z").unwrap();
+        assert_eq!(format_exact(ms, -300), "31 Dec 2023, 21:00:00 (UTC-05:00)");
+        let leap = parse_timestamp("2024-02-29T23:59:59Z").unwrap();
+        assert_eq!(format_exact(leap, 0), "29 Feb 2024, 23:59:59 (UTC)");
+        assert_eq!(format_exact(-1000.0, 0), "31 Dec 1969, 23:59:59 (UTC)");
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
+        #[test]
+        fn exact_time_reads_back_as_the_same_instant(
+            secs in -62_135_596_800i64..253_402_300_799i64,
+            east_min in -720i64..=840,
+        ) {
+            let text = format_exact(secs as f64 * 1000.0, east_min);
+            // "D Mon YYYY, hh:mm:ss (UTC±hh:mm)" -> RFC 3339, then parse it back.
+            const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+            let (date, rest) = text.split_once(", ").unwrap();
+            let mut parts = date.split(' ');
+            let d: u32 = parts.next().unwrap().parse().unwrap();
+            let mon = parts.next().unwrap();
+            let m = MONTHS.iter().position(|x| *x == mon).unwrap() + 1;
+            let y: i64 = parts.next().unwrap().parse().unwrap();
+            let (time, zone) = rest.split_once(" (").unwrap();
+            let zone = zone.trim_end_matches(')').trim_start_matches("UTC");
+            let zone = if zone.is_empty() { "Z" } else { zone };
+            let rfc = format!("{y:04}-{m:02}-{d:02}T{time}{zone}");
+            proptest::prop_assert_eq!(parse_timestamp(&rfc), Some(secs as f64 * 1000.0), "{}", rfc);
         }
     }
 

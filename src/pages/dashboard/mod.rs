@@ -183,8 +183,6 @@ pub fn DashboardPage() -> impl IntoView {
         })
     };
     reload.run(());
-    // Runs after the request has gone out, while the list is on its way.
-    set_timeout(time::warm_up, Duration::ZERO);
     provide_context(KeysContext { data, reload });
 
     // Live provisioning: poll pending keys with backoff, updating their rows in place.
