@@ -138,7 +138,11 @@ async function scale(context) {
   await page.waitForSelector('table.keys-table tbody tr', { timeout: 60_000 });
   const firstRender = await page.evaluate(() => {
     const entry = performance.getEntriesByType('resource').filter((e) => /\/api\/tenants\/[^/]+\/keys$/.test(e.name)).pop();
-    return { rows_at: window.__rowsAt, response_end: entry ? entry.responseEnd : null, body_bytes: entry ? entry.decodedBodySize : null };
+    // index.html asks for the list while the wasm loads, so it can arrive before the app wants it:
+    // the data is there for the app from the later of its arrival and the app's call (a mark).
+    const wanted = performance.getEntriesByName('console:list-keys').pop();
+    const dataAt = entry && wanted ? Math.max(entry.responseEnd, wanted.startTime) : null;
+    return { rows_at: window.__rowsAt, response_end: dataAt, body_bytes: entry ? entry.decodedBodySize : null };
   });
   // A keystroke: from the input event until the next frame after the work it caused (the
   // router updates the URL, the filter runs, the rows are rebuilt, then the browser can paint).

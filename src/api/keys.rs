@@ -18,6 +18,10 @@ impl ApiClient {
     /// restored (`crate::handoff`) when it is this tenant's and arrived whole; else it asks.
     pub async fn list_keys(&self) -> Result<ApiKeys, ApiError> {
         let url = self.keys_url("")?;
+        // For the benchmark: when the list was wanted (its answer may have come before).
+        if let Some(p) = leptos::prelude::window().performance() {
+            let _ = p.mark("console:list-keys");
+        }
         let timeout = self.config.request_timeout_ms;
         if let Some(raw) = super::handed_off("keys", timeout, Some(&url)).await {
             if let Ok(list) = super::error::decode::<ApiKeys>(&raw) {
