@@ -51,9 +51,9 @@ pub fn CopyButton(
     /// What to copy; read only when clicked.
     #[prop(into)]
     text: Signal<String>,
-    /// Accessible name, e.g. "Copy API key".
+    /// Accessible name, e.g. "Copy API key"; may follow the value (a reused table line).
     #[prop(into)]
-    label: String,
+    label: Signal<String>,
 ) -> impl IntoView {
     let announce = use_context::<Announce>();
     let generation = Rc::new(Cell::new(0u32));
@@ -96,9 +96,8 @@ pub fn CopyButton(
             }
         });
     };
-    let aria = label.clone();
     view! {
-        <button type="button" class="copy-button" aria-label=aria title=label on:click=copy>
+        <button type="button" class="copy-button" aria-label=label title=label on:click=copy>
             {CopyState::Idle.text()}
         </button>
     }

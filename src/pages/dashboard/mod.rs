@@ -706,12 +706,9 @@ fn KeyLine(
         <tr data-key-id=move || id.get() data-status=move || status.with(|s| s.as_str().to_owned())>
             <td class="access-key">
                 <code class="mono">{text(|l| &l.access)}</code>
-                // Follows the line's key: its label is redrawn, and a shown outcome ("Copied")
-                // goes back to "Copy" when the key changes.
-                {move || {
-                    let label = format!("Copy API key {}", access.get());
-                    view! { <CopyButton text=access label/> }
-                }}
+                // Follows the line's key: the label changes with it, and a shown outcome
+                // ("Copied") goes back to "Copy" (the button checks while it shows one).
+                <CopyButton text=access label=Signal::derive(move || format!("Copy API key {}", access.get()))/>
             </td>
             <td>{text(|l| &l.application)}</td>
             <td>
