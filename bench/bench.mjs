@@ -144,6 +144,9 @@ async function scale(context) {
     const dataAt = entry && wanted ? Math.max(entry.responseEnd, wanted.startTime) : null;
     return { rows_at: window.__rowsAt, response_end: dataAt, body_bytes: entry ? entry.decodedBodySize : null };
   });
+  // Typing starts once the page has settled: after the first rows the console fetches the other
+  // pages' chunks (src/routes.rs), and a person does not type within that half second.
+  await page.waitForLoadState('networkidle');
   // A keystroke: from the input event until the next frame after the work it caused (the
   // router updates the URL, the filter runs, the rows are rebuilt, then the browser can paint).
   const keystroke = async (value) => page.evaluate(async (v) => {
