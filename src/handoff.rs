@@ -1,8 +1,8 @@
 //! What `index.html` starts while the wasm is still downloading (its inline script sets
-//! `window.__consoleBoot`): the request for `config.json`, the session refresh (`POST
-//! /auth/refresh`, only when the auth routes are on this origin), and the date formatter, whose
-//! locale data takes ~25 ms to load. The app takes each once; when one is missing (the browser
-//! tests, another host page) or failed, the app does the work itself.
+//! `window.__consoleBoot`): the request for `config.json` and, when the routes are on this
+//! origin, the session refresh (`POST /auth/refresh`) and, on the dashboard, the key list. The
+//! app takes each once; when one is missing (the browser tests, another host page), failed, or is
+//! for another address, the app asks itself.
 
 use wasm_bindgen::{JsCast, JsValue};
 
