@@ -25,7 +25,7 @@ const outDir = opt('out', 'target/bench');
 const only = opt('only', 'rows,scale,memory,platform').split(',');
 const runs = (part) => only.includes(part);
 const RUNS = smoke ? 1 : 7;
-const KEYSTROKES = smoke ? 3 : 64; // twice over the word list: a p95 of 30 is the 2nd-worst stroke
+const KEYSTROKES = smoke ? 3 : 64; // twice over the word list; its p95 is the 4th-worst stroke (of 30, the 2nd)
 const LOADS_10K = smoke ? 1 : 5; // first render after data: median of this many page loads
 const LOAD_REQUESTS = smoke ? 2 : 100; // per client
 const CYCLES = smoke ? 2 : 20;
@@ -158,8 +158,8 @@ async function scale(context) {
   // Typing starts once the page has settled: after the first rows the console fetches the other
   // pages' chunks (src/routes.rs), and a person does not type within that half second.
   await page.waitForLoadState('networkidle');
-  // A keystroke: from the input event until the next frame after the work it caused (the
-  // router updates the URL, the filter runs, the rows are rebuilt, then the browser can paint).
+  // A keystroke: from the input event until the next frame after the work it caused (the filter
+  // runs and the table's lines update; the URL follows only when typing pauses).
   const keystroke = async (value) => page.evaluate(async (v) => {
     const input = document.querySelector('#key-search');
     const t0 = performance.now();
