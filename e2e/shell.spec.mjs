@@ -82,3 +82,16 @@ test('the dashboard loads without the other pages\' chunks, each request once; a
   await expect(page.locator('.stepper [aria-current="step"]')).toContainText('Application');
   await expect(page).toHaveURL(/\/keys\/new\/application$/);
 });
+
+test('a console whose code cannot be fetched says so instead of loading forever', async ({ page, problems }) => {
+  problems.allowed.push(/ERR_CONNECTION_FAILED|Failed to fetch|WebAssembly/);
+  await page.route(/_bg\.wasm$/, (route) => route.abort('connectionfailed'));
+  await page.goto('/');
+  const alert = page.getByRole('alert');
+  await expect(alert.getByRole('heading')).toHaveText('The console could not load');
+  await expect(alert).toContainText('Check the connection and reload');
+  await expect(page.locator('#boot')).not.toHaveAttribute('aria-busy');
+  await page.unroute(/_bg\.wasm$/);
+  await alert.getByRole('link', { name: 'Reload the page' }).click();
+  await waitForApp(page);
+});

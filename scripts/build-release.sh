@@ -22,9 +22,10 @@ wasm-bindgen --target web --keep-lld-exports --no-demangle --no-typescript \
   --out-dir "$stage/bindgen" --out-name apikeys-console "$stage/split/apikeys-console.wasm"
 rm "$stage/split/apikeys-console.wasm"
 
-# The feature flags Rust 1.95 emits for wasm32 by default; wasm-opt must accept them all.
+# The feature flags Rust 1.95 emits for wasm32 by default, and SIMD (.cargo/config.toml);
+# wasm-opt must accept them all.
 wasm_opt_features=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
-  --enable-mutable-globals --enable-reference-types --enable-multivalue)
+  --enable-mutable-globals --enable-reference-types --enable-multivalue --enable-simd)
 printf '%s\n' "$stage/bindgen/apikeys-console_bg.wasm" "$stage"/split/*.wasm \
   | xargs -P 2 -I{} wasm-opt -Oz "${wasm_opt_features[@]}" {} -o {}
 
