@@ -18,8 +18,10 @@ impl ApiClient {
     /// restored (`crate::handoff`) when it is this tenant's and arrived whole; else it asks.
     pub async fn list_keys(&self) -> Result<ApiKeys, ApiError> {
         let url = self.keys_url("")?;
-        // For the benchmark: when the list was wanted (its answer may have come before).
+        // For the benchmark: when the list was wanted (its answer may have come before). One mark,
+        // replaced on each call, so a long session's refreshes do not pile them up.
         if let Some(p) = leptos::prelude::window().performance() {
+            p.clear_marks_with_mark_name("console:list-keys");
             let _ = p.mark("console:list-keys");
         }
         let timeout = self.config.request_timeout_ms;

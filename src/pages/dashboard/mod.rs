@@ -316,18 +316,17 @@ pub fn DashboardPage() -> impl IntoView {
     let phase = Memo::new(move |_| data.with(|d| d.as_ref().map(|r| r.as_ref().err().cloned())));
     let body = {
         let set_view = set_view.clone();
-        move || {
-            match phase.get() {
+        move || match phase.get() {
             None => view! { <PageSkeleton/> }.into_any(),
             Some(Some(error)) => view! {
                 <ErrorPanel title="The API keys could not be loaded" error on_retry=reload/>
             }
             .into_any(),
             Some(None) => view! {
-                <KeyTable data view_state url_state set_view=set_view.clone() on_search commit_search roles may_create/>
+                <KeyTable data view_state url_state set_view=set_view.clone() on_search
+                    commit_search roles may_create/>
             }
             .into_any(),
-        }
         }
     };
 
