@@ -614,9 +614,17 @@ mod tests {
                     search: q.into(),
                     ..base.clone()
                 };
+                // The other way round, independently: keep the matching rows, then sort them.
+                let needle = q.trim().to_lowercase();
+                let matching: Vec<Row> = r
+                    .iter()
+                    .filter(|row| row.matches(&st, &needle))
+                    .cloned()
+                    .collect();
+                let want = ids(&matching, &sort_all(&matching, sort, st.descending));
                 assert_eq!(
-                    filter_sorted(&r, &sorted, &st),
-                    filter_and_sort(&r, &st),
+                    ids(&r, &filter_sorted(&r, &sorted, &st)),
+                    want,
                     "{sort:?} {q:?}"
                 );
             }
