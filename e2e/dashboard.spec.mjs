@@ -127,6 +127,25 @@ test('key detail shows every field and the Arx; a foreign key is not found', asy
   await expect(page.getByRole('heading', { name: 'API key not found' })).toBeVisible();
 });
 
+test.describe('in a 1280-pixel window', () => {
+  test.use({ viewport: { width: 1280, height: 800 } });
+
+  test('the table fits without sideways scrolling and its columns hold still while searching', async ({ page, problems }) => {
+    const wrap = page.locator('.table-wrap');
+    const widths = () => page.locator('table.keys-table thead th').evaluateAll((ths) => ths.map((th) => th.getBoundingClientRect().width));
+    expect(await wrap.evaluate((w) => w.scrollWidth - w.clientWidth)).toBeLessThanOrEqual(0);
+    // Every row's actions are inside the visible box, the last column included.
+    const box = await wrap.boundingBox();
+    const last = await keyRows(page).first().locator('td').last().locator('a').last().boundingBox();
+    expect(last.x + last.width).toBeLessThanOrEqual(box.x + box.width);
+    const before = await widths();
+    const firstKey = await keyRows(page).first().locator('code').innerText();
+    await page.getByLabel('Search').fill('payments');
+    await expect(keyRows(page).first().locator('code')).not.toHaveText(firstKey);
+    expect(await widths()).toEqual(before);
+  });
+});
+
 test('axe-core finds no violations on the dashboard', async ({ page }) => {
   await expectNoAxeViolations(page);
 });
