@@ -1,6 +1,7 @@
 //! The dashboard's view state (search, filters, sort, page) and the functions that apply it.
 //! It lives in the URL query, so a view can be bookmarked, shared and restored with Back.
 
+use memchr::memmem;
 use platform_types::{ApiKey, KeyStatus};
 
 use crate::time;
@@ -281,7 +282,7 @@ impl Row {
         }
     }
 
-    fn matches(&self, state: &ViewState, needle: &str) -> bool {
+    fn matches(&self, state: &ViewState, needle: &memmem::Finder) -> bool {
         let status = self.key.status.as_str();
         if !state.show_deleted && self.key.status == KeyStatus::Deleted {
             return false;
@@ -303,7 +304,7 @@ impl Row {
         {
             return false;
         }
-        needle.is_empty() || self.haystack.contains(needle)
+        needle.needle().is_empty() || needle.find(self.haystack.as_bytes()).is_some()
     }
 }
 
@@ -356,6 +357,9 @@ pub fn sort_all(rows: &[Row], sort: SortKey, desc: bool) -> Vec<usize> {
 /// The indices in `sorted` whose rows match `state`'s search and filters, keeping their order.
 pub fn filter_sorted(rows: &[Row], sorted: &[usize], state: &ViewState) -> Vec<usize> {
     let needle = state.search.trim().to_lowercase();
+    // Prepared once for the 10,000 rows a keystroke searches (`str::contains` prepares its
+    // searcher for every row); it scans with SIMD.
+    let needle = memmem::Finder::new(needle.as_bytes());
     sorted
         .iter()
         .copied()
@@ -616,6 +620,7 @@ mod tests {
                 };
                 // The other way round, independently: keep the matching rows, then sort them.
                 let needle = q.trim().to_lowercase();
+                let needle = memmem::Finder::new(needle.as_bytes());
                 let matching: Vec<Row> = r
                     .iter()
                     .filter(|row| row.matches(&st, &needle))
