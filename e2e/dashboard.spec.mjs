@@ -21,6 +21,11 @@ test('seeded keys appear with every column and the counts', async ({ page, probl
   const first = keyRows(page).first();
   await expect(first.locator('code')).toHaveText(/^onq\.[0-9A-F]{24}$/);
   await expect(first.locator('.badge')).toBeVisible();
+  // A row's links say which key they act on.
+  const deletable = keyRows(page).filter({ has: page.getByTestId('delete-key') }).first();
+  const key = await deletable.locator('code').innerText();
+  await expect(deletable.getByTestId('delete-key')).toHaveAccessibleName(`Delete ${key}`);
+  await expect(deletable.getByRole('link', { name: /^Details/ })).toHaveAccessibleName(`Details of ${key}`);
   await page.getByLabel('Show deleted').check();
   await expect(page.locator('tr[data-status="deleted"]')).not.toHaveCount(0);
   await expect(page).toHaveURL(/deleted=1/);
@@ -143,6 +148,9 @@ test.describe('in a 1280-pixel window', () => {
     await page.getByLabel('Search').fill('payments');
     await expect(keyRows(page).first().locator('code')).not.toHaveText(firstKey);
     expect(await widths()).toEqual(before);
+    // The line now shows another key; its link names follow it.
+    const shown = await keyRows(page).first().locator('code').innerText();
+    await expect(keyRows(page).first().getByRole('link', { name: /^Details/ })).toHaveAccessibleName(`Details of ${shown}`);
   });
 });
 

@@ -726,11 +726,12 @@ fn KeyLine(
             <td class="row-actions">
                 // Plain links: the router handles their clicks; `A` would add memos on the
                 // location that a line never needs (no line's link is the current page).
-                <a href=detail_href class="link">"Details"<span class="visually-hidden">" of "{text(|l| &l.access)}</span></a>
+                // Named by aria-label, not by hidden text: an attribute change needs no layout,
+                // and a keystroke that changes every line would otherwise lay out 50 more boxes.
+                <a href=detail_href class="link" aria-label=move || format!("Details of {}", access.get())>"Details"</a>
                 <Show when=move || may_delete.get()>
-                    <a href=delete_href class="link danger" data-testid="delete-key">
-                        "Delete"<span class="visually-hidden">" "{text(|l| &l.access)}</span>
-                    </a>
+                    <a href=delete_href class="link danger" data-testid="delete-key"
+                        aria-label=move || format!("Delete {}", access.get())>"Delete"</a>
                 </Show>
             </td>
         </tr>
