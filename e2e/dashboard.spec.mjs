@@ -154,6 +154,18 @@ test.describe('in a 1280-pixel window', () => {
   });
 });
 
+test.describe('on a phone', () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+
+  test('the header wraps with sign-out on screen, and only the table scrolls sideways', async ({ page, problems }) => {
+    const signOut = await page.getByRole('button', { name: 'Sign out' }).boundingBox();
+    expect(signOut.x).toBeGreaterThanOrEqual(0);
+    expect(signOut.x + signOut.width).toBeLessThanOrEqual(390);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.locator('.table-wrap').evaluate((w) => w.scrollWidth > w.clientWidth)).toBe(true);
+  });
+});
+
 test('axe-core finds no violations on the dashboard', async ({ page }) => {
   await expectNoAxeViolations(page);
 });
