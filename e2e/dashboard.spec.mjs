@@ -163,6 +163,10 @@ test.describe('on a phone', () => {
     expect(signOut.x + signOut.width).toBeLessThanOrEqual(390);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     expect(await page.locator('.table-wrap').evaluate((w) => w.scrollWidth > w.clientWidth)).toBe(true);
+    // The key's page too: its heading names the whole key, which wraps instead of widening the page.
+    await keyRows(page).first().getByRole('link', { name: /^Details/ }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toContainText('onq.');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   });
 });
 
