@@ -185,3 +185,17 @@ test('a stale id in the URL is reported and asked again; axe on steps 1-3', asyn
   await page.goto('/keys/new/summary');
   await expect(page).toHaveURL(/\/keys\/new\/application$/);
 });
+
+test.describe('on a phone', () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+
+  test('the new key and its secrets fit the screen, every copy button in reach', async ({ page, problems }) => {
+    await createAsOwner(page);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const copies = page.locator('.secret-list .copy-button');
+    expect(await copies.count()).toBeGreaterThanOrEqual(5);
+    for (const box of await copies.evaluateAll((bs) => bs.map((b) => b.getBoundingClientRect().toJSON()))) {
+      expect(box.right).toBeLessThanOrEqual(390);
+    }
+  });
+});
