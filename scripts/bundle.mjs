@@ -59,7 +59,9 @@ main = replaceAll(main, `from "./__wasm_split.js"`, `from "./${loaderJs}"`, `${N
 loader = replaceAll(loader, `from "./${NAME}.js"`, `from "./${mainJs}"`, '__wasm_split.js');
 // Minified once the names are in (exported names and import specifiers are kept): the bindings
 // script is 64 kB of readable glue, 29 kB minified.
-const minify = (code) => transformSync(code, { minify: true, format: 'esm', target: 'es2020' }).code;
+// `module: false` for a classic inline script (no ESM wrapping); es2022 where top-level await is used.
+const minify = (code, { module = true, target = 'es2020' } = {}) =>
+  transformSync(code, { minify: true, target, ...(module ? { format: 'esm' } : {}) }).code;
 main = minify(main);
 loader = minify(loader);
 emit(mainJs, main);
@@ -129,8 +131,7 @@ html = html.replace(/\s*<!--[\s\S]*?-->/g, '');
 // of this bundle, hashes them as served for its Content-Security-Policy.
 html = html.replace(/(<script(?: type="module")?>)([\s\S]*?)(<\/script>)/g, (_, open, code, close) => {
   const module = open.includes('module');
-  const min = transformSync(code, { minify: true, target: module ? 'es2022' : 'es2020', ...(module ? { format: 'esm' } : {}) });
-  return `${open}${min.code.trim()}${close}`;
+  return `${open}${minify(code, { module, target: module ? 'es2022' : 'es2020' }).trim()}${close}`;
 });
 emit('index.html', html);
 console.log(`bundle: ${out} (build ${id}; first load ${mainJs}, ${mainWasm}; ${chunks.length} chunks)`);

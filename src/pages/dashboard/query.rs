@@ -283,11 +283,14 @@ impl Row {
     }
 
     fn matches(&self, state: &ViewState, needle: &memmem::Finder) -> bool {
-        let status = self.key.status.as_str();
         if !state.show_deleted && self.key.status == KeyStatus::Deleted {
             return false;
         }
-        if state.status.as_deref().is_some_and(|s| s != status) {
+        if state
+            .status
+            .as_deref()
+            .is_some_and(|s| s != self.key.status.as_str())
+        {
             return false;
         }
         if state
