@@ -26,7 +26,8 @@ impl ApiClient {
     /// after a page load takes the answer to the refresh `index.html` sent while the wasm loaded
     /// (`crate::handoff`); a session or "not signed in" from it is final, anything else asks again.
     pub async fn refresh_session(&self) -> Result<WireSession, ApiError> {
-        if let Some(raw) = super::handed_off("refresh", self.config.request_timeout_ms, None).await
+        if let Some(raw) =
+            super::handed_off("refresh", self.config.request_timeout_ms, None, None).await
         {
             match super::error::decode::<WireSession>(&raw) {
                 Ok(session) => return Ok(session),

@@ -270,13 +270,44 @@ async fn attempt(
 
 /// Status, the headers the client uses, and the body of a response.
 async fn read_response(resp: gloo_net::http::Response) -> Result<RawResponse, ApiError> {
+    read_response_meanwhile(resp, None).await
+}
+
+/// Declared bodies at least this long are worth `meanwhile` (a key list of ~1,400 keys, gzipped).
+const LARGE_BODY: u64 = 64 * 1024;
+
+/// [`read_response`]; when the body is large and still arriving a moment after it is asked for,
+/// runs `meanwhile` while it comes (the main thread would wait idle).
+async fn read_response_meanwhile(
+    resp: gloo_net::http::Response,
+    meanwhile: Option<fn()>,
+) -> Result<RawResponse, ApiError> {
     let net = |e: gloo_net::Error| ApiError::Network(e.to_string());
     let status = resp.status();
     let retry_after = resp.headers().get("retry-after");
     let correlation_id = resp.headers().get("x-correlation-id");
+    let large = resp
+        .headers()
+        .get("content-length")
+        .and_then(|l| l.parse::<u64>().ok())
+        .is_none_or(|l| l >= LARGE_BODY);
     // Bytes, not text: copying a buffer into wasm memory is far cheaper than re-encoding a
     // JS string (a 10,000-key list is 6.6 MB). Invalid UTF-8 is replaced, never a panic.
-    let body = resp.binary().await.map_err(net)?;
+    let mut body = std::pin::pin!(resp.binary());
+    let body = match meanwhile.filter(|_| large) {
+        Some(work) => {
+            use futures::future::{select, Either};
+            match select(body.as_mut(), std::pin::pin!(sleep_ms(0))).await {
+                Either::Left((read, _)) => read,
+                Either::Right(((), _)) => {
+                    work();
+                    body.await
+                }
+            }
+        }
+        None => body.await,
+    }
+    .map_err(net)?;
     let body = String::from_utf8(body)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     Ok(RawResponse {
@@ -290,14 +321,72 @@ async fn read_response(resp: gloo_net::http::Response) -> Result<RawResponse, Ap
 /// The answer to the request `name` that `index.html` sent while the wasm loaded, within
 /// `timeout_ms`, when its URL ends with `path` (when given); `None` when there is none, it is for
 /// another address, or it did not arrive in time.
-async fn handed_off(name: &str, timeout_ms: u32, path: Option<&str>) -> Option<RawResponse> {
+/// `meanwhile` as in [`read_response_meanwhile`].
+async fn handed_off(
+    name: &str,
+    timeout_ms: u32,
+    path: Option<&str>,
+    meanwhile: Option<fn()>,
+) -> Option<RawResponse> {
     use futures::future::{select, Either};
     let early = std::pin::pin!(crate::handoff::response(name));
     let deadline = std::pin::pin!(sleep_ms(timeout_ms));
     match select(early, deadline).await {
         Either::Left((Some(resp), _)) if path.is_none_or(|p| resp.url().ends_with(p)) => {
-            read_response(resp.into()).await.ok()
+            read_response_meanwhile(resp.into(), meanwhile).await.ok()
         }
         _ => None,
+    }
+}
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod browser_tests {
+    use super::*;
+    use wasm_bindgen::prelude::wasm_bindgen;
+    use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    #[wasm_bindgen(inline_js = "export function slow_response(len, declared, delay) {
+        const body = new ReadableStream({ start(c) { setTimeout(() => {
+            c.enqueue(new TextEncoder().encode('x'.repeat(len))); c.close(); }, delay); } });
+        return new Response(body, { headers: declared >= 0 ? { 'content-length': String(declared) } : {} });
+    }")]
+    extern "C" {
+        /// A response whose `len`-byte body comes `delay` ms after it is asked for, declaring
+        /// `declared` bytes (none when negative).
+        fn slow_response(len: u32, declared: i32, delay: u32) -> web_sys::Response;
+    }
+
+    thread_local! {
+        static RAN: Cell<u32> = const { Cell::new(0) };
+    }
+
+    fn count() {
+        RAN.with(|r| r.set(r.get() + 1));
+    }
+
+    /// Reads `resp` with the counting `meanwhile`; the body's length and how often it ran.
+    async fn read(resp: web_sys::Response) -> (usize, u32) {
+        RAN.with(|r| r.set(0));
+        let raw = read_response_meanwhile(resp.into(), Some(count as fn()))
+            .await
+            .unwrap();
+        (raw.body.len(), RAN.with(Cell::get))
+    }
+
+    #[wasm_bindgen_test]
+    async fn work_runs_while_a_large_body_is_still_arriving() {
+        assert_eq!(
+            read(slow_response(100_000, 100_000, 80)).await,
+            (100_000, 1)
+        );
+        // Without a declared length (chunked), the wait alone decides.
+        assert_eq!(read(slow_response(100_000, -1, 80)).await, (100_000, 1));
+    }
+
+    #[wasm_bindgen_test]
+    async fn no_work_for_a_body_declared_small() {
+        assert_eq!(read(slow_response(1_000, 1_000, 80)).await, (1_000, 0));
     }
 }
