@@ -31,7 +31,11 @@ impl ApiClient {
                 return Ok(list);
             }
         }
-        self.send(Call::new(Method::Get, url)).await
+        let call = Call {
+            meanwhile: warm,
+            ..Call::new(Method::Get, url)
+        };
+        self.send(call).await
     }
 
     /// `GET /keys/base`: what a new key may use.
@@ -95,7 +99,7 @@ thread_local! {
 }
 
 /// [`warm_list_decoder`] with 300 keys (~4 ms), the first time only. Run while a large key list
-/// that `index.html` asked for is still arriving: V8 first runs wasm in its baseline compiler and
+/// is still arriving: V8 first runs wasm in its baseline compiler and
 /// optimises a function (in the background) only once it has run for a while, so the decoder's
 /// hot functions are optimised by the time the list is there (README, Performance).
 fn warm_decoder_once() {

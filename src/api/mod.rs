@@ -50,6 +50,8 @@ pub struct Call {
     pub with_credentials: bool,
     /// The server answers this only once (the one-time secrets): never replay it.
     pub once: bool,
+    /// Work to do while a large answer is still arriving (see [`read_response`]).
+    pub meanwhile: Option<fn()>,
 }
 
 impl Call {
@@ -63,6 +65,7 @@ impl Call {
             authenticated: true,
             with_credentials: false,
             once: false,
+            meanwhile: None,
         }
     }
 
@@ -265,20 +268,16 @@ async fn attempt(
         None => builder.build().map_err(net)?,
     };
     let resp = request.send().await.map_err(net)?;
-    read_response(resp).await
-}
-
-/// Status, the headers the client uses, and the body of a response.
-async fn read_response(resp: gloo_net::http::Response) -> Result<RawResponse, ApiError> {
-    read_response_meanwhile(resp, None).await
+    read_response(resp, call.meanwhile).await
 }
 
 /// Declared bodies at least this long are worth `meanwhile` (a key list of ~1,400 keys, gzipped).
 const LARGE_BODY: u64 = 64 * 1024;
 
-/// [`read_response`]; when the body is large and still arriving a moment after it is asked for,
-/// runs `meanwhile` while it comes (the main thread would wait idle).
-async fn read_response_meanwhile(
+/// Status, the headers the client uses, and the body of a response. When the body is large and
+/// still arriving a moment after it is asked for, runs `meanwhile` while it comes (the main thread
+/// would wait idle).
+async fn read_response(
     resp: gloo_net::http::Response,
     meanwhile: Option<fn()>,
 ) -> Result<RawResponse, ApiError> {
@@ -321,7 +320,7 @@ async fn read_response_meanwhile(
 /// The answer to the request `name` that `index.html` sent while the wasm loaded, within
 /// `timeout_ms`, when its URL ends with `path` (when given); `None` when there is none, it is for
 /// another address, or it did not arrive in time.
-/// `meanwhile` as in [`read_response_meanwhile`].
+/// `meanwhile` as in [`read_response`].
 async fn handed_off(
     name: &str,
     timeout_ms: u32,
@@ -333,7 +332,7 @@ async fn handed_off(
     let deadline = std::pin::pin!(sleep_ms(timeout_ms));
     match select(early, deadline).await {
         Either::Left((Some(resp), _)) if path.is_none_or(|p| resp.url().ends_with(p)) => {
-            read_response_meanwhile(resp.into(), meanwhile).await.ok()
+            read_response(resp.into(), meanwhile).await.ok()
         }
         _ => None,
     }
@@ -369,7 +368,7 @@ mod browser_tests {
     /// Reads `resp` with the counting `meanwhile`; the body's length and how often it ran.
     async fn read(resp: web_sys::Response) -> (usize, u32) {
         RAN.with(|r| r.set(0));
-        let raw = read_response_meanwhile(resp.into(), Some(count as fn()))
+        let raw = read_response(resp.into(), Some(count as fn()))
             .await
             .unwrap();
         (raw.body.len(), RAN.with(Cell::get))
