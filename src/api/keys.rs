@@ -110,7 +110,7 @@ fn warm_decoder_once() {
 
 /// Decodes a made-up list of `keys` keys and drops it; returns how many it decoded (all of them,
 /// unless the sample no longer matches the wire types — a test holds it to that).
-pub fn warm_list_decoder(keys: usize) -> usize {
+fn warm_list_decoder(keys: usize) -> usize {
     let body = format!(
         r#"{{"data":{{"api_keys":[{}]}},"error":null}}"#,
         vec![SAMPLE_KEY; keys].join(",")

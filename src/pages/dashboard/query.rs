@@ -357,12 +357,16 @@ pub fn sort_all(rows: &[Row], sort: SortKey, desc: bool) -> Vec<usize> {
     idx
 }
 
+/// The search as rows are matched against it (trimmed, lower-cased). Prepared once for the 10,000
+/// rows a keystroke searches (`str::contains` prepares its searcher for every row); it scans with
+/// SIMD.
+fn search_finder(search: &str) -> memmem::Finder<'static> {
+    memmem::Finder::new(search.trim().to_lowercase().as_bytes()).into_owned()
+}
+
 /// The indices in `sorted` whose rows match `state`'s search and filters, keeping their order.
 pub fn filter_sorted(rows: &[Row], sorted: &[usize], state: &ViewState) -> Vec<usize> {
-    let needle = state.search.trim().to_lowercase();
-    // Prepared once for the 10,000 rows a keystroke searches (`str::contains` prepares its
-    // searcher for every row); it scans with SIMD.
-    let needle = memmem::Finder::new(needle.as_bytes());
+    let needle = search_finder(&state.search);
     sorted
         .iter()
         .copied()
@@ -622,8 +626,7 @@ mod tests {
                     ..base.clone()
                 };
                 // The other way round, independently: keep the matching rows, then sort them.
-                let needle = q.trim().to_lowercase();
-                let needle = memmem::Finder::new(needle.as_bytes());
+                let needle = search_finder(q);
                 let matching: Vec<Row> = r
                     .iter()
                     .filter(|row| row.matches(&st, &needle))
