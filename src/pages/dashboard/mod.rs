@@ -25,7 +25,7 @@ use crate::permissions::{create_permission, delete_permission};
 use crate::session::use_session;
 use crate::time;
 use query::{
-    filter_sorted, page_of, sort_all, Row, SortKey, ViewState, PAGE_SIZES, STATUS_FILTERS,
+    filter_sorted, page_of, sort_all, Row, Rows, SortKey, ViewState, PAGE_SIZES, STATUS_FILTERS,
 };
 
 /// Refetch on focus when the data is older than this.
@@ -37,7 +37,7 @@ const SEARCH_TO_URL_MS: u64 = 300;
 #[derive(Debug, Clone)]
 pub struct Loaded {
     /// Rows, prepared for search and sort.
-    pub rows: Vec<Row>,
+    pub rows: Rows,
     /// The collection ACL.
     pub acl: Acl,
     /// Applications (id, name) for the filter.
@@ -112,10 +112,7 @@ impl KeysContext {
     pub fn apply(&self, key: ApiKey) {
         self.data.update(|d| {
             if let Some(Ok(l)) = d {
-                match l.rows.iter_mut().find(|r| r.key.id == key.id) {
-                    Some(r) => *r = Row::new(key),
-                    None => l.rows.push(Row::new(key)),
-                }
+                l.rows.put(key, true);
             }
         });
     }
@@ -219,10 +216,7 @@ pub fn DashboardPage() -> impl IntoView {
                         if let Ok(key) = client.get_key(&id).await {
                             data.update(|d| {
                                 if let Some(Ok(l)) = d {
-                                    if let Some(r) = l.rows.iter_mut().find(|r| r.key.id == key.id)
-                                    {
-                                        *r = Row::new(key);
-                                    }
+                                    l.rows.put(key, false);
                                 }
                             });
                         }

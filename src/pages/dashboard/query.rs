@@ -1,6 +1,8 @@
 //! The dashboard's view state (search, filters, sort, page) and the functions that apply it.
 //! It lives in the URL query, so a view can be bookmarked, shared and restored with Back.
 
+use std::sync::OnceLock;
+
 use memchr::memmem;
 use platform_types::{ApiKey, KeyStatus};
 
@@ -214,13 +216,11 @@ impl ViewState {
     }
 }
 
-/// A key prepared once for fast searching and sorting.
+/// A key prepared once for sorting and for the table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
     /// The key.
     pub key: ApiKey,
-    /// Lower-cased text that search matches against.
-    haystack: String,
     /// Application display name.
     pub application: String,
     /// Arx display name.
@@ -253,28 +253,9 @@ impl Row {
             .as_ref()
             .map(|c| c.display_name().to_owned())
             .unwrap_or_default();
-        let email = key
-            .created_by
-            .as_ref()
-            .map(|c| c.email_address.as_str())
-            .unwrap_or("");
-        // Built in place and lower-cased without a second string when ASCII (nearly always):
-        // this runs for every key of the list.
-        let parts = [key.access_key.as_str(), &application, &arx, &creator, email];
-        let mut haystack = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
-        for p in parts {
-            haystack.push_str(p);
-            haystack.push('\n');
-        }
-        if haystack.is_ascii() {
-            haystack.make_ascii_lowercase();
-        } else {
-            haystack = haystack.to_lowercase();
-        }
         Self {
             created_ms: time::parse_timestamp(&key.created_at),
             last_used_ms: key.last_used_at.as_deref().and_then(time::parse_timestamp),
-            haystack,
             application,
             arx,
             creator,
@@ -282,7 +263,38 @@ impl Row {
         }
     }
 
-    fn matches(&self, state: &ViewState, needle: &memmem::Finder) -> bool {
+    /// Appends what a search matches in this row (access key, application, Arx, creator's name
+    /// and e-mail), lower-cased, each part ended by a newline.
+    fn push_search_text(&self, out: &mut String) {
+        let email = self
+            .key
+            .created_by
+            .as_ref()
+            .map(|c| c.email_address.as_str())
+            .unwrap_or("");
+        let start = out.len();
+        for part in [
+            self.key.access_key.as_str(),
+            &self.application,
+            &self.arx,
+            &self.creator,
+            email,
+        ] {
+            out.push_str(part);
+            out.push('\n');
+        }
+        // Names are nearly always ASCII, lower-cased in place; anything else the slow way.
+        if out[start..].is_ascii() {
+            out[start..].make_ascii_lowercase();
+        } else {
+            let folded = out[start..].to_lowercase();
+            out.truncate(start);
+            out.push_str(&folded);
+        }
+    }
+
+    /// Whether the row passes the view's status, application, Arx and deleted filters.
+    fn passes_filters(&self, state: &ViewState) -> bool {
         if !state.show_deleted && self.key.status == KeyStatus::Deleted {
             return false;
         }
@@ -300,14 +312,93 @@ impl Row {
         {
             return false;
         }
-        if state
+        state
             .arx
             .as_deref()
-            .is_some_and(|a| a != self.key.cluster_id)
-        {
-            return false;
+            .is_none_or(|a| a == self.key.cluster_id)
+    }
+}
+
+/// The rows of the list, with the text a search scans, built on the first search after a change.
+#[derive(Debug, Clone, Default)]
+pub struct Rows {
+    rows: Vec<Row>,
+    search: OnceLock<SearchIndex>,
+}
+
+impl Rows {
+    /// Puts `key` into its row (by id); a key not in the list is added when `add` is set.
+    pub fn put(&mut self, key: ApiKey, add: bool) {
+        match self.rows.iter_mut().find(|r| r.key.id == key.id) {
+            Some(r) => *r = Row::new(key),
+            None if add => self.rows.push(Row::new(key)),
+            None => return,
         }
-        needle.needle().is_empty() || needle.find(self.haystack.as_bytes()).is_some()
+        self.search = OnceLock::new();
+    }
+
+    fn search_index(&self) -> &SearchIndex {
+        self.search.get_or_init(|| SearchIndex::new(&self.rows))
+    }
+}
+
+impl std::ops::Deref for Rows {
+    type Target = [Row];
+    fn deref(&self) -> &[Row] {
+        &self.rows
+    }
+}
+
+impl FromIterator<Row> for Rows {
+    fn from_iter<I: IntoIterator<Item = Row>>(rows: I) -> Self {
+        Self {
+            rows: rows.into_iter().collect(),
+            search: OnceLock::new(),
+        }
+    }
+}
+
+/// Every row's search text in one string, so a keystroke is one SIMD scan of it instead of a
+/// search started in each of 10,000 short strings.
+#[derive(Debug, Clone, Default)]
+struct SearchIndex {
+    text: String,
+    /// Where each row's text ends in `text` (row `i` is `ends[i - 1]..ends[i]`).
+    ends: Vec<usize>,
+}
+
+impl SearchIndex {
+    fn new(rows: &[Row]) -> Self {
+        let mut text = String::with_capacity(rows.len() * 96);
+        let ends = rows
+            .iter()
+            .map(|r| {
+                r.push_search_text(&mut text);
+                text.len()
+            })
+            .collect();
+        Self { text, ends }
+    }
+
+    /// For each row, whether its text contains `needle`.
+    fn hits(&self, needle: &memmem::Finder) -> Vec<bool> {
+        let mut hits = vec![false; self.ends.len()];
+        let text = self.text.as_bytes();
+        let (mut from, mut row) = (0, 0);
+        while let Some(found) = needle.find(&text[from..]) {
+            let at = from + found;
+            // The row the match starts in; a match running into the next row is no match, and
+            // neither is any later one starting in this row.
+            row += self.ends[row..].partition_point(|&end| end <= at);
+            let end = self.ends[row];
+            hits[row] = at + needle.needle().len() <= end;
+            from = end;
+            row += 1;
+            if row == self.ends.len() {
+                break;
+            }
+        }
+        hits
     }
 }
 
@@ -357,20 +448,20 @@ pub fn sort_all(rows: &[Row], sort: SortKey, desc: bool) -> Vec<usize> {
     idx
 }
 
-/// The search as rows are matched against it (trimmed, lower-cased). Prepared once for the 10,000
-/// rows a keystroke searches (`str::contains` prepares its searcher for every row); it scans with
-/// SIMD.
+/// The search as rows are matched against it (trimmed, lower-cased), prepared once per keystroke;
+/// it scans with SIMD.
 fn search_finder(search: &str) -> memmem::Finder<'static> {
     memmem::Finder::new(search.trim().to_lowercase().as_bytes()).into_owned()
 }
 
 /// The indices in `sorted` whose rows match `state`'s search and filters, keeping their order.
-pub fn filter_sorted(rows: &[Row], sorted: &[usize], state: &ViewState) -> Vec<usize> {
+pub fn filter_sorted(rows: &Rows, sorted: &[usize], state: &ViewState) -> Vec<usize> {
     let needle = search_finder(&state.search);
+    let hits = (!needle.needle().is_empty()).then(|| rows.search_index().hits(&needle));
     sorted
         .iter()
         .copied()
-        .filter(|&i| rows[i].matches(state, &needle))
+        .filter(|&i| hits.as_ref().is_none_or(|h| h[i]) && rows[i].passes_filters(state))
         .collect()
 }
 
@@ -424,8 +515,8 @@ mod tests {
         })
     }
 
-    fn rows() -> Vec<Row> {
-        vec![
+    fn rows() -> Rows {
+        [
             key(
                 "1",
                 "onq.AAA",
@@ -472,10 +563,12 @@ mod tests {
                 "Zed",
             ),
         ]
+        .into_iter()
+        .collect()
     }
 
     /// Indices of the rows that match `state`, in its order: what the dashboard shows.
-    fn filter_and_sort(rows: &[Row], state: &ViewState) -> Vec<usize> {
+    fn filter_and_sort(rows: &Rows, state: &ViewState) -> Vec<usize> {
         filter_sorted(rows, &sort_all(rows, state.sort, state.descending), state)
     }
 
@@ -625,11 +718,16 @@ mod tests {
                     search: q.into(),
                     ..base.clone()
                 };
-                // The other way round, independently: keep the matching rows, then sort them.
-                let needle = search_finder(q);
-                let matching: Vec<Row> = r
+                // The other way round, independently: keep the rows whose own text contains the
+                // search, then sort them.
+                let needle = q.trim().to_lowercase();
+                let matching: Rows = r
                     .iter()
-                    .filter(|row| row.matches(&st, &needle))
+                    .filter(|row| {
+                        let mut text = String::new();
+                        row.push_search_text(&mut text);
+                        text.contains(&needle) && row.passes_filters(&st)
+                    })
                     .cloned()
                     .collect();
                 let want = ids(&matching, &sort_all(&matching, sort, st.descending));
@@ -639,6 +737,85 @@ mod tests {
                     "{sort:?} {q:?}"
                 );
             }
+        }
+    }
+
+    /// What the search index must agree with: each row's own text, searched on its own.
+    fn hits_one_by_one(rows: &[Row], needle: &str) -> Vec<bool> {
+        rows.iter()
+            .map(|row| {
+                let mut text = String::new();
+                row.push_search_text(&mut text);
+                text.contains(needle)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_match_across_two_rows_is_no_match() {
+        let r = rows();
+        // Row 1 ends with its creator's (empty) e-mail and row 2 starts with its access key.
+        let across = "olivia\n\nonq.bbb";
+        let index = SearchIndex::new(&r);
+        assert!(
+            index.text.contains(across),
+            "the rows are neighbours in the text"
+        );
+        assert_eq!(index.hits(&memmem::Finder::new(across)), [false; 5]);
+        // After the one across the boundary, a match inside the next row still counts.
+        assert_eq!(
+            index.hits(&memmem::Finder::new("\nonq.")),
+            hits_one_by_one(&r, "\nonq.")
+        );
+        assert_eq!(
+            index.hits(&memmem::Finder::new("o")),
+            [true, true, true, true, true]
+        );
+    }
+
+    #[test]
+    fn a_changed_row_is_searched_as_it_now_is() {
+        let mut r = rows();
+        let search = |r: &Rows, q: &str| {
+            let st = ViewState {
+                search: q.into(),
+                show_deleted: true,
+                ..Default::default()
+            };
+            ids(r, &filter_and_sort(r, &st))
+        };
+        assert_eq!(search(&r, "onq.bbb"), ["2"]);
+        let mut key = r[1].key.clone();
+        key.access_key = "onq.XYZ".into();
+        r.put(key.clone(), false);
+        assert!(search(&r, "onq.bbb").is_empty());
+        assert_eq!(search(&r, "onq.xyz"), ["2"]);
+        // Not in the list: added only when asked to.
+        key.id = "6".into();
+        key.access_key = "onq.NEW".into();
+        r.put(key.clone(), false);
+        assert!(search(&r, "onq.new").is_empty());
+        r.put(key, true);
+        assert_eq!(search(&r, "onq.new"), ["6"]);
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
+        #[test]
+        fn the_index_finds_what_each_row_has(
+            keys in proptest::collection::vec(("[abAB.]{0,6}", "[ab ]{0,4}", "[Éab]{0,3}"), 0..12),
+            needle in "[ab.\n]{1,4}",
+        ) {
+            let r: Rows = keys
+                .iter()
+                .enumerate()
+                .map(|(i, (access, app, who))| key(&i.to_string(), access, app, "x", "active", "", who))
+                .collect();
+            let needle = needle.to_lowercase();
+            proptest::prop_assert_eq!(
+                SearchIndex::new(&r).hits(&memmem::Finder::new(&needle)),
+                hits_one_by_one(&r, &needle)
+            );
         }
     }
 
