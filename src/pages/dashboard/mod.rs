@@ -112,7 +112,7 @@ impl KeysContext {
     pub fn apply(&self, key: ApiKey) {
         self.data.update(|d| {
             if let Some(Ok(l)) = d {
-                l.rows.put(key, true);
+                l.rows.upsert(key);
             }
         });
     }
@@ -215,8 +215,9 @@ pub fn DashboardPage() -> impl IntoView {
                     for id in ids {
                         if let Ok(key) = client.get_key(&id).await {
                             data.update(|d| {
+                                // A key gone from the list meanwhile is not put back.
                                 if let Some(Ok(l)) = d {
-                                    l.rows.put(key, false);
+                                    let _ = l.rows.replace(key);
                                 }
                             });
                         }

@@ -327,14 +327,21 @@ pub struct Rows {
 }
 
 impl Rows {
-    /// Puts `key` into its row (by id); a key not in the list is added when `add` is set.
-    pub fn put(&mut self, key: ApiKey, add: bool) {
-        match self.rows.iter_mut().find(|r| r.key.id == key.id) {
-            Some(r) => *r = Row::new(key),
-            None if add => self.rows.push(Row::new(key)),
-            None => return,
-        }
+    /// Puts a fresher copy of `key` into its row (by id); gives the key back if no row has it.
+    pub fn replace(&mut self, key: ApiKey) -> Option<ApiKey> {
+        let row = self.rows.iter_mut().find(|r| r.key.id == key.id);
+        let Some(row) = row else { return Some(key) };
+        *row = Row::new(key);
         self.search = OnceLock::new();
+        None
+    }
+
+    /// Like `replace`, and a key the list lacks is added.
+    pub fn upsert(&mut self, key: ApiKey) {
+        if let Some(key) = self.replace(key) {
+            self.rows.push(Row::new(key));
+            self.search = OnceLock::new();
+        }
     }
 
     fn search_index(&self) -> &SearchIndex {
@@ -787,15 +794,15 @@ mod tests {
         assert_eq!(search(&r, "onq.bbb"), ["2"]);
         let mut key = r[1].key.clone();
         key.access_key = "onq.XYZ".into();
-        r.put(key.clone(), false);
+        assert!(r.replace(key.clone()).is_none());
         assert!(search(&r, "onq.bbb").is_empty());
         assert_eq!(search(&r, "onq.xyz"), ["2"]);
         // Not in the list: added only when asked to.
         key.id = "6".into();
         key.access_key = "onq.NEW".into();
-        r.put(key.clone(), false);
+        assert_eq!(r.replace(key.clone()), Some(key.clone()));
         assert!(search(&r, "onq.new").is_empty());
-        r.put(key, true);
+        r.upsert(key);
         assert_eq!(search(&r, "onq.new"), ["6"]);
     }
 
