@@ -170,6 +170,21 @@ test.describe('on a phone', () => {
   });
 });
 
+test('"/" moves to the search, and types a slash in a field', async ({ page, problems }) => {
+  await page.locator('h1').first().click();
+  await page.keyboard.press('/');
+  const search = page.getByLabel('Search');
+  await expect(search).toBeFocused();
+  await page.keyboard.type('payments');
+  await expect(search).toHaveValue('payments');
+  await expect(page).toHaveURL(/q=payments/);
+  for (const app of await keyRows(page).locator('td:nth-child(2)').allInnerTexts()) {
+    expect(app).toBe('Payments API');
+  }
+  await page.keyboard.press('/');
+  await expect(search).toHaveValue('payments/');
+});
+
 test('axe-core finds no violations on the dashboard', async ({ page }) => {
   await expectNoAxeViolations(page);
 });

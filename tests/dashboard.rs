@@ -4,6 +4,7 @@
 mod common;
 
 use common::*;
+use leptos::prelude::document;
 use serde_json::json;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -232,4 +233,43 @@ async fn typing_filters_at_once_and_the_url_follows_the_pause() {
     })
     .await;
     assert_eq!(input.value(), want_app.to_lowercase());
+}
+
+#[wasm_bindgen_test]
+async fn slash_goes_to_the_search_unless_typing_or_in_a_dialog() {
+    with_list(
+        json!([{"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}]),
+    );
+    let (root, _h) = mount_app("/");
+    eventually("a row", || find(&root, "tbody tr").is_some()).await;
+    let search = find(&root, "#key-search").unwrap();
+    let body = document().body().unwrap();
+    assert!(
+        !key_event(&body, "/", false),
+        "the page does not type the slash"
+    );
+    assert_eq!(document().active_element(), Some(search.clone()));
+    // In a field, "/" is a character like any other.
+    let status = find(&root, "#filter-status").unwrap();
+    status
+        .unchecked_ref::<web_sys::HtmlElement>()
+        .focus()
+        .unwrap();
+    assert!(key_event(&status, "/", false));
+    assert_eq!(document().active_element(), Some(status.clone()));
+    assert!(key_event(&search, "/", false));
+    // Over a dialog, focus stays in it.
+    let dialog = document().create_element("div").unwrap();
+    dialog.set_attribute("aria-modal", "true").unwrap();
+    body.append_child(&dialog).unwrap();
+    status
+        .unchecked_ref::<web_sys::HtmlElement>()
+        .blur()
+        .unwrap();
+    assert!(key_event(&body, "/", false));
+    assert_ne!(document().active_element(), Some(search.clone()));
+    dialog.remove();
+    // Other keys and shortcuts with modifiers are left alone.
+    assert!(key_event(&body, "a", false));
+    assert_ne!(document().active_element(), Some(search));
 }

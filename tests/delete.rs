@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use serde_json::json;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{HtmlButtonElement, HtmlElement, HtmlInputElement, KeyboardEvent, KeyboardEventInit};
+use web_sys::{HtmlButtonElement, HtmlElement, HtmlInputElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -26,16 +26,6 @@ fn fake() {
 
 fn active() -> Option<web_sys::Element> {
     document().active_element()
-}
-
-fn key_event(target: &web_sys::EventTarget, key: &str, shift: bool) {
-    let init = KeyboardEventInit::new();
-    init.set_key(key);
-    init.set_shift_key(shift);
-    init.set_bubbles(true);
-    init.set_cancelable(true);
-    let e = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
-    target.dispatch_event(&e).unwrap();
 }
 
 fn type_into(input: &HtmlInputElement, value: &str) {

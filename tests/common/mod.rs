@@ -13,6 +13,18 @@ pub fn container() -> HtmlElement {
     el
 }
 
+/// A `keydown` of `key` (with Shift when `shift`) on `target`, bubbling and cancelable; false
+/// when a handler prevented its default action.
+pub fn key_event(target: &web_sys::EventTarget, key: &str, shift: bool) -> bool {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_shift_key(shift);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let e = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    target.dispatch_event(&e).unwrap()
+}
+
 /// Waits `ms` milliseconds on the browser's timer.
 pub async fn sleep(ms: i32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {

@@ -13,6 +13,7 @@ use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 use platform_types::{Acl, ApiKey, ApiKeys, Arx, KeyStatus};
+use wasm_bindgen::JsCast;
 
 use crate::api::retry::next_poll_delay_ms;
 use crate::api::{sleep_ms, use_api_client, ApiError};
@@ -492,13 +493,42 @@ where
         }
     })
     };
+    // "/" goes to the search, as in most consoles; not while typing in a field or over a dialog.
+    let slash = window_event_listener(ev::keydown, move |e| {
+        if e.key() != "/" || e.ctrl_key() || e.meta_key() || e.alt_key() || e.default_prevented() {
+            return;
+        }
+        let busy = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| {
+                el.closest("input, textarea, select, [contenteditable]")
+                    .ok()
+            })
+            .flatten()
+            .is_some()
+            || document()
+                .query_selector("[aria-modal=true]")
+                .ok()
+                .flatten()
+                .is_some();
+        let field = document().get_element_by_id("key-search");
+        if let Some(field) = field.and_then(|f| f.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+            if !busy {
+                e.prevent_default();
+                let _ = field.focus();
+                field.select();
+            }
+        }
+    });
+    on_cleanup(move || slash.remove());
     let now = time::now_ms();
     view! {
         <div class="toolbar" role="search">
             <div class="field search-field">
-                <label for="key-search">"Search"</label>
+                <label for="key-search">"Search" <kbd class="shortcut" aria-hidden="true">"/"</kbd></label>
                 <input id="key-search" type="search" placeholder="API key, application, Arx or creator"
-                    autocomplete="off" spellcheck="false"
+                    autocomplete="off" spellcheck="false" aria-keyshortcuts="/"
                     prop:value=move || view_state.with(|s| s.search.clone())
                     on:input=move |ev| on_search.run(event_target_value(&ev))
                     on:change=move |_| commit_search.run(())/>
