@@ -495,30 +495,15 @@ where
     };
     // "/" goes to the search, as in most consoles; not while typing in a field or over a dialog.
     let slash = window_event_listener(ev::keydown, move |e| {
-        if e.key() != "/" || e.ctrl_key() || e.meta_key() || e.alt_key() || e.default_prevented() {
+        let plain = e.key() == "/" && !(e.ctrl_key() || e.meta_key() || e.alt_key());
+        if !plain || e.default_prevented() || typing_or_in_dialog(&e) {
             return;
         }
-        let busy = e
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|el| {
-                el.closest("input, textarea, select, [contenteditable]")
-                    .ok()
-            })
-            .flatten()
-            .is_some()
-            || document()
-                .query_selector("[aria-modal=true]")
-                .ok()
-                .flatten()
-                .is_some();
         let field = document().get_element_by_id("key-search");
         if let Some(field) = field.and_then(|f| f.dyn_into::<web_sys::HtmlInputElement>().ok()) {
-            if !busy {
-                e.prevent_default();
-                let _ = field.focus();
-                field.select();
-            }
+            e.prevent_default();
+            let _ = field.focus();
+            field.select();
         }
     });
     on_cleanup(move || slash.remove());
@@ -632,6 +617,25 @@ where
             </nav>
         </Show>
     }
+}
+
+/// Whether a key press belongs to a field being typed in, or to a dialog that holds the focus.
+fn typing_or_in_dialog(e: &web_sys::KeyboardEvent) -> bool {
+    let in_field = e
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|el| {
+            el.closest("input, textarea, select, [contenteditable]")
+                .ok()
+        })
+        .flatten()
+        .is_some();
+    in_field
+        || document()
+            .query_selector("[aria-modal=true]")
+            .ok()
+            .flatten()
+            .is_some()
 }
 
 /// What one line of the table shows for a key, worked out when the key on the line changes.
