@@ -26,6 +26,13 @@ fn with_list(list: serde_json::Value) {
     );
 }
 
+/// A tenant with one active key, `onq.AAA` of Payments, answered at once.
+fn with_one_key() {
+    with_list(
+        json!([{"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}]),
+    );
+}
+
 #[wasm_bindgen_test]
 async fn a_skeleton_shows_while_loading() {
     with_list(json!([{"delay": 500, "body": key_list(vec![], true)}]));
@@ -51,9 +58,7 @@ async fn an_empty_tenant_invites_to_create() {
 
 #[wasm_bindgen_test]
 async fn no_results_offers_to_clear_the_filter() {
-    with_list(
-        json!([{"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}]),
-    );
+    with_one_key();
     let (root, _h) = mount_app("/?q=nothing-matches");
     eventually("no results", || {
         find(&root, "[data-testid=no-results]").is_some()
@@ -125,9 +130,7 @@ async fn a_pending_row_turns_active_in_place() {
 
 #[wasm_bindgen_test]
 async fn copy_says_copied_only_when_the_clipboard_took_it() {
-    with_list(
-        json!([{"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}]),
-    );
+    with_one_key();
     let (root, _h) = mount_app("/");
     eventually("row", || find(&root, ".copy-button").is_some()).await;
     let button: HtmlButtonElement = find(&root, ".copy-button").unwrap().unchecked_into();
@@ -237,9 +240,7 @@ async fn typing_filters_at_once_and_the_url_follows_the_pause() {
 
 #[wasm_bindgen_test]
 async fn slash_goes_to_the_search_unless_typing_or_in_a_dialog() {
-    with_list(
-        json!([{"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}]),
-    );
+    with_one_key();
     let (root, _h) = mount_app("/");
     eventually("a row", || find(&root, "tbody tr").is_some()).await;
     let search = find(&root, "#key-search").unwrap();
