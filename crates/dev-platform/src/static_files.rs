@@ -1,14 +1,17 @@
-//! Serving the built console: deep-link fallback, MIME types, caching and the CSP.
+//! Serving the built console: deep-link fallback, caching and the CSP.
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use axum::body::Body;
+use axum::extract::Request;
 use axum::extract::State;
-use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use sha2::{Digest, Sha256};
+use tower::ServiceExt;
+use tower_http::services::ServeFile;
 
 /// A built bundle directory and the CSP computed from its `index.html`.
 #[derive(Debug, Clone)]
@@ -65,23 +68,6 @@ pub fn inline_script_hashes(html: &str) -> Vec<String> {
     out
 }
 
-/// MIME type by file extension.
-pub fn mime_for(path: &str) -> &'static str {
-    match path.rsplit('.').next().unwrap_or("") {
-        "html" => "text/html; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "wasm" => "application/wasm",
-        "css" => "text/css; charset=utf-8",
-        "json" => "application/json",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "ico" => "image/x-icon",
-        "txt" => "text/plain; charset=utf-8",
-        "woff2" => "font/woff2",
-        _ => "application/octet-stream",
-    }
-}
-
 /// Whether a file name carries Trunk's content hash (`name-0123456789abcdef.ext`), so it may be
 /// cached forever.
 pub fn is_hashed_asset(file_name: &str) -> bool {
@@ -123,64 +109,37 @@ pub fn resolve(path: &str) -> Resolved {
 }
 
 /// Serves the bundle: files by path, app routes by `index.html`, everything else 404.
-pub async fn serve(
-    State(bundle): State<Arc<Bundle>>,
-    method: Method,
-    uri: Uri,
-    headers: axum::http::HeaderMap,
-) -> Response {
-    if method != Method::GET && method != Method::HEAD {
+///
+/// `ServeFile` does the HTTP: content type, `HEAD`, ranges, `Last-Modified` and conditional
+/// requests, and the precompressed copy beside a file (`NAME.br`, `NAME.gz`, written by the release
+/// build) for clients that accept it, as a CDN would. This adds what depends on the name: how long
+/// it may be cached.
+pub async fn serve(State(bundle): State<Arc<Bundle>>, req: Request) -> Response {
+    if req.method() != Method::GET && req.method() != Method::HEAD {
         return StatusCode::METHOD_NOT_ALLOWED.into_response();
     }
-    let (rel, fallback) = match resolve(uri.path()) {
-        Resolved::Index => (PathBuf::from("index.html"), false),
-        Resolved::File(p) => (p, true),
+    let rel = match resolve(req.uri().path()) {
+        Resolved::Index => PathBuf::from("index.html"),
+        Resolved::File(p) => p,
         Resolved::NotFound => return not_found(),
     };
-    let full = bundle.root.join(&rel);
-    let bytes = match tokio::fs::read(&full).await {
-        Ok(b) => b,
-        Err(_) if fallback => return not_found(),
-        Err(_) => return StatusCode::SERVICE_UNAVAILABLE.into_response(),
-    };
-    // A precompressed copy beside the file (`NAME.br`, `NAME.gz`, written by the release build)
-    // goes to clients that accept it, as a CDN would do.
-    let mut encoding = None;
-    let mut bytes = bytes;
-    for (coding, ext) in [("br", "br"), ("gzip", "gz")] {
-        if !crate::accepts_encoding(&headers, coding) {
-            continue;
-        }
-        let mut name = full.clone().into_os_string();
-        name.push(".");
-        name.push(ext);
-        if let Ok(z) = tokio::fs::read(&name).await {
-            bytes = z;
-            encoding = Some(coding);
-            break;
-        }
+    let file = ServeFile::new(bundle.root.join(&rel))
+        .precompressed_br()
+        .precompressed_gzip();
+    let Ok(resp) = file.oneshot(req).await;
+    if resp.status() == StatusCode::NOT_FOUND {
+        return not_found();
     }
+    let mut resp = resp.map(Body::new);
     let name = rel.to_string_lossy();
     let cache = if name == "index.html" || !is_hashed_asset(&name) {
         "no-cache"
     } else {
         "public, max-age=31536000, immutable"
     };
-    let mut resp = Response::new(if method == Method::HEAD {
-        Body::empty()
-    } else {
-        Body::from(bytes)
-    });
     let h = resp.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(mime_for(&name)),
-    );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-    if let Some(coding) = encoding {
-        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
-    }
     resp
 }
 
@@ -237,6 +196,5 @@ mod tests {
         assert!(is_hashed_asset("base-0123456789abcdef.css"));
         assert!(!is_hashed_asset("config.json"));
         assert!(!is_hashed_asset("index.html"));
-        assert_eq!(mime_for("x_bg.wasm"), "application/wasm");
     }
 }

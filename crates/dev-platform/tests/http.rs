@@ -860,6 +860,59 @@ async fn precompressed_assets_go_to_clients_that_accept_them() {
 }
 
 #[tokio::test]
+async fn static_files_answer_head_ranges_and_revalidation() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("index.html"), "<html>console</html>").unwrap();
+    std::fs::write(dir.path().join("config.json"), r#"{"api_base_url":"/api"}"#).unwrap();
+    std::fs::write(dir.path().join("config.json.br"), b"brotli").unwrap();
+    let mut opts = Options::for_tests(50);
+    opts.static_dir = Some(dir.path().to_path_buf());
+    let p = platform_with(opts);
+    let send = |method: &str, path: &str, headers: &[(&str, &str)]| {
+        let mut b = Request::builder().method(method).uri(path.to_owned());
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        p.raw(b.body(Body::empty()).unwrap())
+    };
+
+    // HEAD: the headers a GET would carry, the length included, and no body.
+    let (s, h, b) = send("HEAD", "/config.json", &[]).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(h["content-length"], "23");
+    assert_eq!(h["content-type"], "application/json");
+    assert!(b.is_empty());
+    let (_, h, b) = send("HEAD", "/config.json", &[("accept-encoding", "br")]).await;
+    assert_eq!(h["content-encoding"], "br");
+    assert_eq!(h["content-length"], "6");
+    assert!(b.is_empty());
+    let (s, h, _) = send("HEAD", "/keys/new/arx", &[]).await;
+    assert_eq!(
+        (s, &h["content-length"]),
+        (StatusCode::OK, &"20".parse().unwrap())
+    );
+
+    // `no-cache` files are revalidated: an unchanged one is not sent again.
+    let (s, h, _) = send("GET", "/", &[]).await;
+    assert_eq!(s, StatusCode::OK);
+    let modified = h["last-modified"].to_str().unwrap().to_owned();
+    let (s, _, b) = send("GET", "/", &[("if-modified-since", &modified)]).await;
+    assert_eq!(s, StatusCode::NOT_MODIFIED);
+    assert!(b.is_empty());
+
+    // A resumed download gets the part it asked for.
+    let (s, h, b) = send("GET", "/index.html", &[("range", "bytes=6-12")]).await;
+    assert_eq!(s, StatusCode::PARTIAL_CONTENT);
+    assert_eq!(h["content-range"], "bytes 6-12/20");
+    assert_eq!(b, b"console");
+
+    assert_eq!(
+        send("POST", "/index.html", &[]).await.0,
+        StatusCode::METHOD_NOT_ALLOWED
+    );
+}
+
+#[tokio::test]
 async fn static_bundle_is_served_with_fallback_and_security_headers() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
