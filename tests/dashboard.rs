@@ -92,6 +92,32 @@ async fn an_error_shows_the_reference_and_retry_recovers() {
 }
 
 #[wasm_bindgen_test]
+async fn a_list_that_does_not_come_times_out_and_retry_recovers() {
+    let silent = json!({"delay": 60_000, "body": key_list(vec![], true)});
+    with_list(json!([
+        silent, silent, silent, silent,
+        {"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}
+    ]));
+    let config = apikeys_console::config::RuntimeConfig {
+        request_timeout_ms: 100,
+        ..test_config()
+    };
+    let (root, _h) = mount_app_with("/", config);
+    eventually("timeout shown", || {
+        text(&root).contains("took too long to answer")
+    })
+    .await;
+    assert_eq!(
+        fake_calls("GET /api/tenants/tenant--t/keys"),
+        4,
+        "the first request and three retries, each given up at its deadline"
+    );
+    let retry: HtmlButtonElement = find(&root, ".error-panel button").unwrap().unchecked_into();
+    retry.click();
+    eventually("recovered", || text(&root).contains("onq.AAA")).await;
+}
+
+#[wasm_bindgen_test]
 async fn a_malformed_body_is_an_error_not_a_panic() {
     with_list(json!([{"body": "{\"data\": {\"api_keys\": \"surprise\"}}"}]));
     let (root, _h) = mount_app("/");

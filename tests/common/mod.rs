@@ -1,6 +1,7 @@
 //! Helpers shared by the browser tests.
 #![allow(dead_code)]
 
+use apikeys_console::config::RuntimeConfig;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
@@ -72,7 +73,16 @@ export function install_fake_fetch(routes_json) {
     const list = routes[key];
     if (!list) return new Response('no fake for ' + key, { status: 404 });
     const r = list.length > 1 ? list.shift() : list[0];
-    if (r.delay) await new Promise((res) => setTimeout(res, r.delay));
+    // A delayed answer ends early, as a real fetch does, when its request is aborted.
+    if (r.delay) {
+      await new Promise((res, rej) => {
+        const timer = setTimeout(res, r.delay);
+        req.signal.addEventListener('abort', () => {
+          clearTimeout(timer);
+          rej(new DOMException('The operation was aborted.', 'AbortError'));
+        });
+      });
+    }
     if (r.network_error) throw new TypeError('Failed to fetch');
     const body = typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
     return new Response(body, { status: r.status || 200, headers: Object.assign({ 'content-type': 'application/json' }, r.headers || {}) });
@@ -170,16 +180,25 @@ pub fn key_list(keys: Vec<serde_json::Value>, can_add: bool) -> serde_json::Valu
     }))
 }
 
-/// Mounts the whole app at `path` with the API under `/api`.
-pub fn mount_app(path: &str) -> (HtmlElement, impl Drop) {
-    go_to(path);
-    let root = container();
-    let config = apikeys_console::config::RuntimeConfig {
+/// The configuration the app is mounted with: the API under `/api`, short deadlines and polls.
+pub fn test_config() -> RuntimeConfig {
+    RuntimeConfig {
         api_base_url: "/api".into(),
         request_timeout_ms: 2_000,
         poll_interval_ms: 50,
         ..Default::default()
-    };
+    }
+}
+
+/// Mounts the whole app at `path` with [`test_config`].
+pub fn mount_app(path: &str) -> (HtmlElement, impl Drop) {
+    mount_app_with(path, test_config())
+}
+
+/// Mounts the whole app at `path` with `config`.
+pub fn mount_app_with(path: &str, config: RuntimeConfig) -> (HtmlElement, impl Drop) {
+    go_to(path);
+    let root = container();
     let handle = leptos::mount::mount_to(root.clone(), move || {
         view! { <apikeys_console::app::App config/> }.into_any()
     });
