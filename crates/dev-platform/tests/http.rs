@@ -887,10 +887,8 @@ async fn static_files_answer_head_ranges_and_revalidation() {
     assert_eq!(h["content-length"], "6");
     assert!(b.is_empty());
     let (s, h, _) = send("HEAD", "/keys/new/arx", &[]).await;
-    assert_eq!(
-        (s, &h["content-length"]),
-        (StatusCode::OK, &"20".parse().unwrap())
-    );
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(h["content-length"], "20");
 
     // `no-cache` files are revalidated: an unchanged one is not sent again.
     let (s, h, _) = send("GET", "/", &[]).await;
