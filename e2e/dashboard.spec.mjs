@@ -126,6 +126,9 @@ test('key detail shows every field and the Arx; a foreign key is not found', asy
   for (const label of ['Application', 'Arx URL', 'Created by', 'Purpose', 'Encryption', 'Rotation cycle']) {
     await expect(page.locator('dt', { hasText: label }).first()).toBeVisible();
   }
+  // The key's panel and its Arx's panel stand apart, not border to border.
+  const [keyPanel, arxPanel] = await page.locator('.key-detail .panel').evaluateAll((ps) => ps.map((p) => p.getBoundingClientRect()));
+  expect(arxPanel.top - keyPanel.bottom).toBeGreaterThanOrEqual(8);
   await expectNoAxeViolations(page);
   problems.allowed.push(/status of 404/);
   await page.goto('/keys/apikey--does-not-exist');

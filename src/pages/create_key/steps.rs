@@ -293,7 +293,7 @@ pub fn SummaryStep() -> impl IntoView {
             <h2>"Review"</h2>
             {summary}
         </div>
-        <div class="panel what-next">
+        <div class="panel">
             <h2>"What happens next"</h2>
             <ol>
                 <li>"The platform provisions the key on the Arx. This usually takes seconds, and can take up to 10 minutes."</li>
