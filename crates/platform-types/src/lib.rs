@@ -189,6 +189,14 @@ pub struct Acl {
     pub can_not: Vec<(String, String)>,
 }
 
+/// The first of `names` that is not empty, else "" (what a display name falls back through).
+fn first_filled<const N: usize>(names: [&String; N]) -> &str {
+    names
+        .into_iter()
+        .find(|s| !s.is_empty())
+        .map_or("", String::as_str)
+}
+
 fn lookup<'a, V>(pairs: &'a [(String, V)], name: &str) -> Option<&'a V> {
     pairs
         .binary_search_by(|(k, _)| k.as_str().cmp(name))
@@ -437,11 +445,7 @@ pub struct Creator {
 impl Creator {
     /// The best name to show.
     pub fn display_name(&self) -> &str {
-        [&self.full_name, &self.name, &self.email_address, &self.id]
-            .into_iter()
-            .find(|s| !s.is_empty())
-            .map(String::as_str)
-            .unwrap_or("")
+        first_filled([&self.full_name, &self.name, &self.email_address, &self.id])
     }
 }
 
@@ -463,11 +467,7 @@ pub struct Ref {
 impl Ref {
     /// Label, else name, else id.
     pub fn display_name(&self) -> &str {
-        [&self.label, &self.name, &self.id]
-            .into_iter()
-            .find(|s| !s.is_empty())
-            .map(String::as_str)
-            .unwrap_or("")
+        first_filled([&self.label, &self.name, &self.id])
     }
 }
 
@@ -494,11 +494,7 @@ impl Named {
 
     /// Name, else id.
     pub fn display_name(&self) -> &str {
-        if self.name.is_empty() {
-            &self.id
-        } else {
-            &self.name
-        }
+        first_filled([&self.name, &self.id])
     }
 }
 
@@ -546,11 +542,7 @@ pub struct Application {
 impl Application {
     /// Label, else name, else id.
     pub fn display_name(&self) -> &str {
-        [&self.label, &self.name, &self.id]
-            .into_iter()
-            .find(|s| !s.is_empty())
-            .map(String::as_str)
-            .unwrap_or("")
+        first_filled([&self.label, &self.name, &self.id])
     }
 }
 
@@ -621,11 +613,7 @@ pub struct Arx {
 impl Arx {
     /// Label, else name, else id.
     pub fn display_name(&self) -> &str {
-        [&self.label, &self.name, &self.id]
-            .into_iter()
-            .find(|s| !s.is_empty())
-            .map(String::as_str)
-            .unwrap_or("")
+        first_filled([&self.label, &self.name, &self.id])
     }
 }
 
@@ -779,6 +767,43 @@ mod tests {
             serde_json::to_string(&req).unwrap(),
             r#"{"api_key":{"cluster_id":"arx--1"}}"#
         );
+    }
+
+    #[test]
+    fn display_names_fall_back_through_their_fields() {
+        let mut creator = Creator {
+            id: "user--1".into(),
+            email_address: "ada@example.test".into(),
+            ..Default::default()
+        };
+        assert_eq!(creator.display_name(), "ada@example.test");
+        creator.name = "ada".into();
+        assert_eq!(creator.display_name(), "ada");
+        creator.full_name = "Ada Lovelace".into();
+        assert_eq!(creator.display_name(), "Ada Lovelace");
+        creator.email_address.clear();
+        creator.full_name.clear();
+        creator.name.clear();
+        assert_eq!(creator.display_name(), "user--1");
+
+        let mut arx = Arx {
+            id: "arx--1".into(),
+            ..Default::default()
+        };
+        assert_eq!(arx.display_name(), "arx--1");
+        arx.name = "prod-au".into();
+        assert_eq!(arx.display_name(), "prod-au");
+        arx.label = "Production AU".into();
+        assert_eq!(arx.display_name(), "Production AU");
+
+        assert_eq!(Named::new("monthly", "").display_name(), "monthly");
+        assert_eq!(Named::new("monthly", "Monthly").display_name(), "Monthly");
+        assert_eq!(Ref::default().display_name(), "");
+        let app = Application {
+            name: "payments".into(),
+            ..Default::default()
+        };
+        assert_eq!(app.display_name(), "payments");
     }
 
     #[test]
