@@ -730,11 +730,7 @@ mod tests {
                 let needle = q.trim().to_lowercase();
                 let matching: Rows = r
                     .iter()
-                    .filter(|row| {
-                        let mut text = String::new();
-                        row.push_search_text(&mut text);
-                        text.contains(&needle) && row.passes_filters(&st)
-                    })
+                    .filter(|row| own_text(row).contains(&needle) && row.passes_filters(&st))
                     .cloned()
                     .collect();
                 let want = ids(&matching, &sort_all(&matching, sort, st.descending));
@@ -747,14 +743,17 @@ mod tests {
         }
     }
 
+    /// A row's search text on its own, as if it were the only row.
+    fn own_text(row: &Row) -> String {
+        let mut text = String::new();
+        row.push_search_text(&mut text);
+        text
+    }
+
     /// What the search index must agree with: each row's own text, searched on its own.
     fn hits_one_by_one(rows: &[Row], needle: &str) -> Vec<bool> {
         rows.iter()
-            .map(|row| {
-                let mut text = String::new();
-                row.push_search_text(&mut text);
-                text.contains(needle)
-            })
+            .map(|row| own_text(row).contains(needle))
             .collect()
     }
 
