@@ -68,15 +68,7 @@ impl RuntimeConfig {
             ("api_base_url", &self.api_base_url),
             ("auth_base_url", &self.auth_base_url),
         ] {
-            let ok = url.is_empty()
-                || url.starts_with("https://")
-                || url.starts_with("http://")
-                || (url.starts_with('/') && !url.starts_with("//"));
-            if !ok {
-                return Err(ConfigError::Invalid(format!(
-                    "{name} must be empty, an absolute http(s) URL or a path starting with /"
-                )));
-            }
+            check_base_url(url).map_err(|why| ConfigError::Invalid(format!("{name} {why}")))?;
         }
         // A trailing slash would double up with the routes' leading one.
         self.api_base_url = self.api_base_url.trim_end_matches('/').to_owned();
@@ -92,6 +84,50 @@ impl RuntimeConfig {
             other => Err(ConfigError::Unavailable(format!("HTTP {other}"))),
         }
     }
+}
+
+/// A base URL is empty (this origin), a path on this origin, or an `https://` URL. Plain
+/// `http://` would send the access token and the one-time secrets in clear text, so it is
+/// accepted only for a loopback host, where a developer runs the platform beside the console.
+fn check_base_url(url: &str) -> Result<(), &'static str> {
+    if url.is_empty() || (url.starts_with('/') && !url.starts_with("//")) {
+        return Ok(());
+    }
+    let (authority, secure) = if let Some(rest) = url.strip_prefix("https://") {
+        (rest, true)
+    } else if let Some(rest) = url.strip_prefix("http://") {
+        (rest, false)
+    } else {
+        return Err("must be empty, a path starting with /, or an https:// URL");
+    };
+    let authority = authority.split(['/', '?', '#']).next().unwrap_or_default();
+    if authority.is_empty() || authority.contains('@') || authority.contains('\\') {
+        return Err("must name a host, without a user name or password");
+    }
+    if secure || is_loopback(authority) {
+        Ok(())
+    } else {
+        Err(
+            "uses http:// for a host that is not this machine (localhost, 127.0.0.1 or [::1]): \
+             tokens and secrets would cross the network unencrypted; use https://",
+        )
+    }
+}
+
+/// Whether `authority` (host and optional port) names this machine.
+fn is_loopback(authority: &str) -> bool {
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => match v6.split_once(']') {
+            Some((host, rest)) if rest.is_empty() || rest.starts_with(':') => host,
+            _ => return false,
+        },
+        None => authority.split(':').next().unwrap_or_default(),
+    };
+    if host.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    host.parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Fetches and parses `config.json` relative to the document's base URL (or takes the response
@@ -168,12 +204,60 @@ mod tests {
             r#"{"request_timeout_ms":0}"#,
             r#"{"api_base_url":"javascript:alert(1)"}"#,
             r#"{"auth_base_url":"//evil.example"}"#,
+            r#"{"api_base_url":"ftp://api.example.com"}"#,
+            r#"{"api_base_url":"https://"}"#,
+            r#"{"api_base_url":"https://user:pw@api.example.com"}"#,
         ] {
             assert!(
                 matches!(RuntimeConfig::from_json(bad), Err(ConfigError::Invalid(_))),
                 "{bad:?} must be invalid"
             );
         }
+    }
+
+    #[test]
+    fn plain_http_only_for_this_machine() {
+        for ok in [
+            "https://api.example.com",
+            "https://api.example.com:8443/v1",
+            "http://localhost:8081",
+            "http://LOCALHOST/api",
+            "http://127.0.0.1:8081/api",
+            "http://127.8.9.10",
+            "http://[::1]:8081",
+            "/api",
+            "",
+        ] {
+            let json = format!(r#"{{"api_base_url":"{ok}","auth_base_url":"{ok}"}}"#);
+            assert!(
+                RuntimeConfig::from_json(&json).is_ok(),
+                "{ok} must be accepted"
+            );
+        }
+        for bad in [
+            "http://api.example.com",
+            "http://10.0.0.1:8081",
+            "http://localhost.evil.example",
+            "http://127.0.0.1.evil.example",
+            "http://[::2]:80",
+            "http://[::1]evil",
+            "http://localhost@evil.example",
+        ] {
+            let json = format!(r#"{{"api_base_url":"{bad}"}}"#);
+            match RuntimeConfig::from_json(&json) {
+                Err(ConfigError::Invalid(why)) => {
+                    assert!(why.starts_with("api_base_url"), "{bad}: {why}");
+                }
+                other => panic!("{bad} must be refused, got {other:?}"),
+            }
+        }
+        let why = RuntimeConfig::from_json(r#"{"auth_base_url":"http://api.example.com"}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            why.contains("auth_base_url") && why.contains("https://"),
+            "{why}"
+        );
     }
 
     #[test]
