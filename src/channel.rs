@@ -1,20 +1,44 @@
 //! Messages between the console's tabs over a BroadcastChannel (text only; never a secret).
+//!
+//! A tab posts and listens through one channel object per name: a BroadcastChannel delivers a
+//! message to every other object of that name, so a tab that posted through a second object
+//! would hear (and act on) its own message.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
-/// Posts `message` to the other tabs listening on `channel`.
-pub fn post(channel: &str, message: &str) {
-    if let Ok(ch) = web_sys::BroadcastChannel::new(channel) {
+thread_local! {
+    static CHANNELS: RefCell<HashMap<&'static str, web_sys::BroadcastChannel>> =
+        RefCell::new(HashMap::new());
+}
+
+fn channel(name: &'static str) -> Option<web_sys::BroadcastChannel> {
+    CHANNELS.with(|c| {
+        let mut channels = c.borrow_mut();
+        if let Some(ch) = channels.get(name) {
+            return Some(ch.clone());
+        }
+        let ch = web_sys::BroadcastChannel::new(name).ok()?;
+        channels.insert(name, ch.clone());
+        Some(ch)
+    })
+}
+
+/// Posts `message` to the other tabs listening on `name`.
+pub fn post(name: &'static str, message: &str) {
+    if let Some(ch) = channel(name) {
         let _ = ch.post_message(&message.into());
-        ch.close();
     }
 }
 
-/// Calls `on_message` with each text message on `channel` while the calling owner lives.
-pub fn listen(channel: &str, on_message: impl Fn(String) + 'static) {
-    let Ok(ch) = web_sys::BroadcastChannel::new(channel) else {
+/// Calls `on_message` with each text message from another tab on `name` while the calling
+/// owner lives.
+pub fn listen(name: &'static str, on_message: impl Fn(String) + 'static) {
+    let Some(ch) = channel(name) else {
         return;
     };
     let closure = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
@@ -22,11 +46,10 @@ pub fn listen(channel: &str, on_message: impl Fn(String) + 'static) {
             on_message(text);
         }
     });
-    ch.set_onmessage(Some(closure.as_ref().unchecked_ref()));
+    let _ = ch.add_event_listener_with_callback("message", closure.as_ref().unchecked_ref());
     let holder = send_wrapper::SendWrapper::new((ch, closure));
     on_cleanup(move || {
-        let (ch, _closure) = holder.take();
-        ch.set_onmessage(None);
-        ch.close();
+        let (ch, closure) = holder.take();
+        let _ = ch.remove_event_listener_with_callback("message", closure.as_ref().unchecked_ref());
     });
 }

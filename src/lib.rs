@@ -2,14 +2,17 @@
 
 pub mod api;
 pub mod app;
+#[cfg(feature = "bench")]
+pub mod bench;
 pub mod channel;
 pub mod components;
 pub mod config;
 pub mod handoff;
-pub mod heap;
 pub mod key_events;
 pub mod pages;
+pub mod panic;
 pub mod permissions;
 pub mod routes;
 pub mod session;
 pub mod time;
+pub mod timer;

@@ -1,9 +1,10 @@
-//! Entry point of the console: install the panic hook, then boot.
+//! Entry point of the console: install the panic panel, then boot.
 
+#[cfg(feature = "bench")]
 #[global_allocator]
-static ALLOCATOR: apikeys_console::heap::Counting = apikeys_console::heap::Counting;
+static ALLOCATOR: apikeys_console::bench::Counting = apikeys_console::bench::Counting;
 
 fn main() {
-    console_error_panic_hook::set_once();
+    apikeys_console::panic::install();
     wasm_bindgen_futures::spawn_local(apikeys_console::app::boot());
 }

@@ -9,13 +9,13 @@
 use leptos::prelude::*;
 use leptos_router::{components::Redirect, LazyRoute};
 
+use crate::app::RequireSession;
 use crate::pages::create_key::reveal::KeyStep;
 use crate::pages::create_key::steps::{ApplicationStep, ArxStep, SummaryStep};
 use crate::pages::create_key::CreateKeyPage;
 use crate::pages::delete_key::DeleteKeyDialog;
 use crate::pages::key_detail::KeyDetailPage;
 use crate::pages::sign_in::SignInPage;
-use crate::session::RequireSession;
 
 /// A chunk of the console's code could not be fetched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,6 +4,7 @@
 mod common;
 
 use common::*;
+use leptos::prelude::window;
 use serde_json::json;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -13,7 +14,8 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 fn routes(login: serde_json::Value) -> String {
     json!({
-        "POST /auth/refresh": [{"status": 401, "body": err(401, "service_unauthorized_err", "Sign in to continue")}],
+        // Nobody is signed in (contract §3: 200 with no session).
+        "POST /auth/refresh": [{"body": ok(json!(null))}],
         "POST /auth/login": login,
         "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}],
     })
@@ -240,11 +242,16 @@ async fn the_refresh_sent_by_the_page_restores_the_session_without_asking_again(
 
 #[wasm_bindgen_test]
 async fn a_not_signed_in_answer_from_the_page_is_final() {
-    let early = json!({"status": 401, "body": err(401, "service_unauthorized_err", "Sign in")});
-    let (root, _h) =
-        with_handed_off_refresh(early, json!([{"body": session(&["developer"])}])).await;
-    assert!(find(&root, "#sign-in-email").is_some(), "signed out");
-    assert_eq!(fake_calls("POST /auth/refresh"), 0);
+    // Nobody signed in, and a refresh cookie the platform no longer accepts.
+    for early in [
+        json!({"body": ok(json!(null))}),
+        json!({"status": 401, "body": err(401, "service_unauthorized_err", "Sign in")}),
+    ] {
+        let (root, _h) =
+            with_handed_off_refresh(early, json!([{"body": session(&["developer"])}])).await;
+        assert!(find(&root, "#sign-in-email").is_some(), "signed out");
+        assert_eq!(fake_calls("POST /auth/refresh"), 0);
+    }
 }
 
 #[wasm_bindgen_test]
@@ -304,4 +311,80 @@ async fn the_list_sent_by_the_page_is_shown_when_it_is_this_tenants() {
             "{url}"
         );
     }
+}
+
+#[wasm_bindgen_test]
+async fn a_sign_out_the_platform_did_not_hear_is_retried_and_can_be_tried_again() {
+    let (root, _h) = dashboard_as(&["developer"], true, true).await;
+    install_fake_fetch(
+        &json!({
+            "POST /auth/logout": [{"network_error": true}],
+        })
+        .to_string(),
+    );
+    let sign_out: HtmlButtonElement = find(&root, ".user-menu button").unwrap().unchecked_into();
+    sign_out.click();
+    eventually("signed out here at once", || {
+        find(&root, "#sign-in-email").is_some()
+    })
+    .await;
+    eventually_within(8_000, "the warning", || {
+        find(&root, "[data-testid=logout-failed]").is_some()
+    })
+    .await;
+    assert!(
+        fake_calls("POST /auth/logout") > 1,
+        "the sign-out was retried before giving up"
+    );
+    assert!(text(&root).contains("session may persist"));
+
+    install_fake_fetch(
+        &json!({
+            "POST /auth/logout": [{"body": ok(json!(null))}],
+        })
+        .to_string(),
+    );
+    let again: HtmlButtonElement = find(&root, "[data-testid=logout-failed] button")
+        .unwrap()
+        .unchecked_into();
+    again.click();
+    eventually("the warning goes once the platform heard it", || {
+        find(&root, "[data-testid=logout-failed]").is_none()
+    })
+    .await;
+    assert_eq!(fake_calls("POST /auth/logout"), 1);
+}
+
+#[wasm_bindgen_test]
+async fn a_page_back_from_the_back_forward_cache_asks_again_before_showing_keys() {
+    let (root, _h) = dashboard_as(&["developer"], true, true).await;
+    // Meanwhile the person signed out elsewhere.
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [{"delay": 100, "body": ok(json!(null))}],
+        })
+        .to_string(),
+    );
+    let init = web_sys::PageTransitionEventInit::new();
+    init.set_persisted(true);
+    let shown = web_sys::PageTransitionEvent::new_with_event_init_dict("pageshow", &init).unwrap();
+    window().dispatch_event(&shown).unwrap();
+    eventually("the keys are hidden while it asks", || {
+        find(&root, "table.keys-table").is_none()
+    })
+    .await;
+    assert_eq!(fake_calls("POST /auth/refresh"), 1);
+    eventually("the sign-in form", || {
+        find(&root, "#sign-in-email").is_some()
+    })
+    .await;
+    assert!(find(&root, "table.keys-table").is_none());
+
+    // A page shown the ordinary way (not from the cache) does not ask.
+    let init = web_sys::PageTransitionEventInit::new();
+    init.set_persisted(false);
+    let shown = web_sys::PageTransitionEvent::new_with_event_init_dict("pageshow", &init).unwrap();
+    window().dispatch_event(&shown).unwrap();
+    sleep(150).await;
+    assert_eq!(fake_calls("POST /auth/refresh"), 1);
 }

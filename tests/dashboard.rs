@@ -128,6 +128,33 @@ async fn a_malformed_body_is_an_error_not_a_panic() {
 }
 
 #[wasm_bindgen_test]
+async fn an_oversized_answer_is_refused_declared_or_not() {
+    let too_big = apikeys_console::api::MAX_RESPONSE_BYTES + 1;
+    for answer in [
+        // Declared too large: refused before a byte is read.
+        json!({"body": "{}", "headers": {"content-length": too_big.to_string()}}),
+        // Not declared: refused once that many bytes have arrived.
+        json!({"stream_bytes": too_big}),
+    ] {
+        with_list(json!([answer]));
+        let (root, _h) = mount_app("/");
+        eventually_within(10_000, "the error", || {
+            text(&root).contains("larger than this console accepts")
+        })
+        .await;
+        assert!(
+            find(&root, "[role=alert] button").is_some(),
+            "with a way on"
+        );
+        assert_eq!(
+            fake_calls("GET /api/tenants/tenant--t/keys"),
+            1,
+            "not retried"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
 async fn api_text_is_rendered_as_text() {
     let hostile = "<img src=x onerror=alert(1)>";
     with_list(

@@ -17,7 +17,11 @@ fn fake() {
         &json!({
             "POST /auth/refresh": [{"body": session(&["platform_owner"])}],
             "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}],
-            "GET /api/tenants/tenant--t/keys/apikey--1": [{"body": ok(key("apikey--1", "onq.AAA", "active", "Payments", true))}],
+            // The dialog reads the key first; the dashboard's poller then sees it being deleted.
+            "GET /api/tenants/tenant--t/keys/apikey--1": [
+                {"body": ok(key("apikey--1", "onq.AAA", "active", "Payments", true))},
+                {"body": ok(key("apikey--1", "onq.AAA", "pending", "Payments", false))},
+            ],
             "DELETE /api/tenants/tenant--t/keys/apikey--1": [{"delay": 200, "body": ok(key("apikey--1", "onq.AAA", "pending", "Payments", false))}],
         })
         .to_string(),
@@ -130,4 +134,7 @@ async fn delete_is_enabled_only_by_the_exact_key_and_sends_once() {
         find(&root, "tr[data-key-id='apikey--1'][data-status=pending]").is_some()
     })
     .await;
+    // The tab that deleted does not hear its own news: no second read of the list.
+    sleep(200).await;
+    assert_eq!(fake_calls("GET /api/tenants/tenant--t/keys"), 1);
 }

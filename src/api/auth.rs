@@ -2,7 +2,7 @@
 
 use platform_types::{LoginRequest, Session as WireSession};
 
-use super::{ApiClient, ApiError, Call, Method};
+use super::{decode, http, ApiClient, ApiError, Call, Method};
 
 impl ApiClient {
     /// `POST /auth/login`. Never retried automatically: a password is not replayed behind the
@@ -22,14 +22,13 @@ impl ApiClient {
         self.send(call).await
     }
 
-    /// `POST /auth/refresh`: a new access token from the HttpOnly refresh cookie. The first call
-    /// after a page load takes the answer to the refresh `index.html` sent while the wasm loaded
-    /// (`crate::handoff`); a session or "not signed in" from it is final, anything else asks again.
-    pub async fn refresh_session(&self) -> Result<WireSession, ApiError> {
-        if let Some(raw) =
-            super::handed_off("refresh", self.config.request_timeout_ms, None, None).await
-        {
-            match super::error::decode::<WireSession>(&raw) {
+    /// `POST /auth/refresh`: a new access token from the HttpOnly refresh cookie, or `None` when
+    /// nobody is signed in. The first call after a page load takes the answer to the refresh
+    /// `index.html` sent while the wasm loaded (`crate::handoff`); a session, "nobody" or a 401
+    /// from it is final, anything else asks again.
+    pub async fn refresh_session(&self) -> Result<Option<WireSession>, ApiError> {
+        if let Some(raw) = http::handed_off("refresh", self.config.request_timeout_ms, None).await {
+            match decode::<Option<WireSession>>(&raw) {
                 Ok(session) => return Ok(session),
                 Err(e @ ApiError::Unauthorized(_)) => return Err(e),
                 Err(_) => {}
@@ -43,11 +42,13 @@ impl ApiClient {
         self.send(call).await
     }
 
-    /// `POST /auth/logout`: revokes the refresh cookie.
+    /// `POST /auth/logout`: revokes the refresh cookie. Repeating it is harmless, so it is
+    /// retried like a read.
     pub async fn logout(&self) -> Result<(), ApiError> {
         let call = Call {
             authenticated: false,
             with_credentials: true,
+            idempotent: true,
             ..Call::new(Method::Post, self.auth_url("/auth/logout"))
         };
         self.send::<Option<serde::de::IgnoredAny>>(call)

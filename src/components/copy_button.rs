@@ -1,7 +1,9 @@
 //! A copy-to-clipboard button whose feedback is honest: "Copied" only when the write succeeded.
 
 use std::cell::Cell;
+use std::hash::{Hash, Hasher};
 use std::rc::Rc;
+use std::sync::Arc;
 
 use leptos::ev;
 use leptos::prelude::*;
@@ -9,9 +11,52 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
 use crate::components::announcer::Announce;
+use crate::timer::sleep_ms;
 
 /// How often a shown outcome checks that the button still stands for the same value.
 const CHECK_MS: u32 = 50;
+
+/// What a copy button copies, read only when clicked and lent out as `&str`: the text is never
+/// cloned, so a secret leaves no copy behind in freed memory.
+#[derive(Clone)]
+pub struct CopyText(Arc<Lend>);
+
+/// Calls its argument with the text.
+type Lend = dyn Fn(&mut dyn FnMut(&str)) + Send + Sync;
+
+impl CopyText {
+    /// Text lent by `lend`, which calls its argument with the text (once).
+    pub fn lent(lend: impl Fn(&mut dyn FnMut(&str)) + Send + Sync + 'static) -> Self {
+        Self(Arc::new(lend))
+    }
+
+    fn with<R>(&self, f: impl FnOnce(&str) -> R) -> Option<R> {
+        let mut f = Some(f);
+        let mut out = None;
+        (self.0)(&mut |s| out = f.take().map(|f| f(s)));
+        out
+    }
+}
+
+impl From<Signal<String>> for CopyText {
+    fn from(text: Signal<String>) -> Self {
+        Self::lent(move |f| {
+            text.try_with_untracked(|s| f(s));
+        })
+    }
+}
+
+impl From<Memo<String>> for CopyText {
+    fn from(text: Memo<String>) -> Self {
+        Signal::from(text).into()
+    }
+}
+
+impl From<String> for CopyText {
+    fn from(text: String) -> Self {
+        Self::lent(move |f| f(&text))
+    }
+}
 
 /// What the button says, and the class that colours it.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -40,22 +85,23 @@ impl CopyState {
 
 /// Writes `text` to the clipboard on click (never otherwise).
 ///
-/// The button holds no reactive state: a table shows one per row, and a signal plus three
-/// effects per button made up most of the cost of rendering a page of rows. The click writes
-/// its outcome to the button itself, which only this handler ever changes; while it shows, the
-/// handler's task checks that `text` still holds the value it was for. (A button that reset
-/// itself through a node ref and an effect was found, by the memory benchmark, to outlive
-/// its page.)
+/// The button holds no reactive state: a table shows one per row, and a signal plus effects per
+/// button made up most of the cost of rendering a page of rows. The click writes its outcome to
+/// the button itself, which only this handler ever changes; while it shows, the handler's task
+/// checks that `text` still stands for what was copied (a table line reused for another key).
 #[component]
 pub fn CopyButton(
     /// What to copy; read only when clicked.
     #[prop(into)]
-    text: Signal<String>,
+    text: CopyText,
     /// Accessible name, e.g. "Copy API key"; may follow the value (a reused table line).
     #[prop(into)]
     label: Signal<String>,
 ) -> impl IntoView {
     let announce = use_context::<Announce>();
+    // Owned by the view, so the text goes when the view does, even while a shown outcome is
+    // still counting down (the text may lend a secret).
+    let text = StoredValue::new(text);
     let generation = Rc::new(Cell::new(0u32));
     let copy = move |ev: ev::MouseEvent| {
         let Some(button) = ev
@@ -64,10 +110,15 @@ pub fn CopyButton(
         else {
             return;
         };
-        let value = text.get_untracked();
+        let Some((written, copied)) = text
+            .try_with_value(|t| t.with(|s| (write_clipboard(s), fingerprint(s))))
+            .flatten()
+        else {
+            return;
+        };
         let generation = generation.clone();
         spawn_local(async move {
-            let ok = write_clipboard(&value).await;
+            let ok = wasm_bindgen_futures::JsFuture::from(written).await.is_ok();
             let state = if ok {
                 CopyState::Copied
             } else {
@@ -83,11 +134,12 @@ pub fn CopyButton(
             }
             let this = generation.get().wrapping_add(1);
             generation.set(this);
-            // Back to "Copy" after 2 s, or as soon as the button stands for another value (a
-            // table line reused for another key): an outcome is only ever shown beside its value.
+            // Back to "Copy" after 2 s, or as soon as the button stands for another value: an
+            // outcome is only ever shown beside its value.
             for _ in 0..(2_000 / CHECK_MS) {
-                crate::api::sleep_ms(CHECK_MS).await;
-                if generation.get() != this || text.try_get_untracked().as_ref() != Some(&value) {
+                sleep_ms(CHECK_MS).await;
+                let now = text.try_with_value(|t| t.with(fingerprint)).flatten();
+                if generation.get() != this || now != Some(copied) {
                     break;
                 }
             }
@@ -103,10 +155,15 @@ pub fn CopyButton(
     }
 }
 
-/// Writes to the clipboard; `false` when the browser refused (no permission, insecure context).
-pub async fn write_clipboard(text: &str) -> bool {
-    let clipboard = window().navigator().clipboard();
-    wasm_bindgen_futures::JsFuture::from(clipboard.write_text(text))
-        .await
-        .is_ok()
+/// Starts writing `text` to the clipboard; the promise rejects when the browser refuses (no
+/// permission, insecure context).
+fn write_clipboard(text: &str) -> js_sys::Promise {
+    window().navigator().clipboard().write_text(text)
+}
+
+/// Tells two texts apart without keeping either.
+fn fingerprint(text: &str) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
 }

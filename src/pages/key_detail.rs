@@ -88,7 +88,7 @@ pub fn KeyDetailPage() -> impl IntoView {
                         <dl class="detail-grid">
                             <dt>"API key"</dt>
                             <dd><code class="mono">{access.clone()}</code>
-                                <CopyButton text=Signal::stored(access.clone()) label="Copy API key"/></dd>
+                                <CopyButton text=access.clone() label="Copy API key"/></dd>
                             <dt>"Id"</dt><dd><code class="mono">{key.id.clone()}</code></dd>
                             <dt>"Application"</dt><dd>{app}</dd>
                             <dt>"Arx"</dt><dd>{arx_name}</dd>

@@ -7,7 +7,7 @@ use leptos_router::NavigateOptions;
 
 use crate::api::{use_api_client, ApiError};
 use crate::components::skeleton::PageSkeleton;
-use crate::session::{safe_return_path, use_session, AuthState, Phase};
+use crate::session::{safe_return_path, use_session, AuthState, Logout, Phase};
 
 /// The sign-in page. Once signed in (or if already), it goes back to where the person was.
 #[component]
@@ -43,6 +43,34 @@ pub fn SignInPage() -> impl IntoView {
     let notice = move || match session.state() {
         AuthState::SignedOut { notice } => notice,
         _ => None,
+    };
+
+    let logout = {
+        let client = client.clone();
+        move || match session.logout() {
+            Logout::Done | Logout::Sending => None,
+            logout => {
+                let client = client.clone();
+                let sending = logout == Logout::Retrying;
+                let why = match logout {
+                    Logout::Failed(e) => e.user_message(),
+                    _ => String::new(),
+                };
+                Some(view! {
+                    <div class="notice" role="alert" data-testid="logout-failed">
+                        <p>
+                            "You are signed out of this console, but the platform could not be told, so your "
+                            "session may persist on this browser. Try again before you leave this computer. "
+                            {why}
+                        </p>
+                        <button type="button" class="button secondary small" disabled=sending
+                            on:click=move |_| session.tell_platform(&client)>
+                            {if sending { "Trying again…" } else { "Try again" }}
+                        </button>
+                    </div>
+                })
+            }
+        }
     };
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -85,6 +113,7 @@ pub fn SignInPage() -> impl IntoView {
                 <h1 id="sign-in-title">"Sign in"</h1>
                 <p class="muted">"Manage the API keys of your Onqlave tenant."</p>
                 {move || notice().map(|n| view! { <p class="notice" role="status">{n}</p> })}
+                {logout.clone()}
                 <form on:submit=submit novalidate=true>
                     <div class="field">
                         <label for="sign-in-email">"E-mail address"</label>

@@ -47,6 +47,17 @@ pub async fn eventually(what: &str, mut check: impl FnMut() -> bool) {
     panic!("timed out waiting for: {what}");
 }
 
+/// Polls `check` every 10 ms for up to `ms` milliseconds.
+pub async fn eventually_within(ms: u32, what: &str, mut check: impl FnMut() -> bool) {
+    for _ in 0..ms.div_ceil(10) {
+        if check() {
+            return;
+        }
+        sleep(10).await;
+    }
+    panic!("timed out after {ms} ms waiting for: {what}");
+}
+
 /// Text content of `root`.
 pub fn text(root: &HtmlElement) -> String {
     root.text_content().unwrap_or_default()
@@ -64,6 +75,7 @@ pub fn go_to(path: &str) {
 #[wasm_bindgen::prelude::wasm_bindgen(inline_js = r#"
 export function install_fake_fetch(routes_json) {
   const routes = JSON.parse(routes_json);
+  window.__fakeRoutes = routes;
   window.__fakeCalls = [];
   window.fetch = async (input, init) => {
     const req = input instanceof Request ? input : new Request(input, init);
@@ -84,10 +96,45 @@ export function install_fake_fetch(routes_json) {
       });
     }
     if (r.network_error) throw new TypeError('Failed to fetch');
+    if (r.stream_bytes) {
+      // A body of stream_bytes bytes in 1 MB chunks, with no declared length.
+      let left = r.stream_bytes;
+      const chunk = new Uint8Array(1 << 20).fill(32);
+      const stream = new ReadableStream({ pull(c) {
+        if (left <= 0) { c.close(); return; }
+        const n = Math.min(left, chunk.length); left -= n; c.enqueue(chunk.slice(0, n));
+      } });
+      return new Response(stream, { status: 200, headers: { 'content-type': 'application/json' } });
+    }
     const body = typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
     return new Response(body, { status: r.status || 200, headers: Object.assign({ 'content-type': 'application/json' }, r.headers || {}) });
   };
 }
+export function fake_secrets(route) {
+  const random = (prefix) => prefix + Array.from(crypto.getRandomValues(new Uint8Array(24)), (b) => b.toString(16).padStart(2, '0')).join('');
+  window.__secrets = [random('sig_'), random('sec_'), random('cli_')];
+  const [sig, sec, cli] = window.__secrets;
+  window.__fakeRoutes[route] = [{ body: { data: {
+    id: 'apikey--n', access_key: 'onq.NEW', status: 'active', arx_url: 'https://arx.example.test/arx--p',
+    server_signing_key: sig, server_crypto_access_key: sec, client_key: cli, provided_at: '2024-01-02T03:04:05Z',
+  }, error: { code: 0, status: '', message: '', correlation_id: '', details: null } } }];
+}
+export function holds_secret(input, n) { return input.value === window.__secrets[n]; }
+export function secrets_in(memory) {
+  const hay = new Uint8Array(memory.buffer);
+  let found = 0;
+  for (const secret of window.__secrets) {
+    const needle = new TextEncoder().encode(secret);
+    for (let i = hay.indexOf(needle[0]); i !== -1; i = hay.indexOf(needle[0], i + 1)) {
+      let j = 1;
+      while (j < needle.length && hay[i + j] === needle[j]) j++;
+      if (j === needle.length) found++;
+    }
+  }
+  return found;
+}
+export function clipboard_holds_secret() { return (window.__secrets || []).includes(window.__copied); }
+export function fake_call_count() { return (window.__fakeCalls || []).length; }
 export function fake_calls(key) {
   return (window.__fakeCalls || []).filter((k) => k === key).length;
 }
@@ -116,9 +163,21 @@ export function hand_off(name, answer_json) {
 export function clear_hand_off() { delete window.__consoleBoot; }
 "#)]
 extern "C" {
-    /// Replaces `window.fetch`: `{"METHOD /path": [{status, body, delay, network_error}, …]}`;
-    /// answers are used in order and the last one repeats.
+    /// Replaces `window.fetch`: `{"METHOD /path": [{status, body, headers, delay,
+    /// network_error, stream_bytes}, …]}`; answers are used in order and the last one repeats.
     pub fn install_fake_fetch(routes_json: &str);
+    /// Answers `route` ("METHOD /path") with a key's one-time secrets made up in JS, so that
+    /// this test's own Rust code never holds them.
+    pub fn fake_secrets(route: &str);
+    /// Whether `input` shows secret `n` (0 signing, 1 secret, 2 client) of [`fake_secrets`];
+    /// compared in JS, so the secret never enters this test's memory.
+    pub fn holds_secret(input: &web_sys::HtmlInputElement, n: u32) -> bool;
+    /// How many copies of the secrets of [`fake_secrets`] are in `memory` (a `WebAssembly.Memory`).
+    pub fn secrets_in(memory: &wasm_bindgen::JsValue) -> u32;
+    /// Whether the fake clipboard holds one of the secrets of [`fake_secrets`].
+    pub fn clipboard_holds_secret() -> bool;
+    /// How many requests the fake has answered.
+    pub fn fake_call_count() -> u32;
     /// How many times `"METHOD /path"` was fetched since the fake was installed.
     pub fn fake_calls(key: &str) -> u32;
     /// Replaces `navigator.clipboard` with one that succeeds or refuses.

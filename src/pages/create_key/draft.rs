@@ -1,9 +1,7 @@
 //! The wizard's draft: the choices of steps 1–3, their validation against `/keys/base`, the
 //! URL round trip, and the request they make. Plain Rust, tested natively.
 
-use platform_types::{
-    Application, Arx, BaseInfo, CreateApiKey, CreateApiKeyRequest, SensitiveData,
-};
+use platform_types::{Application, Arx, BaseInfo, CreateApiKey, CreateApiKeyRequest};
 
 /// A step of the wizard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -163,32 +161,10 @@ impl Checked {
     }
 }
 
-/// The credential file of the Onqlave SDKs (contract §5.2), as JSON text.
-pub fn credential_file(data: &SensitiveData) -> String {
-    // Built by hand so the secrets are copied once, into the text that is downloaded.
-    let field = |k: &str, v: &str| format!("  {}: {}", json_string(k), json_string(v));
-    [
-        "{".to_owned(),
-        [
-            field("arx_url", &data.arx_url),
-            field("access_key", &data.access_key),
-            field("server_signing_key", data.server_signing_key.expose()),
-            field("server_secret_key", data.server_crypto_access_key.expose()),
-        ]
-        .join(",\n"),
-        "}".to_owned(),
-    ]
-    .join("\n")
-}
-
-fn json_string(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use platform_types::{Models, Secret, Technology};
+    use platform_types::{Models, Technology};
     use std::collections::HashMap;
 
     fn app(id: &str, tech: &str) -> Application {
@@ -292,27 +268,5 @@ mod tests {
             Draft::default()
         );
         assert!(Draft::default().to_query().is_empty());
-    }
-
-    #[test]
-    fn credential_file_has_the_sdk_keys_and_parses() {
-        let data = SensitiveData {
-            id: "apikey--1".into(),
-            access_key: "onq.ABC".into(),
-            arx_url: "https://arx.example".into(),
-            server_signing_key: Secret::new("sign\"ing".into()),
-            server_crypto_access_key: Secret::new("crypto".into()),
-            client_key: Secret::new("client".into()),
-            ..Default::default()
-        };
-        let text = credential_file(&data);
-        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
-        assert_eq!(v["arx_url"], "https://arx.example");
-        assert_eq!(v["access_key"], "onq.ABC");
-        assert_eq!(v["server_signing_key"], "sign\"ing");
-        assert_eq!(v["server_secret_key"], "crypto");
-        assert_eq!(v.as_object().unwrap().len(), 4);
-        assert!(format!("{data:?}").contains("[redacted]"));
-        assert!(!format!("{data:?}").contains("crypto\""));
     }
 }

@@ -12,11 +12,13 @@ use platform_types::{KeyStatus, Secret, SensitiveData};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
-use super::draft::credential_file;
+use super::credentials::{credential_file, save_file};
 use super::{replace_entry, use_wizard};
 use crate::api::retry::next_poll_delay_ms;
-use crate::api::{sleep_ms, use_api_client, ApiError};
-use crate::components::copy_button::CopyButton;
+use crate::api::{use_api_client, ApiError};
+use crate::components::copy_button::{CopyButton, CopyText};
+use crate::session::{use_session, Phase as SessionPhase};
+use crate::timer::sleep_ms;
 
 const LEAVE_WARNING: &str = "Leave without storing the key? Its secrets cannot be shown again.";
 
@@ -51,43 +53,51 @@ pub fn KeyStep() -> impl IntoView {
     let started = js_sys::Date::now();
     let elapsed = RwSignal::new(0u32);
     let first_delay = client.config().poll_interval_ms;
-    let id = key.id.clone();
-    spawn_local_scoped_with_cancellation(async move {
-        let mut delay = first_delay;
+    // Waits for the key to be active, then asks for its secrets once. Asking again after an
+    // error is safe: the platform forgets the secrets only once it has sent them, and then
+    // answers 410.
+    let fetch = Callback::new(move |_: ()| {
+        let client = client.clone();
+        let id = key.id.clone();
         let mut status = key.status.clone();
-        loop {
-            match status {
-                KeyStatus::Active => match client.key_secrets(&id).await {
-                    Ok(data) => {
-                        phase.set(Phase::Ready(Arc::new(data)));
+        phase.set(Phase::Provisioning);
+        spawn_local_scoped_with_cancellation(async move {
+            let mut delay = first_delay;
+            loop {
+                match status {
+                    KeyStatus::Active => match client.key_secrets(&id).await {
+                        Ok(data) => {
+                            phase.set(Phase::Ready(Arc::new(data)));
+                            return;
+                        }
+                        // Not ready yet after all: keep waiting.
+                        Err(ApiError::Conflict(_)) => {}
+                        Err(ApiError::Gone(_)) => {
+                            phase.set(Phase::AlreadyProvided);
+                            return;
+                        }
+                        Err(e) => {
+                            phase.set(Phase::Error(e));
+                            return;
+                        }
+                    },
+                    KeyStatus::Pending => {}
+                    _ => {
+                        phase.set(Phase::Failed);
                         return;
                     }
-                    // Not ready yet after all: keep waiting.
-                    Err(ApiError::Conflict(_)) => {}
-                    Err(ApiError::Gone(_)) => {
-                        phase.set(Phase::AlreadyProvided);
-                        return;
-                    }
-                    Err(e) => {
-                        phase.set(Phase::Error(e));
-                        return;
-                    }
-                },
-                KeyStatus::Pending => {}
-                _ => {
-                    phase.set(Phase::Failed);
-                    return;
+                }
+                sleep_ms(delay).await;
+                elapsed.set(((js_sys::Date::now() - started) / 1000.0) as u32);
+                delay = next_poll_delay_ms(delay);
+                // A failed poll is retried by the client; if it still fails, poll again later.
+                if let Ok(k) = client.get_key(&id).await {
+                    status = k.status;
                 }
             }
-            sleep_ms(delay).await;
-            elapsed.set(((js_sys::Date::now() - started) / 1000.0) as u32);
-            delay = next_poll_delay_ms(delay);
-            // A failed poll is retried by the client; if it still fails, poll again later.
-            if let Ok(k) = client.get_key(&id).await {
-                status = k.status;
-            }
-        }
+        });
     });
+    fetch.run(());
 
     let body = move || {
         match phase.get() {
@@ -116,11 +126,15 @@ pub fn KeyStep() -> impl IntoView {
         }
         .into_any(),
         Phase::Error(e) => view! {
-            <div class="panel error-panel" role="alert">
+            <div class="panel error-panel" role="alert" data-testid="secrets-error">
                 <h2>"The key could not be shown"</h2>
                 <p>{e.user_message()}</p>
-                <p>"If the secrets were lost on the way, they cannot be shown again: delete the key and create a new one."</p>
-                <A href="/" attr:class="button">"Back to API keys"</A>
+                {e.correlation_id().map(|c| view! { <p class="muted">"Reference for support: " <code class="mono">{c.to_owned()}</code></p> })}
+                <p>"Trying again is safe. If the secrets were handed out but lost on the way, they cannot be shown again: delete the key and create a new one."</p>
+                <div class="wizard-actions start">
+                    <button type="button" class="button" on:click=move |_| fetch.run(())>"Try again"</button>
+                    <A href="/" attr:class="button secondary">"Back to API keys"</A>
+                </div>
             </div>
         }
         .into_any(),
@@ -149,6 +163,10 @@ fn CannotShowAgain(id: Option<String>) -> impl IntoView {
 #[component]
 fn Secrets(data: Arc<SensitiveData>) -> impl IntoView {
     let navigate = use_navigate();
+    let session = use_session();
+    // Another tab's sign-out (or the session's end) must not take these off screen.
+    session.hold_while_mounted();
+    let signed_out = Memo::new(move |_| session.phase() != SessionPhase::SignedIn);
     let stored = RwSignal::new(false);
     let guard_on = move || !stored.get_untracked();
 
@@ -241,7 +259,13 @@ fn Secrets(data: Arc<SensitiveData>) -> impl IntoView {
 
     let download = {
         let data = data.clone();
-        move |_| download_credentials(&data)
+        move |_| {
+            let file = credential_file(&data);
+            save_file(
+                &format!("onqlave-credentials-{}.json", data.access_key),
+                &file,
+            );
+        }
     };
     let done = move |_| {
         stored.set(true);
@@ -249,19 +273,25 @@ fn Secrets(data: Arc<SensitiveData>) -> impl IntoView {
     };
     let access = data.access_key.clone();
     let arx_url = data.arx_url.clone();
+    let has_client_key = !data.client_key.is_empty();
     view! {
         <div class="panel secrets">
+            {move || signed_out.get().then(|| view! {
+                <p class="notice" role="alert" data-testid="signed-out-notice">
+                    "You were signed out. Copy or download the secrets now: they cannot be shown again."
+                </p>
+            })}
             <p class="warning" role="alert">
                 "This is the only time these secrets are displayed. Copy them or download the credentials file now; "
                 "do not leave this page until you have stored them."
             </p>
             <dl class="secret-list">
-                <PlainField label="API key" value=access.clone() testid="access-key"/>
+                <PlainField label="API key" value=access testid="access-key"/>
                 <PlainField label="Arx URL" value=arx_url testid="arx-url"/>
-                <SecretField label="Server signing key" secret=data.server_signing_key.clone() testid="server-signing-key"/>
-                <SecretField label="Server secret key" secret=data.server_crypto_access_key.clone() testid="server-secret-key"/>
-                {(!data.client_key.is_empty()).then(|| view! {
-                    <SecretField label="Client key" secret=data.client_key.clone() testid="client-key"/>
+                <SecretField label="Server signing key" data=data.clone() pick=|d| &d.server_signing_key testid="server-signing-key"/>
+                <SecretField label="Server secret key" data=data.clone() pick=|d| &d.server_crypto_access_key testid="server-secret-key"/>
+                {has_client_key.then(|| view! {
+                    <SecretField label="Client key" data=data.clone() pick=|d| &d.client_key testid="client-key"/>
                 })}
             </dl>
             <div class="wizard-actions start">
@@ -273,7 +303,9 @@ fn Secrets(data: Arc<SensitiveData>) -> impl IntoView {
                 " I have stored this key somewhere safe"
             </label>
             <div class="wizard-actions">
-                <button type="button" class="button" data-testid="done" disabled=move || !stored.get() on:click=done>"Done"</button>
+                <button type="button" class="button" data-testid="done" disabled=move || !stored.get() on:click=done>
+                    {move || if signed_out.get() { "Done: sign in again" } else { "Done" }}
+                </button>
             </div>
         </div>
     }
@@ -295,27 +327,36 @@ fn PlainField(label: &'static str, value: String, testid: &'static str) -> impl 
             <dd>
                 <input id=id type="text" readonly=true class="mono" data-testid=testid
                     autocomplete="off" spellcheck="false" autocapitalize="off" prop:value=value.clone()/>
-                <CopyButton text=Signal::stored(value) label=format!("Copy {label}")/>
+                <CopyButton text=value label=format!("Copy {label}")/>
             </dd>
         </div>
     }
 }
 
-/// A secret: masked until revealed, copied only on a click.
+/// A secret: masked until revealed, copied only on a click. Its text goes from the one copy in
+/// `data` straight to the browser, never through another Rust string.
 #[component]
-fn SecretField(label: &'static str, secret: Secret, testid: &'static str) -> impl IntoView {
+fn SecretField(
+    label: &'static str,
+    data: Arc<SensitiveData>,
+    pick: fn(&SensitiveData) -> &Secret,
+    testid: &'static str,
+) -> impl IntoView {
     let revealed = RwSignal::new(false);
     let id = format!("field-{testid}");
-    let secret = StoredValue::new(secret);
-    let text = Signal::derive(move || secret.with_value(|s| s.expose().to_owned()));
+    let input = NodeRef::<leptos::html::Input>::new();
+    {
+        let data = data.clone();
+        input.on_load(move |el| el.set_value(pick(&data).expose()));
+    }
+    let text = CopyText::lent(move |f| f(pick(&data).expose()));
     view! {
         <div class="secret-row">
             <dt><label for=id.clone()>{label}</label></dt>
             <dd>
-                <input id=id type=move || if revealed.get() { "text" } else { "password" }
+                <input id=id node_ref=input type=move || if revealed.get() { "text" } else { "password" }
                     readonly=true class="mono" data-testid=testid
-                    autocomplete="off" spellcheck="false" autocapitalize="off"
-                    prop:value=move || secret.with_value(|s| s.expose().to_owned())/>
+                    autocomplete="off" spellcheck="false" autocapitalize="off"/>
                 <button type="button" class="copy-button" aria-pressed=move || revealed.get().to_string()
                     on:click=move |_| revealed.update(|r| *r = !*r)>
                     {move || if revealed.get() { "Hide" } else { "Reveal" }}
@@ -325,25 +366,4 @@ fn SecretField(label: &'static str, secret: Secret, testid: &'static str) -> imp
             </dd>
         </div>
     }
-}
-
-/// Saves the SDK credential file through a temporary object URL.
-fn download_credentials(data: &SensitiveData) {
-    let text = credential_file(data);
-    let parts = js_sys::Array::of1(&text.into());
-    let opts = web_sys::BlobPropertyBag::new();
-    opts.set_type("application/json");
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
-    if let Ok(a) = document().create_element("a") {
-        let a: web_sys::HtmlAnchorElement = a.unchecked_into();
-        a.set_href(&url);
-        a.set_download(&format!("onqlave-credentials-{}.json", data.access_key));
-        a.click();
-    }
-    let _ = web_sys::Url::revoke_object_url(&url);
 }

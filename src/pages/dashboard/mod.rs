@@ -16,7 +16,7 @@ use platform_types::{Acl, ApiKey, ApiKeys, Arx, KeyStatus};
 use wasm_bindgen::JsCast;
 
 use crate::api::retry::next_poll_delay_ms;
-use crate::api::{sleep_ms, use_api_client, ApiError};
+use crate::api::{use_api_client, ApiError};
 use crate::components::copy_button::CopyButton;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::skeleton::PageSkeleton;
@@ -25,6 +25,7 @@ use crate::key_events::use_key_events;
 use crate::permissions::{create_permission, delete_permission};
 use crate::session::use_session;
 use crate::time;
+use crate::timer::sleep_ms;
 use query::{
     filter_sorted, page_of, sort_all, Row, Rows, SortKey, ViewState, PAGE_SIZES, STATUS_FILTERS,
 };

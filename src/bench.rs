@@ -1,9 +1,14 @@
-//! Live heap accounting for the memory benchmark: the wasm linear memory only ever grows, so its
-//! size says little about leaks; the bytes currently allocated do. The count wraps the system
-//! allocator with one addition or subtraction per call.
+//! Instruments for `make bench` (and the end-to-end test of the panic panel): built only with
+//! the `bench` feature, never in the release bundle.
+//!
+//! The heap counter: the wasm linear memory only ever grows, so its size says little about
+//! leaks; the bytes currently allocated do. The count wraps the system allocator with one
+//! addition or subtraction per call.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
+
+use wasm_bindgen::prelude::wasm_bindgen;
 
 /// Counts the bytes handed out and not yet returned.
 pub struct Counting;
@@ -49,10 +54,26 @@ pub fn live_bytes() -> usize {
 }
 
 /// The same figure for the benchmark, read through `window.wasmBindings`.
-#[cfg(target_arch = "wasm32")]
-#[wasm_bindgen::prelude::wasm_bindgen(js_name = heapLiveBytes)]
+#[wasm_bindgen(js_name = heapLiveBytes)]
 pub fn heap_live_bytes() -> usize {
     live_bytes()
+}
+
+/// A performance mark, replaced on each call so a long session's marks do not pile up.
+pub fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        p.clear_marks_with_mark_name(name);
+        let _ = p.mark(name);
+    }
+}
+
+/// Panics inside the app's own task loop, as a bug would: the end-to-end test of the panic
+/// panel calls it through `window.wasmBindings`.
+#[wasm_bindgen(js_name = panicForTest)]
+pub fn panic_for_test() {
+    wasm_bindgen_futures::spawn_local(async {
+        panic!("panic provoked by the end-to-end test");
+    });
 }
 
 #[cfg(test)]

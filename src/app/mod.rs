@@ -1,11 +1,17 @@
-//! The application: boot, providers, the router with its route table, the layout, NotFound.
+//! The application: boot, providers, the router with its route table, NotFound.
+
+mod layout;
+mod require_session;
+
+pub use layout::Layout;
+pub use require_session::RequireSession;
 
 use leptos::prelude::*;
-use leptos_router::components::{ParentRoute, Route, Router, Routes, A};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, Lazy};
 
-use crate::api::{provide_api_client, use_api_client};
-use crate::components::announcer::{provide_announcer, Announcer};
+use crate::api::provide_api_client;
+use crate::components::announcer::provide_announcer;
 use crate::config::{ConfigError, RuntimeConfig};
 use crate::pages::dashboard::DashboardPage;
 use crate::pages::not_found::NotFoundPage;
@@ -13,7 +19,7 @@ use crate::routes::{
     wizard_start, ApplicationStepRoute, ArxStepRoute, DeleteRoute, KeyDetailRoute, KeyStepRoute,
     SignInRoute, SummaryStepRoute, WizardRoute,
 };
-use crate::session::{provide_session, use_session, RequireSession};
+use crate::session::{provide_session, start_session};
 
 /// Loads the runtime configuration, then replaces the static skeleton of `index.html` with the app.
 #[cfg(target_arch = "wasm32")]
@@ -40,14 +46,9 @@ pub fn App(
 ) -> impl IntoView {
     provide_announcer();
     let session = provide_session();
-    let client = provide_api_client(config, session);
-    leptos::task::spawn_local(async move { session.restore(&client).await });
-    // The routes are built one task later, after the restore above has sent its request:
-    // building them takes longer than that round trip, and the two now overlap.
-    let routes_ready = RwSignal::new(false);
-    leptos::task::spawn_local(async move { routes_ready.set(true) });
+    let client = provide_api_client(config, std::sync::Arc::new(session));
+    start_session(session, &client);
     view! {
-        <Show when=move || routes_ready.get()>
         <Router>
             <Layout>
                 <Routes fallback=|| view! { <NotFoundPage/> }>
@@ -67,65 +68,6 @@ pub fn App(
                 </Routes>
             </Layout>
         </Router>
-        </Show>
-    }
-}
-
-/// Header, main region and the polite status region shared by every page.
-#[component]
-fn Layout(children: Children) -> impl IntoView {
-    view! {
-        <a class="skip-link" href="#main">"Skip to content"</a>
-        <header class="app-header">
-            <A href="/" attr:class="brand">
-                <span class="brand-mark" aria-hidden="true">"◆"</span>
-                " Onqlave "
-                <span class="brand-product">"API Keys"</span>
-            </A>
-            <nav aria-label="Main" class="app-nav">
-                <A href="/">"API keys"</A>
-            </nav>
-            <UserMenu/>
-        </header>
-        <main id="main" class="app-main" tabindex="-1">
-            {children()}
-        </main>
-        <Announcer/>
-    }
-}
-
-/// The signed-in person, their role by display name, and sign-out.
-#[component]
-fn UserMenu() -> impl IntoView {
-    let session = use_session();
-    let client = use_api_client();
-    move || {
-        session.signed_in().map(|s| {
-            let roles = if s.user.roles.is_empty() {
-                "No role".to_owned()
-            } else {
-                s.user
-                    .roles
-                    .iter()
-                    .map(|r| platform_types::role_display_name(r))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            let name = if s.user.full_name.is_empty() {
-                s.user.email_address.clone()
-            } else {
-                s.user.full_name.clone()
-            };
-            let client = client.clone();
-            view! {
-                <div class="user-menu">
-                    <span class="user-name" title=s.user.email_address.clone()>{name}</span>
-                    <span class="user-role" data-testid="user-role">{roles}</span>
-                    <button type="button" class="button secondary small"
-                        on:click=move |_| session.sign_out(&client)>"Sign out"</button>
-                </div>
-            }
-        })
     }
 }
 

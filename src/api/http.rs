@@ -1,0 +1,246 @@
+//! One HTTP attempt: the request, its deadline and cancellation, and a bounded read of the answer.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use leptos::prelude::window;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use zeroize::Zeroize;
+
+use super::{ApiError, Call, Method, RawResponse};
+
+/// The largest answer the console reads, declared or not. The whole key list of a tenant with
+/// 10,000 keys is 6.6 MB; an answer five times that is not one the console can use, and reading
+/// it would only hold the page's memory hostage.
+pub const MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
+
+/// Aborts the request when dropped before it finished (the future was dropped).
+struct AbortOnDrop(Option<web_sys::AbortController>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let Some(c) = self.0.take() {
+            c.abort();
+        }
+    }
+}
+
+/// One attempt with the configured deadline. A view that goes away drops the future (see
+/// `spawn_local_scoped_with_cancellation`), which aborts the fetch, so a late answer never
+/// reaches its state.
+pub(super) async fn fetch(
+    call: &Call,
+    token: Option<&str>,
+    timeout_ms: u32,
+) -> Result<RawResponse, ApiError> {
+    let controller = web_sys::AbortController::new()
+        .map_err(|_| ApiError::Network("no AbortController".into()))?;
+    let timed_out = Rc::new(Cell::new(false));
+    let on_timeout = {
+        let controller = controller.clone();
+        let timed_out = timed_out.clone();
+        Closure::once(move || {
+            timed_out.set(true);
+            controller.abort();
+        })
+    };
+    let timer = window()
+        .set_timeout_with_callback_and_timeout_and_arguments_0(
+            on_timeout.as_ref().unchecked_ref(),
+            i32::try_from(timeout_ms).unwrap_or(i32::MAX),
+        )
+        .ok();
+    let mut guard = AbortOnDrop(Some(controller.clone()));
+    let result = attempt(call, token, &controller.signal()).await;
+    if let Some(t) = timer {
+        window().clear_timeout_with_handle(t);
+    }
+    drop(on_timeout);
+    guard.0 = None;
+    result.map_err(|e| {
+        if timed_out.get() {
+            ApiError::Timeout
+        } else {
+            e
+        }
+    })
+}
+
+async fn attempt(
+    call: &Call,
+    token: Option<&str>,
+    signal: &web_sys::AbortSignal,
+) -> Result<RawResponse, ApiError> {
+    let net = |e: gloo_net::Error| ApiError::Network(e.to_string());
+    let mut builder = gloo_net::http::RequestBuilder::new(&call.url)
+        .method(match call.method {
+            Method::Get => gloo_net::http::Method::GET,
+            Method::Post => gloo_net::http::Method::POST,
+            Method::Delete => gloo_net::http::Method::DELETE,
+        })
+        .abort_signal(Some(signal))
+        .header("Accept", "application/json");
+    if call.with_credentials {
+        builder = builder.credentials(web_sys::RequestCredentials::Include);
+    }
+    if let Some(t) = token {
+        builder = builder.header("Authorization", &format!("Bearer {t}"));
+    }
+    if let Some(k) = &call.idempotency_key {
+        builder = builder.header("Idempotency-Key", k);
+    }
+    let request = match &call.body {
+        Some(b) => builder
+            .header("Content-Type", "application/json")
+            .body(b.as_str())
+            .map_err(net)?,
+        None => builder.build().map_err(net)?,
+    };
+    let resp: web_sys::Response = request.send().await.map_err(net)?.into();
+    read_response(&resp, call.once).await
+}
+
+/// Status, the headers the client uses, and the body of a response, refusing one larger than
+/// [`MAX_RESPONSE_BYTES`]. With `secret`, every buffer the body passed through is zeroed.
+pub(super) async fn read_response(
+    resp: &web_sys::Response,
+    secret: bool,
+) -> Result<RawResponse, ApiError> {
+    let headers = resp.headers();
+    let header = |name: &str| headers.get(name).ok().flatten();
+    let declared = header("content-length").and_then(|l| l.trim().parse::<u64>().ok());
+    if declared.is_some_and(|l| l > MAX_RESPONSE_BYTES as u64) {
+        if let Some(body) = resp.body() {
+            quietly(body.cancel());
+        }
+        return Err(ApiError::TooLarge);
+    }
+    let body = read_body(resp, declared.unwrap_or(0) as usize, secret).await?;
+    // Invalid UTF-8 is replaced (and then fails to decode), never a panic.
+    let body = match String::from_utf8(body) {
+        Ok(text) => text,
+        Err(e) => {
+            let mut bytes = e.into_bytes();
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            bytes.zeroize();
+            text
+        }
+    };
+    Ok(RawResponse {
+        status: resp.status(),
+        body,
+        retry_after: header("retry-after"),
+        correlation_id: header("x-correlation-id"),
+    })
+}
+
+/// Reads the body chunk by chunk as it arrives, giving up (and cancelling the download) past
+/// [`MAX_RESPONSE_BYTES`]: a declared length can be absent, or be the compressed size.
+async fn read_body(
+    resp: &web_sys::Response,
+    expected: usize,
+    secret: bool,
+) -> Result<Vec<u8>, ApiError> {
+    let net = |_| ApiError::Network("the connection dropped while the answer arrived".into());
+    let Some(stream) = resp.body() else {
+        return Ok(Vec::new());
+    };
+    let reader: web_sys::ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
+    let mut buf = Buffer::new(expected.min(MAX_RESPONSE_BYTES), secret);
+    loop {
+        let chunk: web_sys::ReadableStreamReadResult =
+            wasm_bindgen_futures::JsFuture::from(reader.read())
+                .await
+                .map_err(net)?
+                .unchecked_into();
+        if chunk.get_done().unwrap_or(true) {
+            return Ok(buf.into_inner());
+        }
+        let Ok(bytes) = chunk.get_value().dyn_into::<js_sys::Uint8Array>() else {
+            return Err(ApiError::Network("the answer was not a byte stream".into()));
+        };
+        let len = bytes.length() as usize;
+        if buf.len() + len > MAX_RESPONSE_BYTES {
+            quietly(reader.cancel());
+            return Err(ApiError::TooLarge);
+        }
+        buf.append(&bytes);
+        if secret {
+            bytes.fill(0, 0, len as u32);
+        }
+    }
+}
+
+/// A growing byte buffer that, for a secret, zeroes each buffer it outgrows instead of leaving
+/// a copy behind in freed memory.
+struct Buffer {
+    bytes: Vec<u8>,
+    secret: bool,
+}
+
+impl Buffer {
+    fn new(capacity: usize, secret: bool) -> Self {
+        Self {
+            bytes: Vec::with_capacity(capacity),
+            secret,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.bytes.len()
+    }
+
+    fn append(&mut self, chunk: &js_sys::Uint8Array) {
+        let start = self.bytes.len();
+        let end = start + chunk.length() as usize;
+        if self.secret && end > self.bytes.capacity() {
+            let mut grown = Vec::with_capacity(end.max(self.bytes.capacity() * 2));
+            grown.extend_from_slice(&self.bytes);
+            self.bytes.zeroize();
+            self.bytes = grown;
+        }
+        self.bytes.resize(end, 0);
+        chunk.copy_to(&mut self.bytes[start..end]);
+    }
+
+    fn into_inner(mut self) -> Vec<u8> {
+        std::mem::take(&mut self.bytes)
+    }
+}
+
+impl Drop for Buffer {
+    fn drop(&mut self) {
+        if self.secret {
+            self.bytes.zeroize();
+        }
+    }
+}
+
+/// Lets `promise` settle without an "uncaught rejection" in the console: cancelling a download
+/// we no longer want may fail, and nobody waits for it.
+fn quietly(promise: js_sys::Promise) {
+    let ignore = Closure::<dyn FnMut(wasm_bindgen::JsValue)>::new(|_| {});
+    let _ = promise.catch(&ignore);
+    // Rare (an oversized answer): leaking the empty closure is simpler than keeping it alive.
+    ignore.forget();
+}
+
+/// The answer to the request `name` that `index.html` sent while the wasm loaded, within
+/// `timeout_ms`, when its URL ends with `path` (when given); `None` when there is none, it is for
+/// another address, or it did not arrive in time.
+pub(super) async fn handed_off(
+    name: &str,
+    timeout_ms: u32,
+    path: Option<&str>,
+) -> Option<RawResponse> {
+    use futures::future::{select, Either};
+    let early = std::pin::pin!(crate::handoff::response(name));
+    let deadline = std::pin::pin!(crate::timer::sleep_ms(timeout_ms));
+    match select(early, deadline).await {
+        Either::Left((Some(resp), _)) if path.is_none_or(|p| resp.url().ends_with(p)) => {
+            read_response(&resp, false).await.ok()
+        }
+        _ => None,
+    }
+}

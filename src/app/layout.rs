@@ -1,0 +1,66 @@
+//! The frame around every page: header with the signed-in person, main region, status region.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::api::use_api_client;
+use crate::components::announcer::Announcer;
+use crate::session::use_session;
+
+/// Header, main region and the polite status region shared by every page.
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <header class="app-header">
+            <A href="/" attr:class="brand">
+                <span class="brand-mark" aria-hidden="true">"◆"</span>
+                " Onqlave "
+                <span class="brand-product">"API Keys"</span>
+            </A>
+            <nav aria-label="Main" class="app-nav">
+                <A href="/">"API keys"</A>
+            </nav>
+            <UserMenu/>
+        </header>
+        <main id="main" class="app-main" tabindex="-1">
+            {children()}
+        </main>
+        <Announcer/>
+    }
+}
+
+/// The signed-in person, their role by display name, and sign-out.
+#[component]
+fn UserMenu() -> impl IntoView {
+    let session = use_session();
+    let client = use_api_client();
+    move || {
+        session.signed_in().map(|s| {
+            let roles = if s.user.roles.is_empty() {
+                "No role".to_owned()
+            } else {
+                s.user
+                    .roles
+                    .iter()
+                    .map(|r| platform_types::role_display_name(r))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let name = if s.user.full_name.is_empty() {
+                s.user.email_address.clone()
+            } else {
+                s.user.full_name.clone()
+            };
+            let client = client.clone();
+            view! {
+                <div class="user-menu">
+                    <span class="user-name" title=s.user.email_address.clone()>{name}</span>
+                    <span class="user-role" data-testid="user-role">{roles}</span>
+                    <button type="button" class="button secondary small"
+                        on:click=move |_| session.sign_out(&client)>"Sign out"</button>
+                </div>
+            }
+        })
+    }
+}

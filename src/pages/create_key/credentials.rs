@@ -1,0 +1,127 @@
+//! The credential file of the Onqlave SDKs (contract §5.2), built and saved without leaving a
+//! copy of a secret behind: in a zeroing buffer that never reallocates, handed to the browser as
+//! bytes (never as a JS string), whose JS copy is zeroed once the file is made.
+
+use platform_types::SensitiveData;
+use wasm_bindgen::JsCast;
+use zeroize::Zeroizing;
+
+/// The credential file as JSON: `arx_url`, `access_key`, `server_signing_key`,
+/// `server_secret_key`.
+pub fn credential_file(data: &SensitiveData) -> Zeroizing<Vec<u8>> {
+    let fields = file_fields(data);
+    let capacity = worst_case_len(&fields);
+    let mut out = Zeroizing::new(Vec::with_capacity(capacity));
+    out.extend_from_slice(b"{\n");
+    for (n, (key, value)) in fields.iter().enumerate() {
+        out.extend_from_slice(b"  ");
+        let _ = serde_json::to_writer(&mut *out, key);
+        out.extend_from_slice(b": ");
+        let _ = serde_json::to_writer(&mut *out, value);
+        out.extend_from_slice(if n + 1 < fields.len() { b",\n" } else { b"\n" });
+    }
+    out.extend_from_slice(b"}\n");
+    out
+}
+
+fn file_fields(data: &SensitiveData) -> [(&'static str, &str); 4] {
+    [
+        ("arx_url", data.arx_url.as_str()),
+        ("access_key", data.access_key.as_str()),
+        ("server_signing_key", data.server_signing_key.expose()),
+        ("server_secret_key", data.server_crypto_access_key.expose()),
+    ]
+}
+
+/// JSON escaping writes at most six bytes per input byte; reserving that up front means the
+/// buffer never moves, so no unzeroed copy is left where it was.
+fn worst_case_len(fields: &[(&str, &str)]) -> usize {
+    fields
+        .iter()
+        .map(|(k, v)| (k.len() + v.len()) * 6 + 16)
+        .sum::<usize>()
+        + 8
+}
+
+/// Offers `bytes` as a download named `file_name`. The object URL is revoked once the download
+/// has started (a task later: revoking it at once can cancel it).
+pub fn save_file(file_name: &str, bytes: &[u8]) {
+    let copy = js_sys::Uint8Array::from(bytes);
+    let parts = js_sys::Array::of1(&copy);
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type("application/json");
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts);
+    copy.fill(0, 0, copy.length());
+    let Ok(blob) = blob else { return };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    let document = leptos::prelude::document();
+    if let Ok(a) = document.create_element("a") {
+        let a: web_sys::HtmlAnchorElement = a.unchecked_into();
+        a.set_href(&url);
+        a.set_download(file_name);
+        a.click();
+    }
+    leptos::prelude::set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        },
+        std::time::Duration::from_millis(0),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use platform_types::Secret;
+
+    fn data() -> SensitiveData {
+        SensitiveData {
+            id: "apikey--1".into(),
+            access_key: "onq.ABC".into(),
+            arx_url: "https://arx.example".into(),
+            server_signing_key: Secret::new("sign\"ing\u{1}".into()),
+            server_crypto_access_key: Secret::new("crypto".into()),
+            client_key: Secret::new("client".into()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn has_the_sdk_keys_and_parses() {
+        let data = data();
+        let file = credential_file(&data);
+        let v: serde_json::Value = serde_json::from_slice(&file).unwrap();
+        assert_eq!(v["arx_url"], "https://arx.example");
+        assert_eq!(v["access_key"], "onq.ABC");
+        assert_eq!(v["server_signing_key"], "sign\"ing\u{1}");
+        assert_eq!(v["server_secret_key"], "crypto");
+        assert_eq!(v.as_object().unwrap().len(), 4);
+        assert!(format!("{data:?}").contains("[redacted]"));
+        assert!(!format!("{data:?}").contains("crypto\""));
+    }
+
+    #[test]
+    fn never_outgrows_its_first_buffer() {
+        // Escaping makes a control character six bytes: the worst case still fits.
+        let worst = SensitiveData {
+            server_signing_key: Secret::new("\u{1}".repeat(300)),
+            server_crypto_access_key: Secret::new("\"".repeat(300)),
+            ..data()
+        };
+        for d in [data(), worst] {
+            let file = credential_file(&d);
+            assert_eq!(
+                file.capacity(),
+                worst_case_len(&file_fields(&d)),
+                "reallocated"
+            );
+            let reparsed: serde_json::Value = serde_json::from_slice(&file).unwrap();
+            assert_eq!(
+                reparsed["server_signing_key"],
+                d.server_signing_key.expose()
+            );
+        }
+    }
+}

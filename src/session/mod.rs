@@ -1,0 +1,395 @@
+//! Who is signed in. The access token lives in memory only; after a reload it comes back from
+//! `/auth/refresh` (the HttpOnly cookie), and it is refreshed before it expires. Signing out in
+//! one tab signs out the others.
+
+mod return_path;
+
+use std::cell::RefCell;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::future::{FutureExt, LocalBoxFuture, Shared};
+use leptos::prelude::*;
+use platform_types::{Session as WireSession, User};
+
+pub use return_path::safe_return_path;
+
+use crate::api::{ApiClient, ApiError, TokenSource};
+
+/// The signed-in person and their token.
+#[derive(Clone, PartialEq)]
+pub struct SignedIn {
+    token: String,
+    /// The person.
+    pub user: User,
+    /// Their tenant.
+    pub tenant_id: String,
+}
+
+impl fmt::Debug for SignedIn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SignedIn")
+            .field("token", &"[redacted]")
+            .field("user", &self.user)
+            .field("tenant_id", &self.tenant_id)
+            .finish()
+    }
+}
+
+/// Where the session stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AuthState {
+    /// Asking `/auth/refresh` after a (re)load.
+    Restoring,
+    /// The platform could not be asked; offer a retry rather than a sign-in form.
+    Unreachable(ApiError),
+    /// Nobody is signed in; `notice` says why when the session ended by itself.
+    SignedOut {
+        /// Shown on the sign-in page.
+        notice: Option<String>,
+    },
+    /// Signed in.
+    SignedIn(Arc<SignedIn>),
+}
+
+impl AuthState {
+    /// Which phase this state is in.
+    pub fn phase(&self) -> Phase {
+        match self {
+            Self::Restoring => Phase::Restoring,
+            Self::Unreachable(_) => Phase::Unreachable,
+            Self::SignedOut { .. } => Phase::SignedOut,
+            Self::SignedIn(_) => Phase::SignedIn,
+        }
+    }
+}
+
+/// The discriminant of [`AuthState`], for views that must not re-render on a token refresh.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// See [`AuthState::Restoring`].
+    Restoring,
+    /// See [`AuthState::Unreachable`].
+    Unreachable,
+    /// See [`AuthState::SignedOut`].
+    SignedOut,
+    /// See [`AuthState::SignedIn`].
+    SignedIn,
+}
+
+/// Whether the platform has heard of the last sign-out.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Logout {
+    /// Nothing to tell, or it was told.
+    #[default]
+    Done,
+    /// Telling it.
+    Sending,
+    /// Telling it again, after it could not be told.
+    Retrying,
+    /// It could not be told, even after retries: its refresh cookie may still be valid.
+    Failed(ApiError),
+}
+
+/// Handle to the session; `Copy`, shared through context.
+#[derive(Clone, Copy)]
+pub struct Session {
+    state: RwSignal<AuthState>,
+    return_to: RwSignal<Option<String>>,
+    refresh_timer: StoredValue<Option<TimeoutHandle>>,
+    logout: RwSignal<Logout>,
+    holds: RwSignal<u32>,
+}
+
+type RefreshFuture = Shared<LocalBoxFuture<'static, Result<Option<WireSession>, ApiError>>>;
+
+thread_local! {
+    /// The refresh in flight: concurrent 401s share one, since each refresh rotates the cookie.
+    static REFRESHING: RefCell<Option<RefreshFuture>> = const { RefCell::new(None) };
+}
+
+const CHANNEL: &str = "onqlave-console-session";
+const SIGNED_OUT: &str = "signed-out";
+const ENDED: &str = "Your session has ended. Sign in again to continue.";
+
+impl Session {
+    /// A new session in the `Restoring` state.
+    pub fn new() -> Self {
+        Self {
+            state: RwSignal::new(AuthState::Restoring),
+            return_to: RwSignal::new(None),
+            refresh_timer: StoredValue::new(None),
+            logout: RwSignal::new(Logout::Done),
+            holds: RwSignal::new(0),
+        }
+    }
+
+    /// The state, tracked.
+    pub fn state(&self) -> AuthState {
+        self.state.get()
+    }
+
+    /// The state, untracked.
+    pub fn state_untracked(&self) -> AuthState {
+        self.state.get_untracked()
+    }
+
+    /// The phase, tracked.
+    pub fn phase(&self) -> Phase {
+        self.state.with(AuthState::phase)
+    }
+
+    fn phase_untracked(&self) -> Phase {
+        self.state.with_untracked(AuthState::phase)
+    }
+
+    /// The signed-in person, tracked.
+    pub fn signed_in(&self) -> Option<Arc<SignedIn>> {
+        self.state.with(|s| match s {
+            AuthState::SignedIn(s) => Some(s.clone()),
+            _ => None,
+        })
+    }
+
+    /// Role ids of the signed-in person, tracked.
+    pub fn roles(&self) -> Vec<String> {
+        self.signed_in()
+            .map(|s| s.user.roles.clone())
+            .unwrap_or_default()
+    }
+
+    /// The route to return to after signing in again, if the session ended mid-work.
+    pub fn take_return_to(&self) -> Option<String> {
+        self.return_to.try_update(Option::take).flatten()
+    }
+
+    /// Whether the platform has heard of the last sign-out, tracked.
+    pub fn logout(&self) -> Logout {
+        self.logout.get()
+    }
+
+    /// Whether a view holds the page through a sign-out (see [`Session::hold_while_mounted`]),
+    /// tracked.
+    pub fn held(&self) -> bool {
+        self.holds.get() > 0
+    }
+
+    /// Keeps the calling view on screen if the session ends while it lives: it shows what can
+    /// never be fetched again (the one-time secrets), so a sign-out in another tab must not
+    /// take it away before the person has stored it.
+    pub fn hold_while_mounted(&self) {
+        self.holds.update(|n| *n += 1);
+        let holds = self.holds;
+        on_cleanup(move || {
+            holds.try_update(|n| *n = n.saturating_sub(1));
+        });
+    }
+
+    /// Installs a session from `/auth/login` or `/auth/refresh` and schedules its refresh.
+    pub fn establish(&self, wire: WireSession, client: &ApiClient) {
+        let lifetime_ms = wire.expires_in as f64 * 1000.0;
+        // Refresh a minute early, or halfway for short tokens. Timers take at most i32::MAX ms;
+        // a day is plenty (a later refresh reschedules).
+        let refresh_in = (lifetime_ms - 60_000.0)
+            .max(lifetime_ms / 2.0)
+            .clamp(5_000.0, 86_400_000.0);
+        self.state.set(AuthState::SignedIn(Arc::new(SignedIn {
+            token: wire.token,
+            user: wire.user,
+            tenant_id: wire.tenant_id,
+        })));
+        let session = *self;
+        let client = client.clone();
+        self.clear_timer();
+        let handle = set_timeout_with_handle(
+            move || {
+                leptos::task::spawn_local(async move {
+                    if matches!(
+                        session.refresh(&client).await,
+                        Ok(false) | Err(ApiError::Unauthorized(_))
+                    ) {
+                        session.expire();
+                    }
+                });
+            },
+            Duration::from_millis(refresh_in as u64),
+        )
+        .ok();
+        self.refresh_timer.set_value(handle);
+    }
+
+    fn clear_timer(&self) {
+        if let Some(h) = self.refresh_timer.try_update_value(Option::take).flatten() {
+            h.clear();
+        }
+    }
+
+    /// Restores the session after a (re)load from the refresh cookie.
+    pub async fn restore(&self, client: &ApiClient) {
+        self.state.set(AuthState::Restoring);
+        match self.refresh(client).await {
+            Ok(true) => {}
+            Ok(false) | Err(ApiError::Unauthorized(_)) => {
+                self.state.set(AuthState::SignedOut { notice: None })
+            }
+            Err(e) => self.state.set(AuthState::Unreachable(e)),
+        }
+    }
+
+    /// A new access token; `false` when nobody is signed in. Concurrent callers share one
+    /// request.
+    pub async fn refresh(&self, client: &ApiClient) -> Result<bool, ApiError> {
+        let fut = REFRESHING.with(|r| {
+            r.borrow_mut()
+                .get_or_insert_with(|| {
+                    let c = client.clone();
+                    async move { c.refresh_session().await }
+                        .boxed_local()
+                        .shared()
+                })
+                .clone()
+        });
+        let result = fut.await;
+        REFRESHING.with(|r| r.borrow_mut().take());
+        match result? {
+            Some(wire) => {
+                self.establish(wire, client);
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
+    /// The session ended by itself (a 401 that a refresh could not fix): remember where the
+    /// person was, so signing in again brings them back.
+    pub fn expire(&self) {
+        if self.phase_untracked() != Phase::SignedIn {
+            return;
+        }
+        self.clear_timer();
+        let here = current_path();
+        if safe_return_path(&here).is_some() {
+            self.return_to.set(Some(here));
+        }
+        self.state.set(AuthState::SignedOut {
+            notice: Some(ENDED.into()),
+        });
+    }
+
+    /// Signs out here, in the other tabs, and at the platform. Key data goes with the views
+    /// that held it, which unmount as the state changes.
+    pub fn sign_out(&self, client: &ApiClient) {
+        self.end_locally();
+        crate::channel::post(CHANNEL, SIGNED_OUT);
+        self.tell_platform(client);
+    }
+
+    /// Sends the sign-out to the platform (the client retries what may pass); a failure is kept
+    /// for the sign-in page to tell, with a way to try again.
+    pub fn tell_platform(&self, client: &ApiClient) {
+        let logout = self.logout;
+        logout.update(|l| {
+            *l = match l {
+                Logout::Failed(_) | Logout::Retrying => Logout::Retrying,
+                _ => Logout::Sending,
+            }
+        });
+        let client = client.clone();
+        leptos::task::spawn_local(async move {
+            let outcome = match client.logout().await {
+                Ok(()) => Logout::Done,
+                Err(e) => Logout::Failed(e),
+            };
+            logout.try_set(outcome);
+        });
+    }
+
+    fn end_locally(&self) {
+        self.clear_timer();
+        self.return_to.set(None);
+        self.state.set(AuthState::SignedOut { notice: None });
+    }
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl TokenSource for Session {
+    fn token(&self) -> Option<String> {
+        self.state.with_untracked(|s| match s {
+            AuthState::SignedIn(s) => Some(s.token.clone()),
+            _ => None,
+        })
+    }
+
+    fn tenant_id(&self) -> Option<String> {
+        self.state.with_untracked(|s| match s {
+            AuthState::SignedIn(s) => Some(s.tenant_id.clone()),
+            _ => None,
+        })
+    }
+
+    fn renew(&self, client: &ApiClient) -> LocalBoxFuture<'static, bool> {
+        let (session, client) = (*self, client.clone());
+        async move {
+            // Signed out meanwhile (another tab): nothing to renew, and no request to send.
+            session.phase_untracked() == Phase::SignedIn
+                && matches!(session.refresh(&client).await, Ok(true))
+        }
+        .boxed_local()
+    }
+
+    fn refused(&self) {
+        self.expire();
+    }
+}
+
+/// Creates the session and puts it in context.
+pub fn provide_session() -> Session {
+    let session = Session::new();
+    provide_context(session);
+    session
+}
+
+/// Restores the session and keeps it in step with the other tabs and with the page's own
+/// life: a page brought back from the back/forward cache asks the platform again before it
+/// shows anything, since the person may have signed out meanwhile.
+pub fn start_session(session: Session, client: &ApiClient) {
+    crate::channel::listen(CHANNEL, move |message| {
+        if message == SIGNED_OUT && session.phase_untracked() == Phase::SignedIn {
+            session.end_locally();
+        }
+    });
+    let restore = {
+        let client = client.clone();
+        move || {
+            let client = client.clone();
+            leptos::task::spawn_local(async move { session.restore(&client).await });
+        }
+    };
+    restore();
+    let on_show = window_event_listener(leptos::ev::pageshow, move |e| {
+        if e.persisted() && session.holds.get_untracked() == 0 {
+            restore();
+        }
+    });
+    on_cleanup(move || on_show.remove());
+}
+
+/// The session provided by [`provide_session`].
+pub fn use_session() -> Session {
+    expect_context::<Session>()
+}
+
+fn current_path() -> String {
+    let loc = window().location();
+    format!(
+        "{}{}",
+        loc.pathname().unwrap_or_default(),
+        loc.search().unwrap_or_default()
+    )
+}

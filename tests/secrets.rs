@@ -1,0 +1,187 @@
+//! Browser tests of the key step's promises about the one-time secrets: they survive a sign-out
+//! in another tab until the person confirms, and no copy is left in the wasm memory afterwards.
+#![cfg(target_arch = "wasm32")]
+
+mod common;
+
+use common::*;
+use serde_json::json;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{HtmlButtonElement, HtmlElement, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const SECRETS: &str = "GET /api/tenants/tenant--t/keys/apikey--n/sensitive";
+
+fn base() -> serde_json::Value {
+    ok(json!({
+        "acl": {"can": {"add": true}, "can_not": {}},
+        "model": {"applications": [
+            {"id": "app--s", "name": "Server app", "application_technology": {"id": "server", "name": "Server"}}
+        ], "clusters": [{"id": "arx--p", "name": "prod", "label": "Production"}]}
+    }))
+}
+
+/// A platform where the new key is active at once; its secrets are made up in JS.
+fn fake() {
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [{"body": session(&["developer"])}],
+            "GET /api/tenants/tenant--t/keys/base": [{"body": base()}],
+            "POST /api/tenants/tenant--t/keys": [{"body": ok(key("apikey--n", "onq.NEW", "active", "Server app", true))}],
+            "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![key("apikey--n", "onq.NEW", "active", "Server app", true)], true)}],
+        })
+        .to_string(),
+    );
+    fake_secrets(SECRETS);
+}
+
+/// From the summary to the key step, with the secrets on screen.
+async fn create_and_show(root: &HtmlElement) {
+    eventually("create button", || {
+        find(root, "[data-testid=create-submit]").is_some()
+    })
+    .await;
+    let create: HtmlButtonElement = find(root, "[data-testid=create-submit]")
+        .unwrap()
+        .unchecked_into();
+    create.click();
+    eventually("secrets shown", || {
+        find(root, "[data-testid=server-signing-key]")
+            .is_some_and(|el| holds_secret(el.unchecked_ref::<HtmlInputElement>(), 0))
+    })
+    .await;
+}
+
+fn click(root: &HtmlElement, selector: &str) {
+    find(root, selector)
+        .unwrap_or_else(|| panic!("{selector} is on the page"))
+        .unchecked_into::<HtmlElement>()
+        .click();
+}
+
+#[wasm_bindgen_test]
+async fn the_secrets_stay_through_a_sign_out_in_another_tab_until_confirmed() {
+    fake();
+    let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
+    create_and_show(&root).await;
+    let calls = fake_call_count();
+
+    // Another tab signs out.
+    let other_tab = web_sys::BroadcastChannel::new("onqlave-console-session").unwrap();
+    other_tab.post_message(&"signed-out".into()).unwrap();
+    eventually("the notice", || {
+        find(&root, "[data-testid=signed-out-notice]").is_some()
+    })
+    .await;
+    assert!(
+        text(&root).contains("Copy or download the secrets now"),
+        "the notice says what to do"
+    );
+    let field: HtmlInputElement = find(&root, "[data-testid=server-secret-key]")
+        .unwrap()
+        .unchecked_into();
+    assert!(holds_secret(&field, 1), "the secrets are still shown");
+    assert!(
+        find(&root, "[data-testid=download]").is_some(),
+        "and can still be downloaded"
+    );
+    sleep(300).await;
+    assert_eq!(fake_call_count(), calls, "no further API calls");
+    assert!(
+        find(&root, "[data-testid=server-signing-key]").is_some(),
+        "nothing leaves on its own"
+    );
+
+    // Leaving takes the person's confirmation.
+    let done: HtmlButtonElement = find(&root, "[data-testid=done]").unwrap().unchecked_into();
+    assert!(done.disabled());
+    click(&root, "[data-testid=stored]");
+    eventually("done enabled", || !done.disabled()).await;
+    done.click();
+    eventually("sign-in page", || text(&root).contains("Sign in")).await;
+    eventually("secrets gone", || {
+        find(&root, "[data-testid=server-signing-key]").is_none()
+    })
+    .await;
+    assert_eq!(fake_call_count(), calls, "still no API call");
+}
+
+#[wasm_bindgen_test]
+async fn no_copy_of_a_secret_is_left_in_wasm_memory_after_the_key_step() {
+    fake();
+    install_fake_clipboard(true);
+    let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
+    create_and_show(&root).await;
+    let memory = wasm_bindgen::memory();
+    // While shown, the page keeps exactly one copy of each of the three secrets (the check can
+    // see them), and the answer they came in is already zeroed.
+    assert_eq!(
+        secrets_in(&memory),
+        3,
+        "one copy of each secret while shown"
+    );
+
+    // Everything the page offers to do with them: reveal, copy, download.
+    for button in root
+        .query_selector_all(".secret-row button")
+        .unwrap()
+        .values()
+    {
+        button.unwrap().unchecked_into::<HtmlElement>().click();
+        sleep(20).await;
+    }
+    click(&root, "[data-testid=download]");
+    sleep(50).await;
+    assert_eq!(
+        secrets_in(&memory),
+        3,
+        "revealing, copying and downloading copy nothing"
+    );
+    assert!(clipboard_holds_secret(), "a secret was copied");
+
+    click(&root, "[data-testid=stored]");
+    sleep(20).await;
+    click(&root, "[data-testid=done]");
+    eventually("back on the dashboard", || {
+        find(&root, "table.keys-table").is_some()
+    })
+    .await;
+    sleep(100).await;
+    assert_eq!(secrets_in(&memory), 0, "no copy left in the wasm memory");
+}
+
+/// Signed in as the fake platform's tenant, with nothing to renew.
+struct Signed;
+
+impl apikeys_console::api::TokenSource for Signed {
+    fn token(&self) -> Option<String> {
+        Some("token".into())
+    }
+    fn tenant_id(&self) -> Option<String> {
+        Some("tenant--t".into())
+    }
+    fn renew(
+        &self,
+        _: &apikeys_console::api::ApiClient,
+    ) -> futures::future::LocalBoxFuture<'static, bool> {
+        Box::pin(async { false })
+    }
+    fn refused(&self) {}
+}
+
+#[wasm_bindgen_test]
+async fn the_answer_that_brought_the_secrets_is_zeroed_once_decoded() {
+    install_fake_fetch("{}");
+    fake_secrets(SECRETS);
+    let owner = leptos::prelude::Owner::new();
+    owner.set();
+    let client =
+        apikeys_console::api::provide_api_client(test_config(), std::sync::Arc::new(Signed));
+    let memory = wasm_bindgen::memory();
+    let data = client.key_secrets("apikey--n").await.unwrap();
+    assert_eq!(secrets_in(&memory), 3, "only the decoded copy");
+    drop(data);
+    assert_eq!(secrets_in(&memory), 0, "and it is zeroed when dropped");
+}
