@@ -1,8 +1,13 @@
 // `make bench`: measures the console as users feel it, against the dev platform on loopback.
-// Usage: node bench/bench.mjs --dist DIR --platform BIN [--smoke]
-// Writes target/bench/report.json and prints a table. Exits 1 when a budget is missed
-// (not in --smoke mode, which only keeps this script from rotting: one run of each measure).
+// Usage: node bench/bench.mjs --dist DIR --bench-dist DIR --platform BIN [--out DIR] [--smoke]
+//          [--only rows,scale,memory,platform]
+// --dist is the release bundle (its transfer size and rows visible); --bench-dist the same
+// console built with the `bench` feature, whose instruments (the heap counter, the wasm memory,
+// the list's performance mark) the memory and 10,000-key measures read.
+// Writes OUT/report.json and prints a table. Exits 1 when a budget is missed (not in --smoke
+// mode, which only keeps this script from rotting: one run of each measure).
 import { chromium } from 'playwright-core';
+import WebSocket from 'ws';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,19 +15,23 @@ import path from 'node:path';
 import net from 'node:net';
 import http from 'node:http';
 import zlib from 'node:zlib';
+import { parseArgs } from 'node:util';
 
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
-const smoke = args.includes('--smoke');
-const dist = opt('dist', 'dist-release');
-const platformBin = opt('platform', 'target/server/dev-platform');
-const outDir = opt('out', 'target/bench');
-// --only rows,scale,memory,platform runs a subset (for profiling one measure); budgets are then
-// reported for what ran and not enforced.
-const only = opt('only', 'rows,scale,memory,platform').split(',');
+const { values: opts } = parseArgs({
+  options: {
+    dist: { type: 'string', default: 'dist-release' },
+    'bench-dist': { type: 'string', default: 'dist-bench' },
+    platform: { type: 'string', default: 'target/server/dev-platform' },
+    out: { type: 'string', default: 'target/bench' },
+    smoke: { type: 'boolean', default: false },
+    // A subset (for profiling one measure); budgets are then reported for what ran and not enforced.
+    only: { type: 'string', default: 'rows,scale,memory,platform' },
+  },
+});
+const { smoke, platform: platformBin, out: outDir } = opts;
+const dist = opts.dist;
+const benchDist = opts['bench-dist'];
+const only = opts.only.split(',');
 const runs = (part) => only.includes(part);
 const RUNS = smoke ? 1 : 7;
 const KEYSTROKES = smoke ? 3 : 64; // twice over the word list; its p95 is the 4th-worst stroke (of 30, the 2nd)
@@ -43,9 +52,9 @@ function freePort() {
   });
 }
 
-async function startPlatform(extraKeys) {
+async function startPlatform(extraKeys, bundle) {
   const port = await freePort();
-  const proc = spawn(platformBin, ['--port', String(port), '--db', ':memory:', '--static', dist,
+  const proc = spawn(platformBin, ['--port', String(port), '--db', ':memory:', '--static', bundle,
     '--demo-keys', String(extraKeys), '--provisioning-delay-ms', '500'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 600; i += 1) {
@@ -127,10 +136,9 @@ function firstRenderInPage() {
 // `ResponseBodyLoader::DidFinishLoadingBody`), which no user's browser does. These pages live in
 // the browser's default context, which Playwright does not manage (it detaches from their
 // targets), and are driven over their own DevTools connection with the Page and Runtime domains
-// only. Node 20 has no WebSocket of its own; Playwright's package exports the one it uses.
-const WebSocketImpl = globalThis.WebSocket ?? (await import('playwright-core/lib/utilsBundle')).default.ws;
+// only (over `ws`: Node 20 has no WebSocket of its own).
 async function devtoolsConnection(wsUrl) {
-  const ws = new WebSocketImpl(wsUrl);
+  const ws = new WebSocket(wsUrl, { perMessageDeflate: false, maxPayload: 256 * 1024 * 1024 });
   await new Promise((resolve, reject) => { ws.onopen = resolve; ws.onerror = () => reject(new Error(`cannot connect to ${wsUrl}`)); });
   let lastId = 0;
   const pending = new Map();
@@ -444,7 +452,7 @@ async function main() {
     date: new Date().toISOString(),
     mode: smoke ? 'smoke (1 run each, budgets not enforced)' : 'full',
     machine: { cpus: os.cpus().length, cpu_model: os.cpus()[0]?.model, memory_gb: round(os.totalmem() / 2 ** 30), platform: `${os.type()} ${os.release()}`, node: process.version },
-    conditions: 'Debian Chromium headless on loopback; dev platform in-memory DB; cold HTTP cache per navigation for rows visible; throttled = CDP 4x CPU, 1.6 Mbps down, 750 kbps up, 150 ms RTT; 10k first render in pages no DevTools network agent watches (Playwright pages reported beside)',
+    conditions: 'Debian Chromium headless on loopback; dev platform in-memory DB; cold HTTP cache per navigation for rows visible; throttled = CDP 4x CPU, 1.6 Mbps down, 750 kbps up, 150 ms RTT; 10k first render in pages no DevTools network agent watches (Playwright pages reported beside); transfer and rows visible on the release bundle, memory and 10k keys on the bench build (the release build plus its instruments)',
     transfer: transferSizes(),
   };
   const devtoolsPort = await freePort();
@@ -452,24 +460,29 @@ async function main() {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: [...CHROME_ARGS, `--remote-debugging-port=${devtoolsPort}`],
   });
   try {
-    if (runs('rows') || runs('memory')) {
-      const small = await startPlatform(42); // 8 seeded + 42 = 50 keys
+    if (runs('rows')) {
+      const small = await startPlatform(42, dist); // 8 seeded + 42 = 50 keys
       try {
         const ctx = await signedInContext(browser, small.base);
-        if (runs('rows')) {
-          report.rows_visible = { keys: 50, unthrottled: await rowsVisible(ctx, false), throttled: await rowsVisible(ctx, true) };
-        }
-        if (runs('memory')) report.memory = await memory(ctx);
+        report.rows_visible = { keys: 50, unthrottled: await rowsVisible(ctx, false), throttled: await rowsVisible(ctx, true) };
+        await ctx.close();
+      } finally { small.proc.kill(); }
+    }
+    if (runs('memory')) {
+      const small = await startPlatform(42, benchDist);
+      try {
+        const ctx = await signedInContext(browser, small.base);
+        report.memory = await memory(ctx);
         await ctx.close();
       } finally { small.proc.kill(); }
     }
     if (runs('platform')) {
       report.platform = {};
-      const hundred = await startPlatform(92);
+      const hundred = await startPlatform(92, dist);
       try { report.platform.keys_100 = await platformLatency(hundred.base); } finally { hundred.proc.kill(); }
     }
     if (runs('scale') || runs('platform')) {
-      const big = await startPlatform(9992); // 10,000 keys
+      const big = await startPlatform(9992, benchDist); // 10,000 keys
       try {
         if (runs('scale')) {
           const ctx = await signedInContext(browser, big.base);

@@ -13,6 +13,13 @@ export const test = base.extend({
       if (!expected401) problems.push(`console: ${msg.text()} (${msg.location().url})`);
     });
     page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+    // The Content-Security-Policy holds in every flow: any violation fails the test.
+    await page.exposeBinding('__reportCspViolation', (_, v) => problems.push(`csp: ${v}`));
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => {
+        window.__reportCspViolation(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`);
+      });
+    });
     // A test that provokes an error status on purpose lists it here.
     problems.allowed = [];
     await use(problems);

@@ -6,6 +6,11 @@ import path from 'node:path';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const port = Number(process.env.E2E_PORT || 8765);
 const baseURL = `http://127.0.0.1:${port}`;
+// The same console built with the `bench` feature (dist-bench), for the one test that needs a
+// hook the release bundle must not have: provoking a panic.
+const benchPort = Number(process.env.E2E_BENCH_PORT || 8766);
+export const benchURL = `http://127.0.0.1:${benchPort}`;
+const platform = path.join(root, 'target', 'debug', 'dev-platform');
 
 export default defineConfig({
   testDir: '.',
@@ -35,12 +40,22 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: `${path.join(root, 'target', 'debug', 'dev-platform')} --port ${port} --db :memory: --provisioning-delay-ms 1500 --faults --static ${path.join(root, 'dist-release')}`,
-    url: `${baseURL}/`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: 'pipe',
-    stderr: 'pipe',
-  },
+  webServer: [
+    {
+      command: `${platform} --port ${port} --db :memory: --provisioning-delay-ms 1500 --faults --static ${path.join(root, 'dist-release')}`,
+      url: `${baseURL}/`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+    {
+      command: `${platform} --port ${benchPort} --db :memory: --static ${path.join(root, 'dist-bench')}`,
+      url: `${benchURL}/`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+  ],
 });

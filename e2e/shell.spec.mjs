@@ -123,3 +123,34 @@ test('a console whose code cannot be fetched says so instead of loading forever'
   await alert.getByRole('link', { name: 'Reload the page' }).click();
   await waitForApp(page);
 });
+
+test('the release bundle has no benchmark hooks', async ({ page, request, problems }) => {
+  await page.goto('/');
+  await waitForApp(page);
+  const hooks = await page.evaluate(() => ({
+    bindings: 'wasmBindings' in window,
+  }));
+  expect(hooks.bindings).toBe(false);
+  // Nor anything a script could reach them by: the first-load bindings export no instrument.
+  const html = await (await request.get('/')).text();
+  const script = html.match(/href="\/(apikeys-console-[0-9a-f]{16}\.js)"/)[1];
+  const js = await (await request.get(`/${script}`)).text();
+  for (const name of ['heapLiveBytes', 'panicForTest', 'console-started']) {
+    expect(js.includes(name) || html.includes(name), name).toBe(false);
+  }
+});
+
+test('a content-security-policy violation fails the test that caused it', async ({ page, problems }) => {
+  await page.goto('/nowhere');
+  await waitForApp(page);
+  // The fixture's listener is what every other test relies on: an inline script is refused by
+  // the policy, and the refusal is recorded (then allowed here, so this test itself passes).
+  await page.evaluate(() => {
+    const s = document.createElement('script');
+    s.textContent = 'window.__ran = true';
+    document.body.append(s);
+  });
+  await expect.poll(() => problems.filter((p) => p.startsWith('csp: ')).length).toBeGreaterThan(0);
+  expect(await page.evaluate(() => window.__ran)).toBeUndefined();
+  problems.allowed.push(/^csp: script-src/, /Content Security Policy/);
+});

@@ -1,19 +1,25 @@
 #!/usr/bin/env bash
-# `make bench`: release bundle + optimised dev platform, measured in headless Chromium.
-# `scripts/bench.sh --smoke` (run by make test) does one run of each measure with the debug
-# platform, so the script cannot rot; it does not enforce the budgets.
+# `make bench`: release bundle, its instrumented twin (feature `bench`) and the optimised dev
+# platform, measured in headless Chromium. `scripts/bench.sh --smoke` (run by make test) does one
+# run of each measure with the debug platform, so the script cannot rot; it does not enforce the
+# budgets.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 if [ "${1:-}" = "--smoke" ]; then
   [ -f "$RELEASE_DIR/index.html" ] || "$ROOT/scripts/build-release.sh"
+  [ -f "$BENCH_DIR/index.html" ] || "$ROOT/scripts/build-release.sh" --bench
   cargo build -p dev-platform --locked
-  exec node bench/bench.mjs --dist "$RELEASE_DIR" --platform target/debug/dev-platform --out target/bench-smoke --smoke
+  exec node bench/bench.mjs --dist "$RELEASE_DIR" --bench-dist "$BENCH_DIR" \
+    --platform target/debug/dev-platform --out target/bench-smoke --smoke
 fi
-"$ROOT/scripts/install.sh"
+"$ROOT/scripts/install.sh" --browser
 step "release bundle"
 "$ROOT/scripts/build-release.sh"
+step "bench bundle (the release build plus its instruments)"
+"$ROOT/scripts/build-release.sh" --bench
 step "dev platform (server profile)"
 cargo build --profile server -p dev-platform --locked
 step "measuring"
-node bench/bench.mjs --dist "$RELEASE_DIR" --platform target/server/dev-platform --out target/bench
+node bench/bench.mjs --dist "$RELEASE_DIR" --bench-dist "$BENCH_DIR" \
+  --platform target/server/dev-platform --out target/bench

@@ -4,9 +4,21 @@
 # every module, content-hashed names, and brotli + gzip copies of each asset (what a CDN serves;
 # the dev platform serves them too). Trunk 0.21 cannot run wasm-split, so this is the release
 # pipeline; `make dev` still uses Trunk.
+#
+#   scripts/build-release.sh           the release bundle, into dist-release/
+#   scripts/build-release.sh --bench   the same with the benchmark's instruments, into dist-bench/
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
+
+features=split
+out="$RELEASE_DIR"
+bundle_flags=()
+if [ "${1:-}" = "--bench" ]; then
+  features=split,bench
+  out="$BENCH_DIR"
+  bundle_flags=(--bench)
+fi
 
 stage="$ROOT/target/bundle-stage"
 rm -rf "$stage"
@@ -14,7 +26,7 @@ mkdir -p "$stage/split" "$stage/bindgen"
 
 # --emit-relocs on the final link only: wasm-split-cli follows the relocations to move code.
 cargo rustc --release --locked --target wasm32-unknown-unknown --bin apikeys-console \
-  --features split -- -Clink-args=--emit-relocs
+  --features "$features" -- -Clink-args=--emit-relocs
 wasm-split-cli "$ROOT/target/wasm32-unknown-unknown/release/apikeys-console.wasm" "$stage/split" \
   --out-name apikeys-console --target web
 # The chunks link against the main module's own exports: keep them (and their names).
@@ -29,6 +41,6 @@ wasm_opt_features=(--enable-bulk-memory --enable-nontrapping-float-to-int --enab
 printf '%s\n' "$stage/bindgen/apikeys-console_bg.wasm" "$stage"/split/*.wasm \
   | xargs -P 2 -I{} wasm-opt -Oz "${wasm_opt_features[@]}" {} -o {}
 
-node "$ROOT/scripts/bundle.mjs" "$stage" "$RELEASE_DIR"
-node "$ROOT/scripts/precompress.mjs" "$RELEASE_DIR"
-ls -l "$RELEASE_DIR"
+node "$ROOT/scripts/bundle.mjs" "$stage" "$out" "${bundle_flags[@]}"
+node "$ROOT/scripts/precompress.mjs" "$out"
+ls -l "$out"

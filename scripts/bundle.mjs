@@ -2,7 +2,11 @@
 // release build what Trunk does for `make dev`: content-hashed file names, `index.html` with its
 // `data-trunk` links replaced by the real tags, and the loader script.
 //
-//   node scripts/bundle.mjs STAGE OUT
+//   node scripts/bundle.mjs STAGE OUT [--bench]
+//
+// With --bench (the instrumented build of `make bench`), the loader also hands the wasm bindings
+// and instance to the page (`window.wasmBindings`, the `console-started` event); the release
+// bundle has neither.
 //
 // STAGE holds `bindgen/NAME.js`, `bindgen/NAME_bg.wasm` (the first load) and `split/` with
 // `__wasm_split.js` and the chunks it fetches on demand. The two scripts import each other, so
@@ -12,8 +16,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { transformSync, version as esbuildVersion } from 'esbuild';
 
-const [stage, out] = process.argv.slice(2);
-if (!stage || !out) { console.error('usage: node scripts/bundle.mjs STAGE OUT'); process.exit(2); }
+const [stage, out, flag] = process.argv.slice(2);
+if (!stage || !out || (flag && flag !== '--bench')) { console.error('usage: node scripts/bundle.mjs STAGE OUT [--bench]'); process.exit(2); }
+const bench = flag === '--bench';
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const NAME = 'apikeys-console';
 
@@ -102,8 +107,7 @@ html = html.replace(/<link data-trunk [^>]*\/>/g, (tag) => {
         `  const bindings = await import('/${mainJs}');`,
         `  const wasm = await bindings.default({ module_or_path: '/${mainWasm}' });`,
         // The benchmark reads the allocator's counter and the wasm memory through these.
-        '  window.wasmBindings = bindings;',
-        "  dispatchEvent(new CustomEvent('console-started', { detail: { wasm } }));",
+        ...(bench ? ['  window.wasmBindings = bindings;', "  dispatchEvent(new CustomEvent('console-started', { detail: { wasm } }));"] : []),
         '} catch (error) {',
         // Without this the skeleton would stay up for good: say what happened and how to go on.
         "  const main = document.querySelector('#boot main');",

@@ -3,7 +3,7 @@
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
-"$ROOT/scripts/install.sh"
+"$ROOT/scripts/install.sh" --trunk
 cargo build -p dev-platform
 mkdir -p "$ROOT/data"
 "$ROOT/target/debug/dev-platform" --port 8081 --db "$ROOT/data/dev-platform.sqlite3" &

@@ -9,7 +9,8 @@ export TRUNK_OFFLINE=true
 export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
 export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 RELEASE_DIR="$ROOT/dist-release"
-export RELEASE_DIR
+BENCH_DIR="$ROOT/dist-bench"
+export RELEASE_DIR BENCH_DIR
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 

@@ -1,12 +1,29 @@
 #!/usr/bin/env bash
-# Installs what the console needs to build, run and test; skips whatever is already there.
-# Safe to rerun. Versions: ../shared/toolchain.md.
+# Installs what a command needs and skips whatever is already there; safe to rerun.
+# Versions: ../shared/toolchain.md (and docs/release.md).
+#
+#   scripts/install.sh            what `make run` needs: the wasm32 target, wasm-bindgen-cli,
+#                                 wasm-split-cli, the npm tools (binaryen, esbuild) and the crates
+#   scripts/install.sh --browser  also Chromium and ChromeDriver (make test, make bench)
+#   scripts/install.sh --trunk    also Trunk (make dev)
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 
 TRUNK_VERSION=0.21.14
 WASM_SPLIT_VERSION=0.2.4
+want_browser=false
+want_trunk=false
+for arg in "$@"; do
+  case "$arg" in
+    --browser) want_browser=true ;;
+    --trunk) want_trunk=true ;;
+    *) echo "install.sh: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+
+# Says what a long step is and how long it takes on a 2-core machine, before it starts.
+long() { printf '    %s (about %s on 2 cores; once per machine)\n' "$1" "$2"; }
 
 step "wasm32 target"
 if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
@@ -18,45 +35,53 @@ if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknow
 fi
 echo "ok"
 
-step "trunk $TRUNK_VERSION"
-if [ "$(trunk --version 2>/dev/null || true)" != "trunk $TRUNK_VERSION" ]; then
-  cargo install --locked trunk --version "$TRUNK_VERSION"
-fi
-trunk --version
-
 step "wasm-bindgen-cli (the version in Cargo.lock)"
 WB_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 [ -n "$WB_VERSION" ] || { echo "wasm-bindgen not found in Cargo.lock" >&2; exit 1; }
 if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WB_VERSION" ] \
    || ! command -v wasm-bindgen-test-runner >/dev/null; then
+  long "compiling wasm-bindgen-cli $WB_VERSION" "3 minutes"
   # Not --locked: the CLI's own lockfile names a crate version the registry lacks.
   cargo install wasm-bindgen-cli --version "$WB_VERSION" --force
 fi
 wasm-bindgen --version
 
-step "wasm-split-cli $WASM_SPLIT_VERSION (cuts the release wasm into chunks; Trunk cannot)"
+step "wasm-split-cli $WASM_SPLIT_VERSION (cuts the release wasm into chunks)"
 # The crate is wasm_split_cli_support; its binary needs the build-binary feature. Its version must
 # understand the split points of the wasm_split_helpers that Cargo.lock gives Leptos.
 if [ "$(cat "$HOME/.cargo/.wasm-split-cli-version" 2>/dev/null || true)" != "$WASM_SPLIT_VERSION" ] \
    || ! command -v wasm-split-cli >/dev/null; then
+  long "compiling wasm-split-cli $WASM_SPLIT_VERSION" "2 minutes"
   cargo install --locked wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary --force
   echo "$WASM_SPLIT_VERSION" > "$HOME/.cargo/.wasm-split-cli-version"
 fi
 command -v wasm-split-cli
 
-step "Chromium and ChromeDriver"
-if [ ! -x "$CHROMIUM" ] || [ ! -x "$CHROMEDRIVER" ]; then
-  if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
-  else
-    echo "Chromium is missing: install the Debian packages 'chromium' and 'chromium-driver' (as root: apt-get install -y chromium chromium-driver)" >&2
-    exit 1
+if $want_trunk; then
+  step "trunk $TRUNK_VERSION (make dev only)"
+  if [ "$(trunk --version 2>/dev/null || true)" != "trunk $TRUNK_VERSION" ]; then
+    long "compiling Trunk $TRUNK_VERSION" "6 to 10 minutes"
+    cargo install --locked trunk --version "$TRUNK_VERSION"
   fi
+  trunk --version
 fi
-"$CHROMIUM" --version
 
-step "npm dev tools (binaryen 132, Playwright, axe-core)"
+if $want_browser; then
+  step "Chromium and ChromeDriver (tests and benchmarks)"
+  if [ ! -x "$CHROMIUM" ] || [ ! -x "$CHROMEDRIVER" ]; then
+    if [ "$(id -u)" = 0 ]; then
+      long "installing Debian's chromium and chromium-driver" "1 to 2 minutes"
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
+    else
+      echo "Chromium is missing: install the Debian packages 'chromium' and 'chromium-driver' (as root: apt-get install -y chromium chromium-driver)" >&2
+      exit 1
+    fi
+  fi
+  "$CHROMIUM" --version
+fi
+
+step "npm tools (binaryen 132, esbuild, Playwright, axe-core, ws)"
 stamp=node_modules/.installed-from-lock
 if [ "$(cat "$stamp" 2>/dev/null || true)" != "$(sha256sum package-lock.json | cut -d' ' -f1)" ]; then
   npm ci --no-audit --no-fund
