@@ -2,6 +2,8 @@
 
 use rusqlite::Connection;
 
+pub mod names;
+
 use crate::db::{self, NewArx, NewKey, UserRow};
 use crate::{auth, clock};
 
