@@ -40,7 +40,9 @@ pub fn hash_password(password: &str) -> String {
         .to_string()
 }
 
-fn verify_password(password: &str, phc: &str) -> bool {
+/// Whether `password` matches the Argon2 PHC string `phc`; slow by design (call it off the
+/// async workers: [`AppState::verify_password`]).
+pub fn verify_password(password: &str, phc: &str) -> bool {
     PasswordHash::new(phc)
         .map(|h| {
             Argon2::default()
@@ -287,24 +289,25 @@ pub async fn login(
         return Err(ApiError::RateLimited(wait));
     }
     let user = {
-        let conn = state.db();
-        db::user_by_email(&conn, &email)?
+        let email = email.clone();
+        state
+            .blocking(move |_, conn| Ok(db::user_by_email(conn, &email)?))
+            .await?
     };
     // Verify against a dummy hash for unknown e-mails so timing does not tell them apart.
-    let ok = match &user {
-        Some(u) => verify_password(&req.password, &u.password_hash),
-        None => {
-            verify_password(&req.password, &state.dummy_hash);
-            false
-        }
-    };
+    let phc = user
+        .as_ref()
+        .map_or_else(|| state.dummy_hash.clone(), |u| u.password_hash.clone());
+    let ok = state.verify_password(req.password, phc).await?;
     let Some(user) = user.filter(|_| ok) else {
         state.login_limiter.fail(&email);
         return Err(ApiError::Unauthorized(BAD_CREDENTIALS));
     };
     state.login_limiter.succeed(&email);
-    let conn = state.db();
-    issue(&state, &conn, &user, is_https(&headers))
+    let secure = is_https(&headers);
+    state
+        .blocking(move |state, conn| issue(state, conn, &user, secure))
+        .await
 }
 
 /// `POST /auth/refresh`: rotates the refresh cookie and issues a new access token.
@@ -314,34 +317,38 @@ pub async fn refresh(
 ) -> ApiResult<Response> {
     let token = cookie_value(&headers, REFRESH_COOKIE)
         .ok_or(ApiError::Unauthorized("Sign in to continue"))?;
-    let conn = state.db();
-    match db::consume_refresh(
-        &conn,
-        &hash_token(&token),
-        clock::now_secs(),
-        state.refresh_grace_secs,
-    )? {
-        db::RefreshLookup::Valid(user_id) => {
-            let user = db::user_by_id(&conn, &user_id)?
-                .ok_or(ApiError::Unauthorized("Sign in to continue"))?;
-            issue(&state, &conn, &user, is_https(&headers))
-        }
-        db::RefreshLookup::Reused | db::RefreshLookup::Invalid => {
-            let mut resp =
-                ApiError::Unauthorized("Your session has ended; sign in again").into_response();
-            resp.headers_mut().insert(
-                header::SET_COOKIE,
-                refresh_cookie("", 0, is_https(&headers)),
-            );
-            Ok(resp)
-        }
-    }
+    let secure = is_https(&headers);
+    state
+        .blocking(move |state, conn| {
+            match db::consume_refresh(
+                conn,
+                &hash_token(&token),
+                clock::now_secs(),
+                state.refresh_grace_secs,
+            )? {
+                db::RefreshLookup::Valid(user_id) => {
+                    let user = db::user_by_id(conn, &user_id)?
+                        .ok_or(ApiError::Unauthorized("Sign in to continue"))?;
+                    issue(state, conn, &user, secure)
+                }
+                db::RefreshLookup::Reused | db::RefreshLookup::Invalid => {
+                    let mut resp = ApiError::Unauthorized("Your session has ended; sign in again")
+                        .into_response();
+                    resp.headers_mut()
+                        .insert(header::SET_COOKIE, refresh_cookie("", 0, secure));
+                    Ok(resp)
+                }
+            }
+        })
+        .await
 }
 
 /// `POST /auth/logout`: revokes the refresh token and clears the cookie.
 pub async fn logout(State(state): State<Arc<AppState>>, headers: HeaderMap) -> ApiResult<Response> {
     if let Some(token) = cookie_value(&headers, REFRESH_COOKIE) {
-        db::revoke_refresh(&state.db(), &hash_token(&token))?;
+        state
+            .blocking(move |_, conn| Ok(db::revoke_refresh(conn, &hash_token(&token))?))
+            .await?;
     }
     let mut resp = Json(Envelope::<()> {
         data: None,

@@ -34,6 +34,9 @@ pub mod reasons {
         "Only Platform Owners and Developers can retrieve API key secrets";
 }
 
+/// One answer for a key that does not exist and one the caller may not know about.
+const NO_SUCH_KEY: &str = "No such API key";
+
 const IDEMPOTENCY_TTL_MS: i64 = 24 * 3600 * 1000;
 
 /// The collection ACL (`add`) for a caller.
@@ -72,7 +75,8 @@ pub async fn list(
     headers: axum::http::HeaderMap,
 ) -> ApiResult<Response> {
     caller.check_tenant(&tenant)?;
-    state.list_response(&caller, &tenant, crate::accepts_encoding(&headers, "gzip"))
+    let gzip = crate::accepts_encoding(&headers, "gzip");
+    state.list_response(caller, tenant, gzip).await
 }
 
 /// Builds the serialised `ApiKeys` for a tenant as seen by `caller`.
@@ -107,10 +111,12 @@ pub async fn base(
     Path(tenant): Path<String>,
 ) -> ApiResult<Response> {
     caller.check_tenant(&tenant)?;
-    let conn = state.db();
+    let model = state
+        .blocking(move |_, conn| Ok(db::models(conn, &tenant)?))
+        .await?;
     Ok(ok(BaseInfo {
         acl: collection_acl(&caller),
-        model: db::models(&conn, &tenant)?,
+        model,
     }))
 }
 
@@ -121,9 +127,12 @@ pub async fn get(
     Path((tenant, id)): Path<(String, String)>,
 ) -> ApiResult<Response> {
     caller.check_tenant(&tenant)?;
-    let conn = state.db();
-    db::settle(&conn, clock::now_ms())?;
-    let key = db::key(&conn, &tenant, &id)?.ok_or(ApiError::NotFound("No such API key"))?;
+    let key = state
+        .blocking(move |_, conn| {
+            db::settle(conn, clock::now_ms())?;
+            db::key(conn, &tenant, &id)?.ok_or(ApiError::NotFound(NO_SUCH_KEY))
+        })
+        .await?;
     Ok(ok(with_acl(&caller, key)))
 }
 
@@ -220,73 +229,38 @@ pub async fn create(
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
-    let fails = {
-        let conn = state.db();
-        let fails = validate_create(&conn, &tenant, &req.api_key)?;
-        if let Some(idem) = &idem {
-            let now = clock::now_ms();
-            match db::idem_get(&conn, &tenant, idem)? {
-                Some(rec) if now - rec.created_at < IDEMPOTENCY_TTL_MS => {
-                    if rec.body_hash != body_hash {
-                        return Err(ApiError::invalid(
-                            "Idempotency-Key",
-                            "This Idempotency-Key was already used with a different request",
-                        ));
-                    }
-                    let Some(key_id) = rec.key_id else {
-                        return Err(ApiError::Conflict(
-                            "A request with this Idempotency-Key is still in progress",
-                        ));
-                    };
-                    db::settle(&conn, now)?;
-                    let key = db::key(&conn, &tenant, &key_id)?
-                        .ok_or(ApiError::Internal("idempotent key vanished".into()))?;
-                    return Ok(ok(with_acl(&caller, key)));
-                }
-                _ => db::idem_reserve(&conn, &tenant, idem, &body_hash, now)?,
-            }
-        }
-        fails
+    let reserved = {
+        let (tenant, idem, body_hash) = (tenant.clone(), idem.clone(), body_hash.clone());
+        let req = req.api_key.clone();
+        state
+            .blocking(move |_, conn| reserve(conn, &tenant, &req, idem.as_deref(), &body_hash))
+            .await?
+    };
+    let fails = match reserved {
+        Reserved::Replay(key) => return Ok(ok(with_acl(&caller, *key))),
+        Reserved::Fresh { fails } => fails,
     };
     // Fault injection: widen the in-flight window so concurrent retries can be observed.
     let hold = state.faults.create_hold_ms();
     if hold > 0 {
         tokio::time::sleep(Duration::from_millis(hold)).await;
     }
+    let delay = state.provisioning_delay_ms as i64;
     let result = {
-        let conn = state.db();
-        let now = clock::now_ms();
-        let inserted = db::insert_key(
-            &conn,
-            &db::NewKey {
-                tenant_id: &tenant,
-                application_id: req.api_key.application_id.as_deref(),
-                cluster_id: &req.api_key.cluster_id,
-                created_by: &caller.user_id,
-                status: "pending",
-                next_status: Some(if fails { "failed" } else { "active" }),
-                transition_at: Some(now + state.provisioning_delay_ms as i64),
-                created_at: &clock::rfc3339(now),
-                with_secrets: !fails,
-                last_used_at: None,
-            },
-        )
-        .and_then(|id| {
-            if let Some(idem) = &idem {
-                db::idem_complete(&conn, &tenant, idem, &id)?;
-            }
-            db::key(&conn, &tenant, &id)
-        });
-        match inserted {
-            Ok(Some(key)) => Ok(key),
-            Ok(None) => Err(ApiError::Internal("created key not found".into())),
-            Err(e) => {
-                if let Some(idem) = &idem {
-                    let _ = db::idem_release(&conn, &tenant, idem);
-                }
-                Err(e.into())
-            }
-        }
+        let (tenant, user, idem) = (tenant.clone(), caller.user_id.clone(), idem.clone());
+        state
+            .blocking(move |_, conn| {
+                commit_create(
+                    conn,
+                    &tenant,
+                    &user,
+                    &req.api_key,
+                    idem.as_deref(),
+                    fails,
+                    delay,
+                )
+            })
+            .await
     };
     state.invalidate();
     let key = result?;
@@ -299,6 +273,98 @@ pub async fn create(
             .unwrap_or_default());
     }
     Ok(ok(with_acl(&caller, key)))
+}
+
+/// What a create found when it checked its request and `Idempotency-Key`.
+enum Reserved {
+    /// The same intent already created this key.
+    Replay(Box<ApiKey>),
+    /// A new create may go ahead (its reservation is held); `fails` is the Arx's failure flag.
+    Fresh { fails: bool },
+}
+
+/// Validates a create and reserves its `Idempotency-Key`, in one turn of the database so two
+/// retries of one intent cannot both go ahead.
+fn reserve(
+    conn: &rusqlite::Connection,
+    tenant: &str,
+    req: &CreateApiKey,
+    idem: Option<&str>,
+    body_hash: &str,
+) -> ApiResult<Reserved> {
+    let fails = validate_create(conn, tenant, req)?;
+    let Some(idem) = idem else {
+        return Ok(Reserved::Fresh { fails });
+    };
+    let now = clock::now_ms();
+    match db::idem_get(conn, tenant, idem)? {
+        Some(rec) if now - rec.created_at < IDEMPOTENCY_TTL_MS => {
+            if rec.body_hash != body_hash {
+                return Err(ApiError::invalid(
+                    "Idempotency-Key",
+                    "This Idempotency-Key was already used with a different request",
+                ));
+            }
+            let Some(key_id) = rec.key_id else {
+                return Err(ApiError::Conflict(
+                    "A request with this Idempotency-Key is still in progress",
+                ));
+            };
+            db::settle(conn, now)?;
+            let key = db::key(conn, tenant, &key_id)?
+                .ok_or(ApiError::Internal("idempotent key vanished".into()))?;
+            Ok(Reserved::Replay(Box::new(key)))
+        }
+        _ => {
+            db::idem_reserve(conn, tenant, idem, body_hash, now)?;
+            Ok(Reserved::Fresh { fails })
+        }
+    }
+}
+
+/// Inserts the key of a create and completes its reservation; on failure the reservation is
+/// released so a retry can proceed.
+fn commit_create(
+    conn: &rusqlite::Connection,
+    tenant: &str,
+    user: &str,
+    req: &CreateApiKey,
+    idem: Option<&str>,
+    fails: bool,
+    delay_ms: i64,
+) -> ApiResult<ApiKey> {
+    let now = clock::now_ms();
+    let inserted = db::insert_key(
+        conn,
+        &db::NewKey {
+            tenant_id: tenant,
+            application_id: req.application_id.as_deref(),
+            cluster_id: &req.cluster_id,
+            created_by: user,
+            status: "pending",
+            next_status: Some(if fails { "failed" } else { "active" }),
+            transition_at: Some(now + delay_ms),
+            created_at: &clock::rfc3339(now),
+            with_secrets: !fails,
+            last_used_at: None,
+        },
+    )
+    .and_then(|id| {
+        if let Some(idem) = idem {
+            db::idem_complete(conn, tenant, idem, &id)?;
+        }
+        db::key(conn, tenant, &id)
+    });
+    match inserted {
+        Ok(Some(key)) => Ok(key),
+        Ok(None) => Err(ApiError::Internal("created key not found".into())),
+        Err(e) => {
+            if let Some(idem) = idem {
+                let _ = db::idem_release(conn, tenant, idem);
+            }
+            Err(e.into())
+        }
+    }
 }
 
 fn futures_util_stream_error() -> Body {
@@ -318,35 +384,48 @@ fn futures_util_stream_error() -> Body {
     Body::new(Broken)
 }
 
+/// The preamble of the routes on one key that change it: the path's tenant is the caller's,
+/// the caller may manage keys (else 403 with `refused`), and the key exists after pending
+/// transitions have settled (else 404).
+fn own_key(
+    conn: &rusqlite::Connection,
+    caller: &Caller,
+    tenant: &str,
+    id: &str,
+    refused: &str,
+) -> ApiResult<ApiKey> {
+    caller.check_tenant(tenant)?;
+    if !caller.may_manage() {
+        return Err(ApiError::Forbidden(refused.into()));
+    }
+    db::settle(conn, clock::now_ms())?;
+    db::key(conn, tenant, id)?.ok_or(ApiError::NotFound(NO_SUCH_KEY))
+}
+
 /// `DELETE /tenants/{tenant}/keys/{id}`: soft delete through `pending`.
 pub async fn delete(
     State(state): State<Arc<AppState>>,
     caller: Caller,
     Path((tenant, id)): Path<(String, String)>,
 ) -> ApiResult<Response> {
-    caller.check_tenant(&tenant)?;
-    if !caller.may_manage() {
-        return Err(ApiError::Forbidden(reasons::DELETE_ROLE.into()));
+    let delay = state.provisioning_delay_ms as i64;
+    let who = caller.clone();
+    let (key, changed) = state
+        .blocking(move |_, conn| {
+            let key = own_key(conn, &who, &tenant, &id, reasons::DELETE_ROLE)?;
+            match key.status {
+                KeyStatus::Pending => return Err(ApiError::Conflict(reasons::IN_PROGRESS)),
+                KeyStatus::Deleted => return Ok((key, false)),
+                _ => {}
+            }
+            db::schedule(conn, &id, "deleted", clock::now_ms() + delay)?;
+            let key = db::key(conn, &tenant, &id)?.ok_or(ApiError::NotFound(NO_SUCH_KEY))?;
+            Ok((key, true))
+        })
+        .await?;
+    if changed {
+        state.invalidate();
     }
-    let key = {
-        let conn = state.db();
-        let now = clock::now_ms();
-        db::settle(&conn, now)?;
-        let key = db::key(&conn, &tenant, &id)?.ok_or(ApiError::NotFound("No such API key"))?;
-        match key.status {
-            KeyStatus::Pending => return Err(ApiError::Conflict(reasons::IN_PROGRESS)),
-            KeyStatus::Deleted => return Ok(ok(with_acl(&caller, key))),
-            _ => {}
-        }
-        db::schedule(
-            &conn,
-            &id,
-            "deleted",
-            now + state.provisioning_delay_ms as i64,
-        )?;
-        db::key(&conn, &tenant, &id)?.ok_or(ApiError::NotFound("No such API key"))?
-    };
-    state.invalidate();
     Ok(ok(with_acl(&caller, key)))
 }
 
@@ -356,14 +435,13 @@ pub async fn sensitive(
     caller: Caller,
     Path((tenant, id)): Path<(String, String)>,
 ) -> ApiResult<Response> {
-    caller.check_tenant(&tenant)?;
-    if !caller.may_manage() {
-        return Err(ApiError::Forbidden(reasons::SECRETS_ROLE.into()));
-    }
-    let mut conn = state.db();
-    db::settle(&conn, clock::now_ms())?;
-    let key = db::key(&conn, &tenant, &id)?.ok_or(ApiError::NotFound("No such API key"))?;
-    match db::reveal(&mut conn, &key, &clock::now_rfc3339())? {
+    let revealed = state
+        .blocking(move |_, conn| {
+            let key = own_key(conn, &caller, &tenant, &id, reasons::SECRETS_ROLE)?;
+            Ok(db::reveal(conn, &key, &clock::now_rfc3339())?)
+        })
+        .await?;
+    match revealed {
         db::Reveal::Secrets(data) => Ok(ok::<SensitiveData>(data)),
         db::Reveal::AlreadyProvided => Err(ApiError::Gone),
         db::Reveal::NotActive(KeyStatus::Pending) => Err(ApiError::Conflict(

@@ -21,6 +21,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 pub mod auth;
 pub mod body;
+pub mod client;
 pub mod clock;
 pub mod db;
 pub mod error;
@@ -130,6 +131,8 @@ pub struct AppState {
     provisioning_delay_ms: u64,
     login_limiter: auth::LoginLimiter,
     dummy_hash: String,
+    /// Password hashes computed at once: each takes a core and 19 MiB for tens of milliseconds.
+    hashing: tokio::sync::Semaphore,
     /// Fault injection switchboard.
     pub faults: faults::Faults,
     generation: AtomicU64,
@@ -150,6 +153,9 @@ impl AppState {
             provisioning_delay_ms: opts.provisioning_delay_ms,
             login_limiter: auth::LoginLimiter::default(),
             dummy_hash: auth::hash_password("not-a-real-password"),
+            hashing: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            ),
             faults: faults::Faults::new(opts.faults),
             generation: AtomicU64::new(0),
             list_cache: Mutex::default(),
@@ -162,19 +168,44 @@ impl AppState {
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Runs `f` with the database on the blocking pool: SQLite calls block, and an async worker
+    /// held by one would stall every request queued behind it.
+    pub async fn blocking<T, F>(self: &Arc<Self>, f: F) -> ApiResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&AppState, &mut Connection) -> ApiResult<T> + Send + 'static,
+    {
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || f(&state, &mut state.db()))
+            .await
+            .map_err(|e| ApiError::Internal(format!("blocking task: {e}")))?
+    }
+
+    /// Checks `password` against `phc` on the blocking pool, at most one hash per core at once.
+    pub async fn verify_password(&self, password: String, phc: String) -> ApiResult<bool> {
+        let _permit = self
+            .hashing
+            .acquire()
+            .await
+            .map_err(|e| ApiError::Internal(format!("hashing: {e}")))?;
+        tokio::task::spawn_blocking(move || auth::verify_password(&password, &phc))
+            .await
+            .map_err(|e| ApiError::Internal(format!("blocking task: {e}")))
+    }
+
     /// Marks cached reads stale after a write.
     pub fn invalidate(&self) {
         self.generation.fetch_add(1, Ordering::SeqCst);
     }
 
     /// `GET /keys` for a caller, from cache while no write or scheduled transition has happened.
-    fn list_response(
-        &self,
-        caller: &auth::Caller,
-        tenant: &str,
+    async fn list_response(
+        self: &Arc<Self>,
+        caller: auth::Caller,
+        tenant: String,
         want_gzip: bool,
     ) -> ApiResult<Response> {
-        let cache_key = (tenant.to_owned(), caller.may_manage());
+        let cache_key = (tenant.clone(), caller.may_manage());
         let now = clock::now_ms();
         let generation = self.generation.load(Ordering::SeqCst);
         {
@@ -185,16 +216,23 @@ impl AppState {
                 }
             }
         }
-        let (body, valid_until_ms, generation) = {
-            let conn = self.db();
-            if db::settle(&conn, now)? > 0 {
-                self.invalidate();
-            }
-            let generation = self.generation.load(Ordering::SeqCst);
-            let body = Bytes::from(keys::render_list(&conn, caller, tenant)?);
-            (body, db::next_transition(&conn, tenant)?, generation)
+        let (body, valid_until_ms, generation) = self
+            .blocking(move |state, conn| {
+                if db::settle(conn, now)? > 0 {
+                    state.invalidate();
+                }
+                let generation = state.generation.load(Ordering::SeqCst);
+                let body = Bytes::from(keys::render_list(conn, &caller, &tenant)?);
+                Ok((body, db::next_transition(conn, &tenant)?, generation))
+            })
+            .await?;
+        // Compressed without holding the database: other requests need it meanwhile.
+        let compressed = {
+            let body = body.clone();
+            tokio::task::spawn_blocking(move || gzip(&body))
+                .await
+                .map_err(|e| ApiError::Internal(format!("blocking task: {e}")))?
         };
-        let compressed = gzip(&body);
         self.list_cache
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -317,6 +355,27 @@ pub fn build(opts: &Options) -> Result<(Router, Arc<AppState>), Box<dyn std::err
     };
     let state = Arc::new(AppState::open(opts)?);
     Ok((router(state.clone(), bundle), state))
+}
+
+/// Binds `opts.bind:opts.port` and serves in a background task; returns the bound address.
+pub async fn spawn(
+    opts: &Options,
+) -> Result<(SocketAddr, Arc<AppState>), Box<dyn std::error::Error>> {
+    let (app, state) = build(opts)?;
+    let addr: SocketAddr = format!("{}:{}", opts.bind, opts.port).parse()?;
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(async move {
+        let served = axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await;
+        if let Err(e) = served {
+            tracing::error!("server stopped: {e}");
+        }
+    });
+    Ok((addr, state))
 }
 
 /// Runs the server until Ctrl-C.
