@@ -65,6 +65,16 @@ pub struct Options {
     /// (quick reloads, tabs opening together); later reuse revokes all of the user's tokens.
     #[arg(long, default_value_t = 10)]
     pub refresh_grace_secs: u64,
+    /// Failed sign-ins allowed per e-mail address within five minutes.
+    #[arg(long, default_value_t = 5)]
+    pub login_failures_per_email: u32,
+    /// Failed sign-ins allowed per client address within five minutes.
+    #[arg(long, default_value_t = 100)]
+    pub login_failures_per_address: u32,
+    /// Another origin allowed to call `/auth/*` (e.g. `http://127.0.0.1:8080` when a dev server
+    /// on that origin forwards to this one); may be repeated.
+    #[arg(long = "allow-origin", value_name = "ORIGIN")]
+    pub allow_origins: Vec<String>,
 }
 
 impl Options {
@@ -122,6 +132,13 @@ pub fn accepts_encoding(headers: &axum::http::HeaderMap, coding: &str) -> bool {
         })
 }
 
+/// Whether the request came over https to a TLS-terminating proxy in front of this server.
+pub fn is_https(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get("x-forwarded-proto")
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
+}
+
 /// Everything the handlers share.
 pub struct AppState {
     conn: Mutex<Connection>,
@@ -130,6 +147,7 @@ pub struct AppState {
     refresh_grace_secs: i64,
     provisioning_delay_ms: u64,
     login_limiter: auth::LoginLimiter,
+    allowed_origins: Vec<String>,
     dummy_hash: String,
     /// Password hashes computed at once: each takes a core and 19 MiB for tens of milliseconds.
     hashing: tokio::sync::Semaphore,
@@ -151,7 +169,11 @@ impl AppState {
             token_ttl_secs: opts.token_ttl_secs,
             refresh_grace_secs: opts.refresh_grace_secs as i64,
             provisioning_delay_ms: opts.provisioning_delay_ms,
-            login_limiter: auth::LoginLimiter::default(),
+            login_limiter: auth::LoginLimiter::new(
+                opts.login_failures_per_email,
+                opts.login_failures_per_address,
+            ),
+            allowed_origins: opts.allow_origins.clone(),
             dummy_hash: auth::hash_password("not-a-real-password"),
             hashing: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
@@ -302,6 +324,10 @@ pub fn router(state: Arc<AppState>, bundle: Option<Arc<static_files::Bundle>>) -
         .route("/login", post(auth::login))
         .route("/refresh", post(auth::refresh))
         .route("/logout", post(auth::logout))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::same_origin::guard,
+        ))
         .fallback(api_not_found);
     let mut platform = Router::new()
         .nest("/api", api)

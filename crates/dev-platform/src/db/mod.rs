@@ -89,6 +89,22 @@ const MIGRATIONS: &[&str] = &[
     "#,
     // 2: when a refresh token was rotated, for the reuse grace window.
     "ALTER TABLE refresh_tokens ADD COLUMN rotated_at INTEGER;",
+    // 3: token families, for revoking everything rotated from a sign-in when a token is reused;
+    // a token rotated before is its own family.
+    r#"
+    CREATE TABLE refresh_families (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(id),
+        revoked_at INTEGER
+    );
+    ALTER TABLE refresh_tokens ADD COLUMN family_id TEXT REFERENCES refresh_families(id);
+    ALTER TABLE refresh_tokens ADD COLUMN repeated INTEGER NOT NULL DEFAULT 0;
+    INSERT INTO refresh_families(id, user_id, revoked_at)
+        SELECT token_hash, user_id, CASE WHEN revoked = 1 AND rotated_at IS NULL THEN 0 END
+        FROM refresh_tokens;
+    UPDATE refresh_tokens SET family_id = token_hash;
+    CREATE INDEX refresh_tokens_family ON refresh_tokens(family_id);
+    "#,
 ];
 
 /// Opens (creating if needed) and migrates the database at `path`; `:memory:` for tests.
