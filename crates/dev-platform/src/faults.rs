@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
@@ -89,6 +90,32 @@ impl Faults {
             false
         }
     }
+}
+
+/// A 200 JSON response whose body fails after the headers: the connection is cut mid-answer,
+/// so the client's fetch fails although the server did its work.
+pub fn broken_response() -> Response {
+    Response::builder()
+        .header("content-type", "application/json")
+        .body(broken_body())
+        .unwrap_or_default()
+}
+
+fn broken_body() -> Body {
+    struct Broken;
+    impl http_body::Body for Broken {
+        type Data = axum::body::Bytes;
+        type Error = std::io::Error;
+        fn poll_frame(
+            self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+            std::task::Poll::Ready(Some(Err(std::io::Error::other(
+                "dropped by fault injection",
+            ))))
+        }
+    }
+    Body::new(Broken)
 }
 
 /// Middleware on the platform routes: injects latency and failures when configured.

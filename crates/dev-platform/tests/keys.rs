@@ -460,3 +460,150 @@ async fn the_key_list_is_gzip_encoded_for_clients_that_accept_it() {
     let after: Value = serde_json::from_slice(&unzipped).unwrap();
     assert_eq!(after["data"]["insights"]["total_keys"], 209);
 }
+
+/// Creates a key as `token` and waits until it is active; returns its id.
+async fn active_key(p: &Platform, token: &str, idem: &str) -> String {
+    let (app, tech, arx, _) = p.base(token).await;
+    let created = p.create(token, &app, &tech, &arx, Some(idem)).await;
+    assert_eq!(created.status, StatusCode::OK, "{:?}", created.body);
+    let id = created.data()["id"].as_str().unwrap().to_owned();
+    for _ in 0..100 {
+        let k = p
+            .get(&format!("/api/tenants/{DEMO}/keys/{id}"), token)
+            .await;
+        if k.data()["status"] == "active" {
+            return id;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("{id} never became active");
+}
+
+#[tokio::test]
+async fn secrets_go_to_the_key_creator_only() {
+    let p = platform(20);
+    let developer = p.login("developer@demo.test").await;
+    let owner = p.login("owner@demo.test").await;
+    let id = active_key(&p, &developer, "mine").await;
+    let unknown = p
+        .get(
+            &format!("/api/tenants/{DEMO}/keys/apikey--nope/sensitive"),
+            &owner,
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    // A colleague, even an owner, is told what an unknown key gets, and claims nothing.
+    let colleague = p
+        .get(&format!("/api/tenants/{DEMO}/keys/{id}/sensitive"), &owner)
+        .await;
+    assert_eq!(
+        colleague.status,
+        StatusCode::NOT_FOUND,
+        "{:?}",
+        colleague.body
+    );
+    assert_eq!(colleague.error_status(), "db_not_exist_err");
+    assert_eq!(
+        colleague.body["error"]["message"],
+        unknown.body["error"]["message"]
+    );
+    assert!(colleague.data().is_null());
+    let mine = p
+        .get(
+            &format!("/api/tenants/{DEMO}/keys/{id}/sensitive"),
+            &developer,
+        )
+        .await;
+    assert_eq!(mine.status, StatusCode::OK, "the secrets stayed unclaimed");
+    assert!(mine.data()["server_signing_key"].as_str().unwrap().len() >= 40);
+}
+
+fn stored_secrets(p: &Platform, id: &str) -> [Option<String>; 3] {
+    p.state
+        .db()
+        .query_row(
+            "SELECT client_key, server_signing_key, server_crypto_access_key FROM api_keys WHERE id = ?1",
+            [id],
+            |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?]),
+        )
+        .unwrap()
+}
+
+#[tokio::test]
+async fn delete_erases_secrets_that_were_never_fetched() {
+    let p = platform(100);
+    let t = p.login("owner@demo.test").await;
+    let id = active_key(&p, &t, "to-delete").await;
+    assert!(stored_secrets(&p, &id).iter().all(Option::is_some));
+    let path = format!("/api/tenants/{DEMO}/keys/{id}");
+    let d = p.call(Method::DELETE, &path, Some(&t), None, &[]).await;
+    assert_eq!(d.status, StatusCode::OK);
+    assert_eq!(
+        stored_secrets(&p, &id),
+        [None, None, None],
+        "erased at once"
+    );
+    let pending = p.get(&format!("{path}/sensitive"), &t).await;
+    assert_eq!(pending.status, StatusCode::CONFLICT);
+    assert_eq!(pending.error_status(), "internal_lock_hold_by_another");
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let deleted = p.get(&format!("{path}/sensitive"), &t).await;
+    assert_eq!(
+        deleted.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{:?}",
+        deleted.body
+    );
+    assert_eq!(deleted.error_status(), "handler_data_err");
+    assert!(deleted.data().is_null());
+}
+
+#[tokio::test]
+async fn idempotency_keys_are_per_user() {
+    let p = platform(50);
+    let developer = p.login("developer@demo.test").await;
+    let owner = p.login("owner@demo.test").await;
+    let (app, tech, arx, _) = p.base(&owner).await;
+    let a = p
+        .create(&developer, &app, &tech, &arx, Some("shared-key"))
+        .await;
+    let b = p
+        .create(&owner, &app, &tech, &arx, Some("shared-key"))
+        .await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(b.status, StatusCode::OK);
+    assert_ne!(
+        a.data()["id"],
+        b.data()["id"],
+        "another user's intent is not replayed"
+    );
+    assert_eq!(b.data()["created_by"]["id"], "user--owner");
+}
+
+#[tokio::test]
+async fn a_reservation_left_in_flight_expires() {
+    let p = platform(50);
+    let t = p.login("owner@demo.test").await;
+    let (app, tech, arx, _) = p.base(&t).await;
+    let first = p.create(&t, &app, &tech, &arx, Some("crashed")).await;
+    assert_eq!(first.status, StatusCode::OK);
+    // As a crash mid-create would leave it: reserved, no key, and 30 s or 61 s old.
+    let age = |ms: i64| {
+        p.state
+            .db()
+            .execute(
+                "UPDATE idempotency SET key_id = NULL, created_at = ?1 WHERE idem_key = 'crashed'",
+                [dev_platform::clock::now_ms() - ms],
+            )
+            .unwrap()
+    };
+    assert_eq!(age(30_000), 1);
+    let young = p.create(&t, &app, &tech, &arx, Some("crashed")).await;
+    assert_eq!(young.status, StatusCode::CONFLICT);
+    age(61_000);
+    let retried = p.create(&t, &app, &tech, &arx, Some("crashed")).await;
+    assert_eq!(retried.status, StatusCode::OK, "{:?}", retried.body);
+    assert_ne!(retried.data()["id"], first.data()["id"]);
+    let again = p.create(&t, &app, &tech, &arx, Some("crashed")).await;
+    assert_eq!(again.data()["id"], retried.data()["id"]);
+}

@@ -169,6 +169,16 @@ pub fn schedule(conn: &Connection, id: &str, next: &str, at: i64) -> rusqlite::R
     Ok(())
 }
 
+/// Forgets the one-time secrets of a key that were never handed out (a delete).
+pub fn erase_secrets(conn: &Connection, id: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE api_keys SET client_key = NULL, server_signing_key = NULL, server_crypto_access_key = NULL
+         WHERE id = ?1",
+        [id],
+    )?;
+    Ok(())
+}
+
 /// Outcome of asking for the one-time secrets.
 pub enum Reveal {
     /// Here they are; they have been erased from the database.

@@ -105,6 +105,20 @@ const MIGRATIONS: &[&str] = &[
     UPDATE refresh_tokens SET family_id = token_hash;
     CREATE INDEX refresh_tokens_family ON refresh_tokens(family_id);
     "#,
+    // 4: idempotency keys scoped to the user as well as the tenant. Records are kept 24 h; the
+    // old ones are dropped rather than guessed an owner.
+    r#"
+    DROP TABLE idempotency;
+    CREATE TABLE idempotency (
+        tenant_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        idem_key TEXT NOT NULL,
+        body_hash TEXT NOT NULL,
+        key_id TEXT,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (tenant_id, user_id, idem_key)
+    );
+    "#,
 ];
 
 /// Opens (creating if needed) and migrates the database at `path`; `:memory:` for tests.
