@@ -2,22 +2,23 @@
 //! persistence in SQLite, real authentication and role checks, and the built console served
 //! from the same origin.
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{header, HeaderValue};
 use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{any, get, post};
 use axum::Router;
 use clap::Parser;
 use rusqlite::Connection;
+use std::time::Duration;
+
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
 
 pub mod auth;
 pub mod body;
@@ -28,6 +29,7 @@ pub mod error;
 pub mod faults;
 pub mod ids;
 pub mod keys;
+pub mod list;
 pub mod seed;
 pub mod static_files;
 
@@ -86,52 +88,6 @@ impl Options {
     }
 }
 
-/// A cached `GET /keys` body, as JSON and (when large enough to be worth it) gzip-compressed.
-struct CachedList {
-    generation: u64,
-    valid_until_ms: Option<i64>,
-    body: Bytes,
-    gzip: Option<Bytes>,
-}
-
-/// Bodies below this size are sent as they are: compressing them saves less than it costs.
-const GZIP_MIN_BYTES: usize = 1024;
-
-/// Compresses a list body once per cache fill, so the thousandth reader pays nothing for it
-/// (a per-response compression layer would compress 6.6 MB again for every reader). Level 6,
-/// the usual default: 6.6 MB of list JSON becomes ~450 kB.
-fn gzip(body: &[u8]) -> Option<Bytes> {
-    use std::io::Write;
-    if body.len() < GZIP_MIN_BYTES {
-        return None;
-    }
-    let mut enc = flate2::write::GzEncoder::new(
-        Vec::with_capacity(body.len() / 8),
-        flate2::Compression::new(6),
-    );
-    enc.write_all(body).ok()?;
-    enc.finish().ok().map(Bytes::from)
-}
-
-/// Whether the request's `Accept-Encoding` admits `coding` by name or `*` (a `q=0` refuses it).
-pub fn accepts_encoding(headers: &axum::http::HeaderMap, coding: &str) -> bool {
-    headers
-        .get_all(header::ACCEPT_ENCODING)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|item| {
-            let mut parts = item.split(';').map(str::trim);
-            let name = parts.next().unwrap_or_default();
-            let refused = parts.any(|p| {
-                p.strip_prefix("q=")
-                    .and_then(|q| q.parse::<f32>().ok())
-                    .is_some_and(|q| q <= 0.0)
-            });
-            (name.eq_ignore_ascii_case(coding) || name == "*") && !refused
-        })
-}
-
 /// Whether the request came over https to a TLS-terminating proxy in front of this server.
 pub fn is_https(headers: &axum::http::HeaderMap) -> bool {
     headers
@@ -154,7 +110,7 @@ pub struct AppState {
     /// Fault injection switchboard.
     pub faults: faults::Faults,
     generation: AtomicU64,
-    list_cache: Mutex<HashMap<(String, bool), CachedList>>,
+    list_cache: list::ListCache,
 }
 
 impl AppState {
@@ -219,86 +175,21 @@ impl AppState {
     pub fn invalidate(&self) {
         self.generation.fetch_add(1, Ordering::SeqCst);
     }
-
-    /// `GET /keys` for a caller, from cache while no write or scheduled transition has happened.
-    async fn list_response(
-        self: &Arc<Self>,
-        caller: auth::Caller,
-        tenant: String,
-        want_gzip: bool,
-    ) -> ApiResult<Response> {
-        let cache_key = (tenant.clone(), caller.may_manage());
-        let now = clock::now_ms();
-        let generation = self.generation.load(Ordering::SeqCst);
-        {
-            let cache = self.list_cache.lock().unwrap_or_else(|p| p.into_inner());
-            if let Some(c) = cache.get(&cache_key) {
-                if c.generation == generation && c.valid_until_ms.is_none_or(|t| now < t) {
-                    return Ok(list_bytes(&c.body, c.gzip.as_ref(), want_gzip));
-                }
-            }
-        }
-        let (body, valid_until_ms, generation) = self
-            .blocking(move |state, conn| {
-                if db::settle(conn, now)? > 0 {
-                    state.invalidate();
-                }
-                let generation = state.generation.load(Ordering::SeqCst);
-                let body = Bytes::from(keys::render_list(conn, &caller, &tenant)?);
-                Ok((body, db::next_transition(conn, &tenant)?, generation))
-            })
-            .await?;
-        // Compressed without holding the database: other requests need it meanwhile.
-        let compressed = {
-            let body = body.clone();
-            tokio::task::spawn_blocking(move || gzip(&body))
-                .await
-                .map_err(|e| ApiError::Internal(format!("blocking task: {e}")))?
-        };
-        self.list_cache
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(
-                cache_key,
-                CachedList {
-                    generation,
-                    valid_until_ms,
-                    body: body.clone(),
-                    gzip: compressed.clone(),
-                },
-            );
-        Ok(list_bytes(&body, compressed.as_ref(), want_gzip))
-    }
-}
-
-/// The list body, gzip-encoded when the client accepts it and a compressed copy exists.
-fn list_bytes(body: &Bytes, gzip: Option<&Bytes>, want_gzip: bool) -> Response {
-    let mut resp = match gzip.filter(|_| want_gzip) {
-        Some(z) => {
-            let mut r = json_bytes(z.clone());
-            r.headers_mut()
-                .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-            r
-        }
-        None => json_bytes(body.clone()),
-    };
-    resp.headers_mut()
-        .insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-    resp
-}
-
-fn json_bytes(body: Bytes) -> Response {
-    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 async fn api_not_found() -> ApiError {
     ApiError::NotFound("No such route")
 }
 
-/// Gives every request a correlation id: in the task-local used by error bodies and in the
-/// `X-Correlation-Id` response header.
-async fn correlate(req: Request, next: Next) -> Response {
+/// The correlation id of a request, in its extensions for the request log.
+#[derive(Debug, Clone)]
+pub struct CorrelationId(pub String);
+
+/// Gives every request a correlation id: in its extensions (for the request log), in the
+/// task-local used by error bodies, and in the `X-Correlation-Id` response header.
+async fn correlate(mut req: Request, next: Next) -> Response {
     let id = format!("corr--{}", &ids::token()[..16]);
+    req.extensions_mut().insert(CorrelationId(id.clone()));
     let mut resp = error::CORRELATION_ID.scope(id.clone(), next.run(req)).await;
     if let Ok(v) = HeaderValue::from_str(&id) {
         resp.headers_mut().insert("x-correlation-id", v);
@@ -365,7 +256,37 @@ pub fn router(state: Arc<AppState>, bundle: Option<Arc<static_files::Bundle>>) -
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),
     ))
+    .layer(
+        TraceLayer::new_for_http()
+            .make_span_with(request_span)
+            .on_request(())
+            .on_response(log_answer),
+    )
     .layer(middleware::from_fn(correlate))
+}
+
+/// The request log's span: method, path (never the query, which may carry anything) and
+/// correlation id.
+fn request_span(req: &Request) -> tracing::Span {
+    let corr = req
+        .extensions()
+        .get::<CorrelationId>()
+        .map_or("", |c| c.0.as_str());
+    tracing::info_span!(
+        "request",
+        method = %req.method(),
+        path = %req.uri().path(),
+        correlation_id = %corr,
+    )
+}
+
+/// The request log's line for every answer: status and latency.
+fn log_answer(resp: &Response, latency: Duration, _: &tracing::Span) {
+    tracing::info!(
+        status = resp.status().as_u16(),
+        latency_ms = latency.as_secs_f64() * 1000.0,
+        "answered"
+    );
 }
 
 /// Builds the state and router for `opts`.
@@ -409,6 +330,14 @@ pub async fn run(opts: Options) -> Result<(), Box<dyn std::error::Error>> {
     let (app, _state) = build(&opts)?;
     let addr: SocketAddr = format!("{}:{}", opts.bind, opts.port).parse()?;
     let listener = tokio::net::TcpListener::bind(addr).await?;
+    tracing::info!(
+        db = %opts.db.display(),
+        static_dir = ?opts.static_dir,
+        faults = opts.faults,
+        "started"
+    );
+    // On stdout, alone and in this form: scripts read the address from it (the log goes to
+    // stderr).
     println!(
         "dev-platform listening on http://{}",
         listener.local_addr()?

@@ -71,7 +71,7 @@ pub async fn list(
     headers: axum::http::HeaderMap,
 ) -> ApiResult<Response> {
     caller.check_tenant(&tenant)?;
-    let gzip = crate::accepts_encoding(&headers, "gzip");
+    let gzip = crate::list::accepts_encoding(&headers, "gzip");
     state.list_response(caller, tenant, gzip).await
 }
 
