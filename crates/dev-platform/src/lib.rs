@@ -11,7 +11,7 @@ use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{header, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::{any, get, post};
+use axum::routing::{get, post, put};
 use axum::Router;
 use clap::Parser;
 use rusqlite::Connection;
@@ -230,7 +230,7 @@ pub fn router(state: Arc<AppState>, bundle: Option<Arc<static_files::Bundle>>) -
             HeaderValue::from_static("no-store"),
         ));
     if state.faults.enabled() {
-        platform = platform.route("/__faults", any(faults::control));
+        platform = platform.route("/__faults", put(faults::replace).delete(faults::reset));
     }
     let mut app: Router = platform.with_state(state);
     let csp = bundle

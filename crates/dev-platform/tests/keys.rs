@@ -142,10 +142,13 @@ async fn idempotency_same_body_same_key_other_body_422_in_flight_409() {
     let d = p.create(&t, &app, &tech, &arx, Some("intent-2")).await;
     assert_ne!(d.data()["id"], a.data()["id"]);
     // Concurrent: the second sees the first in flight.
-    p.state.faults.set(dev_platform::faults::FaultConfig {
-        create_hold_ms: 300,
-        ..Default::default()
-    });
+    p.state
+        .faults
+        .set(dev_platform::faults::FaultConfig {
+            create_hold_ms: 300,
+            ..Default::default()
+        })
+        .unwrap();
     let (first, second) = tokio::join!(p.create(&t, &app, &tech, &arx, Some("intent-3")), async {
         tokio::time::sleep(Duration::from_millis(100)).await;
         p.create(&t, &app, &tech, &arx, Some("intent-3")).await
