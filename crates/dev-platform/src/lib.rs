@@ -27,6 +27,7 @@ pub mod clock;
 pub mod db;
 pub mod error;
 pub mod faults;
+pub mod headers;
 pub mod ids;
 pub mod keys;
 pub mod list;
@@ -64,7 +65,8 @@ pub struct Options {
     #[arg(long, default_value_t = 900)]
     pub token_ttl_secs: u64,
     /// A rotated refresh token presented again within this many seconds is still accepted
-    /// (quick reloads, tabs opening together); later reuse revokes all of the user's tokens.
+    /// once, with the same successor (quick reloads, tabs opening together); later reuse revokes
+    /// the whole token family of that sign-in.
     #[arg(long, default_value_t = 10)]
     pub refresh_grace_secs: u64,
     /// Failed sign-ins allowed per e-mail address within five minutes.
@@ -244,17 +246,9 @@ pub fn router(state: Arc<AppState>, bundle: Option<Arc<static_files::Bundle>>) -
                 .with_state::<()>(bundle),
         );
     }
-    app.layer(SetResponseHeaderLayer::overriding(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_str(&csp).expect("CSP is ASCII"),
-    ))
-    .layer(SetResponseHeaderLayer::overriding(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    ))
-    .layer(SetResponseHeaderLayer::overriding(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+    app.layer(middleware::from_fn_with_state(
+        Arc::<str>::from(csp),
+        headers::apply,
     ))
     .layer(
         TraceLayer::new_for_http()

@@ -152,3 +152,139 @@ async fn static_bundle_is_served_with_fallback_and_security_headers() {
     let r = p.refresh(None).await;
     assert_eq!(r.headers.get("x-content-type-options").unwrap(), "nosniff");
 }
+
+const SECURITY: [&str; 6] = [
+    "content-security-policy",
+    "x-content-type-options",
+    "referrer-policy",
+    "cross-origin-opener-policy",
+    "permissions-policy",
+    "strict-transport-security",
+];
+
+#[tokio::test]
+async fn every_answer_carries_the_security_headers_and_hsts_only_over_https() {
+    let p = platform(50);
+    for https in [false, true] {
+        let mut b = Request::post("/auth/refresh");
+        if https {
+            b = b.header("x-forwarded-proto", "https");
+        }
+        let (_, h, _) = p.raw(b.body(Body::empty()).unwrap()).await;
+        assert_eq!(h["cross-origin-opener-policy"], "same-origin");
+        let pp = h["permissions-policy"].to_str().unwrap();
+        for denied in [
+            "camera=()",
+            "microphone=()",
+            "geolocation=()",
+            "payment=()",
+            "usb=()",
+        ] {
+            assert!(pp.contains(denied), "{pp}");
+        }
+        assert!(pp.contains("clipboard-write=(self)"), "{pp}");
+        assert_eq!(h.get("strict-transport-security").is_some(), https);
+    }
+}
+
+/// The `_headers` file as (path pattern, [(name, value)]) blocks.
+fn parse_headers_file(text: &str) -> Vec<(String, Vec<(String, String)>)> {
+    let mut blocks: Vec<(String, Vec<(String, String)>)> = Vec::new();
+    for line in text
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+    {
+        if let Some(header) = line.strip_prefix("  ") {
+            let (k, v) = header.split_once(": ").expect("Name: value");
+            blocks
+                .last_mut()
+                .expect("a path first")
+                .1
+                .push((k.to_ascii_lowercase(), v.to_owned()));
+        } else {
+            blocks.push((line.to_owned(), Vec::new()));
+        }
+    }
+    blocks
+}
+
+#[tokio::test]
+async fn the_cdn_headers_file_says_exactly_what_the_server_sends() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("index.html"),
+        "<html><script>boot()</script><script src=\"/a.js\"></script></html>",
+    )
+    .unwrap();
+    std::fs::write(d.join("apikeys-console-0123456789abcdef_bg.wasm"), b"\0asm").unwrap();
+    std::fs::write(d.join("apikeys-console-0123456789abcdef_bg.wasm.br"), b"br").unwrap();
+    std::fs::write(d.join("app-fedcba9876543210.css"), b"body{}").unwrap();
+    std::fs::write(d.join("config.json"), "{}").unwrap();
+    std::fs::write(d.join("favicon.svg"), "<svg/>").unwrap();
+    let text = dev_platform::headers::cdn_headers_file(d).unwrap();
+    let blocks = parse_headers_file(&text);
+    let (all, files): (Vec<_>, Vec<_>) = blocks.into_iter().partition(|(p, _)| p == "/*");
+    let all = &all[0].1;
+    let paths: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "/",
+            "/apikeys-console-0123456789abcdef_bg.wasm",
+            "/app-fedcba9876543210.css",
+            "/config.json",
+            "/favicon.svg",
+            "/index.html"
+        ],
+        "every file but precompressed copies, and the root"
+    );
+    let mut opts = Options::for_tests(50);
+    opts.static_dir = Some(d.to_path_buf());
+    let p = platform_with(opts);
+    for (path, own) in &files {
+        let req = Request::get(path.as_str())
+            .header("x-forwarded-proto", "https")
+            .body(Body::empty())
+            .unwrap();
+        let (s, h, _) = p.raw(req).await;
+        assert_eq!(s, StatusCode::OK, "{path}");
+        let said: Vec<&(String, String)> = all.iter().chain(own).collect();
+        for (name, value) in &said {
+            assert_eq!(
+                h.get(name.as_str()).map(|v| v.to_str().unwrap()),
+                Some(value.as_str()),
+                "{path}: {name}"
+            );
+        }
+        // And nothing of these kinds that the file does not say.
+        for name in SECURITY.iter().chain(&["cache-control"]) {
+            assert!(
+                said.iter().any(|(n, _)| n == name),
+                "{path}: the file lacks {name}"
+            );
+        }
+    }
+    assert!(all
+        .iter()
+        .any(|(n, v)| n == "content-security-policy" && v.contains("'sha256-")));
+    // The command prints the same file, or writes it into the bundle.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_dev-platform"))
+        .args(["headers", "--static"])
+        .arg(d)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), text);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_dev-platform"))
+        .args(["headers", "--write", "--static"])
+        .arg(d)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(std::fs::read_to_string(d.join("_headers")).unwrap(), text);
+}
