@@ -58,6 +58,10 @@ pub struct Options {
     /// Seed this many extra keys into the Demo tenant (scale tests); added once.
     #[arg(long, default_value_t = 0)]
     pub demo_keys: usize,
+    /// Seed the "Hostile names" tenant (owner@hostile.test, developer@hostile.test), whose
+    /// names come from a corpus of hostile strings (src/seed/hostile.rs); added once.
+    #[arg(long)]
+    pub hostile_names: bool,
     /// Enable fault injection and its loopback-only control endpoint `/__faults`.
     #[arg(long)]
     pub faults: bool,
@@ -119,7 +123,7 @@ impl AppState {
     /// Opens the database, migrates and seeds it.
     pub fn open(opts: &Options) -> Result<Self, Box<dyn std::error::Error>> {
         let mut conn = db::open(&opts.db)?;
-        seed::seed(&mut conn, opts.demo_keys)?;
+        seed::seed(&mut conn, opts.demo_keys, opts.hostile_names)?;
         let jwt = auth::JwtKeys::load_or_create(&conn)?;
         Ok(Self {
             conn: Mutex::new(conn),

@@ -119,6 +119,11 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (tenant_id, user_id, idem_key)
     );
     "#,
+    // 5: the demo Arx that always fails says so in its label (the wizard shows it).
+    r#"
+    UPDATE clusters SET name = 'failing-demo', label = 'Failing demo Arx (provisioning always fails)'
+    WHERE name = 'broken-test' AND always_fails = 1;
+    "#,
 ];
 
 /// Opens (creating if needed) and migrates the database at `path`; `:memory:` for tests.

@@ -38,7 +38,7 @@ pub fn clusters(conn: &Connection, tenant_id: &str) -> rusqlite::Result<Vec<ArxR
         "SELECT c.id, c.name, c.label, c.purpose, c.plan, c.provider, c.regions, c.encryption, c.rotation,
                 c.always_fails, u.id, u.full_name, u.email
          FROM clusters c LEFT JOIN users u ON u.id = c.created_by
-         WHERE c.tenant_id = ?1 ORDER BY c.name",
+         WHERE c.tenant_id = ?1 ORDER BY c.always_fails, c.name",
     )?;
     let rows = st.query_map([tenant_id], |r| {
         let regions: String = r.get(6)?;

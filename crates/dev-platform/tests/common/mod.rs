@@ -34,6 +34,8 @@ impl Reply {
 }
 
 pub const DEMO: &str = "tenant--demo";
+/// Name of the demo Arx whose provisioning always fails.
+pub const FAILING_ARX: &str = "failing-demo";
 
 pub fn platform_with(opts: Options) -> Platform {
     let (app, state) = dev_platform::build(&opts).expect("platform builds");
@@ -135,10 +137,7 @@ impl Platform {
             .unwrap();
         let clusters = r.data()["model"]["clusters"].as_array().unwrap().clone();
         let good = clusters.iter().find(|c| c["name"] == "prod-au").unwrap();
-        let bad = clusters
-            .iter()
-            .find(|c| c["name"] == "broken-test")
-            .unwrap();
+        let bad = clusters.iter().find(|c| c["name"] == FAILING_ARX).unwrap();
         (
             app["id"].as_str().unwrap().into(),
             "server".into(),
