@@ -55,3 +55,95 @@ async fn parallel_sign_ins_do_not_stall_other_requests() {
         "a request without hashing waited {waited:?} behind 128 sign-ins"
     );
 }
+
+/// 100 creates whose answers are lost, each retried with its Idempotency-Key: exactly 100 keys.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lost_create_answers_retried_make_no_duplicates() {
+    let mut opts = Options::for_tests(50);
+    opts.faults = true;
+    let addr = server(opts.clone()).await;
+    let mut c = Client::new(addr);
+    let login = c
+        .send(
+            Method::POST,
+            "/auth/login",
+            &[],
+            Some(&json!({"email": "developer@demo.test", "password": "demo-password"})),
+        )
+        .await
+        .unwrap()
+        .json();
+    let token = format!("Bearer {}", login["data"]["token"].as_str().unwrap());
+    let keys = "/api/tenants/tenant--demo/keys";
+    let base = c
+        .send(
+            Method::GET,
+            &format!("{keys}/base"),
+            &[("authorization", &token)],
+            None,
+        )
+        .await
+        .unwrap()
+        .json();
+    let app = &base["data"]["model"]["applications"][0];
+    let body = json!({"api_key": {
+        "application_id": app["id"],
+        "application_technology": app["application_technology"]["id"],
+        "cluster_id": base["data"]["model"]["clusters"][0]["id"],
+    }});
+    let total = |list: serde_json::Value| list["data"]["insights"]["total_keys"].as_u64().unwrap();
+    let before = total(
+        c.send(Method::GET, keys, &[("authorization", &token)], None)
+            .await
+            .unwrap()
+            .json(),
+    );
+    let put = json!({"drop_create_responses": 100}).to_string();
+    let set = c
+        .send(
+            Method::PUT,
+            "/__faults",
+            &[],
+            Some(&serde_json::from_str(&put).unwrap()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(set.status, StatusCode::OK);
+
+    let mut clients = tokio::task::JoinSet::new();
+    for worker in 0..10 {
+        let (token, body) = (token.clone(), body.clone());
+        clients.spawn(async move {
+            let mut c = Client::new(addr);
+            let mut ids = Vec::new();
+            for i in 0..10 {
+                let idem = format!("intent-{worker}-{i}");
+                let headers = [
+                    ("authorization", token.as_str()),
+                    ("idempotency-key", idem.as_str()),
+                ];
+                let first = c.send(Method::POST, keys, &headers, Some(&body)).await;
+                assert!(first.is_err(), "the first answer is lost");
+                let retry = c
+                    .send(Method::POST, keys, &headers, Some(&body))
+                    .await
+                    .expect("retry answered");
+                assert_eq!(retry.status, StatusCode::OK);
+                ids.push(retry.json()["data"]["id"].as_str().unwrap().to_owned());
+            }
+            ids
+        });
+    }
+    let mut ids: Vec<String> = clients.join_all().await.into_iter().flatten().collect();
+    assert_eq!(ids.len(), 100);
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 100, "one key per intent");
+    let after = total(
+        c.send(Method::GET, keys, &[("authorization", &token)], None)
+            .await
+            .unwrap()
+            .json(),
+    );
+    assert_eq!(after - before, 100, "no duplicate key");
+}
