@@ -10,6 +10,34 @@ use hyper::client::conn::http1::{self, SendRequest};
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
 
+/// The address of a loopback URL; anything else is refused (this tool loads this machine only).
+pub fn loopback_addr(url: &str) -> Result<SocketAddr, String> {
+    let authority = url
+        .strip_prefix("http://")
+        .ok_or("only http:// URLs")?
+        .trim_end_matches('/');
+    let (host, port) = authority.rsplit_once(':').ok_or("the URL needs a port")?;
+    let host = match host.trim_matches(['[', ']']) {
+        "localhost" => "127.0.0.1",
+        h => h,
+    };
+    let addr: SocketAddr = format!(
+        "{}:{port}",
+        if host.contains(':') {
+            format!("[{host}]")
+        } else {
+            host.to_owned()
+        }
+    )
+    .parse()
+    .map_err(|_| "not an address and port")?;
+    if addr.ip().is_loopback() {
+        Ok(addr)
+    } else {
+        Err("only loopback addresses (127.0.0.0/8, ::1, localhost)".into())
+    }
+}
+
 /// An answer, its body read whole.
 #[derive(Debug, Clone)]
 pub struct Answer {
@@ -102,5 +130,25 @@ impl Client {
             self.sender = None;
         }
         result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loopback_addr;
+
+    #[test]
+    fn only_loopback_urls_are_targets() {
+        assert_eq!(loopback_addr("http://127.0.0.1:8080").unwrap().port(), 8080);
+        assert!(loopback_addr("http://localhost:9/").is_ok());
+        assert!(loopback_addr("http://[::1]:80").is_ok());
+        for refused in [
+            "http://10.0.0.1:80",
+            "http://example.test:80",
+            "https://127.0.0.1:1",
+            "http://127.0.0.1",
+        ] {
+            assert!(loopback_addr(refused).is_err(), "{refused}");
+        }
     }
 }

@@ -147,3 +147,47 @@ async fn lost_create_answers_retried_make_no_duplicates() {
     );
     assert_eq!(after - before, 100, "no duplicate key");
 }
+
+/// Runs the load tool for one second against `addr`; returns its exit status and report.
+async fn load_tool(addr: SocketAddr) -> (bool, serde_json::Value) {
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_platform-load"))
+            .args(["--seconds", "1", "--clients", "4", "--url"])
+            .arg(format!("http://{addr}"))
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let report = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    (out.status.success(), report)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_load_tool_passes_a_sound_platform_and_fails_a_faulty_one() {
+    let mut opts = Options::for_tests(100);
+    opts.faults = true;
+    opts.bind = "127.0.0.1".into();
+    opts.port = 0;
+    let (addr, state) = dev_platform::spawn(&opts).await.unwrap();
+    let (ok, report) = load_tool(addr).await;
+    assert!(ok, "{report}");
+    assert_eq!(report["passed"], true);
+    assert!(report["requests"].as_u64().unwrap() > 0);
+    assert!(report["routes"]["list"]["p99_ms"].as_f64().is_some());
+    // Every key's detail fails; sign-in and the list stay sound, so the run completes.
+    let rules = serde_json::from_value(json!([
+        {"route": "detail", "times": 0, "respond": {"status": 500}}
+    ]))
+    .unwrap();
+    state
+        .faults
+        .set(dev_platform::faults::FaultConfig {
+            rules,
+            ..Default::default()
+        })
+        .unwrap();
+    let (ok, report) = load_tool(addr).await;
+    assert!(!ok, "exit status 1 when a check fails: {report}");
+    assert_eq!(report["checks"]["no_unexpected_status"], false);
+}

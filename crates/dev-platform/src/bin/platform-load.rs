@@ -235,15 +235,15 @@ fn count(list: &Value, what: &str) -> u64 {
 }
 
 async fn run(args: Args) -> Result<(Value, bool), String> {
-    let (addr, delay_ms) = match &args.url {
-        Some(url) => (loopback_addr(url)?, 10_000),
+    let addr = match &args.url {
+        Some(url) => dev_platform::client::loopback_addr(url)?,
         None => {
             let mut opts = dev_platform::Options::for_tests(args.provisioning_delay_ms);
             opts.port = 0;
-            let (addr, _) = dev_platform::spawn(&opts)
+            dev_platform::spawn(&opts)
                 .await
-                .map_err(|e| e.to_string())?;
-            (addr, args.provisioning_delay_ms)
+                .map_err(|e| e.to_string())?
+                .0
         }
     };
     let tokens = [
@@ -287,10 +287,19 @@ async fn run(args: Args) -> Result<(Value, bool), String> {
     let tallies = clients.join_all().await;
     let elapsed = started.elapsed().as_secs_f64();
 
-    // Let every create and delete reach its final status, then read the list once more.
-    let settle = Duration::from_millis(delay_ms + 500);
-    tokio::time::sleep(settle).await;
-    let after = list(addr, &tokens[0]).await?;
+    // Let every create and delete reach its final status (polled: the target's provisioning
+    // delay is not known here), then read the list once more.
+    let give_up = Instant::now() + Duration::from_secs(30);
+    let after = loop {
+        let l = list(addr, &tokens[0]).await?;
+        let pending = l["api_keys"]
+            .as_array()
+            .is_some_and(|ks| ks.iter().any(|k| k["status"] == "pending"));
+        if !pending || Instant::now() > give_up {
+            break l;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
     let statuses: BTreeMap<&str, &str> = after["api_keys"]
         .as_array()
         .into_iter()
@@ -355,34 +364,6 @@ async fn run(args: Args) -> Result<(Value, bool), String> {
         "passed": passed,
     });
     Ok((report, passed))
-}
-
-/// The address of a loopback URL; anything else is refused (this tool loads this machine only).
-fn loopback_addr(url: &str) -> Result<SocketAddr, String> {
-    let authority = url
-        .strip_prefix("http://")
-        .ok_or("only http:// URLs")?
-        .trim_end_matches('/');
-    let (host, port) = authority.rsplit_once(':').ok_or("the URL needs a port")?;
-    let host = match host.trim_matches(['[', ']']) {
-        "localhost" => "127.0.0.1",
-        h => h,
-    };
-    let addr: SocketAddr = format!(
-        "{}:{port}",
-        if host.contains(':') {
-            format!("[{host}]")
-        } else {
-            host.to_owned()
-        }
-    )
-    .parse()
-    .map_err(|_| "not an address and port")?;
-    if addr.ip().is_loopback() {
-        Ok(addr)
-    } else {
-        Err("only loopback addresses (127.0.0.0/8, ::1, localhost)".into())
-    }
 }
 
 #[tokio::main]
