@@ -427,3 +427,27 @@ async fn every_platform_route_needs_a_valid_token() {
         assert_eq!(bad.status, StatusCode::UNAUTHORIZED);
     }
 }
+
+#[tokio::test]
+async fn an_allowed_origin_may_sign_in_through_a_dev_server_proxy() {
+    let mut opts = Options::for_tests(50);
+    opts.allow_origins = vec!["http://127.0.0.1:8080".into()];
+    let p = platform_with(opts);
+    // A proxy in front (Trunk's) sends its backend's host; the page's origin is the proxy's.
+    let proxied = [
+        ("host", "127.0.0.1"),
+        JSON,
+        ("origin", "http://127.0.0.1:8080"),
+    ];
+    let r = auth_post(&p, "login", &proxied, CREDENTIALS).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let other = [
+        ("host", "127.0.0.1"),
+        JSON,
+        ("origin", "http://127.0.0.1:8081"),
+    ];
+    assert_eq!(
+        auth_post(&p, "login", &other, CREDENTIALS).await.status,
+        StatusCode::FORBIDDEN
+    );
+}
