@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{header, HeaderValue};
@@ -15,8 +16,6 @@ use axum::routing::{get, post, put};
 use axum::Router;
 use clap::Parser;
 use rusqlite::Connection;
-use std::time::Duration;
-
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
