@@ -1,4 +1,5 @@
-//! `GET /keys` bodies cached per tenant and view, with a gzip copy made once per fill.
+//! `GET /keys` bodies cached per tenant and view, with a gzip copy made once per fill (when a
+//! reader asks for one).
 
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
@@ -60,8 +61,28 @@ pub fn accepts_encoding(headers: &axum::http::HeaderMap, coding: &str) -> bool {
         })
 }
 
+/// What a cache fill found once it held the database.
+enum Fill {
+    /// Another request filled the cache meanwhile.
+    Hit(Bytes, Option<Bytes>),
+    /// This one rendered the list (and cached it).
+    Rendered(Bytes, u64),
+}
+
 impl AppState {
+    /// The cached body (and gzip copy) for `key`, if nothing changed since it was rendered.
+    fn cached_list(&self, key: &(String, bool), now: i64) -> Option<(Bytes, Option<Bytes>)> {
+        let generation = self.generation.load(Ordering::SeqCst);
+        let cache = self.list_cache.lock().unwrap_or_else(|p| p.into_inner());
+        let c = cache.get(key)?;
+        (c.generation == generation && c.valid_until_ms.is_none_or(|t| now < t))
+            .then(|| (c.body.clone(), c.gzip.clone()))
+    }
+
     /// `GET /keys` for a caller, from cache while no write or scheduled transition has happened.
+    /// After a write, the many readers that miss the cache at once queue for the database; the
+    /// first renders the list and the others find it in the cache when their turn comes, instead
+    /// of rendering it again each.
     pub(crate) async fn list_response(
         self: &Arc<Self>,
         caller: auth::Caller,
@@ -70,44 +91,60 @@ impl AppState {
     ) -> ApiResult<Response> {
         let cache_key = (tenant.clone(), caller.may_manage());
         let now = clock::now_ms();
-        let generation = self.generation.load(Ordering::SeqCst);
-        {
-            let cache = self.list_cache.lock().unwrap_or_else(|p| p.into_inner());
-            if let Some(c) = cache.get(&cache_key) {
-                if c.generation == generation && c.valid_until_ms.is_none_or(|t| now < t) {
-                    return Ok(list_bytes(&c.body, c.gzip.as_ref(), want_gzip));
-                }
+        if let Some((body, gzip)) = self.cached_list(&cache_key, now) {
+            if gzip.is_some() || !want_gzip || body.len() < GZIP_MIN_BYTES {
+                return Ok(list_bytes(&body, gzip.as_ref(), want_gzip));
             }
         }
-        let (body, valid_until_ms, generation) = self
+        let key = cache_key.clone();
+        let fill = self
             .blocking(move |state, conn| {
+                if let Some((body, gzip)) = state.cached_list(&key, now) {
+                    return Ok(Fill::Hit(body, gzip));
+                }
                 if db::settle(conn, now)? > 0 {
                     state.invalidate();
                 }
                 let generation = state.generation.load(Ordering::SeqCst);
                 let body = Bytes::from(keys::render_list(conn, &caller, &tenant)?);
-                Ok((body, db::next_transition(conn, &tenant)?, generation))
+                let entry = CachedList {
+                    generation,
+                    valid_until_ms: db::next_transition(conn, &tenant)?,
+                    body: body.clone(),
+                    gzip: None,
+                };
+                state
+                    .list_cache
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(key, entry);
+                Ok(Fill::Rendered(body, generation))
             })
             .await?;
-        // Compressed without holding the database: other requests need it meanwhile.
+        let (body, generation) = match fill {
+            Fill::Hit(body, gzip) if gzip.is_some() || !want_gzip => {
+                return Ok(list_bytes(&body, gzip.as_ref(), want_gzip))
+            }
+            Fill::Hit(body, _) => (body, None),
+            Fill::Rendered(body, generation) => (body, Some(generation)),
+        };
+        if !want_gzip {
+            return Ok(list_bytes(&body, None, false));
+        }
+        // Compressed without holding the database, once per fill: later readers take the copy.
         let compressed = {
             let body = body.clone();
             tokio::task::spawn_blocking(move || gzip(&body))
                 .await
                 .map_err(|e| ApiError::Internal(format!("blocking task: {e}")))?
         };
-        self.list_cache
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(
-                cache_key,
-                CachedList {
-                    generation,
-                    valid_until_ms,
-                    body: body.clone(),
-                    gzip: compressed.clone(),
-                },
-            );
+        let mut cache = self.list_cache.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(c) = cache.get_mut(&cache_key) {
+            let same_body = c.body.as_ptr() == body.as_ptr() && c.body.len() == body.len();
+            if generation.is_none_or(|g| g == c.generation) && same_body {
+                c.gzip.clone_from(&compressed);
+            }
+        }
         Ok(list_bytes(&body, compressed.as_ref(), want_gzip))
     }
 }
