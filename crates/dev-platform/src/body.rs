@@ -5,6 +5,7 @@ use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
 use platform_types::FieldError;
 use serde::de::DeserializeOwned;
+use serde_json::error::Category;
 
 use crate::error::ApiError;
 
@@ -29,38 +30,45 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     }
 }
 
-/// Decodes `bytes` as `T`, naming the offending field when serde can tell.
+/// Decodes `bytes` as `T`, naming the path of the value where decoding failed (`body` for the
+/// whole body) and saying what kind of failure it was; serde's own message, which can quote the
+/// input, is never passed on.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    serde_json::from_slice(bytes).map_err(|e| {
-        let text = e.to_string();
-        let field = text
-            .split('`')
-            .nth(1)
-            .filter(|_| text.starts_with("missing field") || text.starts_with("unknown field"))
-            .unwrap_or("body");
-        let message = if e.is_syntax() || e.is_eof() {
-            "is not valid JSON"
-        } else if text.starts_with("missing field") {
-            "is required"
-        } else {
-            "has the wrong type or shape"
-        };
-        ApiError::Payload {
-            message: "The request body is malformed".into(),
-            details: vec![FieldError {
-                field: field.into(),
-                message: message.into(),
-            }],
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let (field, category) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Ok(v) => match de.end() {
+            Ok(()) => return Ok(v),
+            Err(trailing) => ("body".to_owned(), trailing.classify()),
+        },
+        Err(e) => {
+            let category = e.inner().classify();
+            let path = e.path().to_string();
+            match category {
+                Category::Data if path != "." => (path, category),
+                _ => ("body".to_owned(), category),
+            }
         }
+    };
+    let message = match category {
+        Category::Syntax | Category::Eof => "is not valid JSON",
+        Category::Data => "misses a required member or has the wrong type",
+        Category::Io => "could not be read",
+    };
+    Err(ApiError::Payload {
+        message: "The request body is malformed".into(),
+        details: vec![FieldError {
+            field,
+            message: message.into(),
+        }],
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use platform_types::LoginRequest;
+    use platform_types::CreateApiKeyRequest;
 
-    fn details(r: Result<LoginRequest, ApiError>) -> Vec<FieldError> {
+    fn details(r: Result<CreateApiKeyRequest, ApiError>) -> Vec<FieldError> {
         match r {
             Err(ApiError::Payload { details, .. }) => details,
             other => panic!("expected a payload error, got {:?}", other.map(|_| ())),
@@ -68,14 +76,38 @@ mod tests {
     }
 
     #[test]
-    fn names_the_missing_field_and_never_echoes_input() {
-        let d = details(parse(br#"{"email":"<script>"}"#));
-        assert_eq!(d[0].field, "password");
-        assert_eq!(d[0].message, "is required");
-        let d = details(parse(b"{not json"));
-        assert_eq!(d[0].field, "body");
-        assert_eq!(d[0].message, "is not valid JSON");
-        let d = details(parse(br#"{"email":1,"password":"x"}"#));
-        assert!(!d[0].message.contains('1'));
+    fn names_the_path_of_a_wrong_value_and_never_echoes_input() {
+        let d = details(parse(br#"{"api_key":{"cluster_id":["<script>"]}}"#));
+        assert_eq!(d[0].field, "api_key.cluster_id");
+        assert_eq!(
+            d[0].message,
+            "misses a required member or has the wrong type"
+        );
+        assert!(!d[0].message.contains("script"));
+        let d = details(parse(br#"{"api_key":7}"#));
+        assert_eq!(d[0].field, "api_key");
+    }
+
+    #[test]
+    fn syntax_errors_and_trailing_text_are_not_json() {
+        for body in [
+            &b"{not json"[..],
+            b"",
+            br#"{"api_key":{"cluster_id":"a"}} tail"#,
+        ] {
+            let d = details(parse(body));
+            assert_eq!(d[0].field, "body");
+            assert_eq!(d[0].message, "is not valid JSON");
+        }
+    }
+
+    #[test]
+    fn a_missing_member_is_reported_where_it_is_missing() {
+        let d = details(parse(br#"{"api_key":{}}"#));
+        assert_eq!(d[0].field, "api_key");
+        assert_eq!(
+            d[0].message,
+            "misses a required member or has the wrong type"
+        );
     }
 }

@@ -2,31 +2,34 @@
 //! persistence in SQLite, real authentication and role checks, and the built console served
 //! from the same origin.
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
-use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{header, HeaderValue};
 use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get, post};
+use axum::response::Response;
+use axum::routing::{get, post, put};
 use axum::Router;
 use clap::Parser;
 use rusqlite::Connection;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
 
 pub mod auth;
 pub mod body;
+pub mod client;
 pub mod clock;
 pub mod db;
 pub mod error;
 pub mod faults;
+pub mod headers;
 pub mod ids;
 pub mod keys;
+pub mod list;
 pub mod seed;
 pub mod static_files;
 
@@ -54,6 +57,10 @@ pub struct Options {
     /// Seed this many extra keys into the Demo tenant (scale tests); added once.
     #[arg(long, default_value_t = 0)]
     pub demo_keys: usize,
+    /// Seed the "Hostile names" tenant (owner@hostile.test, developer@hostile.test), whose
+    /// names come from a corpus of hostile strings (src/seed/hostile.rs); added once.
+    #[arg(long)]
+    pub hostile_names: bool,
     /// Enable fault injection and its loopback-only control endpoint `/__faults`.
     #[arg(long)]
     pub faults: bool,
@@ -61,9 +68,20 @@ pub struct Options {
     #[arg(long, default_value_t = 900)]
     pub token_ttl_secs: u64,
     /// A rotated refresh token presented again within this many seconds is still accepted
-    /// (quick reloads, tabs opening together); later reuse revokes all of the user's tokens.
+    /// once, with the same successor (quick reloads, tabs opening together); later reuse revokes
+    /// the whole token family of that sign-in.
     #[arg(long, default_value_t = 10)]
     pub refresh_grace_secs: u64,
+    /// Failed sign-ins allowed per e-mail address within five minutes.
+    #[arg(long, default_value_t = 5)]
+    pub login_failures_per_email: u32,
+    /// Failed sign-ins allowed per client address within five minutes.
+    #[arg(long, default_value_t = 100)]
+    pub login_failures_per_address: u32,
+    /// Another origin allowed to call `/auth/*` (e.g. `http://127.0.0.1:8080` when a dev server
+    /// on that origin forwards to this one); may be repeated.
+    #[arg(long = "allow-origin", value_name = "ORIGIN")]
+    pub allow_origins: Vec<String>,
 }
 
 impl Options {
@@ -75,50 +93,11 @@ impl Options {
     }
 }
 
-/// A cached `GET /keys` body, as JSON and (when large enough to be worth it) gzip-compressed.
-struct CachedList {
-    generation: u64,
-    valid_until_ms: Option<i64>,
-    body: Bytes,
-    gzip: Option<Bytes>,
-}
-
-/// Bodies below this size are sent as they are: compressing them saves less than it costs.
-const GZIP_MIN_BYTES: usize = 1024;
-
-/// Compresses a list body once per cache fill, so the thousandth reader pays nothing for it
-/// (a per-response compression layer would compress 6.6 MB again for every reader). Level 6,
-/// the usual default: 6.6 MB of list JSON becomes ~450 kB.
-fn gzip(body: &[u8]) -> Option<Bytes> {
-    use std::io::Write;
-    if body.len() < GZIP_MIN_BYTES {
-        return None;
-    }
-    let mut enc = flate2::write::GzEncoder::new(
-        Vec::with_capacity(body.len() / 8),
-        flate2::Compression::new(6),
-    );
-    enc.write_all(body).ok()?;
-    enc.finish().ok().map(Bytes::from)
-}
-
-/// Whether the request's `Accept-Encoding` admits `coding` by name or `*` (a `q=0` refuses it).
-pub fn accepts_encoding(headers: &axum::http::HeaderMap, coding: &str) -> bool {
+/// Whether the request came over https to a TLS-terminating proxy in front of this server.
+pub fn is_https(headers: &axum::http::HeaderMap) -> bool {
     headers
-        .get_all(header::ACCEPT_ENCODING)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|item| {
-            let mut parts = item.split(';').map(str::trim);
-            let name = parts.next().unwrap_or_default();
-            let refused = parts.any(|p| {
-                p.strip_prefix("q=")
-                    .and_then(|q| q.parse::<f32>().ok())
-                    .is_some_and(|q| q <= 0.0)
-            });
-            (name.eq_ignore_ascii_case(coding) || name == "*") && !refused
-        })
+        .get("x-forwarded-proto")
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
 }
 
 /// Everything the handlers share.
@@ -129,18 +108,21 @@ pub struct AppState {
     refresh_grace_secs: i64,
     provisioning_delay_ms: u64,
     login_limiter: auth::LoginLimiter,
+    allowed_origins: Vec<String>,
     dummy_hash: String,
+    /// Password hashes computed at once: each takes a core and 19 MiB for tens of milliseconds.
+    hashing: tokio::sync::Semaphore,
     /// Fault injection switchboard.
     pub faults: faults::Faults,
     generation: AtomicU64,
-    list_cache: Mutex<HashMap<(String, bool), CachedList>>,
+    list_cache: list::ListCache,
 }
 
 impl AppState {
     /// Opens the database, migrates and seeds it.
     pub fn open(opts: &Options) -> Result<Self, Box<dyn std::error::Error>> {
         let mut conn = db::open(&opts.db)?;
-        seed::seed(&mut conn, opts.demo_keys)?;
+        seed::seed(&mut conn, opts.demo_keys, opts.hostile_names)?;
         let jwt = auth::JwtKeys::load_or_create(&conn)?;
         Ok(Self {
             conn: Mutex::new(conn),
@@ -148,8 +130,15 @@ impl AppState {
             token_ttl_secs: opts.token_ttl_secs,
             refresh_grace_secs: opts.refresh_grace_secs as i64,
             provisioning_delay_ms: opts.provisioning_delay_ms,
-            login_limiter: auth::LoginLimiter::default(),
+            login_limiter: auth::LoginLimiter::new(
+                opts.login_failures_per_email,
+                opts.login_failures_per_address,
+            ),
+            allowed_origins: opts.allow_origins.clone(),
             dummy_hash: auth::hash_password("not-a-real-password"),
+            hashing: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            ),
             faults: faults::Faults::new(opts.faults),
             generation: AtomicU64::new(0),
             list_cache: Mutex::default(),
@@ -162,83 +151,50 @@ impl AppState {
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Runs `f` with the database on the blocking pool: SQLite calls block, and an async worker
+    /// held by one would stall every request queued behind it.
+    pub async fn blocking<T, F>(self: &Arc<Self>, f: F) -> ApiResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&AppState, &mut Connection) -> ApiResult<T> + Send + 'static,
+    {
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || f(&state, &mut state.db()))
+            .await
+            .map_err(|e| ApiError::Internal(format!("blocking task: {e}")))?
+    }
+
+    /// Checks `password` against `phc` on the blocking pool, at most one hash per core at once.
+    pub async fn verify_password(&self, password: String, phc: String) -> ApiResult<bool> {
+        let _permit = self
+            .hashing
+            .acquire()
+            .await
+            .map_err(|e| ApiError::Internal(format!("hashing: {e}")))?;
+        tokio::task::spawn_blocking(move || auth::verify_password(&password, &phc))
+            .await
+            .map_err(|e| ApiError::Internal(format!("blocking task: {e}")))
+    }
+
     /// Marks cached reads stale after a write.
     pub fn invalidate(&self) {
         self.generation.fetch_add(1, Ordering::SeqCst);
     }
-
-    /// `GET /keys` for a caller, from cache while no write or scheduled transition has happened.
-    fn list_response(
-        &self,
-        caller: &auth::Caller,
-        tenant: &str,
-        want_gzip: bool,
-    ) -> ApiResult<Response> {
-        let cache_key = (tenant.to_owned(), caller.may_manage());
-        let now = clock::now_ms();
-        let generation = self.generation.load(Ordering::SeqCst);
-        {
-            let cache = self.list_cache.lock().unwrap_or_else(|p| p.into_inner());
-            if let Some(c) = cache.get(&cache_key) {
-                if c.generation == generation && c.valid_until_ms.is_none_or(|t| now < t) {
-                    return Ok(list_bytes(&c.body, c.gzip.as_ref(), want_gzip));
-                }
-            }
-        }
-        let (body, valid_until_ms, generation) = {
-            let conn = self.db();
-            if db::settle(&conn, now)? > 0 {
-                self.invalidate();
-            }
-            let generation = self.generation.load(Ordering::SeqCst);
-            let body = Bytes::from(keys::render_list(&conn, caller, tenant)?);
-            (body, db::next_transition(&conn, tenant)?, generation)
-        };
-        let compressed = gzip(&body);
-        self.list_cache
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(
-                cache_key,
-                CachedList {
-                    generation,
-                    valid_until_ms,
-                    body: body.clone(),
-                    gzip: compressed.clone(),
-                },
-            );
-        Ok(list_bytes(&body, compressed.as_ref(), want_gzip))
-    }
-}
-
-/// The list body, gzip-encoded when the client accepts it and a compressed copy exists.
-fn list_bytes(body: &Bytes, gzip: Option<&Bytes>, want_gzip: bool) -> Response {
-    let mut resp = match gzip.filter(|_| want_gzip) {
-        Some(z) => {
-            let mut r = json_bytes(z.clone());
-            r.headers_mut()
-                .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-            r
-        }
-        None => json_bytes(body.clone()),
-    };
-    resp.headers_mut()
-        .insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-    resp
-}
-
-fn json_bytes(body: Bytes) -> Response {
-    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 async fn api_not_found() -> ApiError {
     ApiError::NotFound("No such route")
 }
 
-/// Gives every request a correlation id: in the task-local used by error bodies and in the
-/// `X-Correlation-Id` response header.
-async fn correlate(req: Request, next: Next) -> Response {
+/// The correlation id of a request, in its extensions for the request log.
+#[derive(Debug, Clone)]
+pub struct CorrelationId(pub String);
+
+/// Gives every request a correlation id: in its extensions (for the request log), in the
+/// task-local used by error bodies, and in the `X-Correlation-Id` response header.
+async fn correlate(mut req: Request, next: Next) -> Response {
     let id = format!("corr--{}", &ids::token()[..16]);
+    req.extensions_mut().insert(CorrelationId(id.clone()));
     let mut resp = error::CORRELATION_ID.scope(id.clone(), next.run(req)).await;
     if let Ok(v) = HeaderValue::from_str(&id) {
         resp.headers_mut().insert("x-correlation-id", v);
@@ -264,6 +220,10 @@ pub fn router(state: Arc<AppState>, bundle: Option<Arc<static_files::Bundle>>) -
         .route("/login", post(auth::login))
         .route("/refresh", post(auth::refresh))
         .route("/logout", post(auth::logout))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::same_origin::guard,
+        ))
         .fallback(api_not_found);
     let mut platform = Router::new()
         .nest("/api", api)
@@ -275,7 +235,7 @@ pub fn router(state: Arc<AppState>, bundle: Option<Arc<static_files::Bundle>>) -
             HeaderValue::from_static("no-store"),
         ));
     if state.faults.enabled() {
-        platform = platform.route("/__faults", any(faults::control));
+        platform = platform.route("/__faults", put(faults::replace).delete(faults::reset));
     }
     let mut app: Router = platform.with_state(state);
     let csp = bundle
@@ -289,19 +249,41 @@ pub fn router(state: Arc<AppState>, bundle: Option<Arc<static_files::Bundle>>) -
                 .with_state::<()>(bundle),
         );
     }
-    app.layer(SetResponseHeaderLayer::overriding(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_str(&csp).expect("CSP is ASCII"),
+    app.layer(middleware::from_fn_with_state(
+        Arc::<str>::from(csp),
+        headers::apply,
     ))
-    .layer(SetResponseHeaderLayer::overriding(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    ))
-    .layer(SetResponseHeaderLayer::overriding(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    ))
+    .layer(
+        TraceLayer::new_for_http()
+            .make_span_with(request_span)
+            .on_request(())
+            .on_response(log_answer),
+    )
     .layer(middleware::from_fn(correlate))
+}
+
+/// The request log's span: method, path (never the query, which may carry anything) and
+/// correlation id.
+fn request_span(req: &Request) -> tracing::Span {
+    let corr = req
+        .extensions()
+        .get::<CorrelationId>()
+        .map_or("", |c| c.0.as_str());
+    tracing::info_span!(
+        "request",
+        method = %req.method(),
+        path = %req.uri().path(),
+        correlation_id = %corr,
+    )
+}
+
+/// The request log's line for every answer: status and latency.
+fn log_answer(resp: &Response, latency: Duration, _: &tracing::Span) {
+    tracing::info!(
+        status = resp.status().as_u16(),
+        latency_ms = latency.as_secs_f64() * 1000.0,
+        "answered"
+    );
 }
 
 /// Builds the state and router for `opts`.
@@ -319,11 +301,40 @@ pub fn build(opts: &Options) -> Result<(Router, Arc<AppState>), Box<dyn std::err
     Ok((router(state.clone(), bundle), state))
 }
 
+/// Binds `opts.bind:opts.port` and serves in a background task; returns the bound address.
+pub async fn spawn(
+    opts: &Options,
+) -> Result<(SocketAddr, Arc<AppState>), Box<dyn std::error::Error>> {
+    let (app, state) = build(opts)?;
+    let addr: SocketAddr = format!("{}:{}", opts.bind, opts.port).parse()?;
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(async move {
+        let served = axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await;
+        if let Err(e) = served {
+            tracing::error!("server stopped: {e}");
+        }
+    });
+    Ok((addr, state))
+}
+
 /// Runs the server until Ctrl-C.
 pub async fn run(opts: Options) -> Result<(), Box<dyn std::error::Error>> {
     let (app, _state) = build(&opts)?;
     let addr: SocketAddr = format!("{}:{}", opts.bind, opts.port).parse()?;
     let listener = tokio::net::TcpListener::bind(addr).await?;
+    tracing::info!(
+        db = %opts.db.display(),
+        static_dir = ?opts.static_dir,
+        faults = opts.faults,
+        "started"
+    );
+    // On stdout, alone and in this form: scripts read the address from it (the log goes to
+    // stderr).
     println!(
         "dev-platform listening on http://{}",
         listener.local_addr()?

@@ -130,12 +130,7 @@ pub async fn serve(State(bundle): State<Arc<Bundle>>, req: Request) -> Response 
         return not_found();
     }
     let mut resp = resp.map(Body::new);
-    let name = rel.to_string_lossy();
-    let cache = if name == "index.html" || !is_hashed_asset(&name) {
-        "no-cache"
-    } else {
-        "public, max-age=31536000, immutable"
-    };
+    let cache = crate::headers::cache_control(&rel.to_string_lossy());
     let h = resp.headers_mut();
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));

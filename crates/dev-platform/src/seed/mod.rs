@@ -2,6 +2,9 @@
 
 use rusqlite::Connection;
 
+pub mod hostile;
+pub mod names;
+
 use crate::db::{self, NewArx, NewKey, UserRow};
 use crate::{auth, clock};
 
@@ -9,8 +12,9 @@ use crate::{auth, clock};
 pub const DEMO_PASSWORD: &str = "demo-password";
 
 /// Seeds the demo tenants unless the database already has them. `extra_keys` adds that many
-/// active keys to the Demo tenant (for scale tests), also only once.
-pub fn seed(conn: &mut Connection, extra_keys: usize) -> rusqlite::Result<()> {
+/// active keys to the Demo tenant (for scale tests), also only once; `hostile_names` adds the
+/// "Hostile names" tenant, once.
+pub fn seed(conn: &mut Connection, extra_keys: usize, hostile_names: bool) -> rusqlite::Result<()> {
     if db::meta_get(conn, "seeded")?.is_none() {
         let hash = auth::hash_password(DEMO_PASSWORD);
         let tx = conn.transaction()?;
@@ -22,6 +26,13 @@ pub fn seed(conn: &mut Connection, extra_keys: usize) -> rusqlite::Result<()> {
     let have: usize = db::meta_get(conn, "extra_keys")?
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
+    if hostile_names && db::meta_get(conn, "hostile_seeded")?.is_none() {
+        let hash = auth::hash_password(DEMO_PASSWORD);
+        let tx = conn.transaction()?;
+        seed_hostile(&tx, &hash)?;
+        db::meta_set(&tx, "hostile_seeded", "1")?;
+        tx.commit()?;
+    }
     if extra_keys > have {
         let tx = conn.transaction()?;
         add_extra_keys(&tx, extra_keys - have)?;
@@ -30,6 +41,13 @@ pub fn seed(conn: &mut Connection, extra_keys: usize) -> rusqlite::Result<()> {
     }
     Ok(())
 }
+
+/// Name of the demo Arx whose provisioning always fails (listed last).
+pub const FAILING_ARX: &str = "failing-demo";
+/// Its label, which the console's wizard shows: it says plainly what happens.
+pub const FAILING_ARX_LABEL: &str = "Failing demo Arx (provisioning always fails)";
+/// Id of the tenant of hostile names.
+pub const HOSTILE_TENANT: &str = "tenant--hostile";
 
 /// Id of the demo tenant.
 pub const DEMO_TENANT: &str = "tenant--demo";
@@ -145,8 +163,8 @@ fn seed_demo(tx: &Connection, hash: &str) -> rusqlite::Result<()> {
         t,
         "user--developer",
         &arx(
-            "broken-test",
-            "Testing (always fails)",
+            FAILING_ARX,
+            FAILING_ARX_LABEL,
             "testing",
             "serverless",
             "gcp",
@@ -270,6 +288,71 @@ fn add_extra_keys(tx: &Connection, n: usize) -> rusqlite::Result<()> {
                 cluster_id: &arx[i % arx.len()].arx.id,
                 created_by: users[i % users.len()],
                 status: statuses[i % statuses.len()],
+                next_status: None,
+                transition_at: None,
+                created_at: &created,
+                with_secrets: false,
+                last_used_at: None,
+            },
+        )?;
+    }
+    Ok(())
+}
+
+/// The "Hostile names" tenant: an owner and a developer (password [`DEMO_PASSWORD`]) and one
+/// more user per string of the corpus, and for each string an application, an Arx and a key
+/// named with it (the key created by the user of that name). Every third key is not active.
+fn seed_hostile(tx: &Connection, hash: &str) -> rusqlite::Result<()> {
+    let t = HOSTILE_TENANT;
+    db::insert_tenant(tx, t, "Hostile names")?;
+    let corpus = hostile::corpus();
+    let now = clock::now_ms();
+    for (i, name) in corpus.iter().enumerate() {
+        let (id, email, roles) = match i {
+            0 => (
+                "user--hostile-owner".to_owned(),
+                "owner@hostile.test".to_owned(),
+                "platform_owner",
+            ),
+            1 => (
+                "user--hostile-developer".to_owned(),
+                "developer@hostile.test".to_owned(),
+                "developer",
+            ),
+            _ => (
+                format!("user--hostile-{i}"),
+                format!("creator-{i}@hostile.test"),
+                "developer",
+            ),
+        };
+        db::insert_user(tx, &user(t, &id, &email, name, &[roles], hash))?;
+        let tech = if i % 2 == 0 { "server" } else { "client" };
+        let app = db::insert_application(tx, t, name, name, tech)?;
+        let arx = db::insert_arx(
+            tx,
+            t,
+            &id,
+            &NewArx {
+                name,
+                label: name,
+                purpose: "testing",
+                plan: "serverless",
+                provider: "gcp",
+                regions: "au",
+                encryption: "aes-gcm-256",
+                rotation: "monthly",
+                always_fails: false,
+            },
+        )?;
+        let created = clock::rfc3339(now - i as i64 * 3_600_000);
+        db::insert_key(
+            tx,
+            &NewKey {
+                tenant_id: t,
+                application_id: Some(&app),
+                cluster_id: &arx,
+                created_by: &id,
+                status: ["active", "active", "disabled"][i % 3],
                 next_status: None,
                 transition_at: None,
                 created_at: &created,

@@ -1,0 +1,223 @@
+//! `/auth/login`, `/auth/refresh` and `/auth/logout`.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderName, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use platform_types::{Envelope, FieldError, Session, User};
+use serde::Deserialize;
+
+use super::{hash_token, Claims, ClientAddr};
+use crate::body::JsonBody;
+use crate::error::{ApiError, ApiResult};
+use crate::{clock, db, ids, is_https, AppState};
+
+/// Name of the refresh cookie.
+pub const REFRESH_COOKIE: &str = "onq_refresh";
+/// Lifetime of a refresh token.
+const REFRESH_TTL_SECS: i64 = 7 * 24 * 3600;
+/// One message for unknown e-mail and wrong password alike.
+const BAD_CREDENTIALS: &str = "The e-mail address or password is incorrect";
+const ENDED: &str = "Your session has ended; sign in again";
+
+/// The body of `/auth/login`. Both members default to empty, so a missing one is reported by
+/// name like an empty one.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct LoginForm {
+    email: String,
+    password: String,
+}
+
+fn refresh_cookie(value: String, secure: bool) -> Cookie<'static> {
+    Cookie::build((REFRESH_COOKIE, value))
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .path("/auth")
+        .max_age(time::Duration::seconds(REFRESH_TTL_SECS))
+        .secure(secure)
+        .build()
+}
+
+/// A session for `user` with a fresh access token.
+fn session(state: &AppState, user: &db::UserRow) -> Session {
+    let now = clock::now_secs();
+    let ttl = state.token_ttl_secs;
+    let claims = Claims {
+        sub: user.id.clone(),
+        tenant_id: user.tenant_id.clone(),
+        roles: user.roles.clone(),
+        exp: now + ttl as i64,
+        iat: now,
+    };
+    Session {
+        token: state.jwt.sign(&claims),
+        expires_in: ttl,
+        tenant_id: user.tenant_id.clone(),
+        user: User {
+            id: user.id.clone(),
+            full_name: user.full_name.clone(),
+            email_address: user.email.clone(),
+            roles: user.roles.clone(),
+        },
+    }
+}
+
+fn signed_in(jar: CookieJar, refresh: String, secure: bool, session: Session) -> Response {
+    (
+        jar.add(refresh_cookie(refresh, secure)),
+        Json(Envelope::ok(session)),
+    )
+        .into_response()
+}
+
+/// `POST /auth/login`.
+pub async fn login(
+    State(state): State<Arc<AppState>>,
+    ClientAddr(addr): ClientAddr,
+    headers: HeaderMap,
+    jar: CookieJar,
+    JsonBody(form): JsonBody<LoginForm>,
+) -> ApiResult<Response> {
+    let email = form.email.trim().to_lowercase();
+    let missing: Vec<FieldError> = [("email", &email), ("password", &form.password)]
+        .into_iter()
+        .filter(|(_, v)| v.is_empty())
+        .map(|(f, _)| FieldError {
+            field: f.into(),
+            message: "is required".into(),
+        })
+        .collect();
+    if !missing.is_empty() {
+        return Err(ApiError::Payload {
+            message: "E-mail address and password are required".into(),
+            details: missing,
+        });
+    }
+    state
+        .login_limiter
+        .begin(&email, addr)
+        .map_err(ApiError::RateLimited)?;
+    let user = {
+        let email = email.clone();
+        state
+            .blocking(move |_, conn| Ok(db::user_by_email(conn, &email)?))
+            .await?
+    };
+    // Verify against a dummy hash for unknown e-mails so timing does not tell them apart.
+    let phc = user
+        .as_ref()
+        .map_or_else(|| state.dummy_hash.clone(), |u| u.password_hash.clone());
+    let ok = state.verify_password(form.password, phc).await?;
+    let Some(user) = user.filter(|_| ok) else {
+        return Err(ApiError::Unauthorized(BAD_CREDENTIALS));
+    };
+    state.login_limiter.succeed(&email, addr);
+    let refresh = ids::token();
+    let session = {
+        let refresh_hash = hash_token(&refresh);
+        state
+            .blocking(move |state, conn| {
+                let now = clock::now_secs();
+                db::insert_family(
+                    conn,
+                    &ids::new_id("family"),
+                    &user.id,
+                    &refresh_hash,
+                    now + REFRESH_TTL_SECS,
+                )?;
+                Ok(session(state, &user))
+            })
+            .await?
+    };
+    Ok(signed_in(jar, refresh, is_https(&headers), session))
+}
+
+/// `POST /auth/refresh`: rotates the refresh cookie and issues a new access token; without a
+/// cookie, `data: null` (nobody is signed in).
+pub async fn refresh(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    jar: CookieJar,
+) -> ApiResult<Response> {
+    let Some(token) = jar
+        .get(REFRESH_COOKIE)
+        .map(|c| c.value().to_owned())
+        .filter(|v| !v.is_empty())
+    else {
+        return Ok(Json(Envelope::<Session> {
+            data: None,
+            error: Default::default(),
+        })
+        .into_response());
+    };
+    let secure = is_https(&headers);
+    let successor = state.jwt.successor(&token);
+    let session = {
+        let successor_hash = hash_token(&successor);
+        state
+            .blocking(move |state, conn| {
+                let now = clock::now_secs();
+                let rotation = db::rotate(
+                    conn,
+                    &hash_token(&token),
+                    &successor_hash,
+                    now,
+                    now + REFRESH_TTL_SECS,
+                    state.refresh_grace_secs,
+                )?;
+                match rotation {
+                    db::Rotation::Rotated(user) | db::Rotation::Repeated(user) => {
+                        Ok(db::user_by_id(conn, &user)?.map(|u| session(state, &u)))
+                    }
+                    db::Rotation::Reused | db::Rotation::Invalid => Ok(None),
+                }
+            })
+            .await?
+    };
+    Ok(match session {
+        Some(session) => signed_in(jar, successor, secure, session),
+        None => (
+            jar.remove(refresh_cookie(String::new(), secure)),
+            ApiError::Unauthorized(ENDED),
+        )
+            .into_response(),
+    })
+}
+
+/// `POST /auth/logout`: revokes the refresh token's family, clears the cookie, and asks the
+/// browser to clear the site's cookies and storage.
+pub async fn logout(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    jar: CookieJar,
+) -> ApiResult<Response> {
+    if let Some(token) = jar.get(REFRESH_COOKIE).map(|c| c.value().to_owned()) {
+        state
+            .blocking(move |_, conn| {
+                Ok(db::revoke_refresh(
+                    conn,
+                    &hash_token(&token),
+                    clock::now_secs(),
+                )?)
+            })
+            .await?;
+    }
+    let body = Json(Envelope::<()> {
+        data: None,
+        error: Default::default(),
+    });
+    let clear = (
+        HeaderName::from_static("clear-site-data"),
+        HeaderValue::from_static(r#""cookies", "storage""#),
+    );
+    Ok((
+        [clear],
+        jar.remove(refresh_cookie(String::new(), is_https(&headers))),
+        body,
+    )
+        .into_response())
+}

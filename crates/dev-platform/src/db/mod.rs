@@ -1,0 +1,184 @@
+//! SQLite persistence: the schema and its migrations here, one module per table (or pair of
+//! tables read together) below.
+
+use std::path::Path;
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+mod idempotency;
+mod keys;
+mod models;
+mod refresh_tokens;
+mod users;
+
+pub use idempotency::*;
+pub use keys::*;
+pub use models::*;
+pub use refresh_tokens::*;
+pub use users::*;
+
+/// Schema steps; `PRAGMA user_version` records how many have run.
+const MIGRATIONS: &[&str] = &[
+    // 1: the whole first schema.
+    r#"
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE tenants (id TEXT PRIMARY KEY, name TEXT NOT NULL);
+    CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL REFERENCES tenants(id),
+        email TEXT NOT NULL UNIQUE,
+        full_name TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        roles TEXT NOT NULL
+    );
+    CREATE TABLE refresh_tokens (
+        token_hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(id),
+        expires_at INTEGER NOT NULL,
+        revoked INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE applications (
+        id TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL REFERENCES tenants(id),
+        name TEXT NOT NULL,
+        label TEXT NOT NULL,
+        technology TEXT NOT NULL CHECK (technology IN ('server', 'client'))
+    );
+    CREATE TABLE clusters (
+        id TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL REFERENCES tenants(id),
+        name TEXT NOT NULL,
+        label TEXT NOT NULL,
+        purpose TEXT NOT NULL,
+        plan TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        regions TEXT NOT NULL,
+        encryption TEXT NOT NULL,
+        rotation TEXT NOT NULL,
+        always_fails INTEGER NOT NULL DEFAULT 0,
+        created_by TEXT REFERENCES users(id)
+    );
+    CREATE TABLE api_keys (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        tenant_id TEXT NOT NULL REFERENCES tenants(id),
+        access_key TEXT NOT NULL UNIQUE,
+        application_id TEXT REFERENCES applications(id),
+        cluster_id TEXT NOT NULL REFERENCES clusters(id),
+        status TEXT NOT NULL,
+        next_status TEXT,
+        transition_at INTEGER,
+        created_at TEXT NOT NULL,
+        created_by TEXT REFERENCES users(id),
+        last_used_at TEXT,
+        client_key TEXT,
+        server_signing_key TEXT,
+        server_crypto_access_key TEXT,
+        provided_at TEXT
+    );
+    CREATE INDEX api_keys_tenant ON api_keys(tenant_id, seq);
+    CREATE INDEX api_keys_transition ON api_keys(transition_at) WHERE next_status IS NOT NULL;
+    CREATE TABLE idempotency (
+        tenant_id TEXT NOT NULL,
+        idem_key TEXT NOT NULL,
+        body_hash TEXT NOT NULL,
+        key_id TEXT,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (tenant_id, idem_key)
+    );
+    "#,
+    // 2: when a refresh token was rotated, for the reuse grace window.
+    "ALTER TABLE refresh_tokens ADD COLUMN rotated_at INTEGER;",
+    // 3: token families, for revoking everything rotated from a sign-in when a token is reused;
+    // a token rotated before is its own family.
+    r#"
+    CREATE TABLE refresh_families (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(id),
+        revoked_at INTEGER
+    );
+    ALTER TABLE refresh_tokens ADD COLUMN family_id TEXT REFERENCES refresh_families(id);
+    ALTER TABLE refresh_tokens ADD COLUMN repeated INTEGER NOT NULL DEFAULT 0;
+    INSERT INTO refresh_families(id, user_id, revoked_at)
+        SELECT token_hash, user_id, CASE WHEN revoked = 1 AND rotated_at IS NULL THEN 0 END
+        FROM refresh_tokens;
+    UPDATE refresh_tokens SET family_id = token_hash;
+    CREATE INDEX refresh_tokens_family ON refresh_tokens(family_id);
+    "#,
+    // 4: idempotency keys scoped to the user as well as the tenant. Records are kept 24 h; the
+    // old ones are dropped rather than guessed an owner.
+    r#"
+    DROP TABLE idempotency;
+    CREATE TABLE idempotency (
+        tenant_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        idem_key TEXT NOT NULL,
+        body_hash TEXT NOT NULL,
+        key_id TEXT,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (tenant_id, user_id, idem_key)
+    );
+    "#,
+    // 5: the demo Arx that always fails says so in its label (the wizard shows it).
+    r#"
+    UPDATE clusters SET name = 'failing-demo', label = 'Failing demo Arx (provisioning always fails)'
+    WHERE name = 'broken-test' AND always_fails = 1;
+    "#,
+];
+
+/// Opens (creating if needed) and migrates the database at `path`; `:memory:` for tests.
+pub fn open(path: &Path) -> rusqlite::Result<Connection> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    let mut conn = Connection::open(path)?;
+    conn.execute_batch(
+        "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;",
+    )?;
+    migrate(&mut conn)?;
+    Ok(conn)
+}
+
+fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    let done: usize = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    for (i, step) in MIGRATIONS.iter().enumerate().skip(done) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(step)?;
+        tx.pragma_update(None, "user_version", i + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// Reads a value of the `meta` table.
+pub fn meta_get(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
+    conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+        .optional()
+}
+
+/// Writes a value of the `meta` table.
+pub fn meta_set(conn: &Connection, key: &str, value: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}
+
+/// Whether the tenant exists.
+pub fn tenant_exists(conn: &Connection, tenant_id: &str) -> rusqlite::Result<bool> {
+    conn.query_row("SELECT 1 FROM tenants WHERE id = ?1", [tenant_id], |_| {
+        Ok(())
+    })
+    .optional()
+    .map(|o| o.is_some())
+}
+
+/// Inserts a tenant.
+pub fn insert_tenant(conn: &Connection, id: &str, name: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO tenants(id, name) VALUES (?1, ?2)",
+        params![id, name],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,612 @@
+//! The API-key routes: roles, tenants, create, provisioning, secrets, delete.
+
+mod common;
+
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use dev_platform::Options;
+use serde_json::{json, Value};
+
+use common::*;
+
+#[tokio::test]
+async fn roles_times_routes() {
+    let p = platform(30);
+    for (email, may) in [
+        ("owner@demo.test", true),
+        ("developer@demo.test", true),
+        ("admin@demo.test", false),
+    ] {
+        let t = p.login(email).await;
+        let list = p.get(&format!("/api/tenants/{DEMO}/keys"), &t).await;
+        assert_eq!(list.status, StatusCode::OK, "{email} lists");
+        assert_eq!(
+            list.data()["acl"]["can"]["add"],
+            json!(may),
+            "{email} add acl"
+        );
+        if !may {
+            assert_eq!(
+                list.data()["acl"]["can_not"]["add_reason"],
+                "Only Platform Owners and Developers can create API keys"
+            );
+        }
+        let keys = list.data()["api_keys"].as_array().unwrap();
+        let active = keys.iter().find(|k| k["status"] == "active").unwrap();
+        assert_eq!(active["acl"]["can"]["delete"], json!(may));
+        let base = p.get(&format!("/api/tenants/{DEMO}/keys/base"), &t).await;
+        assert_eq!(base.status, StatusCode::OK);
+        assert_eq!(base.data()["acl"]["can"]["add"], json!(may));
+        let id = active["id"].as_str().unwrap();
+        assert_eq!(
+            p.get(&format!("/api/tenants/{DEMO}/keys/{id}"), &t)
+                .await
+                .status,
+            StatusCode::OK
+        );
+
+        let (app, tech, arx, _) = p.base(&t).await;
+        let created = p.create(&t, &app, &tech, &arx, None).await;
+        let del = p
+            .call(
+                Method::DELETE,
+                &format!("/api/tenants/{DEMO}/keys/{id}"),
+                Some(&t),
+                None,
+                &[],
+            )
+            .await;
+        let secrets = p
+            .get(&format!("/api/tenants/{DEMO}/keys/{id}/sensitive"), &t)
+            .await;
+        if may {
+            assert_eq!(created.status, StatusCode::OK, "{email} creates");
+            assert_eq!(created.data()["status"], "pending");
+            assert_eq!(del.status, StatusCode::OK, "{email} deletes");
+        } else {
+            for r in [&created, &del, &secrets] {
+                assert_eq!(r.status, StatusCode::FORBIDDEN, "{email}: {:?}", r.body);
+                assert_eq!(r.error_status(), "internal_authz_err");
+                assert!(r.body["error"]["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("Only Platform Owners and Developers"));
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn another_tenant_gets_403_and_nothing_leaks() {
+    let p = platform(50);
+    let owner = p.login("owner@demo.test").await;
+    let demo_keys = p.get(&format!("/api/tenants/{DEMO}/keys"), &owner).await;
+    let demo_id = demo_keys.data()["api_keys"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let other = p.login("owner@other.test").await;
+    for path in [
+        format!("/api/tenants/{DEMO}/keys"),
+        format!("/api/tenants/{DEMO}/keys/base"),
+        format!("/api/tenants/{DEMO}/keys/{demo_id}"),
+        format!("/api/tenants/{DEMO}/keys/{demo_id}/sensitive"),
+        "/api/tenants/tenant--nonexistent/keys".to_owned(),
+    ] {
+        let r = p.get(&path, &other).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}");
+        assert!(r.data().is_null());
+        assert!(!r.body.to_string().contains(&demo_id));
+    }
+    let del = p
+        .call(
+            Method::DELETE,
+            &format!("/api/tenants/{DEMO}/keys/{demo_id}"),
+            Some(&other),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(del.status, StatusCode::FORBIDDEN);
+    // A demo key id under the other tenant's own path is simply not found.
+    let r = p
+        .get(
+            &format!("/api/tenants/tenant--other/keys/{demo_id}"),
+            &other,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(r.error_status(), "db_not_exist_err");
+    let own = p.get("/api/tenants/tenant--other/keys", &other).await;
+    assert_eq!(own.data()["api_keys"].as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn idempotency_same_body_same_key_other_body_422_in_flight_409() {
+    let mut opts = Options::for_tests(50);
+    opts.faults = true;
+    let p = platform_with(opts);
+    let t = p.login("developer@demo.test").await;
+    let (app, tech, arx, bad_arx) = p.base(&t).await;
+    let a = p.create(&t, &app, &tech, &arx, Some("intent-1")).await;
+    let b = p.create(&t, &app, &tech, &arx, Some("intent-1")).await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(b.status, StatusCode::OK);
+    assert_eq!(a.data()["id"], b.data()["id"]);
+    let c = p.create(&t, &app, &tech, &bad_arx, Some("intent-1")).await;
+    assert_eq!(c.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(c.error_status(), "handler_data_err");
+    // A fresh key creates a fresh key.
+    let d = p.create(&t, &app, &tech, &arx, Some("intent-2")).await;
+    assert_ne!(d.data()["id"], a.data()["id"]);
+    // Concurrent: the second sees the first in flight.
+    p.state
+        .faults
+        .set(dev_platform::faults::FaultConfig {
+            create_hold_ms: 300,
+            ..Default::default()
+        })
+        .unwrap();
+    let (first, second) = tokio::join!(p.create(&t, &app, &tech, &arx, Some("intent-3")), async {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        p.create(&t, &app, &tech, &arx, Some("intent-3")).await
+    });
+    assert_eq!(first.status, StatusCode::OK);
+    assert_eq!(second.status, StatusCode::CONFLICT);
+    assert_eq!(second.error_status(), "internal_lock_hold_by_another");
+}
+
+#[tokio::test]
+async fn create_validates_against_base() {
+    let p = platform(50);
+    let t = p.login("owner@demo.test").await;
+    let (app, _, arx, _) = p.base(&t).await;
+    let mismatch = p.create(&t, &app, "client", &arx, None).await;
+    assert_eq!(mismatch.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        mismatch.body["error"]["details"][0]["field"],
+        "api_key.application_technology"
+    );
+    let unknown = p.create(&t, &app, "server", "arx--nope", None).await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let missing = p
+        .call(
+            Method::POST,
+            &format!("/api/tenants/{DEMO}/keys"),
+            Some(&t),
+            Some(json!({"api_key": {"cluster_id": arx}})),
+            &[],
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::BAD_REQUEST);
+    assert_eq!(missing.error_status(), "handler_payload_err");
+    let fields: Vec<_> = missing.body["error"]["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["field"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(fields.contains(&"api_key.application_id".to_owned()));
+}
+
+#[tokio::test]
+async fn provisioning_turns_active_or_failed_and_secrets_come_once() {
+    let p = platform(150);
+    let t = p.login("owner@demo.test").await;
+    let (app, tech, arx, bad) = p.base(&t).await;
+    let good = p.create(&t, &app, &tech, &arx, Some("g")).await;
+    let failing = p.create(&t, &app, &tech, &bad, Some("f")).await;
+    let id = good.data()["id"].as_str().unwrap().to_owned();
+    let fid = failing.data()["id"].as_str().unwrap().to_owned();
+    assert!(id.starts_with("apikey--"));
+    assert!(good.data()["access_key"]
+        .as_str()
+        .unwrap()
+        .starts_with("onq."));
+    assert_eq!(good.data()["acl"]["can"]["delete"], false);
+    let early = p
+        .get(&format!("/api/tenants/{DEMO}/keys/{id}/sensitive"), &t)
+        .await;
+    assert_eq!(early.status, StatusCode::CONFLICT);
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    let now = p.get(&format!("/api/tenants/{DEMO}/keys/{id}"), &t).await;
+    assert_eq!(now.data()["status"], "active");
+    assert_eq!(now.data()["acl"]["can"]["delete"], true);
+    assert_eq!(
+        p.get(&format!("/api/tenants/{DEMO}/keys/{fid}"), &t)
+            .await
+            .data()["status"],
+        "failed"
+    );
+    let s = p
+        .get(&format!("/api/tenants/{DEMO}/keys/{id}/sensitive"), &t)
+        .await;
+    assert_eq!(s.status, StatusCode::OK);
+    for f in [
+        "server_signing_key",
+        "server_crypto_access_key",
+        "client_key",
+    ] {
+        assert!(s.data()[f].as_str().unwrap().len() >= 40, "{f}");
+    }
+    assert_eq!(s.data()["access_key"], good.data()["access_key"]);
+    assert!(!s.data()["provided_at"].as_str().unwrap().is_empty());
+    let again = p
+        .get(&format!("/api/tenants/{DEMO}/keys/{id}/sensitive"), &t)
+        .await;
+    assert_eq!(again.status, StatusCode::GONE);
+    assert_eq!(again.error_status(), "api_key_secrets_already_provided");
+    // The secrets are erased from the database.
+    let conn = p.state.db();
+    let left: Option<String> = conn
+        .query_row(
+            "SELECT server_signing_key FROM api_keys WHERE id = ?1",
+            [&id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(left.is_none());
+}
+
+#[tokio::test]
+async fn delete_is_soft_through_pending() {
+    let p = platform(120);
+    let t = p.login("owner@demo.test").await;
+    let list = p.get(&format!("/api/tenants/{DEMO}/keys"), &t).await;
+    let before = list.data()["insights"].clone();
+    let keys = list.data()["api_keys"].as_array().unwrap();
+    let id = keys.iter().find(|k| k["status"] == "active").unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let deleted_id = keys.iter().find(|k| k["status"] == "deleted").unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let path = format!("/api/tenants/{DEMO}/keys/{id}");
+    let d = p.call(Method::DELETE, &path, Some(&t), None, &[]).await;
+    assert_eq!(d.status, StatusCode::OK);
+    assert_eq!(d.data()["status"], "pending");
+    let again = p.call(Method::DELETE, &path, Some(&t), None, &[]).await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert_eq!(
+        p.get(&format!("/api/tenants/{DEMO}/keys"), &t).await.data()["api_keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|k| k["id"] == id.as_str())
+            .unwrap()["acl"]["can_not"]["delete_reason"],
+        "An operation on this key is in progress"
+    );
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let after = p.get(&format!("/api/tenants/{DEMO}/keys"), &t).await;
+    let row = after.data()["api_keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["id"] == id.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(row["status"], "deleted");
+    let ins = &after.data()["insights"];
+    assert_eq!(
+        ins["total_deleted"].as_u64().unwrap(),
+        before["total_deleted"].as_u64().unwrap() + 1
+    );
+    assert_eq!(ins["total_keys"], before["total_keys"]);
+    let noop = p
+        .call(
+            Method::DELETE,
+            &format!("/api/tenants/{DEMO}/keys/{deleted_id}"),
+            Some(&t),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(noop.status, StatusCode::OK);
+    assert_eq!(noop.data()["status"], "deleted");
+    let missing = p
+        .call(
+            Method::DELETE,
+            &format!("/api/tenants/{DEMO}/keys/apikey--nope"),
+            Some(&t),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn malformed_and_oversized_bodies_get_400_envelopes_with_correlation_id() {
+    let p = platform(50);
+    let t = p.login("owner@demo.test").await;
+    let req = Request::post(format!("/api/tenants/{DEMO}/keys"))
+        .header("authorization", format!("Bearer {t}"))
+        .header("content-type", "application/json")
+        .body(Body::from("{\"api_key\": <script>"))
+        .unwrap();
+    let (status, headers, bytes) = p.raw(req).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let body: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(body["error"]["status"], "handler_payload_err");
+    assert_eq!(body["error"]["code"], 400);
+    assert!(body["data"].is_null());
+    assert!(
+        !String::from_utf8_lossy(&bytes).contains("<script>"),
+        "input is never echoed"
+    );
+    let corr = headers.get("x-correlation-id").unwrap().to_str().unwrap();
+    assert_eq!(body["error"]["correlation_id"], corr);
+    assert_eq!(headers.get("cache-control").unwrap(), "no-store");
+    let huge = "x".repeat(100_000);
+    let big = p
+        .call(
+            Method::POST,
+            "/auth/login",
+            None,
+            Some(json!({"email": huge, "password": "p"})),
+            &[],
+        )
+        .await;
+    assert_eq!(big.status, StatusCode::BAD_REQUEST);
+    assert!(!big.body.to_string().contains("xxxx"));
+    let unknown = p.get("/api/nope", &t).await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert_eq!(unknown.error_status(), "db_not_exist_err");
+}
+
+#[tokio::test]
+async fn restart_keeps_data_and_seeding_is_idempotent() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut opts = Options::for_tests(10);
+    opts.db = dir.path().join("db.sqlite3");
+    let id;
+    let total;
+    {
+        let p = platform_with(opts.clone());
+        let t = p.login("owner@demo.test").await;
+        let (app, tech, arx, _) = p.base(&t).await;
+        id = p.create(&t, &app, &tech, &arx, None).await.data()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        total = p.get(&format!("/api/tenants/{DEMO}/keys"), &t).await.data()["insights"]
+            ["total_keys"]
+            .as_u64()
+            .unwrap();
+    }
+    let p = platform_with(opts);
+    let t = p.login("owner@demo.test").await;
+    let list = p.get(&format!("/api/tenants/{DEMO}/keys"), &t).await;
+    assert_eq!(
+        list.data()["insights"]["total_keys"].as_u64().unwrap(),
+        total
+    );
+    assert_eq!(
+        p.get(&format!("/api/tenants/{DEMO}/keys/{id}"), &t)
+            .await
+            .status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn demo_keys_seed_scale_data_and_the_list_stays_consistent() {
+    let mut opts = Options::for_tests(50);
+    opts.demo_keys = 500;
+    let p = platform_with(opts);
+    let t = p.login("admin@demo.test").await;
+    let list = p.get(&format!("/api/tenants/{DEMO}/keys"), &t).await;
+    let keys = list.data()["api_keys"].as_array().unwrap();
+    assert_eq!(keys.len(), 508);
+    assert_eq!(list.data()["insights"]["total_keys"], 508);
+    let active = keys.iter().filter(|k| k["status"] == "active").count() as u64;
+    assert_eq!(
+        list.data()["insights"]["total_active"].as_u64().unwrap(),
+        active
+    );
+}
+
+#[tokio::test]
+async fn the_key_list_is_gzip_encoded_for_clients_that_accept_it() {
+    use std::io::Read;
+    let mut opts = Options::for_tests(50);
+    opts.demo_keys = 200;
+    let p = platform_with(opts);
+    let t = p.login("owner@demo.test").await;
+    let list = |encoding: Option<&'static str>| {
+        let mut b = Request::get(format!("/api/tenants/{DEMO}/keys"))
+            .header("authorization", format!("Bearer {t}"));
+        if let Some(e) = encoding {
+            b = b.header("accept-encoding", e);
+        }
+        p.raw(b.body(Body::empty()).unwrap())
+    };
+    let (status, plain_headers, plain) = list(None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(plain_headers.get("content-encoding").is_none());
+    assert_eq!(plain_headers["vary"], "accept-encoding");
+    for accepted in ["gzip", "br, gzip;q=0.8, deflate", "*"] {
+        let (status, headers, zipped) = list(Some(accepted)).await;
+        assert_eq!(status, StatusCode::OK, "{accepted}");
+        assert_eq!(headers["content-encoding"], "gzip", "{accepted}");
+        assert!(
+            zipped.len() * 4 < plain.len(),
+            "{accepted}: {} bytes",
+            zipped.len()
+        );
+        let mut unzipped = Vec::new();
+        flate2::read::GzDecoder::new(&zipped[..])
+            .read_to_end(&mut unzipped)
+            .unwrap();
+        assert_eq!(unzipped, plain, "{accepted}: same list once decompressed");
+    }
+    for refused in ["identity", "gzip;q=0", "br"] {
+        let (_, headers, body) = list(Some(refused)).await;
+        assert!(headers.get("content-encoding").is_none(), "{refused}");
+        assert_eq!(body, plain, "{refused}");
+    }
+    // A write invalidates the compressed copy along with the plain one.
+    let (app, tech, arx, _) = p.base(&t).await;
+    assert_eq!(
+        p.create(&t, &app, &tech, &arx, None).await.status,
+        StatusCode::OK
+    );
+    let (_, _, zipped) = list(Some("gzip")).await;
+    let mut unzipped = Vec::new();
+    flate2::read::GzDecoder::new(&zipped[..])
+        .read_to_end(&mut unzipped)
+        .unwrap();
+    let after: Value = serde_json::from_slice(&unzipped).unwrap();
+    assert_eq!(after["data"]["insights"]["total_keys"], 209);
+}
+
+/// Creates a key as `token` and waits until it is active; returns its id.
+async fn active_key(p: &Platform, token: &str, idem: &str) -> String {
+    let (app, tech, arx, _) = p.base(token).await;
+    let created = p.create(token, &app, &tech, &arx, Some(idem)).await;
+    assert_eq!(created.status, StatusCode::OK, "{:?}", created.body);
+    let id = created.data()["id"].as_str().unwrap().to_owned();
+    for _ in 0..100 {
+        let k = p
+            .get(&format!("/api/tenants/{DEMO}/keys/{id}"), token)
+            .await;
+        if k.data()["status"] == "active" {
+            return id;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("{id} never became active");
+}
+
+#[tokio::test]
+async fn secrets_go_to_the_key_creator_only() {
+    let p = platform(20);
+    let developer = p.login("developer@demo.test").await;
+    let owner = p.login("owner@demo.test").await;
+    let id = active_key(&p, &developer, "mine").await;
+    let unknown = p
+        .get(
+            &format!("/api/tenants/{DEMO}/keys/apikey--nope/sensitive"),
+            &owner,
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    // A colleague, even an owner, is told what an unknown key gets, and claims nothing.
+    let colleague = p
+        .get(&format!("/api/tenants/{DEMO}/keys/{id}/sensitive"), &owner)
+        .await;
+    assert_eq!(
+        colleague.status,
+        StatusCode::NOT_FOUND,
+        "{:?}",
+        colleague.body
+    );
+    assert_eq!(colleague.error_status(), "db_not_exist_err");
+    assert_eq!(
+        colleague.body["error"]["message"],
+        unknown.body["error"]["message"]
+    );
+    assert!(colleague.data().is_null());
+    let mine = p
+        .get(
+            &format!("/api/tenants/{DEMO}/keys/{id}/sensitive"),
+            &developer,
+        )
+        .await;
+    assert_eq!(mine.status, StatusCode::OK, "the secrets stayed unclaimed");
+    assert!(mine.data()["server_signing_key"].as_str().unwrap().len() >= 40);
+}
+
+fn stored_secrets(p: &Platform, id: &str) -> [Option<String>; 3] {
+    p.state
+        .db()
+        .query_row(
+            "SELECT client_key, server_signing_key, server_crypto_access_key FROM api_keys WHERE id = ?1",
+            [id],
+            |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?]),
+        )
+        .unwrap()
+}
+
+#[tokio::test]
+async fn delete_erases_secrets_that_were_never_fetched() {
+    let p = platform(100);
+    let t = p.login("owner@demo.test").await;
+    let id = active_key(&p, &t, "to-delete").await;
+    assert!(stored_secrets(&p, &id).iter().all(Option::is_some));
+    let path = format!("/api/tenants/{DEMO}/keys/{id}");
+    let d = p.call(Method::DELETE, &path, Some(&t), None, &[]).await;
+    assert_eq!(d.status, StatusCode::OK);
+    assert_eq!(
+        stored_secrets(&p, &id),
+        [None, None, None],
+        "erased at once"
+    );
+    let pending = p.get(&format!("{path}/sensitive"), &t).await;
+    assert_eq!(pending.status, StatusCode::CONFLICT);
+    assert_eq!(pending.error_status(), "internal_lock_hold_by_another");
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let deleted = p.get(&format!("{path}/sensitive"), &t).await;
+    assert_eq!(
+        deleted.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{:?}",
+        deleted.body
+    );
+    assert_eq!(deleted.error_status(), "handler_data_err");
+    assert!(deleted.data().is_null());
+}
+
+#[tokio::test]
+async fn idempotency_keys_are_per_user() {
+    let p = platform(50);
+    let developer = p.login("developer@demo.test").await;
+    let owner = p.login("owner@demo.test").await;
+    let (app, tech, arx, _) = p.base(&owner).await;
+    let a = p
+        .create(&developer, &app, &tech, &arx, Some("shared-key"))
+        .await;
+    let b = p
+        .create(&owner, &app, &tech, &arx, Some("shared-key"))
+        .await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(b.status, StatusCode::OK);
+    assert_ne!(
+        a.data()["id"],
+        b.data()["id"],
+        "another user's intent is not replayed"
+    );
+    assert_eq!(b.data()["created_by"]["id"], "user--owner");
+}
+
+#[tokio::test]
+async fn a_reservation_left_in_flight_expires() {
+    let p = platform(50);
+    let t = p.login("owner@demo.test").await;
+    let (app, tech, arx, _) = p.base(&t).await;
+    let first = p.create(&t, &app, &tech, &arx, Some("crashed")).await;
+    assert_eq!(first.status, StatusCode::OK);
+    // As a crash mid-create would leave it: reserved, no key, and 30 s or 61 s old.
+    let age = |ms: i64| {
+        p.state
+            .db()
+            .execute(
+                "UPDATE idempotency SET key_id = NULL, created_at = ?1 WHERE idem_key = 'crashed'",
+                [dev_platform::clock::now_ms() - ms],
+            )
+            .unwrap()
+    };
+    assert_eq!(age(30_000), 1);
+    let young = p.create(&t, &app, &tech, &arx, Some("crashed")).await;
+    assert_eq!(young.status, StatusCode::CONFLICT);
+    age(61_000);
+    let retried = p.create(&t, &app, &tech, &arx, Some("crashed")).await;
+    assert_eq!(retried.status, StatusCode::OK, "{:?}", retried.body);
+    assert_ne!(retried.data()["id"], first.data()["id"]);
+    let again = p.create(&t, &app, &tech, &arx, Some("crashed")).await;
+    assert_eq!(again.data()["id"], retried.data()["id"]);
+}
