@@ -1,0 +1,457 @@
+//! API keys and what they refer to (contract §5).
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::acl::Acl;
+use crate::de::{first_filled, null_default};
+use crate::secret::Secret;
+
+/// `data` of `GET /keys`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ApiKeys {
+    /// Collection permissions (`add`).
+    #[serde(deserialize_with = "null_default")]
+    pub acl: Acl,
+    /// Every key of the tenant, deleted ones included.
+    #[serde(deserialize_with = "null_default")]
+    pub api_keys: Vec<ApiKey>,
+    /// Applications and Arx the keys refer to.
+    #[serde(deserialize_with = "null_default")]
+    pub model: Models,
+    /// Counts.
+    #[serde(deserialize_with = "null_default")]
+    pub insights: Insights,
+}
+
+/// Key counts of `GET /keys`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Insights {
+    /// All keys, deleted included.
+    #[serde(deserialize_with = "null_default")]
+    pub total_keys: u64,
+    /// Keys with status `active`.
+    #[serde(deserialize_with = "null_default")]
+    pub total_active: u64,
+    /// Keys with status `deleted`.
+    #[serde(deserialize_with = "null_default")]
+    pub total_deleted: u64,
+}
+
+/// Life-cycle status of a key. Unknown values are kept as `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum KeyStatus {
+    /// An operation (create or delete) is in flight.
+    #[default]
+    Pending,
+    /// Usable.
+    Active,
+    /// Disabled by the platform.
+    Disabled,
+    /// Soft-deleted.
+    Deleted,
+    /// Provisioning failed.
+    Failed,
+    /// A status this client does not know.
+    Other(String),
+}
+
+impl KeyStatus {
+    /// The wire string.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "pending",
+            Self::Active => "active",
+            Self::Disabled => "disabled",
+            Self::Deleted => "deleted",
+            Self::Failed => "failed",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// Parses a wire string; never fails.
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "pending" => Self::Pending,
+            "active" => Self::Active,
+            "disabled" => Self::Disabled,
+            "deleted" => Self::Deleted,
+            "failed" => Self::Failed,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Whether no further change is expected without a new request.
+    pub fn is_terminal(&self) -> bool {
+        !matches!(self, Self::Pending)
+    }
+}
+
+impl fmt::Display for KeyStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for KeyStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for KeyStatus {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Option::<String>::deserialize(d)?
+            .map(|s| Self::parse(&s))
+            .unwrap_or(Self::Other(String::new())))
+    }
+}
+
+/// One API key as listed; carries no secret.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ApiKey {
+    /// `apikey--…`; required.
+    pub id: String,
+    /// The API key a person sees, copies and types to confirm deletion; not secret.
+    #[serde(deserialize_with = "null_default")]
+    pub access_key: String,
+    /// Creation time as sent (RFC 3339 or Go's format).
+    #[serde(deserialize_with = "null_default")]
+    pub created_at: String,
+    /// Life-cycle status.
+    pub status: KeyStatus,
+    /// Who created it.
+    pub created_by: Option<Creator>,
+    /// Id of the application.
+    #[serde(deserialize_with = "null_default")]
+    pub application_id: String,
+    /// The application, when expanded.
+    pub application: Option<Ref>,
+    /// Id of the Arx (the wire says cluster).
+    #[serde(deserialize_with = "null_default")]
+    pub cluster_id: String,
+    /// The Arx, when expanded.
+    pub cluster: Option<Ref>,
+    /// Endpoint the SDKs call.
+    #[serde(deserialize_with = "null_default")]
+    pub arx_url: String,
+    /// Per-key permissions (`delete`).
+    #[serde(deserialize_with = "null_default")]
+    pub acl: Acl,
+    /// When the key was last used, if the platform says.
+    pub last_used_at: Option<String>,
+}
+
+/// Who created a key.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Creator {
+    /// User id.
+    #[serde(deserialize_with = "null_default")]
+    pub id: String,
+    /// Full name.
+    #[serde(deserialize_with = "null_default")]
+    pub full_name: String,
+    /// Short name.
+    #[serde(deserialize_with = "null_default")]
+    pub name: String,
+    /// E-mail address.
+    #[serde(deserialize_with = "null_default")]
+    pub email_address: String,
+    /// Avatar URL; never loaded from the API text without care.
+    #[serde(deserialize_with = "null_default")]
+    pub avatar: String,
+}
+
+impl Creator {
+    /// The best name to show.
+    pub fn display_name(&self) -> &str {
+        first_filled([&self.full_name, &self.name, &self.email_address, &self.id])
+    }
+}
+
+/// A short reference `{id, name, label}` to an application or Arx.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Ref {
+    /// Id.
+    #[serde(deserialize_with = "null_default")]
+    pub id: String,
+    /// Name.
+    #[serde(deserialize_with = "null_default")]
+    pub name: String,
+    /// Label for display.
+    #[serde(deserialize_with = "null_default")]
+    pub label: String,
+}
+
+impl Ref {
+    /// Label, else name, else id.
+    pub fn display_name(&self) -> &str {
+        first_filled([&self.label, &self.name, &self.id])
+    }
+}
+
+/// An `{id, name}` pair used for enumerations.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Named {
+    /// Id.
+    #[serde(deserialize_with = "null_default")]
+    pub id: String,
+    /// Name for display.
+    #[serde(deserialize_with = "null_default")]
+    pub name: String,
+}
+
+impl Named {
+    /// A pair with both parts given.
+    pub fn new(id: &str, name: &str) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+        }
+    }
+
+    /// Name, else id.
+    pub fn display_name(&self) -> &str {
+        first_filled([&self.name, &self.id])
+    }
+}
+
+/// Applications and Arx offered or referred to.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Models {
+    /// Applications; empty on the newer platform revision.
+    #[serde(deserialize_with = "null_default")]
+    pub applications: Vec<Application>,
+    /// Arx (encryption clusters).
+    #[serde(deserialize_with = "null_default")]
+    pub clusters: Vec<Arx>,
+}
+
+/// `data` of `GET /keys/base`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BaseInfo {
+    /// Collection permissions (`add`).
+    #[serde(deserialize_with = "null_default")]
+    pub acl: Acl,
+    /// What a new key may use.
+    #[serde(deserialize_with = "null_default")]
+    pub model: Models,
+}
+
+/// An application that keys are issued to.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Application {
+    /// `app--…`.
+    pub id: String,
+    /// Name.
+    #[serde(deserialize_with = "null_default")]
+    pub name: String,
+    /// Label for display.
+    #[serde(deserialize_with = "null_default")]
+    pub label: String,
+    /// Server or client.
+    #[serde(deserialize_with = "null_default")]
+    pub application_technology: Technology,
+}
+
+impl Application {
+    /// Label, else name, else id.
+    pub fn display_name(&self) -> &str {
+        first_filled([&self.label, &self.name, &self.id])
+    }
+}
+
+/// Technology of an application.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Technology {
+    /// `server` or `client`.
+    #[serde(deserialize_with = "null_default")]
+    pub id: String,
+    /// Name for display.
+    #[serde(deserialize_with = "null_default")]
+    pub name: String,
+    /// Longer description.
+    #[serde(deserialize_with = "null_default")]
+    pub description: String,
+    /// Whether CORS applies.
+    #[serde(deserialize_with = "null_default")]
+    pub cors: bool,
+    /// Icon name.
+    #[serde(deserialize_with = "null_default")]
+    pub icon: String,
+    /// Sort order.
+    #[serde(deserialize_with = "null_default")]
+    pub order: i64,
+    /// Whether it can be chosen.
+    #[serde(deserialize_with = "null_default")]
+    pub enable: bool,
+    /// Whether it is the default.
+    #[serde(deserialize_with = "null_default")]
+    pub is_default: bool,
+}
+
+/// An Arx: Onqlave's encryption cluster.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Arx {
+    /// `arx--…`.
+    pub id: String,
+    /// Name.
+    #[serde(deserialize_with = "null_default")]
+    pub name: String,
+    /// Label for display.
+    #[serde(deserialize_with = "null_default")]
+    pub label: String,
+    /// development, testing, staging or production.
+    #[serde(deserialize_with = "null_default")]
+    pub purpose: Named,
+    /// serverless or dedicated.
+    #[serde(deserialize_with = "null_default")]
+    pub plan: Named,
+    /// gcp, aws or azure.
+    #[serde(deserialize_with = "null_default")]
+    pub provider: Named,
+    /// Regions it runs in.
+    #[serde(deserialize_with = "null_default")]
+    pub regions: Vec<Named>,
+    /// Encryption method.
+    #[serde(deserialize_with = "null_default")]
+    pub encryption: Named,
+    /// Key rotation cycle.
+    #[serde(deserialize_with = "null_default")]
+    pub rotation_cycle: Named,
+    /// Who created it.
+    pub created_by: Option<Creator>,
+}
+
+impl Arx {
+    /// Label, else name, else id.
+    pub fn display_name(&self) -> &str {
+        first_filled([&self.label, &self.name, &self.id])
+    }
+}
+
+/// The `api_key` member of `POST /keys`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateApiKey {
+    /// Application id; omitted on the newer revision without applications.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_id: Option<String>,
+    /// Arx id; required.
+    pub cluster_id: String,
+    /// `server` or `client`; equals the application's technology.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_technology: Option<String>,
+}
+
+/// Body of `POST /keys`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateApiKeyRequest {
+    /// The key to create.
+    pub api_key: CreateApiKey,
+}
+
+/// `data` of `GET /keys/{id}/sensitive`: the one-time secrets.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SensitiveData {
+    /// Key id.
+    pub id: String,
+    /// The visible API key.
+    #[serde(deserialize_with = "null_default")]
+    pub access_key: String,
+    /// Status when handed out.
+    pub status: KeyStatus,
+    /// Secret for client-side SDKs; may be empty for server keys.
+    pub client_key: Secret,
+    /// Secret used to sign requests.
+    pub server_signing_key: Secret,
+    /// Secret used to reach the Arx (the SDK file calls it `server_secret_key`).
+    pub server_crypto_access_key: Secret,
+    /// Endpoint the SDKs call.
+    #[serde(deserialize_with = "null_default")]
+    pub arx_url: String,
+    /// When the secrets were handed out.
+    #[serde(deserialize_with = "null_default")]
+    pub provided_at: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_requires_only_its_id() {
+        let key: ApiKey = serde_json::from_str(r#"{"id":"apikey--a","status":"weird"}"#).unwrap();
+        assert_eq!(key.status, KeyStatus::Other("weird".into()));
+        assert!(key.created_by.is_none());
+        let err = serde_json::from_str::<ApiKey>(r#"{"status":"active"}"#);
+        assert!(
+            err.is_ok(),
+            "a missing id defaults to empty and is rejected by callers"
+        );
+    }
+
+    #[test]
+    fn create_request_omits_absent_application() {
+        let req = CreateApiKeyRequest {
+            api_key: CreateApiKey {
+                application_id: None,
+                cluster_id: "arx--1".into(),
+                application_technology: None,
+            },
+        };
+        assert_eq!(
+            serde_json::to_string(&req).unwrap(),
+            r#"{"api_key":{"cluster_id":"arx--1"}}"#
+        );
+    }
+
+    #[test]
+    fn display_names_fall_back_through_their_fields() {
+        let mut creator = Creator {
+            id: "user--1".into(),
+            email_address: "ada@example.test".into(),
+            ..Default::default()
+        };
+        assert_eq!(creator.display_name(), "ada@example.test");
+        creator.name = "ada".into();
+        assert_eq!(creator.display_name(), "ada");
+        creator.full_name = "Ada Lovelace".into();
+        assert_eq!(creator.display_name(), "Ada Lovelace");
+        creator.email_address.clear();
+        creator.full_name.clear();
+        creator.name.clear();
+        assert_eq!(creator.display_name(), "user--1");
+
+        let mut arx = Arx {
+            id: "arx--1".into(),
+            ..Default::default()
+        };
+        assert_eq!(arx.display_name(), "arx--1");
+        arx.name = "prod-au".into();
+        assert_eq!(arx.display_name(), "prod-au");
+        arx.label = "Production AU".into();
+        assert_eq!(arx.display_name(), "Production AU");
+
+        assert_eq!(Named::new("monthly", "").display_name(), "monthly");
+        assert_eq!(Named::new("monthly", "Monthly").display_name(), "Monthly");
+        assert_eq!(Ref::default().display_name(), "");
+        let app = Application {
+            name: "payments".into(),
+            ..Default::default()
+        };
+        assert_eq!(app.display_name(), "payments");
+    }
+}
