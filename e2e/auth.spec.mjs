@@ -88,3 +88,14 @@ test('no token or key data is kept in browser storage or readable cookies', asyn
     expect(c.sameSite).toBe('Strict');
   }
 });
+
+test('a signed-out visit is quiet: the session check is a 200, and nothing is logged', async ({ page, problems }) => {
+  const refresh = page.waitForResponse((r) => new URL(r.url()).pathname === '/auth/refresh');
+  await page.goto('/');
+  const answer = await refresh;
+  expect(answer.status()).toBe(200);
+  expect((await answer.json()).data).toBeNull();
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  // The fixture fails the test on any console error: a red 401 here would.
+  expect([...problems]).toEqual([]);
+});

@@ -141,7 +141,7 @@ test('leaving step 4 by a link leaves no extra history entry behind', async ({ p
 
 test('the always-failing Arx shows the failure and offers to start again', async ({ page }) => {
   await signIn(page, ACCOUNTS.developer.email);
-  await chooseAndReview(page, 'Testing (always fails)');
+  await chooseAndReview(page, 'Failing demo Arx (provisioning always fails)');
   await page.getByTestId('create-submit').click();
   await expect(page.getByTestId('provisioning-failed')).toBeVisible({ timeout: 20_000 });
   await page.getByRole('link', { name: 'Start again' }).click();
@@ -198,4 +198,34 @@ test.describe('on a phone', () => {
       expect(box.right).toBeLessThanOrEqual(390);
     }
   });
+});
+
+// The page's JS heap after a forced collection, as DevTools sees it: which of `needles` it holds.
+async function inJsHeap(page, needles) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.enable');
+  for (let i = 0; i < 2; i += 1) await cdp.send('HeapProfiler.collectGarbage');
+  const chunks = [];
+  cdp.on('HeapProfiler.addHeapSnapshotChunk', ({ chunk }) => chunks.push(chunk));
+  await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false, captureNumericValue: false });
+  await cdp.detach();
+  const snapshot = chunks.join('');
+  return needles.filter((n) => snapshot.includes(n));
+}
+
+test('after the key step no secret is left in the JS heap', async ({ page, problems }) => {
+  await createAsOwner(page);
+  // Learn the secrets from the downloaded file, so this test itself adds no copy to the page.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download').click()]);
+  const file = JSON.parse(fs.readFileSync(await download.path(), 'utf8'));
+  const secrets = [file.server_signing_key, file.server_secret_key];
+  await page.getByRole('button', { name: /Reveal Server signing key/ }).click();
+  await page.getByRole('button', { name: /Hide Server signing key/ }).click();
+  await page.getByTestId('stored').check();
+  await page.getByTestId('done').click();
+  await expect(page.locator('table.keys-table tbody tr').first()).toBeVisible();
+  expect(await inJsHeap(page, secrets)).toEqual([]);
+  // The check sees a secret the page does hold.
+  await page.evaluate((s) => { window.__probe = `${s}`; }, secrets[0]);
+  expect(await inJsHeap(page, secrets)).toEqual([secrets[0]]);
 });

@@ -110,12 +110,19 @@ test('hostile names from the API render as text', async ({ page, problems }) => 
 });
 
 test('copy gives honest feedback', async ({ page, context }) => {
-  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  // The page may write the clipboard, never read it (Permissions-Policy): the test records what
+  // reaches the real writeText instead of reading it back.
+  await context.grantPermissions(['clipboard-write']);
+  await page.evaluate(() => {
+    const write = navigator.clipboard.writeText.bind(navigator.clipboard);
+    navigator.clipboard.writeText = (text) => { window.__written = text; return write(text); };
+  });
   const row = keyRows(page).first();
   const key = await row.locator('code').innerText();
   await row.getByRole('button', { name: /Copy API key/ }).click();
   await expect(row.getByRole('button', { name: /Copy API key/ })).toHaveText('Copied');
-  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key);
+  expect(await page.evaluate(() => window.__written)).toBe(key);
+  expect(await page.evaluate(() => navigator.clipboard.readText().then(() => 'read', (e) => e.name))).toBe('NotAllowedError');
 });
 
 test('key detail shows every field and the Arx; a foreign key is not found', async ({ page, problems }) => {

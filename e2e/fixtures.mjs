@@ -7,12 +7,9 @@ export const test = base.extend({
     const problems = [];
     page.on('console', (msg) => {
       if (msg.type() !== 'error') return;
-      // Chromium logs every non-2xx fetch. Asking /auth/refresh without a session is how the
-      // console learns nobody is signed in: that 401 is expected, nothing else is.
-      const expected401 = msg.text().includes('status of 401') && msg.location().url.endsWith('/auth/refresh');
-      if (!expected401) problems.push(`console: ${msg.text()} (${msg.location().url})`);
+      problems.push(`console: ${msg.text()} (${msg.location().url})`);
     });
-    page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+    page.on('pageerror', (err) => problems.push(`pageerror: ${err.message} ${process.env.E2E_STACKS ? err.stack : ''}`));
     // The Content-Security-Policy holds in every flow: any violation fails the test.
     await page.exposeBinding('__reportCspViolation', (_, v) => problems.push(`csp: ${v}`));
     await page.addInitScript(() => {

@@ -42,20 +42,22 @@ export default defineConfig({
   },
   webServer: [
     {
-      command: `${platform} --port ${port} --db :memory: --provisioning-delay-ms 1500 --faults --static ${path.join(root, 'dist-release')}`,
+      command: `${platform} --port ${port} --db :memory: --provisioning-delay-ms 1500 --faults --hostile-names --static ${path.join(root, 'dist-release')}`,
       url: `${baseURL}/`,
       reuseExistingServer: false,
       timeout: 60_000,
-      stdout: 'pipe',
-      stderr: 'pipe',
+      // The platform logs every request (and each injected failure as an error) on stderr.
+      stdout: 'ignore',
+      stderr: 'ignore',
     },
     {
       command: `${platform} --port ${benchPort} --db :memory: --static ${path.join(root, 'dist-bench')}`,
       url: `${benchURL}/`,
       reuseExistingServer: false,
       timeout: 60_000,
-      stdout: 'pipe',
-      stderr: 'pipe',
+      // The platform logs every request (and each injected failure as an error) on stderr.
+      stdout: 'ignore',
+      stderr: 'ignore',
     },
   ],
 });

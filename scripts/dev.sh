@@ -6,8 +6,10 @@ cd "$ROOT"
 "$ROOT/scripts/install.sh" --trunk
 cargo build -p dev-platform
 mkdir -p "$ROOT/data"
-"$ROOT/target/debug/dev-platform" --port 8081 --db "$ROOT/data/dev-platform.sqlite3" &
+# Trunk's proxy gives the platform its own Host: the console's origin must be allowed by name.
+"$ROOT/target/debug/dev-platform" --port 8081 --db "$ROOT/data/dev-platform.sqlite3" \
+  --allow-origin http://127.0.0.1:8080 &
 platform=$!
 trap 'kill $platform 2>/dev/null || true' EXIT
-echo "Console with hot reload: http://127.0.0.1:8080/  (demo sign-ins: see README)"
+echo "Console with hot reload: http://127.0.0.1:8080/  (demo sign-ins: README, docs/dev-platform.md)"
 trunk serve

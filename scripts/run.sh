@@ -7,7 +7,7 @@ cd "$ROOT"
 step "release bundle"
 "$ROOT/scripts/build-release.sh"
 step "dev platform"
-cargo build --profile server -p dev-platform
+cargo build --locked -p dev-platform
 PORT="${PORT:-8080}"
 mkdir -p "$ROOT/data"
 cat <<MSG
@@ -21,4 +21,4 @@ cat <<MSG
   Data: $ROOT/data/dev-platform.sqlite3 (delete it to start over). Ctrl-C stops.
 
 MSG
-exec "$ROOT/target/server/dev-platform" --port "$PORT" --db "$ROOT/data/dev-platform.sqlite3" --static "$RELEASE_DIR" "$@"
+exec "$ROOT/target/debug/dev-platform" --port "$PORT" --db "$ROOT/data/dev-platform.sqlite3" --static "$RELEASE_DIR" "$@"

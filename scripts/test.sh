@@ -32,6 +32,9 @@ cargo build -p dev-platform --locked
 E2E_PORT="$(free_port)" E2E_BENCH_PORT="$(free_port)" \
   npx playwright test --config e2e/playwright.config.mjs ${E2E_ARGS:-}
 
+step "platform load smoke (32 clients, 5 s; the full minute runs in make bench)"
+cargo run -q --locked -p dev-platform --bin platform-load -- --seconds 5
+
 step "bench smoke (one run of each measure; budgets are for make bench)"
 "$ROOT/scripts/bench.sh" --smoke
 
