@@ -7,6 +7,7 @@
 #
 #   scripts/build-release.sh           the release bundle, into dist-release/
 #   scripts/build-release.sh --bench   the same with the benchmark's instruments, into dist-bench/
+# WASM_OPT_DEBUG=1 keeps the function names (for reading a stack trace of the release build).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
@@ -39,8 +40,11 @@ rm "$stage/split/apikeys-console.wasm"
 wasm_opt_features=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
   --enable-mutable-globals --enable-reference-types --enable-multivalue --enable-simd)
 printf '%s\n' "$stage/bindgen/apikeys-console_bg.wasm" "$stage"/split/*.wasm \
-  | xargs -P 2 -I{} wasm-opt -Oz "${wasm_opt_features[@]}" {} -o {}
+  | xargs -P 2 -I{} wasm-opt -Oz ${WASM_OPT_DEBUG:+-g} "${wasm_opt_features[@]}" {} -o {}
 
 node "$ROOT/scripts/bundle.mjs" "$stage" "$out" "${bundle_flags[@]}"
+# The CDN header file (`_headers`): the same CSP, with this index.html's script hashes, and the
+# same headers the dev platform sends, from the dev platform's own code.
+cargo run -q --locked -p dev-platform --bin dev-platform -- headers --static "$out" --write
 node "$ROOT/scripts/precompress.mjs" "$out"
 ls -l "$out"

@@ -136,7 +136,7 @@ fn is_loopback(authority: &str) -> bool {
 pub async fn load() -> Result<RuntimeConfig, ConfigError> {
     let resp = match crate::handoff::response("config").await {
         Some(resp) => resp.into(),
-        None => gloo_net::http::Request::get("config.json")
+        None => gloo_net::http::Request::get(crate::api::paths::CONFIG)
             .header("Accept", "application/json")
             .send()
             .await

@@ -10,10 +10,11 @@ use leptos::prelude::*;
 use leptos_router::{components::Redirect, LazyRoute};
 
 use crate::app::RequireSession;
-use crate::pages::create_key::reveal::KeyStep;
+use crate::links;
+use crate::pages::create_key::key_step::KeyStep;
 use crate::pages::create_key::steps::{ApplicationStep, ArxStep, SummaryStep};
 use crate::pages::create_key::CreateKeyPage;
-use crate::pages::delete_key::DeleteKeyDialog;
+use crate::pages::dashboard::delete_dialog::DeleteKeyDialog;
 use crate::pages::key_detail::KeyDetailPage;
 use crate::pages::sign_in::SignInPage;
 
@@ -102,7 +103,7 @@ lazy_page!(
 
 /// `/keys/new` itself: on to step 1 (kept in the first load; it is one redirect).
 pub fn wizard_start() -> impl IntoView {
-    view! { <Redirect path="/keys/new/application"/> }
+    view! { <Redirect path=links::NEW_KEY/> }
 }
 
 /// Fetches every chunk when the browser is idle, so that the first visit to a page does not wait

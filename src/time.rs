@@ -167,8 +167,8 @@ pub fn show(raw: &str, now_ms: f64) -> Shown {
 /// time is right for each date).
 ///
 /// Built here rather than by `Intl.DateTimeFormat`: the browser's first formatter loads locale
-/// data, 30-50 ms on this machine, which sat on the path to the first rows. The console's text
-/// is English, and a numeric offset names the zone unambiguously.
+/// data on the path to the first rows. The console's text is English, and a numeric offset names
+/// the zone unambiguously.
 fn exact_local(ms: f64) -> String {
     #[cfg(target_arch = "wasm32")]
     let east_min = -js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms)).get_timezone_offset();

@@ -3,6 +3,7 @@
 
 mod common;
 
+use apikeys_console::config::RuntimeConfig;
 use common::*;
 use leptos::prelude::document;
 use serde_json::json;
@@ -152,6 +153,34 @@ async fn an_oversized_answer_is_refused_declared_or_not() {
             "not retried"
         );
     }
+}
+
+#[wasm_bindgen_test]
+async fn a_request_its_page_left_behind_leaves_no_timer_to_fire() {
+    trap_errors();
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [{"body": session(&["developer"])}],
+            "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![key("apikey--p", "onq.PPP", "pending", "Portal", false)], true)}],
+            "GET /api/tenants/tenant--t/keys/apikey--p": [{"delay": 2_000, "body": ok(key("apikey--p", "onq.PPP", "active", "Portal", true))}],
+        })
+        .to_string(),
+    );
+    let config = RuntimeConfig {
+        request_timeout_ms: 400,
+        ..test_config()
+    };
+    let (root, handle) = mount_app_with("/", config);
+    eventually("the pending key is polled", || {
+        fake_calls("GET /api/tenants/tenant--t/keys/apikey--p") == 1
+    })
+    .await;
+    // The page goes while its poll is under way (the poller's task is dropped with it); the
+    // poll's deadline would have been at 400 ms.
+    drop(handle);
+    drop(root);
+    sleep(700).await;
+    assert_eq!(trapped_errors(), "", "nothing fired into a dropped closure");
 }
 
 #[wasm_bindgen_test]

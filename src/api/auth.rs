@@ -2,7 +2,7 @@
 
 use platform_types::{LoginRequest, Session as WireSession};
 
-use super::{decode, http, ApiClient, ApiError, Call, Method};
+use super::{decode, http, paths, ApiClient, ApiError, Call, Method};
 
 impl ApiClient {
     /// `POST /auth/login`. Never retried automatically: a password is not replayed behind the
@@ -17,7 +17,7 @@ impl ApiClient {
             body: Some(body),
             authenticated: false,
             with_credentials: true,
-            ..Call::new(Method::Post, self.auth_url("/auth/login"))
+            ..Call::new(Method::Post, self.auth_url(paths::LOGIN))
         };
         self.send(call).await
     }
@@ -37,7 +37,7 @@ impl ApiClient {
         let call = Call {
             authenticated: false,
             with_credentials: true,
-            ..Call::new(Method::Post, self.auth_url("/auth/refresh"))
+            ..Call::new(Method::Post, self.auth_url(paths::REFRESH))
         };
         self.send(call).await
     }
@@ -49,7 +49,7 @@ impl ApiClient {
             authenticated: false,
             with_credentials: true,
             idempotent: true,
-            ..Call::new(Method::Post, self.auth_url("/auth/logout"))
+            ..Call::new(Method::Post, self.auth_url(paths::LOGOUT))
         };
         self.send::<Option<serde::de::IgnoredAny>>(call)
             .await

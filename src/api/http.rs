@@ -15,51 +15,69 @@ use super::{ApiError, Call, Method, RawResponse};
 /// it would only hold the page's memory hostage.
 pub const MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
 
-/// Aborts the request when dropped before it finished (the future was dropped).
-struct AbortOnDrop(Option<web_sys::AbortController>);
+/// The deadline of one attempt. Dropped with the attempt, finished or not (a view that goes away
+/// drops the future, see `spawn_local_scoped_with_cancellation`): it clears its timer, so the
+/// timer never calls into a closure that is gone, and aborts a request still under way, so a
+/// late answer never reaches the view's state.
+struct Deadline {
+    controller: web_sys::AbortController,
+    timer: Option<i32>,
+    finished: bool,
+    timed_out: Rc<Cell<bool>>,
+    _on_timeout: Closure<dyn FnMut()>,
+}
 
-impl Drop for AbortOnDrop {
+impl Deadline {
+    fn start(timeout_ms: u32) -> Result<Self, ApiError> {
+        let controller = web_sys::AbortController::new()
+            .map_err(|_| ApiError::Network("no AbortController".into()))?;
+        let timed_out = Rc::new(Cell::new(false));
+        let on_timeout = {
+            let controller = controller.clone();
+            let timed_out = timed_out.clone();
+            Closure::once(move || {
+                timed_out.set(true);
+                controller.abort();
+            })
+        };
+        let timer = window()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(
+                on_timeout.as_ref().unchecked_ref(),
+                i32::try_from(timeout_ms).unwrap_or(i32::MAX),
+            )
+            .ok();
+        Ok(Self {
+            controller,
+            timer,
+            finished: false,
+            timed_out,
+            _on_timeout: on_timeout,
+        })
+    }
+}
+
+impl Drop for Deadline {
     fn drop(&mut self) {
-        if let Some(c) = self.0.take() {
-            c.abort();
+        if let Some(t) = self.timer.take() {
+            window().clear_timeout_with_handle(t);
+        }
+        if !self.finished {
+            self.controller.abort();
         }
     }
 }
 
-/// One attempt with the configured deadline. A view that goes away drops the future (see
-/// `spawn_local_scoped_with_cancellation`), which aborts the fetch, so a late answer never
-/// reaches its state.
+/// One attempt with the configured deadline.
 pub(super) async fn fetch(
     call: &Call,
     token: Option<&str>,
     timeout_ms: u32,
 ) -> Result<RawResponse, ApiError> {
-    let controller = web_sys::AbortController::new()
-        .map_err(|_| ApiError::Network("no AbortController".into()))?;
-    let timed_out = Rc::new(Cell::new(false));
-    let on_timeout = {
-        let controller = controller.clone();
-        let timed_out = timed_out.clone();
-        Closure::once(move || {
-            timed_out.set(true);
-            controller.abort();
-        })
-    };
-    let timer = window()
-        .set_timeout_with_callback_and_timeout_and_arguments_0(
-            on_timeout.as_ref().unchecked_ref(),
-            i32::try_from(timeout_ms).unwrap_or(i32::MAX),
-        )
-        .ok();
-    let mut guard = AbortOnDrop(Some(controller.clone()));
-    let result = attempt(call, token, &controller.signal()).await;
-    if let Some(t) = timer {
-        window().clear_timeout_with_handle(t);
-    }
-    drop(on_timeout);
-    guard.0 = None;
+    let mut deadline = Deadline::start(timeout_ms)?;
+    let result = attempt(call, token, &deadline.controller.signal()).await;
+    deadline.finished = true;
     result.map_err(|e| {
-        if timed_out.get() {
+        if deadline.timed_out.get() {
             ApiError::Timeout
         } else {
             e

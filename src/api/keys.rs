@@ -2,7 +2,8 @@
 
 use platform_types::{ApiKey, ApiKeys, BaseInfo, CreateApiKeyRequest, SensitiveData};
 
-use super::{decode, http, segment, ApiClient, ApiError, Call, Method};
+use super::{decode, http, ApiClient, ApiError, Call, Method};
+use crate::url::segment;
 
 impl ApiClient {
     fn keys_url(&self, rest: &str) -> Result<String, ApiError> {
@@ -10,7 +11,8 @@ impl ApiClient {
             .tokens
             .tenant_id()
             .ok_or_else(|| ApiError::Unauthorized(String::new()))?;
-        Ok(self.api_url(&format!("/tenants/{}/keys{rest}", segment(&tenant))))
+        let keys = super::paths::KEYS.replace("{tenant}", &segment(&tenant));
+        Ok(self.api_url(&format!("{keys}{rest}")))
     }
 
     /// `GET /keys`: every key of the tenant with ACL, models and insights. The first call after

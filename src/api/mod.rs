@@ -9,6 +9,7 @@ mod envelope;
 pub mod error;
 mod http;
 pub mod keys;
+pub mod paths;
 pub mod retry;
 
 use std::sync::Arc;
@@ -175,11 +176,6 @@ impl ApiClient {
     fn auth_url(&self, path: &str) -> String {
         format!("{}{}", self.config.auth_base_url, path)
     }
-}
-
-/// Percent-encodes one path segment.
-pub fn segment(s: &str) -> String {
-    String::from(js_sys::encode_uri_component(s))
 }
 
 /// A fresh random idempotency key for one create intent.

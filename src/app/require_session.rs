@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_location;
 
-use crate::api::{segment, use_api_client, ApiError};
+use crate::api::{use_api_client, ApiError};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::skeleton::PageSkeleton;
 use crate::session::{safe_return_path, use_session, AuthState, Phase};
@@ -55,10 +55,8 @@ pub fn RequireSession(children: ChildrenFn) -> impl IntoView {
             } else {
                 format!("{}?{search}", location.pathname.get_untracked())
             };
-            let target = match safe_return_path(&here).filter(|p| p != "/") {
-                Some(p) => format!("/sign-in?return_to={}", segment(&p)),
-                None => "/sign-in".to_owned(),
-            };
+            let target =
+                crate::links::sign_in(safe_return_path(&here).filter(|p| p != "/").as_deref());
             view! { <Redirect path=target/> }.into_any()
         }
         Gate::Page => children().into_any(),

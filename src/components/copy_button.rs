@@ -67,16 +67,16 @@ enum CopyState {
 }
 
 impl CopyState {
-    fn text(self) -> &'static str {
+    fn text(self, idle: &'static str) -> &'static str {
         match self {
-            Self::Idle => "Copy",
+            Self::Idle => idle,
             Self::Copied => "Copied",
             Self::Failed => "Copy failed",
         }
     }
 
-    fn show_on(self, button: &web_sys::HtmlElement) {
-        button.set_text_content(Some(self.text()));
+    fn show_on(self, button: &web_sys::HtmlElement, idle: &'static str) {
+        button.set_text_content(Some(self.text(idle)));
         let classes = button.class_list();
         let _ = classes.toggle_with_force("copied", self == Self::Copied);
         let _ = classes.toggle_with_force("failed", self == Self::Failed);
@@ -97,6 +97,9 @@ pub fn CopyButton(
     /// Accessible name, e.g. "Copy API key"; may follow the value (a reused table line).
     #[prop(into)]
     label: Signal<String>,
+    /// What the button says before and after an outcome.
+    #[prop(default = "Copy")]
+    idle: &'static str,
 ) -> impl IntoView {
     let announce = use_context::<Announce>();
     // Owned by the view, so the text goes when the view does, even while a shown outcome is
@@ -124,7 +127,7 @@ pub fn CopyButton(
             } else {
                 CopyState::Failed
             };
-            state.show_on(&button);
+            state.show_on(&button, idle);
             if let Some(a) = announce {
                 a.say(if ok {
                     "Copied to the clipboard"
@@ -144,13 +147,13 @@ pub fn CopyButton(
                 }
             }
             if generation.get() == this {
-                CopyState::Idle.show_on(&button);
+                CopyState::Idle.show_on(&button, idle);
             }
         });
     };
     view! {
         <button type="button" class="copy-button" aria-label=label title=label on:click=copy>
-            {CopyState::Idle.text()}
+            {idle}
         </button>
     }
 }

@@ -15,6 +15,12 @@ pub fn ErrorPanel(
     /// Called by the "Try again" button; without it there is no button.
     #[prop(optional, into)]
     on_retry: Option<Callback<()>>,
+    /// While true, the retry is under way: the button says so and waits.
+    #[prop(optional, into)]
+    busy: Signal<bool>,
+    /// A sentence after the message, e.g. what trying again does.
+    #[prop(optional, into)]
+    hint: Option<String>,
 ) -> impl IntoView {
     let correlation = error.correlation_id().map(str::to_owned);
     view! {
@@ -24,9 +30,22 @@ pub fn ErrorPanel(
             {correlation.map(|id| view! {
                 <p class="muted">"Reference for support: " <code class="mono">{id}</code></p>
             })}
+            {hint.map(|h| view! { <p>{h}</p> })}
             {on_retry.map(|cb| view! {
-                <button type="button" class="button" on:click=move |_| cb.run(())>"Try again"</button>
+                <button type="button" class="button" disabled=move || busy.get()
+                    aria-busy=move || busy.get().to_string() on:click=move |_| cb.run(())>
+                    {move || if busy.get() { "Trying again…" } else { "Try again" }}
+                </button>
             })}
         </section>
     }
+}
+
+/// The [`ApiError`] an `ErrorBoundary` caught (a generic one if it caught something else).
+pub fn caught_api_error(errors: &ArcRwSignal<leptos::error::Errors>) -> ApiError {
+    errors
+        .get()
+        .into_iter()
+        .find_map(|(_, e)| e.downcast_ref::<ApiError>().cloned())
+        .unwrap_or_else(|| ApiError::Decode(String::new()))
 }

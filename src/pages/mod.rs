@@ -2,7 +2,6 @@
 
 pub mod create_key;
 pub mod dashboard;
-pub mod delete_key;
 pub mod key_detail;
 pub mod not_found;
 pub mod sign_in;

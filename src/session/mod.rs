@@ -272,9 +272,17 @@ impl Session {
         if safe_return_path(&here).is_some() {
             self.return_to.set(Some(here));
         }
-        self.state.set(AuthState::SignedOut {
-            notice: Some(ENDED.into()),
-        });
+        // A task later: the request that found the session over is still updating its view, and
+        // the sign-in page would dispose of that view in the middle of its update.
+        let state = self.state;
+        set_timeout(
+            move || {
+                state.try_set(AuthState::SignedOut {
+                    notice: Some(ENDED.into()),
+                });
+            },
+            Duration::ZERO,
+        );
     }
 
     /// Signs out here, in the other tabs, and at the platform. Key data goes with the views

@@ -134,6 +134,17 @@ export function secrets_in(memory) {
   return found;
 }
 export function clipboard_holds_secret() { return (window.__secrets || []).includes(window.__copied); }
+export function clipboard_is_env_exports() {
+  const [sig, sec] = window.__secrets;
+  return window.__copied === `export ONQLAVE_ARX_URL='https://arx.example.test/arx--p'\nexport ONQLAVE_ACCESS_KEY='onq.NEW'\nexport ONQLAVE_SIGNING_KEY='${sig}'\nexport ONQLAVE_SECRET_KEY='${sec}'\n`;
+}
+export function shows_a_secret(el) { return (window.__secrets || []).some((s) => el.textContent.includes(s)); }
+export function trap_errors() {
+  window.__trapped = [];
+  window.addEventListener('error', (e) => window.__trapped.push(String(e.message)));
+  window.addEventListener('unhandledrejection', (e) => window.__trapped.push(String(e.reason)));
+}
+export function trapped_errors() { return (window.__trapped || []).join('\n'); }
 export function fake_call_count() { return (window.__fakeCalls || []).length; }
 export function fake_calls(key) {
   return (window.__fakeCalls || []).filter((k) => k === key).length;
@@ -176,6 +187,14 @@ extern "C" {
     pub fn secrets_in(memory: &wasm_bindgen::JsValue) -> u32;
     /// Whether the fake clipboard holds one of the secrets of [`fake_secrets`].
     pub fn clipboard_holds_secret() -> bool;
+    /// Whether the fake clipboard holds the `export` lines of the key of [`fake_secrets`].
+    pub fn clipboard_is_env_exports() -> bool;
+    /// Whether `el`'s text contains one of the secrets of [`fake_secrets`].
+    pub fn shows_a_secret(el: &web_sys::Element) -> bool;
+    /// Starts recording uncaught errors and unhandled rejections of the page.
+    pub fn trap_errors();
+    /// What [`trap_errors`] recorded, one per line.
+    pub fn trapped_errors() -> String;
     /// How many requests the fake has answered.
     pub fn fake_call_count() -> u32;
     /// How many times `"METHOD /path"` was fetched since the fake was installed.

@@ -3,18 +3,21 @@
 
 pub mod credentials;
 pub mod draft;
-pub mod reveal;
+pub mod key_step;
+mod leave_guard;
+mod secrets;
 pub mod steps;
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
-use leptos::task::spawn_local_scoped_with_cancellation;
 use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::{use_location, use_query_map};
 use platform_types::{ApiKey, BaseInfo, CreateApiKeyRequest};
 
 use crate::api::{new_idempotency_key, use_api_client, ApiError};
-use crate::components::error_panel::ErrorPanel;
-use crate::components::skeleton::PageSkeleton;
+use crate::components::load::Load;
+use crate::links;
 use crate::permissions::create_permission;
 use crate::session::use_session;
 use draft::{Checked, Draft, Step};
@@ -23,21 +26,24 @@ use draft::{Checked, Draft, Step};
 #[derive(Clone, Copy)]
 pub struct Wizard {
     /// `/keys/base`.
-    pub base: RwSignal<Option<Result<BaseInfo, ApiError>>>,
+    pub base: LocalResource<Result<Arc<BaseInfo>, ApiError>>,
     /// The draft from the URL.
     pub draft: Memo<Draft>,
     checked: Memo<Option<Checked>>,
     intent: StoredValue<Option<(String, CreateApiKeyRequest)>>,
     /// The key this run created (not secret); cleared when step 4 is left.
     pub created: RwSignal<Option<ApiKey>>,
-    /// Reloads `/keys/base`.
-    pub reload: Callback<()>,
 }
 
 impl Wizard {
     /// The draft checked against the base, once the base is loaded.
     pub fn checked(&self) -> Option<Checked> {
         self.checked.get()
+    }
+
+    /// What the platform offers, once loaded; tracked.
+    pub fn base_info(&self) -> Option<Arc<BaseInfo>> {
+        self.base.get().and_then(Result::ok)
     }
 
     /// The idempotency key of this create intent: the same while the request is the same (a
@@ -68,7 +74,7 @@ pub fn use_wizard() -> Wizard {
 
 /// Navigation that replaces the current history entry: between steps (keeping the scroll, as a
 /// choice is made in place) and when leaving step 4 (replacing its guard entry; see
-/// `reveal::Secrets`).
+/// `leave_guard`).
 pub fn replace_entry(keep_scroll: bool) -> leptos_router::NavigateOptions {
     leptos_router::NavigateOptions {
         replace: true,
@@ -77,18 +83,14 @@ pub fn replace_entry(keep_scroll: bool) -> leptos_router::NavigateOptions {
     }
 }
 
-/// The href of `step` carrying `draft`.
+/// The href of `step` carrying `draft` (step 4 carries no choices).
 pub fn step_href(step: Step, draft: &Draft) -> String {
-    let q: Vec<String> = draft
-        .to_query()
-        .into_iter()
-        .map(|(k, v)| format!("{k}={}", crate::api::segment(&v)))
-        .collect();
-    if q.is_empty() || step == Step::Key {
-        format!("/keys/new/{}", step.slug())
+    let choices = if step == Step::Key {
+        vec![]
     } else {
-        format!("/keys/new/{}?{}", step.slug(), q.join("&"))
-    }
+        draft.to_query()
+    };
+    links::wizard_step(step.slug(), &choices)
 }
 
 /// The wizard layout.
@@ -98,23 +100,16 @@ pub fn CreateKeyPage() -> impl IntoView {
     let session = use_session();
     let query = use_query_map();
     let draft = Memo::new(move |_| query.with(|q| Draft::from_query(|k| q.get(k))));
-    let base = RwSignal::new(None::<Result<BaseInfo, ApiError>>);
-    let reload = Callback::new(move |_: ()| {
+    let base = LocalResource::new(move || {
         let client = client.clone();
-        base.set(None);
-        spawn_local_scoped_with_cancellation(async move {
-            let r = client.key_base().await;
-            base.set(Some(r));
-        });
+        async move { client.key_base().await.map(Arc::new) }
     });
-    reload.run(());
     // Checked once per change of the draft or the base, however many views ask.
     let checked = Memo::new(move |_| {
         let draft = draft.get();
-        base.with(|b| match b {
-            Some(Ok(base)) => Some(Checked::new(&draft, base)),
-            _ => None,
-        })
+        base.get()
+            .and_then(Result::ok)
+            .map(|base| Checked::new(&draft, &base))
     });
     let wizard = Wizard {
         base,
@@ -122,45 +117,33 @@ pub fn CreateKeyPage() -> impl IntoView {
         checked,
         intent: StoredValue::new(None),
         created: RwSignal::new(None),
-        reload,
     };
     provide_context(wizard);
     let roles = Memo::new(move |_| session.roles());
-
-    let gate = move || {
-        base.with(|b| match b {
-            None => Some(view! { <PageSkeleton/> }.into_any()),
-            Some(Err(e)) => {
-                let e = e.clone();
-                Some(view! { <ErrorPanel title="The wizard could not load its choices" error=e on_retry=reload/> }.into_any())
-            }
-            Some(Ok(b)) => create_permission(Some(&b.acl), &roles.get())
+    let refusal = Memo::new(move |_| {
+        wizard.base_info().and_then(|b| {
+            create_permission(Some(&b.acl), &roles.get())
                 .reason()
-                .map(|r| {
-                    let r = r.to_owned();
-                    view! {
-                        <section class="panel empty-state" data-testid="not-permitted">
-                            <h2>"You cannot create API keys"</h2>
-                            <p>{r}</p>
-                            <A href="/" attr:class="button">"Back to API keys"</A>
-                        </section>
-                    }
-                    .into_any()
-                }),
+                .map(str::to_owned)
         })
-    };
-    let allowed = Memo::new(move |_| {
-        base.with(|b| matches!(b, Some(Ok(b)) if create_permission(Some(&b.acl), &roles.get()).is_allowed()))
     });
 
     view! {
         <section class="wizard" aria-labelledby="wizard-title">
             <h1 id="wizard-title">"Create an API key"</h1>
-            {gate}
-            <Show when=move || allowed.get()>
-                <Stepper/>
-                <Outlet/>
-            </Show>
+            <Load resource=base title="The wizard could not load its choices">
+                {move || match refusal.get() {
+                    Some(reason) => view! {
+                        <section class="panel empty-state" data-testid="not-permitted">
+                            <h2>"You cannot create API keys"</h2>
+                            <p>{reason}</p>
+                            <A href=links::DASHBOARD attr:class="button">"Back to API keys"</A>
+                        </section>
+                    }
+                    .into_any(),
+                    None => view! { <Stepper/><Outlet/> }.into_any(),
+                }}
+            </Load>
         </section>
     }
 }

@@ -3,12 +3,13 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
-use platform_types::Arx;
 
 use super::draft::{Draft, Step};
 use super::{replace_entry, step_href, use_wizard};
 use crate::api::{use_api_client, ApiError};
+use crate::components::arx_facts::ArxFacts;
 use crate::key_events::broadcast_key_event;
+use crate::links;
 
 /// Sends a person who skipped ahead (or whose link is stale) to the first open step.
 fn guard(step: Step) {
@@ -81,10 +82,10 @@ pub fn ApplicationStep() -> impl IntoView {
         });
     }
     let applications = move || {
-        wizard.base.with(|b| match b {
-            Some(Ok(b)) => b.model.applications.clone(),
-            _ => vec![],
-        })
+        wizard
+            .base_info()
+            .map(|b| b.model.applications.clone())
+            .unwrap_or_default()
     };
     let chosen = move || wizard.checked().and_then(|c| c.application).map(|a| a.id);
     let stale = move || wizard.checked().is_some_and(|c| c.stale_application);
@@ -120,7 +121,7 @@ pub fn ApplicationStep() -> impl IntoView {
                         <Choice group="application" prefix="app" id=app.id.clone()
                             checked=Signal::derive(move || chosen().as_deref() == Some(id.as_str()))
                             on_choose=choose>
-                            <span class="choice-title">{title}</span>
+                            <span class="choice-title name">{title}</span>
                             <span class=format!("badge tech-{}", tech.id)>{tech_name}</span>
                             <span class="muted small">{tech.description}</span>
                         </Choice>
@@ -129,41 +130,9 @@ pub fn ApplicationStep() -> impl IntoView {
             </For>
         </fieldset>
         <div class="wizard-actions">
-            <a href="/" class="button secondary">"Cancel"</a>
+            <a href=links::DASHBOARD class="button secondary">"Cancel"</a>
             <button type="button" class="button" disabled=move || chosen().is_none() on:click=next>"Next: choose the Arx"</button>
         </div>
-    }
-}
-
-/// The properties of an Arx, labelled, in the order people compare them.
-pub fn arx_facts(arx: &Arx) -> Vec<(&'static str, String)> {
-    let regions: Vec<&str> = arx.regions.iter().map(|r| r.display_name()).collect();
-    vec![
-        ("Purpose", arx.purpose.display_name().to_owned()),
-        ("Plan", arx.plan.display_name().to_owned()),
-        ("Provider", arx.provider.display_name().to_owned()),
-        ("Regions", regions.join(", ")),
-        ("Encryption", arx.encryption.display_name().to_owned()),
-        (
-            "Rotation cycle",
-            arx.rotation_cycle.display_name().to_owned(),
-        ),
-    ]
-}
-
-/// The properties of an Arx that tell production from development at a glance: the purpose
-/// as a coloured badge, the rest in a compact list.
-#[component]
-pub fn ArxFacts(arx: Arx) -> impl IntoView {
-    let purpose_class = format!("badge purpose-{}", arx.purpose.id);
-    let rest = arx_facts(&arx)
-        .into_iter()
-        .skip(1)
-        .map(|(label, value)| view! { <div><dt>{label}</dt><dd>{value}</dd></div> })
-        .collect_view();
-    view! {
-        <span class=purpose_class>{arx.purpose.display_name().to_owned()}</span>
-        <dl class="facts">{rest}</dl>
     }
 }
 
@@ -174,10 +143,10 @@ pub fn ArxStep() -> impl IntoView {
     let wizard = use_wizard();
     let navigate = use_navigate();
     let clusters = move || {
-        wizard.base.with(|b| match b {
-            Some(Ok(b)) => b.model.clusters.clone(),
-            _ => vec![],
-        })
+        wizard
+            .base_info()
+            .map(|b| b.model.clusters.clone())
+            .unwrap_or_default()
     };
     let chosen = move || wizard.checked().and_then(|c| c.arx).map(|a| a.id);
     let stale = move || wizard.checked().is_some_and(|c| c.stale_arx);
@@ -212,7 +181,7 @@ pub fn ArxStep() -> impl IntoView {
                         <Choice group="arx" prefix="arx" id=arx.id.clone()
                             checked=Signal::derive(move || chosen().as_deref() == Some(id.as_str()))
                             on_choose=choose>
-                            <span class="choice-title">{arx.display_name().to_owned()}</span>
+                            <span class="choice-title name">{arx.display_name().to_owned()}</span>
                             <ArxFacts arx=arx.clone()/>
                         </Choice>
                     }
@@ -278,12 +247,12 @@ pub fn SummaryStep() -> impl IntoView {
                 let tech = a.application_technology.id.clone();
                 view! {
                     <dt>"Application"</dt>
-                    <dd>{a.display_name().to_owned()} " " <span class=format!("badge tech-{tech}")>{tech.clone()}</span></dd>
+                    <dd><span class="name">{a.display_name().to_owned()}</span> " " <span class=format!("badge tech-{tech}")>{tech.clone()}</span></dd>
                 }
             });
             let arx = c.arx.map(|a| view! {
                 <dt>"Arx"</dt>
-                <dd><div class="choice-title">{a.display_name().to_owned()}</div><ArxFacts arx=a.clone()/></dd>
+                <dd><div class="choice-title name">{a.display_name().to_owned()}</div><ArxFacts arx=a.clone()/></dd>
             });
             view! { <dl class="detail-grid">{app}{arx}</dl> }
         })

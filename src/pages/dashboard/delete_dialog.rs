@@ -2,17 +2,17 @@
 
 use leptos::ev;
 use leptos::prelude::*;
-use leptos::task::spawn_local_scoped_with_cancellation;
 use leptos_router::hooks::{use_location, use_navigate, use_params_map};
 use leptos_router::NavigateOptions;
 use platform_types::ApiKey;
 
+use super::use_keys::use_keys_context;
 use crate::api::{use_api_client, ApiError};
 use crate::components::announcer::use_announcer;
 use crate::components::dialog::Dialog;
 use crate::components::status_badge::StatusBadge;
+use crate::components::time_text::TimeText;
 use crate::key_events::broadcast_key_event;
-use crate::pages::dashboard::{KeysContext, TimeText};
 use crate::permissions::delete_permission;
 use crate::session::use_session;
 use crate::time;
@@ -47,21 +47,24 @@ pub fn DeleteKeyDialog() -> impl IntoView {
     let location = use_location();
     let navigate = use_navigate();
     let announce = use_announcer();
-    let keys = use_context::<KeysContext>();
+    let keys = use_keys_context();
     let id = params.with_untracked(|p| p.get("id").unwrap_or_default());
 
-    let key = RwSignal::new(keys.and_then(|k| k.find(&id)).map(Ok::<ApiKey, ApiError>));
-    {
-        let client = client.clone();
-        let id = id.clone();
-        spawn_local_scoped_with_cancellation(async move {
-            match client.get_key(&id).await {
-                Ok(k) => key.set(Some(Ok(k))),
-                Err(e) if key.with_untracked(Option::is_none) => key.set(Some(Err(e))),
-                Err(_) => {}
-            }
-        });
-    }
+    // The list's copy shows at once; the platform's own, read as the dialog opens, replaces it
+    // (and if that read fails, the list's copy stands).
+    let cached = keys.and_then(|k| k.find(&id));
+    let fresh = {
+        let (client, id) = (client.clone(), id.clone());
+        LocalResource::new(move || {
+            let (client, id) = (client.clone(), id.clone());
+            async move { client.get_key(&id).await }
+        })
+    };
+    let key = Memo::new(move |_| match (fresh.get(), &cached) {
+        (Some(Ok(k)), _) => Some(Ok(k)),
+        (_, Some(k)) => Some(Ok(k.clone())),
+        (answer, None) => answer,
+    });
     let typed = RwSignal::new(String::new());
     // The field may appear after the dialog opened (a deep link waits for the key): focus it then.
     let field = NodeRef::<leptos::html::Input>::new();
@@ -83,7 +86,7 @@ pub fn DeleteKeyDialog() -> impl IntoView {
                 format!("?{search}")
             };
             navigate(
-                &format!("/{q}"),
+                &format!("{}{q}", crate::links::DASHBOARD),
                 NavigateOptions {
                     scroll: false,
                     ..Default::default()
@@ -126,7 +129,7 @@ pub fn DeleteKeyDialog() -> impl IntoView {
                     }
                     Err(ApiError::NotFound(_)) => {
                         if let Some(k) = keys {
-                            k.reload.run(());
+                            k.reload();
                         }
                         done(&target, announce);
                         close.run(());
@@ -247,8 +250,8 @@ fn KeySummary(key: ApiKey) -> impl IntoView {
     view! {
         <dl class="detail-grid">
             <dt>"API key"</dt><dd><code class="mono">{key.access_key.clone()}</code></dd>
-            <dt>"Application"</dt><dd>{app}</dd>
-            <dt>"Arx"</dt><dd>{arx}</dd>
+            <dt>"Application"</dt><dd class="name">{app}</dd>
+            <dt>"Arx"</dt><dd class="name">{arx}</dd>
             <dt>"Status"</dt><dd><StatusBadge status=key.status.clone()/></dd>
             <dt>"Created"</dt><dd><TimeText shown=time::show(&key.created_at, now)/></dd>
             <dt>"Last used"</dt><dd>{match &key.last_used_at {

@@ -1,0 +1,14 @@
+//! The paths of the platform routes the console calls, written once: the client builds its
+//! requests from them, and the release build writes them into `index.html`'s head start
+//! (`scripts/bundle.mjs` reads this file), so both ask for the same addresses.
+
+/// The runtime configuration, beside `index.html`.
+pub const CONFIG: &str = "config.json";
+/// Sign in (under `auth_base_url`).
+pub const LOGIN: &str = "/auth/login";
+/// A new access token from the refresh cookie (under `auth_base_url`).
+pub const REFRESH: &str = "/auth/refresh";
+/// Sign out (under `auth_base_url`).
+pub const LOGOUT: &str = "/auth/logout";
+/// The keys of a tenant (under `api_base_url`); `{tenant}` is the tenant id, percent-encoded.
+pub const KEYS: &str = "/tenants/{tenant}/keys";

@@ -1,0 +1,38 @@
+//! The address of every page, built in one place.
+
+use crate::url::{query, segment};
+
+/// The dashboard.
+pub const DASHBOARD: &str = "/";
+/// The first step of the create wizard.
+pub const NEW_KEY: &str = "/keys/new/application";
+
+/// The dashboard showing the view in `pairs` (its URL query).
+pub fn dashboard(pairs: &[(&str, String)]) -> String {
+    format!("{DASHBOARD}{}", query(pairs))
+}
+
+/// A key's own page.
+pub fn key(id: &str) -> String {
+    format!("/keys/{}", segment(id))
+}
+
+/// The delete dialog over the dashboard; `search` is the dashboard's query to come back to
+/// (`?…` or empty).
+pub fn delete_key(id: &str, search: &str) -> String {
+    format!("/keys/{}/delete{search}", segment(id))
+}
+
+/// A step of the create wizard (`application`, `arx`, `summary`, `key`) with the choices in
+/// `pairs`.
+pub fn wizard_step(slug: &str, pairs: &[(&str, String)]) -> String {
+    format!("/keys/new/{slug}{}", query(pairs))
+}
+
+/// The sign-in page, coming back to `return_to` (a path checked by the session) afterwards.
+pub fn sign_in(return_to: Option<&str>) -> String {
+    match return_to {
+        Some(path) => format!("/sign-in?return_to={}", segment(path)),
+        None => "/sign-in".to_owned(),
+    }
+}

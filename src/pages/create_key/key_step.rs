@@ -1,0 +1,152 @@
+//! Step 4: wait for the new key to be provisioned, then fetch its secrets, once.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use platform_types::{ApiKey, KeyStatus, SensitiveData};
+
+use super::secrets::Secrets;
+use super::use_wizard;
+use crate::api::retry::next_poll_delay_ms;
+use crate::api::{use_api_client, ApiClient, ApiError};
+use crate::components::error_panel::{caught_api_error, ErrorPanel};
+use crate::links;
+use crate::timer::sleep_ms;
+
+/// How the wait for the secrets ended.
+#[derive(Clone)]
+enum Outcome {
+    Ready(Arc<SensitiveData>),
+    /// Provisioning failed: no secret was issued.
+    Failed,
+    /// Someone (another tab) already received them.
+    AlreadyProvided,
+}
+
+/// Step 4.
+#[component]
+pub fn KeyStep() -> impl IntoView {
+    let wizard = use_wizard();
+    // The id (not secret) rides in history state, so a reload can still link to the key.
+    let remembered_id = window()
+        .history()
+        .ok()
+        .and_then(|h| h.state().ok())
+        .and_then(|s| s.as_string());
+    let Some(key) = wizard.created.get_untracked() else {
+        return view! { <CannotShowAgain id=remembered_id/> }.into_any();
+    };
+    // Leaving this step ends the run: coming back shows the "cannot be shown again" view.
+    on_cleanup(move || {
+        wizard.created.try_set(None);
+    });
+    let client = use_api_client();
+    let waited = RwSignal::new(0u32);
+    // Asking again after an error is safe: the platform forgets the secrets only once it has
+    // sent them, and answers 410 after that.
+    let outcome = LocalResource::new(move || reveal(client.clone(), key.clone(), waited));
+    let error_panel = move |errors: ArcRwSignal<leptos::error::Errors>| {
+        let error = caught_api_error(&errors);
+        view! {
+            <ErrorPanel title="The key could not be shown" error
+                on_retry=Callback::new(move |_| outcome.refetch())
+                hint="Trying again is safe. If the secrets were handed out but lost on the way, they cannot be shown again: delete the key and create a new one."/>
+            <p><A href=links::DASHBOARD attr:class="link">"Back to API keys"</A></p>
+        }
+    };
+    view! {
+        <section aria-labelledby="key-title">
+            <h2 id="key-title" class="visually-hidden">"Your new API key"</h2>
+            <Suspense fallback=move || view! { <Provisioning waited/> }>
+                <ErrorBoundary fallback=error_panel>
+                    {move || outcome.get().map(|r| r.map(|o| match o {
+                        Outcome::Ready(data) => view! { <Secrets data/> }.into_any(),
+                        Outcome::Failed => view! { <ProvisioningFailed/> }.into_any(),
+                        Outcome::AlreadyProvided => view! { <AlreadyProvided/> }.into_any(),
+                    }))}
+                </ErrorBoundary>
+            </Suspense>
+        </section>
+    }
+    .into_any()
+}
+
+/// Waits (polling with backoff) until `key` is active, then asks for its secrets once.
+async fn reveal(
+    client: ApiClient,
+    key: ApiKey,
+    waited: RwSignal<u32>,
+) -> Result<Outcome, ApiError> {
+    let started = js_sys::Date::now();
+    let mut delay = client.config().poll_interval_ms;
+    let mut status = key.status;
+    loop {
+        match status {
+            KeyStatus::Active => match client.key_secrets(&key.id).await {
+                Ok(data) => return Ok(Outcome::Ready(Arc::new(data))),
+                // Not ready yet after all: keep waiting.
+                Err(ApiError::Conflict(_)) => {}
+                Err(ApiError::Gone(_)) => return Ok(Outcome::AlreadyProvided),
+                Err(e) => return Err(e),
+            },
+            KeyStatus::Pending => {}
+            _ => return Ok(Outcome::Failed),
+        }
+        sleep_ms(delay).await;
+        waited.try_set(((js_sys::Date::now() - started) / 1000.0) as u32);
+        delay = next_poll_delay_ms(delay);
+        // A failed poll is retried by the client; if it still fails, poll again later.
+        if let Ok(k) = client.get_key(&key.id).await {
+            status = k.status;
+        }
+    }
+}
+
+#[component]
+fn Provisioning(waited: RwSignal<u32>) -> impl IntoView {
+    view! {
+        <div class="panel provisioning" role="status" aria-live="polite">
+            <h2><span class="spinner" aria-hidden="true"></span>" Provisioning your key…"</h2>
+            <p>"The platform is setting up the key on the Arx. This can take up to 10 minutes; you can keep this page open."</p>
+            <p class="muted">{move || format!("Waiting for {} s", waited.get())}</p>
+        </div>
+    }
+}
+
+#[component]
+fn ProvisioningFailed() -> impl IntoView {
+    view! {
+        <div class="panel error-panel" role="alert" data-testid="provisioning-failed">
+            <h2>"Provisioning failed"</h2>
+            <p>"The platform could not provision this key, so it cannot be used. Nothing secret was issued."</p>
+            <A href=links::NEW_KEY attr:class="button">"Start again"</A>
+        </div>
+    }
+}
+
+#[component]
+fn AlreadyProvided() -> impl IntoView {
+    view! {
+        <div class="panel error-panel" role="alert">
+            <h2>"The secrets were already handed out"</h2>
+            <p>"They are shown only once, and were shown elsewhere (perhaps in another tab). If nobody stored them, delete this key and create a new one."</p>
+            <A href=links::DASHBOARD attr:class="button">"Back to API keys"</A>
+        </div>
+    }
+}
+
+/// Shown when step 4 is opened without a run in memory.
+#[component]
+fn CannotShowAgain(id: Option<String>) -> impl IntoView {
+    view! {
+        <div class="panel empty-state" data-testid="cannot-show-again">
+            <h2>"This key cannot be shown again"</h2>
+            <p>"An API key's secrets are displayed once, right after it is created. They are not kept by this console or the platform."</p>
+            {match id {
+                Some(id) => view! { <A href=links::key(&id) attr:class="button">"View the key's details"</A> }.into_any(),
+                None => view! { <A href=links::DASHBOARD attr:class="button">"Back to API keys"</A> }.into_any(),
+            }}
+        </div>
+    }
+}

@@ -1,0 +1,112 @@
+//! While the secrets are on screen, leaving asks first: closing or reloading the tab, Escape,
+//! following a link, and Back. Once the person says the key is stored, nothing asks.
+
+use leptos::ev;
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+use super::replace_entry;
+use crate::links;
+
+const LEAVE_WARNING: &str = "Leave without storing the key? Its secrets cannot be shown again.";
+
+/// Guards leaving the calling view until `stored` is true; leaving with consent sets it.
+pub fn use_leave_guard(stored: RwSignal<bool>) {
+    let navigate = use_navigate();
+    let guard_on = move || !stored.get_untracked();
+
+    // Closing or reloading the tab asks first.
+    let unload = window_event_listener_untyped("beforeunload", move |e| {
+        if guard_on() {
+            e.prevent_default();
+            let _ = js_sys::Reflect::set(&e, &"returnValue".into(), &"".into());
+        }
+    });
+    // Escape asks before leaving.
+    let esc = {
+        let navigate = navigate.clone();
+        window_event_listener(ev::keydown, move |e| {
+            if e.key() == "Escape" && guard_on() && confirm_leave() {
+                stored.set(true);
+                navigate(links::DASHBOARD, replace_entry(false));
+            }
+        })
+    };
+    // Following a link asks first (capture phase: before the router sees the click). The page
+    // then navigates itself, replacing the guard entry below, so Back from the next page does
+    // not land on it.
+    let on_click = {
+        let navigate = navigate.clone();
+        Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |e: web_sys::MouseEvent| {
+            let plain =
+                e.button() == 0 && !(e.ctrl_key() || e.meta_key() || e.shift_key() || e.alt_key());
+            let href = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|el| el.closest("a[href]").ok().flatten())
+                .and_then(|a| a.get_attribute("href"))
+                .filter(|h| h.starts_with('/') && !h.starts_with("//"));
+            let Some(href) = href.filter(|_| plain) else {
+                return;
+            };
+            e.prevent_default();
+            e.stop_immediate_propagation();
+            if !guard_on() || confirm_leave() {
+                stored.set(true);
+                navigate(&href, replace_entry(false));
+            }
+        })
+    };
+    let _ = window().add_event_listener_with_callback_and_bool(
+        "click",
+        on_click.as_ref().unchecked_ref(),
+        true,
+    );
+    // Back asks first. The router hears a history move before any listener this page can add,
+    // so the page puts a guard entry with the same URL on top of its own: Back then lands on
+    // this same step (the router sees no change) and the page decides. Staying puts the guard
+    // back; leaving (or Back once the key is stored) goes back one more entry.
+    let here = window().location().href().unwrap_or_default();
+    let arm = move || {
+        if let Ok(history) = window().history() {
+            let state = history.state().unwrap_or(wasm_bindgen::JsValue::NULL);
+            let _ = history.push_state_with_url(&state, "", None);
+        }
+    };
+    arm();
+    let on_pop = Closure::<dyn Fn(web_sys::Event)>::new(move |_: web_sys::Event| {
+        if window().location().href().ok().as_deref() != Some(here.as_str()) {
+            return;
+        }
+        if guard_on() && !confirm_leave() {
+            arm();
+            return;
+        }
+        stored.set(true);
+        if let Ok(history) = window().history() {
+            let _ = history.back();
+        }
+    });
+    let _ = window().add_event_listener_with_callback("popstate", on_pop.as_ref().unchecked_ref());
+    let holder = send_wrapper::SendWrapper::new((on_click, on_pop));
+    on_cleanup(move || {
+        unload.remove();
+        esc.remove();
+        let (click, pop) = holder.take();
+        let _ = window().remove_event_listener_with_callback_and_bool(
+            "click",
+            click.as_ref().unchecked_ref(),
+            true,
+        );
+        let _ =
+            window().remove_event_listener_with_callback("popstate", pop.as_ref().unchecked_ref());
+    });
+}
+
+fn confirm_leave() -> bool {
+    window()
+        .confirm_with_message(LEAVE_WARNING)
+        .unwrap_or(false)
+}

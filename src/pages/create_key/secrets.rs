@@ -1,0 +1,133 @@
+//! The new key and its secrets, shown once: copy, reveal, the credential file, and the "stored"
+//! acknowledgement that lets the person leave. The secrets live only in this view's memory, in
+//! zeroing wrappers, and go from there straight to the browser.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use platform_types::{Secret, SensitiveData};
+
+use super::credentials::{credential_file, save_file};
+use super::leave_guard::use_leave_guard;
+use super::replace_entry;
+use crate::components::copy_button::{CopyButton, CopyText};
+use crate::links;
+use crate::session::{use_session, Phase};
+
+/// The key and its secrets, with copy, reveal, download and the "stored" acknowledgement.
+#[component]
+pub fn Secrets(data: Arc<SensitiveData>) -> impl IntoView {
+    let navigate = use_navigate();
+    let session = use_session();
+    // Another tab's sign-out (or the session's end) must not take these off screen.
+    session.hold_while_mounted();
+    let signed_out = Memo::new(move |_| session.phase() != Phase::SignedIn);
+    let stored = RwSignal::new(false);
+
+    use_leave_guard(stored);
+
+    let download = {
+        let data = data.clone();
+        move |_| {
+            let file = credential_file(&data);
+            save_file(
+                &format!("onqlave-credentials-{}.json", data.access_key),
+                &file,
+            );
+        }
+    };
+    let done = move |_| {
+        stored.set(true);
+        navigate(links::DASHBOARD, replace_entry(false));
+    };
+    let access = data.access_key.clone();
+    let arx_url = data.arx_url.clone();
+    let has_client_key = !data.client_key.is_empty();
+    view! {
+        <div class="panel secrets">
+            {move || signed_out.get().then(|| view! {
+                <p class="notice" role="alert" data-testid="signed-out-notice">
+                    "You were signed out. Copy or download the secrets now: they cannot be shown again."
+                </p>
+            })}
+            <p class="warning" role="alert">
+                "This is the only time these secrets are displayed. Copy them or download the credentials file now; "
+                "do not leave this page until you have stored them."
+            </p>
+            <dl class="secret-list">
+                <PlainField label="API key" value=access testid="access-key"/>
+                <PlainField label="Arx URL" value=arx_url testid="arx-url"/>
+                <SecretField label="Server signing key" data=data.clone() pick=|d| &d.server_signing_key testid="server-signing-key"/>
+                <SecretField label="Server secret key" data=data.clone() pick=|d| &d.server_crypto_access_key testid="server-secret-key"/>
+                {has_client_key.then(|| view! {
+                    <SecretField label="Client key" data=data.clone() pick=|d| &d.client_key testid="client-key"/>
+                })}
+            </dl>
+            <div class="wizard-actions start">
+                <button type="button" class="button secondary" data-testid="download" on:click=download>"Download credentials"</button>
+            </div>
+            <label class="checkbox ack">
+                <input type="checkbox" data-testid="stored" prop:checked=move || stored.get()
+                    on:change=move |e| stored.set(event_target_checked(&e))/>
+                " I have stored this key somewhere safe"
+            </label>
+            <div class="wizard-actions">
+                <button type="button" class="button" data-testid="done" disabled=move || !stored.get() on:click=done>
+                    {move || if signed_out.get() { "Done: sign in again" } else { "Done" }}
+                </button>
+            </div>
+        </div>
+    }
+}
+
+/// A visible identifier with copy.
+#[component]
+fn PlainField(label: &'static str, value: String, testid: &'static str) -> impl IntoView {
+    let id = format!("field-{testid}");
+    view! {
+        <div class="secret-row">
+            <dt><label for=id.clone()>{label}</label></dt>
+            <dd>
+                <input id=id type="text" readonly=true class="mono" data-testid=testid
+                    autocomplete="off" spellcheck="false" autocapitalize="off" prop:value=value.clone()/>
+                <CopyButton text=value label=format!("Copy {label}")/>
+            </dd>
+        </div>
+    }
+}
+
+/// A secret: masked until revealed, copied only on a click. Its text goes from the one copy in
+/// `data` straight to the browser, never through another Rust string.
+#[component]
+fn SecretField(
+    label: &'static str,
+    data: Arc<SensitiveData>,
+    pick: fn(&SensitiveData) -> &Secret,
+    testid: &'static str,
+) -> impl IntoView {
+    let revealed = RwSignal::new(false);
+    let id = format!("field-{testid}");
+    let input = NodeRef::<leptos::html::Input>::new();
+    {
+        let data = data.clone();
+        input.on_load(move |el| el.set_value(pick(&data).expose()));
+    }
+    let text = CopyText::lent(move |f| f(pick(&data).expose()));
+    view! {
+        <div class="secret-row">
+            <dt><label for=id.clone()>{label}</label></dt>
+            <dd>
+                <input id=id node_ref=input type=move || if revealed.get() { "text" } else { "password" }
+                    readonly=true class="mono" data-testid=testid
+                    autocomplete="off" spellcheck="false" autocapitalize="off"/>
+                <button type="button" class="copy-button" aria-pressed=move || revealed.get().to_string()
+                    on:click=move |_| revealed.update(|r| *r = !*r)>
+                    {move || if revealed.get() { "Hide" } else { "Reveal" }}
+                    <span class="visually-hidden">{format!(" {label}")}</span>
+                </button>
+                <CopyButton text label=format!("Copy {label}")/>
+            </dd>
+        </div>
+    }
+}

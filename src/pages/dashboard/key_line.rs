@@ -1,0 +1,141 @@
+//! One line of the key table.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use platform_types::{Arx, KeyStatus};
+
+use super::rows::Row;
+use super::table::Shown;
+use super::use_keys::UseKeys;
+use super::view_state::ViewState;
+use crate::components::copy_button::CopyButton;
+use crate::components::status_badge::StatusBadge;
+use crate::components::time_text::TimeText;
+use crate::links;
+use crate::permissions::delete_permission;
+use crate::time;
+
+/// What one line shows for a key, worked out when the key on the line changes.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct LineView {
+    id: String,
+    status: KeyStatus,
+    access: String,
+    application: String,
+    arx: String,
+    /// The Arx's purpose and regions.
+    arx_detail: String,
+    created: time::Shown,
+    last_used: Option<time::Shown>,
+    creator: String,
+    may_delete: bool,
+}
+
+impl LineView {
+    fn new(row: &Row, clusters: &HashMap<String, Arx>, roles: &[String], now: f64) -> Self {
+        let arx_detail = clusters
+            .get(&row.key.cluster_id)
+            .map(|a| {
+                let regions: Vec<&str> = a.regions.iter().map(|r| r.display_name()).collect();
+                [a.purpose.display_name().to_owned(), regions.join(", ")]
+                    .into_iter()
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" · ")
+            })
+            .unwrap_or_default();
+        Self {
+            id: row.key.id.clone(),
+            status: row.key.status.clone(),
+            access: row.key.access_key.clone(),
+            application: row.application.clone(),
+            arx: row.arx.clone(),
+            arx_detail,
+            created: time::show(&row.key.created_at, now),
+            last_used: row.key.last_used_at.as_deref().map(|t| time::show(t, now)),
+            creator: row.creator.clone(),
+            may_delete: delete_permission(&row.key, roles).is_allowed(),
+        }
+    }
+}
+
+/// Line `n` of the table: shows whichever key is `n`th on the current page.
+///
+/// Lines live as long as the table and are keyed by position, so typing a search or turning a
+/// page updates text and attributes in place instead of dropping and building rows (building a
+/// row is dozens of DOM calls and a style pass; a text update is one). Only the status badge is
+/// rebuilt, when the status on the line changes.
+#[component]
+pub fn KeyLine(
+    n: usize,
+    keys: UseKeys,
+    shown: Shown,
+    clusters: Memo<Arc<HashMap<String, Arx>>>,
+    roles: Memo<Vec<String>>,
+    /// The view as the URL has it, to come back to after a delete.
+    url: Memo<ViewState>,
+    now: f64,
+) -> impl IntoView {
+    let index = Memo::new(move |_| shown.page.with(|p| p.0.get(n).copied()));
+    let line = Memo::new(move |_| {
+        let i = index.get();
+        keys.rows
+            .with(|rows| {
+                i.and_then(|i| rows.get(i))
+                    .map(|row| clusters.with(|c| roles.with(|r| LineView::new(row, c, r, now))))
+            })
+            .unwrap_or_default()
+    });
+    let text = move |get: fn(&LineView) -> &str| move || line.with(|l| get(l).to_owned());
+    let id = Memo::new(move |_| line.with(|l| l.id.clone()));
+    let status = Memo::new(move |_| line.with(|l| l.status.clone()));
+    let may_delete = Memo::new(move |_| line.with(|l| l.may_delete));
+    let access = Memo::new(move |_| line.with(|l| l.access.clone()));
+    let created = Memo::new(move |_| line.with(|l| l.created.clone()));
+    let used = Memo::new(move |_| line.with(|l| l.last_used.is_some()));
+    let last_used = Memo::new(move |_| line.with(|l| l.last_used.clone().unwrap_or_default()));
+    let detail_href = move || links::key(&id.get());
+    // Back to the same view after a delete: the URL's view, not the one being typed (a search
+    // reaches the URL when the field loses focus, as it does before a click on this link), so
+    // 25 links need not be rewritten on every keystroke.
+    let delete_href = move || {
+        let back = url.with(|u| crate::url::query(&u.to_query()));
+        links::delete_key(&id.get(), &back)
+    };
+    view! {
+        <tr data-key-id=move || id.get() data-status=move || status.with(|s| s.as_str().to_owned())>
+            <td class="access-key">
+                <code class="mono">{text(|l| &l.access)}</code>
+                // Follows the line's key: the label changes with it, and a shown "Copied" goes
+                // back to "Copy" once the line stands for another key.
+                <CopyButton text=access label=Signal::derive(move || format!("Copy API key {}", access.get()))/>
+            </td>
+            <td><span class="name">{text(|l| &l.application)}</span></td>
+            <td>
+                <div class="name">{text(|l| &l.arx)}</div>
+                <div class="muted small">{text(|l| &l.arx_detail)}</div>
+            </td>
+            <td>{move || view! { <StatusBadge status=status.get()/> }}</td>
+            <td><TimeText shown=created/></td>
+            <td><span class="name">{text(|l| &l.creator)}</span></td>
+            <td>
+                <Show when=move || used.get()
+                    fallback=|| view! { <span class="muted" aria-label="Never used or not reported">"—"</span> }>
+                    <TimeText shown=last_used/>
+                </Show>
+            </td>
+            <td class="row-actions">
+                // Plain links: the router handles their clicks; `A` would add memos on the
+                // location that a line never needs. Named by aria-label, not by hidden text: an
+                // attribute change needs no layout.
+                <a href=detail_href class="link" aria-label=move || format!("Details of {}", access.get())>"Details"</a>
+                <Show when=move || may_delete.get()>
+                    <a href=delete_href class="link danger" data-testid="delete-key"
+                        aria-label=move || format!("Delete {}", access.get())>"Delete"</a>
+                </Show>
+            </td>
+        </tr>
+    }
+}

@@ -1,0 +1,51 @@
+//! Which rows of how many, rows per page, and the way between pages.
+
+use leptos::ev;
+use leptos::prelude::*;
+
+use super::table::Shown;
+use super::use_view::UseView;
+use super::view_state::{ViewState, PAGE_SIZES};
+
+/// The pager under the key table.
+#[component]
+pub fn Pager(view: UseView, shown: Shown) -> impl IntoView {
+    let page = shown.page;
+    let go = move |delta: isize| {
+        let (_, current, pages) = page.get_untracked();
+        let next = (current as isize + delta).clamp(1, pages as isize) as usize;
+        let state = ViewState {
+            page: next,
+            ..view.state.get_untracked()
+        };
+        view.set.run((state, false));
+    };
+    let on_size = move |ev: ev::Event| {
+        let size = event_target_value(&ev).parse().unwrap_or(25);
+        view.change(|s| s.page_size = size);
+    };
+    let status = move || {
+        let total = shown.matches.with(Vec::len);
+        let (_, p, _) = page.get();
+        let size = view.state.with(|s| s.page_size);
+        let from = (p - 1) * size + 1;
+        let to = (p * size).min(total);
+        format!("Showing {from}–{to} of {total}")
+    };
+    view! {
+        <nav class="pager" aria-label="Pages">
+            <span class="muted" role="status">{status}</span>
+            <label class="inline">
+                "Rows per page "
+                <select on:change=on_size prop:value=move || view.state.with(|s| s.page_size.to_string())>
+                    {PAGE_SIZES.map(|n| view! { <option value=n.to_string()>{n}</option> })}
+                </select>
+            </label>
+            <button type="button" class="button secondary small" on:click=move |_| go(-1)
+                disabled=move || page.get().1 <= 1>"Previous"</button>
+            <span>{move || { let (_, p, n) = page.get(); format!("Page {p} of {n}") }}</span>
+            <button type="button" class="button secondary small" on:click=move |_| go(1)
+                disabled=move || { let (_, p, n) = page.get(); p >= n }>"Next"</button>
+        </nav>
+    }
+}

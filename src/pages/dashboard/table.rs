@@ -1,0 +1,118 @@
+//! The key table: sortable headings, one long-lived line per visible row, and what to show when
+//! there is nothing to list.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use super::key_line::KeyLine;
+use super::pager::Pager;
+use super::rows::{filter_sorted, page_of, sort_all};
+use super::use_keys::UseKeys;
+use super::use_view::UseView;
+use super::view_state::SortKey;
+use crate::links;
+use crate::time;
+
+/// The rows of the current view, what matched, and the page of them shown.
+#[derive(Clone, Copy)]
+pub struct Shown {
+    /// Every matching row's index, in the view's order.
+    pub matches: Memo<Vec<usize>>,
+    /// The indices on the current page, the page shown and the number of pages.
+    pub page: Memo<(Vec<usize>, usize, usize)>,
+}
+
+/// Table and pager over the keys, or an empty state.
+#[component]
+pub fn KeyTable(
+    keys: UseKeys,
+    view: UseView,
+    roles: Memo<Vec<String>>,
+    may_create: Memo<bool>,
+) -> impl IntoView {
+    // Sorted once per list and sort order; a search or filter only walks that order.
+    let order = Memo::new(move |_| view.state.with(|s| (s.sort, s.descending)));
+    let sorted = Memo::new(move |_| {
+        let (sort, descending) = order.get();
+        keys.rows.with(|rows| sort_all(rows, sort, descending))
+    });
+    let matches = Memo::new(move |_| {
+        keys.rows
+            .with(|rows| sorted.with(|o| view.state.with(|s| filter_sorted(rows, o, s))))
+    });
+    let page = Memo::new(move |_| matches.with(|m| view.state.with(|s| page_of(m, s))));
+    let shown = Shown { matches, page };
+    let tenant_empty = Memo::new(move |_| keys.rows.with(|r| r.is_empty()));
+    let clusters = Memo::new(move |_| keys.facts().map(|f| f.clusters.clone()).unwrap_or_default());
+    let now = time::now_ms();
+
+    let headings = move || {
+        SortKey::ALL.map(|key| {
+            // From the sort order alone, so typing does not touch the headings.
+            let sort = move || match order.get() {
+                (sort, _) if sort != key => "none",
+                (_, true) => "descending",
+                (_, false) => "ascending",
+            };
+            view! {
+                <th scope="col" aria-sort=sort>
+                    <button type="button" class="sort-button"
+                        on:click=move |_| view.set.run((view.state.get_untracked().sorted_by(key), false))>
+                        {key.label()}
+                        <span class="sort-icon" aria-hidden="true">
+                            {move || match sort() { "ascending" => "▲", "descending" => "▼", _ => "↕" }}
+                        </span>
+                    </button>
+                </th>
+            }
+        })
+    };
+    let empty = move || {
+        if tenant_empty.get() {
+            return view! {
+                <div class="panel empty-state">
+                    <h2>"No API keys yet"</h2>
+                    <p>"API keys let your applications encrypt and decrypt data through an Arx."</p>
+                    <Show when=move || may_create.get()>
+                        <A href=links::NEW_KEY attr:class="button">"Create your first API key"</A>
+                    </Show>
+                </div>
+            }
+            .into_any();
+        }
+        if matches.with(Vec::is_empty) {
+            let clear = move |_| {
+                let cleared = view.state.get_untracked().cleared();
+                view.set.run((cleared, false));
+            };
+            return view! {
+                <div class="panel empty-state" data-testid="no-results">
+                    <h2>"No keys match"</h2>
+                    <p>"Nothing matches the current search and filters."</p>
+                    <button type="button" class="button secondary" on:click=clear>"Clear filters"</button>
+                </div>
+            }
+            .into_any();
+        }
+        ().into_any()
+    };
+    view! {
+        {empty}
+        <Show when=move || !matches.with(Vec::is_empty)>
+            <div class="table-wrap">
+                <table class="keys-table">
+                    <caption class="visually-hidden">"API keys of this tenant"</caption>
+                    <thead><tr>{headings()}<th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead>
+                    <tbody>
+                        // One line per visible row, keyed by position: a new page or search
+                        // updates the lines' text in place (see `KeyLine`).
+                        <For each=move || 0..page.with(|p| p.0.len()) key=|n| *n let:n>
+                            <KeyLine n keys shown clusters roles url=view.url now/>
+                        </For>
+                    </tbody>
+                </table>
+            </div>
+            <Pager view shown/>
+        </Show>
+    }
+}

@@ -1,0 +1,129 @@
+//! Search and filters above the key table; "/" goes to the search from anywhere on the page.
+
+use leptos::ev;
+use leptos::prelude::*;
+use platform_types::KeyStatus;
+use wasm_bindgen::JsCast;
+
+use super::use_keys::UseKeys;
+use super::use_view::UseView;
+use super::view_state::STATUS_FILTERS;
+use crate::components::status_badge::status_label;
+
+const SEARCH_ID: &str = "key-search";
+
+/// The search field, the status, application and Arx filters, and "Show deleted".
+#[component]
+pub fn Toolbar(keys: UseKeys, view: UseView) -> impl IntoView {
+    use_slash_to_search();
+    let applications = Memo::new(move |_| {
+        keys.facts()
+            .map(|f| f.applications.clone())
+            .unwrap_or_default()
+    });
+    let clusters = Memo::new(move |_| {
+        let mut named: Vec<(String, String)> = keys
+            .facts()
+            .map(|f| {
+                f.clusters
+                    .values()
+                    .map(|c| (c.id.clone(), c.display_name().to_owned()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        named.sort_by(|a, b| a.1.cmp(&b.1));
+        named
+    });
+    let filter = move |apply: fn(&mut super::view_state::ViewState, Option<String>)| {
+        move |ev: ev::Event| {
+            let v = event_target_value(&ev);
+            view.change(|s| apply(s, (!v.is_empty()).then_some(v)));
+        }
+    };
+    let selected = move |get: fn(&super::view_state::ViewState) -> &Option<String>| {
+        move || view.state.with(|s| get(s).clone().unwrap_or_default())
+    };
+    view! {
+        <div class="toolbar" role="search">
+            <div class="field search-field">
+                <label for=SEARCH_ID>"Search" <kbd class="shortcut" aria-hidden="true">"/"</kbd></label>
+                <input id=SEARCH_ID type="search" placeholder="API key, application, Arx or creator"
+                    autocomplete="off" spellcheck="false" aria-keyshortcuts="/"
+                    prop:value=move || view.state.with(|s| s.search.clone())
+                    on:input=move |ev| view.type_search.run(event_target_value(&ev))
+                    on:change=move |_| view.commit_search.run(())/>
+            </div>
+            <div class="field">
+                <label for="filter-status">"Status"</label>
+                <select id="filter-status" on:change=filter(|s, v| s.status = v)
+                    prop:value=selected(|s| &s.status)>
+                    <option value="">"All statuses"</option>
+                    {STATUS_FILTERS.map(|s| view! { <option value=s>{status_label(&KeyStatus::parse(s))}</option> })}
+                </select>
+            </div>
+            <div class="field">
+                <label for="filter-app">"Application"</label>
+                <select id="filter-app" on:change=filter(|s, v| s.application = v)
+                    prop:value=selected(|s| &s.application)>
+                    <option value="">"All applications"</option>
+                    <For each=move || applications.get() key=|a| a.0.clone() let:a>
+                        <option value=a.0.clone()>{a.1.clone()}</option>
+                    </For>
+                </select>
+            </div>
+            <div class="field">
+                <label for="filter-arx">"Arx"</label>
+                <select id="filter-arx" on:change=filter(|s, v| s.arx = v)
+                    prop:value=selected(|s| &s.arx)>
+                    <option value="">"All Arx"</option>
+                    <For each=move || clusters.get() key=|a| a.0.clone() let:a>
+                        <option value=a.0.clone()>{a.1.clone()}</option>
+                    </For>
+                </select>
+            </div>
+            <label class="checkbox">
+                <input type="checkbox"
+                    on:change=move |ev| { let on = event_target_checked(&ev); view.change(|s| s.show_deleted = on) }
+                    prop:checked=move || view.state.with(|s| s.show_deleted)/>
+                " Show deleted"
+            </label>
+        </div>
+    }
+}
+
+/// "/" focuses and selects the search, as in most consoles; not while typing in a field, over a
+/// dialog, or with Ctrl, Meta or Alt.
+fn use_slash_to_search() {
+    let slash = window_event_listener(ev::keydown, move |e| {
+        let plain = e.key() == "/" && !(e.ctrl_key() || e.meta_key() || e.alt_key());
+        if !plain || e.default_prevented() || typing_or_in_dialog(&e) {
+            return;
+        }
+        let field = document().get_element_by_id(SEARCH_ID);
+        if let Some(field) = field.and_then(|f| f.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+            e.prevent_default();
+            let _ = field.focus();
+            field.select();
+        }
+    });
+    on_cleanup(move || slash.remove());
+}
+
+/// Whether a key press belongs to a field being typed in, or to a dialog that holds the focus.
+fn typing_or_in_dialog(e: &web_sys::KeyboardEvent) -> bool {
+    let in_field = e
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|el| {
+            el.closest("input, textarea, select, [contenteditable]")
+                .ok()
+        })
+        .flatten()
+        .is_some();
+    in_field
+        || document()
+            .query_selector("[aria-modal=true]")
+            .ok()
+            .flatten()
+            .is_some()
+}

@@ -1,0 +1,106 @@
+//! What the dashboard shows, as the URL says: search, filters, sort and page. The search applies
+//! at once as it is typed and reaches the URL when typing pauses, on Enter or when the field loses
+//! focus: writing history on every keystroke would cost more than the filtering.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+
+use super::view_state::ViewState;
+use crate::links;
+
+/// A pause in typing this long writes the search to the URL.
+const SEARCH_TO_URL_MS: u64 = 300;
+
+/// The dashboard's view; `Copy`.
+#[derive(Clone, Copy)]
+pub struct UseView {
+    /// The view shown: the URL's, with the search as it is being typed.
+    pub state: Memo<ViewState>,
+    /// The view as the URL has it.
+    pub url: Memo<ViewState>,
+    /// Goes to a view (`true`: replacing the history entry).
+    pub set: Callback<(ViewState, bool)>,
+    /// A keystroke in the search field, with the field's text.
+    pub type_search: Callback<String>,
+    /// Puts the search being typed into the URL now.
+    pub commit_search: Callback<()>,
+}
+
+impl UseView {
+    /// Goes to the current view changed by `change`, on its first page, as a new history entry.
+    pub fn change(&self, change: impl FnOnce(&mut ViewState)) {
+        let mut s = self.state.get_untracked();
+        change(&mut s);
+        s.page = 1;
+        self.set.run((s, false));
+    }
+}
+
+/// The view of the current URL, and how to change it.
+pub fn use_view() -> UseView {
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let url = Memo::new(move |_| query.with(|q| ViewState::from_query(|k| q.get(k))));
+    // The search as typed, with the URL state it was typed over. Once the URL moves on (the
+    // search catching up, a filter, Back), the typed text no longer applies.
+    let typed = RwSignal::new(None::<(ViewState, String)>);
+    let state = Memo::new(move |_| {
+        let mut s = url.get();
+        typed.with(|t| {
+            if let Some((_, q)) = t.as_ref().filter(|(base, _)| *base == s) {
+                s.search = q.clone();
+                s.page = 1;
+            }
+        });
+        s
+    });
+    let set = Callback::new(move |(state, replace): (ViewState, bool)| {
+        navigate(
+            &links::dashboard(&state.to_query()),
+            NavigateOptions {
+                replace,
+                scroll: false,
+                ..Default::default()
+            },
+        );
+    });
+    let timer = StoredValue::new(None::<TimeoutHandle>);
+    let cancel_timer = move || {
+        if let Some(h) = timer.try_update_value(Option::take).flatten() {
+            h.clear();
+        }
+    };
+    let commit_search = Callback::new(move |_: ()| {
+        cancel_timer();
+        let current = url.get_untracked();
+        if let Some((_, q)) = typed.get_untracked().filter(|(base, _)| *base == current) {
+            let next = ViewState {
+                search: q,
+                page: 1,
+                ..current
+            };
+            set.run((next, true));
+        }
+    });
+    let type_search = Callback::new(move |text: String| {
+        typed.set(Some((url.get_untracked(), text)));
+        cancel_timer();
+        let handle = set_timeout_with_handle(
+            move || commit_search.run(()),
+            Duration::from_millis(SEARCH_TO_URL_MS),
+        )
+        .ok();
+        timer.set_value(handle);
+    });
+    on_cleanup(cancel_timer);
+    UseView {
+        state,
+        url,
+        set,
+        type_search,
+        commit_search,
+    }
+}
