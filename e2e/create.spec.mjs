@@ -229,3 +229,71 @@ test('after the key step no secret is left in the JS heap', async ({ page, probl
   await page.evaluate((s) => { window.__probe = `${s}`; }, secrets[0]);
   expect(await inJsHeap(page, secrets)).toEqual([secrets[0]]);
 });
+
+test('step 4 shows how to use the key: tabs by keyboard, public values only, axe-clean; then the next steps', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-write']);
+  await createAsOwner(page);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download').click()]);
+  const file = JSON.parse(fs.readFileSync(await download.path(), 'utf8'));
+  const tablist = page.getByRole('tablist', { name: 'SDK language' });
+  const go = tablist.getByRole('tab', { name: 'Go' });
+  const python = tablist.getByRole('tab', { name: 'Python' });
+  await expect(go).toHaveAttribute('aria-selected', 'true');
+  // Keyboard only: focus the selected tab, arrow to the next, and the panel follows.
+  await go.focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(python).toBeFocused();
+  await expect(python).toHaveAttribute('aria-selected', 'true');
+  const panel = page.getByRole('tabpanel', { name: 'Python' });
+  await expect(panel).toBeVisible();
+  await expect(page.getByRole('tabpanel', { name: 'Go' })).toBeHidden();
+  await expect(panel).toContainText('pip install onqlave-python');
+  await expect(panel).toContainText(file.arx_url);
+  await expect(panel).toContainText(file.access_key);
+  // Tab leaves the tab list for the panel, then its controls.
+  await page.keyboard.press('Tab');
+  await expect(panel).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(panel.getByRole('button', { name: 'Copy the Python install command' })).toBeFocused();
+  // Home on the tab list goes back to the first tab.
+  await python.focus();
+  await page.keyboard.press('Home');
+  await expect(go).toBeFocused();
+  await expect(page.getByRole('tabpanel', { name: 'Go' })).toBeVisible();
+  for (const p of [page.getByTestId('usage-go'), page.getByTestId('usage-python')]) {
+    const text = await p.evaluate((el) => el.textContent);
+    expect(text).not.toContain(file.server_signing_key);
+    expect(text).not.toContain(file.server_secret_key);
+  }
+  await expectNoAxeViolations(page);
+  // The environment copy carries all four values (and is the one copy with the secrets).
+  await page.evaluate(() => {
+    const write = navigator.clipboard.writeText.bind(navigator.clipboard);
+    navigator.clipboard.writeText = (text) => { window.__written = text; return write(text); };
+  });
+  await page.getByRole('button', { name: 'Copy as environment variables' }).click();
+  const written = await page.evaluate(() => { const t = window.__written; delete window.__written; return t; });
+  expect(written).toBe([
+    `export ONQLAVE_ARX_URL='${file.arx_url}'`, `export ONQLAVE_ACCESS_KEY='${file.access_key}'`,
+    `export ONQLAVE_SIGNING_KEY='${file.server_signing_key}'`, `export ONQLAVE_SECRET_KEY='${file.server_secret_key}'`, '',
+  ].join('\n'));
+  // Once stored: view the key, or create another from step 1.
+  await expect(page.getByTestId('view-key')).toHaveCount(0);
+  await page.getByTestId('stored').check();
+  await expect(page.getByTestId('view-key')).toBeVisible();
+  await page.getByTestId('create-another').click();
+  await expect(page).toHaveURL(/\/keys\/new\/application$/);
+  await expect(page.getByLabel(/Payments API/)).not.toBeChecked();
+});
+
+test('the key detail shows the same usage, with no secret', async ({ page }) => {
+  await signIn(page, ACCOUNTS.owner.email);
+  const row = page.locator('table.keys-table tbody tr[data-status="active"]').first();
+  const access = await row.locator('code').innerText();
+  await row.getByRole('link', { name: /^Details of/ }).click();
+  const panel = page.getByRole('tabpanel', { name: 'Go' });
+  await expect(panel).toContainText(access);
+  await expect(panel).toContainText('os.Getenv("ONQLAVE_SIGNING_KEY")');
+  await expect(panel).toContainText('go get github.com/onqlavelabs/onqlave-go');
+  await expectNoAxeViolations(page);
+});

@@ -14,6 +14,7 @@ pub mod pages;
 pub mod panic;
 pub mod permissions;
 pub mod routes;
+pub mod sdk_usage;
 pub mod session;
 pub mod time;
 pub mod timer;

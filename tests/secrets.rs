@@ -185,3 +185,105 @@ async fn the_answer_that_brought_the_secrets_is_zeroed_once_decoded() {
     drop(data);
     assert_eq!(secrets_in(&memory), 0, "and it is zeroed when dropped");
 }
+
+#[wasm_bindgen_test]
+async fn the_key_step_shows_usage_tabs_with_the_public_values_only() {
+    fake();
+    install_fake_clipboard(true);
+    let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
+    create_and_show(&root).await;
+    let tabs = root
+        .query_selector_all("[role=tablist] [role=tab]")
+        .unwrap();
+    assert_eq!(tabs.length(), 2, "Go and Python");
+    let tab = |n: u32| tabs.item(n).unwrap().unchecked_into::<HtmlElement>();
+    assert_eq!(
+        tab(0).get_attribute("aria-selected").as_deref(),
+        Some("true")
+    );
+    let go = find(&root, "[data-testid=usage-go]").unwrap();
+    let python = find(&root, "[data-testid=usage-python]").unwrap();
+    assert!(python.has_attribute("hidden") && !go.has_attribute("hidden"));
+    for panel in [&go, &python] {
+        let text = panel.text_content().unwrap_or_default();
+        assert!(text.contains("https://arx.example.test/arx--p") && text.contains("onq.NEW"));
+        assert!(text.contains("ONQLAVE_SIGNING_KEY") && text.contains("ONQLAVE_SECRET_KEY"));
+        assert!(!shows_a_secret(panel), "no secret in a snippet");
+    }
+    assert!(go
+        .text_content()
+        .unwrap()
+        .contains("go get github.com/onqlavelabs/onqlave-go"));
+    assert!(python
+        .text_content()
+        .unwrap()
+        .contains("pip install onqlave-python"));
+
+    // Keyboard: arrows and Home/End move the selection and the focus.
+    tab(0).focus().unwrap();
+    key_event(&tab(0), "ArrowRight", false);
+    eventually("Python selected", || {
+        tab(1).get_attribute("aria-selected").as_deref() == Some("true")
+            && !python.has_attribute("hidden")
+            && go.has_attribute("hidden")
+    })
+    .await;
+    assert_eq!(document_active(), Some(tab(1).unchecked_into()));
+    key_event(&tab(1), "Home", false);
+    eventually("Go again", || !go.has_attribute("hidden")).await;
+    key_event(&tab(0), "End", false);
+    eventually("Python again", || !python.has_attribute("hidden")).await;
+
+    // The program's copy holds no secret; the environment's copy holds both.
+    click(&root, "[data-testid=usage-python] .usage-code .copy-button");
+    eventually("program copied", || {
+        copied_text().is_some_and(|t| t.contains("onqlave.encryption"))
+    })
+    .await;
+    assert!(!clipboard_holds_secret());
+    let env: HtmlElement = root
+        .query_selector_all(".copy-button")
+        .unwrap()
+        .values()
+        .into_iter()
+        .map(|b| b.unwrap().unchecked_into::<HtmlElement>())
+        .find(|b| b.text_content().unwrap_or_default() == "Copy as environment variables")
+        .expect("the environment copy button");
+    env.click();
+    eventually("exports copied", clipboard_is_env_exports).await;
+}
+
+#[wasm_bindgen_test]
+async fn once_stored_the_key_step_offers_the_next_steps() {
+    fake();
+    let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
+    create_and_show(&root).await;
+    assert!(find(&root, "[data-testid=view-key]").is_none());
+    click(&root, "[data-testid=stored]");
+    eventually("next steps", || {
+        find(&root, "[data-testid=view-key]").is_some()
+            && find(&root, "[data-testid=create-another]").is_some()
+    })
+    .await;
+    let view = find(&root, "[data-testid=view-key]").unwrap();
+    assert_eq!(
+        view.get_attribute("href").as_deref(),
+        Some("/keys/apikey--n")
+    );
+    click(&root, "[data-testid=create-another]");
+    eventually("step 1 again, nothing chosen", || {
+        find(&root, "#app-app--s").is_some()
+            && leptos::prelude::window().location().pathname().unwrap() == "/keys/new/application"
+            && leptos::prelude::window()
+                .location()
+                .search()
+                .unwrap()
+                .is_empty()
+    })
+    .await;
+    assert!(find(&root, "[data-testid=server-signing-key]").is_none());
+}
+
+fn document_active() -> Option<web_sys::Element> {
+    leptos::prelude::document().active_element()
+}

@@ -10,3 +10,4 @@ pub mod load;
 pub mod skeleton;
 pub mod status_badge;
 pub mod time_text;
+pub mod usage_tabs;

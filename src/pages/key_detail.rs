@@ -13,9 +13,11 @@ use crate::components::copy_button::CopyButton;
 use crate::components::load::Load;
 use crate::components::status_badge::StatusBadge;
 use crate::components::time_text::TimeText;
+use crate::components::usage_tabs::UsageTabs;
 use crate::key_events::use_key_events;
 use crate::links;
 use crate::permissions::delete_permission;
+use crate::sdk_usage::{ENV_SECRET_KEY, ENV_SIGNING_KEY};
 use crate::session::use_session;
 use crate::time;
 
@@ -141,6 +143,14 @@ fn KeyDetail(key: Arc<ApiKey>, arx: Option<Arc<Arx>>) -> impl IntoView {
             </dl>
         </div>
         {arx.map(|a| view! { <ArxDetails arx=(*a).clone()/> })}
+        <section class="panel usage-section" aria-labelledby="usage-title">
+            <h2 id="usage-title">"Use this key"</h2>
+            <p class="muted">
+                "Its secrets were shown once, when it was created. The program reads them from the environment: set "
+                <code>{ENV_SIGNING_KEY}</code>" and "<code>{ENV_SECRET_KEY}</code>" from where you stored them."
+            </p>
+            <UsageTabs arx_url=key.arx_url.clone() access_key=key.access_key.clone()/>
+        </section>
         <div class="detail-actions">{delete}</div>
     }
 }

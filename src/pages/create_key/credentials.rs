@@ -6,6 +6,10 @@ use platform_types::SensitiveData;
 use wasm_bindgen::JsCast;
 use zeroize::Zeroizing;
 
+use crate::sdk_usage::{
+    shell_quoted, ENV_ACCESS_KEY, ENV_ARX_URL, ENV_SECRET_KEY, ENV_SIGNING_KEY,
+};
+
 /// The credential file as JSON: `arx_url`, `access_key`, `server_signing_key`,
 /// `server_secret_key`.
 pub fn credential_file(data: &SensitiveData) -> Zeroizing<Vec<u8>> {
@@ -41,6 +45,36 @@ fn worst_case_len(fields: &[(&str, &str)]) -> usize {
         .map(|(k, v)| (k.len() + v.len()) * 6 + 16)
         .sum::<usize>()
         + 8
+}
+
+/// The four `export ONQLAVE_…='…'` lines for a POSIX shell, secrets included, in a zeroing
+/// buffer sized for the worst case (a quote is four characters quoted) so it never moves.
+pub fn env_exports(data: &SensitiveData) -> Zeroizing<String> {
+    let vars = env_vars(data);
+    let mut out = Zeroizing::new(String::with_capacity(exports_worst_case_len(&vars)));
+    for (name, value) in vars {
+        out.push_str("export ");
+        out.push_str(name);
+        out.push('=');
+        shell_quoted(value, &mut out);
+        out.push('\n');
+    }
+    out
+}
+
+fn env_vars(data: &SensitiveData) -> [(&'static str, &str); 4] {
+    [
+        (ENV_ARX_URL, data.arx_url.as_str()),
+        (ENV_ACCESS_KEY, data.access_key.as_str()),
+        (ENV_SIGNING_KEY, data.server_signing_key.expose()),
+        (ENV_SECRET_KEY, data.server_crypto_access_key.expose()),
+    ]
+}
+
+fn exports_worst_case_len(vars: &[(&str, &str)]) -> usize {
+    vars.iter()
+        .map(|(name, value)| "export ".len() + name.len() + value.len() * 4 + 4)
+        .sum()
 }
 
 /// Offers `bytes` as a download named `file_name`. The object URL is revoked once the download
@@ -100,6 +134,37 @@ mod tests {
         assert_eq!(v.as_object().unwrap().len(), 4);
         assert!(format!("{data:?}").contains("[redacted]"));
         assert!(!format!("{data:?}").contains("crypto\""));
+    }
+
+    #[test]
+    fn env_exports_are_four_shell_lines_and_never_reallocate() {
+        let d = SensitiveData {
+            server_crypto_access_key: Secret::new("it's".into()),
+            ..data()
+        };
+        let text = env_exports(&d);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "export ONQLAVE_ARX_URL='https://arx.example'",
+                "export ONQLAVE_ACCESS_KEY='onq.ABC'",
+                "export ONQLAVE_SIGNING_KEY='sign\"ing\u{1}'",
+                "export ONQLAVE_SECRET_KEY='it'\\''s'",
+            ]
+        );
+        let worst = SensitiveData {
+            server_signing_key: Secret::new("'".repeat(500)),
+            ..data()
+        };
+        for d in [d, worst] {
+            let text = env_exports(&d);
+            assert_eq!(
+                text.capacity(),
+                exports_worst_case_len(&env_vars(&d)),
+                "reallocated"
+            );
+        }
     }
 
     #[test]

@@ -8,11 +8,13 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use platform_types::{Secret, SensitiveData};
 
-use super::credentials::{credential_file, save_file};
+use super::credentials::{credential_file, env_exports, save_file};
 use super::leave_guard::use_leave_guard;
 use super::replace_entry;
 use crate::components::copy_button::{CopyButton, CopyText};
+use crate::components::usage_tabs::UsageTabs;
 use crate::links;
+use crate::sdk_usage::{ENV_SECRET_KEY, ENV_SIGNING_KEY};
 use crate::session::{use_session, Phase};
 
 /// The key and its secrets, with copy, reveal, download and the "stored" acknowledgement.
@@ -44,6 +46,11 @@ pub fn Secrets(data: Arc<SensitiveData>) -> impl IntoView {
     let access = data.access_key.clone();
     let arx_url = data.arx_url.clone();
     let has_client_key = !data.client_key.is_empty();
+    let exports = {
+        let data = data.clone();
+        CopyText::lent(move |f| f(&env_exports(&data)))
+    };
+    let key_href = links::key(&data.id);
     view! {
         <div class="panel secrets">
             {move || signed_out.get().then(|| view! {
@@ -66,13 +73,27 @@ pub fn Secrets(data: Arc<SensitiveData>) -> impl IntoView {
             </dl>
             <div class="wizard-actions start">
                 <button type="button" class="button secondary" data-testid="download" on:click=download>"Download credentials"</button>
+                <CopyButton text=exports label="Copy as environment variables" idle="Copy as environment variables"/>
             </div>
+            <section class="usage-section" aria-labelledby="usage-title">
+                <h3 id="usage-title">"Use it"</h3>
+                <p class="muted">
+                    "The program reads the two secrets from the environment ("
+                    <code>{ENV_SIGNING_KEY}</code>", "<code>{ENV_SECRET_KEY}</code>
+                    "), so it can be kept in a repository; set them from your secret manager."
+                </p>
+                <UsageTabs arx_url=data.arx_url.clone() access_key=data.access_key.clone()/>
+            </section>
             <label class="checkbox ack">
                 <input type="checkbox" data-testid="stored" prop:checked=move || stored.get()
                     on:change=move |e| stored.set(event_target_checked(&e))/>
                 " I have stored this key somewhere safe"
             </label>
             <div class="wizard-actions">
+                <Show when=move || stored.get() && !signed_out.get()>
+                    <a href=key_href.clone() class="button secondary" data-testid="view-key">"View key"</a>
+                    <a href=links::NEW_KEY class="button secondary" data-testid="create-another">"Create another key"</a>
+                </Show>
                 <button type="button" class="button" data-testid="done" disabled=move || !stored.get() on:click=done>
                     {move || if signed_out.get() { "Done: sign in again" } else { "Done" }}
                 </button>

@@ -1,0 +1,215 @@
+//! How to use a key with the Onqlave SDKs: a short program per language that creates the SDK's
+//! encryption service for the key and encrypts and decrypts a string. The Arx URL and the access
+//! key (public) are written in; the two secrets are read from the environment, so the code can be
+//! pasted into a repository.
+
+/// The environment variable names the snippets and the "copy as environment variables" use.
+pub const ENV_ARX_URL: &str = "ONQLAVE_ARX_URL";
+/// The access key's variable.
+pub const ENV_ACCESS_KEY: &str = "ONQLAVE_ACCESS_KEY";
+/// The signing key's variable (a secret).
+pub const ENV_SIGNING_KEY: &str = "ONQLAVE_SIGNING_KEY";
+/// The secret key's variable (a secret).
+pub const ENV_SECRET_KEY: &str = "ONQLAVE_SECRET_KEY";
+
+/// A language with an Onqlave SDK.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    /// `github.com/onqlavelabs/onqlave-go`.
+    Go,
+    /// `onqlave-python` on PyPI.
+    Python,
+}
+
+impl Language {
+    /// Every language, in tab order.
+    pub const ALL: [Language; 2] = [Self::Go, Self::Python];
+
+    /// The tab's name.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Go => "Go",
+            Self::Python => "Python",
+        }
+    }
+
+    /// A short id for element ids.
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::Go => "go",
+            Self::Python => "python",
+        }
+    }
+
+    /// The command that installs the SDK.
+    pub fn install(self) -> &'static str {
+        match self {
+            Self::Go => "go get github.com/onqlavelabs/onqlave-go",
+            Self::Python => "pip install onqlave-python",
+        }
+    }
+
+    /// A runnable program for the key at `arx_url` with `access_key`.
+    pub fn program(self, arx_url: &str, access_key: &str) -> String {
+        match self {
+            Self::Go => go_program(&go_string(arx_url), &go_string(access_key)),
+            Self::Python => python_program(&python_string(arx_url), &python_string(access_key)),
+        }
+    }
+}
+
+fn go_program(arx_url: &str, access_key: &str) -> String {
+    format!(
+        r#"package main
+
+import (
+	"fmt"
+	"log"
+	"os"
+
+	"github.com/onqlavelabs/onqlave-go/onqlave/onqlavecredentials"
+	"github.com/onqlavelabs/onqlave-go/onqlave/onqlaveencryption"
+)
+
+func main() {{
+	service := onqlaveencryption.NewEncryption(
+		onqlaveencryption.WithArx({arx_url}),
+		onqlaveencryption.WithCredential(onqlavecredentials.Credential{{
+			AccessKey:  {access_key},
+			SigningKey: os.Getenv("{ENV_SIGNING_KEY}"),
+			SecretKey:  os.Getenv("{ENV_SECRET_KEY}"),
+		}}),
+	)
+	defer service.Close()
+
+	cipher, err := service.Encrypt([]byte("Hello, Onqlave"), []byte("example"))
+	if err != nil {{
+		log.Fatal(err)
+	}}
+	plain, err := service.Decrypt(cipher, []byte("example"))
+	if err != nil {{
+		log.Fatal(err)
+	}}
+	fmt.Println(string(plain))
+}}
+"#
+    )
+}
+
+fn python_program(arx_url: &str, access_key: &str) -> String {
+    format!(
+        r#"import os
+
+from onqlave.connection.client import RetrySettings
+from onqlave.credentials.credentials import Credential
+from onqlave.encryption import options
+from onqlave.encryption.encryption import Encryption
+
+encryption = Encryption(
+    arx_option=options.ArxOption(arx_url={arx_url}),
+    credential_option=Credential(
+        access_key={access_key},
+        signing_key=os.environ["{ENV_SIGNING_KEY}"],
+        secret_key=os.environ["{ENV_SECRET_KEY}"],
+    ),
+    retry_setting=RetrySettings(count=1, wait_time=1, max_wait_time=2),
+    debug_option=options.DebugOption(enable_debug=False),
+)
+
+cipher = encryption.encrypt(b"Hello, Onqlave", b"example")
+plain = encryption.decrypt(cipher, b"example")
+print(plain.decode())
+"#
+    )
+}
+
+/// A Go string literal of `s`: platform text goes into code, so nothing in it may end the literal.
+fn go_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A Python string literal of `s`.
+fn python_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// `value` quoted for a POSIX shell: inside single quotes nothing is special but the quote.
+pub fn shell_quoted(value: &str, out: &mut String) {
+    out.push('\'');
+    for c in value.chars() {
+        if c == '\'' {
+            out.push_str("'\\''");
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('\'');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ARX: &str = "https://arx.example.test/arx--1";
+    const ACCESS: &str = "onq.ABC123";
+
+    #[test]
+    fn the_programs_carry_the_public_values_and_read_the_secrets_from_the_environment() {
+        for lang in Language::ALL {
+            let p = lang.program(ARX, ACCESS);
+            assert!(p.contains(&format!("\"{ARX}\"")), "{lang:?}");
+            assert!(p.contains(&format!("\"{ACCESS}\"")), "{lang:?}");
+            assert!(
+                p.contains(ENV_SIGNING_KEY) && p.contains(ENV_SECRET_KEY),
+                "{lang:?}"
+            );
+            assert!(p.contains("Encrypt") || p.contains("encrypt"));
+            assert!(p.contains("Decrypt") || p.contains("decrypt"));
+        }
+        let go = Language::Go.program(ARX, ACCESS);
+        assert!(go.contains("onqlaveencryption.NewEncryption("));
+        assert!(go.contains("defer service.Close()"));
+        let py = Language::Python.program(ARX, ACCESS);
+        assert!(py.contains("Credential(\n        access_key="));
+        assert!(py.contains("options.ArxOption(arx_url="));
+    }
+
+    #[test]
+    fn platform_text_cannot_break_out_of_its_literal() {
+        let hostile = "x\", evil(), \"\\\n";
+        for lang in Language::ALL {
+            let p = lang.program(hostile, hostile);
+            assert!(!p.contains("\", evil(), \""), "{lang:?}: {p}");
+            assert!(p.contains(r#"x\", evil(), \"\\\u000a"#), "{lang:?}: {p}");
+        }
+    }
+
+    #[test]
+    fn shell_quoting_keeps_every_character() {
+        let mut out = String::new();
+        shell_quoted("it's $HOME `x`", &mut out);
+        assert_eq!(out, r#"'it'\''s $HOME `x`'"#);
+    }
+}
