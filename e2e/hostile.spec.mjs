@@ -1,0 +1,87 @@
+// Hostile names (the dev platform's --hostile-names tenant: right-to-left overrides, zero-width and
+// combining characters, emoji, a 10,000-character name, HTML and script, SQL, format strings) flow
+// from the platform to every view: shown as text, exactly, with the layout holding and the delete
+// confirmation still exact.
+import { test, expect, expectNoAxeViolations, signIn, keyRows, apiToken } from './fixtures.mjs';
+
+const OWNER = 'owner@hostile.test';
+
+/** The tenant's keys and models as the platform sends them. */
+async function platformData(request) {
+  const { token, tenant } = await apiToken(request, OWNER);
+  const r = await request.get(`/api/tenants/${tenant}/keys`, { headers: { authorization: `Bearer ${token}` } });
+  return (await r.json()).data;
+}
+
+const label = (x) => x.label || x.name || x.id;
+
+/** Nothing the names could have smuggled in: no element, no script run, no sideways scroll. */
+async function expectIntact(page) {
+  expect(await page.locator('main img, main script, main svg:not([aria-hidden]), main iframe').count()).toBe(0);
+  expect(await page.evaluate(() => window.__pwned)).toBeUndefined();
+  const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: innerWidth }));
+  expect(scroll).toBeLessThanOrEqual(width);
+}
+
+test.beforeEach(async ({ page }) => {
+  // A name that managed to run as script would set this.
+  await page.addInitScript(() => { window.alert = () => { window.__pwned = true; }; });
+});
+
+test('the dashboard shows every hostile name as text, and the table holds its shape', async ({ page, request }) => {
+  const data = await platformData(request);
+  await signIn(page, OWNER);
+  await expect(keyRows(page).first()).toBeVisible();
+  expect(await keyRows(page).count()).toBe(data.api_keys.filter((k) => k.status !== 'deleted').length);
+  for (const key of data.api_keys.filter((k) => k.status !== 'deleted')) {
+    const row = page.locator(`tr[data-key-id="${key.id}"]`);
+    const cells = await row.locator('td').evaluateAll((tds) => tds.map((td) => td.textContent));
+    expect(cells.some((c) => c.includes(label(key.application)))).toBe(true);
+    expect(cells.some((c) => c.includes(label(key.cluster)))).toBe(true);
+    expect(cells.some((c) => c.includes(key.created_by.full_name))).toBe(true);
+    // However long the name, a row stays a row.
+    expect((await row.boundingBox()).height).toBeLessThan(200);
+  }
+  await expectIntact(page);
+  await expectNoAxeViolations(page);
+  // Searching for a name finds its key.
+  const target = data.api_keys.find((k) => label(k.application).startsWith("'; DROP"));
+  await page.getByLabel('Search').fill("'; DROP TABLE");
+  await expect(page.locator(`tr[data-key-id="${target.id}"]`)).toBeVisible();
+});
+
+test('the key detail, the wizard and the delete dialog show them as text too', async ({ page, request }) => {
+  const data = await platformData(request);
+  const long = data.api_keys.find((k) => label(k.application).length >= 10_000);
+  await signIn(page, OWNER);
+  await page.goto(`/keys/${long.id}`);
+  await expect(page.getByRole('heading', { name: /^API key/ })).toBeVisible();
+  expect(await page.locator('main').evaluate((m) => m.textContent)).toContain(label(long.application));
+  await expectIntact(page);
+  await expectNoAxeViolations(page);
+
+  await page.goto('/keys/new/application');
+  const cards = page.locator('label.choice');
+  await expect(cards.first()).toBeVisible();
+  const shown = await cards.evaluateAll((ls) => ls.map((l) => l.textContent).join('\n'));
+  for (const app of data.model.applications) expect(shown).toContain(label(app));
+  await expectIntact(page);
+  for (const card of await cards.all()) expect((await card.boundingBox()).height).toBeLessThan(240);
+  await expectNoAxeViolations(page);
+
+  // The delete dialog: the summary shows the names; the typed confirmation is still exact.
+  const rtl = data.api_keys.find((k) => k.status === 'active' && label(k.application).includes('\u202E'));
+  await page.goto(`/keys/${rtl.id}/delete`);
+  const dialog = page.getByRole('dialog', { name: 'Delete API key' });
+  await expect(dialog).toContainText(label(rtl.application));
+  await expectIntact(page);
+  const field = dialog.getByLabel(/Type the API key/);
+  const confirm = dialog.getByTestId('confirm-delete');
+  await field.fill(`\u202E${rtl.access_key}`);
+  await expect(confirm).toBeDisabled();
+  await field.fill(label(rtl.application));
+  await expect(confirm).toBeDisabled();
+  await field.fill(rtl.access_key);
+  await expect(confirm).toBeEnabled();
+  await expectNoAxeViolations(page);
+});
