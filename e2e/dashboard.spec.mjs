@@ -219,3 +219,25 @@ test.describe('in a browser set to India time', () => {
     await expect(tip).toBeVisible();
   });
 });
+
+test('the search and filters come a moment after the rows, and take over what was typed', async ({ page }) => {
+  // Hold the toolbar's code back, as a slow network would, while the rows are already there.
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route(/\/split_dashboard_tools-[0-9a-f]{16}\.wasm$/, async (route) => { await held; await route.continue(); });
+  await page.goto('/');
+  await expect(keyRows(page).first()).toBeVisible();
+  await expect(page.getByLabel('Status')).toHaveCount(0);
+  const total = await keyRows(page).count();
+  const search = page.getByLabel('Search');
+  await search.click();
+  await page.keyboard.type('pay');
+  release();
+  await expect(page.getByLabel('Status')).toBeVisible();
+  await expect(page.getByLabel('Search')).toHaveValue('pay');
+  await expect(page.getByLabel('Search')).toBeFocused();
+  await expect.poll(() => keyRows(page).count()).toBeLessThan(total);
+  await page.keyboard.type('ments');
+  await expect(page.getByLabel('Search')).toHaveValue('payments');
+  await expect(page).toHaveURL(/q=payments/);
+});

@@ -25,8 +25,18 @@ stage="$ROOT/target/bundle-stage"
 rm -rf "$stage"
 mkdir -p "$stage/split" "$stage/bindgen"
 
+# The paths of the build machine in panic locations, shortened: fewer bytes, and they tell
+# nothing about where the bundle was built. An environment RUSTFLAGS replaces the target's
+# rustflags of .cargo/config.toml, so those are read from there and passed along.
+config_flags=$(sed -n 's/^rustflags = \[\(.*\)\]$/\1/p' .cargo/config.toml | tr -d '",')
+[ -n "$config_flags" ] || { echo "no rustflags found in .cargo/config.toml" >&2; exit 1; }
+wasm_rustflags="$config_flags --remap-path-prefix=$(rustc --print sysroot)=rust --remap-path-prefix=$ROOT=."
+for registry in "$HOME"/.cargo/registry/src/*/; do
+  wasm_rustflags+=" --remap-path-prefix=${registry%/}=crates"
+done
+
 # --emit-relocs on the final link only: wasm-split-cli follows the relocations to move code.
-cargo rustc --release --locked --target wasm32-unknown-unknown --bin apikeys-console \
+RUSTFLAGS="$wasm_rustflags" cargo rustc --release --locked --target wasm32-unknown-unknown --bin apikeys-console \
   --features "$features" -- -Clink-args=--emit-relocs
 wasm-split-cli "$ROOT/target/wasm32-unknown-unknown/release/apikeys-console.wasm" "$stage/split" \
   --out-name apikeys-console --target web

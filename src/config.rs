@@ -48,8 +48,8 @@ pub enum ConfigError {
 impl RuntimeConfig {
     /// Parses the text of `config.json`; absent keys take their defaults, unknown keys are ignored.
     pub fn from_json(text: &str) -> Result<Self, ConfigError> {
-        let cfg: Self =
-            serde_json::from_str(text).map_err(|e| ConfigError::Malformed(e.to_string()))?;
+        let cfg: Self = serde_json::from_str(text)
+            .map_err(|e| ConfigError::Malformed(crate::api::error::json_problem(&e)))?;
         cfg.validated()
     }
 
@@ -140,13 +140,13 @@ pub async fn load() -> Result<RuntimeConfig, ConfigError> {
             .header("Accept", "application/json")
             .send()
             .await
-            .map_err(|e| ConfigError::Unavailable(e.to_string()))?,
+            .map_err(|_| ConfigError::Unavailable("no answer".into()))?,
     };
     let status = resp.status();
     let body = resp
         .text()
         .await
-        .map_err(|e| ConfigError::Unavailable(e.to_string()))?;
+        .map_err(|_| ConfigError::Unavailable("the answer was cut off".into()))?;
     RuntimeConfig::from_response(status, &body)
 }
 

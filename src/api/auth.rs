@@ -12,7 +12,7 @@ impl ApiClient {
             email: email.to_owned(),
             password: password.to_owned(),
         })
-        .map_err(|e| ApiError::Decode(e.to_string()))?;
+        .map_err(|e| ApiError::Decode(super::error::json_problem(&e)))?;
         let call = Call {
             body: Some(body),
             authenticated: false,

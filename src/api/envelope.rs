@@ -1,7 +1,10 @@
 //! The envelope of every answer (contract §2) and its mapping to the payload or an [`ApiError`].
 
+use std::ops::Range;
+
 use platform_types::{status_keys as keys, Envelope};
 use serde::de::DeserializeOwned;
+
 use serde_json::value::RawValue;
 
 use super::ApiError;
@@ -31,18 +34,22 @@ pub fn parse_retry_after(v: Option<&str>) -> Option<u64> {
 /// a body that is not JSON at all counts as a network-level failure (a proxy or captive portal
 /// answered, not the platform).
 pub fn decode<T: DeserializeOwned>(raw: &RawResponse) -> Result<T, ApiError> {
-    // A success is read in one pass straight into `T`. Only when that fails (or `data` is null)
-    // is the body read again, envelope first with `data` left as raw text, to decode `null` or
-    // say what was wrong: a second full scan, which a large list should not pay on success. No
-    // `serde_json::Value` in between: it would double the time and the peak memory.
-    if (200..300).contains(&raw.status) && raw.body.trim_start().starts_with('{') {
-        if let Ok(Envelope {
-            data: Some(data), ..
-        }) = serde_json::from_str::<Envelope<T>>(&raw.body)
-        {
-            return Ok(data);
-        }
-    }
+    let data = payload(raw)?;
+    decode_payload(raw, data)
+}
+
+/// Decodes the payload found by [`payload`] in `raw`.
+pub(super) fn decode_payload<T: DeserializeOwned>(
+    raw: &RawResponse,
+    data: Option<Range<usize>>,
+) -> Result<T, ApiError> {
+    let text = data.map_or("null", |r| &raw.body[r]);
+    serde_json::from_str(text).map_err(|e| ApiError::Decode(super::error::json_problem(&e)))
+}
+
+/// Where a success's `data` is in the body (`None`: absent or `null`), or the answer's error.
+/// One function for every payload type: only the payload's own decoding is generic.
+pub(super) fn payload(raw: &RawResponse) -> Result<Option<Range<usize>>, ApiError> {
     // An envelope is an object; serde would also take the array `[data, error]`.
     let envelope: Result<Envelope<&RawValue>, _> = if raw.body.trim_start().starts_with('{') {
         serde_json::from_str(&raw.body)
@@ -66,8 +73,11 @@ pub fn decode<T: DeserializeOwned>(raw: &RawResponse) -> Result<T, ApiError> {
         });
     };
     if (200..300).contains(&raw.status) {
-        let data = envelope.data.map_or("null", RawValue::get);
-        return serde_json::from_str(data).map_err(|e| ApiError::Decode(e.to_string()));
+        let start = raw.body.as_ptr() as usize;
+        return Ok(envelope.data.map(|d| {
+            let at = d.get().as_ptr() as usize - start;
+            at..at + d.get().len()
+        }));
     }
     let err = envelope.error;
     let correlation_id = if err.correlation_id.is_empty() {

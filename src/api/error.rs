@@ -128,6 +128,20 @@ impl fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
+/// What is wrong with a JSON text, said without quoting it: serde's own message quotes values with
+/// `{:?}`, and that formatting (with its Unicode tables) is not worth shipping for a detail no
+/// person reads.
+pub fn json_problem(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let what = match e.classify() {
+        Category::Syntax => "not valid JSON",
+        Category::Eof => "cut short",
+        Category::Data => "a value of the wrong type or shape",
+        Category::Io => "unreadable",
+    };
+    format!("{what} at line {}, column {}", e.line(), e.column())
+}
+
 /// "42 seconds" / "3 minutes".
 pub fn wait_text(secs: u64) -> String {
     match secs {

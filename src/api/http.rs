@@ -90,7 +90,12 @@ async fn attempt(
     token: Option<&str>,
     signal: &web_sys::AbortSignal,
 ) -> Result<RawResponse, ApiError> {
-    let net = |e: gloo_net::Error| ApiError::Network(e.to_string());
+    let net = |e: gloo_net::Error| {
+        ApiError::Network(match e {
+            gloo_net::Error::JsError(js) => js.message,
+            _ => "the request could not be made".into(),
+        })
+    };
     let mut builder = gloo_net::http::RequestBuilder::new(&call.url)
         .method(match call.method {
             Method::Get => gloo_net::http::Method::GET,

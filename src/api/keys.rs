@@ -52,7 +52,8 @@ impl ApiClient {
         request: &CreateApiKeyRequest,
         idempotency_key: &str,
     ) -> Result<ApiKey, ApiError> {
-        let body = serde_json::to_string(request).map_err(|e| ApiError::Decode(e.to_string()))?;
+        let body = serde_json::to_string(request)
+            .map_err(|e| ApiError::Decode(super::error::json_problem(&e)))?;
         let call = Call {
             body: Some(body),
             idempotency_key: Some(idempotency_key.to_owned()),

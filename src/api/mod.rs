@@ -12,6 +12,7 @@ pub mod keys;
 pub mod paths;
 pub mod retry;
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use futures::future::LocalBoxFuture;
@@ -131,21 +132,27 @@ impl ApiClient {
     /// Sends `call` and decodes the payload, retrying transient failures per the policy and
     /// asking the token source to renew the token once on a 401.
     pub async fn send<T: DeserializeOwned>(&self, call: Call) -> Result<T, ApiError> {
+        let once = call.once;
+        let (mut raw, data) = self.exchange(call).await?;
+        let decoded = envelope::decode_payload(&raw, data);
+        if once {
+            raw.body.zeroize();
+        }
+        decoded
+    }
+
+    /// `send` up to the payload: the answer of the first attempt that succeeded, and where its
+    /// payload is. Not generic, so the retry loop is in the wasm once, not once per payload type.
+    async fn exchange(&self, call: Call) -> Result<(RawResponse, Option<Range<usize>>), ApiError> {
         let mut retries = 0;
         let mut renewed = false;
         loop {
             let token = call.authenticated.then(|| self.tokens.token()).flatten();
-            let result = http::fetch(&call, token.as_deref(), self.config.request_timeout_ms)
+            let err = match http::fetch(&call, token.as_deref(), self.config.request_timeout_ms)
                 .await
-                .and_then(|mut raw| {
-                    let decoded = decode::<T>(&raw);
-                    if call.once {
-                        raw.body.zeroize();
-                    }
-                    decoded
-                });
-            let err = match result {
-                Ok(v) => return Ok(v),
+                .and_then(|raw| envelope::payload(&raw).map(|data| (raw, data)))
+            {
+                Ok(answer) => return Ok(answer),
                 Err(e) => e,
             };
             if call.authenticated && matches!(err, ApiError::Unauthorized(_)) {

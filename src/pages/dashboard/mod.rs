@@ -4,11 +4,13 @@
 pub mod delete_dialog;
 mod insights;
 mod key_line;
+mod live;
 mod pager;
 pub mod rows;
 mod search_index;
 mod table;
 mod toolbar;
+mod tools;
 pub mod use_keys;
 pub mod use_view;
 pub mod view_state;
@@ -21,8 +23,8 @@ use crate::links;
 use crate::permissions::create_permission;
 use crate::session::use_session;
 use insights::Insights;
-use table::KeyTable;
-use toolbar::Toolbar;
+use table::{use_shown, KeyTable};
+use tools::LiveToolbar;
 use use_keys::use_keys;
 use use_view::use_view;
 
@@ -31,6 +33,8 @@ use use_view::use_view;
 pub fn DashboardPage() -> impl IntoView {
     let keys = use_keys();
     let view = use_view();
+    provide_context(view);
+    let shown = use_shown(keys, view);
     let session = use_session();
     let roles = Memo::new(move |_| session.roles());
     let may_create = Memo::new(move |_| {
@@ -49,8 +53,8 @@ pub fn DashboardPage() -> impl IntoView {
             </div>
             <Load resource=keys.list title="The API keys could not be loaded">
                 <Insights rows=keys.rows/>
-                <Toolbar keys view/>
-                <KeyTable keys view roles may_create/>
+                <LiveToolbar/>
+                <KeyTable keys view shown roles may_create/>
             </Load>
             <Outlet/>
         </section>

@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::key_line::KeyLine;
-use super::pager::Pager;
 use super::rows::{filter_sorted, page_of, sort_all};
+use super::tools::LivePager;
 use super::use_keys::UseKeys;
 use super::use_view::UseView;
 use super::view_state::SortKey;
@@ -16,20 +16,16 @@ use crate::time;
 /// The rows of the current view, what matched, and the page of them shown.
 #[derive(Clone, Copy)]
 pub struct Shown {
+    /// The sort column and direction.
+    pub order: Memo<(SortKey, bool)>,
     /// Every matching row's index, in the view's order.
     pub matches: Memo<Vec<usize>>,
     /// The indices on the current page, the page shown and the number of pages.
     pub page: Memo<(Vec<usize>, usize, usize)>,
 }
 
-/// Table and pager over the keys, or an empty state.
-#[component]
-pub fn KeyTable(
-    keys: UseKeys,
-    view: UseView,
-    roles: Memo<Vec<String>>,
-    may_create: Memo<bool>,
-) -> impl IntoView {
+/// The rows a view shows, worked out once for the table and the pager.
+pub fn use_shown(keys: UseKeys, view: UseView) -> Shown {
     // Sorted once per list and sort order; a search or filter only walks that order.
     let order = Memo::new(move |_| view.state.with(|s| (s.sort, s.descending)));
     let sorted = Memo::new(move |_| {
@@ -41,7 +37,29 @@ pub fn KeyTable(
             .with(|rows| sorted.with(|o| view.state.with(|s| filter_sorted(rows, o, s))))
     });
     let page = Memo::new(move |_| matches.with(|m| view.state.with(|s| page_of(m, s))));
-    let shown = Shown { matches, page };
+    let shown = Shown {
+        order,
+        matches,
+        page,
+    };
+    provide_context(shown);
+    shown
+}
+
+/// The table with its pager, or an empty state.
+#[component]
+pub fn KeyTable(
+    keys: UseKeys,
+    view: UseView,
+    shown: Shown,
+    roles: Memo<Vec<String>>,
+    may_create: Memo<bool>,
+) -> impl IntoView {
+    let Shown {
+        order,
+        matches,
+        page,
+    } = shown;
     let tenant_empty = Memo::new(move |_| keys.rows.with(|r| r.is_empty()));
     let clusters = Memo::new(move |_| keys.facts().map(|f| f.clusters.clone()).unwrap_or_default());
     let now = time::now_ms();
@@ -112,7 +130,7 @@ pub fn KeyTable(
                     </tbody>
                 </table>
             </div>
-            <Pager view shown/>
+            <LivePager/>
         </Show>
     }
 }

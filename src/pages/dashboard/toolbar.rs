@@ -5,17 +5,34 @@ use leptos::prelude::*;
 use platform_types::KeyStatus;
 use wasm_bindgen::JsCast;
 
+use super::tools::Typed;
 use super::use_keys::UseKeys;
 use super::use_view::UseView;
 use super::view_state::STATUS_FILTERS;
 use crate::components::status_badge::status_label;
 
-const SEARCH_ID: &str = "key-search";
+/// The search field's id (the label's target, and "/" finds it by it).
+pub const SEARCH_ID: &str = "key-search";
 
-/// The search field, the status, application and Arx filters, and "Show deleted".
+/// The search field, the status, application and Arx filters, and "Show deleted". `typed` is
+/// what the stand-in field held when this took its place.
 #[component]
-pub fn Toolbar(keys: UseKeys, view: UseView) -> impl IntoView {
+pub fn Toolbar(keys: UseKeys, view: UseView, typed: Typed) -> impl IntoView {
     use_slash_to_search();
+    if !typed.text.is_empty() && view.state.with_untracked(|s| s.search != typed.text) {
+        view.type_search.run(typed.text);
+    }
+    let field = NodeRef::<leptos::html::Input>::new();
+    if let Some((start, end)) = typed.focus {
+        // Once in the page (an element not yet attached cannot take the focus).
+        field.on_load(move |el| {
+            let el = send_wrapper::SendWrapper::new(el);
+            request_animation_frame(move || {
+                let _ = el.focus();
+                let _ = el.set_selection_range(start, end);
+            });
+        });
+    }
     let applications = Memo::new(move |_| {
         keys.facts()
             .map(|f| f.applications.clone())
@@ -47,7 +64,7 @@ pub fn Toolbar(keys: UseKeys, view: UseView) -> impl IntoView {
         <div class="toolbar" role="search">
             <div class="field search-field">
                 <label for=SEARCH_ID>"Search" <kbd class="shortcut" aria-hidden="true">"/"</kbd></label>
-                <input id=SEARCH_ID type="search" placeholder="API key, application, Arx or creator"
+                <input id=SEARCH_ID node_ref=field type="search" placeholder="API key, application, Arx or creator"
                     autocomplete="off" spellcheck="false" aria-keyshortcuts="/"
                     prop:value=move || view.state.with(|s| s.search.clone())
                     on:input=move |ev| view.type_search.run(event_target_value(&ev))

@@ -1,25 +1,15 @@
-//! The tenant's API keys as the dashboard and the dialog over it see them: loaded once, kept
-//! live while the page is open (pending keys polled until they settle; the list read again when
-//! the tab comes back after a while, or when another tab changed a key), and changed in place by
-//! what this tab does.
+//! The tenant's API keys as the dashboard and the dialog over it see them: loaded once, changed
+//! in place by what this tab does (and kept live by `live.rs` once the page is up).
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use leptos::ev;
 use leptos::prelude::*;
-use leptos::task::spawn_local_scoped_with_cancellation;
-use platform_types::{Acl, ApiKey, ApiKeys, Arx, KeyStatus};
+use platform_types::{Acl, ApiKey, ApiKeys, Arx};
 
 use super::rows::{Row, Rows};
-use crate::api::retry::next_poll_delay_ms;
-use crate::api::{use_api_client, ApiClient, ApiError};
-use crate::key_events::use_key_events;
+use crate::api::{use_api_client, ApiError};
 use crate::time;
-use crate::timer::sleep_ms;
-
-/// Back to the tab after this long, the list is read again.
-const STALE_AFTER_MS: f64 = 30_000.0;
 
 /// What the list carries beside its rows.
 #[derive(Debug, Clone)]
@@ -41,12 +31,18 @@ pub struct UseKeys {
     pub list: LocalResource<Result<Arc<ListFacts>, ApiError>>,
     /// The keys, live.
     pub rows: RwSignal<Rows>,
+    shown: StoredValue<Option<Arc<ListFacts>>>,
 }
 
 impl UseKeys {
     /// What came with the list, once it has loaded; tracked.
     pub fn facts(&self) -> Option<Arc<ListFacts>> {
         self.list.get().and_then(Result::ok)
+    }
+
+    /// What came with the list on screen, if any; untracked.
+    pub fn facts_untracked(&self) -> Option<Arc<ListFacts>> {
+        self.shown.try_get_value().flatten()
     }
 
     /// The key with `id`, if the list has it.
@@ -96,20 +92,8 @@ pub fn use_keys() -> UseKeys {
             }
         })
     };
-    let keys = UseKeys { list, rows };
+    let keys = UseKeys { list, rows, shown };
     provide_context(keys);
-    poll_pending(keys, client);
-
-    let on_focus = window_event_listener(ev::focus, move |_| {
-        let stale = shown
-            .get_value()
-            .is_some_and(|f| time::now_ms() - f.fetched_at > STALE_AFTER_MS);
-        if stale {
-            keys.reload();
-        }
-    });
-    on_cleanup(move || on_focus.remove());
-    use_key_events(move |_| keys.reload());
     keys
 }
 
@@ -139,51 +123,4 @@ fn prepare(data: ApiKeys) -> (Arc<ListFacts>, Rows) {
         .map(Row::new)
         .collect();
     (Arc::new(facts), rows)
-}
-
-/// While any key is pending, asks for each with backoff and updates its row in place.
-fn poll_pending(keys: UseKeys, client: ApiClient) {
-    let pending = Memo::new(move |_| {
-        keys.rows.with(|rows| {
-            rows.iter()
-                .filter(|r| r.key.status == KeyStatus::Pending)
-                .map(|r| r.key.id.clone())
-                .collect::<Vec<_>>()
-        })
-    });
-    let polling = StoredValue::new(false);
-    let first_delay = client.config().poll_interval_ms;
-    // The page's owner, not the effect's: one poller lives as long as the page.
-    let owner = Owner::current();
-    Effect::new(move |_| {
-        if pending.with(Vec::is_empty) || polling.get_value() {
-            return;
-        }
-        polling.set_value(true);
-        let client = client.clone();
-        let task = async move {
-            let mut delay = first_delay;
-            loop {
-                sleep_ms(delay).await;
-                let ids = pending.get_untracked();
-                if ids.is_empty() {
-                    break;
-                }
-                for id in ids {
-                    if let Ok(key) = client.get_key(&id).await {
-                        // A key gone from the list meanwhile is not put back.
-                        keys.rows.update(|rows| {
-                            let _ = rows.replace(key);
-                        });
-                    }
-                }
-                delay = next_poll_delay_ms(delay);
-            }
-            polling.set_value(false);
-        };
-        match &owner {
-            Some(o) => o.with(|| spawn_local_scoped_with_cancellation(task)),
-            None => spawn_local_scoped_with_cancellation(task),
-        }
-    });
 }

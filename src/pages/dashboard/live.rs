@@ -1,0 +1,80 @@
+//! Keeping the list live while the dashboard is open: pending keys are polled with backoff until
+//! they settle, and the list is read again when the tab comes back after a while or another tab
+//! changed a key.
+
+use leptos::ev;
+use leptos::prelude::*;
+use leptos::task::spawn_local_scoped_with_cancellation;
+use platform_types::KeyStatus;
+
+use super::use_keys::UseKeys;
+use crate::api::retry::next_poll_delay_ms;
+use crate::api::ApiClient;
+use crate::key_events::use_key_events;
+use crate::time;
+use crate::timer::sleep_ms;
+
+/// Back to the tab after this long, the list is read again.
+const STALE_AFTER_MS: f64 = 30_000.0;
+
+/// Keeps `keys` live for as long as the calling owner lives.
+pub fn keep_live(keys: UseKeys, client: ApiClient) {
+    poll_pending(keys, client);
+    let on_focus = window_event_listener(ev::focus, move |_| {
+        let stale = keys
+            .facts_untracked()
+            .is_some_and(|f| time::now_ms() - f.fetched_at > STALE_AFTER_MS);
+        if stale {
+            keys.reload();
+        }
+    });
+    on_cleanup(move || on_focus.remove());
+    use_key_events(move |_| keys.reload());
+}
+
+/// While any key is pending, asks for each with backoff and updates its row in place.
+fn poll_pending(keys: UseKeys, client: ApiClient) {
+    let pending = Memo::new(move |_| {
+        keys.rows.with(|rows| {
+            rows.iter()
+                .filter(|r| r.key.status == KeyStatus::Pending)
+                .map(|r| r.key.id.clone())
+                .collect::<Vec<_>>()
+        })
+    });
+    let polling = StoredValue::new(false);
+    let first_delay = client.config().poll_interval_ms;
+    // The caller's owner, not the effect's: one poller lives as long as the page.
+    let owner = Owner::current();
+    Effect::new(move |_| {
+        if pending.with(Vec::is_empty) || polling.get_value() {
+            return;
+        }
+        polling.set_value(true);
+        let client = client.clone();
+        let task = async move {
+            let mut delay = first_delay;
+            loop {
+                sleep_ms(delay).await;
+                let ids = pending.get_untracked();
+                if ids.is_empty() {
+                    break;
+                }
+                for id in ids {
+                    if let Ok(key) = client.get_key(&id).await {
+                        // A key gone from the list meanwhile is not put back.
+                        keys.rows.update(|rows| {
+                            let _ = rows.replace(key);
+                        });
+                    }
+                }
+                delay = next_poll_delay_ms(delay);
+            }
+            polling.set_value(false);
+        };
+        match &owner {
+            Some(o) => o.with(|| spawn_local_scoped_with_cancellation(task)),
+            None => spawn_local_scoped_with_cancellation(task),
+        }
+    });
+}
