@@ -1,6 +1,8 @@
 // The shell: the release bundle boots, deep links are served, the page is accessible.
 import { test, expect, expectNoAxeViolations, waitForApp, signIn, ACCOUNTS, keyRows } from './fixtures.mjs';
 
+const isChunkPath = (path) => /^\/(split|chunk)_[a-z_0-9]+-[0-9a-f]{16}\.wasm$/.test(path);
+
 test('release bundle boots with no console or page error', async ({ page, problems }) => {
   const wasm = page.waitForResponse((r) => r.url().endsWith('.wasm'));
   await page.goto('/');
@@ -37,13 +39,24 @@ test('axe-core finds no violations on the shell', async ({ page, problems }) => 
 
 // The release bundle keeps every page but the dashboard in chunks (src/routes.rs): the first load
 // is one wasm file, and a chunk that cannot be fetched is reported with a retry, never a panic.
-test('the dashboard loads without the other pages\' chunks, each request once; a chunk that fails to load can be retried', async ({ page, problems }) => {
+test('the dashboard loads no chunk before its rows, each request once; a chunk that fails to load can be retried', async ({ page, problems }) => {
   await signIn(page, ACCOUNTS.owner.email);
-  // Leave the signed-in page (it fetches the chunks once its keys are shown), then record what a
-  // fresh load fetches, in order, with the moment the key list arrived.
+  // Leave the signed-in page (it fetches the chunks once its keys are shown), then record, in the
+  // page, when the first row appeared and when each chunk was asked for.
   await page.goto('about:blank');
-  const events = [];
-  page.on('request', (r) => { if (r.url().endsWith('.wasm')) events.push(new URL(r.url()).pathname); });
+  await page.addInitScript(() => {
+    window.__rowsAt = null;
+    new MutationObserver((_, obs) => {
+      if (document.querySelector('table.keys-table tbody tr')) { window.__rowsAt = performance.now(); obs.disconnect(); }
+    }).observe(document, { childList: true, subtree: true });
+    window.__chunksAt = [];
+    const fetchIt = window.fetch.bind(window);
+    window.fetch = (input, init) => {
+      const url = String(input instanceof Request ? input.url : input);
+      if (url.endsWith('.wasm')) window.__chunksAt.push({ url: new URL(url, location.href).pathname, at: performance.now() });
+      return fetchIt(input, init);
+    };
+  });
   // index.html asks for these while the wasm loads; the app takes its answers and asks no more.
   const asked = { config: 0, refresh: 0, keys: 0 };
   page.on('request', (r) => {
@@ -52,19 +65,21 @@ test('the dashboard loads without the other pages\' chunks, each request once; a
     if (p === '/auth/refresh') asked.refresh += 1;
     if (/\/keys$/.test(p)) asked.keys += 1;
   });
-  page.on('requestfinished', (r) => { if (/\/keys$/.test(new URL(r.url()).pathname)) events.push('KEYS'); });
   const isChunk = (url) => /\/(split|chunk)_[a-z_0-9]+-[0-9a-f]{16}\.wasm$/.test(url.pathname);
   problems.allowed.push(/ERR_CONNECTION_FAILED|Failed to fetch/);
   await page.route(isChunk, (route) => route.abort('connectionfailed'));
   await page.goto('/');
   await expect(keyRows(page).first()).toBeVisible();
-  // Once the keys are shown, the other pages' chunks are fetched ahead (here: refused).
-  await expect.poll(() => events.filter((e) => /^\/split_wizard-/.test(e)).length).toBeGreaterThan(0);
-  const keysAt = events.indexOf('KEYS');
-  expect(keysAt).toBeGreaterThan(0);
-  expect(events.slice(0, keysAt)).toEqual([expect.stringMatching(/^\/apikeys-console-[0-9a-f]{16}_bg\.wasm$/)]);
+  // Once the keys are shown, the dashboard's tools are fetched, then the other pages' chunks
+  // ahead of need (here: refused).
+  await expect.poll(() => page.evaluate(() => window.__chunksAt.some((c) => /^\/split_wizard-/.test(c.url)))).toBe(true);
+  const { rowsAt, chunks } = await page.evaluate(() => ({ rowsAt: window.__rowsAt, chunks: window.__chunksAt }));
+  expect(chunks.filter((c) => isChunkPath(c.url) && c.at < rowsAt), 'no chunk before the rows').toEqual([]);
+  expect(chunks.some((c) => /^\/split_dashboard_tools-/.test(c.url))).toBe(true);
   expect(asked).toEqual({ config: 1, refresh: 1, keys: 1 });
   expect(await page.evaluate(() => window.__consoleBoot && Object.keys(window.__consoleBoot)), 'all taken').toEqual([]);
+  // Without its tools, the dashboard still lists the keys and says what is missing.
+  await expect(page.getByText('Search and filters could not be loaded')).toBeVisible();
 
   await page.getByTestId('create-key').click();
   const failed = page.getByTestId('page-load-failed');

@@ -52,8 +52,8 @@ impl Language {
     /// A runnable program for the key at `arx_url` with `access_key`.
     pub fn program(self, arx_url: &str, access_key: &str) -> String {
         match self {
-            Self::Go => go_program(&go_string(arx_url), &go_string(access_key)),
-            Self::Python => python_program(&python_string(arx_url), &python_string(access_key)),
+            Self::Go => go_program(&string_literal(arx_url), &string_literal(access_key)),
+            Self::Python => python_program(&string_literal(arx_url), &string_literal(access_key)),
         }
     }
 }
@@ -123,24 +123,9 @@ print(plain.decode())
     )
 }
 
-/// A Go string literal of `s`: platform text goes into code, so nothing in it may end the literal.
-fn go_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// A Python string literal of `s`.
-fn python_string(s: &str) -> String {
+/// A string literal of `s` that Go and Python read alike: platform text goes into code, so
+/// nothing in it may end the literal.
+fn string_literal(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {

@@ -92,21 +92,9 @@ fn KeyDetail(key: Arc<ApiKey>, arx: Option<Arc<Arx>>) -> impl IntoView {
     let session = use_session();
     let roles = Memo::new(move |_| session.roles());
     let now = time::now_ms();
-    let app = key
-        .application
-        .as_ref()
-        .map(|a| a.display_name().to_owned())
-        .unwrap_or_else(|| key.application_id.clone());
-    let arx_name = key
-        .cluster
-        .as_ref()
-        .map(|a| a.display_name().to_owned())
-        .unwrap_or_else(|| key.cluster_id.clone());
-    let creator = key
-        .created_by
-        .as_ref()
-        .map(|c| c.display_name().to_owned())
-        .unwrap_or_default();
+    let app = key.application_name().to_owned();
+    let arx_name = key.arx_name().to_owned();
+    let creator = key.creator_name().to_owned();
     let access = key.access_key.clone();
     let delete = {
         let key = key.clone();

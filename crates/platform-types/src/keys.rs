@@ -146,6 +146,34 @@ pub struct ApiKey {
     pub last_used_at: Option<String>,
 }
 
+impl ApiKey {
+    /// Its application's name for people, else the application id.
+    pub fn application_name(&self) -> &str {
+        self.application
+            .as_ref()
+            .map(Ref::display_name)
+            .filter(|n| !n.is_empty())
+            .unwrap_or(&self.application_id)
+    }
+
+    /// Its Arx's name for people, else the Arx id.
+    pub fn arx_name(&self) -> &str {
+        self.cluster
+            .as_ref()
+            .map(Ref::display_name)
+            .filter(|n| !n.is_empty())
+            .unwrap_or(&self.cluster_id)
+    }
+
+    /// Its creator's name for people; empty when unknown.
+    pub fn creator_name(&self) -> &str {
+        self.created_by
+            .as_ref()
+            .map(Creator::display_name)
+            .unwrap_or("")
+    }
+}
+
 /// Who created a key.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]

@@ -237,16 +237,8 @@ fn done(key: &ApiKey, announce: crate::components::announcer::Announce) {
 #[component]
 fn KeySummary(key: ApiKey) -> impl IntoView {
     let now = time::now_ms();
-    let app = key
-        .application
-        .as_ref()
-        .map(|a| a.display_name().to_owned())
-        .unwrap_or_else(|| key.application_id.clone());
-    let arx = key
-        .cluster
-        .as_ref()
-        .map(|a| a.display_name().to_owned())
-        .unwrap_or_else(|| key.cluster_id.clone());
+    let app = key.application_name().to_owned();
+    let arx = key.arx_name().to_owned();
     view! {
         <dl class="detail-grid">
             <dt>"API key"</dt><dd><code class="mono">{key.access_key.clone()}</code></dd>

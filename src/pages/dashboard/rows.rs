@@ -30,29 +30,12 @@ pub struct Row {
 impl Row {
     /// Prepares `key`.
     pub fn new(key: ApiKey) -> Self {
-        let application = key
-            .application
-            .as_ref()
-            .map(|a| a.display_name().to_owned())
-            .filter(|n| !n.is_empty())
-            .unwrap_or_else(|| key.application_id.clone());
-        let arx = key
-            .cluster
-            .as_ref()
-            .map(|a| a.display_name().to_owned())
-            .filter(|n| !n.is_empty())
-            .unwrap_or_else(|| key.cluster_id.clone());
-        let creator = key
-            .created_by
-            .as_ref()
-            .map(|c| c.display_name().to_owned())
-            .unwrap_or_default();
         Self {
             created_ms: time::parse_timestamp(&key.created_at),
             last_used_ms: key.last_used_at.as_deref().and_then(time::parse_timestamp),
-            application,
-            arx,
-            creator,
+            application: key.application_name().to_owned(),
+            arx: key.arx_name().to_owned(),
+            creator: key.creator_name().to_owned(),
             key,
         }
     }

@@ -20,7 +20,12 @@ use crate::routes::ChunkLoadError;
 /// The toolbar, once its code is there; a plain search field until then.
 #[component]
 pub fn LiveToolbar() -> impl IntoView {
-    view! {
+    let after_rows = after_first_rows();
+    move || {
+        if !after_rows.get() {
+            return view! { <ToolbarPlaceholder/> }.into_any();
+        }
+        view! {
         <Suspense fallback=|| view! { <ToolbarPlaceholder/> }>
             {Suspend::new(async {
                 #[cfg(feature = "split")]
@@ -30,13 +35,20 @@ pub fn LiveToolbar() -> impl IntoView {
                 loaded.unwrap_or_else(|ChunkLoadError| view! { <ToolsFailed/> }.into_any())
             })}
         </Suspense>
+        }
+        .into_any()
     }
 }
 
 /// The pager, once its code is there.
 #[component]
 pub fn LivePager() -> impl IntoView {
-    view! {
+    let after_rows = after_first_rows();
+    move || {
+        if !after_rows.get() {
+            return ().into_any();
+        }
+        view! {
         <Suspense>
             {Suspend::new(async {
                 #[cfg(feature = "split")]
@@ -46,7 +58,19 @@ pub fn LivePager() -> impl IntoView {
                 loaded.unwrap_or_else(|ChunkLoadError| ().into_any())
             })}
         </Suspense>
+        }
+        .into_any()
     }
+}
+
+/// True from the frame after this view is built: the rows built beside it are in the page by
+/// then, and fetching the tools' code does not come before them.
+fn after_first_rows() -> RwSignal<bool> {
+    let ready = RwSignal::new(false);
+    request_animation_frame(move || {
+        ready.try_set(true);
+    });
+    ready
 }
 
 #[cfg_attr(
