@@ -40,12 +40,3 @@ pub fn ErrorPanel(
         </section>
     }
 }
-
-/// The [`ApiError`] an `ErrorBoundary` caught (a generic one if it caught something else).
-pub fn caught_api_error(errors: &ArcRwSignal<leptos::error::Errors>) -> ApiError {
-    errors
-        .get()
-        .into_iter()
-        .find_map(|(_, e)| e.downcast_ref::<ApiError>().cloned())
-        .unwrap_or_else(|| ApiError::Decode(String::new()))
-}

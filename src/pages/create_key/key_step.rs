@@ -10,7 +10,7 @@ use super::secrets::Secrets;
 use super::use_wizard;
 use crate::api::retry::next_poll_delay_ms;
 use crate::api::{use_api_client, ApiClient, ApiError};
-use crate::components::error_panel::{caught_api_error, ErrorPanel};
+use crate::components::error_panel::ErrorPanel;
 use crate::links;
 use crate::timer::sleep_ms;
 
@@ -23,6 +23,9 @@ enum Outcome {
     /// Someone (another tab) already received them.
     AlreadyProvided,
 }
+
+/// When the secrets could not be fetched.
+const LOST_HINT: &str = "Trying again is safe. If the secrets were handed out but lost on the way, they cannot be shown again: delete the key and create a new one.";
 
 /// Step 4.
 #[component]
@@ -46,27 +49,24 @@ pub fn KeyStep() -> impl IntoView {
     // Asking again after an error is safe: the platform forgets the secrets only once it has
     // sent them, and answers 410 after that.
     let outcome = LocalResource::new(move || reveal(client.clone(), key.clone(), waited));
-    let error_panel = move |errors: ArcRwSignal<leptos::error::Errors>| {
-        let error = caught_api_error(&errors);
-        view! {
+    // Its own state, not `Suspense`: see `components::load`.
+    let shown = move || match outcome.get() {
+        None => view! { <Provisioning waited/> }.into_any(),
+        Some(Ok(Outcome::Ready(data))) => view! { <Secrets data/> }.into_any(),
+        Some(Ok(Outcome::Failed)) => view! { <ProvisioningFailed/> }.into_any(),
+        Some(Ok(Outcome::AlreadyProvided)) => view! { <AlreadyProvided/> }.into_any(),
+        Some(Err(error)) => view! {
             <ErrorPanel title="The key could not be shown" error
                 on_retry=Callback::new(move |_| outcome.refetch())
-                hint="Trying again is safe. If the secrets were handed out but lost on the way, they cannot be shown again: delete the key and create a new one."/>
+                hint=LOST_HINT/>
             <p><A href=links::DASHBOARD attr:class="link">"Back to API keys"</A></p>
         }
+        .into_any(),
     };
     view! {
         <section aria-labelledby="key-title">
             <h2 id="key-title" class="visually-hidden">"Your new API key"</h2>
-            <Suspense fallback=move || view! { <Provisioning waited/> }>
-                <ErrorBoundary fallback=error_panel>
-                    {move || outcome.get().map(|r| r.map(|o| match o {
-                        Outcome::Ready(data) => view! { <Secrets data/> }.into_any(),
-                        Outcome::Failed => view! { <ProvisioningFailed/> }.into_any(),
-                        Outcome::AlreadyProvided => view! { <AlreadyProvided/> }.into_any(),
-                    }))}
-                </ErrorBoundary>
-            </Suspense>
+            {shown}
         </section>
     }
     .into_any()

@@ -20,57 +20,83 @@ use crate::routes::ChunkLoadError;
 /// The toolbar, once its code is there; a plain search field until then.
 #[component]
 pub fn LiveToolbar() -> impl IntoView {
-    let after_rows = after_first_rows();
+    let slot = Slot::default();
+    after_first_rows(move || {
+        slot.fill(async {
+            #[cfg(feature = "split")]
+            let loaded = toolbar_view().await;
+            #[cfg(not(feature = "split"))]
+            let loaded = toolbar_view();
+            loaded.unwrap_or_else(|ChunkLoadError| view! { <ToolsFailed/> }.into_any())
+        })
+    });
     move || {
-        if !after_rows.get() {
-            return view! { <ToolbarPlaceholder/> }.into_any();
-        }
-        view! {
-        <Suspense fallback=|| view! { <ToolbarPlaceholder/> }>
-            {Suspend::new(async {
-                #[cfg(feature = "split")]
-                let loaded = toolbar_view().await;
-                #[cfg(not(feature = "split"))]
-                let loaded = toolbar_view();
-                loaded.unwrap_or_else(|ChunkLoadError| view! { <ToolsFailed/> }.into_any())
-            })}
-        </Suspense>
-        }
-        .into_any()
+        slot.take()
+            .unwrap_or_else(|| view! { <ToolbarPlaceholder/> }.into_any())
     }
 }
 
 /// The pager, once its code is there.
 #[component]
 pub fn LivePager() -> impl IntoView {
-    let after_rows = after_first_rows();
-    move || {
-        if !after_rows.get() {
-            return ().into_any();
+    let slot = Slot::default();
+    after_first_rows(move || {
+        slot.fill(async {
+            #[cfg(feature = "split")]
+            let loaded = pager_view().await;
+            #[cfg(not(feature = "split"))]
+            let loaded = pager_view();
+            loaded.unwrap_or_else(|ChunkLoadError| ().into_any())
+        })
+    });
+    move || slot.take().unwrap_or_else(|| ().into_any())
+}
+
+/// A view that comes later. Not a `Suspense`: one of those, mounted and dropped with each visit
+/// to the dashboard, left DOM markers behind, held from the wasm (the memory benchmark's
+/// detached nodes grew by about one per create → delete cycle).
+#[derive(Clone, Copy)]
+struct Slot {
+    ready: RwSignal<bool>,
+    view: StoredValue<Option<AnyView>, LocalStorage>,
+}
+
+impl Default for Slot {
+    fn default() -> Self {
+        Self {
+            ready: RwSignal::new(false),
+            view: StoredValue::new_local(None),
         }
-        view! {
-        <Suspense>
-            {Suspend::new(async {
-                #[cfg(feature = "split")]
-                let loaded = pager_view().await;
-                #[cfg(not(feature = "split"))]
-                let loaded = pager_view();
-                loaded.unwrap_or_else(|ChunkLoadError| ().into_any())
-            })}
-        </Suspense>
-        }
-        .into_any()
     }
 }
 
-/// True from the frame after this view is built: the rows built beside it are in the page by
-/// then, and fetching the tools' code does not come before them.
-fn after_first_rows() -> RwSignal<bool> {
-    let ready = RwSignal::new(false);
-    request_animation_frame(move || {
-        ready.try_set(true);
+impl Slot {
+    /// Builds the view in a task of the calling owner, which drops it if the page goes first.
+    fn fill(self, build: impl std::future::Future<Output = AnyView> + 'static) {
+        leptos::task::spawn_local_scoped_with_cancellation(async move {
+            let view = build.await;
+            self.view.try_set_value(Some(view));
+            self.ready.try_set(true);
+        });
+    }
+
+    /// The view, once (tracked: `None` until it is there).
+    fn take(self) -> Option<AnyView> {
+        self.ready
+            .get()
+            .then(|| self.view.try_update_value(Option::take).flatten())
+            .flatten()
+    }
+}
+
+/// Runs `start` in the frame after the calling view is built: the rows built beside it are in
+/// the page by then, and fetching the tools' code does not come before them.
+fn after_first_rows(start: impl FnOnce() + 'static) {
+    let owner = Owner::current();
+    request_animation_frame(move || match owner {
+        Some(o) => o.with(start),
+        None => start(),
     });
-    ready
 }
 
 #[cfg_attr(
