@@ -11,7 +11,8 @@ if [ "${1:-}" = "--smoke" ]; then
   [ -f "$BENCH_DIR/index.html" ] || "$ROOT/scripts/build-release.sh" --bench
   cargo build -p dev-platform --locked
   exec node bench/bench.mjs --dist "$RELEASE_DIR" --bench-dist "$BENCH_DIR" \
-    --platform target/debug/dev-platform --out target/bench-smoke --smoke
+    --platform target/debug/dev-platform --load-tool target/debug/platform-load \
+    --out target/bench-smoke --smoke
 fi
 "$ROOT/scripts/install.sh" --browser
 step "release bundle"
@@ -19,7 +20,7 @@ step "release bundle"
 step "bench bundle (the release build plus its instruments)"
 "$ROOT/scripts/build-release.sh" --bench
 step "dev platform (server profile)"
-cargo build --profile server -p dev-platform --locked
+cargo build --profile server -p dev-platform --locked --bins
 step "measuring"
 node bench/bench.mjs --dist "$RELEASE_DIR" --bench-dist "$BENCH_DIR" \
   --platform target/server/dev-platform --out target/bench
