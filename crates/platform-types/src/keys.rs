@@ -149,20 +149,12 @@ pub struct ApiKey {
 impl ApiKey {
     /// Its application's name for people, else the application id.
     pub fn application_name(&self) -> &str {
-        self.application
-            .as_ref()
-            .map(Ref::display_name)
-            .filter(|n| !n.is_empty())
-            .unwrap_or(&self.application_id)
+        name_or_id(self.application.as_ref(), &self.application_id)
     }
 
     /// Its Arx's name for people, else the Arx id.
     pub fn arx_name(&self) -> &str {
-        self.cluster
-            .as_ref()
-            .map(Ref::display_name)
-            .filter(|n| !n.is_empty())
-            .unwrap_or(&self.cluster_id)
+        name_or_id(self.cluster.as_ref(), &self.cluster_id)
     }
 
     /// Its creator's name for people; empty when unknown.
@@ -172,6 +164,13 @@ impl ApiKey {
             .map(Creator::display_name)
             .unwrap_or("")
     }
+}
+
+fn name_or_id<'a>(named: Option<&'a Ref>, id: &'a str) -> &'a str {
+    named
+        .map(Ref::display_name)
+        .filter(|n| !n.is_empty())
+        .unwrap_or(id)
 }
 
 /// Who created a key.
