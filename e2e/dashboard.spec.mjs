@@ -31,6 +31,31 @@ test('seeded keys appear with every column and the counts', async ({ page, probl
   await expect(page).toHaveURL(/deleted=1/);
 });
 
+test('the application and Arx filters offer the list\'s own names and narrow it', async ({ page, problems }) => {
+  const app = page.getByLabel('Application', { exact: true });
+  await expect(app.locator('option', { hasText: 'Payments API' })).toHaveCount(1);
+  await app.selectOption({ label: 'Payments API' });
+  await expect(page).toHaveURL(/app=/);
+  await expect(keyRows(page).first()).toBeVisible();
+  for (const name of await keyRows(page).locator('td:nth-child(2)').allInnerTexts()) expect(name).toBe('Payments API');
+  const appId = await app.inputValue();
+  // An Arx one of those keys is on: the two filters together still show it.
+  const arxName = await keyRows(page).first().locator('td:nth-child(3) .name').innerText();
+  const arx = page.getByLabel('Arx', { exact: true });
+  await arx.selectOption({ label: arxName });
+  await expect(page).toHaveURL(/arx=/);
+  await expect(keyRows(page).first()).toBeVisible();
+  for (const row of await keyRows(page).all()) {
+    await expect(row.locator('td:nth-child(2)')).toHaveText('Payments API');
+    await expect(row.locator('td:nth-child(3) .name')).toHaveText(arxName);
+  }
+  // Both come back from the URL.
+  await page.reload();
+  await expect(keyRows(page).first()).toBeVisible();
+  await expect(app).toHaveValue(appId);
+  await expect(arx.locator('option:checked')).toHaveText(arxName);
+});
+
 test('search, filter and sort through the UI land in the URL and come back from it', async ({ page, problems }) => {
   await page.getByLabel('Search').fill('payments');
   await expect(page).toHaveURL(/q=payments/);

@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 use super::tools::Typed;
 use super::use_keys::UseKeys;
 use super::use_view::UseView;
-use super::view_state::STATUS_FILTERS;
+use super::view_state::{ViewState, STATUS_FILTERS};
 use crate::components::status_badge::status_label;
 
 /// The search field's id (the label's target, and "/" finds it by it).
@@ -51,14 +51,11 @@ pub fn Toolbar(keys: UseKeys, view: UseView, typed: Typed) -> impl IntoView {
         named.sort_by(|a, b| a.1.cmp(&b.1));
         named
     });
-    let filter = move |apply: fn(&mut super::view_state::ViewState, Option<String>)| {
+    let filter = move |apply: fn(&mut ViewState, Option<String>)| {
         move |ev: ev::Event| {
             let v = event_target_value(&ev);
             view.change(|s| apply(s, (!v.is_empty()).then_some(v)));
         }
-    };
-    let selected = move |get: fn(&super::view_state::ViewState) -> &Option<String>| {
-        move || view.state.with(|s| get(s).clone().unwrap_or_default())
     };
     view! {
         <div class="toolbar" role="search">
@@ -73,31 +70,15 @@ pub fn Toolbar(keys: UseKeys, view: UseView, typed: Typed) -> impl IntoView {
             <div class="field">
                 <label for="filter-status">"Status"</label>
                 <select id="filter-status" on:change=filter(|s, v| s.status = v)
-                    prop:value=selected(|s| &s.status)>
+                    prop:value=move || view.state.with(|s| s.status.clone().unwrap_or_default())>
                     <option value="">"All statuses"</option>
                     {STATUS_FILTERS.map(|s| view! { <option value=s>{status_label(&KeyStatus::parse(s))}</option> })}
                 </select>
             </div>
-            <div class="field">
-                <label for="filter-app">"Application"</label>
-                <select id="filter-app" on:change=filter(|s, v| s.application = v)
-                    prop:value=selected(|s| &s.application)>
-                    <option value="">"All applications"</option>
-                    <For each=move || applications.get() key=|a| a.0.clone() let:a>
-                        <option value=a.0.clone()>{a.1.clone()}</option>
-                    </For>
-                </select>
-            </div>
-            <div class="field">
-                <label for="filter-arx">"Arx"</label>
-                <select id="filter-arx" on:change=filter(|s, v| s.arx = v)
-                    prop:value=selected(|s| &s.arx)>
-                    <option value="">"All Arx"</option>
-                    <For each=move || clusters.get() key=|a| a.0.clone() let:a>
-                        <option value=a.0.clone()>{a.1.clone()}</option>
-                    </For>
-                </select>
-            </div>
+            <NamedFilter id="filter-app" label="Application" all="All applications"
+                options=applications get=|s| &s.application set=|s, v| s.application = v view/>
+            <NamedFilter id="filter-arx" label="Arx" all="All Arx"
+                options=clusters get=|s| &s.arx set=|s, v| s.arx = v view/>
             <label class="checkbox">
                 <input type="checkbox"
                     on:change=move |ev| { let on = event_target_checked(&ev); view.change(|s| s.show_deleted = on) }
@@ -108,6 +89,34 @@ pub fn Toolbar(keys: UseKeys, view: UseView, typed: Typed) -> impl IntoView {
     }
 }
 
+/// A filter by one of the list's applications or Arx: `(id, name)` options, "all" first.
+#[component]
+fn NamedFilter(
+    id: &'static str,
+    label: &'static str,
+    all: &'static str,
+    options: Memo<Vec<(String, String)>>,
+    get: fn(&ViewState) -> &Option<String>,
+    set: fn(&mut ViewState, Option<String>),
+    view: UseView,
+) -> impl IntoView {
+    let on_change = move |ev: ev::Event| {
+        let v = event_target_value(&ev);
+        view.change(|s| set(s, (!v.is_empty()).then_some(v)));
+    };
+    let selected = move || view.state.with(|s| get(s).clone().unwrap_or_default());
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <select id=id on:change=on_change prop:value=selected>
+                <option value="">{all}</option>
+                <For each=move || options.get() key=|a| a.0.clone() let:a>
+                    <option value=a.0.clone()>{a.1.clone()}</option>
+                </For>
+            </select>
+        </div>
+    }
+}
 /// "/" focuses and selects the search, as in most consoles; not while typing in a field, over a
 /// dialog, or with Ctrl, Meta or Alt.
 fn use_slash_to_search() {
