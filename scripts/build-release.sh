@@ -35,6 +35,8 @@ for registry in "$HOME"/.cargo/registry/src/*/; do
   wasm_rustflags+=" --remap-path-prefix=${registry%/}=crates"
 done
 
+[ -d "$ROOT/target/wasm32-unknown-unknown/release" ] \
+  || long "compiling the console's crates for the release build" "3 minutes" "once per checkout"
 # --emit-relocs on the final link only: wasm-split-cli follows the relocations to move code.
 RUSTFLAGS="$wasm_rustflags" cargo rustc --release --locked --target wasm32-unknown-unknown --bin apikeys-console \
   --features "$features" -- -Clink-args=--emit-relocs

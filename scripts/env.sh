@@ -13,6 +13,8 @@ BENCH_DIR="$ROOT/dist-bench"
 export RELEASE_DIR BENCH_DIR
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+# Says what a long step is and how long it takes on a 2-core machine, before it starts.
+long() { printf '    %s (about %s on 2 cores; %s)\n' "$1" "$2" "${3:-once per machine}"; }
 
 # A free TCP port on loopback.
 free_port() {

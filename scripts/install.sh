@@ -22,9 +22,6 @@ for arg in "$@"; do
   esac
 done
 
-# Says what a long step is and how long it takes on a 2-core machine, before it starts.
-long() { printf '    %s (about %s on 2 cores; once per machine)\n' "$1" "$2"; }
-
 step "wasm32 target"
 if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
   if ! rustup target add wasm32-unknown-unknown; then
