@@ -235,9 +235,8 @@ async function firstRowIn(cdp) {
 
 // Time from navigation start to the first key row, signed in (session restored from the
 // refresh cookie, as after a reload). First visit: HTTP cache off. Repeat visit, the one people
-// make every day: the console loaded before, its files in the HTTP cache (and the wasm's compiled
-// code in V8's cache, which Chromium fills for a module compiled while it streams); two uncounted
-// loads warm both.
+// make every day: the console loaded before, its files in the HTTP cache (and, where V8 reuses
+// it, the wasm's compiled code); two uncounted loads warm them.
 async function rowsVisible(context, { throttled, repeat }) {
   const warmups = repeat ? 2 : 0;
   const times = [];
