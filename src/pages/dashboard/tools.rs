@@ -17,39 +17,58 @@ use super::use_view::UseView;
 use crate::api::use_api_client;
 use crate::routes::ChunkLoadError;
 
+/// A view builder of the `dashboard_tools` chunk (in the release build; a plain function
+/// otherwise).
+macro_rules! in_tools_chunk {
+    (fn $name:ident() $body:block) => {
+        #[cfg_attr(
+            feature = "split",
+            ::leptos::wasm_split::wasm_split(
+                dashboard_tools,
+                wasm_split_path = ::leptos::wasm_split,
+                fallible
+            )
+        )]
+        fn $name() -> Result<AnyView, ChunkLoadError> $body
+    };
+}
+
+/// Calls an [`in_tools_chunk!`] function: awaited where its chunk may still have to be fetched.
+macro_rules! from_chunk {
+    ($load:ident) => {{
+        #[cfg(feature = "split")]
+        let loaded = $load().await;
+        #[cfg(not(feature = "split"))]
+        let loaded = $load();
+        loaded
+    }};
+}
+
 /// The toolbar, once its code is there; a plain search field until then.
 #[component]
 pub fn LiveToolbar() -> impl IntoView {
-    let slot = Slot::default();
-    after_first_rows(move || {
-        slot.fill(async {
-            #[cfg(feature = "split")]
-            let loaded = toolbar_view().await;
-            #[cfg(not(feature = "split"))]
-            let loaded = toolbar_view();
-            loaded.unwrap_or_else(|ChunkLoadError| view! { <ToolsFailed/> }.into_any())
-        })
-    });
-    move || {
-        slot.take()
-            .unwrap_or_else(|| view! { <ToolbarPlaceholder/> }.into_any())
-    }
+    later(|| view! { <ToolbarPlaceholder/> }.into_any(), async {
+        from_chunk!(toolbar_view)
+            .unwrap_or_else(|ChunkLoadError| view! { <ToolsFailed/> }.into_any())
+    })
 }
 
 /// The pager, once its code is there.
 #[component]
 pub fn LivePager() -> impl IntoView {
+    later(|| ().into_any(), async {
+        from_chunk!(pager_view).unwrap_or_else(|ChunkLoadError| ().into_any())
+    })
+}
+
+/// `waiting` until `load`, started in the frame after the first rows, has built the view.
+fn later(
+    waiting: fn() -> AnyView,
+    load: impl std::future::Future<Output = AnyView> + 'static,
+) -> impl IntoView {
     let slot = Slot::default();
-    after_first_rows(move || {
-        slot.fill(async {
-            #[cfg(feature = "split")]
-            let loaded = pager_view().await;
-            #[cfg(not(feature = "split"))]
-            let loaded = pager_view();
-            loaded.unwrap_or_else(|ChunkLoadError| ().into_any())
-        })
-    });
-    move || slot.take().unwrap_or_else(|| ().into_any())
+    after_first_rows(move || slot.fill(load));
+    move || slot.take().unwrap_or_else(waiting)
 }
 
 /// A view that comes later. Not a `Suspense`: one of those, mounted and dropped with each visit
@@ -99,34 +118,22 @@ fn after_first_rows(start: impl FnOnce() + 'static) {
     });
 }
 
-#[cfg_attr(
-    feature = "split",
-    ::leptos::wasm_split::wasm_split(
-        dashboard_tools,
-        wasm_split_path = ::leptos::wasm_split,
-        fallible
-    )
-)]
-fn toolbar_view() -> Result<AnyView, ChunkLoadError> {
-    let keys = expect_context::<UseKeys>();
-    let view = expect_context::<UseView>();
-    keep_live(keys, use_api_client());
-    let typed = placeholder_state();
-    Ok(view! { <Toolbar keys view typed/> }.into_any())
+in_tools_chunk! {
+    fn toolbar_view() {
+        let keys = expect_context::<UseKeys>();
+        let view = expect_context::<UseView>();
+        keep_live(keys, use_api_client());
+        let typed = placeholder_state();
+        Ok(view! { <Toolbar keys view typed/> }.into_any())
+    }
 }
 
-#[cfg_attr(
-    feature = "split",
-    ::leptos::wasm_split::wasm_split(
-        dashboard_tools,
-        wasm_split_path = ::leptos::wasm_split,
-        fallible
-    )
-)]
-fn pager_view() -> Result<AnyView, ChunkLoadError> {
-    let view = expect_context::<UseView>();
-    let shown = expect_context::<Shown>();
-    Ok(view! { <Pager view shown/> }.into_any())
+in_tools_chunk! {
+    fn pager_view() {
+        let view = expect_context::<UseView>();
+        let shown = expect_context::<Shown>();
+        Ok(view! { <Pager view shown/> }.into_any())
+    }
 }
 
 /// What the stand-in field holds as the toolbar takes over: its text, and its caret when it has
