@@ -58,9 +58,10 @@ test('the dashboard loads no chunk before its rows, each request once; a chunk t
     };
   });
   // index.html asks for these while the wasm loads; the app takes its answers and asks no more.
-  const asked = { config: 0, refresh: 0, keys: 0 };
+  const asked = { wasm: 0, config: 0, refresh: 0, keys: 0 };
   page.on('request', (r) => {
     const p = new URL(r.url()).pathname;
+    if (/_bg\.wasm$/.test(p)) asked.wasm += 1;
     if (p === '/config.json') asked.config += 1;
     if (p === '/auth/refresh') asked.refresh += 1;
     if (/\/keys$/.test(p)) asked.keys += 1;
@@ -76,7 +77,7 @@ test('the dashboard loads no chunk before its rows, each request once; a chunk t
   const { rowsAt, chunks } = await page.evaluate(() => ({ rowsAt: window.__rowsAt, chunks: window.__chunksAt }));
   expect(chunks.filter((c) => isChunkPath(c.url) && c.at < rowsAt), 'no chunk before the rows').toEqual([]);
   expect(chunks.some((c) => /^\/split_dashboard_tools-/.test(c.url))).toBe(true);
-  expect(asked).toEqual({ config: 1, refresh: 1, keys: 1 });
+  expect(asked).toEqual({ wasm: 1, config: 1, refresh: 1, keys: 1 });
   expect(await page.evaluate(() => window.__consoleBoot && Object.keys(window.__consoleBoot)), 'all taken').toEqual([]);
   // Without its tools, the dashboard still lists the keys and says what is missing.
   await expect(page.getByText('Search and filters could not be loaded')).toBeVisible();
@@ -137,6 +138,26 @@ test('a console whose code cannot be fetched says so instead of loading forever'
   await page.unroute(/_bg\.wasm$/);
   await alert.getByRole('link', { name: 'Reload the page' }).click();
   await waitForApp(page);
+});
+
+// index.html fetches the main wasm with its digest (Subresource Integrity): code altered on the
+// way or on the CDN is refused, and the page says the console could not load.
+test('a console whose code was altered does not run it', async ({ page, problems }) => {
+  problems.allowed.push(/integrity|digest|WebAssembly|Failed to fetch/i);
+  let served = 0;
+  await page.route(/_bg\.wasm$/, async (route) => {
+    const response = await route.fetch();
+    const body = await response.body();
+    // The last byte is in a custom section, which no engine validates: only the digest catches it.
+    body[body.length - 1] ^= 0xff;
+    served += 1;
+    await route.fulfill({ response, body });
+  });
+  await page.goto('/');
+  const alert = page.getByRole('alert');
+  await expect(alert.getByRole('heading')).toHaveText('The console could not load');
+  expect(served).toBe(1);
+  await expect(page.locator('.app-header nav')).toHaveCount(0);
 });
 
 test('the release bundle has no benchmark hooks', async ({ page, request, problems }) => {

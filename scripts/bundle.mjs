@@ -86,6 +86,7 @@ const paths = Object.fromEntries([...fs.readFileSync(path.join(root, 'src/api/pa
   .matchAll(/^pub const ([A-Z_]+): &str = "([^"]*)";$/gm)].map(([, name, value]) => [name, value]));
 for (const name of ['CONFIG', 'REFRESH', 'KEYS']) if (!paths[name]) fail(`src/api/paths.rs has no ${name}`);
 html = replaceAll(html, '/* paths */ null', JSON.stringify(paths), 'index.html');
+html = replaceAll(html, '/* wasm */ null', JSON.stringify({ url: `/${mainWasm}`, integrity: sri(wasm) }), 'index.html');
 html = replaceAll(html, '<base data-trunk-public-url />', '<base href="/" />', 'index.html');
 html = html.replace(/<link data-trunk [^>]*\/>/g, (tag) => {
   const rel = attr(tag, 'rel');
@@ -106,11 +107,20 @@ html = html.replace(/<link data-trunk [^>]*\/>/g, (tag) => {
       return [
         `<link rel="modulepreload" href="/${mainJs}" crossorigin="anonymous" integrity="${sri(main)}" />`,
         `<link rel="modulepreload" href="/${loaderJs}" crossorigin="anonymous" integrity="${sri(loader)}" />`,
-        `<link rel="preload" href="/${mainWasm}" as="fetch" type="application/wasm" crossorigin="anonymous" integrity="${sri(wasm)}" />`,
+        // The wasm itself is fetched by the head start (index.html says why).
         '<script type="module">',
         'try {',
+        '  const boot = window.__consoleBoot || {};',
+        '  const { wasm: module, asked } = boot;',
+        '  delete boot.wasm;',
+        '  delete boot.asked;',
+        // Starting the wasm is one long task on the main thread; the head start's next request
+        // (the session refresh, once config.json is read) waits behind it. So the start waits
+        // until that request is out, or 1 s at most should config.json hang (its own timeout
+        // and error are the app's). Measured in docs/performance.md.
+        '  await Promise.race([asked, new Promise((done) => setTimeout(done, 1000))]);',
         `  const bindings = await import('/${mainJs}');`,
-        `  const wasm = await bindings.default({ module_or_path: '/${mainWasm}' });`,
+        `  const wasm = await bindings.default({ module_or_path: module || '/${mainWasm}' });`,
         // The benchmark reads the allocator's counter and the wasm memory through these.
         ...(bench ? ['  window.wasmBindings = bindings;', "  dispatchEvent(new CustomEvent('console-started', { detail: { wasm } }));"] : []),
         '} catch (error) {',
