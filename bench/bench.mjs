@@ -105,12 +105,12 @@ async function signedInContext(browser, base) {
 // A daily user's browser: a profile on disk. Chromium keeps V8's compiled wasm for such a
 // profile only (an incognito context, like browser.newContext(), keeps none), so the repeat
 // visit is measured in one.
-async function signedInProfile(base) {
+async function signedInProfile(base, login = signIn) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-profile-'));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROME_ARGS, baseURL: base,
   });
-  await signIn(context);
+  await login(context);
   return { context, close: async () => { await context.close(); fs.rmSync(dir, { recursive: true, force: true }); } };
 }
 
@@ -238,10 +238,15 @@ async function firstRowIn(cdp) {
   const deadline = Date.now() + 60_000;
   for (;;) {
     // Asked until the new document answers (before it, the context may still be the old one).
-    const answer = await cdp.send('Runtime.evaluate', {
-      expression: 'window.__firstRow ? window.__firstRow.then(() => true) : false',
-      awaitPromise: true, returnByValue: true,
-    }).catch(() => null);
+    // The page's promise is awaited no longer than the deadline: a page that never shows its
+    // rows must fail the run, not hang it.
+    const answer = await Promise.race([
+      cdp.send('Runtime.evaluate', {
+        expression: 'window.__firstRow ? window.__firstRow.then(() => true) : false',
+        awaitPromise: true, returnByValue: true,
+      }).catch(() => null),
+      new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now()), null)),
+    ]);
     if (answer?.result?.value === true) return;
     if (Date.now() > deadline) throw new Error('no key row within 60 s');
     await new Promise((resolve) => setTimeout(resolve, 10));
@@ -254,11 +259,12 @@ async function firstRowIn(cdp) {
 // code in V8's cache; two uncounted loads warm them, each kept open as long as V8 takes to write
 // its cache (it does so once no function has been optimised for 2 s), and one load after the
 // counted ones checks, in a trace, that the module came from that cache.
-async function rowsVisible(context, { throttled, repeat }) {
+async function rowsVisible(context, { throttled, repeat, wasm = true }) {
   const warmups = repeat ? 2 : 0;
+  const checked = repeat && wasm;
   const times = [];
-  for (let i = 0; i < RUNS + warmups + (repeat ? 1 : 0); i += 1) {
-    const check = repeat && i === RUNS + warmups;
+  for (let i = 0; i < RUNS + warmups + (checked ? 1 : 0); i += 1) {
+    const check = checked && i === RUNS + warmups;
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
     await cdp.send('Network.enable');
@@ -279,10 +285,40 @@ async function rowsVisible(context, { throttled, repeat }) {
         throw new Error(`repeat visit${throttled ? ', throttled' : ''}: the wasm was compiled again, not taken from V8's code cache`);
       }
     } else if (i >= warmups) times.push(await page.evaluate(() => window.__rowsAt));
-    else if (repeat) await page.waitForTimeout(4000);
+    else if (checked) await page.waitForTimeout(4000);
     await page.close();
   }
-  return { median_ms: round(median(times)), runs: times.map(round), ...(repeat ? { wasm_from_code_cache: true } : {}) };
+  return { median_ms: round(median(times)), runs: times.map(round), ...(checked ? { wasm_from_code_cache: true } : {}) };
+}
+
+// The repeat visit's floor: the same measure on the pages of bench/floor, served by the dev
+// platform in place of the console: the navigation alone, and the console's three requests in a
+// row with no wasm. What the console adds is the difference.
+async function repeatFloors() {
+  const floors = {};
+  for (const name of ['navigation', 'requests']) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-floor-${name}-`));
+    fs.copyFileSync(path.join(dist, 'config.json'), path.join(dir, 'config.json'));
+    fs.copyFileSync(path.join(import.meta.dirname, 'floor', `${name}.html`), path.join(dir, 'index.html'));
+    const platform = await startPlatform(42, dir);
+    // These pages have no sign-in form: the session cookie comes from the API.
+    const login = async (context) => {
+      const answer = await context.request.post('/auth/login', { data: { email: EMAIL, password: PASSWORD } });
+      if (!answer.ok()) throw new Error(`floor sign-in: HTTP ${answer.status()}`);
+    };
+    const profile = await signedInProfile(platform.base, login);
+    try {
+      floors[name] = {
+        unthrottled: await rowsVisible(profile.context, { throttled: false, repeat: true, wasm: false }),
+        throttled: await rowsVisible(profile.context, { throttled: true, repeat: true, wasm: false }),
+      };
+    } finally {
+      await profile.close();
+      platform.proc.kill();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  return floors;
 }
 
 // Blink's trace events of a page (the wasm code cache's are in this category) until `end()`.
@@ -546,6 +582,7 @@ async function main() {
           report.rows_visible.repeat_unthrottled = await rowsVisible(profile.context, { throttled: false, repeat: true });
           report.rows_visible.repeat_throttled = await rowsVisible(profile.context, { throttled: true, repeat: true });
         } finally { await profile.close(); }
+        report.rows_visible.repeat_floor = await repeatFloors();
       } finally { small.proc.kill(); }
     }
     if (runs('memory')) {
@@ -585,6 +622,8 @@ async function main() {
   console.log(`\nBenchmark (${report.mode}) on ${report.machine.cpus} cores, ${report.machine.cpu_model}, ${report.date}`);
   console.table(report.transfer.files.map((f) => ({ file: f.file, first_load: f.initial, raw: f.raw, gzip: f.gzip, brotli: f.brotli })));
   console.table(report.budgets.map((b) => ({ measure: b.name, value: b.value, budget: b.budget, met: b.met ? 'yes' : 'NO' })));
+  const floor = report.rows_visible?.repeat_floor;
+  if (floor) console.log(`repeat visit floor, unthrottled / throttled: navigation alone ${floor.navigation.unthrottled.median_ms} / ${floor.navigation.throttled.median_ms} ms; the three requests, no wasm ${floor.requests.unthrottled.median_ms} / ${floor.requests.throttled.median_ms} ms`);
   if (report.scale_10k) console.log(`10k keys: first render ${report.scale_10k.first_render_after_data_ms} ms (in a page Playwright drives: ${report.scale_10k.first_render_playwright_page_ms} ms), sort change ${report.scale_10k.sort_change_ms} ms, keystroke p50 ${report.scale_10k.keystroke_p50_ms} ms`);
   if (report.platform) console.log(`GET /keys (${report.platform.keys_10000?.content_encoding}) 100 keys p50/p99 ${report.platform.keys_100.p50_ms}/${report.platform.keys_100.p99_ms} ms; 10k keys p50 ${report.platform.keys_10000?.p50_ms} ms, ${report.platform.keys_10000?.body_bytes} bytes`);
   if (report.platform_load) console.log(`mixed load (${report.platform_load.conditions.clients} clients, ${report.platform_load.conditions.seconds} s): ${report.platform_load.requests} requests, ${report.platform_load.requests_per_second}/s, ${report.platform_load.keys.created} created, ${report.platform_load.keys.lost} lost, checks ${report.platform_load.passed ? 'passed' : 'FAILED'}`);
