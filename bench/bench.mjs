@@ -1,6 +1,6 @@
 // `make bench`: measures the console as users feel it, against the dev platform on loopback.
-// Usage: node bench/bench.mjs --dist DIR --bench-dist DIR --platform BIN [--out DIR] [--smoke]
-//          [--only rows,scale,memory,platform]
+// Usage: node bench/bench.mjs --dist DIR --bench-dist DIR --platform BIN [--floor DIR] [--out DIR]
+//          [--smoke] [--only rows,scale,memory,platform]
 // --dist is the release bundle (its transfer size and rows visible); --bench-dist the same
 // console built with the `bench` feature, whose instruments (the heap counter, the wasm memory,
 // the list's performance mark) the memory and 10,000-key measures read.
@@ -15,12 +15,15 @@ import path from 'node:path';
 import net from 'node:net';
 import http from 'node:http';
 import zlib from 'node:zlib';
+import crypto from 'node:crypto';
 import { parseArgs } from 'node:util';
 
 const { values: opts } = parseArgs({
   options: {
     dist: { type: 'string', default: 'dist-release' },
     'bench-dist': { type: 'string', default: 'dist-bench' },
+    // The first view's floor levels (scripts/build-floor.sh).
+    floor: { type: 'string', default: 'target/floor' },
     platform: { type: 'string', default: 'target/server/dev-platform' },
     // The mixed-load tool of the dev platform (list, create, delete from 32 clients).
     'load-tool': { type: 'string', default: 'target/server/platform-load' },
@@ -291,11 +294,14 @@ async function rowsVisible(context, { throttled, repeat, checkCodeCache = repeat
   return { median_ms: round(median(times)), runs: times.map(round), ...(checked ? { wasm_from_code_cache: true } : {}) };
 }
 
-// The repeat visit's floor: the same measure on two pages served by the dev platform in place of
-// the console. `navigation`: a key row in the HTML (bench/floor/navigation.html). `requests`: the
-// console's own index.html whose loader is replaced by a script writing the rows from the key
-// list its head start asks for: the same files and requests, but no wasm run. What the console
-// adds is the difference.
+// The floors: the same measures on pages served by the dev platform in place of the console.
+// `navigation`: a key row in the HTML (bench/floor/navigation.html). `requests`: the console's
+// own index.html whose loader is replaced by a script writing the rows from the key list its
+// head start asks for: the same files and requests, but no wasm run. And, for the first visit,
+// the first view with the console's parts removed one by one (bench/floor-app, built by
+// scripts/build-floor.sh into --floor): `dom` (the console's hand-off and decoder, rows by the
+// DOM API), `view` (rows by a Leptos view), `router` (under the Leptos router). What the
+// console adds is the difference.
 const ROWS_FROM_HEAD_START = `<script>
   window.__consoleBoot.keys.then((r) => r.json()).then((k) => {
     const table = Object.assign(document.createElement('table'), { className: 'keys-table' });
@@ -304,35 +310,103 @@ const ROWS_FROM_HEAD_START = `<script>
     document.body.append(table);
   });
 </script>`;
-async function repeatFloors() {
-  const floors = {};
+const FLOOR_LEVELS = ['dom', 'view', 'router'];
+const sri = (buf) => `sha384-${crypto.createHash('sha384').update(buf).digest('base64')}`;
+const brotli = (buf) => zlib.brotliCompressSync(buf, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } });
+
+// The console's index.html loading a floor level's wasm instead: the head start fetches it
+// (with its digest), the loader starts it, its bindings are preloaded as the console's are.
+function floorLevelHtml(consoleHtml, js, wasm) {
+  const bindings = consoleHtml.match(/\/apikeys-console-[0-9a-f]+\.js/)?.[0];
+  const wasmUrl = consoleHtml.match(/\/apikeys-console-[0-9a-f]+_bg\.wasm/)?.[0];
+  if (!bindings || !wasmUrl) throw new Error(`floor: no bindings or wasm named in ${dist}/index.html`);
+  const steps = [
+    [/<link rel="modulepreload" href="\/__wasm_split[^>]*>\s*/, ''],
+    [/(<link rel="modulepreload" href=")[^"]+(" crossorigin="anonymous" integrity=")[^"]+/, `$1/floor.js$2${sri(js)}`],
+    [/(integrity:")sha384-[^"]+/, `$1${sri(wasm)}`],
+  ];
+  let html = consoleHtml;
+  for (const [pattern, replacement] of steps) {
+    const next = html.replace(pattern, replacement);
+    if (next === html) throw new Error(`floor: ${pattern} not found in ${dist}/index.html`);
+    html = next;
+  }
+  return html.replaceAll(wasmUrl, '/floor_bg.wasm').replaceAll(bindings, '/floor.js');
+}
+
+function floorPages({ levels }) {
   const consoleHtml = fs.readFileSync(path.join(dist, 'index.html'), 'utf8');
   const pages = {
-    navigation: fs.readFileSync(path.join(import.meta.dirname, 'floor', 'navigation.html'), 'utf8'),
-    requests: consoleHtml.replace(/<script type="module">[\s\S]*?<\/script>/, ROWS_FROM_HEAD_START),
+    navigation: { html: fs.readFileSync(path.join(import.meta.dirname, 'floor', 'navigation.html'), 'utf8'), files: [] },
+    requests: { html: consoleHtml.replace(/<script type="module">[\s\S]*?<\/script>/, ROWS_FROM_HEAD_START), files: [] },
   };
-  if (pages.requests === consoleHtml) throw new Error(`floor: no loader script in ${dist}/index.html`);
-  for (const [name, html] of Object.entries(pages)) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-floor-${name}-`));
-    fs.cpSync(dist, dir, { recursive: true, filter: (src) => !path.basename(src).startsWith('index.html') });
-    fs.writeFileSync(path.join(dir, 'index.html'), html);
-    const platform = await startPlatform(42, dir);
-    // These pages have no sign-in form: the session cookie comes from the API.
-    const login = async (context) => {
-      const answer = await context.request.post('/auth/login', { data: { email: EMAIL, password: PASSWORD } });
-      if (!answer.ok()) throw new Error(`floor sign-in: HTTP ${answer.status()}`);
-    };
-    const profile = await signedInProfile(platform.base, login);
-    try {
-      floors[name] = {
-        unthrottled: await rowsVisible(profile.context, { throttled: false, repeat: true, checkCodeCache: false }),
-        throttled: await rowsVisible(profile.context, { throttled: true, repeat: true, checkCodeCache: false }),
-      };
-    } finally {
-      await profile.close();
-      platform.proc.kill();
-      fs.rmSync(dir, { recursive: true, force: true });
+  if (pages.requests.html === consoleHtml) throw new Error(`floor: no loader script in ${dist}/index.html`);
+  for (const level of levels ? FLOOR_LEVELS : []) {
+    const dir = path.join(opts.floor, level);
+    const read = (f) => fs.readFileSync(path.join(dir, f));
+    if (!fs.existsSync(path.join(dir, 'floor_bg.wasm'))) throw new Error(`floor: ${dir} not built (scripts/build-floor.sh)`);
+    const files = fs.readdirSync(dir).map((f) => path.join(dir, f));
+    pages[level] = { html: floorLevelHtml(consoleHtml, read('floor.js'), read('floor_bg.wasm')), files };
+  }
+  return pages;
+}
+
+// Serves one floor page from a copy of the bundle and gives `measure` a browser context signed
+// in through the API (these pages have no sign-in form); returns what it gives.
+async function onFloorPage({ html, files }, { browser, profile }, measure) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-floor-'));
+  fs.cpSync(dist, dir, { recursive: true, filter: (src) => !path.basename(src).startsWith('index.html') });
+  for (const f of files) fs.copyFileSync(f, path.join(dir, path.basename(f)));
+  fs.writeFileSync(path.join(dir, 'index.html'), html);
+  fs.writeFileSync(path.join(dir, 'index.html.br'), brotli(Buffer.from(html)));
+  const platform = await startPlatform(42, dir);
+  const login = async (context) => {
+    const answer = await context.request.post('/auth/login', { data: { email: EMAIL, password: PASSWORD } });
+    if (!answer.ok()) throw new Error(`floor sign-in: HTTP ${answer.status()}`);
+  };
+  let context;
+  let close;
+  try {
+    if (profile) {
+      ({ context, close } = await signedInProfile(platform.base, login));
+    } else {
+      context = await browser.newContext({ baseURL: platform.base });
+      close = () => context.close();
+      await login(context);
     }
+    return await measure(context, dir);
+  } finally {
+    if (close) await close();
+    platform.proc.kill();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// What the first load of a floor page transfers, brotli: index.html, the bindings, the wasm, CSS.
+function floorTransfer(dir) {
+  const firstLoad = fs.readdirSync(dir).filter((f) => /^(index\.html|floor\.js|floor_bg\.wasm|app-.*\.css)$/.test(f));
+  return firstLoad.reduce((sum, f) => sum + brotli(fs.readFileSync(path.join(dir, f))).length, 0);
+}
+
+async function repeatFloors() {
+  const floors = {};
+  for (const [name, page] of Object.entries(floorPages({ levels: false }))) {
+    floors[name] = await onFloorPage(page, { profile: true }, async (context) => ({
+      unthrottled: await rowsVisible(context, { throttled: false, repeat: true, checkCodeCache: false }),
+      throttled: await rowsVisible(context, { throttled: true, repeat: true, checkCodeCache: false }),
+    }));
+  }
+  return floors;
+}
+
+async function firstVisitFloors(browser) {
+  const floors = {};
+  for (const [name, page] of Object.entries(floorPages({ levels: true }))) {
+    floors[name] = await onFloorPage(page, { browser, profile: false }, async (context, dir) => ({
+      ...(FLOOR_LEVELS.includes(name) ? { first_load_brotli_bytes: floorTransfer(dir) } : {}),
+      unthrottled: await rowsVisible(context, { throttled: false, repeat: false }),
+      throttled: await rowsVisible(context, { throttled: true, repeat: false }),
+    }));
   }
   return floors;
 }
@@ -599,6 +673,7 @@ async function main() {
           report.rows_visible.repeat_throttled = await rowsVisible(profile.context, { throttled: true, repeat: true });
         } finally { await profile.close(); }
         report.rows_visible.repeat_floor = await repeatFloors();
+        report.rows_visible.first_floor = await firstVisitFloors(browser);
       } finally { small.proc.kill(); }
     }
     if (runs('memory')) {
@@ -639,6 +714,13 @@ async function main() {
   console.table(report.transfer.files.map((f) => ({ file: f.file, first_load: f.initial, raw: f.raw, gzip: f.gzip, brotli: f.brotli })));
   console.table(report.budgets.map((b) => ({ measure: b.name, value: b.value, budget: b.budget, met: b.met ? 'yes' : 'NO' })));
   const floor = report.rows_visible?.repeat_floor;
+  const first = report.rows_visible?.first_floor;
+  if (first) {
+    console.table(Object.entries(first).map(([page, f]) => ({
+      'first visit floor': page, 'first load, brotli kB': f.first_load_brotli_bytes ? round(f.first_load_brotli_bytes / 1000) : '',
+      'unthrottled ms': f.unthrottled.median_ms, 'throttled ms': f.throttled.median_ms,
+    })));
+  }
   if (floor) console.log(`repeat visit floor, unthrottled / throttled: navigation alone ${floor.navigation.unthrottled.median_ms} / ${floor.navigation.throttled.median_ms} ms; the console's requests, no wasm run ${floor.requests.unthrottled.median_ms} / ${floor.requests.throttled.median_ms} ms`);
   if (report.scale_10k) console.log(`10k keys: first render ${report.scale_10k.first_render_after_data_ms} ms (in a page Playwright drives: ${report.scale_10k.first_render_playwright_page_ms} ms), sort change ${report.scale_10k.sort_change_ms} ms, keystroke p50 ${report.scale_10k.keystroke_p50_ms} ms`);
   if (report.platform) console.log(`GET /keys (${report.platform.keys_10000?.content_encoding}) 100 keys p50/p99 ${report.platform.keys_100.p50_ms}/${report.platform.keys_100.p99_ms} ms; 10k keys p50 ${report.platform.keys_10000?.p50_ms} ms, ${report.platform.keys_10000?.body_bytes} bytes`);

@@ -9,6 +9,7 @@ cd "$ROOT"
 if [ "${1:-}" = "--smoke" ]; then
   [ -f "$RELEASE_DIR/index.html" ] || "$ROOT/scripts/build-release.sh"
   [ -f "$BENCH_DIR/index.html" ] || "$ROOT/scripts/build-release.sh" --bench
+  "$ROOT/scripts/build-floor.sh"
   cargo build -p dev-platform --locked
   exec node bench/bench.mjs --dist "$RELEASE_DIR" --bench-dist "$BENCH_DIR" \
     --platform target/debug/dev-platform --load-tool target/debug/platform-load \
@@ -19,6 +20,8 @@ step "release bundle"
 "$ROOT/scripts/build-release.sh"
 step "bench bundle (the release build plus its instruments)"
 "$ROOT/scripts/build-release.sh" --bench
+step "the first view's floor (the console's parts removed one by one)"
+"$ROOT/scripts/build-floor.sh"
 step "dev platform (server profile)"
 cargo build --profile server -p dev-platform --locked --bins
 step "measuring"

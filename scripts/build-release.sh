@@ -25,15 +25,7 @@ stage="$ROOT/target/bundle-stage"
 rm -rf "$stage"
 mkdir -p "$stage/split" "$stage/bindgen"
 
-# The paths of the build machine in panic locations, shortened: fewer bytes, and they tell
-# nothing about where the bundle was built. An environment RUSTFLAGS replaces the target's
-# rustflags of .cargo/config.toml, so those are read from there and passed along.
-config_flags=$(sed -n 's/^rustflags = \[\(.*\)\]$/\1/p' .cargo/config.toml | tr -d '",')
-[ -n "$config_flags" ] || { echo "no rustflags found in .cargo/config.toml" >&2; exit 1; }
-wasm_rustflags="$config_flags --remap-path-prefix=$(rustc --print sysroot)=rust --remap-path-prefix=$ROOT=."
-for registry in "$HOME"/.cargo/registry/src/*/; do
-  wasm_rustflags+=" --remap-path-prefix=${registry%/}=crates"
-done
+wasm_rustflags=$(wasm_release_rustflags)
 
 [ -d "$ROOT/target/wasm32-unknown-unknown/release" ] \
   || long "compiling the console's crates for the release build" "3 minutes" "once per checkout"
@@ -47,12 +39,8 @@ wasm-bindgen --target web --keep-lld-exports --no-demangle --no-typescript \
   --out-dir "$stage/bindgen" --out-name apikeys-console "$stage/split/apikeys-console.wasm"
 rm "$stage/split/apikeys-console.wasm"
 
-# The feature flags Rust 1.95 emits for wasm32 by default, and SIMD (.cargo/config.toml);
-# wasm-opt must accept them all.
-wasm_opt_features=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
-  --enable-mutable-globals --enable-reference-types --enable-multivalue --enable-simd)
 printf '%s\n' "$stage/bindgen/apikeys-console_bg.wasm" "$stage"/split/*.wasm \
-  | xargs -P 2 -I{} wasm-opt -Oz ${WASM_OPT_DEBUG:+-g} "${wasm_opt_features[@]}" {} -o {}
+  | xargs -P 2 -I{} wasm-opt -Oz ${WASM_OPT_DEBUG:+-g} "${WASM_OPT_FEATURES[@]}" {} -o {}
 
 node "$ROOT/scripts/bundle.mjs" "$stage" "$out" "${bundle_flags[@]}"
 # The CDN header file (`_headers`): the same CSP, with this index.html's script hashes, and the

@@ -20,3 +20,23 @@ long() { printf '    %s (about %s on 2 cores; %s)\n' "$1" "$2" "${3:-once per ma
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
+
+# RUSTFLAGS of the release wasm builds. The paths of the build machine in panic locations are
+# shortened: fewer bytes, and they tell nothing about where the bundle was built. An environment
+# RUSTFLAGS replaces the target's rustflags of .cargo/config.toml, so those are read from there
+# and passed along.
+wasm_release_rustflags() {
+  local config_flags flags registry
+  config_flags=$(sed -n 's/^rustflags = \[\(.*\)\]$/\1/p' "$ROOT/.cargo/config.toml" | tr -d '",')
+  [ -n "$config_flags" ] || { echo "no rustflags found in .cargo/config.toml" >&2; return 1; }
+  flags="$config_flags --remap-path-prefix=$(rustc --print sysroot)=rust --remap-path-prefix=$ROOT=."
+  for registry in "$HOME"/.cargo/registry/src/*/; do
+    flags+=" --remap-path-prefix=${registry%/}=crates"
+  done
+  printf '%s' "$flags"
+}
+
+# The feature flags Rust 1.95 emits for wasm32 by default, and SIMD (.cargo/config.toml);
+# wasm-opt must accept them all.
+WASM_OPT_FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
+  --enable-mutable-globals --enable-reference-types --enable-multivalue --enable-simd)

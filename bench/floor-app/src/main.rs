@@ -1,0 +1,123 @@
+//! The first view's floor (`make bench`, docs/performance.md): the console's first rows, built
+//! with the console's parts removed one by one. Every level takes the key list `index.html`
+//! asked for through the console's own hand-off, decodes it with the console's own decoder and
+//! shows the dashboard's first page (25 rows of its six columns):
+//! - no feature: the rows written with the DOM API (wasm-bindgen and web-sys, no framework);
+//! - `view`: the rows drawn by a Leptos view;
+//! - `router`: that view under the Leptos router, as the dashboard is.
+//!
+//! What the console adds on top of the last level (its session, configuration, shell, the
+//! table's behaviour) is the difference between the two.
+
+use apikeys_console::api::{decode, RawResponse};
+use apikeys_console::handoff;
+use platform_types::{ApiKey, ApiKeys};
+use wasm_bindgen_futures::JsFuture;
+
+/// The dashboard's default page size.
+const FIRST_PAGE: usize = 25;
+
+/// The first page of keys from the list `index.html` asked for; empty when there is none.
+async fn first_page() -> Vec<ApiKey> {
+    let Some(response) = handoff::response("keys").await else {
+        return Vec::new();
+    };
+    let status = response.status();
+    let body = match response.text() {
+        Ok(text) => JsFuture::from(text).await.ok().and_then(|t| t.as_string()),
+        Err(_) => None,
+    };
+    let raw = RawResponse {
+        status,
+        body: body.unwrap_or_default(),
+        ..RawResponse::default()
+    };
+    let mut keys = decode::<ApiKeys>(&raw)
+        .map(|list| list.api_keys)
+        .unwrap_or_default();
+    keys.truncate(FIRST_PAGE);
+    keys
+}
+
+/// The six cells of a row, as the dashboard's columns.
+fn cells(key: &ApiKey) -> [String; 6] {
+    [
+        key.access_key.clone(),
+        key.application_name().to_owned(),
+        key.arx_name().to_owned(),
+        key.status.as_str().to_owned(),
+        key.created_at.clone(),
+        key.creator_name().to_owned(),
+    ]
+}
+
+#[cfg(not(feature = "view"))]
+fn main() {
+    wasm_bindgen_futures::spawn_local(async {
+        let keys = first_page().await;
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let element = |name: &str| document.create_element(name).ok();
+        let (Some(table), Some(body), Some(page)) =
+            (element("table"), element("tbody"), document.body())
+        else {
+            return;
+        };
+        table.set_class_name("keys-table");
+        for key in &keys {
+            let Some(row) = element("tr") else { return };
+            for text in cells(key) {
+                if let Some(cell) = element("td") {
+                    cell.set_text_content(Some(&text));
+                    let _ = row.append_child(&cell);
+                }
+            }
+            let _ = body.append_child(&row);
+        }
+        let _ = table.append_child(&body);
+        let _ = page.append_child(&table);
+    });
+}
+
+#[cfg(feature = "view")]
+mod view {
+    use leptos::prelude::*;
+
+    /// The first page of keys in a table, once the list is decoded.
+    #[component]
+    pub fn Keys() -> impl IntoView {
+        let keys = LocalResource::new(super::first_page);
+        view! {
+            <table class="keys-table">
+                <tbody>
+                    {move || keys.get().map(|keys| keys.iter().map(|key| view! {
+                        <tr>{super::cells(key).map(|text| view! { <td>{text}</td> })}</tr>
+                    }).collect_view())}
+                </tbody>
+            </table>
+        }
+    }
+}
+
+#[cfg(all(feature = "view", not(feature = "router")))]
+fn main() {
+    leptos::mount::mount_to_body(view::Keys);
+}
+
+#[cfg(feature = "router")]
+fn main() {
+    use leptos::prelude::*;
+    use leptos_router::components::{Route, Router, Routes};
+    use leptos_router::path;
+
+    leptos::mount::mount_to_body(|| {
+        view! {
+            <Router>
+                <Routes fallback=|| "Not found">
+                    <Route path=path!("") view=view::Keys/>
+                </Routes>
+            </Router>
+        }
+    });
+}
