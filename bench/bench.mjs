@@ -489,9 +489,27 @@ async function scale(context, unwatched, base) {
     btn.click();
     return (await done) - t0;
   });
+  // The list's decoder alone: the answer decoded as the dashboard does (bench build's
+  // decodeKeyList), in the page's engine, after the page has decoded it once itself.
+  const { url, token } = await keyList(base);
+  const body = await (await fetch(url, { headers: { authorization: `Bearer ${token}` } })).text();
+  const decode = await page.evaluate((text) => {
+    const times = [];
+    let keys = 0;
+    for (let i = 0; i < 7; i += 1) {
+      const t0 = performance.now();
+      keys = window.wasmBindings.decodeKeyList(text);
+      times.push(performance.now() - t0);
+    }
+    return { keys, times };
+  }, body);
+  if (!decode.keys) throw new Error('decodeKeyList read no keys');
   await page.close();
   return {
     keys_body_bytes: bodyBytes,
+    decode_ms: round(median(decode.times)),
+    decode_runs_ms: decode.times.map(round),
+    decoded_keys: decode.keys,
     first_render_after_data_ms: round(median(firstRenders)),
     first_render_runs_ms: firstRenders.map(round),
     first_render_playwright_page_ms: round(median(watchedRenders)),
@@ -574,16 +592,21 @@ async function memory(context) {
   };
 }
 
+// The address of the demo tenant's key list, and a token for it.
+async function keyList(base) {
+  const login = await fetch(`${base}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: EMAIL, password: PASSWORD }) });
+  const { data } = await login.json();
+  return { url: new URL(`${base}/api/tenants/${data.tenant_id}/keys`), token: data.token };
+}
+
 // GET /keys under 16 concurrent clients, each sending its next request when the last answer
 // has fully arrived. Latency = request sent → last body byte received, as the server sends it:
 // the client asks for gzip as browsers do and does not decompress (that is client work, and in
 // one Node thread it would measure Node, not the platform).
 async function platformLatency(base) {
-  const login = await fetch(`${base}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: EMAIL, password: PASSWORD }) });
-  const { data } = await login.json();
-  const url = new URL(`${base}/api/tenants/${data.tenant_id}/keys`);
+  const { url, token } = await keyList(base);
   const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
-  const headers = { authorization: `Bearer ${data.token}`, 'accept-encoding': 'gzip, deflate, br' };
+  const headers = { authorization: `Bearer ${token}`, 'accept-encoding': 'gzip, deflate, br' };
   const get = () => new Promise((resolve, reject) => {
     const t0 = performance.now();
     const req = http.get(url, { agent, headers }, (res) => {
@@ -722,7 +745,7 @@ async function main() {
     })));
   }
   if (floor) console.log(`repeat visit floor, unthrottled / throttled: navigation alone ${floor.navigation.unthrottled.median_ms} / ${floor.navigation.throttled.median_ms} ms; the console's requests, no wasm run ${floor.requests.unthrottled.median_ms} / ${floor.requests.throttled.median_ms} ms`);
-  if (report.scale_10k) console.log(`10k keys: first render ${report.scale_10k.first_render_after_data_ms} ms (in a page Playwright drives: ${report.scale_10k.first_render_playwright_page_ms} ms), sort change ${report.scale_10k.sort_change_ms} ms, keystroke p50 ${report.scale_10k.keystroke_p50_ms} ms`);
+  if (report.scale_10k) console.log(`10k keys: first render ${report.scale_10k.first_render_after_data_ms} ms (in a page Playwright drives: ${report.scale_10k.first_render_playwright_page_ms} ms), sort change ${report.scale_10k.sort_change_ms} ms, decode alone ${report.scale_10k.decode_ms} ms, keystroke p50 ${report.scale_10k.keystroke_p50_ms} ms`);
   if (report.platform) console.log(`GET /keys (${report.platform.keys_10000?.content_encoding}) 100 keys p50/p99 ${report.platform.keys_100.p50_ms}/${report.platform.keys_100.p99_ms} ms; 10k keys p50 ${report.platform.keys_10000?.p50_ms} ms, ${report.platform.keys_10000?.body_bytes} bytes`);
   if (report.platform_load) console.log(`mixed load (${report.platform_load.conditions.clients} clients, ${report.platform_load.conditions.seconds} s): ${report.platform_load.requests} requests, ${report.platform_load.requests_per_second}/s, ${report.platform_load.keys.created} created, ${report.platform_load.keys.lost} lost, checks ${report.platform_load.passed ? 'passed' : 'FAILED'}`);
   if (report.memory) console.log(`memory after 1 / ${report.memory.cycles} cycles:`, JSON.stringify(report.memory.after_first), JSON.stringify(report.memory.after_last));

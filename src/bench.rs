@@ -67,6 +67,18 @@ pub fn mark(name: &str) {
     }
 }
 
+/// Decodes a `GET /keys` answer as the dashboard does and gives the number of keys (0 when it
+/// could not): the benchmark times the list's decoder with it, in the page's own engine.
+#[wasm_bindgen(js_name = decodeKeyList)]
+pub fn decode_key_list(body: String) -> usize {
+    let raw = crate::api::RawResponse {
+        status: 200,
+        body,
+        ..Default::default()
+    };
+    crate::api::decode::<platform_types::ApiKeys>(&raw).map_or(0, |list| list.api_keys.len())
+}
+
 /// Panics inside the app's own task loop, as a bug would: the end-to-end test of the panic
 /// panel calls it through `window.wasmBindings`.
 #[wasm_bindgen(js_name = panicForTest)]
