@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::de::null_default;
+use crate::de::decode_object;
 
 /// Body of `POST /auth/login`.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -25,22 +25,21 @@ impl fmt::Debug for LoginRequest {
 }
 
 /// `data` of `/auth/login` and `/auth/refresh`.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Serialize)]
 pub struct Session {
     /// The JWT access token; kept in memory only by the console.
-    #[serde(deserialize_with = "null_default")]
     pub token: String,
     /// Lifetime of the token in seconds.
-    #[serde(deserialize_with = "null_default")]
     pub expires_in: u64,
     /// Tenant of the signed-in user.
-    #[serde(deserialize_with = "null_default")]
     pub tenant_id: String,
     /// The signed-in user.
-    #[serde(deserialize_with = "null_default")]
     pub user: User,
 }
+
+decode_object!(Session, "a session", {
+    token: lenient, expires_in: lenient, tenant_id: lenient, user: lenient,
+});
 
 impl fmt::Debug for Session {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -54,22 +53,21 @@ impl fmt::Debug for Session {
 }
 
 /// A person in the session.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct User {
     /// User id.
-    #[serde(deserialize_with = "null_default")]
     pub id: String,
     /// Full name for display.
-    #[serde(deserialize_with = "null_default")]
     pub full_name: String,
     /// E-mail address.
-    #[serde(deserialize_with = "null_default")]
     pub email_address: String,
     /// Role ids such as `platform_owner`.
-    #[serde(deserialize_with = "null_default")]
     pub roles: Vec<String>,
 }
+
+decode_object!(User, "a user", {
+    id: lenient, full_name: lenient, email_address: lenient, roles: lenient,
+});
 
 #[cfg(test)]
 mod tests {

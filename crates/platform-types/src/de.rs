@@ -1,8 +1,119 @@
-//! Lenient decoding helpers shared by the wire types (contract §2).
+//! Lenient decoding of the wire objects (contract §2): any field may be absent or `null`, unknown
+//! fields are ignored.
+//!
+//! The objects the console reads implement `Deserialize` through [`decode_object!`] rather than
+//! `#[derive(Deserialize)]`. For each struct the derive also writes a decoder from a JSON array
+//! (a second copy of every field's decoding), a key matcher for byte strings and numbers, and a
+//! wrapper type per `deserialize_with` field; the console's wasm carries all of it, and the list's
+//! decoder is the largest part of the console's own code (docs/performance.md, "The decoder").
+//! Here a struct's decoder is one `visit_map`; matching a key to its field is one non-generic
+//! function; only reading a field's value is generic, once per field type.
 
-use serde::{Deserialize, Deserializer};
+use std::fmt;
 
-/// Deserialises `null` as the type's default, so `"x": null` and a missing `"x"` read the same.
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, Visitor};
+use serde::Deserialize;
+
+/// Implements `Deserialize` for a wire object: starting from the struct's `Default`, each field
+/// the object names is read, `lenient` ones with `null` as their default, `strict` ones by their
+/// own type (an `Option`, a type with its own reading of `null`, or a required id, for which
+/// `null` is an error). Unknown fields are skipped; a repeated field keeps its last value, as a
+/// map would. Only a JSON object is accepted.
+macro_rules! decode_object {
+    ($ty:ident, $expecting:literal, { $($field:ident: $how:ident),+ $(,)? }) => {
+        impl<'de> ::serde::Deserialize<'de> for $ty {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct Fields;
+                impl<'de> ::serde::de::Visitor<'de> for Fields {
+                    type Value = $ty;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
+                        f.write_str($expecting)
+                    }
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> Result<$ty, A::Error> {
+                        const NAMES: &[&str] = &[$(stringify!($field)),+];
+                        let mut out = <$ty>::default();
+                        let mut from = 0;
+                        while let Some(at) =
+                            map.next_key_seed($crate::de::FieldIndex { names: NAMES, from })?
+                        {
+                            if at < NAMES.len() {
+                                from = at + 1;
+                            }
+                            let mut i = 0;
+                            $(
+                                if at == i {
+                                    $crate::de::$how(&mut map, &mut out.$field)?;
+                                    continue;
+                                }
+                                i += 1;
+                            )+
+                            debug_assert_eq!(i, NAMES.len());
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        Ok(out)
+                    }
+                }
+                d.deserialize_map(Fields)
+            }
+        }
+    };
+}
+pub(crate) use decode_object;
+
+/// Reads an object's key as its place in `names` (their count when it is none of them). The
+/// search starts at `from`, the place after the field before: the platform sends the fields in
+/// the order they are declared, so the first name compared is nearly always the one.
+pub(crate) struct FieldIndex {
+    pub names: &'static [&'static str],
+    pub from: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for FieldIndex {
+    type Value = usize;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<usize, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for FieldIndex {
+    type Value = usize;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a field name")
+    }
+    fn visit_str<E>(self, name: &str) -> Result<usize, E> {
+        let count = self.names.len();
+        let from = self.from.min(count);
+        Ok((from..count)
+            .chain(0..from)
+            .find(|&i| self.names[i] == name)
+            .unwrap_or(count))
+    }
+}
+
+/// Reads the next value into `slot`, `null` as the type's default.
+pub(crate) fn lenient<'de, A, T>(map: &mut A, slot: &mut T) -> Result<(), A::Error>
+where
+    A: MapAccess<'de>,
+    T: Default + Deserialize<'de>,
+{
+    *slot = map.next_value::<Option<T>>()?.unwrap_or_default();
+    Ok(())
+}
+
+/// Reads the next value into `slot` by its type's own rules.
+pub(crate) fn strict<'de, A, T>(map: &mut A, slot: &mut T) -> Result<(), A::Error>
+where
+    A: MapAccess<'de>,
+    T: Deserialize<'de>,
+{
+    *slot = map.next_value()?;
+    Ok(())
+}
+
+/// Deserialises `null` as the type's default (for the generic envelope, which is derived).
 pub(crate) fn null_default<'de, D, T>(d: D) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
@@ -17,4 +128,73 @@ pub(crate) fn first_filled<const N: usize>(names: [&String; N]) -> &str {
         .into_iter()
         .find(|s| !s.is_empty())
         .map_or("", String::as_str)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{ApiKey, ApiKeys, Ref};
+
+    #[test]
+    fn lenient_fields_read_null_and_absence_as_default() {
+        let r: Ref = serde_json::from_str(r#"{"id":null,"label":"L"}"#).unwrap();
+        assert_eq!(
+            r,
+            Ref {
+                label: "L".into(),
+                ..Ref::default()
+            }
+        );
+        let list: ApiKeys = serde_json::from_str(r#"{"api_keys":null,"insights":null}"#).unwrap();
+        assert_eq!(list, ApiKeys::default());
+    }
+
+    #[test]
+    fn strict_fields_keep_their_own_rules() {
+        let err = serde_json::from_str::<ApiKey>(r#"{"id":null}"#).unwrap_err();
+        assert!(err.to_string().contains("expected a string"), "{err}");
+        let key: ApiKey =
+            serde_json::from_str(r#"{"id":"apikey--1","created_by":null,"status":null}"#).unwrap();
+        assert_eq!(key.created_by, None);
+        assert_eq!(key.status.as_str(), "", "status reads null its own way");
+    }
+
+    #[test]
+    fn unknown_fields_are_skipped_and_a_repeated_one_keeps_its_last_value() {
+        let r: Ref = serde_json::from_str(
+            r#"{"name":"first","extra":{"deep":[1,{"name":"inner"}]},"name":"last","x":null}"#,
+        )
+        .unwrap();
+        assert_eq!(r.name, "last");
+        assert_eq!(r.id, "");
+    }
+
+    #[test]
+    fn fields_are_found_in_any_order() {
+        let want = Ref {
+            id: "I".into(),
+            name: "N".into(),
+            label: "L".into(),
+        };
+        for body in [
+            r#"{"id":"I","name":"N","label":"L"}"#,
+            r#"{"label":"L","name":"N","id":"I"}"#,
+            r#"{"name":"N","x":1,"label":"L","id":"I"}"#,
+            r#"{"label":"L","id":"I","name":"N"}"#,
+        ] {
+            assert_eq!(serde_json::from_str::<Ref>(body).unwrap(), want, "{body}");
+        }
+    }
+
+    #[test]
+    fn only_an_object_is_read() {
+        for body in [r#"["i","n","l"]"#, r#""ref""#, "1", "true"] {
+            let err = serde_json::from_str::<Ref>(body).unwrap_err();
+            assert!(
+                err.to_string().contains("expected a reference"),
+                "{body}: {err}"
+            );
+        }
+        let err = serde_json::from_str::<ApiKeys>(r#"{"api_keys":[{"id":1}]}"#).unwrap_err();
+        assert!(err.to_string().contains("expected a string"), "{err}");
+    }
 }

@@ -2,27 +2,26 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::de::null_default;
+use crate::de::{decode_object, null_default};
 
 /// The `error` member of every response envelope (contract §2).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ErrorBody {
     /// HTTP status repeated in the body; 0 on success.
-    #[serde(deserialize_with = "null_default")]
     pub code: u16,
     /// Machine-readable key such as `internal_authz_err`; empty on success.
-    #[serde(deserialize_with = "null_default")]
     pub status: String,
     /// Text that is safe to show to a person.
-    #[serde(deserialize_with = "null_default")]
     pub message: String,
     /// Id to quote to support; also sent as the `X-Correlation-Id` header.
-    #[serde(deserialize_with = "null_default")]
     pub correlation_id: String,
     /// Field errors of a 400, `[{"field", "message"}]`; `null` otherwise.
     pub details: Option<Vec<FieldError>>,
 }
+
+decode_object!(ErrorBody, "an error", {
+    code: lenient, status: lenient, message: lenient, correlation_id: lenient, details: strict,
+});
 
 impl ErrorBody {
     /// Whether this is the zeroed error object of a successful response.
@@ -32,16 +31,15 @@ impl ErrorBody {
 }
 
 /// One field of a validation error.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct FieldError {
     /// Name of the offending field.
-    #[serde(deserialize_with = "null_default")]
     pub field: String,
     /// Why it was refused.
-    #[serde(deserialize_with = "null_default")]
     pub message: String,
 }
+
+decode_object!(FieldError, "a field error", { field: lenient, message: lenient });
 
 /// The envelope `{"data": …, "error": …}` around every response body.
 #[derive(Debug, Clone, Serialize, Deserialize)]

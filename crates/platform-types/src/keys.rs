@@ -5,41 +5,40 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::acl::Acl;
-use crate::de::{first_filled, null_default};
+use crate::de::{decode_object, first_filled};
 use crate::secret::Secret;
 
 /// `data` of `GET /keys`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ApiKeys {
     /// Collection permissions (`add`).
-    #[serde(deserialize_with = "null_default")]
     pub acl: Acl,
     /// Every key of the tenant, deleted ones included.
-    #[serde(deserialize_with = "null_default")]
     pub api_keys: Vec<ApiKey>,
     /// Applications and Arx the keys refer to.
-    #[serde(deserialize_with = "null_default")]
     pub model: Models,
     /// Counts.
-    #[serde(deserialize_with = "null_default")]
     pub insights: Insights,
 }
 
+decode_object!(ApiKeys, "the key list", {
+    acl: lenient, api_keys: lenient, model: lenient, insights: lenient,
+});
+
 /// Key counts of `GET /keys`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Insights {
     /// All keys, deleted included.
-    #[serde(deserialize_with = "null_default")]
     pub total_keys: u64,
     /// Keys with status `active`.
-    #[serde(deserialize_with = "null_default")]
     pub total_active: u64,
     /// Keys with status `deleted`.
-    #[serde(deserialize_with = "null_default")]
     pub total_deleted: u64,
 }
+
+decode_object!(Insights, "key counts", {
+    total_keys: lenient, total_active: lenient, total_deleted: lenient,
+});
 
 /// Life-cycle status of a key. Unknown values are kept as `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -111,40 +110,39 @@ impl<'de> Deserialize<'de> for KeyStatus {
 }
 
 /// One API key as listed; carries no secret.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ApiKey {
     /// `apikey--…`; required.
     pub id: String,
     /// The API key a person sees, copies and types to confirm deletion; not secret.
-    #[serde(deserialize_with = "null_default")]
     pub access_key: String,
     /// Creation time as sent (RFC 3339 or Go's format).
-    #[serde(deserialize_with = "null_default")]
     pub created_at: String,
     /// Life-cycle status.
     pub status: KeyStatus,
     /// Who created it.
     pub created_by: Option<Creator>,
     /// Id of the application.
-    #[serde(deserialize_with = "null_default")]
     pub application_id: String,
     /// The application, when expanded.
     pub application: Option<Ref>,
     /// Id of the Arx (the wire says cluster).
-    #[serde(deserialize_with = "null_default")]
     pub cluster_id: String,
     /// The Arx, when expanded.
     pub cluster: Option<Ref>,
     /// Endpoint the SDKs call.
-    #[serde(deserialize_with = "null_default")]
     pub arx_url: String,
     /// Per-key permissions (`delete`).
-    #[serde(deserialize_with = "null_default")]
     pub acl: Acl,
     /// When the key was last used, if the platform says.
     pub last_used_at: Option<String>,
 }
+
+decode_object!(ApiKey, "an API key", {
+    id: strict, access_key: lenient, created_at: lenient, status: strict, created_by: strict,
+    application_id: lenient, application: strict, cluster_id: lenient, cluster: strict,
+    arx_url: lenient, acl: lenient, last_used_at: strict,
+});
 
 impl ApiKey {
     /// Its application's name for people, else the application id.
@@ -174,25 +172,23 @@ fn name_or_id<'a>(named: Option<&'a Ref>, id: &'a str) -> &'a str {
 }
 
 /// Who created a key.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Creator {
     /// User id.
-    #[serde(deserialize_with = "null_default")]
     pub id: String,
     /// Full name.
-    #[serde(deserialize_with = "null_default")]
     pub full_name: String,
     /// Short name.
-    #[serde(deserialize_with = "null_default")]
     pub name: String,
     /// E-mail address.
-    #[serde(deserialize_with = "null_default")]
     pub email_address: String,
     /// Avatar URL; never loaded from the API text without care.
-    #[serde(deserialize_with = "null_default")]
     pub avatar: String,
 }
+
+decode_object!(Creator, "a creator", {
+    id: lenient, full_name: lenient, name: lenient, email_address: lenient, avatar: lenient,
+});
 
 impl Creator {
     /// The best name to show.
@@ -202,19 +198,17 @@ impl Creator {
 }
 
 /// A short reference `{id, name, label}` to an application or Arx.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Ref {
     /// Id.
-    #[serde(deserialize_with = "null_default")]
     pub id: String,
     /// Name.
-    #[serde(deserialize_with = "null_default")]
     pub name: String,
     /// Label for display.
-    #[serde(deserialize_with = "null_default")]
     pub label: String,
 }
+
+decode_object!(Ref, "a reference", { id: lenient, name: lenient, label: lenient });
 
 impl Ref {
     /// Label, else name, else id.
@@ -224,16 +218,15 @@ impl Ref {
 }
 
 /// An `{id, name}` pair used for enumerations.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Named {
     /// Id.
-    #[serde(deserialize_with = "null_default")]
     pub id: String,
     /// Name for display.
-    #[serde(deserialize_with = "null_default")]
     pub name: String,
 }
+
+decode_object!(Named, "an id and a name", { id: lenient, name: lenient });
 
 impl Named {
     /// A pair with both parts given.
@@ -251,45 +244,43 @@ impl Named {
 }
 
 /// Applications and Arx offered or referred to.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Models {
     /// Applications; empty on the newer platform revision.
-    #[serde(deserialize_with = "null_default")]
     pub applications: Vec<Application>,
     /// Arx (encryption clusters).
-    #[serde(deserialize_with = "null_default")]
     pub clusters: Vec<Arx>,
 }
 
+decode_object!(Models, "applications and Arx", { applications: lenient, clusters: lenient });
+
 /// `data` of `GET /keys/base`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct BaseInfo {
     /// Collection permissions (`add`).
-    #[serde(deserialize_with = "null_default")]
     pub acl: Acl,
     /// What a new key may use.
-    #[serde(deserialize_with = "null_default")]
     pub model: Models,
 }
 
+decode_object!(BaseInfo, "what a new key may use", { acl: lenient, model: lenient });
+
 /// An application that keys are issued to.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Application {
     /// `app--…`.
     pub id: String,
     /// Name.
-    #[serde(deserialize_with = "null_default")]
     pub name: String,
     /// Label for display.
-    #[serde(deserialize_with = "null_default")]
     pub label: String,
     /// Server or client.
-    #[serde(deserialize_with = "null_default")]
     pub application_technology: Technology,
 }
+
+decode_object!(Application, "an application", {
+    id: strict, name: lenient, label: lenient, application_technology: lenient,
+});
 
 impl Application {
     /// Label, else name, else id.
@@ -299,68 +290,60 @@ impl Application {
 }
 
 /// Technology of an application.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Technology {
     /// `server` or `client`.
-    #[serde(deserialize_with = "null_default")]
     pub id: String,
     /// Name for display.
-    #[serde(deserialize_with = "null_default")]
     pub name: String,
     /// Longer description.
-    #[serde(deserialize_with = "null_default")]
     pub description: String,
     /// Whether CORS applies.
-    #[serde(deserialize_with = "null_default")]
     pub cors: bool,
     /// Icon name.
-    #[serde(deserialize_with = "null_default")]
     pub icon: String,
     /// Sort order.
-    #[serde(deserialize_with = "null_default")]
     pub order: i64,
     /// Whether it can be chosen.
-    #[serde(deserialize_with = "null_default")]
     pub enable: bool,
     /// Whether it is the default.
-    #[serde(deserialize_with = "null_default")]
     pub is_default: bool,
 }
 
+decode_object!(Technology, "an application technology", {
+    id: lenient, name: lenient, description: lenient, cors: lenient, icon: lenient, order: lenient,
+    enable: lenient, is_default: lenient,
+});
+
 /// An Arx: Onqlave's encryption cluster.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Arx {
     /// `arx--…`.
     pub id: String,
     /// Name.
-    #[serde(deserialize_with = "null_default")]
     pub name: String,
     /// Label for display.
-    #[serde(deserialize_with = "null_default")]
     pub label: String,
     /// development, testing, staging or production.
-    #[serde(deserialize_with = "null_default")]
     pub purpose: Named,
     /// serverless or dedicated.
-    #[serde(deserialize_with = "null_default")]
     pub plan: Named,
     /// gcp, aws or azure.
-    #[serde(deserialize_with = "null_default")]
     pub provider: Named,
     /// Regions it runs in.
-    #[serde(deserialize_with = "null_default")]
     pub regions: Vec<Named>,
     /// Encryption method.
-    #[serde(deserialize_with = "null_default")]
     pub encryption: Named,
     /// Key rotation cycle.
-    #[serde(deserialize_with = "null_default")]
     pub rotation_cycle: Named,
     /// Who created it.
     pub created_by: Option<Creator>,
 }
+
+decode_object!(Arx, "an Arx", {
+    id: strict, name: lenient, label: lenient, purpose: lenient, plan: lenient, provider: lenient,
+    regions: lenient, encryption: lenient, rotation_cycle: lenient, created_by: strict,
+});
 
 impl Arx {
     /// Label, else name, else id.
@@ -390,13 +373,11 @@ pub struct CreateApiKeyRequest {
 }
 
 /// `data` of `GET /keys/{id}/sensitive`: the one-time secrets.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SensitiveData {
     /// Key id.
     pub id: String,
     /// The visible API key.
-    #[serde(deserialize_with = "null_default")]
     pub access_key: String,
     /// Status when handed out.
     pub status: KeyStatus,
@@ -407,12 +388,15 @@ pub struct SensitiveData {
     /// Secret used to reach the Arx (the SDK file calls it `server_secret_key`).
     pub server_crypto_access_key: Secret,
     /// Endpoint the SDKs call.
-    #[serde(deserialize_with = "null_default")]
     pub arx_url: String,
     /// When the secrets were handed out.
-    #[serde(deserialize_with = "null_default")]
     pub provided_at: String,
 }
+
+decode_object!(SensitiveData, "the key's secrets", {
+    id: strict, access_key: lenient, status: strict, client_key: strict, server_signing_key: strict,
+    server_crypto_access_key: strict, arx_url: lenient, provided_at: lenient,
+});
 
 #[cfg(test)]
 mod tests {
