@@ -279,9 +279,16 @@ async function rowsVisible(context, { throttled, repeat, checkCodeCache = repeat
       await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
     }
     await recordFirstRow(page);
+    // What is still on its way, for the error of a load that never shows its rows.
+    const unfinished = new Map();
+    cdp.on('Network.requestWillBeSent', (e) => unfinished.set(e.requestId, e.request.url.replace(/^https?:\/\/[^/]+/, '')));
+    cdp.on('Network.loadingFinished', (e) => unfinished.delete(e.requestId));
+    cdp.on('Network.loadingFailed', (e) => unfinished.set(e.requestId, `${unfinished.get(e.requestId)} (failed: ${e.errorText})`));
     const trace = check ? await startTrace(cdp) : null;
     await page.goto('/', { waitUntil: 'commit' });
-    await firstRowIn(cdp);
+    await firstRowIn(cdp).catch((e) => {
+      throw new Error(`${e.message} (load ${i + 1}${throttled ? ', throttled' : ''}${repeat ? ', repeat visit' : ''}; requests not finished: ${[...unfinished.values()].join(', ') || 'none'})`);
+    });
     if (trace) {
       const events = await trace.end();
       if (!events.some((e) => e.name === 'v8.wasm.moduleCacheHit')) {
@@ -353,7 +360,7 @@ function floorPages({ levels }) {
 
 // Serves one floor page from a copy of the bundle and gives `measure` a browser context signed
 // in through the API (these pages have no sign-in form); returns what it gives.
-async function onFloorPage({ html, files }, { browser, profile }, measure) {
+async function onFloorPage(name, { html, files }, { browser, profile }, measure) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-floor-'));
   fs.cpSync(dist, dir, { recursive: true, filter: (src) => !path.basename(src).startsWith('index.html') });
   for (const f of files) fs.copyFileSync(f, path.join(dir, path.basename(f)));
@@ -375,6 +382,8 @@ async function onFloorPage({ html, files }, { browser, profile }, measure) {
       await login(context);
     }
     return await measure(context, dir);
+  } catch (e) {
+    throw new Error(`floor page ${name}: ${e.message}`, { cause: e });
   } finally {
     if (close) await close();
     platform.proc.kill();
@@ -391,7 +400,7 @@ function floorTransfer(dir) {
 async function repeatFloors() {
   const floors = {};
   for (const [name, page] of Object.entries(floorPages({ levels: false }))) {
-    floors[name] = await onFloorPage(page, { profile: true }, async (context) => ({
+    floors[name] = await onFloorPage(name, page, { profile: true }, async (context) => ({
       unthrottled: await rowsVisible(context, { throttled: false, repeat: true, checkCodeCache: false }),
       throttled: await rowsVisible(context, { throttled: true, repeat: true, checkCodeCache: false }),
     }));
@@ -402,7 +411,7 @@ async function repeatFloors() {
 async function firstVisitFloors(browser) {
   const floors = {};
   for (const [name, page] of Object.entries(floorPages({ levels: true }))) {
-    floors[name] = await onFloorPage(page, { browser, profile: false }, async (context, dir) => ({
+    floors[name] = await onFloorPage(name, page, { browser, profile: false }, async (context, dir) => ({
       ...(FLOOR_LEVELS.includes(name) ? { first_load_brotli_bytes: floorTransfer(dir) } : {}),
       unthrottled: await rowsVisible(context, { throttled: false, repeat: false }),
       throttled: await rowsVisible(context, { throttled: true, repeat: false }),
