@@ -252,11 +252,7 @@ fn quietly(promise: js_sys::Promise) {
 /// The answer to the request `name` that `index.html` sent while the wasm loaded, within
 /// `timeout_ms`, when its URL ends with `path` (when given); `None` when there is none, it is for
 /// another address, or it did not arrive in time.
-pub(super) async fn handed_off(
-    name: &str,
-    timeout_ms: u32,
-    path: Option<&str>,
-) -> Option<RawResponse> {
+pub async fn handed_off(name: &str, timeout_ms: u32, path: Option<&str>) -> Option<RawResponse> {
     use futures::future::{select, Either};
     let early = std::pin::pin!(crate::handoff::response(name));
     let deadline = std::pin::pin!(crate::timer::sleep_ms(timeout_ms));

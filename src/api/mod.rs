@@ -22,7 +22,7 @@ use zeroize::Zeroize;
 
 pub use envelope::{decode, RawResponse};
 pub use error::ApiError;
-pub use http::MAX_RESPONSE_BYTES;
+pub use http::{handed_off, MAX_RESPONSE_BYTES};
 pub use retry::RetryPolicy;
 
 use crate::config::RuntimeConfig;

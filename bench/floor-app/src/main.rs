@@ -9,28 +9,19 @@
 //! What the console adds on top of the last level (its session, configuration, shell, the
 //! table's behaviour) is the difference between the two.
 
-use apikeys_console::api::{decode, RawResponse};
-use apikeys_console::handoff;
+use apikeys_console::api::{decode, handed_off};
+use apikeys_console::config::RuntimeConfig;
 use platform_types::{ApiKey, ApiKeys};
-use wasm_bindgen_futures::JsFuture;
 
 /// The dashboard's default page size.
 const FIRST_PAGE: usize = 25;
 
-/// The first page of keys from the list `index.html` asked for; empty when there is none.
+/// The first page of keys from the list `index.html` asked for, taken and read as the console
+/// takes it; empty when there is none.
 async fn first_page() -> Vec<ApiKey> {
-    let Some(response) = handoff::response("keys").await else {
+    let timeout = RuntimeConfig::default().request_timeout_ms;
+    let Some(raw) = handed_off("keys", timeout, None).await else {
         return Vec::new();
-    };
-    let status = response.status();
-    let body = match response.text() {
-        Ok(text) => JsFuture::from(text).await.ok().and_then(|t| t.as_string()),
-        Err(_) => None,
-    };
-    let raw = RawResponse {
-        status,
-        body: body.unwrap_or_default(),
-        ..RawResponse::default()
     };
     let mut keys = decode::<ApiKeys>(&raw)
         .map(|list| list.api_keys)

@@ -4,8 +4,8 @@
 //! The objects the console reads implement `Deserialize` through [`decode_object!`] rather than
 //! `#[derive(Deserialize)]`. For each struct the derive also writes a decoder from a JSON array
 //! (a second copy of every field's decoding), a key matcher for byte strings and numbers, and a
-//! wrapper type per `deserialize_with` field; the console's wasm carries all of it, and the list's
-//! decoder is the largest part of the console's own code (docs/performance.md, "The decoder").
+//! wrapper type per `deserialize_with` field, and the console's wasm carried all of it
+//! (docs/performance.md, "The decoder").
 //! Here a struct's decoder is one `visit_map`; matching a key to its field is one non-generic
 //! function; only reading a field's value is generic, once per field type.
 
@@ -64,8 +64,9 @@ macro_rules! decode_object {
 pub(crate) use decode_object;
 
 /// Reads an object's key as its place in `names` (their count when it is none of them). The
-/// search starts at `from`, the place after the field before: the platform sends the fields in
-/// the order they are declared, so the first name compared is nearly always the one.
+/// search starts at `from` (at most the count), the place after the field before: the platform
+/// sends the fields in the order they are declared, so the first name compared is nearly always
+/// the one.
 pub(crate) struct FieldIndex {
     pub names: &'static [&'static str],
     pub from: usize,
@@ -85,9 +86,8 @@ impl Visitor<'_> for FieldIndex {
     }
     fn visit_str<E>(self, name: &str) -> Result<usize, E> {
         let count = self.names.len();
-        let from = self.from.min(count);
-        Ok((from..count)
-            .chain(0..from)
+        Ok((self.from..count)
+            .chain(0..self.from)
             .find(|&i| self.names[i] == name)
             .unwrap_or(count))
     }
