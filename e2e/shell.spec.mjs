@@ -127,6 +127,56 @@ test('index.html still asks for the key list when the app reads the session answ
   expect(outcome.keys, 'the key list was asked for').toBe(200);
 });
 
+// index.html sends the session refresh beside config.json, at the contract's default base, a
+// round trip sooner than after it. config.json still decides where the auth routes are.
+test('index.html sends the refresh beside config.json, and only keeps it at the configured base', async ({ page, problems }) => {
+  await signIn(page, ACCOUNTS.owner.email);
+  await page.goto('about:blank');
+  const log = [];
+  const note = (what) => log.push(what);
+  page.on('request', (r) => {
+    const p = new URL(r.url()).pathname;
+    if (p.endsWith('/auth/refresh')) note(`ask ${p}`);
+  });
+  page.on('response', (r) => {
+    const p = new URL(r.url()).pathname;
+    if (p.endsWith('/auth/refresh')) note(`answered ${p}`);
+  });
+  // config.json answers late: the refresh must not wait for it.
+  let configure = { api_base_url: '/api', auth_base_url: '' };
+  await page.route('**/config.json', async (route) => {
+    await new Promise((r) => setTimeout(r, 400));
+    note('config answered');
+    await route.fulfill({ json: configure });
+  });
+  await page.goto('/');
+  await expect(keyRows(page).first()).toBeVisible();
+  const refreshes = () => log.filter((e) => e !== 'config answered');
+  expect(refreshes(), 'one refresh').toEqual(['ask /auth/refresh', 'answered /auth/refresh']);
+  expect(log.indexOf('ask /auth/refresh'), 'sent before config.json answered').toBeLessThan(log.indexOf('config answered'));
+
+  // A config.json naming another base: the early answer is dropped, and the configured base is
+  // asked only once it has settled (never two refreshes in flight with one cookie).
+  log.length = 0;
+  configure = { api_base_url: '/api', auth_base_url: '/elsewhere/' };
+  // The early answer comes after config.json's, so the configured base is asked while it is
+  // still in flight unless the script waits for it.
+  await page.route((url) => url.pathname === '/auth/refresh', async (route) => {
+    await new Promise((r) => setTimeout(r, 800));
+    await route.continue();
+  });
+  await page.route('**/elsewhere/auth/refresh', async (route) => {
+    const answer = await route.fetch({ url: new URL('/auth/refresh', route.request().url()).href });
+    await route.fulfill({ response: answer });
+  });
+  await page.goto('about:blank');
+  await page.goto('/');
+  await expect(keyRows(page).first()).toBeVisible();
+  expect(refreshes()).toEqual(['ask /auth/refresh', 'answered /auth/refresh', 'ask /elsewhere/auth/refresh', 'answered /elsewhere/auth/refresh']);
+  expect(log.indexOf('config answered')).toBeLessThan(log.indexOf('ask /elsewhere/auth/refresh'));
+  expect(await page.evaluate(() => window.__consoleBoot && Object.keys(window.__consoleBoot)), 'all taken').toEqual([]);
+});
+
 test('a console whose code cannot be fetched says so instead of loading forever', async ({ page, problems }) => {
   problems.allowed.push(/ERR_CONNECTION_FAILED|Failed to fetch|WebAssembly/);
   await page.route(/_bg\.wasm$/, (route) => route.abort('connectionfailed'));
