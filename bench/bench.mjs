@@ -288,8 +288,11 @@ async function rowsVisible(context, { throttled, repeat, checkCodeCache = repeat
     cdp.on('Network.loadingFailed', (e) => unfinished.set(e.requestId, `${unfinished.get(e.requestId)} (failed: ${e.errorText})`));
     const trace = check ? await startTrace(cdp) : null;
     await page.goto('/', { waitUntil: 'commit' });
-    await firstRowIn(cdp).catch((e) => {
-      throw new Error(`${e.message} (load ${i + 1}${throttled ? ', throttled' : ''}${repeat ? ', repeat visit' : ''}; requests not finished: ${[...unfinished.values()].join(', ') || 'none'})`);
+    await firstRowIn(cdp).catch(async (e) => {
+      // And how each request the page made was answered (a refused session shows here).
+      const answered = await page.evaluate(() => performance.getEntriesByType('resource')
+        .map((r) => `${new URL(r.name).pathname} ${r.responseStatus}`).join(', ')).catch(() => 'unknown');
+      throw new Error(`${e.message} (load ${i + 1}${throttled ? ', throttled' : ''}${repeat ? ', repeat visit' : ''}; requests not finished: ${[...unfinished.values()].join(', ') || 'none'}; answered: ${answered})`);
     });
     if (trace) {
       const events = await trace.end();
