@@ -313,8 +313,10 @@ async function rowsVisible(context, { throttled, repeat, checkCodeCache = repeat
 // the first view with the console's parts removed one by one (bench/floor-app, built by
 // scripts/build-floor.sh into --floor): `dom` (the console's hand-off and decoder, rows by the
 // DOM API), `view` (rows by a Leptos view), `router` (under the Leptos router). What the
-// console adds is the difference.
-const ROWS_FROM_HEAD_START = `<script>
+// console adds is the difference. The rows script is a module script, deferred like the loader
+// it stands in for: a classic one ran as soon as the stylesheet before it had loaded, and when the
+// list was already there its rows could be due before the parser had made <body>.
+const ROWS_FROM_HEAD_START = `<script type="module">
   window.__consoleBoot.keys.then((r) => r.json()).then((k) => {
     const table = Object.assign(document.createElement('table'), { className: 'keys-table' });
     const body = table.appendChild(document.createElement('tbody'));
