@@ -75,6 +75,69 @@ async fn no_results_offers_to_clear_the_filter() {
     .await;
 }
 
+/// "Clear filters" clicked while the stand-in search field still holds the toolbar's place: the
+/// toolbar, taking over what the field holds, must not bring the cleared search back.
+#[wasm_bindgen_test]
+async fn a_clear_before_the_toolbar_is_live_stays_cleared() {
+    use std::cell::Cell;
+    use std::rc::Rc;
+    use wasm_bindgen::closure::Closure;
+
+    with_one_key();
+    // Clicked in the microtask after the empty state enters the DOM, before the next frame (when
+    // the toolbar takes over).
+    let clicked_over_stand_in = Rc::new(Cell::new(None::<bool>));
+    let on_change = {
+        let clicked = clicked_over_stand_in.clone();
+        Closure::<dyn FnMut(js_sys::Array, web_sys::MutationObserver)>::new(
+            move |_: js_sys::Array, observer: web_sys::MutationObserver| {
+                let doc = document();
+                let Some(button) = doc
+                    .query_selector("[data-testid=no-results] button")
+                    .ok()
+                    .flatten()
+                else {
+                    return;
+                };
+                observer.disconnect();
+                let stand_in = doc
+                    .query_selector(".toolbar[aria-busy=true]")
+                    .ok()
+                    .flatten()
+                    .is_some();
+                clicked.set(Some(stand_in));
+                button.unchecked_into::<HtmlButtonElement>().click();
+            },
+        )
+    };
+    let observer = web_sys::MutationObserver::new(on_change.as_ref().unchecked_ref()).unwrap();
+    let options = web_sys::MutationObserverInit::new();
+    options.set_child_list(true);
+    options.set_subtree(true);
+    observer
+        .observe_with_options(&document().body().unwrap(), &options)
+        .unwrap();
+    let (root, _h) = mount_app("/?q=nothing-matches");
+    eventually("clicked", || clicked_over_stand_in.get().is_some()).await;
+    assert_eq!(
+        clicked_over_stand_in.get(),
+        Some(true),
+        "the click came while the stand-in field held the toolbar's place"
+    );
+    eventually("live toolbar", || {
+        find(&root, ".toolbar").is_some() && find(&root, ".toolbar[aria-busy=true]").is_none()
+    })
+    .await;
+    sleep(100).await;
+    assert!(
+        find(&root, "table.keys-table tbody tr").is_some(),
+        "the row stays"
+    );
+    let field: web_sys::HtmlInputElement = find(&root, "#key-search").unwrap().unchecked_into();
+    assert_eq!(field.value(), "", "the search stays cleared");
+    drop(on_change);
+}
+
 #[wasm_bindgen_test]
 async fn an_error_shows_the_reference_and_retry_recovers() {
     with_list(json!([

@@ -167,17 +167,20 @@ fn placeholder_state() -> Typed {
     }
 }
 
-/// The search field alone, without behaviour, in the toolbar's place.
+/// The search field alone, without behaviour, in the toolbar's place. It follows the view's
+/// search, so that "Clear filters" clears it too: the toolbar takes over what the field holds,
+/// and would otherwise bring back the search just cleared. Only a change of the search sets it,
+/// so what is typed meanwhile stays.
 #[component]
 fn ToolbarPlaceholder() -> impl IntoView {
     let view = expect_context::<UseView>();
-    let search = view.url.with_untracked(|s| s.search.clone());
+    let search = Memo::new(move |_| view.state.with(|s| s.search.clone()));
     view! {
         <div class="toolbar" role="search" aria-busy="true">
             <div class="field search-field">
                 <label for=SEARCH_ID>"Search"</label>
                 <input id=SEARCH_ID type="search" placeholder="API key, application, Arx or creator"
-                    autocomplete="off" spellcheck="false" value=search/>
+                    autocomplete="off" spellcheck="false" prop:value=move || search.get()/>
             </div>
         </div>
     }
