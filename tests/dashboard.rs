@@ -246,6 +246,64 @@ async fn a_request_its_page_left_behind_leaves_no_timer_to_fire() {
     assert_eq!(trapped_errors(), "", "nothing fired into a dropped closure");
 }
 
+/// Keys whose application names differ from ASCII order once folded: unfolded, "Émile" (É is
+/// U+00C9) sorts before "éclair" (U+00E9), and "ÉCLAIR" matches nothing.
+const FOLDED_NAMES: [&str; 4] = ["Émile", "éclair", "Zeta", "alpha"];
+
+fn with_folded_names() {
+    let keys = FOLDED_NAMES
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            key(
+                &format!("apikey--{i}"),
+                &format!("onq.K{i}"),
+                "active",
+                name,
+                true,
+            )
+        })
+        .collect();
+    with_list(json!([{"body": key_list(keys, true)}]));
+}
+
+/// The application of each row shown, in order.
+fn applications_shown(root: &web_sys::HtmlElement) -> Vec<&'static str> {
+    let rows = root
+        .query_selector_all("table.keys-table tbody tr")
+        .unwrap();
+    (0..rows.length())
+        .map(|i| {
+            let row = rows.item(i).unwrap().text_content().unwrap_or_default();
+            FOLDED_NAMES
+                .into_iter()
+                .find(|name| row.contains(name))
+                .unwrap_or("?")
+        })
+        .collect()
+}
+
+/// Names beyond ASCII sort without regard to case (the browser folds them: `src/fold.rs`).
+#[wasm_bindgen_test]
+async fn names_beyond_ascii_sort_without_case() {
+    with_folded_names();
+    let (root, _h) = mount_app("/?sort=application");
+    eventually("four rows", || applications_shown(&root).len() == 4).await;
+    assert_eq!(
+        applications_shown(&root),
+        ["alpha", "Zeta", "éclair", "Émile"]
+    );
+}
+
+/// A search beyond ASCII matches without regard to case.
+#[wasm_bindgen_test]
+async fn a_search_beyond_ascii_matches_without_case() {
+    with_folded_names();
+    let (root, _h) = mount_app("/?q=%C3%89CLAIR");
+    eventually("one match", || applications_shown(&root).len() == 1).await;
+    assert_eq!(applications_shown(&root), ["éclair"]);
+}
+
 #[wasm_bindgen_test]
 async fn api_text_is_rendered_as_text() {
     let hostile = "<img src=x onerror=alert(1)>";

@@ -31,7 +31,7 @@ pub fn confirmation_hint(typed: &str, access_key: &str) -> &'static str {
         "Type or paste the API key exactly to enable Delete."
     } else if typed.trim() == access_key {
         "Remove the extra spaces: the text must match the API key exactly."
-    } else if typed.to_lowercase() == access_key.to_lowercase() {
+    } else if crate::fold::lowercase(typed) == crate::fold::lowercase(access_key) {
         "Check upper and lower case: the text must match the API key exactly."
     } else {
         "This does not match the API key yet."
