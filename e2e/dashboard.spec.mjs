@@ -266,3 +266,21 @@ test('the search and filters come a moment after the rows, and take over what wa
   await expect(page.getByLabel('Search')).toHaveValue('payments');
   await expect(page).toHaveURL(/q=payments/);
 });
+
+test('a search cleared by hand before the toolbar is live stays cleared', async ({ page }) => {
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route(/\/split_dashboard_tools-[0-9a-f]{16}\.wasm$/, async (route) => { await held; await route.continue(); });
+  await page.goto('/?q=pay');
+  await expect(keyRows(page).first()).toBeVisible();
+  const matching = await keyRows(page).count();
+  await expect(page.getByLabel('Status')).toHaveCount(0);
+  const search = page.getByLabel('Search');
+  await expect(search).toHaveValue('pay');
+  await search.fill('');
+  release();
+  await expect(page.getByLabel('Status')).toBeVisible();
+  await expect(page.getByLabel('Search')).toHaveValue('');
+  await expect.poll(() => keyRows(page).count()).toBeGreaterThan(matching);
+  await expect(page).not.toHaveURL(/q=/);
+});

@@ -19,8 +19,11 @@ pub const SEARCH_ID: &str = "key-search";
 #[component]
 pub fn Toolbar(keys: UseKeys, view: UseView, typed: Typed) -> impl IntoView {
     use_slash_to_search();
-    if !typed.text.is_empty() && view.state.with_untracked(|s| s.search != typed.text) {
-        view.type_search.run(typed.text);
+    if let Some(text) = typed
+        .text
+        .filter(|t| view.state.with_untracked(|s| &s.search != t))
+    {
+        view.type_search.run(text);
     }
     let field = NodeRef::<leptos::html::Input>::new();
     if let Some((start, end)) = typed.focus {

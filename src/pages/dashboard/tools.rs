@@ -136,12 +136,14 @@ in_tools_chunk! {
     }
 }
 
-/// What the stand-in field holds as the toolbar takes over: its text, and its caret when it has
-/// the focus.
+/// What the stand-in field holds as the toolbar takes over: its text if the person changed it,
+/// and its caret when it has the focus.
 #[derive(Debug, Clone, Default)]
 pub struct Typed {
-    /// The text.
-    pub text: String,
+    /// The text, if it is not the one the field was drawn with. An untouched field says nothing:
+    /// the view's search may have changed since (a "Clear filters" click), and the field's stale
+    /// text must not bring the old search back.
+    pub text: Option<String>,
     /// The selection, when the field had the focus.
     pub focus: Option<(u32, u32)>,
 }
@@ -156,8 +158,9 @@ fn placeholder_state() -> Typed {
     let focused = document()
         .active_element()
         .is_some_and(|a| a.is_same_node(Some(&field)));
+    let text = field.value();
     Typed {
-        text: field.value(),
+        text: (text != field.default_value()).then_some(text),
         focus: focused.then(|| {
             (
                 field.selection_start().ok().flatten().unwrap_or(0),
@@ -167,20 +170,17 @@ fn placeholder_state() -> Typed {
     }
 }
 
-/// The search field alone, without behaviour, in the toolbar's place. It follows the view's
-/// search, so that "Clear filters" clears it too: the toolbar takes over what the field holds,
-/// and would otherwise bring back the search just cleared. Only a change of the search sets it,
-/// so what is typed meanwhile stays.
+/// The search field alone, without behaviour, in the toolbar's place, drawn with the view's search.
 #[component]
 fn ToolbarPlaceholder() -> impl IntoView {
     let view = expect_context::<UseView>();
-    let search = Memo::new(move |_| view.state.with(|s| s.search.clone()));
+    let search = view.state.with_untracked(|s| s.search.clone());
     view! {
         <div class="toolbar" role="search" aria-busy="true">
             <div class="field search-field">
                 <label for=SEARCH_ID>"Search"</label>
                 <input id=SEARCH_ID type="search" placeholder="API key, application, Arx or creator"
-                    autocomplete="off" spellcheck="false" prop:value=move || search.get()/>
+                    autocomplete="off" spellcheck="false" value=search/>
             </div>
         </div>
     }
