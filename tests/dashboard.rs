@@ -79,6 +79,18 @@ async fn no_results_offers_to_clear_the_filter() {
 /// toolbar, taking over what the field holds, must not bring the cleared search back.
 #[wasm_bindgen_test]
 async fn a_clear_before_the_toolbar_is_live_stays_cleared() {
+    clear_over_the_stand_in(None).await;
+}
+
+/// The same when text was typed into the stand-in field before the click.
+#[wasm_bindgen_test]
+async fn a_clear_after_typing_before_the_toolbar_is_live_stays_cleared() {
+    clear_over_the_stand_in(Some("more")).await;
+}
+
+/// Clicks "Clear filters" the moment it appears over the stand-in field, after typing `typed` into
+/// that field, and checks that the search stays cleared once the toolbar takes over.
+async fn clear_over_the_stand_in(typed: Option<&'static str>) {
     use std::cell::Cell;
     use std::rc::Rc;
     use wasm_bindgen::closure::Closure;
@@ -106,6 +118,13 @@ async fn a_clear_before_the_toolbar_is_live_stays_cleared() {
                     .flatten()
                     .is_some();
                 clicked.set(Some(stand_in));
+                if let Some(typed) = typed {
+                    let field: web_sys::HtmlInputElement = doc
+                        .get_element_by_id("key-search")
+                        .unwrap()
+                        .unchecked_into();
+                    field.set_value(&format!("{}{typed}", field.value()));
+                }
                 button.unchecked_into::<HtmlButtonElement>().click();
             },
         )
@@ -295,13 +314,43 @@ async fn names_beyond_ascii_sort_without_case() {
     );
 }
 
-/// A search beyond ASCII matches without regard to case.
+/// A search beyond ASCII, typed in upper case, matches a name in lower case.
 #[wasm_bindgen_test]
-async fn a_search_beyond_ascii_matches_without_case() {
+async fn an_upper_case_search_beyond_ascii_matches() {
     with_folded_names();
     let (root, _h) = mount_app("/?q=%C3%89CLAIR");
     eventually("one match", || applications_shown(&root).len() == 1).await;
     assert_eq!(applications_shown(&root), ["éclair"]);
+}
+
+/// A search beyond ASCII, typed in lower case, matches a name in upper case.
+#[wasm_bindgen_test]
+async fn a_lower_case_search_beyond_ascii_matches() {
+    with_folded_names();
+    let (root, _h) = mount_app("/?q=%C3%A9mile");
+    eventually("one match", || applications_shown(&root).len() == 1).await;
+    assert_eq!(applications_shown(&root), ["Émile"]);
+}
+
+/// The browser's folding agrees with Rust's tables, against which the native tests check the rest
+/// of `fold`.
+#[wasm_bindgen_test]
+fn the_browser_folds_as_rust_would() {
+    for text in [
+        "ÄRGER",
+        "ΟΔΟΣ ΑΣΤΡΑ",
+        "İstanbul",
+        "ẞ",
+        "\u{212A}elvin",
+        "ÅNGSTRÖM",
+        "ǄEMAL",
+    ] {
+        assert_eq!(
+            apikeys_console::fold::lowercase(text),
+            text.to_lowercase().replace('ς', "σ"),
+            "{text}"
+        );
+    }
 }
 
 #[wasm_bindgen_test]

@@ -71,16 +71,6 @@ impl Row {
         }
     }
 
-    /// The name this row shows in `sort`'s column, if that column holds a name.
-    fn name(&self, sort: SortKey) -> Option<&str> {
-        match sort {
-            SortKey::Application => Some(&self.application),
-            SortKey::Arx => Some(&self.arx),
-            SortKey::CreatedBy => Some(&self.creator),
-            SortKey::AccessKey | SortKey::Status | SortKey::Created | SortKey::LastUsed => None,
-        }
-    }
-
     /// Whether the row passes the view's status, application, Arx and deleted filters.
     fn passes_filters(&self, state: &ViewState) -> bool {
         if !state.show_deleted && self.key.status == KeyStatus::Deleted {
@@ -169,12 +159,16 @@ fn cmp_time(a: Option<f64>, b: Option<f64>, descending: bool) -> std::cmp::Order
 /// on the sort column and direction, so typing a search filters this order instead of sorting again.
 pub fn sort_all(rows: &[Row], sort: SortKey, desc: bool) -> Vec<usize> {
     let dir = |o: std::cmp::Ordering| if desc { o.reverse() } else { o };
-    // The sorted column's names (none for the other columns), lower-cased once per sort rather
-    // than once per comparison.
-    let names: Vec<Cow<str>> = rows
-        .iter()
-        .filter_map(|r| r.name(sort).map(fold::sort_key))
-        .collect();
+    // The sorted column's names, lower-cased once per sort rather than once per comparison.
+    let names: Vec<Cow<str>> = match sort {
+        SortKey::Application => rows
+            .iter()
+            .map(|r| fold::sort_key(&r.application))
+            .collect(),
+        SortKey::Arx => rows.iter().map(|r| fold::sort_key(&r.arx)).collect(),
+        SortKey::CreatedBy => rows.iter().map(|r| fold::sort_key(&r.creator)).collect(),
+        SortKey::AccessKey | SortKey::Status | SortKey::Created | SortKey::LastUsed => Vec::new(),
+    };
     let by = |i: usize, j: usize| -> std::cmp::Ordering {
         let (a, b) = (&rows[i], &rows[j]);
         match sort {

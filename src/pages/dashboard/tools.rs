@@ -3,7 +3,8 @@
 //! wasm chunk of its own (`dashboard_tools`), fetched as the rows appear.
 //!
 //! Until it is there, a plain search field stands in the toolbar's place: what is typed into it
-//! is taken over by the real one, so no keystroke is lost; the filters appear with the chunk.
+//! is taken over by the real one, so no keystroke is lost; the filters appear with the chunk. A
+//! "Clear filters" click meanwhile draws the field anew ([`redraw_stand_in`]).
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -140,9 +141,8 @@ in_tools_chunk! {
 /// and its caret when it has the focus.
 #[derive(Debug, Clone, Default)]
 pub struct Typed {
-    /// The text, if it is not the one the field was drawn with. An untouched field says nothing:
-    /// the view's search may have changed since (a "Clear filters" click), and the field's stale
-    /// text must not bring the old search back.
+    /// The text, if it is not the one the field was last drawn with: an untouched field says
+    /// nothing, and the view's search stands.
     pub text: Option<String>,
     /// The selection, when the field had the focus.
     pub focus: Option<(u32, u32)>,
@@ -183,6 +183,21 @@ fn ToolbarPlaceholder() -> impl IntoView {
                     autocomplete="off" spellcheck="false" value=search/>
             </div>
         </div>
+    }
+}
+
+/// Draws the stand-in field anew with `search`, if it still holds the toolbar's place: "Clear
+/// filters" clicked before the toolbar is live must clear what the field shows, and what was
+/// typed into it, or the toolbar would take that over and bring the search back.
+pub fn redraw_stand_in(search: &str) {
+    let field = document()
+        .query_selector(&format!(".toolbar[aria-busy=true] #{SEARCH_ID}"))
+        .ok()
+        .flatten()
+        .and_then(|f| f.dyn_into::<web_sys::HtmlInputElement>().ok());
+    if let Some(field) = field {
+        field.set_default_value(search);
+        field.set_value(search);
     }
 }
 
