@@ -245,11 +245,17 @@ test.describe('in a browser set to India time', () => {
   });
 });
 
-test('the search and filters come a moment after the rows, and take over what was typed', async ({ page }) => {
-  // Hold the toolbar's code back, as a slow network would, while the rows are already there.
+// Holds the toolbar's code back, as a slow network would, while the rows come; the release
+// function lets it through.
+async function holdTheToolbar(page) {
   let release;
   const held = new Promise((resolve) => { release = resolve; });
   await page.route(/\/split_dashboard_tools-[0-9a-f]{16}\.wasm$/, async (route) => { await held; await route.continue(); });
+  return release;
+}
+
+test('the search and filters come a moment after the rows, and take over what was typed', async ({ page }) => {
+  const release = await holdTheToolbar(page);
   await page.goto('/');
   await expect(keyRows(page).first()).toBeVisible();
   await expect(page.getByLabel('Status')).toHaveCount(0);
@@ -268,9 +274,7 @@ test('the search and filters come a moment after the rows, and take over what wa
 });
 
 test('a search cleared by hand before the toolbar is live stays cleared', async ({ page }) => {
-  let release;
-  const held = new Promise((resolve) => { release = resolve; });
-  await page.route(/\/split_dashboard_tools-[0-9a-f]{16}\.wasm$/, async (route) => { await held; await route.continue(); });
+  const release = await holdTheToolbar(page);
   await page.goto('/?q=pay');
   await expect(keyRows(page).first()).toBeVisible();
   const matching = await keyRows(page).count();

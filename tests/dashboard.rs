@@ -314,22 +314,24 @@ async fn names_beyond_ascii_sort_without_case() {
     );
 }
 
+/// Opens the dashboard on `path` over [`FOLDED_NAMES`] and checks that only `want` is shown.
+async fn search_shows_only(path: &str, want: &'static str) {
+    with_folded_names();
+    let (root, _h) = mount_app(path);
+    eventually("one match", || applications_shown(&root).len() == 1).await;
+    assert_eq!(applications_shown(&root), [want]);
+}
+
 /// A search beyond ASCII, typed in upper case, matches a name in lower case.
 #[wasm_bindgen_test]
 async fn an_upper_case_search_beyond_ascii_matches() {
-    with_folded_names();
-    let (root, _h) = mount_app("/?q=%C3%89CLAIR");
-    eventually("one match", || applications_shown(&root).len() == 1).await;
-    assert_eq!(applications_shown(&root), ["éclair"]);
+    search_shows_only("/?q=%C3%89CLAIR", "éclair").await;
 }
 
 /// A search beyond ASCII, typed in lower case, matches a name in upper case.
 #[wasm_bindgen_test]
 async fn a_lower_case_search_beyond_ascii_matches() {
-    with_folded_names();
-    let (root, _h) = mount_app("/?q=%C3%A9mile");
-    eventually("one match", || applications_shown(&root).len() == 1).await;
-    assert_eq!(applications_shown(&root), ["Émile"]);
+    search_shows_only("/?q=%C3%A9mile", "Émile").await;
 }
 
 /// The browser's folding agrees with Rust's tables, against which the native tests check the rest

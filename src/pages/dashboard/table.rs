@@ -6,7 +6,7 @@ use leptos_router::components::A;
 
 use super::key_line::KeyLine;
 use super::rows::{filter_sorted, page_of, sort_all};
-use super::tools::{redraw_stand_in, LivePager};
+use super::tools::LivePager;
 use super::use_keys::UseKeys;
 use super::use_view::UseView;
 use super::view_state::SortKey;
@@ -101,7 +101,6 @@ pub fn KeyTable(
         if matches.with(Vec::is_empty) {
             let clear = move |_| {
                 let cleared = view.state.get_untracked().cleared();
-                redraw_stand_in(&cleared.search);
                 view.set.run((cleared, false));
             };
             return view! {

@@ -4,7 +4,8 @@
 //!
 //! Until it is there, a plain search field stands in the toolbar's place: what is typed into it
 //! is taken over by the real one, so no keystroke is lost; the filters appear with the chunk. A
-//! "Clear filters" click meanwhile draws the field anew ([`redraw_stand_in`]).
+//! change of the view's search meanwhile ("Clear filters") draws the field anew
+//! ([`redraw_stand_in`]).
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -186,9 +187,9 @@ fn ToolbarPlaceholder() -> impl IntoView {
     }
 }
 
-/// Draws the stand-in field anew with `search`, if it still holds the toolbar's place: "Clear
-/// filters" clicked before the toolbar is live must clear what the field shows, and what was
-/// typed into it, or the toolbar would take that over and bring the search back.
+/// Draws the stand-in field anew with `search`, if it still holds the toolbar's place: a search
+/// changed before the toolbar is live ("Clear filters") must replace what the field shows and
+/// what was typed into it, or the toolbar would take that over and bring the old search back.
 pub fn redraw_stand_in(search: &str) {
     let field = document()
         .query_selector(&format!(".toolbar[aria-busy=true] #{SEARCH_ID}"))

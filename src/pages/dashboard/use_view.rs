@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
+use super::tools::redraw_stand_in;
 use super::view_state::ViewState;
 use crate::links;
 
@@ -57,9 +58,14 @@ pub fn use_view() -> UseView {
         });
         s
     });
-    let set = Callback::new(move |(state, replace): (ViewState, bool)| {
+    let set = Callback::new(move |(next, replace): (ViewState, bool)| {
+        // A search changed around the stand-in field ("Clear filters") must not be undone by the
+        // toolbar taking over what the field shows.
+        if state.with_untracked(|s| s.search != next.search) {
+            redraw_stand_in(&next.search);
+        }
         navigate(
-            &links::dashboard(&state.to_query()),
+            &links::dashboard(&next.to_query()),
             NavigateOptions {
                 replace,
                 scroll: false,
