@@ -333,7 +333,7 @@ async function rowsVisible(context, { throttled, repeat, checkCodeCache = repeat
 // head start asks for: the same files and requests, but no wasm run. And, for the first visit,
 // the first view with the console's parts removed one by one (bench/floor-app, built by
 // scripts/build-floor.sh into --floor): `dom` (the console's hand-off and decoder, rows by the
-// DOM API), `view` (rows by a Leptos view), `router` (under the Leptos router). What the
+// DOM API), `view` (rows by a Leptos view), `router` (under the console's router, `src/router.rs`). What the
 // console adds is the difference. The rows script is a module script, deferred like the loader
 // it stands in for: a classic one ran as soon as the stylesheet before it had loaded, and when the
 // list was already there its rows could be due before the parser had made <body>.

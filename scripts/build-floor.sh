@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the first view's floor (bench/floor-app) at each level into target/floor/LEVEL/:
 # `dom` (the console's hand-off and decoder, rows by the DOM API), `view` (rows by a Leptos
-# view), `router` (that view under the Leptos router). Same profile, flags and wasm-opt as the
+# view), `router` (that view under the console's router). Same profile, flags and wasm-opt as the
 # release bundle; `make bench` serves each in place of the console (docs/performance.md).
 # WASM_OPT_DEBUG=1 keeps the function names (for bench/breakdown.mjs).
 set -euo pipefail

@@ -14,6 +14,7 @@ pub mod links;
 pub mod pages;
 pub mod panic;
 pub mod permissions;
+pub mod router;
 pub mod routes;
 pub mod sdk_usage;
 pub mod session;

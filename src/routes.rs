@@ -1,22 +1,84 @@
-//! Pages loaded on first visit. The release build (feature `split`) cuts each group below into
-//! its own wasm chunk with `wasm_split`, so the first load carries only the shell and the
-//! dashboard; the router fetches a chunk while it navigates, and [`prefetch`] fetches them all
-//! once the dashboard has shown its keys. Other builds link the same functions directly.
+//! The route table, and the pages loaded on first visit. The release build (feature `split`)
+//! cuts each group of pages below into its own wasm chunk with `wasm_split`, so the first load
+//! carries only the shell and the dashboard; a page's chunk is fetched when it is first shown,
+//! and [`prefetch`] fetches them all once the dashboard has shown its keys. Other builds link the
+//! same functions directly.
 //!
 //! A chunk that cannot be fetched (a dropped connection, a deploy that replaced the files) shows
 //! [`PageLoadFailed`] with a way to try again; it never panics the app.
 
 use leptos::prelude::*;
-use leptos_router::{components::Redirect, LazyRoute};
 
 use crate::app::RequireSession;
 use crate::links;
+use crate::pages::create_key::draft::Step;
 use crate::pages::create_key::key_step::KeyStep;
 use crate::pages::create_key::steps::{ApplicationStep, ArxStep, SummaryStep};
 use crate::pages::create_key::CreateKeyPage;
 use crate::pages::dashboard::delete_dialog::DeleteKeyDialog;
 use crate::pages::key_detail::KeyDetailPage;
 use crate::pages::sign_in::SignInPage;
+use crate::router::{decode_segment, lazy_view, redirect, use_router};
+
+/// A page of the console, as its path names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    /// `/sign-in`.
+    SignIn,
+    /// `/`, and `/keys/:id/delete`: the delete dialog of key `delete` over the dashboard.
+    Dashboard {
+        /// The key whose delete dialog is open.
+        delete: Option<String>,
+    },
+    /// `/keys/new` (which goes on to step 1), and `/keys/new/:step`.
+    Wizard(Option<Step>),
+    /// `/keys/:id`.
+    KeyDetail(String),
+    /// Any other path.
+    NotFound,
+}
+
+impl Route {
+    /// The page at `path` (percent-encoded, as in the address bar; a trailing `/` is ignored).
+    pub fn of(path: &str) -> Self {
+        let path = path.strip_suffix('/').unwrap_or(path);
+        let mut segments = path.split('/');
+        if segments.next() != Some("") {
+            return Self::NotFound;
+        }
+        let segments: Vec<&str> = segments.collect();
+        match segments.as_slice() {
+            [] => Self::Dashboard { delete: None },
+            ["sign-in"] => Self::SignIn,
+            ["keys", "new"] => Self::Wizard(None),
+            ["keys", "new", slug] => Step::ALL
+                .into_iter()
+                .find(|s| s.slug() == *slug)
+                .map_or(Self::NotFound, |s| Self::Wizard(Some(s))),
+            ["keys", id, "delete"] if !id.is_empty() => Self::Dashboard {
+                delete: Some(decode_segment(id)),
+            },
+            ["keys", id] if !id.is_empty() => Self::KeyDetail(decode_segment(id)),
+            _ => Self::NotFound,
+        }
+    }
+
+    /// The page without what its nested view shows: moving between a page's nested views
+    /// (the dialog over the dashboard, the wizard's steps) keeps the page.
+    pub fn frame(self) -> Self {
+        match self {
+            Self::Dashboard { .. } => Self::Dashboard { delete: None },
+            Self::Wizard(_) => Self::Wizard(None),
+            route => route,
+        }
+    }
+}
+
+/// The route of the current address (tracked).
+pub fn current_route() -> Memo<Route> {
+    let router = use_router();
+    Memo::new(move |_| router.with(|a| Route::of(&a.path)))
+}
 
 /// A chunk of the console's code could not be fetched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,25 +91,19 @@ impl From<leptos::wasm_split::SplitLoaderError> for ChunkLoadError {
     }
 }
 
-/// Declares `$route`, a lazily loaded route whose view `$load` builds; functions that name the
-/// same `$chunk` share one wasm chunk.
+/// Declares `$page`, the view of a page whose code `$load` builds once its chunk `$chunk` is
+/// fetched; functions that name the same `$chunk` share one wasm chunk.
 macro_rules! lazy_page {
-    ($(#[$doc:meta])* $route:ident => $chunk:ident, $load:ident, $preload:ident, $view:expr) => {
+    ($(#[$doc:meta])* $page:ident => $chunk:ident, $load:ident, $preload:ident, $view:expr) => {
         $(#[$doc])*
-        pub struct $route;
-
-        impl LazyRoute for $route {
-            fn data() -> Self {
-                Self
-            }
-
-            async fn view(_: Self) -> AnyView {
+        pub fn $page() -> impl IntoView {
+            lazy_view(async {
                 #[cfg(feature = "split")]
                 let loaded = $load().await;
                 #[cfg(not(feature = "split"))]
                 let loaded = $load();
                 loaded.unwrap_or_else(|ChunkLoadError| view! { <PageLoadFailed/> }.into_any())
-            }
+            })
         }
 
         #[cfg_attr(
@@ -67,43 +123,49 @@ macro_rules! lazy_page {
 
 lazy_page!(
     /// `/sign-in`.
-    SignInRoute => sign_in, sign_in_view, preload_sign_in, view! { <SignInPage/> }
+    sign_in_page => sign_in, sign_in_view, preload_sign_in, view! { <SignInPage/> }
 );
 lazy_page!(
     /// `/keys/:id/delete`, the dialog over the dashboard.
-    DeleteRoute => delete, delete_view, preload_delete, view! { <DeleteKeyDialog/> }
+    delete_dialog => delete, delete_view, preload_delete, view! { <DeleteKeyDialog/> }
 );
 lazy_page!(
     /// `/keys/:id`.
-    KeyDetailRoute => detail, detail_view, preload_detail,
+    key_detail_page => detail, detail_view, preload_detail,
     view! { <RequireSession><KeyDetailPage/></RequireSession> }
 );
 lazy_page!(
     /// `/keys/new`, the wizard's frame; its steps below share its chunk.
-    WizardRoute => wizard, wizard_view, preload_wizard,
+    wizard_page => wizard, wizard_view, preload_wizard,
     view! { <RequireSession><CreateKeyPage/></RequireSession> }
 );
 lazy_page!(
     /// Step 1.
-    ApplicationStepRoute => wizard, application_step_view, preload_application_step,
+    application_step => wizard, application_step_view, preload_application_step,
     view! { <ApplicationStep/> }
 );
 lazy_page!(
     /// Step 2.
-    ArxStepRoute => wizard, arx_step_view, preload_arx_step, view! { <ArxStep/> }
+    arx_step => wizard, arx_step_view, preload_arx_step, view! { <ArxStep/> }
 );
 lazy_page!(
     /// Step 3.
-    SummaryStepRoute => wizard, summary_step_view, preload_summary_step, view! { <SummaryStep/> }
+    summary_step => wizard, summary_step_view, preload_summary_step, view! { <SummaryStep/> }
 );
 lazy_page!(
     /// Step 4.
-    KeyStepRoute => wizard, key_step_view, preload_key_step, view! { <KeyStep/> }
+    key_step => wizard, key_step_view, preload_key_step, view! { <KeyStep/> }
 );
 
-/// `/keys/new` itself: on to step 1 (kept in the first load; it is one redirect).
-pub fn wizard_start() -> impl IntoView {
-    view! { <Redirect path=links::NEW_KEY/> }
+/// The wizard's step at the current address: `/keys/new` itself goes on to step 1.
+pub fn wizard_step_view(step: Option<Step>) -> AnyView {
+    match step {
+        None => redirect(links::NEW_KEY.to_owned()).into_any(),
+        Some(Step::Application) => application_step().into_any(),
+        Some(Step::Arx) => arx_step().into_any(),
+        Some(Step::Summary) => summary_step().into_any(),
+        Some(Step::Key) => key_step().into_any(),
+    }
 }
 
 /// Fetches every chunk when the browser is idle, so that the first visit to a page does not wait

@@ -27,6 +27,11 @@ async fn shell_mounts_with_header_main_and_status_region() {
     assert_eq!(status.get_attribute("aria-live").as_deref(), Some("polite"));
     assert!(text(&root).contains("API Keys"));
     assert!(!text(&root).contains("Page not found"));
+    let current = root.query_selector("nav a[aria-current=page]").unwrap();
+    assert!(
+        current.is_some(),
+        "the dashboard's link is marked as the page shown"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -39,5 +44,7 @@ async fn unknown_route_renders_not_found() {
     eventually("not-found page", || text(&root).contains("Page not found")).await;
     let link = root.query_selector("main a[href='/']").unwrap();
     assert!(link.is_some(), "NotFound offers a way home");
+    let current = root.query_selector("nav a[aria-current]").unwrap();
+    assert!(current.is_none(), "no page of the navigation is shown");
     go_to("/");
 }

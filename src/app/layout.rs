@@ -1,25 +1,31 @@
 //! The frame around every page: header with the signed-in person, main region, status region.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::api::use_api_client;
 use crate::components::announcer::Announcer;
+use crate::routes::{current_route, Route};
 use crate::session::use_session;
 
 /// Header, main region and the polite status region shared by every page.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
+    let route = current_route();
+    let on_dashboard = move || {
+        route
+            .with(|r| matches!(r, Route::Dashboard { .. }))
+            .then_some("page")
+    };
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="app-header">
-            <A href="/" attr:class="brand">
+            <a href="/" class="brand">
                 <span class="brand-mark" aria-hidden="true">"◆"</span>
                 " Onqlave "
                 <span class="brand-product">"API Keys"</span>
-            </A>
+            </a>
             <nav aria-label="Main" class="app-nav">
-                <A href="/">"API keys"</A>
+                <a href="/" aria-current=on_dashboard>"API keys"</a>
             </nav>
             <UserMenu/>
         </header>

@@ -7,18 +7,14 @@ pub use layout::Layout;
 pub use require_session::RequireSession;
 
 use leptos::prelude::*;
-use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::{path, Lazy};
 
 use crate::api::provide_api_client;
 use crate::components::announcer::provide_announcer;
 use crate::config::{ConfigError, RuntimeConfig};
 use crate::pages::dashboard::DashboardPage;
 use crate::pages::not_found::NotFoundPage;
-use crate::routes::{
-    wizard_start, ApplicationStepRoute, ArxStepRoute, DeleteRoute, KeyDetailRoute, KeyStepRoute,
-    SignInRoute, SummaryStepRoute, WizardRoute,
-};
+use crate::router::provide_router;
+use crate::routes::{current_route, key_detail_page, sign_in_page, wizard_page, Route};
 use crate::session::{provide_session, start_session};
 
 /// Loads the runtime configuration, then replaces the static skeleton of `index.html` with the app.
@@ -48,26 +44,21 @@ pub fn App(
     let session = provide_session();
     let client = provide_api_client(config, std::sync::Arc::new(session));
     start_session(session, &client);
+    provide_router();
+    let route = current_route();
+    let page = Memo::new(move |_| route.get().frame());
     view! {
-        <Router>
-            <Layout>
-                <Routes fallback=|| view! { <NotFoundPage/> }>
-                    <Route path=path!("/sign-in") view={Lazy::<SignInRoute>::new()}/>
-                    <ParentRoute path=path!("") view=|| view! { <RequireSession><DashboardPage/></RequireSession> }>
-                        <Route path=path!("") view=|| ()/>
-                        <Route path=path!("keys/:id/delete") view={Lazy::<DeleteRoute>::new()}/>
-                    </ParentRoute>
-                    <ParentRoute path=path!("/keys/new") view={Lazy::<WizardRoute>::new()}>
-                        <Route path=path!("application") view={Lazy::<ApplicationStepRoute>::new()}/>
-                        <Route path=path!("arx") view={Lazy::<ArxStepRoute>::new()}/>
-                        <Route path=path!("summary") view={Lazy::<SummaryStepRoute>::new()}/>
-                        <Route path=path!("key") view={Lazy::<KeyStepRoute>::new()}/>
-                        <Route path=path!("") view=wizard_start/>
-                    </ParentRoute>
-                    <Route path=path!("/keys/:id") view={Lazy::<KeyDetailRoute>::new()}/>
-                </Routes>
-            </Layout>
-        </Router>
+        <Layout>
+            {move || match page.get() {
+                Route::SignIn => sign_in_page().into_any(),
+                Route::Dashboard { .. } => {
+                    view! { <RequireSession><DashboardPage/></RequireSession> }.into_any()
+                }
+                Route::Wizard(_) => wizard_page().into_any(),
+                Route::KeyDetail(_) => key_detail_page().into_any(),
+                Route::NotFound => view! { <NotFoundPage/> }.into_any(),
+            }}
+        </Layout>
     }
 }
 

@@ -1,12 +1,11 @@
 //! The gate in front of every page that needs a signed-in person.
 
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
-use leptos_router::hooks::use_location;
 
 use crate::api::{use_api_client, ApiError};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::skeleton::PageSkeleton;
+use crate::router::{redirect, use_router};
 use crate::session::{safe_return_path, use_session, AuthState, Phase};
 
 /// What the gate shows.
@@ -26,7 +25,7 @@ enum Gate {
 pub fn RequireSession(children: ChildrenFn) -> impl IntoView {
     let session = use_session();
     let client = use_api_client();
-    let location = use_location();
+    let router = use_router();
     let gate = Memo::new(move |_| match (session.phase(), session.held()) {
         (Phase::SignedIn, _) | (_, true) => Gate::Page,
         (Phase::Restoring, false) => Gate::Wait,
@@ -49,15 +48,10 @@ pub fn RequireSession(children: ChildrenFn) -> impl IntoView {
                 .into_any()
         }
         Gate::SignIn => {
-            let search = location.search.get_untracked();
-            let here = if search.is_empty() || search.starts_with('?') {
-                format!("{}{search}", location.pathname.get_untracked())
-            } else {
-                format!("{}?{search}", location.pathname.get_untracked())
-            };
+            let here = router.with_untracked(|a| format!("{}{}", a.path, a.search));
             let target =
                 crate::links::sign_in(safe_return_path(&here).filter(|p| p != "/").as_deref());
-            view! { <Redirect path=target/> }.into_any()
+            redirect(target).into_any()
         }
         Gate::Page => children().into_any(),
     }

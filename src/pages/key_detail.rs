@@ -3,8 +3,6 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 use platform_types::{ApiKey, Arx};
 
 use crate::api::{use_api_client, ApiError};
@@ -17,6 +15,7 @@ use crate::components::usage_tabs::UsageTabs;
 use crate::key_events::use_key_events;
 use crate::links;
 use crate::permissions::delete_permission;
+use crate::routes::{current_route, Route};
 use crate::sdk_usage::{ENV_SECRET_KEY, ENV_SIGNING_KEY};
 use crate::session::use_session;
 use crate::time;
@@ -34,8 +33,11 @@ enum Found {
 #[component]
 pub fn KeyDetailPage() -> impl IntoView {
     let client = use_api_client();
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
+    let route = current_route();
+    let id = Memo::new(move |_| match route.get() {
+        Route::KeyDetail(id) => id,
+        _ => String::new(),
+    });
     let found = LocalResource::new(move || {
         let (client, id) = (client.clone(), id.get());
         async move {
@@ -59,7 +61,7 @@ pub fn KeyDetailPage() -> impl IntoView {
     });
     view! {
         <section class="key-detail" aria-labelledby="detail-title">
-            <p><A href=links::DASHBOARD attr:class="link">"← API keys"</A></p>
+            <p><a href=links::DASHBOARD class="link">"← API keys"</a></p>
             <Load resource=found title="The API key could not be loaded">
                 {move || match found.get().and_then(Result::ok) {
                     Some(Found::Key(key, arx)) => view! { <KeyDetail key arx/> }.into_any(),
@@ -81,7 +83,7 @@ fn NotFound() -> impl IntoView {
         <div class="panel empty-state">
             <h1 id="detail-title">"API key not found"</h1>
             <p>"There is no such key in your tenant. It may have been mistyped, or it belongs to someone else."</p>
-            <A href=links::DASHBOARD attr:class="button">"Back to API keys"</A>
+            <a href=links::DASHBOARD class="button">"Back to API keys"</a>
         </div>
     }
 }
@@ -98,14 +100,12 @@ fn KeyDetail(key: Arc<ApiKey>, arx: Option<Arc<Arx>>) -> impl IntoView {
     let access = key.access_key.clone();
     let delete = {
         let key = key.clone();
-        move || {
-            match delete_permission(&key, &roles.get()).reason() {
+        move || match delete_permission(&key, &roles.get()).reason() {
             None => view! {
-                <A href=links::delete_key(&key.id, "") attr:class="button danger">"Delete API key"</A>
+                <a href=links::delete_key(&key.id, "") class="button danger">"Delete API key"</a>
             }
             .into_any(),
             Some(r) => view! { <p class="muted">{r.to_owned()}</p> }.into_any(),
-        }
         }
     };
     view! {

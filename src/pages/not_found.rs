@@ -1,7 +1,6 @@
 //! The page for a route that does not exist.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 /// Shown for any path the route table does not know.
 #[component]
@@ -10,7 +9,7 @@ pub fn NotFoundPage() -> impl IntoView {
         <section class="panel empty-state" aria-labelledby="not-found-title">
             <h1 id="not-found-title">"Page not found"</h1>
             <p>"There is nothing at this address. It may have moved, or the link may be mistyped."</p>
-            <A href="/" attr:class="button">"Go to API keys"</A>
+            <a href="/" class="button">"Go to API keys"</a>
         </section>
     }
 }

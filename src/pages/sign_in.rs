@@ -2,11 +2,10 @@
 
 use leptos::html::Input;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
 
 use crate::api::{use_api_client, ApiError};
 use crate::components::skeleton::PageSkeleton;
+use crate::router::{use_navigate, use_router, NavigateOptions};
 use crate::session::{safe_return_path, use_session, AuthState, Logout, Phase};
 
 /// The sign-in page. Once signed in (or if already), it goes back to where the person was.
@@ -14,7 +13,7 @@ use crate::session::{safe_return_path, use_session, AuthState, Logout, Phase};
 pub fn SignInPage() -> impl IntoView {
     let session = use_session();
     let client = use_api_client();
-    let query = use_query_map();
+    let router = use_router();
     let navigate = use_navigate();
     let email = NodeRef::<Input>::new();
     let password = NodeRef::<Input>::new();
@@ -24,7 +23,7 @@ pub fn SignInPage() -> impl IntoView {
     // One way out of this page: the moment a session exists, go to the validated destination.
     Effect::new(move |_| {
         if session.phase() == Phase::SignedIn {
-            let from_query = query.with_untracked(|q| q.get("return_to"));
+            let from_query = router.with_untracked(|a| a.query("return_to"));
             let target = from_query
                 .as_deref()
                 .and_then(safe_return_path)

@@ -4,7 +4,8 @@
 //! shows the dashboard's first page (25 rows of its six columns):
 //! - no feature: the rows written with the DOM API (wasm-bindgen and web-sys, no framework);
 //! - `view`: the rows drawn by a Leptos view;
-//! - `router`: that view under the Leptos router, as the dashboard is.
+//! - `router`: that view under the console's router (`apikeys_console::router`), as the
+//!   dashboard is.
 //!
 //! What the console adds on top of the last level (its session, configuration, shell, the
 //! table's behaviour) is the difference between the two.
@@ -98,17 +99,17 @@ fn main() {
 
 #[cfg(feature = "router")]
 fn main() {
+    use apikeys_console::router::provide_router;
+    use apikeys_console::routes::{current_route, Route};
     use leptos::prelude::*;
-    use leptos_router::components::{Route, Router, Routes};
-    use leptos_router::path;
 
     leptos::mount::mount_to_body(|| {
-        view! {
-            <Router>
-                <Routes fallback=|| "Not found">
-                    <Route path=path!("") view=view::Keys/>
-                </Routes>
-            </Router>
+        provide_router();
+        let route = current_route();
+        let page = Memo::new(move |_| route.get().frame());
+        move || match page.get() {
+            Route::Dashboard { .. } => view! { <view::Keys/> }.into_any(),
+            _ => "Not found".into_any(),
         }
     });
 }

@@ -3,7 +3,6 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use platform_types::{ApiKey, KeyStatus, SensitiveData};
 
 use super::secrets::Secrets;
@@ -59,7 +58,7 @@ pub fn KeyStep() -> impl IntoView {
             <ErrorPanel title="The key could not be shown" error
                 on_retry=Callback::new(move |_| outcome.refetch())
                 hint=LOST_HINT/>
-            <p><A href=links::DASHBOARD attr:class="link">"Back to API keys"</A></p>
+            <p><a href=links::DASHBOARD class="link">"Back to API keys"</a></p>
         }
         .into_any(),
     };
@@ -120,7 +119,7 @@ fn ProvisioningFailed() -> impl IntoView {
         <div class="panel error-panel" role="alert" data-testid="provisioning-failed">
             <h2>"Provisioning failed"</h2>
             <p>"The platform could not provision this key, so it cannot be used. Nothing secret was issued."</p>
-            <A href=links::NEW_KEY attr:class="button">"Start again"</A>
+            <a href=links::NEW_KEY class="button">"Start again"</a>
         </div>
     }
 }
@@ -131,7 +130,7 @@ fn AlreadyProvided() -> impl IntoView {
         <div class="panel error-panel" role="alert">
             <h2>"The secrets were already handed out"</h2>
             <p>"They are shown only once, and were shown elsewhere (perhaps in another tab). If nobody stored them, delete this key and create a new one."</p>
-            <A href=links::DASHBOARD attr:class="button">"Back to API keys"</A>
+            <a href=links::DASHBOARD class="button">"Back to API keys"</a>
         </div>
     }
 }
@@ -144,8 +143,8 @@ fn CannotShowAgain(id: Option<String>) -> impl IntoView {
             <h2>"This key cannot be shown again"</h2>
             <p>"An API key's secrets are displayed once, right after it is created. They are not kept by this console or the platform."</p>
             {match id {
-                Some(id) => view! { <A href=links::key(&id) attr:class="button">"View the key's details"</A> }.into_any(),
-                None => view! { <A href=links::DASHBOARD attr:class="button">"Back to API keys"</A> }.into_any(),
+                Some(id) => view! { <a href=links::key(&id) class="button">"View the key's details"</a> }.into_any(),
+                None => view! { <a href=links::DASHBOARD class="button">"Back to API keys"</a> }.into_any(),
             }}
         </div>
     }

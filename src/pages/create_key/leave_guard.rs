@@ -3,12 +3,12 @@
 
 use leptos::ev;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 use super::replace_entry;
 use crate::links;
+use crate::router::use_navigate;
 
 const LEAVE_WARNING: &str = "Leave without storing the key? Its secrets cannot be shown again.";
 

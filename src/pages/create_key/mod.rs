@@ -11,14 +11,14 @@ pub mod steps;
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use leptos_router::components::{Outlet, A};
-use leptos_router::hooks::{use_location, use_query_map};
 use platform_types::{ApiKey, BaseInfo, CreateApiKeyRequest};
 
 use crate::api::{new_idempotency_key, use_api_client, ApiError};
 use crate::components::load::Load;
 use crate::links;
 use crate::permissions::create_permission;
+use crate::router::{use_router, NavigateOptions};
+use crate::routes::{current_route, wizard_step_view, Route};
 use crate::session::use_session;
 use draft::{Checked, Draft, Step};
 
@@ -75,8 +75,8 @@ pub fn use_wizard() -> Wizard {
 /// Navigation that replaces the current history entry: between steps (keeping the scroll, as a
 /// choice is made in place) and when leaving step 4 (replacing its guard entry; see
 /// `leave_guard`).
-pub fn replace_entry(keep_scroll: bool) -> leptos_router::NavigateOptions {
-    leptos_router::NavigateOptions {
+pub fn replace_entry(keep_scroll: bool) -> NavigateOptions {
+    NavigateOptions {
         replace: true,
         scroll: !keep_scroll,
         ..Default::default()
@@ -98,8 +98,8 @@ pub fn step_href(step: Step, draft: &Draft) -> String {
 pub fn CreateKeyPage() -> impl IntoView {
     let client = use_api_client();
     let session = use_session();
-    let query = use_query_map();
-    let draft = Memo::new(move |_| query.with(|q| Draft::from_query(|k| q.get(k))));
+    let router = use_router();
+    let draft = Memo::new(move |_| router.with(|a| Draft::from_query(|k| a.query(k))));
     let base = LocalResource::new(move || {
         let client = client.clone();
         async move { client.key_base().await.map(Arc::new) }
@@ -119,6 +119,12 @@ pub fn CreateKeyPage() -> impl IntoView {
         created: RwSignal::new(None),
     };
     provide_context(wizard);
+    let route = current_route();
+    // `None` once the address has left the wizard, which is then on its way out.
+    let step = Memo::new(move |_| match route.get() {
+        Route::Wizard(step) => Some(step),
+        _ => None,
+    });
     let roles = Memo::new(move |_| session.roles());
     let refusal = Memo::new(move |_| {
         wizard.base_info().and_then(|b| {
@@ -137,11 +143,11 @@ pub fn CreateKeyPage() -> impl IntoView {
                         <section class="panel empty-state" data-testid="not-permitted">
                             <h2>"You cannot create API keys"</h2>
                             <p>{reason}</p>
-                            <A href=links::DASHBOARD attr:class="button">"Back to API keys"</A>
+                            <a href=links::DASHBOARD class="button">"Back to API keys"</a>
                         </section>
                     }
                     .into_any(),
-                    None => view! { <Stepper/><Outlet/> }.into_any(),
+                    None => view! { <Stepper/>{move || step.get().map(wizard_step_view)} }.into_any(),
                 }}
             </Load>
         </section>
@@ -152,9 +158,9 @@ pub fn CreateKeyPage() -> impl IntoView {
 #[component]
 fn Stepper() -> impl IntoView {
     let wizard = use_wizard();
-    let location = use_location();
+    let router = use_router();
     let current = Memo::new(move |_| {
-        let path = location.pathname.get();
+        let path = router.with(|a| a.path.clone());
         Step::ALL
             .into_iter()
             .find(|s| path.ends_with(&format!("/{}", s.slug())))
@@ -188,7 +194,7 @@ fn Stepper() -> impl IntoView {
                 view! {
                     <li class=format!("step step-{state}") aria-current=is_current.then_some("step")>
                         {if reachable {
-                            view! { <A href=href>{label}</A> }.into_any()
+                            view! { <a href=href>{label}</a> }.into_any()
                         } else {
                             view! { <span>{label}</span> }.into_any()
                         }}

@@ -5,7 +5,6 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use platform_types::{Secret, SensitiveData};
 
 use super::credentials::{credential_file, env_exports, save_file};
@@ -14,6 +13,7 @@ use super::replace_entry;
 use crate::components::copy_button::{CopyButton, CopyText};
 use crate::components::usage_tabs::UsageTabs;
 use crate::links;
+use crate::router::use_navigate;
 use crate::sdk_usage::{ENV_SECRET_KEY, ENV_SIGNING_KEY};
 use crate::session::{use_session, Phase};
 

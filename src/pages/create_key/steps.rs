@@ -1,8 +1,6 @@
 //! Steps 1–3: choose the application, choose the Arx, review and create.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_location, use_navigate};
-use leptos_router::NavigateOptions;
 
 use super::draft::{Draft, Step};
 use super::{replace_entry, step_href, use_wizard};
@@ -10,17 +8,16 @@ use crate::api::{use_api_client, ApiError};
 use crate::components::arx_facts::ArxFacts;
 use crate::key_events::broadcast_key_event;
 use crate::links;
+use crate::router::{use_navigate, use_router, NavigateOptions};
 
 /// Sends a person who skipped ahead (or whose link is stale) to the first open step.
 fn guard(step: Step) {
     let wizard = use_wizard();
     let navigate = use_navigate();
-    let location = use_location();
+    let router = use_router();
     Effect::new(move |_| {
         // Only while this step is the route: leaving it (to step 4) also empties the draft.
-        let here = location
-            .pathname
-            .with(|p| p.ends_with(&format!("/{}", step.slug())));
+        let here = router.with(|a| a.path.ends_with(&format!("/{}", step.slug())));
         if !here {
             return;
         }
@@ -228,7 +225,7 @@ pub fn SummaryStep() -> impl IntoView {
                     navigate(
                         "/keys/new/key",
                         NavigateOptions {
-                            state: leptos_router::location::State::new(Some(id.into())),
+                            state: Some(id),
                             ..Default::default()
                         },
                     );

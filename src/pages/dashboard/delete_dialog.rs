@@ -2,8 +2,6 @@
 
 use leptos::ev;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_location, use_navigate, use_params_map};
-use leptos_router::NavigateOptions;
 use platform_types::ApiKey;
 
 use super::use_keys::use_keys_context;
@@ -14,6 +12,8 @@ use crate::components::status_badge::StatusBadge;
 use crate::components::time_text::TimeText;
 use crate::key_events::broadcast_key_event;
 use crate::permissions::delete_permission;
+use crate::router::{use_navigate, use_router, NavigateOptions};
+use crate::routes::Route;
 use crate::session::use_session;
 use crate::time;
 
@@ -43,12 +43,14 @@ pub fn confirmation_hint(typed: &str, access_key: &str) -> &'static str {
 pub fn DeleteKeyDialog() -> impl IntoView {
     let client = use_api_client();
     let session = use_session();
-    let params = use_params_map();
-    let location = use_location();
+    let router = use_router();
     let navigate = use_navigate();
     let announce = use_announcer();
     let keys = use_keys_context();
-    let id = params.with_untracked(|p| p.get("id").unwrap_or_default());
+    let id = router.with_untracked(|a| match Route::of(&a.path) {
+        Route::Dashboard { delete } => delete.unwrap_or_default(),
+        _ => String::new(),
+    });
 
     // The list's copy shows at once; the platform's own, read as the dialog opens, replaces it
     // (and if that read fails, the list's copy stands).
@@ -79,12 +81,7 @@ pub fn DeleteKeyDialog() -> impl IntoView {
     let close = {
         let navigate = navigate.clone();
         Callback::new(move |_: ()| {
-            let search = location.search.get_untracked();
-            let q = if search.is_empty() || search.starts_with('?') {
-                search
-            } else {
-                format!("?{search}")
-            };
+            let q = router.with_untracked(|a| a.search.clone());
             navigate(
                 &format!("{}{q}", crate::links::DASHBOARD),
                 NavigateOptions {

@@ -16,11 +16,11 @@ pub mod use_view;
 pub mod view_state;
 
 use leptos::prelude::*;
-use leptos_router::components::{Outlet, A};
 
 use crate::components::load::Load;
 use crate::links;
 use crate::permissions::create_permission;
+use crate::routes::{current_route, delete_dialog, Route};
 use crate::session::use_session;
 use insights::Insights;
 use table::{use_shown, KeyTable};
@@ -41,14 +41,19 @@ pub fn DashboardPage() -> impl IntoView {
         keys.facts()
             .is_some_and(|f| create_permission(Some(&f.acl), &roles.get()).is_allowed())
     });
+    let route = current_route();
+    let deleting = Memo::new(move |_| match route.get() {
+        Route::Dashboard { delete } => delete,
+        _ => None,
+    });
     view! {
         <section class="dashboard" aria-labelledby="dashboard-title">
             <div class="page-head">
                 <h1 id="dashboard-title">"API keys"</h1>
                 <Show when=move || may_create.get()>
-                    <A href=links::NEW_KEY attr:class="button" attr:data-testid="create-key">
+                    <a href=links::NEW_KEY class="button" data-testid="create-key">
                         "Create API key"
-                    </A>
+                    </a>
                 </Show>
             </div>
             <Load resource=keys.list title="The API keys could not be loaded">
@@ -56,7 +61,7 @@ pub fn DashboardPage() -> impl IntoView {
                 <LiveToolbar/>
                 <KeyTable keys view shown roles may_create/>
             </Load>
-            <Outlet/>
+            {move || deleting.get().map(|_| delete_dialog())}
         </section>
     }
 }

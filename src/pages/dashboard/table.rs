@@ -2,7 +2,6 @@
 //! there is nothing to list.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use super::key_line::KeyLine;
 use super::rows::{filter_sorted, page_of, sort_all};
@@ -92,7 +91,7 @@ pub fn KeyTable(
                     <h2>"No API keys yet"</h2>
                     <p>"API keys let your applications encrypt and decrypt data through an Arx."</p>
                     <Show when=move || may_create.get()>
-                        <A href=links::NEW_KEY attr:class="button">"Create your first API key"</A>
+                        <a href=links::NEW_KEY class="button">"Create your first API key"</a>
                     </Show>
                 </div>
             }

@@ -5,12 +5,11 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
 
 use super::tools::redraw_stand_in;
 use super::view_state::ViewState;
 use crate::links;
+use crate::router::{use_navigate, use_router, NavigateOptions};
 
 /// A pause in typing this long writes the search to the URL.
 const SEARCH_TO_URL_MS: u64 = 300;
@@ -42,9 +41,9 @@ impl UseView {
 
 /// The view of the current URL, and how to change it.
 pub fn use_view() -> UseView {
-    let query = use_query_map();
+    let router = use_router();
     let navigate = use_navigate();
-    let url = Memo::new(move |_| query.with(|q| ViewState::from_query(|k| q.get(k))));
+    let url = Memo::new(move |_| router.with(|a| ViewState::from_query(|k| a.query(k))));
     // The search as typed, with the URL state it was typed over. Once the URL moves on (the
     // search catching up, a filter, Back), the typed text no longer applies.
     let typed = RwSignal::new(None::<(ViewState, String)>);

@@ -1,0 +1,236 @@
+//! The console's router: the address as a signal, navigation through the History API, and the
+//! clicks on same-origin links turned into navigations. The route table is `app::Route`.
+//!
+//! The console has five pages and two nested views, all addressed by absolute paths it builds
+//! itself (`links`), so it needs none of a general router's machinery: relative paths, route
+//! ranking, nested outlets built asynchronously. That machinery was 40 kB brotli of the first
+//! load (docs/performance.md, "The router").
+
+use std::future::Future;
+
+use leptos::ev;
+use leptos::prelude::*;
+use leptos::reactive::computed::ScopedFuture;
+use wasm_bindgen::{JsCast, JsValue};
+
+/// Where the browser is: the path and the query (`?…` or empty), without the fragment.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Address {
+    /// The path, percent-encoded as in the address bar.
+    pub path: String,
+    /// The query with its `?`, or empty.
+    pub search: String,
+}
+
+impl Address {
+    /// The browser's current address.
+    fn current() -> Self {
+        let location = window().location();
+        Self {
+            path: location.pathname().unwrap_or_else(|_| "/".to_owned()),
+            search: location.search().unwrap_or_default(),
+        }
+    }
+
+    /// The value of `key` in the query, decoded.
+    pub fn query(&self, key: &str) -> Option<String> {
+        self.search
+            .trim_start_matches('?')
+            .split('&')
+            .filter_map(|pair| pair.split_once('=').or(Some((pair, ""))))
+            .find(|(k, _)| decode_query_part(k) == key)
+            .map(|(_, v)| decode_query_part(v))
+    }
+}
+
+/// A path segment, percent-decoded; text that is not valid percent-encoding is kept as it is.
+pub fn decode_segment(text: &str) -> String {
+    js_sys::decode_uri_component(text)
+        .map(String::from)
+        .unwrap_or_else(|_| text.to_owned())
+}
+
+/// A query key or value, decoded as `URLSearchParams` does (`+` is a space).
+fn decode_query_part(text: &str) -> String {
+    decode_segment(&text.replace('+', " "))
+}
+
+/// How a navigation treats history and scrolling.
+#[derive(Debug, Clone)]
+pub struct NavigateOptions {
+    /// Replace the current history entry instead of adding one.
+    pub replace: bool,
+    /// Scroll to the top of the page afterwards.
+    pub scroll: bool,
+    /// The history entry's state (a string, never a secret: history state outlives the page).
+    pub state: Option<String>,
+}
+
+impl Default for NavigateOptions {
+    fn default() -> Self {
+        Self {
+            replace: false,
+            scroll: true,
+            state: None,
+        }
+    }
+}
+
+/// The router; `Copy`, provided by [`provide_router`].
+#[derive(Clone, Copy)]
+pub struct Router {
+    address: RwSignal<Address>,
+}
+
+impl Router {
+    /// The current address (tracked).
+    pub fn address(&self) -> Address {
+        self.address.get()
+    }
+
+    /// Reads the current address (tracked) without cloning it.
+    pub fn with<T>(&self, f: impl FnOnce(&Address) -> T) -> T {
+        self.address.with(f)
+    }
+
+    /// Reads the current address (untracked).
+    pub fn with_untracked<T>(&self, f: impl FnOnce(&Address) -> T) -> T {
+        self.address.with_untracked(f)
+    }
+
+    /// Goes to `href`, an absolute path of this console with an optional query. Going to the
+    /// address already shown adds no history entry.
+    pub fn navigate(&self, href: &str, options: NavigateOptions) {
+        let Ok(history) = window().history() else {
+            return;
+        };
+        let state = options
+            .state
+            .as_deref()
+            .map_or(JsValue::NULL, JsValue::from_str);
+        let (path, search) = match href.find('?') {
+            Some(i) => (&href[..i], &href[i..]),
+            None => (href, ""),
+        };
+        let next = Address {
+            path: path.to_owned(),
+            search: if search == "?" { "" } else { search }.to_owned(),
+        };
+        let same = self.address.with_untracked(|a| *a == next);
+        let written = if options.replace || same {
+            history.replace_state_with_url(&state, "", Some(href))
+        } else {
+            history.push_state_with_url(&state, "", Some(href))
+        };
+        if written.is_err() {
+            return;
+        }
+        // The browser's own reading: `href` may have been normalised (dot segments, encoding).
+        let next = Address::current();
+        if !same {
+            self.address.set(next);
+        }
+        if options.scroll {
+            window().scroll_to_with_x_and_y(0.0, 0.0);
+        }
+    }
+}
+
+/// Starts following the browser's address: Back and Forward, and clicks on links to this
+/// console's own pages (which then load no page, as with any single-page app). Listeners go
+/// with the calling owner.
+pub fn provide_router() -> Router {
+    let router = Router {
+        address: RwSignal::new(Address::current()),
+    };
+    provide_context(router);
+    let popstate = window_event_listener(ev::popstate, move |_| {
+        let now = Address::current();
+        if router.address.with_untracked(|a| *a != now) {
+            router.address.set(now);
+        }
+    });
+    let click = window_event_listener(ev::click, move |e| {
+        if let Some(href) = own_link(&e) {
+            e.prevent_default();
+            router.navigate(&href, NavigateOptions::default());
+        }
+    });
+    on_cleanup(move || {
+        popstate.remove();
+        click.remove();
+    });
+    router
+}
+
+/// The path and query of the link a plain click followed, when the page should go there itself:
+/// a link to this origin with no target, no download and no fragment (a fragment, such as the
+/// skip link's, is left to the browser).
+fn own_link(e: &web_sys::MouseEvent) -> Option<String> {
+    if e.default_prevented()
+        || e.button() != 0
+        || e.meta_key()
+        || e.alt_key()
+        || e.ctrl_key()
+        || e.shift_key()
+    {
+        return None;
+    }
+    let a = e
+        .target()?
+        .dyn_into::<web_sys::Element>()
+        .ok()?
+        .closest("a[href]")
+        .ok()??
+        .dyn_into::<web_sys::HtmlAnchorElement>()
+        .ok()?;
+    let external = a.rel().split_ascii_whitespace().any(|r| r == "external");
+    if !a.target().is_empty() || a.has_attribute("download") || external || !a.hash().is_empty() {
+        return None;
+    }
+    let origin = window().location().origin().ok()?;
+    (a.origin() == origin).then(|| format!("{}{}", a.pathname(), a.search()))
+}
+
+/// The router of the app.
+pub fn use_router() -> Router {
+    expect_context::<Router>()
+}
+
+/// Navigation, as a function to hand to callbacks.
+pub fn use_navigate() -> impl Fn(&str, NavigateOptions) + Clone {
+    let router = use_router();
+    move |href: &str, options: NavigateOptions| router.navigate(href, options)
+}
+
+/// Goes to `path` in place of the current entry, once the view that asks is on screen.
+pub fn redirect(path: String) -> impl IntoView {
+    let router = use_router();
+    Effect::new(move |_| {
+        router.navigate(
+            &path,
+            NavigateOptions {
+                replace: true,
+                ..Default::default()
+            },
+        )
+    });
+}
+
+/// The view `load` builds (for a page whose code is fetched on demand): nothing until it is
+/// ready. Built with the caller's owner, so the page finds the contexts around it, and dropped
+/// with it.
+pub fn lazy_view<F>(load: F) -> impl IntoView
+where
+    F: Future<Output = AnyView> + 'static,
+{
+    let slot = RwSignal::new_local(None::<AnyView>);
+    leptos::task::spawn_local(ScopedFuture::new_untracked(async move {
+        let view = load.await;
+        slot.try_set(Some(view));
+    }));
+    move || {
+        slot.track();
+        slot.try_update_untracked(Option::take).flatten()
+    }
+}
