@@ -10,7 +10,7 @@ const GROUPS = [
   ['the contract\'s decoders (platform_types)', ['platform_types']],
   ['the console\'s own code (apikeys_console)', ['apikeys_console']],
   ['serde_json, serde_core', ['serde_json', 'serde_core']],
-  ['Leptos (reactive_graph, tachys, leptos_router, leptos, helpers)', ['reactive_graph', 'tachys', 'leptos', 'any_spawner', 'or_poisoned', 'throw_error', 'oco_ref']],
+  ['Leptos (reactive_graph, tachys, leptos, helpers)', ['reactive_graph', 'tachys', 'leptos', 'any_spawner', 'or_poisoned', 'throw_error', 'oco_ref']],
   ['drop glue and closures of other types (core::ptr, core::ops)', ['core::ptr', 'core::ops']],
   ['alloc, std, core, hashbrown, indexmap, dlmalloc', ['alloc::', 'std[', 'std::', 'hashbrown', 'indexmap', 'dlmalloc', 'core::', 'core[', '<str>', '<char>', '__rust']],
   ['wasm-bindgen, js-sys, web-sys, gloo, imports, exports, tables', ['wasm_bindgen', 'js_sys', 'web_sys', 'gloo', 'import ', 'export ', 'table[', 'elem[']],

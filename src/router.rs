@@ -1,10 +1,10 @@
 //! The console's router: the address as a signal, navigation through the History API, and the
-//! clicks on same-origin links turned into navigations. The route table is `app::Route`.
+//! clicks on same-origin links turned into navigations. The route table is `routes::Route`.
 //!
 //! The console has five pages and two nested views, all addressed by absolute paths it builds
 //! itself (`links`), so it needs none of a general router's machinery: relative paths, route
-//! ranking, nested outlets built asynchronously. That machinery was 40 kB brotli of the first
-//! load (docs/performance.md, "The router").
+//! ranking, nested routes built as futures. With `leptos_router` that machinery was 38 kB brotli
+//! of the first load (docs/performance.md, "A router of the console's own").
 
 use std::future::Future;
 
