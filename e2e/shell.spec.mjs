@@ -90,11 +90,18 @@ test('the dashboard loads no chunk before its rows, each request once; a chunk t
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API keys' }).click();
   await expect(keyRows(page).first()).toBeVisible();
 
-  // Still refused, still reported; once the network is back, "Try again" loads the wizard.
+  // Still refused, still reported; once the network is back, "Try again" loads the wizard, with
+  // the page's skeleton while its code is on the way.
   await page.getByTestId('create-key').click();
   await expect(failed).toBeVisible();
   await page.unroute(isChunk);
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route(/\/split_wizard-[0-9a-f]{16}\.wasm$/, async (route) => { await held; await route.continue(); });
   await failed.getByRole('button', { name: 'Try again' }).click();
+  await expect(page.locator('main#main .page-skeleton')).toBeVisible();
+  await expect(page.locator('.stepper')).toHaveCount(0);
+  release();
   await expect(page.locator('.stepper [aria-current="step"]')).toContainText('Application');
   await expect(page).toHaveURL(/\/keys\/new\/application$/);
 });

@@ -217,12 +217,14 @@ pub fn redirect(path: String) -> impl IntoView {
     });
 }
 
-/// The view `load` builds (for a page whose code is fetched on demand): nothing until it is
-/// ready. Built with the caller's owner, so the page finds the contexts around it, and dropped
+/// The view `load` builds (for a page whose code is fetched on demand), and `waiting` until it
+/// is ready. Built with the caller's owner, so the page finds the contexts around it, and dropped
 /// with it.
-pub fn lazy_view<F>(load: F) -> impl IntoView
+pub fn lazy_view<F, W, V>(load: F, waiting: W) -> impl IntoView
 where
     F: Future<Output = AnyView> + 'static,
+    W: Fn() -> V + Send + Sync + 'static,
+    V: IntoView + 'static,
 {
     let slot = RwSignal::new_local(None::<AnyView>);
     leptos::task::spawn_local(ScopedFuture::new_untracked(async move {
@@ -231,6 +233,9 @@ where
     }));
     move || {
         slot.track();
-        slot.try_update_untracked(Option::take).flatten()
+        match slot.try_update_untracked(Option::take).flatten() {
+            Some(view) => view,
+            None => waiting().into_any(),
+        }
     }
 }

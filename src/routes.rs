@@ -10,6 +10,7 @@
 use leptos::prelude::*;
 
 use crate::app::RequireSession;
+use crate::components::skeleton::PageSkeleton;
 use crate::links;
 use crate::pages::create_key::draft::Step;
 use crate::pages::create_key::key_step::KeyStep;
@@ -92,18 +93,24 @@ impl From<leptos::wasm_split::SplitLoaderError> for ChunkLoadError {
 }
 
 /// Declares `$page`, the view of a page whose code `$load` builds once its chunk `$chunk` is
-/// fetched; functions that name the same `$chunk` share one wasm chunk.
+/// fetched, showing `$waiting` meanwhile (a page skeleton unless given: a nested view waits
+/// with nothing, its page being on screen); functions that name the same `$chunk` share one
+/// wasm chunk.
 macro_rules! lazy_page {
     ($(#[$doc:meta])* $page:ident => $chunk:ident, $load:ident, $preload:ident, $view:expr) => {
+        lazy_page!($(#[$doc])* $page => $chunk, $load, $preload, $view, || view! { <PageSkeleton/> });
+    };
+    ($(#[$doc:meta])* $page:ident => $chunk:ident, $load:ident, $preload:ident, $view:expr, $waiting:expr) => {
         $(#[$doc])*
         pub fn $page() -> impl IntoView {
-            lazy_view(async {
+            let load = async {
                 #[cfg(feature = "split")]
                 let loaded = $load().await;
                 #[cfg(not(feature = "split"))]
                 let loaded = $load();
                 loaded.unwrap_or_else(|ChunkLoadError| view! { <PageLoadFailed/> }.into_any())
-            })
+            };
+            lazy_view(load, $waiting)
         }
 
         #[cfg_attr(
@@ -127,7 +134,7 @@ lazy_page!(
 );
 lazy_page!(
     /// `/keys/:id/delete`, the dialog over the dashboard.
-    delete_dialog => delete, delete_view, preload_delete, view! { <DeleteKeyDialog/> }
+    delete_dialog => delete, delete_view, preload_delete, view! { <DeleteKeyDialog/> }, || ()
 );
 lazy_page!(
     /// `/keys/:id`.
@@ -142,19 +149,20 @@ lazy_page!(
 lazy_page!(
     /// Step 1.
     application_step => wizard, application_step_view, preload_application_step,
-    view! { <ApplicationStep/> }
+    view! { <ApplicationStep/> }, || ()
 );
 lazy_page!(
     /// Step 2.
-    arx_step => wizard, arx_step_view, preload_arx_step, view! { <ArxStep/> }
+    arx_step => wizard, arx_step_view, preload_arx_step, view! { <ArxStep/> }, || ()
 );
 lazy_page!(
     /// Step 3.
-    summary_step => wizard, summary_step_view, preload_summary_step, view! { <SummaryStep/> }
+    summary_step => wizard, summary_step_view, preload_summary_step, view! { <SummaryStep/> },
+    || ()
 );
 lazy_page!(
     /// Step 4.
-    key_step => wizard, key_step_view, preload_key_step, view! { <KeyStep/> }
+    key_step => wizard, key_step_view, preload_key_step, view! { <KeyStep/> }, || ()
 );
 
 /// The wizard's step at the current address: `/keys/new` itself goes on to step 1.

@@ -4,7 +4,7 @@
 mod common;
 
 use apikeys_console::pages::create_key::draft::Step;
-use apikeys_console::router::{provide_router, Address, NavigateOptions};
+use apikeys_console::router::{lazy_view, provide_router, Address, NavigateOptions};
 use apikeys_console::routes::Route;
 use common::*;
 use leptos::prelude::*;
@@ -183,4 +183,35 @@ async fn own_links_move_the_page_and_history_while_others_are_left_to_the_browse
 
     drop(handle);
     go_to("/");
+}
+
+#[wasm_bindgen_test]
+async fn a_page_fetched_on_demand_shows_its_wait_until_ready_and_may_be_left_before() {
+    let root = container();
+    let handle = leptos::mount::mount_to(root.clone(), || {
+        let load = async {
+            sleep(150).await;
+            view! { <p id="ready">"ready"</p> }.into_any()
+        };
+        lazy_view(load, || view! { <p id="waiting">"waiting"</p> })
+    });
+    let has = |sel: &str| root.query_selector(sel).unwrap().is_some();
+    eventually("the wait shown", || has("#waiting")).await;
+    assert!(!has("#ready"));
+    eventually("the page shown", || has("#ready")).await;
+    assert!(!has("#waiting"), "the wait gives way to the page");
+    drop(handle);
+
+    // Left before its code arrived: nothing is shown, nothing panics.
+    let root = container();
+    let handle = leptos::mount::mount_to(root.clone(), || {
+        let load = async {
+            sleep(100).await;
+            view! { <p id="late">"late"</p> }.into_any()
+        };
+        lazy_view(load, || ())
+    });
+    drop(handle);
+    sleep(200).await;
+    assert!(root.query_selector("#late").unwrap().is_none());
 }
