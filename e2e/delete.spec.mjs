@@ -44,6 +44,29 @@ for (const who of ['owner', 'developer']) {
   });
 }
 
+// The dialog's code is fetched on demand: a person who leaves before it arrives must get
+// nothing built behind their back (the dialog would read a key id the address no longer has).
+test('a dialog left before its code arrives is never built', async ({ page }) => {
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route(/\/split_delete-[0-9a-f]{16}\.wasm$/, async (route) => { await held; await route.continue(); });
+  await signIn(page, ACCOUNTS.owner.email);
+  await page.locator('tr[data-status="active"]').first().getByTestId('delete-key').click();
+  await expect(page).toHaveURL(/\/delete$/);
+  await page.goBack();
+  await expect(page).toHaveURL(/\/$/);
+  const asked = [];
+  page.on('request', (r) => asked.push(`${r.method()} ${new URL(r.url()).pathname}`));
+  const arrived = page.waitForResponse((r) => /\/split_delete-/.test(r.url()));
+  release();
+  await arrived;
+  await page.waitForTimeout(300);
+  expect(asked.filter((a) => /^GET .*\/keys\/$/.test(a)), 'no read of a key without an id').toEqual([]);
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  // The code is here now: the dialog opens as usual.
+  await openDialogForFirstActive(page);
+});
+
 test('Escape and Back close the dialog; focus returns to the opener', async ({ page }) => {
   await signIn(page, ACCOUNTS.owner.email);
   const { dialog } = await openDialogForFirstActive(page);

@@ -32,6 +32,17 @@ impl Address {
         }
     }
 
+    /// `href` as the browser will write it into the address bar (dot segments resolved, characters
+    /// encoded), when it is an address of this origin.
+    fn parse(href: &str) -> Option<Self> {
+        let location = window().location();
+        let url = web_sys::Url::new_with_base(href, &location.href().ok()?).ok()?;
+        (url.origin() == location.origin().ok()?).then(|| Self {
+            path: url.pathname(),
+            search: url.search(),
+        })
+    }
+
     /// The value of `key` in the query, decoded.
     pub fn query(&self, key: &str) -> Option<String> {
         self.search
@@ -98,25 +109,18 @@ impl Router {
         self.address.with_untracked(f)
     }
 
-    /// Goes to `href`, an absolute path of this console with an optional query. Going to the
-    /// address already shown adds no history entry.
+    /// Goes to `href`, a path of this console with an optional query. Going to the address
+    /// already shown adds no history entry and keeps the entry's state unless given one.
     pub fn navigate(&self, href: &str, options: NavigateOptions) {
-        let Ok(history) = window().history() else {
+        let (Ok(history), Some(next)) = (window().history(), Address::parse(href)) else {
             return;
         };
-        let state = options
-            .state
-            .as_deref()
-            .map_or(JsValue::NULL, JsValue::from_str);
-        let (path, search) = match href.find('?') {
-            Some(i) => (&href[..i], &href[i..]),
-            None => (href, ""),
-        };
-        let next = Address {
-            path: path.to_owned(),
-            search: if search == "?" { "" } else { search }.to_owned(),
-        };
         let same = self.address.with_untracked(|a| *a == next);
+        let state = match options.state.as_deref() {
+            Some(state) => JsValue::from_str(state),
+            None if same => history.state().unwrap_or(JsValue::NULL),
+            None => JsValue::NULL,
+        };
         let written = if options.replace || same {
             history.replace_state_with_url(&state, "", Some(href))
         } else {
@@ -125,8 +129,6 @@ impl Router {
         if written.is_err() {
             return;
         }
-        // The browser's own reading: `href` may have been normalised (dot segments, encoding).
-        let next = Address::current();
         if !same {
             self.address.set(next);
         }
@@ -217,19 +219,34 @@ pub fn redirect(path: String) -> impl IntoView {
     });
 }
 
-/// The view `load` builds (for a page whose code is fetched on demand), and `waiting` until it
-/// is ready. Built with the caller's owner, so the page finds the contexts around it, and dropped
-/// with it.
-pub fn lazy_view<F, W, V>(load: F, waiting: W) -> impl IntoView
+/// Whether the view that asked for a page's code is still on screen (see [`lazy_view`]).
+#[derive(Clone, Copy)]
+pub struct Shown(RwSignal<Option<AnyView>, LocalStorage>);
+
+impl Shown {
+    /// False once the view has been left (its owner cleaned up).
+    pub fn is_shown(&self) -> bool {
+        self.0.try_with_untracked(|_| ()).is_some()
+    }
+}
+
+/// A view whose code is fetched on demand: `waiting`, then what `load` gives. `load` runs with
+/// the caller's owner, so the page finds the contexts around it; it must build nothing once
+/// [`Shown::is_shown`] is false (the person left while the code was on its way: the contexts may
+/// be gone, and what it built would outlive the view).
+pub fn lazy_view<L, F, W, V>(load: L, waiting: W) -> impl IntoView
 where
-    F: Future<Output = AnyView> + 'static,
+    L: FnOnce(Shown) -> F,
+    F: Future<Output = Option<AnyView>> + 'static,
     W: Fn() -> V + Send + Sync + 'static,
     V: IntoView + 'static,
 {
     let slot = RwSignal::new_local(None::<AnyView>);
+    let load = load(Shown(slot));
     leptos::task::spawn_local(ScopedFuture::new_untracked(async move {
-        let view = load.await;
-        slot.try_set(Some(view));
+        if let Some(view) = load.await {
+            slot.try_set(Some(view));
+        }
     }));
     move || {
         slot.track();

@@ -19,7 +19,7 @@ use crate::pages::create_key::CreateKeyPage;
 use crate::pages::dashboard::delete_dialog::DeleteKeyDialog;
 use crate::pages::key_detail::KeyDetailPage;
 use crate::pages::sign_in::SignInPage;
-use crate::router::{decode_segment, lazy_view, redirect, use_router};
+use crate::router::{decode_segment, lazy_view, redirect, use_router, Shown};
 
 /// A page of the console, as its path names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,12 +103,21 @@ macro_rules! lazy_page {
     ($(#[$doc:meta])* $page:ident => $chunk:ident, $load:ident, $preload:ident, $view:expr, $waiting:expr) => {
         $(#[$doc])*
         pub fn $page() -> impl IntoView {
-            let load = async {
+            let load = |shown: Shown| async move {
+                let failed = |ChunkLoadError| view! { <PageLoadFailed/> }.into_any();
+                #[cfg(feature = "split")]
+                if let Err(e) = $preload().await {
+                    return Some(failed(e.into()));
+                }
+                if !shown.is_shown() {
+                    return None;
+                }
+                // The chunk is here: `$load` builds the view without waiting.
                 #[cfg(feature = "split")]
                 let loaded = $load().await;
                 #[cfg(not(feature = "split"))]
                 let loaded = $load();
-                loaded.unwrap_or_else(|ChunkLoadError| view! { <PageLoadFailed/> }.into_any())
+                Some(loaded.unwrap_or_else(failed))
             };
             lazy_view(load, $waiting)
         }

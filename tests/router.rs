@@ -4,7 +4,10 @@
 mod common;
 
 use apikeys_console::pages::create_key::draft::Step;
-use apikeys_console::router::{lazy_view, provide_router, Address, NavigateOptions};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use apikeys_console::router::{lazy_view, provide_router, Address, NavigateOptions, Shown};
 use apikeys_console::routes::Route;
 use common::*;
 use leptos::prelude::*;
@@ -114,7 +117,7 @@ async fn own_links_move_the_page_and_history_while_others_are_left_to_the_browse
     let root = container();
     let handle = leptos::mount::mount_to(root.clone(), || {
         let router = provide_router();
-        let go_same = move |_| router.navigate("/keys/x?q=1", NavigateOptions::default());
+        let go_same = move |_| router.navigate("/keys/./x?q=1", NavigateOptions::default());
         let go_with_state = move |_| {
             router.navigate(
                 "/keys/new/key",
@@ -124,6 +127,7 @@ async fn own_links_move_the_page_and_history_while_others_are_left_to_the_browse
                 },
             )
         };
+        let go_again = move |_| router.navigate("/keys/new/key", NavigateOptions::default());
         view! {
             <p id="at">{move || router.with(|a| format!("{}{}", a.path, a.search))}</p>
             <a id="own" href="/keys/x?q=1"><span id="inner">"own"</span></a>
@@ -133,6 +137,7 @@ async fn own_links_move_the_page_and_history_while_others_are_left_to_the_browse
             <a id="fragment" href="#main">"skip"</a>
             <button id="same" on:click=go_same>"same"</button>
             <button id="state" on:click=go_with_state>"state"</button>
+            <button id="again" on:click=go_again>"again"</button>
         }
     });
     let find = |sel: &str| root.query_selector(sel).unwrap().unwrap();
@@ -186,12 +191,14 @@ async fn own_links_move_the_page_and_history_while_others_are_left_to_the_browse
 }
 
 #[wasm_bindgen_test]
-async fn a_page_fetched_on_demand_shows_its_wait_until_ready_and_may_be_left_before() {
+async fn a_page_fetched_on_demand_shows_its_wait_until_ready() {
     let root = container();
     let handle = leptos::mount::mount_to(root.clone(), || {
-        let load = async {
+        let load = |shown: Shown| async move {
             sleep(150).await;
-            view! { <p id="ready">"ready"</p> }.into_any()
+            shown
+                .is_shown()
+                .then(|| view! { <p id="ready">"ready"</p> }.into_any())
         };
         lazy_view(load, || view! { <p id="waiting">"waiting"</p> })
     });
@@ -201,17 +208,68 @@ async fn a_page_fetched_on_demand_shows_its_wait_until_ready_and_may_be_left_bef
     eventually("the page shown", || has("#ready")).await;
     assert!(!has("#waiting"), "the wait gives way to the page");
     drop(handle);
+}
 
-    // Left before its code arrived: nothing is shown, nothing panics.
-    let root = container();
-    let handle = leptos::mount::mount_to(root.clone(), || {
-        let load = async {
-            sleep(100).await;
-            view! { <p id="late">"late"</p> }.into_any()
+/// A view fetched on demand under `/a` whose code arrives 100 ms later; `built` says whether
+/// it was built.
+fn held_view(built: Arc<AtomicBool>) -> impl IntoView {
+    let load = move |shown: Shown| async move {
+        sleep(100).await;
+        if !shown.is_shown() {
+            return None;
+        }
+        built.store(true, Ordering::Relaxed);
+        Some(view! { <p id="late">"late"</p> }.into_any())
+    };
+    lazy_view(load, || ())
+}
+
+#[wasm_bindgen_test]
+async fn a_page_left_before_its_code_arrives_is_not_built() {
+    // `direct`: the view that asked is redrawn (its owner lives on, cleaned up);
+    // otherwise the page around it goes (as the dashboard around its delete dialog).
+    for direct in [true, false] {
+        go_to("/a");
+        let built = Arc::new(AtomicBool::new(false));
+        let root = container();
+        let handle = {
+            let built = built.clone();
+            leptos::mount::mount_to(root.clone(), move || {
+                let router = provide_router();
+                let at_a = Memo::new(move |_| router.with(|a| a.path == "/a"));
+                move || {
+                    let built = built.clone();
+                    if direct {
+                        at_a.get().then(|| held_view(built)).into_any()
+                    } else {
+                        at_a.get()
+                            .then(|| {
+                                let open = Memo::new(move |_| router.with(|a| a.path.len() > 1));
+                                move || open.get().then(|| held_view(built.clone()))
+                            })
+                            .into_any()
+                    }
+                }
+            })
         };
-        lazy_view(load, || ())
-    });
-    drop(handle);
-    sleep(200).await;
-    assert!(root.query_selector("#late").unwrap().is_none());
+        sleep(10).await;
+        use_navigate_in(&root, "/");
+        sleep(200).await;
+        assert!(
+            !built.load(Ordering::Relaxed),
+            "nothing built once the address has moved on (direct: {direct})"
+        );
+        assert!(root.query_selector("#late").unwrap().is_none());
+        drop(handle);
+    }
+    go_to("/");
+}
+
+/// Follows a link to `href` from inside `root`, as a person would.
+fn use_navigate_in(root: &web_sys::HtmlElement, href: &str) {
+    let a = document().create_element("a").unwrap();
+    a.set_attribute("href", href).unwrap();
+    root.append_child(&a).unwrap();
+    a.unchecked_ref::<web_sys::HtmlElement>().click();
+    a.remove();
 }

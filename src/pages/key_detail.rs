@@ -34,9 +34,10 @@ enum Found {
 pub fn KeyDetailPage() -> impl IntoView {
     let client = use_api_client();
     let route = current_route();
-    let id = Memo::new(move |_| match route.get() {
+    // Kept as the address leaves the page, which is then on its way out.
+    let id = Memo::new(move |prev: Option<&String>| match route.get() {
         Route::KeyDetail(id) => id,
-        _ => String::new(),
+        _ => prev.cloned().unwrap_or_default(),
     });
     let found = LocalResource::new(move || {
         let (client, id) = (client.clone(), id.get());

@@ -8,8 +8,19 @@ pub fn safe_return_path(raw: &str) -> Option<String> {
         && !raw.contains('\\')
         && !raw.chars().any(char::is_control)
         && raw.len() <= 2048
-        && !raw.starts_with("/sign-in");
+        && !raw.starts_with("/sign-in")
+        && !has_dot_segment(raw);
     ok.then(|| raw.to_owned())
+}
+
+/// Whether the path has a `.` or `..` segment (also percent-encoded), which the browser resolves
+/// into another path than the one checked (`/./sign-in` is the sign-in page).
+fn has_dot_segment(raw: &str) -> bool {
+    let path = raw.split(['?', '#']).next().unwrap_or_default();
+    path.split('/').any(|segment| {
+        let segment = segment.to_ascii_lowercase().replace("%2e", ".");
+        segment == "." || segment == ".."
+    })
 }
 
 #[cfg(test)]
@@ -36,6 +47,11 @@ mod tests {
             "keys",
             "",
             "/sign-in?return_to=/x",
+            "/./sign-in",
+            "/keys/../sign-in",
+            "/%2e/sign-in",
+            "/%2E%2e/sign-in",
+            "/keys/.",
             "/a\nb",
             "/a\u{0}",
         ] {

@@ -159,12 +159,9 @@ pub fn CreateKeyPage() -> impl IntoView {
 fn Stepper() -> impl IntoView {
     let wizard = use_wizard();
     let router = use_router();
-    let current = Memo::new(move |_| {
-        let path = router.with(|a| a.path.clone());
-        Step::ALL
-            .into_iter()
-            .find(|s| path.ends_with(&format!("/{}", s.slug())))
-            .unwrap_or(Step::Application)
+    let current = Memo::new(move |_| match router.with(|a| Route::of(&a.path)) {
+        Route::Wizard(Some(step)) => step,
+        _ => Step::Application,
     });
     let skip = Memo::new(move |_| wizard.checked().is_some_and(|c| c.skip_application));
     let items = move || {

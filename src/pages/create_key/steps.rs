@@ -9,6 +9,7 @@ use crate::components::arx_facts::ArxFacts;
 use crate::key_events::broadcast_key_event;
 use crate::links;
 use crate::router::{use_navigate, use_router, NavigateOptions};
+use crate::routes::Route;
 
 /// Sends a person who skipped ahead (or whose link is stale) to the first open step.
 fn guard(step: Step) {
@@ -17,7 +18,7 @@ fn guard(step: Step) {
     let router = use_router();
     Effect::new(move |_| {
         // Only while this step is the route: leaving it (to step 4) also empties the draft.
-        let here = router.with(|a| a.path.ends_with(&format!("/{}", step.slug())));
+        let here = router.with(|a| Route::of(&a.path) == Route::Wizard(Some(step)));
         if !here {
             return;
         }
