@@ -75,10 +75,16 @@ impl Route {
     }
 }
 
-/// The route of the current address (tracked).
-pub fn current_route() -> Memo<Route> {
+/// Reads the route from the router's address, once per change of the address, for every view
+/// below the caller ([`current_route`]).
+pub fn provide_route() {
     let router = use_router();
-    Memo::new(move |_| router.with(|a| Route::of(&a.path)))
+    provide_context(Memo::new(move |_| router.with(|a| Route::of(&a.path))));
+}
+
+/// The route of the current address (tracked), as [`provide_route`] reads it.
+pub fn current_route() -> Memo<Route> {
+    expect_context::<Memo<Route>>()
 }
 
 /// A chunk of the console's code could not be fetched.

@@ -253,7 +253,7 @@ async fn a_page_left_before_its_code_arrives_is_not_built() {
             })
         };
         sleep(10).await;
-        use_navigate_in(&root, "/");
+        follow_link(&root, "/");
         sleep(200).await;
         assert!(
             !built.load(Ordering::Relaxed),
@@ -266,7 +266,7 @@ async fn a_page_left_before_its_code_arrives_is_not_built() {
 }
 
 /// Follows a link to `href` from inside `root`, as a person would.
-fn use_navigate_in(root: &web_sys::HtmlElement, href: &str) {
+fn follow_link(root: &web_sys::HtmlElement, href: &str) {
     let a = document().create_element("a").unwrap();
     a.set_attribute("href", href).unwrap();
     root.append_child(&a).unwrap();

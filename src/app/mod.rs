@@ -14,7 +14,9 @@ use crate::config::{ConfigError, RuntimeConfig};
 use crate::pages::dashboard::DashboardPage;
 use crate::pages::not_found::NotFoundPage;
 use crate::router::provide_router;
-use crate::routes::{current_route, key_detail_page, sign_in_page, wizard_page, Route};
+use crate::routes::{
+    current_route, key_detail_page, provide_route, sign_in_page, wizard_page, Route,
+};
 use crate::session::{provide_session, start_session};
 
 /// Loads the runtime configuration, then replaces the static skeleton of `index.html` with the app.
@@ -45,6 +47,7 @@ pub fn App(
     let client = provide_api_client(config, std::sync::Arc::new(session));
     start_session(session, &client);
     provide_router();
+    provide_route();
     let route = current_route();
     let page = Memo::new(move |_| route.get().frame());
     view! {

@@ -100,11 +100,12 @@ fn main() {
 #[cfg(feature = "router")]
 fn main() {
     use apikeys_console::router::provide_router;
-    use apikeys_console::routes::{current_route, Route};
+    use apikeys_console::routes::{current_route, provide_route, Route};
     use leptos::prelude::*;
 
     leptos::mount::mount_to_body(|| {
         provide_router();
+        provide_route();
         let route = current_route();
         let page = Memo::new(move |_| route.get().frame());
         move || match page.get() {

@@ -158,8 +158,8 @@ pub fn CreateKeyPage() -> impl IntoView {
 #[component]
 fn Stepper() -> impl IntoView {
     let wizard = use_wizard();
-    let router = use_router();
-    let current = Memo::new(move |_| match router.with(|a| Route::of(&a.path)) {
+    let route = current_route();
+    let current = Memo::new(move |_| match route.get() {
         Route::Wizard(Some(step)) => step,
         _ => Step::Application,
     });

@@ -8,17 +8,17 @@ use crate::api::{use_api_client, ApiError};
 use crate::components::arx_facts::ArxFacts;
 use crate::key_events::broadcast_key_event;
 use crate::links;
-use crate::router::{use_navigate, use_router, NavigateOptions};
-use crate::routes::Route;
+use crate::router::{use_navigate, NavigateOptions};
+use crate::routes::{current_route, Route};
 
 /// Sends a person who skipped ahead (or whose link is stale) to the first open step.
 fn guard(step: Step) {
     let wizard = use_wizard();
     let navigate = use_navigate();
-    let router = use_router();
+    let route = current_route();
     Effect::new(move |_| {
         // Only while this step is the route: leaving it (to step 4) also empties the draft.
-        let here = router.with(|a| Route::of(&a.path) == Route::Wizard(Some(step)));
+        let here = route.with(|r| *r == Route::Wizard(Some(step)));
         if !here {
             return;
         }

@@ -13,7 +13,7 @@ use crate::components::time_text::TimeText;
 use crate::key_events::broadcast_key_event;
 use crate::permissions::delete_permission;
 use crate::router::{use_navigate, use_router, NavigateOptions};
-use crate::routes::Route;
+use crate::routes::{current_route, Route};
 use crate::session::use_session;
 use crate::time;
 
@@ -47,8 +47,8 @@ pub fn DeleteKeyDialog() -> impl IntoView {
     let navigate = use_navigate();
     let announce = use_announcer();
     let keys = use_keys_context();
-    let id = router.with_untracked(|a| match Route::of(&a.path) {
-        Route::Dashboard { delete } => delete.unwrap_or_default(),
+    let id = current_route().with_untracked(|r| match r {
+        Route::Dashboard { delete } => delete.clone().unwrap_or_default(),
         _ => String::new(),
     });
 
