@@ -459,6 +459,10 @@ async fn typing_filters_at_once_and_the_url_follows_the_pause() {
     // Filtered before the URL changed: the URL waits for a pause in typing.
     assert!(!location_search().contains("q="), "{}", location_search());
     let row = find(&root, "tbody tr").unwrap();
+    assert!(
+        row.is_same_node(Some(&first)),
+        "the first line was built anew"
+    );
     assert_eq!(row.get_attribute("data-key-id").as_deref(), Some(want_id));
     let row_text = row.text_content().unwrap_or_default();
     assert!(

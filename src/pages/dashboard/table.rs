@@ -113,6 +113,22 @@ pub fn KeyTable(
         }
         ().into_any()
     };
+    // One line per place on the page, each shown while the page has a row there: a new page
+    // or search updates the lines' text in place (see `KeyLine`), and only a new page size
+    // builds them anew. Positions need no keyed diff, so `For` is not used.
+    let size = Memo::new(move |_| view.state.with(|s| s.page_size));
+    let count = Memo::new(move |_| page.with(|p| p.0.len()));
+    let lines = move || {
+        (0..size.get())
+            .map(|n| {
+                view! {
+                    <Show when=move || { count.get() > n }>
+                        <KeyLine n keys shown clusters roles url=view.url now/>
+                    </Show>
+                }
+            })
+            .collect::<Vec<_>>()
+    };
     view! {
         {empty}
         <Show when=move || !matches.with(Vec::is_empty)>
@@ -121,11 +137,7 @@ pub fn KeyTable(
                     <caption class="visually-hidden">"API keys of this tenant"</caption>
                     <thead><tr>{headings()}<th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead>
                     <tbody>
-                        // One line per visible row, keyed by position: a new page or search
-                        // updates the lines' text in place (see `KeyLine`).
-                        <For each=move || 0..page.with(|p| p.0.len()) key=|n| *n let:n>
-                            <KeyLine n keys shown clusters roles url=view.url now/>
-                        </For>
+                        {lines}
                     </tbody>
                 </table>
             </div>
