@@ -111,16 +111,23 @@ html = html.replace(/<link data-trunk [^>]*\/>/g, (tag) => {
         '<script type="module">',
         'try {',
         '  const boot = window.__consoleBoot || {};',
-        '  const { wasm: module, asked } = boot;',
+        '  const { wasm: fetched, asked } = boot;',
         '  delete boot.wasm;',
         '  delete boot.asked;',
+        // Compiling needs the main thread little (V8 compiles as the bytes stream in, or takes
+        // the module from its cache on a repeat visit), so it starts as soon as the wasm
+        // answers. A response the streaming compiler would refuse (an error status, another
+        // type) goes to the bindings as it is: they report it, or read its bytes.
+        "  const streamable = (r) => r.ok && r.headers.get('Content-Type')?.split(';')[0].trim() === 'application/wasm';",
+        '  const compiled = fetched?.then((r) => (streamable(r) ? WebAssembly.compileStreaming(r) : r));',
+        '  compiled?.catch(() => {});',
         // Starting the wasm is one long task on the main thread; the head start's next request
         // (the session refresh, once config.json is read) waits behind it. So the start waits
         // until that request is out, or 1 s at most should config.json hang (its own timeout
         // and error are the app's). Measured in docs/performance.md.
         '  await Promise.race([asked, new Promise((done) => setTimeout(done, 1000))]);',
         `  const bindings = await import('/${mainJs}');`,
-        `  const wasm = await bindings.default({ module_or_path: module || '/${mainWasm}' });`,
+        `  const wasm = await bindings.default({ module_or_path: (await compiled) || '/${mainWasm}' });`,
         // The benchmark reads the allocator's counter and the wasm memory through these.
         ...(bench ? ['  window.wasmBindings = bindings;', "  dispatchEvent(new CustomEvent('console-started', { detail: { wasm } }));"] : []),
         '} catch (error) {',
