@@ -217,6 +217,22 @@ test('a console whose code was altered does not run it', async ({ page, problems
   await expect(page.locator('.app-header nav')).toHaveCount(0);
 });
 
+// The loader compiles the wasm while it streams in, which needs the `application/wasm` type. A
+// CDN that serves it as another type costs the stream, not the console: the bytes are read and
+// compiled whole.
+test('a wasm served under another type still starts the console', async ({ page, problems }) => {
+  const types = [];
+  await page.route(/_bg\.wasm$/, async (route) => {
+    const response = await route.fetch();
+    const headers = { ...response.headers(), 'content-type': 'application/octet-stream' };
+    types.push(headers['content-type']);
+    await route.fulfill({ response, headers });
+  });
+  await page.goto('/');
+  await waitForApp(page);
+  expect(types).toEqual(['application/octet-stream']);
+});
+
 test('the release bundle has no benchmark hooks', async ({ page, request, problems }) => {
   await page.goto('/');
   await waitForApp(page);
