@@ -527,3 +527,79 @@ async fn slash_goes_to_the_search_unless_typing_or_in_a_dialog() {
     assert!(key_event(&body, "a", false));
     assert_ne!(document().active_element(), Some(search));
 }
+
+/// The access keys the table shows, top to bottom.
+fn access_keys_shown(root: &web_sys::HtmlElement) -> Vec<String> {
+    let cells = root
+        .query_selector_all("table.keys-table tbody tr td.access-key code")
+        .unwrap();
+    (0..cells.length())
+        .filter_map(|i| cells.item(i))
+        .map(|c| c.text_content().unwrap_or_default())
+        .collect()
+}
+
+/// Pages turn in the same lines, and a new page size shows as many rows as it says.
+#[wasm_bindgen_test]
+async fn pages_turn_in_place_and_the_page_size_holds() {
+    let keys = (1..=12)
+        .map(|i| {
+            key(
+                &format!("apikey--{i:02}"),
+                &format!("onq.K{i:02}"),
+                "active",
+                &format!("App {i:02}"),
+                true,
+            )
+        })
+        .collect();
+    with_list(json!([{ "body": key_list(keys, true) }]));
+    let (root, _h) = mount_app("/?sort=application&size=10");
+    let first_ten: Vec<String> = (1..=10).map(|i| format!("onq.K{i:02}")).collect();
+    eventually("the first page", || access_keys_shown(&root) == first_ten).await;
+    let first_line = find(&root, "tbody tr").unwrap();
+    eventually("the pager", || find(&root, "nav.pager").is_some()).await;
+    let next: HtmlButtonElement = root
+        .query_selector_all("nav.pager button")
+        .unwrap()
+        .item(1)
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(next.text_content().as_deref(), Some("Next"));
+    next.click();
+    eventually("the second page", || {
+        access_keys_shown(&root) == ["onq.K11", "onq.K12"]
+    })
+    .await;
+    assert!(
+        find(&root, "tbody tr")
+            .unwrap()
+            .is_same_node(Some(&first_line)),
+        "a page turn built the first line anew"
+    );
+    assert!(
+        text(&root).contains("Showing 11–12 of 12"),
+        "{}",
+        text(&root)
+    );
+
+    let size: web_sys::HtmlSelectElement =
+        find(&root, "nav.pager select").unwrap().unchecked_into();
+    size.set_value("25");
+    size.dispatch_event(
+        &web_sys::Event::new_with_event_init_dict("change", &{
+            let init = web_sys::EventInit::new();
+            init.set_bubbles(true);
+            init
+        })
+        .unwrap(),
+    )
+    .unwrap();
+    let all: Vec<String> = (1..=12).map(|i| format!("onq.K{i:02}")).collect();
+    eventually("every key on one page", || access_keys_shown(&root) == all).await;
+    assert!(
+        text(&root).contains("Showing 1–12 of 12"),
+        "{}",
+        text(&root)
+    );
+}
