@@ -114,11 +114,13 @@ html = html.replace(/<link data-trunk [^>]*\/>/g, (tag) => {
         '  const { wasm: fetched, asked } = boot;',
         '  delete boot.wasm;',
         '  delete boot.asked;',
-        // Compiling needs the main thread little (V8 compiles as the bytes stream in, or takes
-        // the module from its cache on a repeat visit), so it starts as soon as the wasm
-        // answers. A response the streaming compiler would refuse (an error status, another
-        // type) goes to the bindings as it is: they report it, or read its bytes.
-        "  const streamable = (r) => r.ok && r.headers.get('Content-Type')?.split(';')[0].trim() === 'application/wasm';",
+        // Compiling (or taking the module from V8's cache on a repeat visit) needs the main thread
+        // little, so it starts as soon as the wasm is here (all of it: a fetch with a digest
+        // answers once the digest is checked), not after the wait below. A response the
+        // streaming compiler would refuse goes to the bindings as it is: they report an error
+        // status, and read the bytes whole of any type but exactly `application/wasm` (the
+        // compiler refuses parameters such as a charset).
+        "  const streamable = (r) => r.ok && typeof WebAssembly.compileStreaming === 'function' && r.headers.get('Content-Type')?.trim().toLowerCase() === 'application/wasm';",
         '  const compiled = fetched?.then((r) => (streamable(r) ? WebAssembly.compileStreaming(r) : r));',
         '  compiled?.catch(() => {});',
         // Starting the wasm is one long task on the main thread; the head start's next request
