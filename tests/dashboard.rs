@@ -583,18 +583,7 @@ async fn pages_turn_in_place_and_the_page_size_holds() {
         text(&root)
     );
 
-    let size: web_sys::HtmlSelectElement =
-        find(&root, "nav.pager select").unwrap().unchecked_into();
-    size.set_value("25");
-    size.dispatch_event(
-        &web_sys::Event::new_with_event_init_dict("change", &{
-            let init = web_sys::EventInit::new();
-            init.set_bubbles(true);
-            init
-        })
-        .unwrap(),
-    )
-    .unwrap();
+    choose_page_size(&root, "25");
     let all: Vec<String> = (1..=12).map(|i| format!("onq.K{i:02}")).collect();
     eventually("every key on one page", || access_keys_shown(&root) == all).await;
     assert!(
@@ -602,4 +591,32 @@ async fn pages_turn_in_place_and_the_page_size_holds() {
         "{}",
         text(&root)
     );
+
+    // Back to fewer: no line of the larger page stays, however often the size changes.
+    choose_page_size(&root, "10");
+    eventually("ten again", || access_keys_shown(&root) == first_ten).await;
+    let nodes = || find(&root, "tbody").unwrap().child_nodes().length();
+    let after_one_change = nodes();
+    for size in ["25", "10", "25", "10"] {
+        choose_page_size(&root, size);
+        let want = if size == "25" { 12 } else { 10 };
+        eventually("the size chosen", || access_keys_shown(&root).len() == want).await;
+    }
+    assert!(
+        text(&root).contains("Showing 1–10 of 12"),
+        "{}",
+        text(&root)
+    );
+    assert_eq!(nodes(), after_one_change, "the table's body grew");
+}
+
+/// Chooses `size` in the pager's "Rows per page".
+fn choose_page_size(root: &web_sys::HtmlElement, size: &str) {
+    let select: web_sys::HtmlSelectElement =
+        find(root, "nav.pager select").unwrap().unchecked_into();
+    select.set_value(size);
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let change = web_sys::Event::new_with_event_init_dict("change", &init).unwrap();
+    select.dispatch_event(&change).unwrap();
 }

@@ -116,7 +116,8 @@ pub fn KeyTable(
     // One line per place on the page, each shown while the page has a row there: a new page
     // or search updates the lines' text in place (see `KeyLine`), and only a new page size
     // builds them anew. Positions need no keyed diff, so `For` is not used.
-    let size = Memo::new(move |_| view.state.with(|s| s.page_size));
+    // As many as `page_of` may put on a page.
+    let size = Memo::new(move |_| view.state.with(|s| s.page_size.max(1)));
     let count = Memo::new(move |_| page.with(|p| p.0.len()));
     let lines = move || {
         (0..size.get())
