@@ -8,7 +8,7 @@ use platform_types::{ApiKey, Arx};
 use crate::api::{use_api_client, ApiError};
 use crate::components::arx_facts::ArxDetails;
 use crate::components::copy_button::CopyButton;
-use crate::components::load::Load;
+use crate::components::load::{Load, Loaded};
 use crate::components::status_badge::StatusBadge;
 use crate::components::time_text::TimeText;
 use crate::components::usage_tabs::UsageTabs;
@@ -39,7 +39,7 @@ pub fn KeyDetailPage() -> impl IntoView {
         Route::KeyDetail(id) => id,
         _ => prev.cloned().unwrap_or_default(),
     });
-    let found = LocalResource::new(move || {
+    let found = Loaded::new(move || {
         let (client, id) = (client.clone(), id.get());
         async move {
             let (key, base) = futures::join!(client.get_key(&id), client.key_base());

@@ -79,7 +79,8 @@ mod view {
     /// The first page of keys in a table, once the list is decoded.
     #[component]
     pub fn Keys() -> impl IntoView {
-        let keys = LocalResource::new(super::first_page);
+        // Loaded as the console loads its pages.
+        let keys = apikeys_console::components::load::Loaded::new(super::first_page);
         view! {
             <table class="keys-table">
                 <tbody>

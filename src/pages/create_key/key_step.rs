@@ -10,6 +10,7 @@ use super::use_wizard;
 use crate::api::retry::next_poll_delay_ms;
 use crate::api::{use_api_client, ApiClient, ApiError};
 use crate::components::error_panel::ErrorPanel;
+use crate::components::load::Loaded;
 use crate::links;
 use crate::timer::sleep_ms;
 
@@ -47,7 +48,7 @@ pub fn KeyStep() -> impl IntoView {
     let waited = RwSignal::new(0u32);
     // Asking again after an error is safe: the platform forgets the secrets only once it has
     // sent them, and answers 410 after that.
-    let outcome = LocalResource::new(move || reveal(client.clone(), key.clone(), waited));
+    let outcome = Loaded::new(move || reveal(client.clone(), key.clone(), waited));
     // Its own state, not `Suspense`: see `components::load`.
     let shown = move || match outcome.get() {
         None => view! { <Provisioning waited/> }.into_any(),

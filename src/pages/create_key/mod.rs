@@ -14,7 +14,7 @@ use leptos::prelude::*;
 use platform_types::{ApiKey, BaseInfo, CreateApiKeyRequest};
 
 use crate::api::{new_idempotency_key, use_api_client, ApiError};
-use crate::components::load::Load;
+use crate::components::load::{Load, Loaded};
 use crate::links;
 use crate::permissions::create_permission;
 use crate::router::{use_router, NavigateOptions};
@@ -26,7 +26,7 @@ use draft::{Checked, Draft, Step};
 #[derive(Clone, Copy)]
 pub struct Wizard {
     /// `/keys/base`.
-    pub base: LocalResource<Result<Arc<BaseInfo>, ApiError>>,
+    pub base: Loaded<Result<Arc<BaseInfo>, ApiError>>,
     /// The draft from the URL.
     pub draft: Memo<Draft>,
     checked: Memo<Option<Checked>>,
@@ -100,7 +100,7 @@ pub fn CreateKeyPage() -> impl IntoView {
     let session = use_session();
     let router = use_router();
     let draft = Memo::new(move |_| router.with(|a| Draft::from_query(|k| a.query(k))));
-    let base = LocalResource::new(move || {
+    let base = Loaded::new(move || {
         let client = client.clone();
         async move { client.key_base().await.map(Arc::new) }
     });

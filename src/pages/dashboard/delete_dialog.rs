@@ -8,6 +8,7 @@ use super::use_keys::use_keys_context;
 use crate::api::{use_api_client, ApiError};
 use crate::components::announcer::use_announcer;
 use crate::components::dialog::Dialog;
+use crate::components::load::Loaded;
 use crate::components::status_badge::StatusBadge;
 use crate::components::time_text::TimeText;
 use crate::key_events::broadcast_key_event;
@@ -57,7 +58,7 @@ pub fn DeleteKeyDialog() -> impl IntoView {
     let cached = keys.and_then(|k| k.find(&id));
     let fresh = {
         let (client, id) = (client.clone(), id.clone());
-        LocalResource::new(move || {
+        Loaded::new(move || {
             let (client, id) = (client.clone(), id.clone());
             async move { client.get_key(&id).await }
         })

@@ -9,6 +9,7 @@ use platform_types::{Acl, ApiKey, ApiKeys, Arx};
 
 use super::rows::{Row, Rows};
 use crate::api::{use_api_client, ApiError};
+use crate::components::load::Loaded;
 use crate::time;
 
 /// What the list carries beside its rows.
@@ -28,7 +29,7 @@ pub struct ListFacts {
 #[derive(Clone, Copy)]
 pub struct UseKeys {
     /// Whether the list has loaded, with what came with it.
-    pub list: LocalResource<Result<Arc<ListFacts>, ApiError>>,
+    pub list: Loaded<Result<Arc<ListFacts>, ApiError>>,
     /// The keys, live.
     pub rows: RwSignal<Rows>,
     shown: StoredValue<Option<Arc<ListFacts>>>,
@@ -74,7 +75,7 @@ pub fn use_keys() -> UseKeys {
     let shown = StoredValue::new(None::<Arc<ListFacts>>);
     let list = {
         let client = client.clone();
-        LocalResource::new(move || {
+        Loaded::new(move || {
             let client = client.clone();
             async move {
                 match client.list_keys().await {
