@@ -287,3 +287,42 @@ async fn once_stored_the_key_step_offers_the_next_steps() {
 fn document_active() -> Option<web_sys::Element> {
     leptos::prelude::document().active_element()
 }
+
+/// While "Try again" is out on the key step, its button is busy: a second click cannot ask for
+/// secrets that the first may be receiving.
+#[wasm_bindgen_test]
+async fn the_key_steps_retry_is_busy_until_its_answer() {
+    fake();
+    fail_first(SECRETS, 400, 400);
+    let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
+    eventually("create button", || {
+        find(&root, "[data-testid=create-submit]").is_some()
+    })
+    .await;
+    click(&root, "[data-testid=create-submit]");
+    eventually("the error", || {
+        text(&root).contains("The key could not be shown")
+    })
+    .await;
+    let again = || -> HtmlButtonElement {
+        find(&root, "[role=alert] button")
+            .expect("the retry button")
+            .unchecked_into()
+    };
+    assert_eq!(again().text_content().as_deref(), Some("Try again"));
+    again().click();
+    eventually("busy", || again().disabled()).await;
+    assert_eq!(again().text_content().as_deref(), Some("Trying again…"));
+    again().click();
+    eventually("secrets shown", || {
+        find(&root, "[data-testid=server-signing-key]")
+            .is_some_and(|el| holds_secret(el.unchecked_ref::<HtmlInputElement>(), 0))
+    })
+    .await;
+    sleep(600).await;
+    assert_eq!(
+        fake_calls(SECRETS),
+        2,
+        "the secrets were asked for once per answer"
+    );
+}

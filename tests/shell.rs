@@ -49,31 +49,36 @@ async fn unknown_route_renders_not_found() {
     go_to("/");
 }
 
-/// How the pages load (`components::load::Loaded`): the latest run's answer wins, the answer on
-/// screen stays while the next loads, a signal the loader reads starts a new run, and an answer
-/// that arrives after its view has gone is dropped without harm.
+/// How the pages load (`components::load::Loaded`): runs go one at a time and in order, so what
+/// one does on its way is never overtaken by an older one; calls made during a run make one run
+/// after it; the answer on screen stays while the next loads; a signal the loader reads starts a
+/// run; and nothing runs or is written once the view has gone.
 #[wasm_bindgen_test]
-async fn a_loader_shows_the_latest_answer_and_outlives_nothing() {
+async fn a_loader_runs_one_at_a_time_and_outlives_nothing() {
     use apikeys_console::components::load::Loaded;
-    use std::cell::Cell;
+    use std::cell::{Cell, RefCell};
     use std::rc::Rc;
 
     trap_errors();
-    // Each run answers its own number, after the delay set for it.
-    let runs = Rc::new(Cell::new(0u32));
+    // Each call numbers its run; a run logs its number when it starts and when it ends (what
+    // the key list's rows are: a write on the way), after the delay set for it.
+    let calls = Rc::new(Cell::new(0u32));
     let delay = Rc::new(Cell::new(300));
+    let log = Rc::new(RefCell::new(Vec::<String>::new()));
     let made = Rc::new(Cell::new(None));
     let handle = {
-        let (runs, delay, made) = (runs.clone(), delay.clone(), made.clone());
+        let (calls, delay, log, made) = (calls.clone(), delay.clone(), log.clone(), made.clone());
         leptos::mount::mount_to(container(), move || {
             let input = RwSignal::new(0u32);
-            let (runs, delay) = (runs.clone(), delay.clone());
+            let (calls, delay, log) = (calls.clone(), delay.clone(), log.clone());
             let loaded = Loaded::new(move || {
                 input.track();
-                runs.set(runs.get() + 1);
-                let (run, ms) = (runs.get(), delay.get());
+                calls.set(calls.get() + 1);
+                let (run, ms, log) = (calls.get(), delay.get(), log.clone());
                 async move {
+                    log.borrow_mut().push(format!("start {run}"));
                     sleep(ms).await;
+                    log.borrow_mut().push(format!("end {run}"));
                     run
                 }
             });
@@ -81,34 +86,53 @@ async fn a_loader_shows_the_latest_answer_and_outlives_nothing() {
         })
     };
     let (input, loaded) = made.get().unwrap();
-    eventually("the first run", || runs.get() == 1).await;
+    eventually("the first run", || calls.get() == 1).await;
     assert_eq!(loaded.get(), None);
 
-    // A second run overtakes the slow first: its answer shows, the first's never does.
+    // Two calls while the slow first run is out: one run after it, the last call's.
     delay.set(20);
     loaded.refetch();
-    eventually("the second answer", || loaded.get() == Some(2)).await;
-    sleep(400).await;
-    assert_eq!(loaded.get(), Some(2), "an older answer came back");
+    sleep(10).await;
+    loaded.refetch();
+    eventually("the third call's answer", || loaded.get() == Some(3)).await;
+    assert_eq!(
+        *log.borrow(),
+        ["start 1", "end 1", "start 3", "end 3"],
+        "runs overlapped or a call was run twice"
+    );
 
     // Loading again keeps the answer until the new one.
     delay.set(100);
     loaded.refetch();
-    eventually("the third run", || runs.get() == 3).await;
-    assert_eq!(loaded.get(), Some(2));
-    eventually("the third answer", || loaded.get() == Some(3)).await;
+    eventually("the fourth call", || calls.get() == 4).await;
+    assert_eq!(loaded.get(), Some(3));
+    eventually("the fourth answer", || loaded.get() == Some(4)).await;
 
     // A signal the loader read starts a run of its own.
     delay.set(20);
     input.set(1);
-    eventually("the fourth answer", || loaded.get() == Some(4)).await;
+    eventually("the fifth answer", || loaded.get() == Some(5)).await;
 
-    // The view goes while a run is out.
+    // The view goes while a run is out, with a call waiting behind it.
     delay.set(200);
     loaded.refetch();
-    eventually("the fifth run", || runs.get() == 5).await;
+    eventually("the sixth call", || calls.get() == 6).await;
+    loaded.refetch();
+    eventually("the seventh call, waiting", || calls.get() == 7).await;
     drop(handle);
-    sleep(300).await;
+    sleep(500).await;
+    assert!(
+        input.try_get_untracked().is_none(),
+        "the view's owner was not disposed"
+    );
+    loaded.refetch();
+    assert!(input.try_set(2).is_some());
+    sleep(100).await;
+    assert_eq!(calls.get(), 7, "a call after the view went");
+    assert_eq!(
+        log.borrow().last().map(String::as_str),
+        Some("end 6"),
+        "a run started after the view went"
+    );
     assert_eq!(trapped_errors(), "", "an answer after its view went");
-    assert_eq!(runs.get(), 5, "a run started after its view went");
 }

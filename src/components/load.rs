@@ -2,8 +2,9 @@
 //! first time, the content once the data is there (kept on screen while it loads again), and the
 //! error with a retry when it failed.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 
 use leptos::prelude::*;
@@ -15,12 +16,15 @@ use crate::api::ApiError;
 /// What a view loads: `None` until the first answer, then the latest answer, which stays while
 /// the next one loads.
 ///
-/// `fetch` runs at once, again when a signal it reads before returning its future changes, and
-/// on [`Loaded::refetch`]. An answer overtaken by a newer run is dropped, and so is one that
-/// arrives after the view has gone. The console's resources need no more than that: Leptos'
-/// `LocalResource` also serves `Suspense`, transitions and `.await` on the resource, which the
-/// console does not use, and its machinery was 6.9 kB brotli of the first load
-/// (docs/performance.md).
+/// `fetch` is called in the tick after the loader is made, again when a signal it reads before
+/// returning its future changes, and on [`Loaded::refetch`]. Its futures run one at a time, in
+/// order, each answer shown as it comes, as Leptos' `LocalResource` runs them: what a future
+/// does on its way (the key list writes its rows) cannot be overtaken by an older one, and one
+/// request is never sent twice at once (a new key's secrets are handed out once). A call made
+/// while one runs waits for it; several such calls make one run, the last one's. A future in
+/// flight when the view goes runs to its end, and its answer is dropped. `LocalResource` also
+/// serves `Suspense`, transitions and `.await` on the resource, which the console does not
+/// use; its machinery was 7.4 kB brotli of the main wasm (docs/performance.md).
 pub struct Loaded<T: 'static> {
     value: RwSignal<Option<T>, LocalStorage>,
     again: Trigger,
@@ -34,6 +38,8 @@ impl<T: 'static> Clone for Loaded<T> {
 
 impl<T: 'static> Copy for Loaded<T> {}
 
+type Run<T> = Pin<Box<dyn Future<Output = T>>>;
+
 impl<T: 'static> Loaded<T> {
     /// Starts loading with `fetch`, under the current owner.
     pub fn new<F>(fetch: impl Fn() -> F + 'static) -> Self
@@ -42,19 +48,28 @@ impl<T: 'static> Loaded<T> {
     {
         let value = RwSignal::new_local(None);
         let again = Trigger::new();
-        // The number of the latest run: only its answer is kept.
-        let latest = Rc::new(Cell::new(0u64));
+        // The run to start next (the latest call's), and whether a task is running them.
+        let next: Rc<RefCell<Option<Run<T>>>> = Rc::default();
+        let running = Rc::new(Cell::new(false));
         Effect::new(move |_| {
             again.track();
-            let answer = fetch();
-            let run = latest.get() + 1;
-            latest.set(run);
-            let latest = latest.clone();
+            *next.borrow_mut() = Some(Box::pin(fetch()));
+            if running.replace(true) {
+                return;
+            }
+            let (next, running) = (next.clone(), running.clone());
             leptos::task::spawn_local(async move {
-                let answer = answer.await;
-                if latest.get() == run {
-                    value.try_set(Some(answer));
+                loop {
+                    let Some(run) = next.borrow_mut().take() else {
+                        break;
+                    };
+                    let answer = run.await;
+                    // Nobody to show it to: the view has gone, and so has any run after this one.
+                    if value.try_set(Some(answer)).is_some() {
+                        break;
+                    }
                 }
+                running.set(false);
             });
         });
         Self { value, again }

@@ -119,6 +119,12 @@ export function fake_secrets(route) {
     server_signing_key: sig, server_crypto_access_key: sec, client_key: cli, provided_at: '2024-01-02T03:04:05Z',
   }, error: { code: 0, status: '', message: '', correlation_id: '', details: null } } }];
 }
+// The first answer to `route` becomes an error `status`; the answers after it wait `delay` ms.
+export function fail_first(route, status, delay) {
+  const answers = window.__fakeRoutes[route];
+  for (const a of answers) a.delay = delay;
+  answers.unshift({ status, body: { data: null, error: { code: status, status: 'FAILED', message: 'refused', correlation_id: 'corr--test', details: null } } });
+}
 export function holds_secret(input, n) { return input.value === window.__secrets[n]; }
 export function secrets_in(memory) {
   const hay = new Uint8Array(memory.buffer);
@@ -180,6 +186,9 @@ extern "C" {
     /// Answers `route` ("METHOD /path") with a key's one-time secrets made up in JS, so that
     /// this test's own Rust code never holds them.
     pub fn fake_secrets(route: &str);
+    /// Makes the first answer to `route` an error `status`, and the answers after it wait `delay`
+    /// ms.
+    pub fn fail_first(route: &str, status: u16, delay: u32);
     /// Whether `input` shows secret `n` (0 signing, 1 secret, 2 client) of [`fake_secrets`];
     /// compared in JS, so the secret never enters this test's memory.
     pub fn holds_secret(input: &web_sys::HtmlInputElement, n: u32) -> bool;
