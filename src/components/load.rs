@@ -24,7 +24,7 @@ use crate::api::ApiError;
 /// while one runs waits for it; several such calls make one run, the last one's. A future in
 /// flight when the view goes runs to its end, and its answer is dropped. `LocalResource` also
 /// serves `Suspense`, transitions and `.await` on the resource, which the console does not
-/// use; its machinery was 7.4 kB brotli of the main wasm (docs/performance.md).
+/// use; its machinery was 7.1 kB brotli of the main wasm (docs/performance.md).
 pub struct Loaded<T: 'static> {
     value: RwSignal<Option<T>, LocalStorage>,
     again: Trigger,
