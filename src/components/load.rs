@@ -28,6 +28,7 @@ use crate::api::ApiError;
 pub struct Loaded<T: 'static> {
     value: RwSignal<Option<T>, LocalStorage>,
     again: Trigger,
+    loading: RwSignal<bool>,
 }
 
 impl<T: 'static> Clone for Loaded<T> {
@@ -48,6 +49,7 @@ impl<T: 'static> Loaded<T> {
     {
         let value = RwSignal::new_local(None);
         let again = Trigger::new();
+        let loading = RwSignal::new(true);
         // The run to start next (the latest call's), and whether a task is running them.
         let next: Rc<RefCell<Option<Run<T>>>> = Rc::default();
         let running = Rc::new(Cell::new(false));
@@ -57,6 +59,7 @@ impl<T: 'static> Loaded<T> {
             if running.replace(true) {
                 return;
             }
+            loading.set(true);
             let (next, running) = (next.clone(), running.clone());
             leptos::task::spawn_local(async move {
                 loop {
@@ -70,9 +73,14 @@ impl<T: 'static> Loaded<T> {
                     }
                 }
                 running.set(false);
+                loading.try_set(false);
             });
         });
-        Self { value, again }
+        Self {
+            value,
+            again,
+            loading,
+        }
     }
 
     /// The latest answer, if any; tracked.
@@ -83,8 +91,16 @@ impl<T: 'static> Loaded<T> {
         self.value.get()
     }
 
+    /// Whether a run is out or asked for; tracked. A retry offered beside an answer is busy
+    /// while this holds, so a second click cannot send the request again.
+    pub fn loading(&self) -> Signal<bool> {
+        self.loading.into()
+    }
+
     /// Loads again; the answer on screen stays until the new one is there.
     pub fn refetch(&self) {
+        // At once, not when the run starts a tick later: a retry is busy from its click.
+        self.loading.try_set(true);
         self.again.notify();
     }
 }
@@ -110,20 +126,13 @@ where
     // Whether it loaded, not what: the content reads the data it shows. A reload keeps the last
     // answer until the new one is there, so the content stays while it loads again.
     let outcome = Memo::new(move |_| resource.get().map(|r| r.map(|_| ())));
-    let retrying = RwSignal::new(false);
-    let retry = Callback::new(move |_| {
-        retrying.set(true);
-        resource.refetch();
-    });
-    move || {
-        retrying.set(false);
-        match outcome.get() {
-            None => view! { <PageSkeleton/> }.into_any(),
-            Some(Ok(())) => children().into_any(),
-            Some(Err(error)) => {
-                view! { <ErrorPanel title=title.clone() error on_retry=retry busy=retrying/> }
-                    .into_any()
-            }
+    let retry = Callback::new(move |_| resource.refetch());
+    move || match outcome.get() {
+        None => view! { <PageSkeleton/> }.into_any(),
+        Some(Ok(())) => children().into_any(),
+        Some(Err(error)) => view! {
+            <ErrorPanel title=title.clone() error on_retry=retry busy=resource.loading()/>
         }
+        .into_any(),
     }
 }

@@ -49,29 +49,22 @@ pub fn KeyStep() -> impl IntoView {
     // Asking again after an error is safe: the platform forgets the secrets only once it has
     // sent them, and answers 410 after that.
     let outcome = Loaded::new(move || reveal(client.clone(), key.clone(), waited));
-    // While a retry is out the error stays and its button is busy: a second click would ask
-    // again for secrets the first may be receiving.
-    let retrying = RwSignal::new(false);
-    // Its own state, not `Suspense`: see `components::load`.
-    let shown = move || {
-        retrying.set(false);
-        match outcome.get() {
-            None => view! { <Provisioning waited/> }.into_any(),
-            Some(Ok(Outcome::Ready(data))) => view! { <Secrets data/> }.into_any(),
-            Some(Ok(Outcome::Failed)) => view! { <ProvisioningFailed/> }.into_any(),
-            Some(Ok(Outcome::AlreadyProvided)) => view! { <AlreadyProvided/> }.into_any(),
-            Some(Err(error)) => view! {
-                <ErrorPanel title="The key could not be shown" error
-                    on_retry=Callback::new(move |_| {
-                        retrying.set(true);
-                        outcome.refetch();
-                    })
-                    busy=retrying
-                    hint=LOST_HINT/>
-                <p><a href=links::DASHBOARD class="link">"Back to API keys"</a></p>
-            }
-            .into_any(),
+    // Its own state, not `Suspense`: see `components::load`. While a retry is out the error
+    // stays and its button is busy: a second click would ask again for secrets the first may be
+    // receiving.
+    let shown = move || match outcome.get() {
+        None => view! { <Provisioning waited/> }.into_any(),
+        Some(Ok(Outcome::Ready(data))) => view! { <Secrets data/> }.into_any(),
+        Some(Ok(Outcome::Failed)) => view! { <ProvisioningFailed/> }.into_any(),
+        Some(Ok(Outcome::AlreadyProvided)) => view! { <AlreadyProvided/> }.into_any(),
+        Some(Err(error)) => view! {
+            <ErrorPanel title="The key could not be shown" error
+                on_retry=Callback::new(move |_| outcome.refetch())
+                busy=outcome.loading()
+                hint=LOST_HINT/>
+            <p><a href=links::DASHBOARD class="link">"Back to API keys"</a></p>
         }
+        .into_any(),
     };
     view! {
         <section aria-labelledby="key-title">

@@ -205,7 +205,7 @@ pub fn filter_sorted(rows: &Rows, sorted: &[usize], state: &ViewState) -> Vec<us
 
 /// One page of `matches`: the slice to show, and the page actually shown (clamped).
 pub fn page_of(matches: &[usize], state: &ViewState) -> (Vec<usize>, usize, usize) {
-    let size = state.page_size.max(1);
+    let size = state.rows_per_page();
     let pages = matches.len().div_ceil(size).max(1);
     let page = state.page.clamp(1, pages);
     let start = (page - 1) * size;

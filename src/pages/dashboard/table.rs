@@ -8,7 +8,7 @@ use super::rows::{filter_sorted, page_of, sort_all};
 use super::tools::LivePager;
 use super::use_keys::UseKeys;
 use super::use_view::UseView;
-use super::view_state::SortKey;
+use super::view_state::{SortKey, ViewState};
 use crate::links;
 use crate::time;
 
@@ -116,8 +116,7 @@ pub fn KeyTable(
     // One line per place on the page, each shown while the page has a row there: a new page
     // or search updates the lines' text in place (see `KeyLine`), and only a new page size
     // builds them anew. Positions need no keyed diff, so `For` is not used.
-    // As many as `page_of` may put on a page.
-    let size = Memo::new(move |_| view.state.with(|s| s.page_size.max(1)));
+    let size = Memo::new(move |_| view.state.with(ViewState::rows_per_page));
     let count = Memo::new(move |_| page.with(|p| p.0.len()));
     let lines = move || {
         (0..size.get())

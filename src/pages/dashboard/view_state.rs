@@ -110,6 +110,11 @@ impl Default for ViewState {
 }
 
 impl ViewState {
+    /// The most rows a page shows (at least one, whatever the URL said).
+    pub fn rows_per_page(&self) -> usize {
+        self.page_size.max(1)
+    }
+
     /// Reads the URL query; anything unknown or malformed takes its default.
     pub fn from_query(get: impl Fn(&str) -> Option<String>) -> Self {
         let d = Self::default();
