@@ -114,7 +114,10 @@ fn check_base_url(url: &str) -> Result<(), &'static str> {
     }
 }
 
-/// Whether `authority` (host and optional port) names this machine.
+/// Whether `authority` (host and optional port) names this machine, in the forms the error
+/// message lists and browsers print: `localhost`, `127.x.y.z` and `[::1]`. Other spellings of
+/// the IPv6 loopback (`[0:0::1]`) are refused with that message; std's full address parser
+/// would cost the first load 2.4 kB for them.
 fn is_loopback(authority: &str) -> bool {
     let host = match authority.strip_prefix('[') {
         Some(v6) => match v6.split_once(']') {
@@ -123,11 +126,17 @@ fn is_loopback(authority: &str) -> bool {
         },
         None => authority.split(':').next().unwrap_or_default(),
     };
-    if host.eq_ignore_ascii_case("localhost") {
-        return true;
-    }
-    host.parse::<std::net::IpAddr>()
-        .is_ok_and(|ip| ip.is_loopback())
+    host.eq_ignore_ascii_case("localhost") || host == "::1" || is_loopback_v4(host)
+}
+
+/// `127.x.y.z` in dotted decimal.
+fn is_loopback_v4(host: &str) -> bool {
+    let octets: Vec<&str> = host.split('.').collect();
+    octets.len() == 4
+        && octets[0] == "127"
+        && octets
+            .iter()
+            .all(|o| o.bytes().all(|b| b.is_ascii_digit()) && o.parse::<u8>().is_ok())
 }
 
 /// Fetches and parses `config.json` relative to the document's base URL (or takes the response
@@ -135,19 +144,28 @@ fn is_loopback(authority: &str) -> bool {
 #[cfg(target_arch = "wasm32")]
 pub async fn load() -> Result<RuntimeConfig, ConfigError> {
     let resp = match crate::handoff::response("config").await {
-        Some(resp) => resp.into(),
-        None => gloo_net::http::Request::get(crate::api::paths::CONFIG)
-            .header("Accept", "application/json")
-            .send()
-            .await
-            .map_err(|_| ConfigError::Unavailable("no answer".into()))?,
+        Some(resp) => resp,
+        None => {
+            let init = web_sys::RequestInit::new();
+            let headers = web_sys::Headers::new().map_err(|_| no_answer())?;
+            headers
+                .set("Accept", "application/json")
+                .map_err(|_| no_answer())?;
+            init.set_headers(&headers);
+            crate::api::http::send(crate::api::paths::CONFIG, &init)
+                .await
+                .map_err(|_| no_answer())?
+        }
     };
-    let status = resp.status();
-    let body = resp
-        .text()
+    let answer = crate::api::http::read_response(&resp, false)
         .await
         .map_err(|_| ConfigError::Unavailable("the answer was cut off".into()))?;
-    RuntimeConfig::from_response(status, &body)
+    RuntimeConfig::from_response(answer.status, &answer.body)
+}
+
+#[cfg(target_arch = "wasm32")]
+fn no_answer() -> ConfigError {
+    ConfigError::Unavailable("no answer".into())
 }
 
 #[cfg(test)]
@@ -225,6 +243,7 @@ mod tests {
             "http://127.0.0.1:8081/api",
             "http://127.8.9.10",
             "http://[::1]:8081",
+            "http://[::1]",
             "/api",
             "",
         ] {
@@ -241,6 +260,12 @@ mod tests {
             "http://127.0.0.1.evil.example",
             "http://[::2]:80",
             "http://[::1]evil",
+            "http://[0:0::1]:8081",
+            "http://127.0.0.256",
+            "http://127.0.0",
+            "http://127.0.0.+1",
+            "http://127..0.1",
+            "http://[::ffff:127.0.0.1]",
             "http://localhost@evil.example",
         ] {
             let json = format!(r#"{{"api_base_url":"{bad}"}}"#);

@@ -90,43 +90,56 @@ async fn attempt(
     token: Option<&str>,
     signal: &web_sys::AbortSignal,
 ) -> Result<RawResponse, ApiError> {
-    let net = |e: gloo_net::Error| {
-        ApiError::Network(match e {
-            gloo_net::Error::JsError(js) => js.message,
-            _ => "the request could not be made".into(),
-        })
-    };
-    let mut builder = gloo_net::http::RequestBuilder::new(&call.url)
-        .method(match call.method {
-            Method::Get => gloo_net::http::Method::GET,
-            Method::Post => gloo_net::http::Method::POST,
-            Method::Delete => gloo_net::http::Method::DELETE,
-        })
-        .abort_signal(Some(signal))
-        .header("Accept", "application/json");
+    let init = web_sys::RequestInit::new();
+    init.set_method(match call.method {
+        Method::Get => "GET",
+        Method::Post => "POST",
+        Method::Delete => "DELETE",
+    });
+    init.set_signal(Some(signal));
     if call.with_credentials {
-        builder = builder.credentials(web_sys::RequestCredentials::Include);
+        init.set_credentials(web_sys::RequestCredentials::Include);
     }
+    let headers = web_sys::Headers::new().map_err(network)?;
+    let set = |name: &str, value: &str| headers.set(name, value).map_err(network);
+    set("Accept", "application/json")?;
     if let Some(t) = token {
-        builder = builder.header("Authorization", &format!("Bearer {t}"));
+        set("Authorization", &format!("Bearer {t}"))?;
     }
     if let Some(k) = &call.idempotency_key {
-        builder = builder.header("Idempotency-Key", k);
+        set("Idempotency-Key", k)?;
     }
-    let request = match &call.body {
-        Some(b) => builder
-            .header("Content-Type", "application/json")
-            .body(b.as_str())
-            .map_err(net)?,
-        None => builder.build().map_err(net)?,
-    };
-    let resp: web_sys::Response = request.send().await.map_err(net)?.into();
+    if let Some(b) = &call.body {
+        set("Content-Type", "application/json")?;
+        init.set_body(&b.as_str().into());
+    }
+    init.set_headers(&headers);
+    let resp = send(&call.url, &init).await.map_err(network)?;
     read_response(&resp, call.once).await
+}
+
+/// `fetch(url, init)`: the browser's answer, or the error it rejected with.
+pub(crate) async fn send(
+    url: &str,
+    init: &web_sys::RequestInit,
+) -> Result<web_sys::Response, wasm_bindgen::JsValue> {
+    wasm_bindgen_futures::JsFuture::from(window().fetch_with_str_and_init(url, init))
+        .await?
+        .dyn_into()
+}
+
+/// A request the browser refused or could not make, with the browser's own words when it gave
+/// an `Error` (an invalid header value, "Failed to fetch").
+fn network(e: wasm_bindgen::JsValue) -> ApiError {
+    ApiError::Network(match e.dyn_into::<js_sys::Error>() {
+        Ok(js) => js.message().into(),
+        Err(_) => "the request could not be made".into(),
+    })
 }
 
 /// Status, the headers the client uses, and the body of a response, refusing one larger than
 /// [`MAX_RESPONSE_BYTES`]. With `secret`, every buffer the body passed through is zeroed.
-pub(super) async fn read_response(
+pub(crate) async fn read_response(
     resp: &web_sys::Response,
     secret: bool,
 ) -> Result<RawResponse, ApiError> {

@@ -7,7 +7,7 @@
 pub mod auth;
 mod envelope;
 pub mod error;
-mod http;
+pub(crate) mod http;
 pub mod keys;
 pub mod paths;
 pub mod retry;
