@@ -5,25 +5,25 @@
 //! would hear (and act on) its own message.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 thread_local! {
-    static CHANNELS: RefCell<HashMap<&'static str, web_sys::BroadcastChannel>> =
-        RefCell::new(HashMap::new());
+    // Two names in all (the session's and the keys'): a list, not a map.
+    static CHANNELS: RefCell<Vec<(&'static str, web_sys::BroadcastChannel)>> =
+        const { RefCell::new(Vec::new()) };
 }
 
 fn channel(name: &'static str) -> Option<web_sys::BroadcastChannel> {
     CHANNELS.with(|c| {
         let mut channels = c.borrow_mut();
-        if let Some(ch) = channels.get(name) {
+        if let Some((_, ch)) = channels.iter().find(|(n, _)| *n == name) {
             return Some(ch.clone());
         }
         let ch = web_sys::BroadcastChannel::new(name).ok()?;
-        channels.insert(name, ch.clone());
+        channels.push((name, ch.clone()));
         Some(ch)
     })
 }

@@ -1,6 +1,5 @@
 //! One line of the key table.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -34,9 +33,10 @@ struct LineView {
 }
 
 impl LineView {
-    fn new(row: &Row, clusters: &HashMap<String, Arx>, roles: &[String], now: f64) -> Self {
+    fn new(row: &Row, clusters: &[Arx], roles: &[String], now: f64) -> Self {
         let arx_detail = clusters
-            .get(&row.key.cluster_id)
+            .iter()
+            .find(|a| a.id == row.key.cluster_id)
             .map(|a| {
                 let regions: Vec<&str> = a.regions.iter().map(|r| r.display_name()).collect();
                 [a.purpose.display_name().to_owned(), regions.join(", ")]
@@ -72,7 +72,7 @@ pub fn KeyLine(
     n: usize,
     keys: UseKeys,
     shown: Shown,
-    clusters: Memo<Arc<HashMap<String, Arx>>>,
+    clusters: Memo<Arc<[Arx]>>,
     roles: Memo<Vec<String>>,
     /// The view as the URL has it, to come back to after a delete.
     url: Memo<ViewState>,

@@ -46,12 +46,14 @@ pub fn Toolbar(keys: UseKeys, view: UseView, typed: Typed) -> impl IntoView {
             .facts()
             .map(|f| {
                 f.clusters
-                    .values()
+                    .iter()
                     .map(|c| (c.id.clone(), c.display_name().to_owned()))
                     .collect()
             })
             .unwrap_or_default();
-        named.sort_by(|a, b| a.1.cmp(&b.1));
+        // By name; an Arx listed twice is offered once.
+        named.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
+        named.dedup_by(|a, b| a.0 == b.0);
         named
     });
     let filter = move |apply: fn(&mut ViewState, Option<String>)| {

@@ -1,7 +1,6 @@
 //! The tenant's API keys as the dashboard and the dialog over it see them: loaded once, changed
 //! in place by what this tab does (and kept live by `live.rs` once the page is up).
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -19,8 +18,9 @@ pub struct ListFacts {
     pub acl: Acl,
     /// Applications as (id, name), for the filter.
     pub applications: Vec<(String, String)>,
-    /// Arx by id, for the rows' details and the filter.
-    pub clusters: Arc<HashMap<String, Arx>>,
+    /// The tenant's Arx, for the rows' details and the filter (a handful: found by id with a
+    /// scan, as the other pages do).
+    pub clusters: Arc<[Arx]>,
     /// When it was read.
     pub fetched_at: f64,
 }
@@ -107,13 +107,7 @@ fn prepare(data: ApiKeys) -> (Arc<ListFacts>, Rows) {
             .iter()
             .map(|a| (a.id.clone(), a.display_name().to_owned()))
             .collect(),
-        clusters: Arc::new(
-            data.model
-                .clusters
-                .into_iter()
-                .map(|c| (c.id.clone(), c))
-                .collect(),
-        ),
+        clusters: data.model.clusters.into(),
         acl: data.acl,
         fetched_at: time::now_ms(),
     };
