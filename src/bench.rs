@@ -2,36 +2,23 @@
 //! the `bench` feature, never in the release bundle.
 //!
 //! The heap counter: the wasm linear memory only ever grows, so its size says little about
-//! leaks; the bytes currently allocated do. The count wraps the console's allocator
-//! (`crate::heap`) with one addition or subtraction per call.
+//! leaks; the bytes currently allocated do. The count wraps the system allocator with one
+//! addition or subtraction per call.
 
-use std::alloc::{GlobalAlloc, Layout};
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
 /// Counts the bytes handed out and not yet returned.
-pub struct Counting(crate::heap::Heap);
-
-impl Counting {
-    /// The console's heap, counted.
-    pub const fn new() -> Self {
-        Self(crate::heap::new())
-    }
-}
-
-impl Default for Counting {
-    fn default() -> Self {
-        Self::new()
-    }
-}
+pub struct Counting;
 
 static LIVE: AtomicUsize = AtomicUsize::new(0);
 
-// SAFETY: every call is forwarded unchanged to the console's heap; only the counter is added.
+// SAFETY: every call is forwarded unchanged to `System`; only the counter is added.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = self.0.alloc(layout);
+        let p = System.alloc(layout);
         if !p.is_null() {
             LIVE.fetch_add(layout.size(), Ordering::Relaxed);
         }
@@ -39,7 +26,7 @@ unsafe impl GlobalAlloc for Counting {
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        let p = self.0.alloc_zeroed(layout);
+        let p = System.alloc_zeroed(layout);
         if !p.is_null() {
             LIVE.fetch_add(layout.size(), Ordering::Relaxed);
         }
@@ -47,12 +34,12 @@ unsafe impl GlobalAlloc for Counting {
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        self.0.dealloc(ptr, layout);
+        System.dealloc(ptr, layout);
         LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let p = self.0.realloc(ptr, layout, new_size);
+        let p = System.realloc(ptr, layout, new_size);
         if !p.is_null() {
             LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
             LIVE.fetch_add(new_size, Ordering::Relaxed);
@@ -107,7 +94,7 @@ mod tests {
 
     #[test]
     fn counts_what_is_allocated_and_returned() {
-        let c = Counting::new();
+        let c = Counting;
         let layout = Layout::from_size_align(4096, 8).unwrap();
         let before = live_bytes();
         // SAFETY: a valid non-zero layout; the pointer is freed with the same layout.

@@ -9,7 +9,6 @@ pub mod components;
 pub mod config;
 pub mod fold;
 pub mod handoff;
-pub mod heap;
 pub mod key_events;
 pub mod links;
 pub mod pages;

@@ -1,12 +1,8 @@
 //! Entry point of the console: install the panic panel, then boot.
 
-#[cfg(not(feature = "bench"))]
-#[global_allocator]
-static ALLOCATOR: apikeys_console::heap::Heap = apikeys_console::heap::new();
-
 #[cfg(feature = "bench")]
 #[global_allocator]
-static ALLOCATOR: apikeys_console::bench::Counting = apikeys_console::bench::Counting::new();
+static ALLOCATOR: apikeys_console::bench::Counting = apikeys_console::bench::Counting;
 
 fn main() {
     apikeys_console::panic::install();
