@@ -273,6 +273,30 @@ test('the search and filters come a moment after the rows, and take over what wa
   await expect(page).toHaveURL(/q=payments/);
 });
 
+test('the search field has the focus as soon as the toolbar takes over', async ({ page }) => {
+  const release = await holdTheToolbar(page);
+  await page.goto('/');
+  await expect(keyRows(page).first()).toBeVisible();
+  await page.getByLabel('Search').click();
+  await page.keyboard.type('pay');
+  // Once the toolbar's field is in the page, the focus must be in it before any other task can
+  // run, such as the next keystroke (which would be lost, finding no field focused): checked in a
+  // microtask queued when the field arrives, which runs before any task.
+  await page.evaluate(() => {
+    window.__focusedOnArrival = undefined;
+    new MutationObserver((_, observer) => {
+      const field = document.querySelector('.toolbar:not([aria-busy]) #key-search');
+      if (!field) return;
+      observer.disconnect();
+      queueMicrotask(() => { window.__focusedOnArrival = document.activeElement === field; });
+    }).observe(document.body, { childList: true, subtree: true });
+  });
+  release();
+  await expect.poll(() => page.evaluate(() => window.__focusedOnArrival)).toBe(true);
+  await page.keyboard.type('ments');
+  await expect(page.getByLabel('Search')).toHaveValue('payments');
+});
+
 test('a search cleared by hand before the toolbar is live stays cleared', async ({ page }) => {
   const release = await holdTheToolbar(page);
   await page.goto('/?q=pay');

@@ -25,17 +25,6 @@ pub fn Toolbar(keys: UseKeys, view: UseView, typed: Typed) -> impl IntoView {
     {
         view.type_search.run(text);
     }
-    let field = NodeRef::<leptos::html::Input>::new();
-    if let Some((start, end)) = typed.focus {
-        // Once in the page (an element not yet attached cannot take the focus).
-        field.on_load(move |el| {
-            let el = send_wrapper::SendWrapper::new(el);
-            request_animation_frame(move || {
-                let _ = el.focus();
-                let _ = el.set_selection_range(start, end);
-            });
-        });
-    }
     let applications = Memo::new(move |_| {
         keys.facts()
             .map(|f| f.applications.clone())
@@ -66,7 +55,7 @@ pub fn Toolbar(keys: UseKeys, view: UseView, typed: Typed) -> impl IntoView {
         <div class="toolbar" role="search">
             <div class="field search-field">
                 <label for=SEARCH_ID>"Search" <kbd class="shortcut" aria-hidden="true">"/"</kbd></label>
-                <input id=SEARCH_ID node_ref=field type="search" placeholder="API key, application, Arx or creator"
+                <input id=SEARCH_ID type="search" placeholder="API key, application, Arx or creator"
                     autocomplete="off" spellcheck="false" aria-keyshortcuts="/"
                     prop:value=move || view.state.with(|s| s.search.clone())
                     on:input=move |ev| view.type_search.run(event_target_value(&ev))
