@@ -48,6 +48,9 @@ pub enum ConfigError {
 impl RuntimeConfig {
     /// Parses the text of `config.json`; absent keys take their defaults, unknown keys are ignored.
     pub fn from_json(text: &str) -> Result<Self, ConfigError> {
+        // A byte-order mark, as some editors save one, is not part of the JSON (the browser's
+        // `Response.json()`, which `index.html` reads the file with, drops it too).
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let cfg: Self = serde_json::from_str(text)
             .map_err(|e| ConfigError::Malformed(crate::api::error::json_problem(&e)))?;
         cfg.validated()
@@ -231,6 +234,12 @@ mod tests {
                 "{bad:?} must be invalid"
             );
         }
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_json() {
+        let cfg = RuntimeConfig::from_json("\u{feff}{\"poll_interval_ms\":500}").unwrap();
+        assert_eq!(cfg.poll_interval_ms, 500);
     }
 
     #[test]

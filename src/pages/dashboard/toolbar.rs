@@ -31,19 +31,9 @@ pub fn Toolbar(keys: UseKeys, view: UseView, typed: Typed) -> impl IntoView {
             .unwrap_or_default()
     });
     let clusters = Memo::new(move |_| {
-        let mut named: Vec<(String, String)> = keys
-            .facts()
-            .map(|f| {
-                f.clusters
-                    .iter()
-                    .map(|c| (c.id.clone(), c.display_name().to_owned()))
-                    .collect()
-            })
-            .unwrap_or_default();
-        // By name; an Arx listed twice is offered once.
-        named.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
-        named.dedup_by(|a, b| a.0 == b.0);
-        named
+        keys.facts()
+            .map(|f| arx_options(&f.clusters))
+            .unwrap_or_default()
     });
     let filter = move |apply: fn(&mut ViewState, Option<String>)| {
         move |ev: ev::Event| {
@@ -111,6 +101,20 @@ fn NamedFilter(
         </div>
     }
 }
+/// The Arx filter's options, `(id, name)` by name. An Arx listed twice is offered once, under its
+/// first listing (as a row finds it): the options are keyed by id.
+fn arx_options(clusters: &[platform_types::Arx]) -> Vec<(String, String)> {
+    let mut named: Vec<(String, String)> = clusters
+        .iter()
+        .map(|c| (c.id.clone(), c.display_name().to_owned()))
+        .collect();
+    // Stable sorts: by id to drop the later listings of an id, then by name.
+    named.sort_by(|a, b| a.0.cmp(&b.0));
+    named.dedup_by(|a, b| a.0 == b.0);
+    named.sort_by(|a, b| a.1.cmp(&b.1));
+    named
+}
+
 /// "/" focuses and selects the search, as in most consoles; not while typing in a field, over a
 /// dialog, or with Ctrl, Meta or Alt.
 fn use_slash_to_search() {
@@ -146,4 +150,34 @@ fn typing_or_in_dialog(e: &web_sys::KeyboardEvent) -> bool {
             .ok()
             .flatten()
             .is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::arx_options;
+    use platform_types::Arx;
+
+    fn arx(id: &str, name: &str) -> Arx {
+        Arx {
+            id: id.into(),
+            name: name.into(),
+            ..Arx::default()
+        }
+    }
+
+    #[test]
+    fn an_arx_listed_twice_is_offered_once_under_its_first_listing() {
+        let options = arx_options(&[
+            arx("arx-1", "Alpha"),
+            arx("arx-2", "Beta"),
+            arx("arx-1", "Zeta"),
+        ]);
+        assert_eq!(
+            options,
+            [
+                ("arx-1".to_owned(), "Alpha".to_owned()),
+                ("arx-2".to_owned(), "Beta".to_owned())
+            ]
+        );
+    }
 }
