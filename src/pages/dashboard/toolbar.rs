@@ -25,6 +25,22 @@ pub fn Toolbar(keys: UseKeys, view: UseView, typed: Typed) -> impl IntoView {
     {
         view.type_search.run(text);
     }
+    let field = NodeRef::<leptos::html::Input>::new();
+    if let Some((start, end)) = typed.focus {
+        // The toolbar goes into the page a tick or two after it is built, in the same task as
+        // the stand-in leaves it. The caret follows as soon as the field is in, within that task:
+        // no other task (the next keystroke, say) can come between and find no field focused.
+        leptos::task::spawn_local(async move {
+            for _ in 0..8 {
+                if let Some(el) = field.get_untracked().filter(|el| el.is_connected()) {
+                    let _ = el.focus();
+                    let _ = el.set_selection_range(start, end);
+                    return;
+                }
+                leptos::task::tick().await;
+            }
+        });
+    }
     let applications = Memo::new(move |_| {
         keys.facts()
             .map(|f| f.applications.clone())
@@ -45,7 +61,7 @@ pub fn Toolbar(keys: UseKeys, view: UseView, typed: Typed) -> impl IntoView {
         <div class="toolbar" role="search">
             <div class="field search-field">
                 <label for=SEARCH_ID>"Search" <kbd class="shortcut" aria-hidden="true">"/"</kbd></label>
-                <input id=SEARCH_ID type="search" placeholder="API key, application, Arx or creator"
+                <input id=SEARCH_ID node_ref=field type="search" placeholder="API key, application, Arx or creator"
                     autocomplete="off" spellcheck="false" aria-keyshortcuts="/"
                     prop:value=move || view.state.with(|s| s.search.clone())
                     on:input=move |ev| view.type_search.run(event_target_value(&ev))

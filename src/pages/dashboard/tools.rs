@@ -50,14 +50,8 @@ macro_rules! from_chunk {
 #[component]
 pub fn LiveToolbar() -> impl IntoView {
     later(|| view! { <ToolbarPlaceholder/> }.into_any(), async {
-        let built = from_chunk!(toolbar_view);
-        // Read as the toolbar is built, in the same task that puts it in the stand-in's place.
-        let focus = placeholder_state().focus;
-        let view = built.unwrap_or_else(|ChunkLoadError| view! { <ToolsFailed/> }.into_any());
-        Later {
-            view,
-            then: focus.map(|(start, end)| Box::new(move || focus_search(start, end)) as Box<_>),
-        }
+        from_chunk!(toolbar_view)
+            .unwrap_or_else(|ChunkLoadError| view! { <ToolsFailed/> }.into_any())
     })
 }
 
@@ -65,48 +59,18 @@ pub fn LiveToolbar() -> impl IntoView {
 #[component]
 pub fn LivePager() -> impl IntoView {
     later(|| ().into_any(), async {
-        Later {
-            view: from_chunk!(pager_view).unwrap_or_else(|ChunkLoadError| ().into_any()),
-            then: None,
-        }
+        from_chunk!(pager_view).unwrap_or_else(|ChunkLoadError| ().into_any())
     })
-}
-
-/// A view that comes later, and what to do once it is in the page.
-struct Later {
-    view: AnyView,
-    then: Option<Box<dyn FnOnce()>>,
 }
 
 /// `waiting` until `load`, started in the frame after the first rows, has built the view.
 fn later(
     waiting: fn() -> AnyView,
-    load: impl std::future::Future<Output = Later> + 'static,
+    load: impl std::future::Future<Output = AnyView> + 'static,
 ) -> impl IntoView {
     let slot = Slot::default();
     after_first_rows(move || slot.fill(load));
-    move || match slot.take() {
-        Some(Later { view, then }) => {
-            // The view is put in the page as this closure returns, in the same task; a
-            // microtask runs after that and before any other task (a keystroke, say).
-            if let Some(then) = then {
-                queue_microtask(then);
-            }
-            view
-        }
-        None => waiting(),
-    }
-}
-
-/// Puts the focus and the caret in the toolbar's search field, as they were in the stand-in.
-fn focus_search(start: u32, end: u32) {
-    let field = document()
-        .get_element_by_id(SEARCH_ID)
-        .and_then(|f| f.dyn_into::<web_sys::HtmlInputElement>().ok());
-    if let Some(field) = field {
-        let _ = field.focus();
-        let _ = field.set_selection_range(start, end);
-    }
+    move || slot.take().unwrap_or_else(waiting)
 }
 
 /// A view that comes later. Not a `Suspense`: one of those, mounted and dropped with each visit
@@ -115,7 +79,7 @@ fn focus_search(start: u32, end: u32) {
 #[derive(Clone, Copy)]
 struct Slot {
     ready: RwSignal<bool>,
-    view: StoredValue<Option<Later>, LocalStorage>,
+    view: StoredValue<Option<AnyView>, LocalStorage>,
 }
 
 impl Default for Slot {
@@ -129,7 +93,7 @@ impl Default for Slot {
 
 impl Slot {
     /// Builds the view in a task of the calling owner, which drops it if the page goes first.
-    fn fill(self, build: impl std::future::Future<Output = Later> + 'static) {
+    fn fill(self, build: impl std::future::Future<Output = AnyView> + 'static) {
         leptos::task::spawn_local_scoped_with_cancellation(async move {
             let view = build.await;
             self.view.try_set_value(Some(view));
@@ -138,7 +102,7 @@ impl Slot {
     }
 
     /// The view, once (tracked: `None` until it is there).
-    fn take(self) -> Option<Later> {
+    fn take(self) -> Option<AnyView> {
         self.ready
             .get()
             .then(|| self.view.try_update_value(Option::take).flatten())
@@ -175,7 +139,7 @@ in_tools_chunk! {
 }
 
 /// What the stand-in field holds as the toolbar takes over: its text if the person changed it,
-/// and its caret when it has the focus (put back by [`LiveToolbar`] once the toolbar is in).
+/// and its caret when it has the focus.
 #[derive(Debug, Clone, Default)]
 pub struct Typed {
     /// The text, if it is not the one the field was last drawn with: an untouched field says
