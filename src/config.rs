@@ -146,29 +146,27 @@ fn is_loopback_v4(host: &str) -> bool {
 /// `index.html` asked for while the wasm loaded).
 #[cfg(target_arch = "wasm32")]
 pub async fn load() -> Result<RuntimeConfig, ConfigError> {
-    let resp = match crate::handoff::response("config").await {
-        Some(resp) => resp,
+    use crate::api::{ApiError, Call, Method};
+    let answer = match crate::handoff::response("config").await {
+        Some(resp) => crate::api::http::read_response(&resp, false).await,
         None => {
-            let init = web_sys::RequestInit::new();
-            let headers = web_sys::Headers::new().map_err(|_| no_answer())?;
-            headers
-                .set("Accept", "application/json")
-                .map_err(|_| no_answer())?;
-            init.set_headers(&headers);
-            crate::api::http::send(crate::api::paths::CONFIG, &init)
-                .await
-                .map_err(|_| no_answer())?
+            let mut call = Call::new(Method::Get, crate::api::paths::CONFIG.into());
+            call.authenticated = false;
+            let deadline = RuntimeConfig::default().request_timeout_ms;
+            crate::api::http::fetch(&call, None, deadline).await
         }
     };
-    let answer = crate::api::http::read_response(&resp, false)
-        .await
-        .map_err(|_| ConfigError::Unavailable("the answer was cut off".into()))?;
+    let answer = answer.map_err(|e| {
+        ConfigError::Unavailable(
+            match e {
+                ApiError::Timeout => "no answer in time",
+                ApiError::TooLarge => "the file is too large",
+                _ => "no answer, or the answer was cut off",
+            }
+            .into(),
+        )
+    })?;
     RuntimeConfig::from_response(answer.status, &answer.body)
-}
-
-#[cfg(target_arch = "wasm32")]
-fn no_answer() -> ConfigError {
-    ConfigError::Unavailable("no answer".into())
 }
 
 #[cfg(test)]

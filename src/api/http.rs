@@ -68,7 +68,7 @@ impl Drop for Deadline {
 }
 
 /// One attempt with the configured deadline.
-pub(super) async fn fetch(
+pub(crate) async fn fetch(
     call: &Call,
     token: Option<&str>,
     timeout_ms: u32,
@@ -114,18 +114,12 @@ async fn attempt(
         init.set_body(&b.as_str().into());
     }
     init.set_headers(&headers);
-    let resp = send(&call.url, &init).await.map_err(network)?;
+    let resp: web_sys::Response =
+        wasm_bindgen_futures::JsFuture::from(window().fetch_with_str_and_init(&call.url, &init))
+            .await
+            .and_then(|r| r.dyn_into())
+            .map_err(network)?;
     read_response(&resp, call.once).await
-}
-
-/// `fetch(url, init)`: the browser's answer, or the error it rejected with.
-pub(crate) async fn send(
-    url: &str,
-    init: &web_sys::RequestInit,
-) -> Result<web_sys::Response, wasm_bindgen::JsValue> {
-    wasm_bindgen_futures::JsFuture::from(window().fetch_with_str_and_init(url, init))
-        .await?
-        .dyn_into()
 }
 
 /// A request the browser refused or could not make, with the browser's own words when it gave

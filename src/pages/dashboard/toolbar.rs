@@ -43,12 +43,18 @@ pub fn Toolbar(keys: UseKeys, view: UseView, typed: Typed) -> impl IntoView {
     }
     let applications = Memo::new(move |_| {
         keys.facts()
-            .map(|f| f.applications.clone())
+            .map(|f| options(f.applications.iter().cloned()))
             .unwrap_or_default()
     });
     let clusters = Memo::new(move |_| {
         keys.facts()
-            .map(|f| arx_options(&f.clusters))
+            .map(|f| {
+                options(
+                    f.clusters
+                        .iter()
+                        .map(|c| (c.id.clone(), c.display_name().to_owned())),
+                )
+            })
             .unwrap_or_default()
     });
     let filter = move |apply: fn(&mut ViewState, Option<String>)| {
@@ -117,13 +123,10 @@ fn NamedFilter(
         </div>
     }
 }
-/// The Arx filter's options, `(id, name)` by name. An Arx listed twice is offered once, under its
-/// first listing (as a row finds it): the options are keyed by id.
-fn arx_options(clusters: &[platform_types::Arx]) -> Vec<(String, String)> {
-    let mut named: Vec<(String, String)> = clusters
-        .iter()
-        .map(|c| (c.id.clone(), c.display_name().to_owned()))
-        .collect();
+/// A filter's options, `(id, name)` by name. An id listed twice is offered once, under its first
+/// listing (as a row finds it): the options are keyed by id.
+fn options(named: impl Iterator<Item = (String, String)>) -> Vec<(String, String)> {
+    let mut named: Vec<(String, String)> = named.collect();
     // Stable sorts: by id to drop the later listings of an id, then by name.
     named.sort_by(|a, b| a.0.cmp(&b.0));
     named.dedup_by(|a, b| a.0 == b.0);
@@ -170,7 +173,7 @@ fn typing_or_in_dialog(e: &web_sys::KeyboardEvent) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::arx_options;
+    use super::options;
     use platform_types::Arx;
 
     fn arx(id: &str, name: &str) -> Arx {
@@ -183,11 +186,12 @@ mod tests {
 
     #[test]
     fn an_arx_listed_twice_is_offered_once_under_its_first_listing() {
-        let options = arx_options(&[
+        let clusters = [
             arx("arx-1", "Alpha"),
             arx("arx-2", "Beta"),
             arx("arx-1", "Zeta"),
-        ]);
+        ];
+        let options = options(clusters.iter().map(|c| (c.id.clone(), c.name.clone())));
         assert_eq!(
             options,
             [
