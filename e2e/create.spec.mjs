@@ -139,6 +139,33 @@ test('leaving step 4 by a link leaves no extra history entry behind', async ({ p
   await expect(page).toHaveURL(/\/keys\/new\/summary\?/);
 });
 
+// The secrets are handed out once, to whoever asks first: a step 4 that is left while its key
+// provisions must ask before, and ask the platform for nothing after.
+test('leaving step 4 while the key provisions asks first and claims nothing', async ({ page, request, problems }) => {
+  await signIn(page, ACCOUNTS.owner.email);
+  await chooseAndReview(page);
+  await page.getByTestId('create-submit').click();
+  await expect(page.getByText('Provisioning your key')).toBeVisible();
+  const id = await page.evaluate(() => history.state);
+  expect(id).toMatch(/^apikey--/);
+  const asked = [];
+  page.once('dialog', (d) => { asked.push(d.message()); d.dismiss(); });
+  const home = page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API keys' });
+  await home.click();
+  await expect.poll(() => asked.length).toBe(1);
+  expect(asked[0]).toContain('secrets');
+  await expect(page).toHaveURL(/\/keys\/new\/key$/);
+  page.once('dialog', (d) => { asked.push(d.message()); d.accept(); });
+  await home.click();
+  await expect(page).toHaveURL(/\/$/);
+  expect(asked.length).toBe(2);
+  // Past the provisioning (1.5 s) and the step's next poll (2 s): nobody claimed the secrets.
+  await page.waitForTimeout(4_500);
+  const { token, tenant } = await apiToken(request, ACCOUNTS.owner.email);
+  const r = await request.get(`/api/tenants/${tenant}/keys/${id}/sensitive`, { headers: { Authorization: `Bearer ${token}` } });
+  expect(r.status()).toBe(200);
+});
+
 test('the always-failing Arx shows the failure and offers to start again', async ({ page }) => {
   await signIn(page, ACCOUNTS.developer.email);
   await chooseAndReview(page, 'Failing demo Arx (provisioning always fails)');

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use platform_types::{ApiKey, KeyStatus, SensitiveData};
 
+use super::leave_guard::use_leave_guard;
 use super::secrets::Secrets;
 use super::use_wizard;
 use crate::api::retry::next_poll_delay_ms;
@@ -22,6 +23,8 @@ enum Outcome {
     Failed,
     /// Someone (another tab) already received them.
     AlreadyProvided,
+    /// The step was left (the person agreed to) before the secrets were asked for.
+    Left,
 }
 
 /// When the secrets could not be fetched.
@@ -44,19 +47,33 @@ pub fn KeyStep() -> impl IntoView {
     on_cleanup(move || {
         wizard.created.try_set(None);
     });
+    // From the key's creation, not only once its secrets are here: leaving while it provisions
+    // loses them as surely, since only this view will ever ask for them.
+    let stored = RwSignal::new(false);
+    use_leave_guard(stored);
     let client = use_api_client();
     let waited = RwSignal::new(0u32);
     // Asking again after an error is safe: the platform forgets the secrets only once it has
     // sent them, and answers 410 after that.
     let outcome = Loaded::new(move || reveal(client.clone(), key.clone(), waited));
+    // Nothing to lose once the platform has said no secret will come.
+    Effect::new(move |_| {
+        if matches!(
+            outcome.get(),
+            Some(Ok(Outcome::Failed | Outcome::AlreadyProvided))
+        ) {
+            stored.set(true);
+        }
+    });
     // Its own state, not `Suspense`: see `components::load`. While a retry is out the error
     // stays and its button is busy: a second click would ask again for secrets the first may be
     // receiving.
     let shown = move || match outcome.get() {
         None => view! { <Provisioning waited/> }.into_any(),
-        Some(Ok(Outcome::Ready(data))) => view! { <Secrets data/> }.into_any(),
+        Some(Ok(Outcome::Ready(data))) => view! { <Secrets data stored/> }.into_any(),
         Some(Ok(Outcome::Failed)) => view! { <ProvisioningFailed/> }.into_any(),
         Some(Ok(Outcome::AlreadyProvided)) => view! { <AlreadyProvided/> }.into_any(),
+        Some(Ok(Outcome::Left)) => ().into_any(),
         Some(Err(error)) => view! {
             <ErrorPanel title="The key could not be shown" error
                 on_retry=Callback::new(move |_| outcome.refetch())
@@ -75,7 +92,9 @@ pub fn KeyStep() -> impl IntoView {
     .into_any()
 }
 
-/// Waits (polling with backoff) until `key` is active, then asks for its secrets once.
+/// Waits (polling with backoff) until `key` is active, then asks for its secrets once, unless
+/// the view (which owns `waited`) has gone: the platform hands them out once, and nobody would
+/// see them.
 async fn reveal(
     client: ApiClient,
     key: ApiKey,
@@ -85,6 +104,9 @@ async fn reveal(
     let mut delay = client.config().poll_interval_ms;
     let mut status = key.status;
     loop {
+        if waited.is_disposed() {
+            return Ok(Outcome::Left);
+        }
         match status {
             KeyStatus::Active => match client.key_secrets(&key.id).await {
                 Ok(data) => return Ok(Outcome::Ready(Arc::new(data))),
@@ -97,11 +119,20 @@ async fn reveal(
             _ => return Ok(Outcome::Failed),
         }
         sleep_ms(delay).await;
-        waited.try_set(((js_sys::Date::now() - started) / 1000.0) as u32);
+        if waited
+            .try_set(((js_sys::Date::now() - started) / 1000.0) as u32)
+            .is_some()
+        {
+            return Ok(Outcome::Left);
+        }
         delay = next_poll_delay_ms(delay);
-        // A failed poll is retried by the client; if it still fails, poll again later.
-        if let Ok(k) = client.get_key(&key.id).await {
-            status = k.status;
+        // A failed poll is retried by the client; if it still fails for a reason that may pass,
+        // poll again later. One that will not (the key was deleted meanwhile, or this person
+        // may no longer see it) ends the wait with the error rather than a spinner forever.
+        match client.get_key(&key.id).await {
+            Ok(k) => status = k.status,
+            Err(e) if !e.is_retryable() => return Err(e),
+            Err(_) => {}
         }
     }
 }

@@ -1,5 +1,6 @@
-//! While the secrets are on screen, leaving asks first: closing or reloading the tab, Escape,
-//! following a link, and Back. Once the person says the key is stored, nothing asks.
+//! From the moment a key is created until the person says its secrets are stored, leaving step 4
+//! asks first: closing or reloading the tab, Escape, following a link, and Back. While the key
+//! provisions as much as once its secrets show: only that view will ever ask for them.
 
 use leptos::ev;
 use leptos::prelude::*;
@@ -10,7 +11,7 @@ use super::replace_entry;
 use crate::links;
 use crate::router::use_navigate;
 
-const LEAVE_WARNING: &str = "Leave without storing the key? Its secrets cannot be shown again.";
+const LEAVE_WARNING: &str = "Leave without storing this key's secrets? They cannot be shown again.";
 
 /// Guards leaving the calling view until `stored` is true; leaving with consent sets it.
 pub fn use_leave_guard(stored: RwSignal<bool>) {

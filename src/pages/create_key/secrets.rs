@@ -8,7 +8,6 @@ use leptos::prelude::*;
 use platform_types::{Secret, SensitiveData};
 
 use super::credentials::{credential_file, env_exports, save_file};
-use super::leave_guard::use_leave_guard;
 use super::replace_entry;
 use crate::components::copy_button::{CopyButton, CopyText};
 use crate::components::usage_tabs::UsageTabs;
@@ -19,15 +18,16 @@ use crate::session::{use_session, Phase};
 
 /// The key and its secrets, with copy, reveal, download and the "stored" acknowledgement.
 #[component]
-pub fn Secrets(data: Arc<SensitiveData>) -> impl IntoView {
+pub fn Secrets(
+    data: Arc<SensitiveData>,
+    /// Whether the person said they stored the secrets (the step's leave guard follows it).
+    stored: RwSignal<bool>,
+) -> impl IntoView {
     let navigate = use_navigate();
     let session = use_session();
     // Another tab's sign-out (or the session's end) must not take these off screen.
     session.hold_while_mounted();
     let signed_out = Memo::new(move |_| session.phase() != Phase::SignedIn);
-    let stored = RwSignal::new(false);
-
-    use_leave_guard(stored);
 
     let download = {
         let data = data.clone();

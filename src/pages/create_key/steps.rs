@@ -222,7 +222,11 @@ pub fn SummaryStep() -> impl IntoView {
                     wizard.finish_intent();
                     broadcast_key_event("created", &key.id);
                     let id = key.id.clone();
-                    wizard.created.set(Some(key));
+                    // The person left the wizard meanwhile: do not pull them back to a step 4
+                    // that has nothing to show.
+                    if wizard.created.try_set(Some(key)).is_some() {
+                        return;
+                    }
                     navigate(
                         "/keys/new/key",
                         NavigateOptions {
