@@ -67,6 +67,61 @@ test('a dialog left before its code arrives is never built', async ({ page }) =>
   await openDialogForFirstActive(page);
 });
 
+// The delete goes on when the dialog is closed meanwhile; its answer must find the page alive.
+test('closing the dialog while it deletes keeps the console alive and the delete done', async ({ page, problems }) => {
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route(/\/api\/tenants\/[^/]+\/keys\/[^/]+$/, async (route) => {
+    if (route.request().method() === 'DELETE') await held;
+    await route.continue();
+  });
+  await signIn(page, ACCOUNTS.owner.email);
+  const { id, access, dialog } = await openDialogForFirstActive(page);
+  await dialog.getByLabel(/Type the API key/).fill(access);
+  await dialog.getByTestId('confirm-delete').click();
+  await expect(dialog.getByTestId('confirm-delete')).toHaveText('Deleting…');
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  const answered = page.waitForResponse((r) => r.request().method() === 'DELETE');
+  release();
+  expect((await answered).status()).toBe(200);
+  await expect(page.locator(`tr[data-key-id="${id}"]`)).toHaveCount(0, { timeout: 15_000 });
+  await expect(page.locator('#panic-panel')).toHaveCount(0);
+  await expect(keyRows(page).first()).toBeVisible();
+});
+
+// Opened before the list is in, the dialog reads the key itself; when that fails it says so,
+// offers a retry, and the keyboard can still close it (nothing in it had the focus).
+test('a dialog whose key cannot be read offers a retry, and Escape closes it', async ({ page }) => {
+  await signIn(page, ACCOUNTS.owner.email);
+  const id = await page.locator('tr[data-status="active"]').first().getAttribute('data-key-id');
+  let failing = true;
+  await page.route(/\/api\/tenants\/[^/]+\/keys(\/[^/]+)?$/, async (route) => {
+    const { pathname } = new URL(route.request().url());
+    if (route.request().method() !== 'GET') return route.continue();
+    // The list never comes, so the dialog has no copy of the key.
+    if (pathname.endsWith('/keys')) return undefined;
+    if (failing && pathname.endsWith(`/keys/${id}`)) {
+      return route.fulfill({
+        status: 409,
+        contentType: 'application/json',
+        body: JSON.stringify({ data: null, error: { code: 409, status: 'internal_lock_hold_by_another', message: 'Busy', correlation_id: 'corr-1', details: null } }),
+      });
+    }
+    return route.continue();
+  });
+  const dialog = page.getByRole('dialog', { name: 'Delete API key' });
+  await page.goto(`/keys/${id}/delete`);
+  await expect(dialog.getByRole('button', { name: 'Try again' })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  await page.goto(`/keys/${id}/delete`);
+  await expect(dialog.getByRole('button', { name: 'Try again' })).toBeVisible();
+  failing = false;
+  await dialog.getByRole('button', { name: 'Try again' }).click();
+  await expect(dialog.getByLabel(/Type the API key/)).toBeFocused();
+});
+
 test('Escape and Back close the dialog; focus returns to the opener', async ({ page }) => {
   await signIn(page, ACCOUNTS.owner.email);
   const { dialog } = await openDialogForFirstActive(page);

@@ -1,5 +1,7 @@
 //! A modal dialog done right: `role="dialog"`, `aria-modal`, a label, focus moved in, Tab
-//! trapped inside, Escape to close, and focus returned to whatever had it before.
+//! trapped inside, Escape to close, and focus returned to whatever had it before. The keys are
+//! heard on the window, not on the panel: a button that turns disabled, or content replaced
+//! while it loads, drops the focus to the page, and the dialog must still close and trap.
 
 use leptos::ev;
 use leptos::html::Div;
@@ -10,7 +12,7 @@ use web_sys::HtmlElement;
 const FOCUSABLE: &str = "a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
 
 /// A modal dialog. The first field matching `initial_focus` (a CSS selector) gets focus when it
-/// opens, else the first focusable element.
+/// opens, else the first focusable element, else the panel itself.
 #[component]
 pub fn Dialog(
     /// Id of the element that names the dialog (its heading).
@@ -61,49 +63,51 @@ pub fn Dialog(
             .as_deref()
             .and_then(|sel| p.query_selector(sel).ok().flatten())
             .and_then(|e| e.dyn_into::<HtmlElement>().ok())
-            .or_else(|| focusables().into_iter().next());
-        if let Some(t) = target {
-            let _ = t.focus();
-        }
+            .or_else(|| focusables().into_iter().next())
+            .unwrap_or_else(|| p.clone().into());
+        let _ = target.focus();
     });
 
-    let on_keydown = move |e: ev::KeyboardEvent| match e.key().as_str() {
-        "Escape" => {
-            e.prevent_default();
-            on_close.run(());
-        }
-        "Tab" => {
-            let items = focusables();
-            let (Some(first), Some(last)) = (items.first(), items.last()) else {
+    let keys = window_event_listener(ev::keydown, move |e: ev::KeyboardEvent| {
+        match e.key().as_str() {
+            "Escape" => {
                 e.prevent_default();
-                return;
-            };
-            let active = document().active_element();
-            let at = |el: &HtmlElement| {
-                active
-                    .as_ref()
-                    .is_some_and(|a| a == el.unchecked_ref::<web_sys::Element>())
-            };
-            let inside = active.as_ref().is_some_and(|a| {
-                panel
-                    .get_untracked()
-                    .is_some_and(|p| p.contains(Some(a.unchecked_ref())))
-            });
-            if e.shift_key() && (at(first) || !inside) {
-                e.prevent_default();
-                let _ = last.focus();
-            } else if !e.shift_key() && (at(last) || !inside) {
-                e.prevent_default();
-                let _ = first.focus();
+                on_close.run(());
             }
+            "Tab" => {
+                let items = focusables();
+                let (Some(first), Some(last)) = (items.first(), items.last()) else {
+                    e.prevent_default();
+                    return;
+                };
+                let active = document().active_element();
+                let at = |el: &HtmlElement| {
+                    active
+                        .as_ref()
+                        .is_some_and(|a| a == el.unchecked_ref::<web_sys::Element>())
+                };
+                let inside = active.as_ref().is_some_and(|a| {
+                    panel
+                        .get_untracked()
+                        .is_some_and(|p| p.contains(Some(a.unchecked_ref())))
+                });
+                if e.shift_key() && (at(first) || !inside) {
+                    e.prevent_default();
+                    let _ = last.focus();
+                } else if !e.shift_key() && (at(last) || !inside) {
+                    e.prevent_default();
+                    let _ = first.focus();
+                }
+            }
+            _ => {}
         }
-        _ => {}
-    };
+    });
+    on_cleanup(move || keys.remove());
 
     view! {
         <div class="dialog-backdrop" on:click=move |_| on_close.run(())></div>
         <div class="dialog" role="dialog" aria-modal="true" aria-labelledby=labelled_by
-            aria-describedby=described_by node_ref=panel on:keydown=on_keydown>
+            aria-describedby=described_by node_ref=panel tabindex="-1">
             {children()}
         </div>
     }

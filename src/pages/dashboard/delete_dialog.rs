@@ -123,14 +123,15 @@ pub fn DeleteKeyDialog() -> impl IntoView {
                             k.apply(updated);
                         }
                         done(&target, announce);
-                        close.run(());
+                        // Not `run`: the person may have closed the dialog while it deleted.
+                        close.try_run(());
                     }
                     Err(ApiError::NotFound(_)) => {
                         if let Some(k) = keys {
                             k.reload();
                         }
                         done(&target, announce);
-                        close.run(());
+                        close.try_run(());
                     }
                     Err(e) => {
                         error.try_set(Some(e));
@@ -163,6 +164,8 @@ pub fn DeleteKeyDialog() -> impl IntoView {
                 <p role="alert">{e.user_message()}</p>
                 <div class="dialog-actions">
                     <button type="button" class="button secondary" on:click=move |_| close.run(())>"Close"</button>
+                    <button type="button" class="button" aria-busy=move || fresh.loading().get().to_string()
+                        disabled=move || fresh.loading().get() on:click=move |_| fresh.refetch()>"Try again"</button>
                 </div>
             }
             .into_any(),
