@@ -240,6 +240,30 @@ async fn the_refresh_sent_by_the_page_restores_the_session_without_asking_again(
     assert_eq!(fake_calls("POST /auth/refresh"), 0);
 }
 
+/// A tab still restoring when another tab signs out: its refresh, answered before the platform
+/// heard of the sign-out, must not sign this tab in.
+#[wasm_bindgen_test]
+async fn a_refresh_out_during_a_sign_out_in_another_tab_signs_nobody_in() {
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [{"body": session(&["developer"]), "delay": 300}],
+            "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}],
+        })
+        .to_string(),
+    );
+    let (root, _h) = mount_app("/");
+    sleep(50).await;
+    let other_tab = web_sys::BroadcastChannel::new("onqlave-console-session").unwrap();
+    other_tab.post_message(&"signed-out".into()).unwrap();
+    eventually("sign-in form", || find(&root, "#sign-in-email").is_some()).await;
+    sleep(300).await;
+    assert!(find(&root, "#sign-in-email").is_some(), "still signed out");
+    assert!(
+        find(&root, "table.keys-table").is_none(),
+        "no key list for a session signed out of"
+    );
+}
+
 #[wasm_bindgen_test]
 async fn a_not_signed_in_answer_from_the_page_is_final() {
     // Nobody signed in, and a refresh cookie the platform no longer accepts.

@@ -26,6 +26,9 @@ pub struct Session {
     refresh_timer: StoredValue<Option<TimeoutHandle>>,
     logout: RwSignal<Logout>,
     holds: RwSignal<u32>,
+    /// Counts the sign-outs this tab has seen: a refresh answer that left before the last one
+    /// is not installed.
+    sign_outs: StoredValue<u32>,
 }
 
 type RefreshFuture = Shared<LocalBoxFuture<'static, Result<Option<WireSession>, ApiError>>>;
@@ -48,6 +51,7 @@ impl Session {
             refresh_timer: StoredValue::new(None),
             logout: RwSignal::new(Logout::Done),
             holds: RwSignal::new(0),
+            sign_outs: StoredValue::new(0),
         }
     }
 
@@ -166,6 +170,7 @@ impl Session {
     /// A new access token; `false` when nobody is signed in. Concurrent callers share one
     /// request.
     pub async fn refresh(&self, client: &ApiClient) -> Result<bool, ApiError> {
+        let sign_outs = self.sign_outs.get_value();
         let fut = REFRESHING.with(|r| {
             r.borrow_mut()
                 .get_or_insert_with(|| {
@@ -179,6 +184,9 @@ impl Session {
         let result = fut.await;
         REFRESHING.with(|r| r.borrow_mut().take());
         match result? {
+            // Signed out (here or in another tab) while it was out: the platform may have
+            // answered before it heard of the sign-out, and the sign-out stands.
+            Some(_) if self.sign_outs.try_get_value() != Some(sign_outs) => Ok(false),
             Some(wire) => {
                 self.establish(wire, client);
                 Ok(true)
@@ -240,9 +248,17 @@ impl Session {
     }
 
     fn end_locally(&self) {
+        self.count_sign_out();
         self.clear_timer();
         self.return_to.set(None);
         self.state.set(AuthState::SignedOut { notice: None });
+    }
+}
+
+impl Session {
+    /// Counts a sign-out, so that a refresh out at the time installs nothing.
+    fn count_sign_out(&self) {
+        self.sign_outs.try_update_value(|n| *n = n.wrapping_add(1));
     }
 }
 
@@ -294,7 +310,13 @@ pub fn provide_session() -> Session {
 /// shows anything, since the person may have signed out meanwhile.
 pub fn start_session(session: Session, client: &ApiClient) {
     crate::channel::listen(CHANNEL, move |message| {
-        if message == SIGNED_OUT && session.phase_untracked() == Phase::SignedIn {
+        if message != SIGNED_OUT {
+            return;
+        }
+        // A tab still restoring has nothing to end, but its refresh may come back with a
+        // session the other tab has just signed out of.
+        session.count_sign_out();
+        if session.phase_untracked() == Phase::SignedIn {
             session.end_locally();
         }
     });
