@@ -14,27 +14,37 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 const SECRETS: &str = "GET /api/tenants/tenant--t/keys/apikey--n/sensitive";
 
-fn base() -> serde_json::Value {
+fn base(acl: serde_json::Value) -> serde_json::Value {
     ok(json!({
-        "acl": {"can": {"add": true}, "can_not": {}},
+        "acl": acl,
         "model": {"applications": [
             {"id": "app--s", "name": "Server app", "application_technology": {"id": "server", "name": "Server"}}
         ], "clusters": [{"id": "arx--p", "name": "prod", "label": "Production"}]}
     }))
 }
 
-/// A platform where the new key is active at once; its secrets are made up in JS.
-fn fake() {
+/// The base's ACL granting `add` outright.
+fn may_add() -> serde_json::Value {
+    json!({"can": {"add": true}, "can_not": {}})
+}
+
+/// A platform where the new key is active at once; its secrets are made up in JS. `acl` is the
+/// base's.
+fn fake_with(acl: serde_json::Value) {
     install_fake_fetch(
         &json!({
             "POST /auth/refresh": [{"body": session(&["developer"])}],
-            "GET /api/tenants/tenant--t/keys/base": [{"body": base()}],
+            "GET /api/tenants/tenant--t/keys/base": [{"body": base(acl)}],
             "POST /api/tenants/tenant--t/keys": [{"body": ok(key("apikey--n", "onq.NEW", "active", "Server app", true))}],
             "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![key("apikey--n", "onq.NEW", "active", "Server app", true)], true)}],
         })
         .to_string(),
     );
     fake_secrets(SECRETS);
+}
+
+fn fake() {
+    fake_with(may_add());
 }
 
 /// From the summary to the key step, with the secrets on screen.
@@ -63,7 +73,18 @@ fn click(root: &HtmlElement, selector: &str) {
 
 #[wasm_bindgen_test]
 async fn the_secrets_stay_through_a_sign_out_in_another_tab_until_confirmed() {
-    fake();
+    secrets_stay_through_a_sign_out(may_add()).await;
+}
+
+/// With no `add` entry in the base's ACL, the roles decide whether one may create; a sign-out
+/// empties them, which must not turn the secrets into a refusal.
+#[wasm_bindgen_test]
+async fn the_secrets_stay_through_a_sign_out_when_the_roles_decided_the_permission() {
+    secrets_stay_through_a_sign_out(json!({"can": {}, "can_not": {}})).await;
+}
+
+async fn secrets_stay_through_a_sign_out(acl: serde_json::Value) {
+    fake_with(acl);
     let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
     create_and_show(&root).await;
     let calls = fake_call_count();

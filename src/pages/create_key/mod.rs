@@ -19,7 +19,7 @@ use crate::links;
 use crate::permissions::create_permission;
 use crate::router::{use_router, NavigateOptions};
 use crate::routes::{current_route, wizard_step_view, Route};
-use crate::session::use_session;
+use crate::session::{use_session, Phase};
 use draft::{Checked, Draft, Step};
 
 /// The wizard's shared state, alive while any step is shown.
@@ -126,7 +126,15 @@ pub fn CreateKeyPage() -> impl IntoView {
         _ => None,
     });
     let roles = Memo::new(move |_| session.roles());
-    let refusal = Memo::new(move |_| {
+    let refusal = Memo::new(move |before: Option<&Option<String>>| {
+        // Signed out (in another tab, with the new key's secrets held on screen): the roles
+        // are gone, not changed, so the decision made while signed in stands; the secrets
+        // must not give way to a refusal.
+        if session.phase() != Phase::SignedIn {
+            if let Some(before) = before {
+                return before.clone();
+            }
+        }
         wizard.base_info().and_then(|b| {
             create_permission(Some(&b.acl), &roles.get())
                 .reason()
