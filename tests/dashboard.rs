@@ -174,6 +174,20 @@ async fn an_error_shows_the_reference_and_retry_recovers() {
     eventually("recovered", || text(&root).contains("onq.AAA")).await;
 }
 
+/// Contract §2.1: a refusal, not only a failure, carries the reference a person quotes.
+#[wasm_bindgen_test]
+async fn a_refusal_shows_its_reference_too() {
+    with_list(json!([
+        {"status": 403, "body": err(403, "internal_authz_err", "You may not list keys here")},
+    ]));
+    let (root, _h) = mount_app("/");
+    eventually("error panel", || {
+        text(&root).contains("You may not list keys here")
+    })
+    .await;
+    assert!(text(&root).contains("corr--test"), "correlation id shown");
+}
+
 #[wasm_bindgen_test]
 async fn a_list_that_does_not_come_times_out_and_retry_recovers() {
     let silent = json!({"delay": 60_000, "body": key_list(vec![], true)});

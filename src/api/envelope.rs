@@ -7,6 +7,7 @@ use serde::de::DeserializeOwned;
 
 use serde_json::value::RawValue;
 
+use super::error::Said;
 use super::ApiError;
 
 /// The parts of an HTTP answer the mapping looks at.
@@ -62,6 +63,7 @@ pub(super) fn payload(raw: &RawResponse) -> Result<Option<Range<usize>>, ApiErro
             429 => ApiError::RateLimited {
                 retry_after_secs,
                 message: String::new(),
+                correlation_id: raw.correlation_id.clone().unwrap_or_default(),
             },
             503 => ApiError::Server {
                 status: 503,
@@ -85,51 +87,46 @@ pub(super) fn payload(raw: &RawResponse) -> Result<Option<Range<usize>>, ApiErro
     } else {
         err.correlation_id
     };
-    let message = err.message;
-    let by_key = match err.status.as_str() {
-        keys::UNAUTHORIZED => Some(ApiError::Unauthorized(message.clone())),
-        keys::FORBIDDEN => Some(ApiError::Forbidden(message.clone())),
-        keys::NOT_FOUND => Some(ApiError::NotFound(message.clone())),
-        keys::CONFLICT => Some(ApiError::Conflict(message.clone())),
-        keys::GONE => Some(ApiError::Gone(message.clone())),
-        keys::PAYLOAD | keys::INVALID => Some(ApiError::Validation {
-            message: message.clone(),
-            fields: err.details.clone().unwrap_or_default(),
-        }),
-        keys::RATE_LIMITED => Some(ApiError::RateLimited {
-            retry_after_secs,
-            message: message.clone(),
-        }),
-        keys::INTERNAL | keys::UNAVAILABLE => Some(ApiError::Server {
-            status: raw.status,
-            message: message.clone(),
-            correlation_id: correlation_id.clone(),
-            retry_after_secs,
-        }),
-        _ => None,
+    let said = Said {
+        message: err.message,
+        correlation_id,
     };
-    Err(by_key.unwrap_or_else(|| match raw.status {
-        401 => ApiError::Unauthorized(message),
-        403 => ApiError::Forbidden(message),
-        404 => ApiError::NotFound(message),
-        409 => ApiError::Conflict(message),
-        410 => ApiError::Gone(message),
+    // The status key decides; an unknown one falls back on the HTTP status.
+    let class = match err.status.as_str() {
+        keys::UNAUTHORIZED => 401,
+        keys::FORBIDDEN => 403,
+        keys::NOT_FOUND => 404,
+        keys::CONFLICT => 409,
+        keys::GONE => 410,
+        keys::PAYLOAD | keys::INVALID => 400,
+        keys::RATE_LIMITED => 429,
+        keys::INTERNAL | keys::UNAVAILABLE => 500,
+        _ => raw.status,
+    };
+    Err(match class {
+        401 => ApiError::Unauthorized(said),
+        403 => ApiError::Forbidden(said),
+        404 => ApiError::NotFound(said),
+        409 => ApiError::Conflict(said),
+        410 => ApiError::Gone(said),
         429 => ApiError::RateLimited {
             retry_after_secs,
-            message,
+            message: said.message,
+            correlation_id: said.correlation_id,
         },
         400..=499 => ApiError::Validation {
-            message,
+            message: said.message,
             fields: err.details.unwrap_or_default(),
+            correlation_id: said.correlation_id,
         },
         // A non-error status with an error body, 5xx, or anything unexpected.
-        status => ApiError::Server {
-            status,
-            message,
-            correlation_id,
+        _ => ApiError::Server {
+            status: raw.status,
+            message: said.message,
+            correlation_id: said.correlation_id,
             retry_after_secs,
         },
-    }))
+    })
 }
 
 #[cfg(test)]
@@ -187,12 +184,12 @@ mod tests {
             (
                 401,
                 "service_unauthorized_err",
-                |e| matches!(e, ApiError::Unauthorized(m) if m == "msg"),
+                |e| matches!(e, ApiError::Unauthorized(s) if s.message == "msg"),
             ),
             (
                 403,
                 "internal_authz_err",
-                |e| matches!(e, ApiError::Forbidden(m) if m == "msg"),
+                |e| matches!(e, ApiError::Forbidden(s) if s.message == "msg"),
             ),
             (404, "db_not_exist_err", |e| {
                 matches!(e, ApiError::NotFound(_))
@@ -252,7 +249,8 @@ mod tests {
             decode::<ApiKeys>(&r).unwrap_err(),
             ApiError::RateLimited {
                 retry_after_secs: Some(7),
-                message: String::new()
+                message: String::new(),
+                correlation_id: "corr-h".into(),
             }
         );
         let e = decode::<ApiKeys>(&raw(503, "")).unwrap_err();
@@ -278,5 +276,30 @@ mod tests {
             parse_retry_after(Some("Wed, 21 Oct 2015 07:28:00 GMT")),
             None
         );
+    }
+
+    /// Contract §2.1: every error panel shows the correlation id, so every refusal keeps it:
+    /// the body's, else the `X-Correlation-Id` header's.
+    #[test]
+    fn every_refusal_keeps_its_correlation_id() {
+        for (status, key) in [
+            (400, "handler_payload_err"),
+            (401, "service_unauthorized_err"),
+            (403, "internal_authz_err"),
+            (404, "db_not_exist_err"),
+            (409, "internal_lock_hold_by_another"),
+            (410, "api_key_secrets_already_provided"),
+            (422, "handler_data_err"),
+            (429, "internal_rate_limited"),
+            (500, "internal_err"),
+            (418, "an_unknown_key"),
+        ] {
+            let e = decode::<ApiKeys>(&raw(status, &err_body(status, key))).unwrap_err();
+            assert_eq!(e.correlation_id(), Some("corr-b"), "{status} {key}: {e:?}");
+            let header_only = err_body(status, key).replace("corr-b", "");
+            let e = decode::<ApiKeys>(&raw(status, &header_only)).unwrap_err();
+            assert_eq!(e.correlation_id(), Some("corr-h"), "{status} {key}: {e:?}");
+        }
+        assert_eq!(ApiError::Timeout.correlation_id(), None);
     }
 }

@@ -4,6 +4,23 @@ use std::fmt;
 
 use platform_types::FieldError;
 
+/// What the platform said when it refused a request: its message, safe to show a person, and
+/// the correlation id to quote to support (contract §2.1: every error panel shows it).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Said {
+    /// The platform's message; may be empty.
+    pub message: String,
+    /// The id to quote to support; may be empty.
+    pub correlation_id: String,
+}
+
+impl Said {
+    /// A refusal the console decided itself: no message, nothing to quote.
+    pub fn nothing() -> Self {
+        Self::default()
+    }
+}
+
 /// Everything that can go wrong with a platform request, as the UI needs to tell it apart.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApiError {
@@ -14,21 +31,23 @@ pub enum ApiError {
     /// The view that asked went away; nobody is waiting for this answer.
     Cancelled,
     /// 401: the session is missing, expired or revoked (or the credentials were wrong).
-    Unauthorized(String),
+    Unauthorized(Said),
     /// 403 with the server's reason.
-    Forbidden(String),
+    Forbidden(Said),
     /// 404.
-    NotFound(String),
+    NotFound(Said),
     /// 409: an operation on the same key (or the same create intent) is in flight.
-    Conflict(String),
+    Conflict(Said),
     /// 410: the one-time secrets were already handed out.
-    Gone(String),
+    Gone(Said),
     /// 400/422 with field details.
     Validation {
         /// Overall message.
         message: String,
         /// Per-field problems.
         fields: Vec<FieldError>,
+        /// Id to quote to support.
+        correlation_id: String,
     },
     /// 429, with the wait the server asked for.
     RateLimited {
@@ -36,6 +55,8 @@ pub enum ApiError {
         retry_after_secs: Option<u64>,
         /// The server's message.
         message: String,
+        /// Id to quote to support.
+        correlation_id: String,
     },
     /// 5xx (or an unknown status): the platform failed; quote the correlation id to support.
     Server {
@@ -63,17 +84,17 @@ impl ApiError {
             }
             Self::Timeout => "The platform took too long to answer. Try again.".into(),
             Self::Cancelled => "The request was cancelled.".into(),
-            Self::Unauthorized(m) if !m.is_empty() => m.clone(),
+            Self::Unauthorized(s) if !s.message.is_empty() => s.message.clone(),
             Self::Unauthorized(_) => "Your session has ended. Sign in again.".into(),
-            Self::Forbidden(m) if !m.is_empty() => m.clone(),
+            Self::Forbidden(s) if !s.message.is_empty() => s.message.clone(),
             Self::Forbidden(_) => "You are not allowed to do this.".into(),
-            Self::NotFound(m) if !m.is_empty() => m.clone(),
+            Self::NotFound(s) if !s.message.is_empty() => s.message.clone(),
             Self::NotFound(_) => "It does not exist, or it is no longer available.".into(),
-            Self::Conflict(m) if !m.is_empty() => m.clone(),
+            Self::Conflict(s) if !s.message.is_empty() => s.message.clone(),
             Self::Conflict(_) => {
                 "Another operation is in progress. Wait a moment and try again.".into()
             }
-            Self::Gone(m) if !m.is_empty() => m.clone(),
+            Self::Gone(s) if !s.message.is_empty() => s.message.clone(),
             Self::Gone(_) => "This is no longer available.".into(),
             Self::Validation { message, .. } if !message.is_empty() => message.clone(),
             Self::Validation { .. } => "The request was not accepted.".into(),
@@ -97,14 +118,24 @@ impl ApiError {
         }
     }
 
-    /// The correlation id to quote to support, when the server sent one.
+    /// The correlation id to quote to support, when the platform sent one.
     pub fn correlation_id(&self) -> Option<&str> {
-        match self {
-            Self::Server { correlation_id, .. } if !correlation_id.is_empty() => {
-                Some(correlation_id)
-            }
-            _ => None,
-        }
+        let id = match self {
+            Self::Unauthorized(s)
+            | Self::Forbidden(s)
+            | Self::NotFound(s)
+            | Self::Conflict(s)
+            | Self::Gone(s) => &s.correlation_id,
+            Self::Validation { correlation_id, .. }
+            | Self::RateLimited { correlation_id, .. }
+            | Self::Server { correlation_id, .. } => correlation_id,
+            Self::Network(_)
+            | Self::Timeout
+            | Self::Cancelled
+            | Self::Decode(_)
+            | Self::TooLarge => return None,
+        };
+        (!id.is_empty()).then_some(id.as_str())
     }
 
     /// Whether trying the same request again may help (offer a retry button).
@@ -160,13 +191,14 @@ mod tests {
         let e = ApiError::RateLimited {
             retry_after_secs: Some(120),
             message: String::new(),
+            correlation_id: String::new(),
         };
         assert_eq!(
             e.user_message(),
             "Too many attempts. Try again in 2 minutes."
         );
         assert!(ApiError::Timeout.is_retryable());
-        assert!(!ApiError::Forbidden(String::new()).is_retryable());
+        assert!(!ApiError::Forbidden(Said::nothing()).is_retryable());
         assert_eq!(wait_text(1), "1 second");
         assert_eq!(wait_text(30), "30 seconds");
     }

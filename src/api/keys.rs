@@ -10,7 +10,7 @@ impl ApiClient {
         let tenant = self
             .tokens
             .tenant_id()
-            .ok_or_else(|| ApiError::Unauthorized(String::new()))?;
+            .ok_or_else(|| ApiError::Unauthorized(super::Said::nothing()))?;
         let keys = super::paths::KEYS.replace("{tenant}", &segment(&tenant));
         Ok(self.api_url(&format!("{keys}{rest}")))
     }

@@ -21,7 +21,7 @@ use serde::de::DeserializeOwned;
 use zeroize::Zeroize;
 
 pub use envelope::{decode, RawResponse};
-pub use error::ApiError;
+pub use error::{ApiError, Said};
 pub use http::{handed_off, MAX_RESPONSE_BYTES};
 pub use retry::RetryPolicy;
 

@@ -78,6 +78,7 @@ pub fn next_poll_delay_ms(previous_ms: u32) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::Said;
 
     fn server(status: u16, retry_after_secs: Option<u64>) -> ApiError {
         ApiError::Server {
@@ -98,6 +99,7 @@ mod tests {
             ApiError::RateLimited {
                 retry_after_secs: None,
                 message: String::new(),
+                correlation_id: String::new(),
             },
         ];
         for e in &transient {
@@ -107,13 +109,14 @@ mod tests {
         for e in [
             server(500, None),
             server(502, None),
-            ApiError::Unauthorized(String::new()),
-            ApiError::Forbidden(String::new()),
-            ApiError::NotFound(String::new()),
-            ApiError::Conflict(String::new()),
+            ApiError::Unauthorized(Said::nothing()),
+            ApiError::Forbidden(Said::nothing()),
+            ApiError::NotFound(Said::nothing()),
+            ApiError::Conflict(Said::nothing()),
             ApiError::Validation {
                 message: String::new(),
                 fields: vec![],
+                correlation_id: String::new(),
             },
             ApiError::Decode(String::new()),
             ApiError::Cancelled,
@@ -158,6 +161,7 @@ mod tests {
         let limited = |s| ApiError::RateLimited {
             retry_after_secs: Some(s),
             message: String::new(),
+            correlation_id: String::new(),
         };
         assert_eq!(p.delay_ms(0, true, &limited(4), 0.0), Some(4_000));
         assert_eq!(p.delay_ms(0, true, &server(503, Some(2)), 0.0), Some(2_000));

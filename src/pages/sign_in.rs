@@ -86,6 +86,7 @@ pub fn SignInPage() -> impl IntoView {
             set_error.set(Some(ApiError::Validation {
                 message: "Enter your e-mail address and password.".into(),
                 fields: vec![],
+                correlation_id: String::new(),
             }));
             return;
         }
