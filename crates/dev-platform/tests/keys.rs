@@ -66,7 +66,15 @@ async fn roles_times_routes() {
             assert_eq!(created.data()["status"], "pending");
             assert_eq!(del.status, StatusCode::OK, "{email} deletes");
         } else {
-            for r in [&created, &del, &secrets] {
+            // Not the key's creator: to them it does not exist (contract §5.2), not 403.
+            assert_eq!(
+                secrets.status,
+                StatusCode::NOT_FOUND,
+                "{email}: {:?}",
+                secrets.body
+            );
+            assert_eq!(secrets.error_status(), "db_not_exist_err");
+            for r in [&created, &del] {
                 assert_eq!(r.status, StatusCode::FORBIDDEN, "{email}: {:?}", r.body);
                 assert_eq!(r.error_status(), "internal_authz_err");
                 assert!(r.body["error"]["message"]
@@ -210,6 +218,16 @@ async fn provisioning_turns_active_or_failed_and_secrets_come_once() {
         .get(&format!("/api/tenants/{DEMO}/keys/{id}/sensitive"), &t)
         .await;
     assert_eq!(early.status, StatusCode::CONFLICT);
+    // Before active is 409 for a key whose provisioning will fail too (contract §5.2).
+    let failing_early = p
+        .get(&format!("/api/tenants/{DEMO}/keys/{fid}/sensitive"), &t)
+        .await;
+    assert_eq!(
+        failing_early.status,
+        StatusCode::CONFLICT,
+        "{:?}",
+        failing_early.body
+    );
     tokio::time::sleep(Duration::from_millis(250)).await;
     let now = p.get(&format!("/api/tenants/{DEMO}/keys/{id}"), &t).await;
     assert_eq!(now.data()["status"], "active");
@@ -609,4 +627,40 @@ async fn a_reservation_left_in_flight_expires() {
     assert_ne!(retried.data()["id"], first.data()["id"]);
     let again = p.create(&t, &app, &tech, &arx, Some("crashed")).await;
     assert_eq!(again.data()["id"], retried.data()["id"]);
+}
+
+/// Contract §5.2: the same Idempotency-Key with the same body returns the same key, even when
+/// what it named is no longer offered; a new intent naming it is refused.
+#[tokio::test]
+async fn a_committed_create_is_replayed_after_its_arx_is_withdrawn() {
+    let p = platform(50);
+    let t = p.login("developer@demo.test").await;
+    let (app, tech, arx, _) = p.base(&t).await;
+    let first = p.create(&t, &app, &tech, &arx, Some("withdrawn")).await;
+    assert_eq!(first.status, StatusCode::OK);
+    {
+        let conn = p.state.db();
+        let other: String = conn
+            .query_row(
+                "SELECT id FROM tenants WHERE id != ?1 LIMIT 1",
+                [DEMO],
+                |r| r.get(0),
+            )
+            .unwrap();
+        conn.execute(
+            "UPDATE clusters SET tenant_id = ?1 WHERE id = ?2",
+            [other.as_str(), arx.as_str()],
+        )
+        .unwrap();
+    }
+    let retry = p.create(&t, &app, &tech, &arx, Some("withdrawn")).await;
+    assert_eq!(retry.status, StatusCode::OK, "{:?}", retry.body);
+    assert_eq!(retry.data()["id"], first.data()["id"]);
+    let fresh = p.create(&t, &app, &tech, &arx, Some("a new intent")).await;
+    assert_eq!(
+        fresh.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{:?}",
+        fresh.body
+    );
 }

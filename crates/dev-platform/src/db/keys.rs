@@ -192,12 +192,22 @@ pub enum Reveal {
 /// Hands out the secrets of an active key once, erasing them in the same transaction.
 pub fn reveal(conn: &mut Connection, key: &ApiKey, now: &str) -> rusqlite::Result<Reveal> {
     let tx = conn.transaction()?;
-    let row: (Option<String>, Option<String>, Option<String>, Option<String>) = tx.query_row(
-        "SELECT client_key, server_signing_key, server_crypto_access_key, provided_at FROM api_keys WHERE id = ?1",
+    // The three secrets, `provided_at` and `next_status`.
+    let row: [Option<String>; 5] = tx.query_row(
+        "SELECT client_key, server_signing_key, server_crypto_access_key, provided_at, next_status
+         FROM api_keys WHERE id = ?1",
         [&key.id],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?]),
     )?;
-    if row.3.is_some() {
+    // Still being provisioned: "before active" (409), whether or not it will fail. A key whose
+    // provisioning will fail is stored as handed out from the start, since it never has secrets.
+    let [client, signing, crypto, provided_at, next_status] = row;
+    let provisioning = key.status == KeyStatus::Pending
+        && matches!(next_status.as_deref(), Some("active" | "failed"));
+    if provisioning {
+        return Ok(Reveal::NotActive(KeyStatus::Pending));
+    }
+    if provided_at.is_some() {
         return Ok(Reveal::AlreadyProvided);
     }
     if key.status != KeyStatus::Active {
@@ -213,9 +223,9 @@ pub fn reveal(conn: &mut Connection, key: &ApiKey, now: &str) -> rusqlite::Resul
         id: key.id.clone(),
         access_key: key.access_key.clone(),
         status: key.status.clone(),
-        client_key: Secret::new(row.0.unwrap_or_default()),
-        server_signing_key: Secret::new(row.1.unwrap_or_default()),
-        server_crypto_access_key: Secret::new(row.2.unwrap_or_default()),
+        client_key: Secret::new(client.unwrap_or_default()),
+        server_signing_key: Secret::new(signing.unwrap_or_default()),
+        server_crypto_access_key: Secret::new(crypto.unwrap_or_default()),
         arx_url: key.arx_url.clone(),
         provided_at: now.into(),
     }))

@@ -178,7 +178,9 @@ enum Reserved {
 }
 
 /// Validates a create and reserves its `Idempotency-Key`, in one turn of the database so two
-/// retries of one intent cannot both go ahead.
+/// retries of one intent cannot both go ahead. A retry of a create already committed gets its key
+/// before any validation: the Arx or application it named may have been withdrawn since, and the
+/// retry must still get the key it made (contract §5.2), not a 422.
 fn reserve(
     conn: &rusqlite::Connection,
     tenant: &str,
@@ -186,10 +188,6 @@ fn reserve(
     idem: Option<db::IdemScope<'_>>,
     body_hash: &str,
 ) -> ApiResult<Reserved> {
-    let fails = validate_create(conn, tenant, req)?;
-    let Some(idem) = idem else {
-        return Ok(Reserved::Fresh { fails });
-    };
     let now = clock::now_ms();
     let live = |rec: &db::IdemRecord| {
         let ttl = if rec.key_id.is_some() {
@@ -199,29 +197,33 @@ fn reserve(
         };
         now - rec.created_at < ttl
     };
-    match db::idem_get(conn, idem)?.filter(live) {
-        Some(rec) => {
-            if rec.body_hash != body_hash {
-                return Err(ApiError::invalid(
-                    "Idempotency-Key",
-                    "This Idempotency-Key was already used with a different request",
-                ));
-            }
-            let Some(key_id) = rec.key_id else {
-                return Err(ApiError::Conflict(
-                    "A request with this Idempotency-Key is still in progress",
-                ));
-            };
-            db::settle(conn, now)?;
-            let key = db::key(conn, tenant, &key_id)?
-                .ok_or(ApiError::Internal("idempotent key vanished".into()))?;
-            Ok(Reserved::Replay(Box::new(key)))
+    if let Some(rec) = idem
+        .map(|idem| db::idem_get(conn, idem))
+        .transpose()?
+        .flatten()
+        .filter(live)
+    {
+        if rec.body_hash != body_hash {
+            return Err(ApiError::invalid(
+                "Idempotency-Key",
+                "This Idempotency-Key was already used with a different request",
+            ));
         }
-        None => {
-            db::idem_reserve(conn, idem, body_hash, now)?;
-            Ok(Reserved::Fresh { fails })
-        }
+        let Some(key_id) = rec.key_id else {
+            return Err(ApiError::Conflict(
+                "A request with this Idempotency-Key is still in progress",
+            ));
+        };
+        db::settle(conn, now)?;
+        let key = db::key(conn, tenant, &key_id)?
+            .ok_or(ApiError::Internal("idempotent key vanished".into()))?;
+        return Ok(Reserved::Replay(Box::new(key)));
     }
+    let fails = validate_create(conn, tenant, req)?;
+    if let Some(idem) = idem {
+        db::idem_reserve(conn, idem, body_hash, now)?;
+    }
+    Ok(Reserved::Fresh { fails })
 }
 
 /// Inserts the key of a create and completes its reservation; on failure the reservation is

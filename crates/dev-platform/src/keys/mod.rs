@@ -188,9 +188,17 @@ pub async fn sensitive(
     let user = caller.user_id.clone();
     let revealed = state
         .blocking(move |_, conn| {
-            let key = own_key(conn, &caller, &tenant, &id, reasons::SECRETS_ROLE)?;
+            // Who created it before what the role allows: to anyone else the key does not
+            // exist (contract §5.2), whatever their role, so a view-only role learns nothing
+            // from a 403 either.
+            caller.check_tenant(&tenant)?;
+            db::settle(conn, clock::now_ms())?;
+            let key = db::key(conn, &tenant, &id)?.ok_or(ApiError::NotFound(NO_SUCH_KEY))?;
             if key.created_by.as_ref().map(|c| c.id.as_str()) != Some(caller.user_id.as_str()) {
                 return Err(ApiError::NotFound(NO_SUCH_KEY));
+            }
+            if !caller.may_manage() {
+                return Err(ApiError::Forbidden(reasons::SECRETS_ROLE.into()));
             }
             Ok(db::reveal(conn, &key, &clock::now_rfc3339())?)
         })
