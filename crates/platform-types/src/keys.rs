@@ -40,11 +40,11 @@ decode_object!(Insights, "key counts", {
     total_keys: lenient, total_active: lenient, total_deleted: lenient,
 });
 
-/// Life-cycle status of a key. Unknown values are kept as `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+/// Life-cycle status of a key. Unknown values are kept as `Other`; an absent status, like
+/// `null`, is `Other("")` (unknown), not a state the console acts on.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum KeyStatus {
     /// An operation (create or delete) is in flight.
-    #[default]
     Pending,
     /// Usable.
     Active,
@@ -86,6 +86,12 @@ impl KeyStatus {
     /// Whether no further change is expected without a new request.
     pub fn is_terminal(&self) -> bool {
         !matches!(self, Self::Pending)
+    }
+}
+
+impl Default for KeyStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
     }
 }
 
@@ -279,7 +285,7 @@ pub struct Application {
 }
 
 decode_object!(Application, "an application", {
-    id: strict, name: lenient, label: lenient, application_technology: lenient,
+    id: lenient, name: lenient, label: lenient, application_technology: lenient,
 });
 
 impl Application {
@@ -341,7 +347,7 @@ pub struct Arx {
 }
 
 decode_object!(Arx, "an Arx", {
-    id: strict, name: lenient, label: lenient, purpose: lenient, plan: lenient, provider: lenient,
+    id: lenient, name: lenient, label: lenient, purpose: lenient, plan: lenient, provider: lenient,
     regions: lenient, encryption: lenient, rotation_cycle: lenient, created_by: strict,
 });
 
@@ -394,7 +400,7 @@ pub struct SensitiveData {
 }
 
 decode_object!(SensitiveData, "the key's secrets", {
-    id: strict, access_key: lenient, status: strict, client_key: strict, server_signing_key: strict,
+    id: lenient, access_key: lenient, status: strict, client_key: strict, server_signing_key: strict,
     server_crypto_access_key: strict, arx_url: lenient, provided_at: lenient,
 });
 
@@ -412,6 +418,26 @@ mod tests {
             err.is_ok(),
             "a missing id defaults to empty and is rejected by callers"
         );
+    }
+
+    /// Contract §2: any field may be absent or null unless marked required, and only the key's
+    /// id is. One application or Arx without an id must not fail the whole list, and a status
+    /// that is absent reads as one that is null: unknown, not pending.
+    #[test]
+    fn only_the_keys_id_is_required() {
+        let list: ApiKeys = serde_json::from_str(
+            r#"{"api_keys":[{"id":"apikey--a"}],"model":{
+                "applications":[{"id":null,"name":"no id"},{"name":"absent id"}],
+                "clusters":[{"id":null,"name":"no id"}]}}"#,
+        )
+        .unwrap();
+        assert_eq!(list.model.applications.len(), 2);
+        assert_eq!(list.model.applications[0].id, "");
+        assert_eq!(list.model.clusters[0].name, "no id");
+        assert_eq!(list.api_keys[0].status, KeyStatus::Other(String::new()));
+        let secrets: SensitiveData =
+            serde_json::from_str(r#"{"id":null,"access_key":"onq.A"}"#).unwrap();
+        assert_eq!(secrets.access_key, "onq.A");
     }
 
     #[test]
