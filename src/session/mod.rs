@@ -118,12 +118,7 @@ impl Session {
 
     /// Installs a session from `/auth/login` or `/auth/refresh` and schedules its refresh.
     pub fn establish(&self, wire: WireSession, client: &ApiClient) {
-        let lifetime_ms = wire.expires_in as f64 * 1000.0;
-        // Refresh a minute early, or halfway for short tokens. Timers take at most i32::MAX ms;
-        // a day is plenty (a later refresh reschedules).
-        let refresh_in = (lifetime_ms - 60_000.0)
-            .max(lifetime_ms / 2.0)
-            .clamp(5_000.0, 86_400_000.0);
+        let refresh_in = refresh_after_ms(wire.expires_in);
         self.state.set(AuthState::SignedIn(Arc::new(SignedIn {
             token: wire.token,
             user: wire.user,
@@ -132,6 +127,10 @@ impl Session {
         let session = *self;
         let client = client.clone();
         self.clear_timer();
+        // No lifetime given: the first 401 renews the token instead.
+        let Some(refresh_in) = refresh_in else {
+            return;
+        };
         let handle = set_timeout_with_handle(
             move || {
                 leptos::task::spawn_local(async move {
@@ -298,6 +297,22 @@ impl TokenSource for Session {
     }
 }
 
+/// When to refresh a token that lives `expires_in` seconds: a minute early, or halfway for short
+/// tokens, never sooner than 5 s nor later than a day (timers take at most `i32::MAX` ms; a later
+/// refresh reschedules). `None` when the platform gave no lifetime (absent or 0): a timer would
+/// then rotate the refresh cookie every 5 s.
+fn refresh_after_ms(expires_in: u64) -> Option<f64> {
+    if expires_in == 0 {
+        return None;
+    }
+    let lifetime_ms = expires_in as f64 * 1000.0;
+    Some(
+        (lifetime_ms - 60_000.0)
+            .max(lifetime_ms / 2.0)
+            .clamp(5_000.0, 86_400_000.0),
+    )
+}
+
 /// Creates the session and puts it in context.
 pub fn provide_session() -> Session {
     let session = Session::new();
@@ -348,4 +363,22 @@ fn current_path() -> String {
         loc.pathname().unwrap_or_default(),
         loc.search().unwrap_or_default()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::refresh_after_ms;
+
+    #[test]
+    fn a_token_is_refreshed_before_it_expires_and_never_without_a_lifetime() {
+        assert_eq!(refresh_after_ms(0), None, "no lifetime, no timer");
+        assert_eq!(refresh_after_ms(900), Some(840_000.0), "a minute early");
+        assert_eq!(refresh_after_ms(60), Some(30_000.0), "halfway when short");
+        assert_eq!(refresh_after_ms(4), Some(5_000.0), "not sooner than 5 s");
+        assert_eq!(
+            refresh_after_ms(u64::MAX),
+            Some(86_400_000.0),
+            "a day at most"
+        );
+    }
 }
