@@ -34,6 +34,9 @@ for (const who of ['owner', 'developer']) {
     await expect(confirm).toBeEnabled();
     await confirm.dblclick();
     await expect(dialog).toHaveCount(0);
+    // The Delete link that opened it went with the key's new status: the focus goes to the
+    // main region, not back to the page's start.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('main');
     // The row changes at once, then disappears once deleted (hidden by default).
     await expect(page.locator(`tr[data-key-id="${id}"]`)).toHaveCount(0, { timeout: 15_000 });
     await expect(page).toHaveURL(/\/$/);

@@ -30,18 +30,33 @@ pub fn Dialog(
     children: Children,
 ) -> impl IntoView {
     let panel = NodeRef::<Div>::new();
-    // Whoever had focus before the dialog opened gets it back when it closes.
+    // Whoever had focus before the dialog opened gets it back when it closes; if it has gone
+    // (a deleted key's row loses its Delete link), the main region takes it, not the page's
+    // start. A tick later: what closed the dialog may still be removing the opener.
     let opener = document()
         .active_element()
         .and_then(|e| e.dyn_into::<HtmlElement>().ok())
         .map(send_wrapper::SendWrapper::new);
     on_cleanup(move || {
-        if let Some(el) = opener {
-            let el = el.take();
-            if el.is_connected() {
-                let _ = el.focus();
-            }
-        }
+        let opener = opener.map(send_wrapper::SendWrapper::take);
+        set_timeout(
+            move || {
+                let doc = document();
+                let lost = doc.active_element().is_none()
+                    || doc.active_element().as_deref() == doc.body().as_deref().map(AsRef::as_ref);
+                if !lost {
+                    return;
+                }
+                let target = opener.filter(|el| el.is_connected()).or_else(|| {
+                    doc.get_element_by_id("main")
+                        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+                });
+                if let Some(el) = target {
+                    let _ = el.focus();
+                }
+            },
+            std::time::Duration::ZERO,
+        );
     });
 
     let focusables = move || -> Vec<HtmlElement> {
