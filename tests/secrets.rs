@@ -129,6 +129,28 @@ async fn secrets_stay_through_a_sign_out(acl: serde_json::Value) {
     assert_eq!(fake_call_count(), calls, "still no API call");
 }
 
+/// The SDKs' credential file and the environment variables carry no client key: the page says
+/// so beside it, so nobody leaves believing the file holds it.
+#[wasm_bindgen_test]
+async fn the_client_key_says_it_is_in_neither_the_file_nor_the_variables() {
+    fake();
+    let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
+    create_and_show(&root).await;
+    let note = find(&root, "[data-testid=client-key-note]").expect("a note beside the client key");
+    assert!(
+        note.text_content()
+            .unwrap_or_default()
+            .contains("Not in the credentials file"),
+        "it says what it is not in"
+    );
+    let field = find(&root, "[data-testid=client-key]").unwrap();
+    assert_eq!(
+        field.get_attribute("aria-describedby").as_deref(),
+        Some(note.id().as_str()),
+        "and the field is described by it"
+    );
+}
+
 #[wasm_bindgen_test]
 async fn no_copy_of_a_secret_is_left_in_wasm_memory_after_the_key_step() {
     fake();

@@ -68,7 +68,8 @@ pub fn Secrets(
                 <SecretField label="Server signing key" data=data.clone() pick=|d| &d.server_signing_key testid="server-signing-key"/>
                 <SecretField label="Server secret key" data=data.clone() pick=|d| &d.server_crypto_access_key testid="server-secret-key"/>
                 {has_client_key.then(|| view! {
-                    <SecretField label="Client key" data=data.clone() pick=|d| &d.client_key testid="client-key"/>
+                    <SecretField label="Client key" data=data.clone() pick=|d| &d.client_key testid="client-key"
+                        note="Not in the credentials file or the environment variables, which the SDKs read for a server: copy it now if a client of yours needs it."/>
                 })}
             </dl>
             <div class="wizard-actions start">
@@ -126,9 +127,13 @@ fn SecretField(
     data: Arc<SensitiveData>,
     pick: fn(&SensitiveData) -> &Secret,
     testid: &'static str,
+    /// Said beside the field (and read with it).
+    #[prop(optional)]
+    note: Option<&'static str>,
 ) -> impl IntoView {
     let revealed = RwSignal::new(false);
     let id = format!("field-{testid}");
+    let note_id = note.map(|_| format!("note-{testid}"));
     let input = NodeRef::<leptos::html::Input>::new();
     {
         let data = data.clone();
@@ -140,7 +145,7 @@ fn SecretField(
             <dt><label for=id.clone()>{label}</label></dt>
             <dd>
                 <input id=id node_ref=input type=move || if revealed.get() { "text" } else { "password" }
-                    readonly=true class="mono" data-testid=testid
+                    readonly=true class="mono" data-testid=testid aria-describedby=note_id.clone()
                     autocomplete="off" spellcheck="false" autocapitalize="off"/>
                 <button type="button" class="copy-button" aria-pressed=move || revealed.get().to_string()
                     on:click=move |_| revealed.update(|r| *r = !*r)>
@@ -148,6 +153,9 @@ fn SecretField(
                     <span class="visually-hidden">{format!(" {label}")}</span>
                 </button>
                 <CopyButton text label=format!("Copy {label}")/>
+                {note.map(|n| view! {
+                    <p class="muted small" id=note_id data-testid=format!("{testid}-note")>{n}</p>
+                })}
             </dd>
         </div>
     }
