@@ -169,7 +169,10 @@ impl Session {
     /// A new access token; `false` when nobody is signed in. Concurrent callers share one
     /// request.
     pub async fn refresh(&self, client: &ApiClient) -> Result<bool, ApiError> {
-        let sign_outs = self.sign_outs.get_value();
+        // The app (a test's) may have gone while this was scheduled: nobody to sign in.
+        let Some(sign_outs) = self.sign_outs.try_get_value() else {
+            return Ok(false);
+        };
         let fut = REFRESHING.with(|r| {
             r.borrow_mut()
                 .get_or_insert_with(|| {
