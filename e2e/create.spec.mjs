@@ -142,6 +142,14 @@ test('leaving step 4 by a link leaves no extra history entry behind', async ({ p
 // The secrets are handed out once, to whoever asks first: a step 4 that is left while its key
 // provisions must ask before, and ask the platform for nothing after.
 test('leaving step 4 while the key provisions asks first and claims nothing', async ({ page, request, problems }) => {
+  // The step's polls wait until the person has left, so the step cannot see the key active
+  // (and claim its secrets, as it should) while the test is still on it, however slow the run.
+  let release;
+  const left = new Promise((resolve) => { release = resolve; });
+  await page.route(/\/api\/tenants\/[^/]+\/keys\/apikey--[^/]+$/, async (route) => {
+    if (route.request().method() === 'GET') await left;
+    await route.continue();
+  });
   await signIn(page, ACCOUNTS.owner.email);
   await chooseAndReview(page);
   await page.getByTestId('create-submit').click();
@@ -159,7 +167,9 @@ test('leaving step 4 while the key provisions asks first and claims nothing', as
   await home.click();
   await expect(page).toHaveURL(/\/$/);
   expect(asked.length).toBe(2);
-  // Past the provisioning (1.5 s) and the step's next poll (2 s): nobody claimed the secrets.
+  release();
+  // Past the provisioning (1.5 s) and the step's next poll (2 s, then answered at once): a
+  // step still running would have claimed the secrets by now.
   await page.waitForTimeout(4_500);
   const { token, tenant } = await apiToken(request, ACCOUNTS.owner.email);
   const r = await request.get(`/api/tenants/${tenant}/keys/${id}/sensitive`, { headers: { Authorization: `Bearer ${token}` } });

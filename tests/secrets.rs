@@ -151,6 +151,26 @@ async fn the_client_key_says_it_is_in_neither_the_file_nor_the_variables() {
     );
 }
 
+/// A create answered without a status (contract §2: only the id is required) is waited for as
+/// a pending one is, not taken for a failure that would let the person leave unasked.
+#[wasm_bindgen_test]
+async fn a_new_key_without_a_status_is_waited_for_not_failed() {
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [{"body": session(&["developer"])}],
+            "GET /api/tenants/tenant--t/keys/base": [{"body": base(may_add())}],
+            "POST /api/tenants/tenant--t/keys": [{"body": ok(json!({"id": "apikey--n", "access_key": "onq.NEW"}))}],
+            "GET /api/tenants/tenant--t/keys/apikey--n": [{"body": ok(key("apikey--n", "onq.NEW", "active", "Server app", true))}],
+            "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![key("apikey--n", "onq.NEW", "active", "Server app", true)], true)}],
+        })
+        .to_string(),
+    );
+    fake_secrets(SECRETS);
+    let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
+    create_and_show(&root).await;
+    assert!(find(&root, "[data-testid=provisioning-failed]").is_none());
+}
+
 #[wasm_bindgen_test]
 async fn no_copy_of_a_secret_is_left_in_wasm_memory_after_the_key_step() {
     fake();

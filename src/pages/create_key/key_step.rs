@@ -115,8 +115,12 @@ async fn reveal(
                 Err(ApiError::Gone(_)) => return Ok(Outcome::AlreadyProvided),
                 Err(e) => return Err(e),
             },
-            KeyStatus::Pending => {}
-            _ => return Ok(Outcome::Failed),
+            // Provisioning, or a status this console does not know (or none given): the
+            // contract says to poll until a terminal one.
+            KeyStatus::Pending | KeyStatus::Other(_) => {}
+            KeyStatus::Failed | KeyStatus::Disabled | KeyStatus::Deleted => {
+                return Ok(Outcome::Failed)
+            }
         }
         sleep_ms(delay).await;
         if waited
