@@ -238,6 +238,16 @@ async fn provisioning_turns_active_or_failed_and_secrets_come_once() {
             .data()["status"],
         "failed"
     );
+    // A failed key never had secrets to hand out: 422, not 410.
+    let failed = p
+        .get(&format!("/api/tenants/{DEMO}/keys/{fid}/sensitive"), &t)
+        .await;
+    assert_eq!(
+        failed.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{:?}",
+        failed.body
+    );
     let s = p
         .get(&format!("/api/tenants/{DEMO}/keys/{id}/sensitive"), &t)
         .await;

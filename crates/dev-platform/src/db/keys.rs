@@ -207,6 +207,10 @@ pub fn reveal(conn: &mut Connection, key: &ApiKey, now: &str) -> rusqlite::Resul
     if provisioning {
         return Ok(Reveal::NotActive(KeyStatus::Pending));
     }
+    // Never active, so never handed out (410 would say it was).
+    if key.status == KeyStatus::Failed {
+        return Ok(Reveal::NotActive(KeyStatus::Failed));
+    }
     if provided_at.is_some() {
         return Ok(Reveal::AlreadyProvided);
     }
