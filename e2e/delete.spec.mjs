@@ -120,9 +120,25 @@ test('a dialog whose key cannot be read offers a retry, and Escape closes it', a
   await expect(dialog).toHaveCount(0);
   await page.goto(`/keys/${id}/delete`);
   await expect(dialog.getByRole('button', { name: 'Try again' })).toBeVisible();
+  // The panel held the focus while it had no control: Shift+Tab lands on one, inside.
+  await page.keyboard.press('Shift+Tab');
+  expect(await dialog.evaluate((d) => d.contains(document.activeElement) && document.activeElement !== d)).toBe(true);
   failing = false;
   await dialog.getByRole('button', { name: 'Try again' }).click();
   await expect(dialog.getByLabel(/Type the API key/)).toBeFocused();
+});
+
+test('after a delete from a deep link the focus goes to the main region', async ({ page }) => {
+  await signIn(page, ACCOUNTS.owner.email);
+  const row = page.locator('tr[data-status="active"]').first();
+  const id = await row.getAttribute('data-key-id');
+  const access = await row.locator('td:first-child code').innerText();
+  await page.goto(`/keys/${id}/delete`);
+  const dialog = page.getByRole('dialog', { name: 'Delete API key' });
+  await dialog.getByLabel(/Type the API key/).fill(access);
+  await dialog.getByTestId('confirm-delete').click();
+  await expect(dialog).toHaveCount(0);
+  await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('main');
 });
 
 test('Escape and Back close the dialog; focus returns to the opener', async ({ page }) => {

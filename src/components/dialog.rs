@@ -33,8 +33,11 @@ pub fn Dialog(
     // Whoever had focus before the dialog opened gets it back when it closes; if it has gone
     // (a deleted key's row loses its Delete link), the main region takes it, not the page's
     // start. A tick later: what closed the dialog may still be removing the opener.
+    // (A deep link, or a browser that does not focus clicked links, leaves the body focused:
+    // no opener.)
     let opener = document()
         .active_element()
+        .filter(|e| e.tag_name() != "BODY")
         .and_then(|e| e.dyn_into::<HtmlElement>().ok())
         .map(send_wrapper::SendWrapper::new);
     on_cleanup(move || {
@@ -101,10 +104,13 @@ pub fn Dialog(
                         .as_ref()
                         .is_some_and(|a| a == el.unchecked_ref::<web_sys::Element>())
                 };
+                // On one of the panel's controls; the panel itself (focused while it had none)
+                // counts as outside, so that Tab and Shift+Tab both land on a control.
                 let inside = active.as_ref().is_some_and(|a| {
-                    panel
-                        .get_untracked()
-                        .is_some_and(|p| p.contains(Some(a.unchecked_ref())))
+                    panel.get_untracked().is_some_and(|p| {
+                        a != p.unchecked_ref::<web_sys::Element>()
+                            && p.contains(Some(a.unchecked_ref()))
+                    })
                 });
                 if e.shift_key() && (at(first) || !inside) {
                     e.prevent_default();
