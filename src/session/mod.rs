@@ -70,8 +70,11 @@ impl Session {
         self.state.with(AuthState::phase)
     }
 
+    /// The phase, untracked; signed out once the app has gone (tasks that outlive it ask).
     fn phase_untracked(&self) -> Phase {
-        self.state.with_untracked(AuthState::phase)
+        self.state
+            .try_with_untracked(AuthState::phase)
+            .unwrap_or(Phase::SignedOut)
     }
 
     /// The signed-in person, tracked.
@@ -162,16 +165,23 @@ impl Session {
             Ok(false) | Err(ApiError::Unauthorized(_)) => {
                 self.state.set(AuthState::SignedOut { notice: None })
             }
+            // Signed out meanwhile; a sign-in since then stands.
+            Err(ApiError::Cancelled) => {
+                if self.phase_untracked() == Phase::Restoring {
+                    self.state.set(AuthState::SignedOut { notice: None });
+                }
+            }
             Err(e) => self.state.set(AuthState::Unreachable(e)),
         }
     }
 
-    /// A new access token; `false` when nobody is signed in. Concurrent callers share one
-    /// request.
+    /// A new access token; `false` when nobody is signed in, [`ApiError::Cancelled`] when a
+    /// sign-out came while it was out (whatever session there is now is not this answer's to
+    /// end). Concurrent callers share one request.
     pub async fn refresh(&self, client: &ApiClient) -> Result<bool, ApiError> {
         // The app (a test's) may have gone while this was scheduled: nobody to sign in.
         let Some(sign_outs) = self.sign_outs.try_get_value() else {
-            return Ok(false);
+            return Err(ApiError::Cancelled);
         };
         let fut = REFRESHING.with(|r| {
             r.borrow_mut()
@@ -183,12 +193,20 @@ impl Session {
                 })
                 .clone()
         });
-        let result = fut.await;
-        REFRESHING.with(|r| r.borrow_mut().take());
-        match result? {
+        let result = fut.clone().await;
+        // Only this request's slot: a sign-out may have cleared it and a newer refresh taken it.
+        REFRESHING.with(|r| {
+            let mut slot = r.borrow_mut();
+            if slot.as_ref().is_some_and(|f| f.ptr_eq(&fut)) {
+                *slot = None;
+            }
+        });
+        if self.sign_outs.try_get_value() != Some(sign_outs) {
             // Signed out (here or in another tab) while it was out: the platform may have
             // answered before it heard of the sign-out, and the sign-out stands.
-            Some(_) if self.sign_outs.try_get_value() != Some(sign_outs) => Ok(false),
+            return Err(ApiError::Cancelled);
+        }
+        match result? {
             Some(wire) => {
                 self.establish(wire, client);
                 Ok(true)
@@ -258,9 +276,11 @@ impl Session {
 }
 
 impl Session {
-    /// Counts a sign-out, so that a refresh out at the time installs nothing.
+    /// Counts a sign-out, so that a refresh out at the time installs nothing, and lets the
+    /// next refresh send a request of its own rather than wait for that one's answer.
     fn count_sign_out(&self) {
         self.sign_outs.try_update_value(|n| *n = n.wrapping_add(1));
+        REFRESHING.with(|r| r.borrow_mut().take());
     }
 }
 
@@ -290,7 +310,13 @@ impl TokenSource for Session {
         async move {
             // Signed out meanwhile (another tab): nothing to renew, and no request to send.
             session.phase_untracked() == Phase::SignedIn
-                && matches!(session.refresh(&client).await, Ok(true))
+                && match session.refresh(&client).await {
+                    Ok(renewed) => renewed,
+                    // The session that got the 401 was signed out meanwhile; one signed in since
+                    // may try again with its own token.
+                    Err(ApiError::Cancelled) => session.phase_untracked() == Phase::SignedIn,
+                    Err(_) => false,
+                }
         }
         .boxed_local()
     }
