@@ -1,5 +1,5 @@
 // The delete dialog against the dev platform.
-import { test, expect, signIn, keyRows, ACCOUNTS, expectNoAxeViolations } from './fixtures.mjs';
+import { test, expect, signIn, keyRows, ACCOUNTS, expectNoAxeViolations, apiToken } from './fixtures.mjs';
 
 async function openDialogForFirstActive(page) {
   const row = page.locator('tr[data-status="active"]').first();
@@ -11,6 +11,34 @@ async function openDialogForFirstActive(page) {
   const dialog = page.getByRole('dialog', { name: 'Delete API key' });
   await expect(dialog).toBeVisible();
   return { id, access, dialog };
+}
+
+// A key of the owner's, created through the API and active, for a test that deletes: the demo
+// tenant's few active keys are shared by the whole run.
+async function freshActiveKey(request) {
+  const { token, tenant } = await apiToken(request, ACCOUNTS.owner.email);
+  const headers = { Authorization: `Bearer ${token}` };
+  const base = (await (await request.get(`/api/tenants/${tenant}/keys/base`, { headers })).json()).data;
+  const app = base.model.applications[0];
+  const arx = base.model.clusters.find((c) => !/fail/i.test(`${c.name} ${c.label}`));
+  const created = await request.post(`/api/tenants/${tenant}/keys`, {
+    headers,
+    data: { api_key: { application_id: app.id, cluster_id: arx.id, application_technology: app.application_technology.id } },
+  });
+  expect(created.status()).toBe(200);
+  const key = (await created.json()).data;
+  const status = async () => (await (await request.get(`/api/tenants/${tenant}/keys/${key.id}`, { headers })).json()).data.status;
+  await expect.poll(status, { timeout: 15_000 }).toBe('active');
+  return { id: key.id, access: key.access_key };
+}
+
+async function openDialogFor(page, id) {
+  const link = page.locator(`tr[data-key-id="${id}"]`).getByTestId('delete-key');
+  await link.focus();
+  await link.press('Enter');
+  const dialog = page.getByRole('dialog', { name: 'Delete API key' });
+  await expect(dialog).toBeVisible();
+  return dialog;
 }
 
 for (const who of ['owner', 'developer']) {
@@ -71,7 +99,8 @@ test('a dialog left before its code arrives is never built', async ({ page }) =>
 });
 
 // The delete goes on when the dialog is closed meanwhile; its answer must find the page alive.
-test('closing the dialog while it deletes keeps the console alive and the delete done', async ({ page, problems }) => {
+test('closing the dialog while it deletes keeps the console alive and the delete done', async ({ page, request, problems }) => {
+  const { id, access } = await freshActiveKey(request);
   let release;
   const held = new Promise((resolve) => { release = resolve; });
   await page.route(/\/api\/tenants\/[^/]+\/keys\/[^/]+$/, async (route) => {
@@ -79,7 +108,7 @@ test('closing the dialog while it deletes keeps the console alive and the delete
     await route.continue();
   });
   await signIn(page, ACCOUNTS.owner.email);
-  const { id, access, dialog } = await openDialogForFirstActive(page);
+  const dialog = await openDialogFor(page, id);
   await dialog.getByLabel(/Type the API key/).fill(access);
   await dialog.getByTestId('confirm-delete').click();
   await expect(dialog.getByTestId('confirm-delete')).toHaveText('Deleting…');
@@ -128,17 +157,37 @@ test('a dialog whose key cannot be read offers a retry, and Escape closes it', a
   await expect(dialog.getByLabel(/Type the API key/)).toBeFocused();
 });
 
-test('after a delete from a deep link the focus goes to the main region', async ({ page }) => {
+test('after a delete from a deep link the focus goes to the main region', async ({ page, request }) => {
+  const { id, access } = await freshActiveKey(request);
   await signIn(page, ACCOUNTS.owner.email);
-  const row = page.locator('tr[data-status="active"]').first();
-  const id = await row.getAttribute('data-key-id');
-  const access = await row.locator('td:first-child code').innerText();
   await page.goto(`/keys/${id}/delete`);
   const dialog = page.getByRole('dialog', { name: 'Delete API key' });
   await dialog.getByLabel(/Type the API key/).fill(access);
   await dialog.getByTestId('confirm-delete').click();
   await expect(dialog).toHaveCount(0);
   await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('main');
+});
+
+// The first DELETE is applied but its answer is lost; the client's retry then finds the key
+// being deleted (409). That is this delete done, not "already in progress".
+test('a delete whose answer was lost is done when its retry finds it under way', async ({ page, request }) => {
+  const { id, access } = await freshActiveKey(request);
+  let first = true;
+  await page.route(/\/api\/tenants\/[^/]+\/keys\/[^/]+$/, async (route) => {
+    if (route.request().method() === 'DELETE' && first) {
+      first = false;
+      await route.fetch();
+      return route.abort('connectionreset');
+    }
+    return route.continue();
+  });
+  await signIn(page, ACCOUNTS.owner.email);
+  const dialog = await openDialogFor(page, id);
+  await dialog.getByLabel(/Type the API key/).fill(access);
+  await dialog.getByTestId('confirm-delete').click();
+  await expect(dialog).toHaveCount(0);
+  expect(first).toBe(false);
+  await expect(page.locator(`tr[data-key-id="${id}"]`)).toHaveCount(0, { timeout: 15_000 });
 });
 
 test('Escape and Back close the dialog; focus returns to the opener', async ({ page }) => {
