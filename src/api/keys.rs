@@ -1,6 +1,6 @@
 //! API-key routes (contract §5), all under the signed-in tenant.
 
-use platform_types::{ApiKey, ApiKeys, BaseInfo, CreateApiKeyRequest, SensitiveData};
+use platform_types::{ApiKey, ApiKeys, BaseInfo, CreateApiKeyRequest, KeyStatus, SensitiveData};
 
 use super::{decode, http, ApiClient, ApiError, Call, Method};
 use crate::url::segment;
@@ -62,13 +62,19 @@ impl ApiClient {
         self.send(call).await
     }
 
-    /// `DELETE /keys/{id}` (the id from fetched data, never typed text).
+    /// `DELETE /keys/{id}` (the id from fetched data, never typed text). The client replays a
+    /// DELETE whose answer was lost; if the first one was applied, the replay gets 409 (a delete
+    /// under way). So a 409 is checked against the key: being deleted, or deleted, is this
+    /// delete done, and its answer is the key as it is now.
     pub async fn delete_key(&self, id: &str) -> Result<ApiKey, ApiError> {
-        self.send(Call::new(
-            Method::Delete,
-            self.keys_url(&format!("/{}", segment(id)))?,
-        ))
-        .await
+        let url = self.keys_url(&format!("/{}", segment(id)))?;
+        match self.send(Call::new(Method::Delete, url)).await {
+            Err(ApiError::Conflict(said)) => match self.get_key(id).await {
+                Ok(now) if matches!(now.status, KeyStatus::Pending | KeyStatus::Deleted) => Ok(now),
+                _ => Err(ApiError::Conflict(said)),
+            },
+            answer => answer,
+        }
     }
 
     /// `GET /keys/{id}/sensitive`: the one-time secrets.

@@ -35,23 +35,17 @@ pub fn Dialog(
     // start. A tick later: what closed the dialog may still be removing the opener.
     // (A deep link, or a browser that does not focus clicked links, leaves the body focused:
     // no opener.)
-    let opener = document()
-        .active_element()
-        .filter(|e| e.tag_name() != "BODY")
-        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
-        .map(send_wrapper::SendWrapper::new);
+    let opener = focused().map(send_wrapper::SendWrapper::new);
     on_cleanup(move || {
         let opener = opener.map(send_wrapper::SendWrapper::take);
         set_timeout(
             move || {
-                let doc = document();
-                let lost = doc.active_element().is_none()
-                    || doc.active_element().as_deref() == doc.body().as_deref().map(AsRef::as_ref);
-                if !lost {
+                if focused().is_some() {
                     return;
                 }
                 let target = opener.filter(|el| el.is_connected()).or_else(|| {
-                    doc.get_element_by_id("main")
+                    document()
+                        .get_element_by_id("main")
                         .and_then(|e| e.dyn_into::<HtmlElement>().ok())
                 });
                 if let Some(el) = target {
@@ -132,4 +126,12 @@ pub fn Dialog(
             {children()}
         </div>
     }
+}
+
+/// The element with the focus, unless that is nobody or the page's body (focus lost).
+fn focused() -> Option<HtmlElement> {
+    document()
+        .active_element()
+        .filter(|e| e.tag_name() != "BODY")
+        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
 }

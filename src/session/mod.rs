@@ -273,9 +273,7 @@ impl Session {
         self.return_to.set(None);
         self.state.set(AuthState::SignedOut { notice: None });
     }
-}
 
-impl Session {
     /// Counts a sign-out, so that a refresh out at the time installs nothing, and lets the
     /// next refresh send a request of its own rather than wait for that one's answer.
     fn count_sign_out(&self) {
@@ -357,11 +355,12 @@ pub fn start_session(session: Session, client: &ApiClient) {
         if message != SIGNED_OUT {
             return;
         }
-        // A tab still restoring has nothing to end, but its refresh may come back with a
-        // session the other tab has just signed out of.
-        session.count_sign_out();
         if session.phase_untracked() == Phase::SignedIn {
             session.end_locally();
+        } else {
+            // A tab still restoring has nothing to end, but its refresh may come back with a
+            // session the other tab has just signed out of.
+            session.count_sign_out();
         }
     });
     let restore = {

@@ -104,9 +104,6 @@ async fn reveal(
     let mut delay = client.config().poll_interval_ms;
     let mut status = key.status;
     loop {
-        if waited.is_disposed() {
-            return Ok(Outcome::Left);
-        }
         match status {
             KeyStatus::Active => match client.key_secrets(&key.id).await {
                 Ok(data) => return Ok(Outcome::Ready(Arc::new(data))),
@@ -123,12 +120,6 @@ async fn reveal(
             }
         }
         sleep_ms(delay).await;
-        if waited
-            .try_set(((js_sys::Date::now() - started) / 1000.0) as u32)
-            .is_some()
-        {
-            return Ok(Outcome::Left);
-        }
         delay = next_poll_delay_ms(delay);
         // A failed poll is retried by the client; if it still fails for a reason that may pass,
         // poll again later. One that will not (the key was deleted meanwhile, or this person
@@ -137,6 +128,13 @@ async fn reveal(
             Ok(k) => status = k.status,
             Err(e) if !e.is_retryable() => return Err(e),
             Err(_) => {}
+        }
+        // Gone (with the view that owns `waited`) before the next ask: nobody would see it.
+        if waited
+            .try_set(((js_sys::Date::now() - started) / 1000.0) as u32)
+            .is_some()
+        {
+            return Ok(Outcome::Left);
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use leptos::ev;
 use leptos::prelude::*;
-use platform_types::{ApiKey, KeyStatus};
+use platform_types::ApiKey;
 
 use super::use_keys::use_keys_context;
 use crate::api::{use_api_client, ApiError};
@@ -116,20 +116,7 @@ pub fn DeleteKeyDialog() -> impl IntoView {
             error.set(None);
             let client = client.clone();
             leptos::task::spawn_local(async move {
-                let result = match client.delete_key(&target.id).await {
-                    // A retry after a lost answer finds the delete it repeats under way (409):
-                    // if the key is now being deleted, or is deleted, this delete is done.
-                    Err(ApiError::Conflict(said)) => match client.get_key(&target.id).await {
-                        Ok(now)
-                            if matches!(now.status, KeyStatus::Pending | KeyStatus::Deleted) =>
-                        {
-                            Ok(now)
-                        }
-                        _ => Err(ApiError::Conflict(said)),
-                    },
-                    other => other,
-                };
-                match result {
+                match client.delete_key(&target.id).await {
                     Ok(updated) => {
                         if let Some(k) = keys {
                             k.apply(updated);
