@@ -154,3 +154,44 @@ async fn step_four_without_a_run_shows_no_secret() {
     .await;
     assert!(find(&root, "[data-testid=server-signing-key]").is_none());
 }
+
+/// The element that has the focus, and its text.
+fn focused_text() -> Option<String> {
+    leptos::prelude::document()
+        .active_element()
+        .and_then(|e| e.text_content())
+}
+
+#[wasm_bindgen_test]
+async fn each_step_names_the_tab_and_takes_the_focus_to_its_question() {
+    fake(json!([{"body": base(true)}]), json!([]));
+    let (root, _h) = mount_app("/keys/new/application");
+    eventually("choices", || find(&root, "#app-app--s").is_some()).await;
+    let doc = leptos::prelude::document();
+    assert_eq!(doc.title(), "Create an API key: Application · Onqlave");
+    sleep(200).await;
+    assert_ne!(
+        focused_text().as_deref(),
+        Some("Which application will use the key?"),
+        "the first page of a load keeps the browser's start"
+    );
+    let radio: HtmlInputElement = find(&root, "#app-app--s").unwrap().unchecked_into();
+    radio.click();
+    let next = button(&root, ".wizard-actions button");
+    eventually("next enabled", || !next.disabled()).await;
+    next.click();
+    eventually("the Arx step's question has the focus", || {
+        focused_text().as_deref() == Some("Which Arx will the key use?")
+    })
+    .await;
+    assert_eq!(doc.title(), "Create an API key: Arx · Onqlave");
+    // A step link in the stepper, which stays on the page, gives way to the step's question too.
+    let back: web_sys::HtmlElement = find(&root, ".stepper a").unwrap().unchecked_into();
+    back.focus().unwrap();
+    back.click();
+    eventually("step 1's question has the focus", || {
+        focused_text().as_deref() == Some("Which application will use the key?")
+    })
+    .await;
+    assert_eq!(doc.title(), "Create an API key: Application · Onqlave");
+}

@@ -1,5 +1,6 @@
 //! The application: boot, providers, the router with its route table, NotFound.
 
+mod arrival;
 mod layout;
 mod require_session;
 
@@ -48,6 +49,7 @@ pub fn App(
     start_session(session, &client);
     provide_router();
     provide_route();
+    arrival::follow_route();
     let route = current_route();
     let page = Memo::new(move |_| route.get().frame());
     view! {

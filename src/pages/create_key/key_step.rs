@@ -85,7 +85,7 @@ pub fn KeyStep() -> impl IntoView {
     };
     view! {
         <section aria-labelledby="key-title">
-            <h2 id="key-title" class="visually-hidden">"Your new API key"</h2>
+            <h2 id="key-title" class="visually-hidden" data-arrive>"Your new API key"</h2>
             {shown}
         </section>
     }
@@ -177,7 +177,7 @@ fn AlreadyProvided() -> impl IntoView {
 fn CannotShowAgain(id: Option<String>) -> impl IntoView {
     view! {
         <div class="panel empty-state" data-testid="cannot-show-again">
-            <h2>"This key cannot be shown again"</h2>
+            <h2 data-arrive>"This key cannot be shown again"</h2>
             <p>"An API key's secrets are displayed once, right after it is created. They are not kept by this console or the platform."</p>
             {match id {
                 Some(id) => view! { <a href=links::key(&id) class="button">"View the key's details"</a> }.into_any(),

@@ -105,7 +105,7 @@ pub fn ApplicationStep() -> impl IntoView {
     };
     view! {
         <fieldset class="choices">
-            <legend>"Which application will use the key?"</legend>
+            <legend data-arrive>"Which application will use the key?"</legend>
             {move || stale().then(|| view! {
                 <p class="notice" role="alert">"The application in this link is no longer available. Choose one below."</p>
             })}
@@ -168,7 +168,7 @@ pub fn ArxStep() -> impl IntoView {
     };
     view! {
         <fieldset class="choices">
-            <legend>"Which Arx will the key use?"</legend>
+            <legend data-arrive>"Which Arx will the key use?"</legend>
             {move || stale().then(|| view! {
                 <p class="notice" role="alert">"The Arx in this link is no longer available. Choose one below."</p>
             })}
@@ -261,7 +261,7 @@ pub fn SummaryStep() -> impl IntoView {
     };
     view! {
         <div class="panel">
-            <h2>"Review"</h2>
+            <h2 data-arrive>"Review"</h2>
             {summary}
         </div>
         <div class="panel">

@@ -1,0 +1,152 @@
+//! Telling the person where a navigation took them, as a page load would: the document's title
+//! names the page, and the focus moves to the new page's heading, so that a screen reader reads
+//! it and Tab goes on from there instead of from the top of the document (where the browser
+//! leaves a focus whose element the navigation removed).
+//!
+//! The first page of a load keeps the browser's start. The delete dialog takes the focus itself
+//! and gives it back when it closes, so opening and closing it moves nothing here.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local_scoped_with_cancellation;
+use wasm_bindgen::JsCast;
+use web_sys::Element;
+
+use crate::pages::create_key::draft::Step;
+use crate::routes::{current_route, Route};
+use crate::timer::sleep_ms;
+
+/// How often, and for how long, the arrival looks for the heading: a page's code and data may
+/// still be on their way, and a heading shown while loading may give way to the page's own.
+const LOOK_EVERY_MS: u32 = 50;
+const LOOK_FOR_MS: u32 = 10_000;
+
+/// The document's title for `route`.
+pub fn title(route: &Route) -> &'static str {
+    match route {
+        Route::Dashboard { delete: None } => "API Keys · Onqlave",
+        Route::Dashboard { delete: Some(_) } => "Delete API key · Onqlave",
+        Route::Wizard(None | Some(Step::Application)) => "Create an API key: Application · Onqlave",
+        Route::Wizard(Some(Step::Arx)) => "Create an API key: Arx · Onqlave",
+        Route::Wizard(Some(Step::Summary)) => "Create an API key: Summary · Onqlave",
+        Route::Wizard(Some(Step::Key)) => "Create an API key: Your key · Onqlave",
+        Route::KeyDetail(_) => "API key details · Onqlave",
+        Route::SignIn => "Sign in · Onqlave",
+        Route::NotFound => "Page not found · Onqlave",
+    }
+}
+
+/// Whether going from `before` to `now` moves the focus to the new page's heading.
+pub fn moves_focus(before: &Route, now: &Route) -> bool {
+    match (before, now) {
+        _ if before == now => false,
+        // The dialog focuses its own field.
+        (_, Route::Dashboard { delete: Some(_) }) => false,
+        // The dialog closed, over the page it was opened on: it gives the focus back.
+        (Route::Dashboard { .. }, Route::Dashboard { .. }) => false,
+        _ => true,
+    }
+}
+
+/// Follows the route for as long as the calling owner lives.
+pub fn follow_route() {
+    let route = current_route();
+    Effect::new(move |before: Option<Route>| {
+        let now = route.get();
+        document().set_title(title(&now));
+        if before.is_some_and(|b| moves_focus(&b, &now)) {
+            // The effect's owner: the next navigation, or the app going, ends this arrival.
+            spawn_local_scoped_with_cancellation(land(document().active_element()));
+        }
+        now
+    });
+}
+
+/// Moves the focus to the page's heading once it is there, unless the person (or the page)
+/// has put it somewhere meanwhile; if the heading it moved to gives way to another while the
+/// page loads, the focus follows.
+async fn land(held: Option<Element>) {
+    let mut landed: Option<Element> = None;
+    let mut waited = 0;
+    while waited <= LOOK_FOR_MS {
+        sleep_ms(LOOK_EVERY_MS).await;
+        waited += LOOK_EVERY_MS;
+        let active = document().active_element();
+        if let Some(target) = &landed {
+            if target.is_connected() {
+                if active.as_ref() != Some(target) {
+                    return;
+                }
+                continue;
+            }
+        }
+        if !unclaimed(active.as_ref(), held.as_ref()) {
+            return;
+        }
+        landed = heading().filter(focus);
+    }
+    if landed.is_none() && unclaimed(document().active_element().as_ref(), held.as_ref()) {
+        if let Some(main) = document().get_element_by_id("main") {
+            focus(&main);
+        }
+    }
+}
+
+/// Whether the focus is where the navigation left it, or nowhere in particular.
+fn unclaimed(active: Option<&Element>, held: Option<&Element>) -> bool {
+    match active {
+        None => true,
+        Some(a) => {
+            !a.is_connected()
+                || held == Some(a)
+                || a.id() == "main"
+                || document()
+                    .body()
+                    .is_some_and(|b| b.unchecked_ref::<Element>() == a)
+        }
+    }
+}
+
+/// The heading of the view the person arrived at: a wizard step's own (`data-arrive`), else
+/// the page's `h1`.
+fn heading() -> Option<Element> {
+    let main = document().get_element_by_id("main")?;
+    let find = |selector| main.query_selector(selector).ok().flatten();
+    find("[data-arrive]").or_else(|| find("h1"))
+}
+
+/// Focuses `el` (made focusable by script only, so Tab does not stop on it); whether it took.
+fn focus(el: &Element) -> bool {
+    if !el.has_attribute("tabindex") {
+        let _ = el.set_attribute("tabindex", "-1");
+    }
+    let _ = el.unchecked_ref::<web_sys::HtmlElement>().focus();
+    document().active_element().as_ref() == Some(el)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_dialog_keeps_the_focus_to_itself_and_every_page_change_moves_it() {
+        let dashboard = Route::Dashboard { delete: None };
+        let dialog = Route::Dashboard {
+            delete: Some("apikey--1".into()),
+        };
+        let key = Route::KeyDetail("apikey--1".into());
+        let step = |s| Route::Wizard(Some(s));
+        assert!(
+            !moves_focus(&dashboard, &dialog),
+            "the dialog focuses its field"
+        );
+        assert!(!moves_focus(&key, &dialog), "also over another page");
+        assert!(!moves_focus(&dialog, &dashboard), "it gives the focus back");
+        assert!(moves_focus(&dialog, &key), "closed back to the key's page");
+        assert!(moves_focus(&dashboard, &key));
+        assert!(moves_focus(&key, &dashboard));
+        assert!(moves_focus(&step(Step::Application), &step(Step::Arx)));
+        assert!(moves_focus(&dashboard, &Route::SignIn));
+        assert!(!moves_focus(&key, &key));
+        assert_ne!(title(&step(Step::Arx)), title(&step(Step::Summary)));
+    }
+}
