@@ -634,3 +634,103 @@ fn choose_page_size(root: &web_sys::HtmlElement, size: &str) {
     let change = web_sys::Event::new_with_event_init_dict("change", &init).unwrap();
     select.dispatch_event(&change).unwrap();
 }
+
+fn focused() -> Option<web_sys::Element> {
+    leptos::prelude::document().active_element()
+}
+
+#[wasm_bindgen_test]
+async fn a_page_reached_by_a_link_takes_the_focus_to_its_heading_unless_it_was_moved() {
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [{"body": session(&["developer"])}],
+            "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}],
+            "GET /api/tenants/tenant--t/keys/base": [{"status": 404, "body": err(404, "not_found_err", "none")}],
+            "GET /api/tenants/tenant--t/keys/apikey--1": [
+                {"delay": 300, "body": ok(key("apikey--1", "onq.AAA", "active", "Payments", true))}
+            ],
+        })
+        .to_string(),
+    );
+    let (root, _h) = mount_app("/");
+    eventually("the row", || text(&root).contains("onq.AAA")).await;
+    let doc = leptos::prelude::document();
+    assert_eq!(doc.title(), "API Keys · Onqlave");
+    let details = || -> web_sys::HtmlElement {
+        find(&root, "a[aria-label='Details of onq.AAA']")
+            .unwrap()
+            .unchecked_into()
+    };
+    details().focus().unwrap();
+    details().click();
+    // The page's heading while the key loads, then the key's own, which replaces it.
+    eventually("the loading heading has the focus", || {
+        focused().is_some_and(|e| e.tag_name() == "H1")
+    })
+    .await;
+    assert_eq!(doc.title(), "API key details · Onqlave");
+    eventually_within(3_000, "the key's heading has the focus", || {
+        focused().and_then(|e| e.text_content()).as_deref() == Some("API key onq.AAA")
+    })
+    .await;
+    // Back: the dashboard's heading.
+    leptos::prelude::window().history().unwrap().back().unwrap();
+    eventually("the dashboard's heading has the focus", || {
+        focused().and_then(|e| e.text_content()).as_deref() == Some("API keys")
+    })
+    .await;
+    assert_eq!(doc.title(), "API Keys · Onqlave");
+
+    // Moved by the person while the page loads: the focus stays where they put it.
+    eventually("the row again", || text(&root).contains("onq.AAA")).await;
+    details().click();
+    eventually("the key's page", || {
+        find(&root, ".key-detail a[href='/']").is_some()
+    })
+    .await;
+    let back: web_sys::HtmlElement = find(&root, ".key-detail a[href='/']")
+        .unwrap()
+        .unchecked_into();
+    back.focus().unwrap();
+    eventually_within(3_000, "the key", || text(&root).contains("Arx URL")).await;
+    sleep(200).await;
+    assert_eq!(
+        focused().and_then(|e| e.text_content()).as_deref(),
+        Some("← API keys")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_pending_key_s_page_follows_it_until_it_settles() {
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [{"body": session(&["developer"])}],
+            "GET /api/tenants/tenant--t/keys/base": [{"status": 404, "body": err(404, "not_found_err", "none")}],
+            "GET /api/tenants/tenant--t/keys/apikey--p": [
+                {"body": ok(key("apikey--p", "onq.PPP", "pending", "Portal", true))},
+                {"body": ok(key("apikey--p", "onq.PPP", "pending", "Portal", true))},
+                // A read that fails while it waits leaves the page as it is.
+                {"network_error": true},
+                {"body": ok(key("apikey--p", "onq.PPP", "active", "Portal", true))}
+            ],
+        })
+        .to_string(),
+    );
+    let (root, _h) = mount_app("/keys/apikey--p");
+    eventually("the pending key", || {
+        find(&root, ".key-detail [data-status='pending']").is_some()
+    })
+    .await;
+    eventually_within(5_000, "the key, active", || {
+        find(&root, ".key-detail [data-status='active']").is_some()
+    })
+    .await;
+    assert!(text(&root).contains("onq.PPP"), "{}", text(&root));
+    let reads = fake_calls("GET /api/tenants/tenant--t/keys/apikey--p");
+    sleep(400).await;
+    assert_eq!(
+        fake_calls("GET /api/tenants/tenant--t/keys/apikey--p"),
+        reads,
+        "a settled key is not read again"
+    );
+}

@@ -3,9 +3,11 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use platform_types::{ApiKey, Arx};
+use leptos::task::spawn_local_scoped_with_cancellation;
+use platform_types::{ApiKey, Arx, KeyStatus};
 
-use crate::api::{use_api_client, ApiError};
+use crate::api::retry::next_poll_delay_ms;
+use crate::api::{use_api_client, ApiClient, ApiError};
 use crate::components::arx_facts::ArxDetails;
 use crate::components::copy_button::CopyButton;
 use crate::components::load::{Load, Loaded};
@@ -19,6 +21,7 @@ use crate::routes::{current_route, Route};
 use crate::sdk_usage::{ENV_SECRET_KEY, ENV_SIGNING_KEY};
 use crate::session::use_session;
 use crate::time;
+use crate::timer::sleep_ms;
 
 /// What the page found at its address.
 #[derive(Debug, Clone)]
@@ -39,6 +42,7 @@ pub fn KeyDetailPage() -> impl IntoView {
         Route::KeyDetail(id) => id,
         _ => prev.cloned().unwrap_or_default(),
     });
+    let poll_client = client.clone();
     let found = Loaded::new(move || {
         let (client, id) = (client.clone(), id.get());
         async move {
@@ -55,6 +59,7 @@ pub fn KeyDetailPage() -> impl IntoView {
             }
         }
     });
+    follow_pending(found, poll_client, id);
     use_key_events(move |ev| {
         if ev.id == id.get_untracked() {
             found.refetch();
@@ -76,6 +81,36 @@ pub fn KeyDetailPage() -> impl IntoView {
             })}
         </section>
     }
+}
+
+/// While the key shown is pending (being provisioned or deleted), reads it again with backoff,
+/// and the page once it has settled; a failed read is tried again later, the page kept.
+fn follow_pending(found: Loaded<Result<Found, ApiError>>, client: ApiClient, id: Memo<String>) {
+    Effect::new(move |_| {
+        let pending = found
+            .get()
+            .is_some_and(|f| matches!(f, Ok(Found::Key(k, _)) if k.status == KeyStatus::Pending));
+        if !pending {
+            return;
+        }
+        let client = client.clone();
+        let task = async move {
+            let mut delay = client.config().poll_interval_ms;
+            loop {
+                sleep_ms(delay).await;
+                match client.get_key(&id.get_untracked()).await {
+                    Ok(k) if k.status == KeyStatus::Pending => {}
+                    Ok(_) | Err(ApiError::NotFound(_) | ApiError::Forbidden(_)) => break,
+                    Err(_) => {}
+                }
+                delay = next_poll_delay_ms(delay);
+            }
+            found.refetch();
+        };
+        // The effect's owner: a new answer (this one's included) or leaving the page ends it.
+        // Untracked: what the client reads on its way is not this effect's concern.
+        untrack(|| spawn_local_scoped_with_cancellation(task));
+    });
 }
 
 #[component]
