@@ -312,3 +312,37 @@ test('a search cleared by hand before the toolbar is live stays cleared', async 
   await expect.poll(() => keyRows(page).count()).toBeGreaterThan(matching);
   await expect(page).not.toHaveURL(/q=/);
 });
+
+test('a keyboard user lands on each page\'s heading, and the tab names the page', async ({ page, problems }) => {
+  await expect(page).toHaveTitle('API Keys · Onqlave');
+  const row = keyRows(page).filter({ has: page.getByTestId('delete-key') }).first();
+  const key = await row.locator('code').innerText();
+  await row.getByRole('link', { name: `Details of ${key}` }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/keys\/[^/]+$/);
+  await expect(page).toHaveTitle('API key details · Onqlave');
+  await expect(page.locator('h1:focus')).toHaveText(`API key ${key}`);
+  // Tab goes on from the heading, into the page, not from the top of the document.
+  await page.keyboard.press('Tab');
+  await expect(page.locator('.key-detail :focus')).toHaveAccessibleName('Copy API key');
+  // The delete dialog takes the focus itself; Escape brings the person back to the key.
+  await page.getByRole('link', { name: 'Delete API key' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveTitle('Delete API key · Onqlave');
+  await expect(page.getByLabel(/Type the API key/)).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(page).toHaveURL(/\/keys\/[^/]+$/);
+  await expect(page.locator('h1:focus')).toHaveText(`API key ${key}`);
+  // The way back is kept in the history entry: a reload of the dialog still returns to the key.
+  await page.getByRole('link', { name: 'Delete API key' }).click();
+  await expect(page.getByLabel(/Type the API key/)).toBeFocused();
+  await page.reload();
+  await expect(page.getByLabel(/Type the API key/)).toBeFocused();
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page).toHaveURL(/\/keys\/[^/]+$/);
+  await expect(page.locator('h1')).toHaveText(`API key ${key}`);
+  await page.getByRole('link', { name: '← API keys' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveTitle('API Keys · Onqlave');
+  await expect(page.locator('h1:focus')).toHaveText('API keys');
+});

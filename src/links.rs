@@ -23,6 +23,10 @@ pub fn delete_key(id: &str, search: &str) -> String {
     format!("/keys/{}/delete{search}", segment(id))
 }
 
+/// The history state of the delete dialog opened from the key's own page, to which closing it
+/// without a delete goes back.
+pub const DELETE_FROM_KEY: &str = "from-key";
+
 /// A step of the create wizard (`application`, `arx`, `summary`, `key`) with the choices in
 /// `pairs`.
 pub fn wizard_step(slug: &str, pairs: &[(&str, String)]) -> String {

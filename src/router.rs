@@ -167,8 +167,9 @@ pub fn provide_router() -> Router {
 
 /// The path and query of the link a plain click followed, when the page should go there itself:
 /// a link to this origin with no target, no download and no fragment (a fragment, such as the
-/// skip link's, is left to the browser).
-fn own_link(e: &web_sys::MouseEvent) -> Option<String> {
+/// skip link's, is left to the browser). A link's own handler that calls it and prevents the
+/// default navigates with options of its own.
+pub fn own_link(e: &web_sys::MouseEvent) -> Option<String> {
     if e.default_prevented()
         || e.button() != 0
         || e.meta_key()

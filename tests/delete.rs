@@ -138,3 +138,53 @@ async fn delete_is_enabled_only_by_the_exact_key_and_sends_once() {
     sleep(200).await;
     assert_eq!(fake_calls("GET /api/tenants/tenant--t/keys"), 1);
 }
+
+#[wasm_bindgen_test]
+async fn opened_from_the_key_s_page_cancel_goes_back_there_and_a_delete_to_the_list() {
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [{"body": session(&["developer"])}],
+            "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}],
+            "GET /api/tenants/tenant--t/keys/base": [{"status": 404, "body": err(404, "not_found_err", "none")}],
+            "GET /api/tenants/tenant--t/keys/apikey--1": [{"body": ok(key("apikey--1", "onq.AAA", "active", "Payments", true))}],
+            "DELETE /api/tenants/tenant--t/keys/apikey--1": [{"body": ok(key("apikey--1", "onq.AAA", "pending", "Payments", false))}],
+        })
+        .to_string(),
+    );
+    let (root, _h) = mount_app("/keys/apikey--1");
+    let path = || window().location().pathname().unwrap();
+    let open = || async {
+        eventually("the key's page", || {
+            find(&root, ".detail-actions a.danger").is_some()
+        })
+        .await;
+        let link: HtmlElement = find(&root, ".detail-actions a.danger")
+            .unwrap()
+            .unchecked_into();
+        link.click();
+        eventually("dialog field", || find(&root, "#delete-confirm").is_some()).await;
+        assert_eq!(path(), "/keys/apikey--1/delete");
+    };
+    open().await;
+    let cancel: HtmlButtonElement = find(&root, ".dialog-actions .secondary")
+        .unwrap()
+        .unchecked_into();
+    cancel.click();
+    eventually("back on the key's page", || {
+        path() == "/keys/apikey--1" && find(&root, ".detail-actions a.danger").is_some()
+    })
+    .await;
+
+    open().await;
+    let field: HtmlInputElement = find(&root, "#delete-confirm").unwrap().unchecked_into();
+    type_into(&field, "onq.AAA");
+    let confirm: HtmlButtonElement = find(&root, "[data-testid=confirm-delete]")
+        .unwrap()
+        .unchecked_into();
+    eventually("delete enabled", || !confirm.disabled()).await;
+    confirm.click();
+    eventually("deleted, on the list", || {
+        path() == "/" && find(&root, "#delete-confirm").is_none()
+    })
+    .await;
+}

@@ -17,6 +17,7 @@ use crate::components::usage_tabs::UsageTabs;
 use crate::key_events::use_key_events;
 use crate::links;
 use crate::permissions::delete_permission;
+use crate::router::{own_link, use_navigate, NavigateOptions};
 use crate::routes::{current_route, Route};
 use crate::sdk_usage::{ENV_SECRET_KEY, ENV_SIGNING_KEY};
 use crate::session::use_session;
@@ -128,6 +129,7 @@ fn NotFound() -> impl IntoView {
 #[component]
 fn KeyDetail(key: Arc<ApiKey>, arx: Option<Arc<Arx>>) -> impl IntoView {
     let session = use_session();
+    let navigate = use_navigate();
     let roles = Memo::new(move |_| session.roles());
     let now = time::now_ms();
     let app = key.application_name().to_owned();
@@ -137,10 +139,25 @@ fn KeyDetail(key: Arc<ApiKey>, arx: Option<Arc<Arx>>) -> impl IntoView {
     let delete = {
         let key = key.clone();
         move || match delete_permission(&key, &roles.get()).reason() {
-            None => view! {
-                <a href=links::delete_key(&key.id, "") class="button danger">"Delete API key"</a>
+            None => {
+                let href = links::delete_key(&key.id, "");
+                // Marked in the history entry, so that closing the dialog comes back here.
+                let navigate = navigate.clone();
+                let open = move |e: leptos::ev::MouseEvent| {
+                    if let Some(href) = own_link(&e) {
+                        e.prevent_default();
+                        navigate(
+                            &href,
+                            NavigateOptions {
+                                state: Some(links::DELETE_FROM_KEY.to_owned()),
+                                ..Default::default()
+                            },
+                        );
+                    }
+                };
+                view! { <a href=href class="button danger" on:click=open>"Delete API key"</a> }
+                    .into_any()
             }
-            .into_any(),
             Some(r) => view! { <p class="muted">{r.to_owned()}</p> }.into_any(),
         }
     };

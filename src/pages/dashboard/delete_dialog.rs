@@ -56,6 +56,7 @@ pub fn DeleteKeyDialog() -> impl IntoView {
     // The list's copy shows at once; the platform's own, read as the dialog opens, replaces it
     // (and if that read fails, the list's copy stands).
     let cached = keys.and_then(|k| k.find(&id));
+    let id_for_leave = id.clone();
     let fresh = {
         let (client, id) = (client.clone(), id.clone());
         Loaded::new(move || {
@@ -79,19 +80,34 @@ pub fn DeleteKeyDialog() -> impl IntoView {
     let pending = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
 
-    let close = {
-        let navigate = navigate.clone();
-        Callback::new(move |_: ()| {
+    // Opened from the key's own page, a close without a delete goes back there; otherwise, and
+    // after a delete, to the dashboard with the view it showed.
+    let opened_on_key = window()
+        .history()
+        .and_then(|h| h.state())
+        .ok()
+        .and_then(|s| s.as_string())
+        .is_some_and(|s| s == crate::links::DELETE_FROM_KEY);
+    let leave = move |deleted: bool| {
+        let href = if opened_on_key && !deleted {
+            crate::links::key(&id_for_leave)
+        } else {
             let q = router.with_untracked(|a| a.search.clone());
-            navigate(
-                &format!("{}{q}", crate::links::DASHBOARD),
-                NavigateOptions {
-                    scroll: false,
-                    ..Default::default()
-                },
-            );
-        })
+            format!("{}{q}", crate::links::DASHBOARD)
+        };
+        navigate(
+            &href,
+            NavigateOptions {
+                scroll: false,
+                ..Default::default()
+            },
+        );
     };
+    let close = {
+        let leave = leave.clone();
+        Callback::new(move |_: ()| leave(false))
+    };
+    let finish = Callback::new(move |_: ()| leave(true));
 
     let roles = Memo::new(move |_| session.roles());
     let access_key = move || {
@@ -123,14 +139,14 @@ pub fn DeleteKeyDialog() -> impl IntoView {
                         }
                         done(&target, announce);
                         // Not `run`: the person may have closed the dialog while it deleted.
-                        close.try_run(());
+                        finish.try_run(());
                     }
                     Err(ApiError::NotFound(_)) => {
                         if let Some(k) = keys {
                             k.reload();
                         }
                         done(&target, announce);
-                        close.try_run(());
+                        finish.try_run(());
                     }
                     Err(e) => {
                         error.try_set(Some(e));
