@@ -13,6 +13,7 @@ use axum::http::{header, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{get, post, put};
+use axum::serve::{self, Listener, ListenerExt};
 use axum::Router;
 use clap::Parser;
 use rusqlite::Connection;
@@ -301,13 +302,32 @@ pub fn build(opts: &Options) -> Result<(Router, Arc<AppState>), Box<dyn std::err
     Ok((router(state.clone(), bundle), state))
 }
 
+/// Listens on `opts.bind:opts.port`, with Nagle's algorithm off on every connection: hyper
+/// writes a response's head and body apart, and with it on, a response on a reused connection
+/// waited for the client's delayed acknowledgement of the head (40 ms on Linux) before its body
+/// left (its test below).
+async fn bind(
+    opts: &Options,
+) -> Result<
+    serve::TapIo<tokio::net::TcpListener, fn(&mut tokio::net::TcpStream)>,
+    Box<dyn std::error::Error>,
+> {
+    let addr: SocketAddr = format!("{}:{}", opts.bind, opts.port).parse()?;
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let no_delay: fn(&mut tokio::net::TcpStream) = |tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::warn!("TCP_NODELAY not set: {e}");
+        }
+    };
+    Ok(listener.tap_io(no_delay))
+}
+
 /// Binds `opts.bind:opts.port` and serves in a background task; returns the bound address.
 pub async fn spawn(
     opts: &Options,
 ) -> Result<(SocketAddr, Arc<AppState>), Box<dyn std::error::Error>> {
     let (app, state) = build(opts)?;
-    let addr: SocketAddr = format!("{}:{}", opts.bind, opts.port).parse()?;
-    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let listener = bind(opts).await?;
     let addr = listener.local_addr()?;
     tokio::spawn(async move {
         let served = axum::serve(
@@ -325,8 +345,7 @@ pub async fn spawn(
 /// Runs the server until Ctrl-C.
 pub async fn run(opts: Options) -> Result<(), Box<dyn std::error::Error>> {
     let (app, _state) = build(&opts)?;
-    let addr: SocketAddr = format!("{}:{}", opts.bind, opts.port).parse()?;
-    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let listener = bind(&opts).await?;
     tracing::info!(
         db = %opts.db.display(),
         static_dir = ?opts.static_dir,
@@ -348,4 +367,19 @@ pub async fn run(opts: Options) -> Result<(), Box<dyn std::error::Error>> {
     })
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn every_connection_sends_without_waiting_for_acknowledgements() {
+        let opts = Options::parse_from(["dev-platform", "--port", "0", "--db", ":memory:"]);
+        let mut listener = bind(&opts).await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let _client = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let (accepted, _) = listener.accept().await;
+        assert!(accepted.nodelay().unwrap(), "Nagle's algorithm is off");
+    }
 }
