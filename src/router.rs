@@ -91,6 +91,8 @@ impl Default for NavigateOptions {
 #[derive(Clone, Copy)]
 pub struct Router {
     address: RwSignal<Address>,
+    /// Whether the page itself moved to the address shown ([`redirect`]), not the person.
+    redirected: StoredValue<bool>,
 }
 
 impl Router {
@@ -109,9 +111,18 @@ impl Router {
         self.address.with_untracked(f)
     }
 
+    /// Whether the address shown is where a [`redirect`] sent the page.
+    pub fn redirected(&self) -> bool {
+        self.redirected.get_value()
+    }
+
     /// Goes to `href`, a path of this console with an optional query. Going to the address
     /// already shown adds no history entry and keeps the entry's state unless given one.
     pub fn navigate(&self, href: &str, options: NavigateOptions) {
+        self.go(href, options, false);
+    }
+
+    fn go(&self, href: &str, options: NavigateOptions, redirect: bool) {
         let (Ok(history), Some(next)) = (window().history(), Address::parse(href)) else {
             return;
         };
@@ -130,6 +141,7 @@ impl Router {
             return;
         }
         if !same {
+            self.redirected.set_value(redirect);
             self.address.set(next);
         }
         if options.scroll {
@@ -144,11 +156,13 @@ impl Router {
 pub fn provide_router() -> Router {
     let router = Router {
         address: RwSignal::new(Address::current()),
+        redirected: StoredValue::new(false),
     };
     provide_context(router);
     let popstate = window_event_listener(ev::popstate, move |_| {
         let now = Address::current();
         if router.address.with_untracked(|a| *a != now) {
+            router.redirected.set_value(false);
             router.address.set(now);
         }
     });
@@ -210,12 +224,13 @@ pub fn use_navigate() -> impl Fn(&str, NavigateOptions) + Clone {
 pub fn redirect(path: String) -> impl IntoView {
     let router = use_router();
     Effect::new(move |_| {
-        router.navigate(
+        router.go(
             &path,
             NavigateOptions {
                 replace: true,
                 ..Default::default()
             },
+            true,
         )
     });
 }

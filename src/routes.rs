@@ -212,7 +212,7 @@ pub fn PageLoadFailed() -> impl IntoView {
     };
     view! {
         <section class="panel error-panel" role="alert" data-testid="page-load-failed">
-            <h1>"This page could not be loaded"</h1>
+            <h1 data-arrive>"This page could not be loaded"</h1>
             <p>
                 "Part of the console could not be fetched; the connection may have dropped. "
                 "Nothing has been changed."

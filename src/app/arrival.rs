@@ -3,8 +3,9 @@
 //! it and Tab goes on from there instead of from the top of the document (where the browser
 //! leaves a focus whose element the navigation removed).
 //!
-//! The first page of a load keeps the browser's start. The delete dialog takes the focus itself
-//! and gives it back when it closes, so opening and closing it moves nothing here.
+//! The first page of a load keeps the browser's start, also when the page redirects (to sign-in,
+//! to the wizard's first step) before the person has gone anywhere. The delete dialog takes the
+//! focus itself and gives it back when it closes, so opening and closing it moves nothing here.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped_with_cancellation;
@@ -12,6 +13,7 @@ use wasm_bindgen::JsCast;
 use web_sys::Element;
 
 use crate::pages::create_key::draft::Step;
+use crate::router::use_router;
 use crate::routes::{current_route, Route};
 use crate::timer::sleep_ms;
 
@@ -50,20 +52,30 @@ pub fn moves_focus(before: &Route, now: &Route) -> bool {
 /// Follows the route for as long as the calling owner lives.
 pub fn follow_route() {
     let route = current_route();
-    Effect::new(move |before: Option<Route>| {
+    let router = use_router();
+    // The state: the route, and whether it is still the load's first page, which lasts through
+    // the redirects the page makes on its own (to sign-in, to the wizard's first step).
+    Effect::new(move |before: Option<(Route, bool)>| {
         let now = route.get();
         document().set_title(title(&now));
-        if before.is_some_and(|b| moves_focus(&b, &now)) {
+        let Some((before, loading)) = before else {
+            return (now, true);
+        };
+        let loading = loading && router.redirected();
+        if !loading && moves_focus(&before, &now) {
+            let held = document().active_element();
             // The effect's owner: the next navigation, or the app going, ends this arrival.
-            spawn_local_scoped_with_cancellation(land(document().active_element()));
+            // Untracked: what the focus changes set off is not this effect's concern.
+            untrack(|| spawn_local_scoped_with_cancellation(land(held)));
         }
-        now
+        (now, loading)
     });
 }
 
 /// Moves the focus to the page's heading once it is there, unless the person (or the page)
-/// has put it somewhere meanwhile; if the heading it moved to gives way to another while the
-/// page loads, the focus follows.
+/// has put it somewhere meanwhile. While the focus stays on the heading it moved to, a wizard
+/// step's question that comes after the page's heading takes over from it, and so does the
+/// page's heading after the one shown while it loaded.
 async fn land(held: Option<Element>) {
     let mut landed: Option<Element> = None;
     let mut waited = 0;
@@ -71,22 +83,24 @@ async fn land(held: Option<Element>) {
         sleep_ms(LOOK_EVERY_MS).await;
         waited += LOOK_EVERY_MS;
         let active = document().active_element();
-        if let Some(target) = &landed {
-            if target.is_connected() {
-                if active.as_ref() != Some(target) {
-                    return;
-                }
-                continue;
-            }
-        }
-        if !unclaimed(active.as_ref(), held.as_ref()) {
+        let ours = landed.as_ref().filter(|t| t.is_connected());
+        let free = match ours {
+            Some(target) => active.as_ref() == Some(target),
+            None => unclaimed(active.as_ref(), held.as_ref()),
+        };
+        if !free {
             return;
         }
-        landed = heading().filter(focus);
+        if let Some(next) = heading().filter(|h| ours != Some(h)) {
+            // Once the person has seen the page, moving on to a later heading keeps the scroll.
+            if focus(&next, landed.is_some()) {
+                landed = Some(next);
+            }
+        }
     }
     if landed.is_none() && unclaimed(document().active_element().as_ref(), held.as_ref()) {
         if let Some(main) = document().get_element_by_id("main") {
-            focus(&main);
+            focus(&main, false);
         }
     }
 }
@@ -114,12 +128,17 @@ fn heading() -> Option<Element> {
     find("[data-arrive]").or_else(|| find("h1"))
 }
 
-/// Focuses `el` (made focusable by script only, so Tab does not stop on it); whether it took.
-fn focus(el: &Element) -> bool {
+/// Focuses `el` (made focusable by script only, so Tab does not stop on it), scrolling it into
+/// view unless `keep_scroll`; whether it took.
+fn focus(el: &Element, keep_scroll: bool) -> bool {
     if !el.has_attribute("tabindex") {
         let _ = el.set_attribute("tabindex", "-1");
     }
-    let _ = el.unchecked_ref::<web_sys::HtmlElement>().focus();
+    let options = web_sys::FocusOptions::new();
+    options.set_prevent_scroll(keep_scroll);
+    let _ = el
+        .unchecked_ref::<web_sys::HtmlElement>()
+        .focus_with_options(&options);
     document().active_element().as_ref() == Some(el)
 }
 
