@@ -63,8 +63,8 @@ for (const who of ['owner', 'developer']) {
     await confirm.dblclick();
     await expect(dialog).toHaveCount(0);
     // The Delete link that opened it went with the key's new status: the focus goes to the
-    // main region, not back to the page's start.
-    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('main');
+    // page's heading, not back to the page's start.
+    await expect(page.locator('h1:focus')).toHaveText('API keys');
     // The row changes at once, then disappears once deleted (hidden by default).
     await expect(page.locator(`tr[data-key-id="${id}"]`)).toHaveCount(0, { timeout: 15_000 });
     await expect(page).toHaveURL(/\/$/);
@@ -157,7 +157,7 @@ test('a dialog whose key cannot be read offers a retry, and Escape closes it', a
   await expect(dialog.getByLabel(/Type the API key/)).toBeFocused();
 });
 
-test('after a delete from a deep link the focus goes to the main region', async ({ page, request }) => {
+test('after a delete from a deep link the focus goes to the page\'s heading', async ({ page, request }) => {
   const { id, access } = await freshActiveKey(request);
   await signIn(page, ACCOUNTS.owner.email);
   await page.goto(`/keys/${id}/delete`);
@@ -165,7 +165,7 @@ test('after a delete from a deep link the focus goes to the main region', async 
   await dialog.getByLabel(/Type the API key/).fill(access);
   await dialog.getByTestId('confirm-delete').click();
   await expect(dialog).toHaveCount(0);
-  await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('main');
+  await expect(page.locator('h1:focus')).toHaveText('API keys');
 });
 
 // The first DELETE is applied but its answer is lost; the client's retry then finds the key

@@ -31,8 +31,9 @@ pub fn Dialog(
 ) -> impl IntoView {
     let panel = NodeRef::<Div>::new();
     // Whoever had focus before the dialog opened gets it back when it closes; if it has gone
-    // (a deleted key's row loses its Delete link), the main region takes it, not the page's
-    // start. A tick later: what closed the dialog may still be removing the opener.
+    // (a deleted key's row loses its Delete link, the key's page gave way to the list), the
+    // page's heading takes it, or the main region, not the page's start. A tick later: what
+    // closed the dialog may still be removing the opener.
     // (A deep link, or a browser that does not focus clicked links, leaves the body focused:
     // no opener.)
     let opener = focused().map(send_wrapper::SendWrapper::new);
@@ -43,11 +44,21 @@ pub fn Dialog(
                 if focused().is_some() {
                     return;
                 }
-                let target = opener.filter(|el| el.is_connected()).or_else(|| {
-                    document()
-                        .get_element_by_id("main")
-                        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
-                });
+                let heading = || {
+                    let h = document().query_selector("#main h1").ok()??;
+                    if !h.has_attribute("tabindex") {
+                        let _ = h.set_attribute("tabindex", "-1");
+                    }
+                    h.dyn_into::<HtmlElement>().ok()
+                };
+                let target = opener
+                    .filter(|el| el.is_connected())
+                    .or_else(heading)
+                    .or_else(|| {
+                        document()
+                            .get_element_by_id("main")
+                            .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+                    });
                 if let Some(el) = target {
                     let _ = el.focus();
                 }
