@@ -56,7 +56,6 @@ pub fn DeleteKeyDialog() -> impl IntoView {
     // The list's copy shows at once; the platform's own, read as the dialog opens, replaces it
     // (and if that read fails, the list's copy stands).
     let cached = keys.and_then(|k| k.find(&id));
-    let id_for_leave = id.clone();
     let fresh = {
         let (client, id) = (client.clone(), id.clone());
         Loaded::new(move || {
@@ -80,8 +79,10 @@ pub fn DeleteKeyDialog() -> impl IntoView {
     let pending = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
 
-    // Opened from the key's own page, a close without a delete goes back there; otherwise, and
-    // after a delete, to the dashboard with the view it showed.
+    // Opened from the key's own page (its entry is the one before this), a close without a
+    // delete goes back to it, so that Back does not bring the dialog again. Otherwise, and after
+    // a delete (whose dialog Back must not bring again either), to the dashboard with the view
+    // it showed.
     let opened_on_key = window()
         .history()
         .and_then(|h| h.state())
@@ -89,15 +90,17 @@ pub fn DeleteKeyDialog() -> impl IntoView {
         .and_then(|s| s.as_string())
         .is_some_and(|s| s == crate::links::DELETE_FROM_KEY);
     let leave = move |deleted: bool| {
-        let href = if opened_on_key && !deleted {
-            crate::links::key(&id_for_leave)
-        } else {
-            let q = router.with_untracked(|a| a.search.clone());
-            format!("{}{q}", crate::links::DASHBOARD)
-        };
+        if opened_on_key && !deleted {
+            if let Ok(history) = window().history() {
+                let _ = history.back();
+                return;
+            }
+        }
+        let q = router.with_untracked(|a| a.search.clone());
         navigate(
-            &href,
+            &format!("{}{q}", crate::links::DASHBOARD),
             NavigateOptions {
+                replace: deleted,
                 scroll: false,
                 ..Default::default()
             },
@@ -107,6 +110,7 @@ pub fn DeleteKeyDialog() -> impl IntoView {
         let leave = leave.clone();
         Callback::new(move |_: ()| leave(false))
     };
+    // After a delete, or when there is no such key to go back to.
     let finish = Callback::new(move |_: ()| leave(true));
 
     let roles = Memo::new(move |_| session.roles());
@@ -171,7 +175,7 @@ pub fn DeleteKeyDialog() -> impl IntoView {
             Some(Err(ApiError::NotFound(_))) | Some(Err(ApiError::Forbidden(_))) => view! {
                 <p>"There is no such API key in your tenant."</p>
                 <div class="dialog-actions">
-                    <button type="button" class="button secondary" on:click=move |_| close.run(())>"Close"</button>
+                    <button type="button" class="button secondary" on:click=move |_| finish.run(())>"Close"</button>
                 </div>
             }
             .into_any(),
