@@ -721,11 +721,33 @@ async fn a_pending_key_s_page_follows_it_until_it_settles() {
         find(&root, ".key-detail [data-status='pending']").is_some()
     })
     .await;
+    // What the person does meanwhile stays as it settles: the tab chosen, the focus.
+    let python: web_sys::HtmlElement = find(&root, "#usage-tab-python").unwrap().unchecked_into();
+    python.click();
+    python.focus().unwrap();
+    assert!(
+        find(&root, ".detail-actions a.danger").is_none(),
+        "no delete while pending"
+    );
     eventually_within(5_000, "the key, active", || {
         find(&root, ".key-detail [data-status='active']").is_some()
     })
     .await;
     assert!(text(&root).contains("onq.PPP"), "{}", text(&root));
+    assert_eq!(
+        python.get_attribute("aria-selected").as_deref(),
+        Some("true")
+    );
+    assert!(python.is_connected(), "the page was updated in place");
+    assert_eq!(document().active_element(), Some(python.clone().into()));
+    assert!(
+        find(&root, ".detail-actions a.danger").is_some(),
+        "delete, now allowed"
+    );
+    eventually("the change is announced", || {
+        text(&root).contains("API key onq.PPP is now Active")
+    })
+    .await;
     let reads = fake_calls("GET /api/tenants/tenant--t/keys/apikey--p");
     sleep(400).await;
     assert_eq!(

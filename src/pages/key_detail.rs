@@ -8,10 +8,11 @@ use platform_types::{ApiKey, Arx, KeyStatus};
 
 use crate::api::retry::next_poll_delay_ms;
 use crate::api::{use_api_client, ApiClient, ApiError};
+use crate::components::announcer::use_announcer;
 use crate::components::arx_facts::ArxDetails;
 use crate::components::copy_button::CopyButton;
 use crate::components::load::{Load, Loaded};
-use crate::components::status_badge::StatusBadge;
+use crate::components::status_badge::{status_label, StatusBadge};
 use crate::components::time_text::TimeText;
 use crate::components::usage_tabs::UsageTabs;
 use crate::key_events::use_key_events;
@@ -61,6 +62,18 @@ pub fn KeyDetailPage() -> impl IntoView {
         }
     });
     follow_pending(found, poll_client, id);
+    // Which view the page shows: the key (by id), or none. A new answer for the same key
+    // updates its view in place (status, last use, delete) instead of building it again, so
+    // that the tab chosen and the focus stay when a pending key settles.
+    let shown = Memo::new(move |_| match found.get() {
+        Some(Ok(Found::Key(k, _))) => Some(Some(k.id.clone())),
+        Some(Ok(Found::Missing)) => Some(None),
+        _ => None,
+    });
+    let live = Signal::derive(move || match found.get() {
+        Some(Ok(Found::Key(k, _))) => Some(k),
+        _ => None,
+    });
     use_key_events(move |ev| {
         if ev.id == id.get_untracked() {
             found.refetch();
@@ -70,9 +83,12 @@ pub fn KeyDetailPage() -> impl IntoView {
         <section class="key-detail" aria-labelledby="detail-title">
             <p><a href=links::DASHBOARD class="link">"← API keys"</a></p>
             <Load resource=found title="The API key could not be loaded">
-                {move || match found.get().and_then(Result::ok) {
-                    Some(Found::Key(key, arx)) => view! { <KeyDetail key arx/> }.into_any(),
-                    Some(Found::Missing) => view! { <NotFound/> }.into_any(),
+                {move || match shown.get() {
+                    Some(Some(_)) => match untrack(|| found.get()) {
+                        Some(Ok(Found::Key(key, arx))) => view! { <KeyDetail key arx live/> }.into_any(),
+                        _ => ().into_any(),
+                    },
+                    Some(None) => view! { <NotFound/> }.into_any(),
                     None => ().into_any(),
                 }}
             </Load>
@@ -85,7 +101,7 @@ pub fn KeyDetailPage() -> impl IntoView {
 }
 
 /// While the key shown is pending (being provisioned or deleted), reads it again with backoff,
-/// and the page once it has settled; a failed read is tried again later, the page kept.
+/// and the page once it has settled; a read that fails while it waits is tried again later.
 fn follow_pending(found: Loaded<Result<Found, ApiError>>, client: ApiClient, id: Memo<String>) {
     Effect::new(move |_| {
         let pending = found
@@ -125,20 +141,41 @@ fn NotFound() -> impl IntoView {
     }
 }
 
-/// Everything about one key.
+/// Everything about one key: `key` as first read, `live` its latest answer (what changes as
+/// it settles: status, last use, whether it may be deleted).
 #[component]
-fn KeyDetail(key: Arc<ApiKey>, arx: Option<Arc<Arx>>) -> impl IntoView {
+fn KeyDetail(
+    key: Arc<ApiKey>,
+    arx: Option<Arc<Arx>>,
+    live: Signal<Option<Arc<ApiKey>>>,
+) -> impl IntoView {
     let session = use_session();
     let navigate = use_navigate();
+    let announce = use_announcer();
     let roles = Memo::new(move |_| session.roles());
     let now = time::now_ms();
     let app = key.application_name().to_owned();
     let arx_name = key.arx_name().to_owned();
     let creator = key.creator_name().to_owned();
     let access = key.access_key.clone();
-    let delete = {
+    let latest = {
         let key = key.clone();
-        move || match delete_permission(&key, &roles.get()).reason() {
+        Signal::derive(move || live.get().unwrap_or_else(|| key.clone()))
+    };
+    let status = Memo::new(move |_| latest.with(|k| k.status.clone()));
+    {
+        let access = access.clone();
+        Effect::new(move |before: Option<KeyStatus>| {
+            let now = status.get();
+            if before == Some(KeyStatus::Pending) && now != KeyStatus::Pending {
+                announce.say(format!("API key {access} is now {}", status_label(&now)));
+            }
+            now
+        });
+    }
+    let delete = move || {
+        let key = latest.get();
+        match delete_permission(&key, &roles.get()).reason() {
             None => {
                 let href = links::delete_key(&key.id, "");
                 // Marked in the history entry, so that closing the dialog comes back here.
@@ -164,7 +201,7 @@ fn KeyDetail(key: Arc<ApiKey>, arx: Option<Arc<Arx>>) -> impl IntoView {
     view! {
         <div class="page-head">
             <h1 id="detail-title">"API key " <code class="mono">{access.clone()}</code></h1>
-            <StatusBadge status=key.status.clone()/>
+            {move || view! { <StatusBadge status=status.get()/> }}
         </div>
         <div class="panel">
             <dl class="detail-grid">
@@ -177,7 +214,7 @@ fn KeyDetail(key: Arc<ApiKey>, arx: Option<Arc<Arx>>) -> impl IntoView {
                 <dt>"Arx URL"</dt><dd><code class="mono">{key.arx_url.clone()}</code></dd>
                 <dt>"Created"</dt><dd><TimeText shown=time::show(&key.created_at, now)/></dd>
                 <dt>"Created by"</dt><dd class="name">{creator}</dd>
-                <dt>"Last used"</dt><dd>{match &key.last_used_at {
+                <dt>"Last used"</dt><dd>{move || match &latest.get().last_used_at {
                     Some(t) => view! { <TimeText shown=time::show(t, now)/> }.into_any(),
                     None => view! { <span class="muted">"Not reported"</span> }.into_any(),
                 }}</dd>
