@@ -70,9 +70,13 @@ impl RetryPolicy {
     }
 }
 
-/// Next delay when polling a pending key: ×1.5 each time, capped at 10 s (contract §1).
+/// Next delay when polling a pending key: ×1.5 each time, capped at 10 s (contract §1), and
+/// always longer than the last below the cap (a configured interval of 1 ms must not poll
+/// every millisecond for ever).
 pub fn next_poll_delay_ms(previous_ms: u32) -> u32 {
-    previous_ms.saturating_add(previous_ms / 2).clamp(1, 10_000)
+    previous_ms
+        .saturating_add((previous_ms / 2).max(1))
+        .clamp(1, 10_000)
 }
 
 #[cfg(test)]
@@ -185,5 +189,8 @@ mod tests {
         assert_eq!(&seen[..4], &[2_000, 3_000, 4_500, 6_750]);
         assert_eq!(*seen.last().unwrap(), 10_000);
         assert_eq!(next_poll_delay_ms(0), 1);
+        assert_eq!(next_poll_delay_ms(1), 2, "a 1 ms interval grows too");
+        assert_eq!(next_poll_delay_ms(2), 3);
+        assert_eq!(next_poll_delay_ms(10_000), 10_000);
     }
 }
