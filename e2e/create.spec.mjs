@@ -47,7 +47,7 @@ for (const who of ['owner', 'developer']) {
     await page.goForward();
     await expect(page).toHaveURL(summaryUrl);
     await page.getByTestId('create-submit').dblclick();
-    await expect(page).toHaveURL(/\/keys\/new\/key$/);
+    await expect(page).toHaveURL(/\/keys\/new\/key\?key=apikey--[^&]+$/);
     await expect(page.getByTestId('server-signing-key')).toBeVisible({ timeout: 20_000 });
     const shown = await secretValues(page);
     expect(shown.access_key).toMatch(/^onq\./);
@@ -107,7 +107,7 @@ test('Back on step 4 asks first: staying keeps the secrets, leaving goes back', 
   await page.evaluate(() => history.back());
   await expect.poll(() => asked.length).toBe(1);
   expect(asked[0]).toContain('secrets');
-  await expect(page).toHaveURL(/\/keys\/new\/key$/);
+  await expect(page).toHaveURL(/\/keys\/new\/key\?key=apikey--[^&]+$/);
   await expect(page.getByTestId('server-signing-key')).toHaveValue(secret);
   // Asked once, not again for the entry that put the person back.
   await page.waitForTimeout(300);
@@ -126,7 +126,7 @@ test('leaving step 4 by a link leaves no extra history entry behind', async ({ p
   await createAsOwner(page);
   page.once('dialog', (d) => d.dismiss());
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API keys' }).click();
-  await expect(page).toHaveURL(/\/keys\/new\/key$/);
+  await expect(page).toHaveURL(/\/keys\/new\/key\?key=apikey--[^&]+$/);
   await expect(page.getByTestId('server-signing-key')).toBeVisible();
   page.once('dialog', (d) => d.accept());
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API keys' }).click();
@@ -154,7 +154,7 @@ test('leaving step 4 while the key provisions asks first and claims nothing', as
   await chooseAndReview(page);
   await page.getByTestId('create-submit').click();
   await expect(page.getByText('Provisioning your key')).toBeVisible();
-  const id = await page.evaluate(() => history.state);
+  const id = await page.evaluate(() => new URL(location.href).searchParams.get('key'));
   expect(id).toMatch(/^apikey--/);
   const asked = [];
   page.once('dialog', (d) => { asked.push(d.message()); d.dismiss(); });
@@ -162,7 +162,7 @@ test('leaving step 4 while the key provisions asks first and claims nothing', as
   await home.click();
   await expect.poll(() => asked.length).toBe(1);
   expect(asked[0]).toContain('secrets');
-  await expect(page).toHaveURL(/\/keys\/new\/key$/);
+  await expect(page).toHaveURL(/\/keys\/new\/key\?key=apikey--[^&]+$/);
   page.once('dialog', (d) => { asked.push(d.message()); d.accept(); });
   await home.click();
   await expect(page).toHaveURL(/\/$/);
@@ -174,6 +174,26 @@ test('leaving step 4 while the key provisions asks first and claims nothing', as
   const { token, tenant } = await apiToken(request, ACCOUNTS.owner.email);
   const r = await request.get(`/api/tenants/${tenant}/keys/${id}/sensitive`, { headers: { Authorization: `Bearer ${token}` } });
   expect(r.status()).toBe(200);
+});
+
+// A step 4 reloaded (or reached again after a sign-in) while its key provisions has not lost
+// the secrets: nobody has received them, and the person can ask for them, once.
+test('step 4 reloaded while its key provisions can still show the secrets, once', async ({ page }) => {
+  await signIn(page, ACCOUNTS.owner.email);
+  await chooseAndReview(page);
+  await page.getByTestId('create-submit').click();
+  await expect(page.getByText('Provisioning your key')).toBeVisible();
+  page.on('dialog', (d) => d.accept());
+  await page.reload();
+  await expect(page.getByTestId('cannot-show-again')).toBeVisible();
+  await expect(page.getByTestId('server-signing-key')).toHaveCount(0);
+  await page.getByTestId('show-secrets').click();
+  await expect(page.getByTestId('server-signing-key')).toHaveValue(/.{16,}/, { timeout: 20_000 });
+  // Shown: the next ask finds them handed out.
+  await page.reload();
+  await page.getByTestId('show-secrets').click();
+  await expect(page.getByText('The secrets were already handed out')).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByTestId('server-signing-key')).toHaveCount(0);
 });
 
 test('the always-failing Arx shows the failure and offers to start again', async ({ page }) => {

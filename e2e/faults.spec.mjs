@@ -85,7 +85,7 @@ const ROUTES = {
   create: {
     arrange: chooseAndReview,
     trigger: (page) => page.getByTestId('create-submit').click(),
-    recovered: (page) => expect(page).toHaveURL(/\/keys\/new\/key$/),
+    recovered: (page) => expect(page).toHaveURL(/\/keys\/new\/key\?key=apikey--[^&]+$/),
     async failed(page, fault) {
       const error = page.locator('.form-error[role=alert]');
       await expect(error).toBeVisible({ timeout: 20_000 });

@@ -33,6 +33,13 @@ pub fn wizard_step(slug: &str, pairs: &[(&str, String)]) -> String {
     format!("/keys/new/{slug}{}", query(pairs))
 }
 
+/// Step 4 of the create wizard for the key `id`, created just before. The id (not secret) is
+/// in the address so that a reload, or a sign-in on the way, comes back to a step that can
+/// still ask for secrets nobody has received.
+pub fn key_step(id: &str) -> String {
+    wizard_step("key", &[("key", id.to_owned())])
+}
+
 /// The sign-in page, coming back to `return_to` (a path checked by the session) afterwards.
 pub fn sign_in(return_to: Option<&str>) -> String {
     match return_to {

@@ -389,3 +389,62 @@ async fn the_key_steps_retry_is_busy_until_its_answer() {
         "the secrets were asked for once per answer"
     );
 }
+
+/// Step 4 reached without the run that created the key (a reload, a sign-in on the way), with
+/// the key's id in the address.
+fn fake_unclaimed(secrets: serde_json::Value) {
+    let mut routes = json!({
+        "POST /auth/refresh": [{"body": session(&["developer"])}],
+        "GET /api/tenants/tenant--t/keys/base": [{"body": base(may_add())}],
+        "GET /api/tenants/tenant--t/keys/apikey--n": [
+            {"body": ok(key("apikey--n", "onq.NEW", "pending", "Server app", false))},
+            {"body": ok(key("apikey--n", "onq.NEW", "active", "Server app", true))}
+        ],
+    });
+    routes[SECRETS] = secrets;
+    install_fake_fetch(&routes.to_string());
+}
+
+#[wasm_bindgen_test]
+async fn secrets_nobody_received_are_shown_once_on_request_after_the_step_was_left() {
+    fake_unclaimed(json!([]));
+    fake_secrets(SECRETS);
+    let (root, _h) = mount_app("/keys/new/key?key=apikey--n");
+    eventually("the offer", || {
+        find(&root, "[data-testid=show-secrets]").is_some()
+    })
+    .await;
+    assert_eq!(
+        fake_calls(SECRETS),
+        0,
+        "nothing is asked for until the person asks"
+    );
+    let show: HtmlButtonElement = find(&root, "[data-testid=show-secrets]")
+        .unwrap()
+        .unchecked_into();
+    show.click();
+    eventually_within(5_000, "the secrets, once the key is active", || {
+        find(&root, "[data-testid=server-signing-key]")
+            .is_some_and(|el| holds_secret(el.unchecked_ref::<HtmlInputElement>(), 0))
+    })
+    .await;
+    assert_eq!(fake_calls(SECRETS), 1, "asked for once");
+}
+
+#[wasm_bindgen_test]
+async fn secrets_already_received_are_said_to_be_gone() {
+    fake_unclaimed(json!([{"status": 410, "body": err(410, "gone_err", "already provided")}]));
+    let (root, _h) = mount_app("/keys/new/key?key=apikey--n");
+    eventually("the offer", || {
+        find(&root, "[data-testid=show-secrets]").is_some()
+    })
+    .await;
+    let show: HtmlButtonElement = find(&root, "[data-testid=show-secrets]")
+        .unwrap()
+        .unchecked_into();
+    show.click();
+    eventually_within(5_000, "already handed out", || {
+        text(&root).contains("The secrets were already handed out")
+    })
+    .await;
+}

@@ -13,6 +13,7 @@ use crate::api::{use_api_client, ApiClient, ApiError};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::load::Loaded;
 use crate::links;
+use crate::router::use_router;
 use crate::timer::sleep_ms;
 
 /// How the wait for the secrets ended.
@@ -34,12 +35,7 @@ const LOST_HINT: &str = "Trying again is safe. If the secrets were handed out bu
 #[component]
 pub fn KeyStep() -> impl IntoView {
     let wizard = use_wizard();
-    // The id (not secret) rides in history state, so a reload can still link to the key.
-    let remembered_id = window()
-        .history()
-        .ok()
-        .and_then(|h| h.state().ok())
-        .and_then(|s| s.as_string());
+    let remembered_id = use_router().with_untracked(|a| a.query("key"));
     let Some(key) = wizard.created.get_untracked() else {
         return view! { <CannotShowAgain id=remembered_id/> }.into_any();
     };
@@ -47,6 +43,12 @@ pub fn KeyStep() -> impl IntoView {
     on_cleanup(move || {
         wizard.created.try_set(None);
     });
+    view! { <Reveal key/> }.into_any()
+}
+
+/// Waits for `key` to be provisioned, then asks for its secrets once and shows them.
+#[component]
+fn Reveal(key: ApiKey) -> impl IntoView {
     // From the key's creation, not only once its secrets are here: leaving while it provisions
     // loses them as surely, since only this view will ever ask for them.
     let stored = RwSignal::new(false);
@@ -89,7 +91,6 @@ pub fn KeyStep() -> impl IntoView {
             {shown}
         </section>
     }
-    .into_any()
 }
 
 /// Waits (polling with backoff) until `key` is active, then asks for its secrets once, unless
@@ -172,17 +173,72 @@ fn AlreadyProvided() -> impl IntoView {
     }
 }
 
-/// Shown when step 4 is opened without a run in memory.
+/// Shown when step 4 is opened without a run in memory (a reload, Back or Forward, a sign-in on
+/// the way). With the key's id, it offers to ask for its secrets: the platform hands them out
+/// once, so if nobody has received them yet (the step was left while the key provisioned),
+/// this is that once; if somebody has, it says so.
 #[component]
 fn CannotShowAgain(id: Option<String>) -> impl IntoView {
-    view! {
-        <div class="panel empty-state" data-testid="cannot-show-again">
-            <h2 data-arrive>"This key cannot be shown again"</h2>
-            <p>"An API key's secrets are displayed once, right after it is created. They are not kept by this console or the platform."</p>
-            {match id {
-                Some(id) => view! { <a href=links::key(&id) class="button">"View the key's details"</a> }.into_any(),
-                None => view! { <a href=links::DASHBOARD class="button">"Back to API keys"</a> }.into_any(),
-            }}
-        </div>
-    }
+    let Some(id) = id else {
+        return view! {
+            <div class="panel empty-state" data-testid="cannot-show-again">
+                <h2 data-arrive>"This key cannot be shown again"</h2>
+                <p>"An API key's secrets are displayed once, right after it is created. This console does not keep them."</p>
+                <a href=links::DASHBOARD class="button">"Back to API keys"</a>
+            </div>
+        }
+        .into_any();
+    };
+    let client = use_api_client();
+    let resumed = RwSignal::new(None::<ApiKey>);
+    let error = RwSignal::new(None::<ApiError>);
+    let asking = RwSignal::new(false);
+    let resume = {
+        let id = id.clone();
+        move |_| {
+            if asking.get_untracked() {
+                return;
+            }
+            asking.set(true);
+            error.set(None);
+            let (client, id) = (client.clone(), id.clone());
+            leptos::task::spawn_local(async move {
+                match client.get_key(&id).await {
+                    Ok(key) => {
+                        resumed.try_set(Some(key));
+                    }
+                    Err(e) => {
+                        error.try_set(Some(e));
+                    }
+                }
+                asking.try_set(false);
+            });
+        }
+    };
+    let key_href = links::key(&id);
+    let shown = move || match resumed.get() {
+        Some(key) => view! { <Reveal key/> }.into_any(),
+        None => {
+            let resume = resume.clone();
+            view! {
+                <div class="panel empty-state" data-testid="cannot-show-again">
+                    <h2 data-arrive>"This key's secrets are not on this page"</h2>
+                    <p>"An API key's secrets are displayed once, and this console does not keep them. If nobody has received them yet (this step was reloaded or left while the key was being set up), they can be shown now, once."</p>
+                    {move || error.get().map(|e| view! {
+                        <p class="form-error" role="alert">{e.user_message()}
+                            {e.correlation_id().map(|c| format!(" (reference {c})"))}</p>
+                    })}
+                    <div class="wizard-actions">
+                        <button type="button" class="button" data-testid="show-secrets"
+                            aria-busy=move || asking.get().to_string() on:click=resume>
+                            {move || if asking.get() { "Asking…" } else { "Show the secrets" }}
+                        </button>
+                        <a href=key_href.clone() class="button secondary">"View the key's details"</a>
+                    </div>
+                </div>
+            }
+            .into_any()
+        }
+    };
+    shown.into_any()
 }

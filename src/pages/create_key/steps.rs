@@ -227,13 +227,7 @@ pub fn SummaryStep() -> impl IntoView {
                     if wizard.created.try_set(Some(key)).is_some() {
                         return;
                     }
-                    navigate(
-                        "/keys/new/key",
-                        NavigateOptions {
-                            state: Some(id),
-                            ..Default::default()
-                        },
-                    );
+                    navigate(&links::key_step(&id), NavigateOptions::default());
                 }
                 Err(e) => {
                     error.try_set(Some(e));
