@@ -93,6 +93,8 @@ pub struct Router {
     address: RwSignal<Address>,
     /// Whether the page itself moved to the address shown ([`redirect`]), not the person.
     redirected: StoredValue<bool>,
+    /// The query the dashboard last showed (its search, filters, sort and page).
+    dashboard_search: StoredValue<String>,
 }
 
 impl Router {
@@ -109,6 +111,20 @@ impl Router {
     /// Reads the current address (untracked).
     pub fn with_untracked<T>(&self, f: impl FnOnce(&Address) -> T) -> T {
         self.address.with_untracked(f)
+    }
+
+    /// The dashboard as the person last saw it, for the links back to it from other pages.
+    pub fn dashboard_href(&self) -> String {
+        format!("/{}", self.dashboard_search.get_value())
+    }
+
+    /// Shows `next`; `redirected` as [`Router::redirected`] says.
+    fn show(&self, next: Address, redirected: bool) {
+        if next.path == "/" {
+            self.dashboard_search.set_value(next.search.clone());
+        }
+        self.redirected.set_value(redirected);
+        self.address.set(next);
     }
 
     /// Whether the address shown is where a [`redirect`] sent the page.
@@ -141,8 +157,9 @@ impl Router {
             return;
         }
         if !same {
-            self.redirected.set_value(redirect);
-            self.address.set(next);
+            self.show(next, redirect);
+        } else if next.path == "/" {
+            self.dashboard_search.set_value(next.search);
         }
         if options.scroll {
             window().scroll_to_with_x_and_y(0.0, 0.0);
@@ -154,16 +171,21 @@ impl Router {
 /// console's own pages (which then load no page, as with any single-page app). Listeners go
 /// with the calling owner.
 pub fn provide_router() -> Router {
+    let here = Address::current();
     let router = Router {
-        address: RwSignal::new(Address::current()),
+        dashboard_search: StoredValue::new(if here.path == "/" {
+            here.search.clone()
+        } else {
+            String::new()
+        }),
+        address: RwSignal::new(here),
         redirected: StoredValue::new(false),
     };
     provide_context(router);
     let popstate = window_event_listener(ev::popstate, move |_| {
         let now = Address::current();
         if router.address.with_untracked(|a| *a != now) {
-            router.redirected.set_value(false);
-            router.address.set(now);
+            router.show(now, false);
         }
     });
     let click = window_event_listener(ev::click, move |e| {

@@ -65,14 +65,46 @@ async fn no_results_offers_to_clear_the_filter() {
         find(&root, "[data-testid=no-results]").is_some()
     })
     .await;
+    assert!(
+        find(&root, "[role=status] [data-testid=no-results]").is_some(),
+        "said in a live region"
+    );
     let clear: HtmlButtonElement = find(&root, "[data-testid=no-results] button")
         .unwrap()
         .unchecked_into();
+    clear.focus().unwrap();
     clear.click();
     eventually("row back", || {
         find(&root, "table.keys-table tbody tr").is_some()
     })
     .await;
+    assert_eq!(
+        document().active_element().map(|e| e.id()).as_deref(),
+        Some("key-search"),
+        "the focus goes on to the search, not to the page's start"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_tenant_whose_keys_are_all_deleted_says_so_and_shows_them_on_request() {
+    with_list(
+        json!([{"body": key_list(vec![key("apikey--d", "onq.DDD", "deleted", "Old app", false)], true)}]),
+    );
+    let (root, _h) = mount_app("/");
+    eventually("the all-deleted state", || {
+        find(&root, "[data-testid=all-deleted]").is_some()
+    })
+    .await;
+    assert!(text(&root).contains("No API keys in use"));
+    assert!(
+        find(&root, "[data-testid=no-results]").is_none(),
+        "no filter to clear"
+    );
+    let show: HtmlButtonElement = find(&root, "[data-testid=all-deleted] button")
+        .unwrap()
+        .unchecked_into();
+    show.click();
+    eventually("the deleted key", || text(&root).contains("onq.DDD")).await;
 }
 
 /// "Clear filters" clicked while the stand-in search field still holds the toolbar's place: the
@@ -580,11 +612,21 @@ async fn pages_turn_in_place_and_the_page_size_holds() {
         .unwrap()
         .unchecked_into();
     assert_eq!(next.text_content().as_deref(), Some("Next"));
+    next.focus().unwrap();
     next.click();
     eventually("the second page", || {
         access_keys_shown(&root) == ["onq.K11", "onq.K12"]
     })
     .await;
+    // Next is disabled on the last page: the focus is on Previous, not lost.
+    assert!(next.disabled());
+    assert_eq!(
+        document()
+            .active_element()
+            .and_then(|e| e.text_content())
+            .as_deref(),
+        Some("Previous")
+    );
     assert!(
         find(&root, "tbody tr")
             .unwrap()
@@ -755,4 +797,38 @@ async fn a_pending_key_s_page_follows_it_until_it_settles() {
         reads,
         "a settled key is not read again"
     );
+}
+
+#[wasm_bindgen_test]
+async fn the_way_back_from_a_key_keeps_the_dashboard_s_view() {
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [{"body": session(&["developer"])}],
+            "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}],
+            "GET /api/tenants/tenant--t/keys/base": [{"status": 404, "body": err(404, "not_found_err", "none")}],
+            "GET /api/tenants/tenant--t/keys/apikey--1": [{"body": ok(key("apikey--1", "onq.AAA", "active", "Payments", true))}],
+        })
+        .to_string(),
+    );
+    let (root, _h) = mount_app("/?q=aaa&sort=app");
+    eventually("the row", || text(&root).contains("onq.AAA")).await;
+    let search = || leptos::prelude::window().location().search().unwrap();
+    let view = search();
+    assert!(view.contains("q=aaa"), "{view}");
+    let details: web_sys::HtmlElement = find(&root, "a[aria-label='Details of onq.AAA']")
+        .unwrap()
+        .unchecked_into();
+    details.click();
+    eventually("the key's page", || {
+        find(&root, ".key-detail p a.link").is_some()
+    })
+    .await;
+    let back: web_sys::HtmlElement = find(&root, ".key-detail p a.link")
+        .unwrap()
+        .unchecked_into();
+    back.click();
+    eventually("the dashboard, as it was", || {
+        leptos::prelude::window().location().pathname().unwrap() == "/" && search() == view
+    })
+    .await;
 }

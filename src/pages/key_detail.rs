@@ -18,7 +18,7 @@ use crate::components::usage_tabs::UsageTabs;
 use crate::key_events::use_key_events;
 use crate::links;
 use crate::permissions::delete_permission;
-use crate::router::{own_link, use_navigate, NavigateOptions};
+use crate::router::{own_link, use_navigate, use_router, NavigateOptions};
 use crate::routes::{current_route, Route};
 use crate::sdk_usage::{ENV_SECRET_KEY, ENV_SIGNING_KEY};
 use crate::session::use_session;
@@ -81,7 +81,7 @@ pub fn KeyDetailPage() -> impl IntoView {
     });
     view! {
         <section class="key-detail" aria-labelledby="detail-title">
-            <p><a href=links::DASHBOARD class="link">"← API keys"</a></p>
+            <p><a href=use_router().dashboard_href() class="link">"← API keys"</a></p>
             <Load resource=found title="The API key could not be loaded">
                 {move || match shown.get() {
                     Some(Some(_)) => match untrack(|| found.get()) {

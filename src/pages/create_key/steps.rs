@@ -8,7 +8,7 @@ use crate::api::{use_api_client, ApiError};
 use crate::components::arx_facts::ArxFacts;
 use crate::key_events::broadcast_key_event;
 use crate::links;
-use crate::router::{use_navigate, NavigateOptions};
+use crate::router::{use_navigate, use_router, NavigateOptions};
 use crate::routes::{current_route, Route};
 
 /// Sends a person who skipped ahead (or whose link is stale) to the first open step.
@@ -128,7 +128,7 @@ pub fn ApplicationStep() -> impl IntoView {
             </For>
         </fieldset>
         <div class="wizard-actions">
-            <a href=links::DASHBOARD class="button secondary">"Cancel"</a>
+            <a href=use_router().dashboard_href() class="button secondary">"Cancel"</a>
             <button type="button" class="button" disabled=move || chosen().is_none() on:click=next>"Next: choose the Arx"</button>
         </div>
     }

@@ -1,6 +1,7 @@
 //! Which rows of how many, rows per page, and the way between pages.
 
 use leptos::ev;
+use leptos::html::Button;
 use leptos::prelude::*;
 
 use super::table::Shown;
@@ -11,6 +12,7 @@ use super::view_state::{ViewState, PAGE_SIZES};
 #[component]
 pub fn Pager(view: UseView, shown: Shown) -> impl IntoView {
     let page = shown.page;
+    let (previous, next_button) = (NodeRef::<Button>::new(), NodeRef::<Button>::new());
     let go = move |delta: isize| {
         let (_, current, pages) = page.get_untracked();
         let next = (current as isize + delta).clamp(1, pages as isize) as usize;
@@ -19,6 +21,22 @@ pub fn Pager(view: UseView, shown: Shown) -> impl IntoView {
             ..view.state.get_untracked()
         };
         view.set.run((state, false));
+        // At either end the button pressed turns disabled, which would drop the focus to the
+        // page's start: it goes to the way back instead, once that is enabled (a task later).
+        let other = match next {
+            1 if pages > 1 => next_button,
+            n if n == pages && pages > 1 => previous,
+            _ => return,
+        };
+        set_timeout(
+            move || {
+                // `try_`: the pager may have gone in between.
+                if let Some(button) = other.try_get_untracked().flatten() {
+                    let _ = button.focus();
+                }
+            },
+            std::time::Duration::ZERO,
+        );
     };
     let on_size = move |ev: ev::Event| {
         let size = event_target_value(&ev).parse().unwrap_or(25);
@@ -41,10 +59,10 @@ pub fn Pager(view: UseView, shown: Shown) -> impl IntoView {
                     {PAGE_SIZES.map(|n| view! { <option value=n.to_string()>{n}</option> })}
                 </select>
             </label>
-            <button type="button" class="button secondary small" on:click=move |_| go(-1)
+            <button type="button" class="button secondary small" node_ref=previous on:click=move |_| go(-1)
                 disabled=move || page.get().1 <= 1>"Previous"</button>
             <span>{move || { let (_, p, n) = page.get(); format!("Page {p} of {n}") }}</span>
-            <button type="button" class="button secondary small" on:click=move |_| go(1)
+            <button type="button" class="button secondary small" node_ref=next_button on:click=move |_| go(1)
                 disabled=move || { let (_, p, n) = page.get(); p >= n }>"Next"</button>
         </nav>
     }

@@ -5,12 +5,14 @@ use leptos::prelude::*;
 
 use super::key_line::KeyLine;
 use super::rows::{filter_sorted, page_of, sort_all};
+use super::toolbar::SEARCH_ID;
 use super::tools::LivePager;
 use super::use_keys::UseKeys;
 use super::use_view::UseView;
 use super::view_state::{SortKey, ViewState};
 use crate::links;
 use crate::time;
+use wasm_bindgen::JsCast;
 
 /// The rows of the current view, what matched, and the page of them shown.
 #[derive(Clone, Copy)]
@@ -84,34 +86,74 @@ pub fn KeyTable(
             }
         })
     };
-    let empty = move || {
+    let empty_kind = Memo::new(move |_| {
         if tenant_empty.get() {
-            return view! {
-                <div class="panel empty-state">
-                    <h2>"No API keys yet"</h2>
-                    <p>"API keys let your applications encrypt and decrypt data through an Arx."</p>
-                    <Show when=move || may_create.get()>
-                        <a href=links::NEW_KEY class="button">"Create your first API key"</a>
-                    </Show>
+            Empty::Tenant
+        } else if !matches.with(Vec::is_empty) {
+            Empty::No
+        } else if view.state.with(|s| !s.is_filtered() && !s.show_deleted) {
+            Empty::AllDeleted
+        } else {
+            Empty::NoMatch
+        }
+    });
+    let empty = move || match empty_kind.get() {
+        Empty::No => ().into_any(),
+        Empty::Tenant => view! {
+            <div class="panel empty-state">
+                <h2>"No API keys yet"</h2>
+                <p>"API keys let your applications encrypt and decrypt data through an Arx."</p>
+                <Show when=move || may_create.get()>
+                    <a href=links::NEW_KEY class="button">"Create your first API key"</a>
+                </Show>
+            </div>
+        }
+        .into_any(),
+        // Deleted keys are hidden by default: a tenant with only those has none in use.
+        Empty::AllDeleted => {
+            let show = move |_| {
+                let state = view.state.get_untracked();
+                view.set.run((
+                    ViewState {
+                        show_deleted: true,
+                        page: 1,
+                        ..state
+                    },
+                    false,
+                ));
+            };
+            view! {
+                <div class="panel empty-state" data-testid="all-deleted">
+                    <h2>"No API keys in use"</h2>
+                    <p>"Every API key of this tenant has been deleted."</p>
+                    <div class="empty-actions">
+                        <Show when=move || may_create.get()>
+                            <a href=links::NEW_KEY class="button">"Create an API key"</a>
+                        </Show>
+                        <button type="button" class="button secondary" on:click=show>"Show deleted keys"</button>
+                    </div>
                 </div>
             }
-            .into_any();
+            .into_any()
         }
-        if matches.with(Vec::is_empty) {
+        Empty::NoMatch => {
             let clear = move |_| {
                 let cleared = view.state.get_untracked().cleared();
                 view.set.run((cleared, false));
+                // The button goes with the panel: the search is where the person goes on.
+                if let Some(field) = document().get_element_by_id(SEARCH_ID) {
+                    let _ = field.unchecked_into::<web_sys::HtmlElement>().focus();
+                }
             };
-            return view! {
+            view! {
                 <div class="panel empty-state" data-testid="no-results">
                     <h2>"No keys match"</h2>
                     <p>"Nothing matches the current search and filters."</p>
                     <button type="button" class="button secondary" on:click=clear>"Clear filters"</button>
                 </div>
             }
-            .into_any();
+            .into_any()
         }
-        ().into_any()
     };
     // One line per place on the page, each shown while the page has a row there: a new page
     // or search updates the lines' text in place (see `KeyLine`), and only a new page size
@@ -130,7 +172,8 @@ pub fn KeyTable(
             .collect::<Vec<_>>()
     };
     view! {
-        {empty}
+        // A live region that stays: a search that finds nothing is said, not only shown.
+        <div role="status">{empty}</div>
         <Show when=move || !matches.with(Vec::is_empty)>
             <div class="table-wrap">
                 <table class="keys-table">
@@ -144,4 +187,17 @@ pub fn KeyTable(
             <LivePager/>
         </Show>
     }
+}
+
+/// Which empty state the table shows, if any.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Empty {
+    /// Rows to show.
+    No,
+    /// The tenant has no key at all.
+    Tenant,
+    /// Every key is deleted, and deleted keys are hidden.
+    AllDeleted,
+    /// The search and filters match nothing.
+    NoMatch,
 }
