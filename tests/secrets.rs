@@ -202,6 +202,10 @@ async fn no_copy_of_a_secret_is_left_in_wasm_memory_after_the_key_step() {
         3,
         "revealing, copying and downloading copy nothing"
     );
+    assert!(
+        text(&root).contains("Saving the credential file onqlave-credentials-onq.NEW.json"),
+        "the download is said"
+    );
     assert!(clipboard_holds_secret(), "a secret was copied");
 
     click(&root, "[data-testid=stored]");

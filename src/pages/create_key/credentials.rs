@@ -77,32 +77,38 @@ fn exports_worst_case_len(vars: &[(&str, &str)]) -> usize {
         .sum()
 }
 
-/// Offers `bytes` as a download named `file_name`. The object URL is revoked once the download
-/// has started (a task later: revoking it at once can cancel it).
-pub fn save_file(file_name: &str, bytes: &[u8]) {
+/// Offers `bytes` as a download named `file_name`; whether the browser was asked to save it. The
+/// object URL is revoked once the download has started (a task later: revoking it at once can
+/// cancel it).
+pub fn save_file(file_name: &str, bytes: &[u8]) -> bool {
     let copy = js_sys::Uint8Array::from(bytes);
     let parts = js_sys::Array::of1(&copy);
     let opts = web_sys::BlobPropertyBag::new();
     opts.set_type("application/json");
     let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts);
     copy.fill(0, 0, copy.length());
-    let Ok(blob) = blob else { return };
+    let Ok(blob) = blob else { return false };
     let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
+        return false;
     };
     let document = leptos::prelude::document();
-    if let Ok(a) = document.create_element("a") {
-        let a: web_sys::HtmlAnchorElement = a.unchecked_into();
-        a.set_href(&url);
-        a.set_download(file_name);
-        a.click();
-    }
+    let started = match document.create_element("a") {
+        Ok(a) => {
+            let a: web_sys::HtmlAnchorElement = a.unchecked_into();
+            a.set_href(&url);
+            a.set_download(file_name);
+            a.click();
+            true
+        }
+        Err(_) => false,
+    };
     leptos::prelude::set_timeout(
         move || {
             let _ = web_sys::Url::revoke_object_url(&url);
         },
         std::time::Duration::from_millis(0),
     );
+    started
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use platform_types::{Secret, SensitiveData};
 
 use super::credentials::{credential_file, env_exports, save_file};
 use super::replace_entry;
+use crate::components::announcer::use_announcer;
 use crate::components::copy_button::{CopyButton, CopyText};
 use crate::components::usage_tabs::UsageTabs;
 use crate::links;
@@ -29,14 +30,18 @@ pub fn Secrets(
     session.hold_while_mounted();
     let signed_out = Memo::new(move |_| session.phase() != Phase::SignedIn);
 
+    let announce = use_announcer();
     let download = {
         let data = data.clone();
         move |_| {
             let file = credential_file(&data);
-            save_file(
-                &format!("onqlave-credentials-{}.json", data.access_key),
-                &file,
-            );
+            let name = format!("onqlave-credentials-{}.json", data.access_key);
+            // The browser's own download shows where it went; this says it to everyone.
+            announce.say(if save_file(&name, &file) {
+                format!("Saving the credential file {name}")
+            } else {
+                "The credential file could not be made. Copy the secrets instead.".to_owned()
+            });
         }
     };
     let done = move |_| {
@@ -147,7 +152,9 @@ fn SecretField(
                 <input id=id node_ref=input type=move || if revealed.get() { "text" } else { "password" }
                     readonly=true class="mono" data-testid=testid aria-describedby=note_id.clone()
                     autocomplete="off" spellcheck="false" autocapitalize="off"/>
-                <button type="button" class="copy-button" aria-pressed=move || revealed.get().to_string()
+                // Its name says what it does next ("Reveal …", "Hide …"), so it is not also a
+                // pressed toggle.
+                <button type="button" class="copy-button"
                     on:click=move |_| revealed.update(|r| *r = !*r)>
                     {move || if revealed.get() { "Hide" } else { "Reveal" }}
                     <span class="visually-hidden">{format!(" {label}")}</span>
