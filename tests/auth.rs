@@ -73,6 +73,14 @@ async fn wrong_credentials_show_the_server_message() {
         .unwrap()
         .unchecked_into();
     assert!(!b.disabled(), "the form can be sent again");
+    assert_eq!(b.get_attribute("aria-disabled").as_deref(), Some("false"));
+    let email = find(&root, "#sign-in-email").unwrap();
+    assert_eq!(email.get_attribute("aria-invalid").as_deref(), Some("true"));
+    assert_eq!(
+        email.get_attribute("aria-describedby").as_deref(),
+        Some("sign-in-error"),
+        "the field is read with why it was refused"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -109,7 +117,10 @@ async fn the_button_cannot_send_twice() {
     let b: HtmlButtonElement = find(&root, "form button[type=submit]")
         .unwrap()
         .unchecked_into();
-    eventually("button disabled while sending", || b.disabled()).await;
+    eventually("button busy while sending", || {
+        b.get_attribute("aria-disabled").as_deref() == Some("true")
+    })
+    .await;
     b.click();
     let form: web_sys::HtmlFormElement = find(&root, "form").unwrap().unchecked_into();
     let _ = form.request_submit();

@@ -377,8 +377,17 @@ async fn the_key_steps_retry_is_busy_until_its_answer() {
             .unchecked_into()
     };
     assert_eq!(again().text_content().as_deref(), Some("Try again"));
+    again().focus().unwrap();
     again().click();
-    eventually("busy", || again().disabled()).await;
+    eventually("busy", || {
+        again().get_attribute("aria-disabled").as_deref() == Some("true")
+    })
+    .await;
+    assert_eq!(
+        leptos::prelude::document().active_element(),
+        Some(again().into()),
+        "busy keeps the focus where it was"
+    );
     assert_eq!(again().text_content().as_deref(), Some("Trying again…"));
     again().click();
     eventually("secrets shown", || {

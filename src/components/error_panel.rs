@@ -31,9 +31,11 @@ pub fn ErrorPanel(
                 <p class="muted">"Reference for support: " <code class="mono">{id}</code></p>
             })}
             {hint.map(|h| view! { <p>{h}</p> })}
+            // Busy, not disabled: a disabled button under the focus drops it to the page's start.
             {on_retry.map(|cb| view! {
-                <button type="button" class="button" disabled=move || busy.get()
-                    aria-busy=move || busy.get().to_string() on:click=move |_| cb.run(())>
+                <button type="button" class="button" aria-disabled=move || busy.get().to_string()
+                    aria-busy=move || busy.get().to_string()
+                    on:click=move |_| if !busy.get_untracked() { cb.run(()) }>
                     {move || if busy.get() { "Trying again…" } else { "Try again" }}
                 </button>
             })}

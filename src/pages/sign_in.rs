@@ -102,6 +102,9 @@ pub fn SignInPage() -> impl IntoView {
         });
     };
 
+    // The fields say they were refused, and by what (read with them).
+    let invalid = move || error.with(Option::is_some).then_some("true");
+    let described = move || error.with(Option::is_some).then_some("sign-in-error");
     let restoring = Memo::new(move |_| session.phase() == Phase::Restoring);
     move || {
         let submit = submit.clone();
@@ -119,17 +122,21 @@ pub fn SignInPage() -> impl IntoView {
                         <label for="sign-in-email">"E-mail address"</label>
                         <input id="sign-in-email" node_ref=email type="email" name="email"
                             autocomplete="username" inputmode="email" required=true
+                            aria-invalid=invalid aria-describedby=described
                             autocapitalize="off" spellcheck="false"/>
                     </div>
                     <div class="field">
                         <label for="sign-in-password">"Password"</label>
                         <input id="sign-in-password" node_ref=password type="password" name="password"
-                            autocomplete="current-password" required=true/>
+                            autocomplete="current-password" required=true
+                            aria-invalid=invalid aria-describedby=described/>
                     </div>
                     {move || error.get().map(|e| view! {
                         <p class="form-error" role="alert" id="sign-in-error">{e.user_message()}</p>
                     })}
-                    <button type="submit" class="button" disabled=pending
+                    // Busy, not disabled (the submit is ignored while it is): a disabled button
+                    // under the focus drops it to the page's start.
+                    <button type="submit" class="button" aria-disabled=move || pending.get().to_string()
                         aria-busy=move || pending.get().to_string()>
                         {move || if pending.get() { "Signing in…" } else { "Sign in" }}
                     </button>

@@ -275,7 +275,7 @@ pub fn SummaryStep() -> impl IntoView {
         <div class="wizard-actions">
             <a href=back_href class="button secondary">"Back"</a>
             <button type="button" class="button" data-testid="create-submit"
-                disabled=move || creating.get()
+                aria-disabled=move || creating.get().to_string()
                 aria-busy=move || creating.get().to_string()
                 on:click=move |_| create()>
                 {move || if creating.get() { "Creating…" } else if error.with(Option::is_some) { "Try again" } else { "Create API key" }}
