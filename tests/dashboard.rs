@@ -832,3 +832,25 @@ async fn the_way_back_from_a_key_keeps_the_dashboard_s_view() {
     })
     .await;
 }
+
+#[wasm_bindgen_test]
+async fn the_deleted_status_filter_ticks_and_fixes_show_deleted() {
+    with_list(json!([{"body": key_list(vec![
+        key("apikey--d", "onq.DDD", "deleted", "Old app", false),
+        key("apikey--1", "onq.AAA", "active", "Payments", true),
+    ], true)}]));
+    let (root, _h) = mount_app("/?status=deleted");
+    eventually("the deleted key", || text(&root).contains("onq.DDD")).await;
+    eventually("the toolbar", || {
+        find(&root, "label.checkbox input").is_some()
+    })
+    .await;
+    let show: web_sys::HtmlInputElement = find(&root, "label.checkbox input")
+        .unwrap()
+        .unchecked_into();
+    assert!(
+        show.checked(),
+        "deleted keys are shown, and the box says so"
+    );
+    assert!(show.disabled(), "and cannot say otherwise");
+}

@@ -86,9 +86,12 @@ pub fn Toolbar(keys: UseKeys, view: UseView, typed: Typed) -> impl IntoView {
             <NamedFilter id="filter-arx" label="Arx" all="All Arx"
                 options=clusters get=|s| &s.arx set=|s, v| s.arx = v view/>
             <label class="checkbox">
+                // The status filter "Deleted" shows them whatever the box says: it is ticked
+                // and fixed then, so it never contradicts the list.
                 <input type="checkbox"
                     on:change=move |ev| { let on = event_target_checked(&ev); view.change(|s| s.show_deleted = on) }
-                    prop:checked=move || view.state.with(|s| s.show_deleted)/>
+                    prop:checked=move || view.state.with(|s| s.show_deleted || only_deleted(s))
+                    disabled=move || view.state.with(only_deleted)/>
                 " Show deleted"
             </label>
         </div>
@@ -169,6 +172,11 @@ fn typing_or_in_dialog(e: &web_sys::KeyboardEvent) -> bool {
             .ok()
             .flatten()
             .is_some()
+}
+
+/// Whether the status filter asks for deleted keys only.
+fn only_deleted(state: &ViewState) -> bool {
+    state.status.as_deref() == Some("deleted")
 }
 
 #[cfg(test)]

@@ -205,9 +205,13 @@ pub fn redraw_stand_in(search: &str) {
 /// The toolbar's code could not be fetched: the list stays, and a reload brings the rest.
 #[component]
 fn ToolsFailed() -> impl IntoView {
+    let reload = |_| {
+        let _ = window().location().reload();
+    };
     view! {
         <p class="notice" role="status">
-            "Search and filters could not be loaded; the connection may have dropped. Reload the page to try again."
+            "Search and filters could not be loaded; the connection may have dropped. Reloading the page tries again. "
+            <button type="button" class="button secondary small" on:click=reload>"Reload"</button>
         </p>
     }
 }
