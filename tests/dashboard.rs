@@ -426,6 +426,13 @@ async fn a_pending_row_turns_active_in_place() {
         find(&root, "tr[data-key-id='apikey--p'][data-status=active]").is_some()
     })
     .await;
+    eventually("and said", || {
+        find(&root, "#announcer")
+            .and_then(|a| a.text_content())
+            .as_deref()
+            == Some("API key onq.PPP is now Active")
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]

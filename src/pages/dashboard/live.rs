@@ -10,6 +10,8 @@ use platform_types::KeyStatus;
 use super::use_keys::UseKeys;
 use crate::api::retry::next_poll_delay_ms;
 use crate::api::ApiClient;
+use crate::components::announcer::use_announcer;
+use crate::components::status_badge::status_label;
 use crate::key_events::use_key_events;
 use crate::time;
 use crate::timer::sleep_ms;
@@ -43,6 +45,7 @@ fn poll_pending(keys: UseKeys, client: ApiClient) {
         })
     });
     let polling = StoredValue::new(false);
+    let announce = use_announcer();
     let first_delay = client.config().poll_interval_ms;
     // The caller's owner, not the effect's: one poller lives as long as the page.
     let owner = Owner::current();
@@ -62,6 +65,14 @@ fn poll_pending(keys: UseKeys, client: ApiClient) {
                 }
                 for id in ids {
                     if let Ok(key) = client.get_key(&id).await {
+                        // Said when it settles: the badge alone changes in silence.
+                        if key.status != KeyStatus::Pending {
+                            announce.say(format!(
+                                "API key {} is now {}",
+                                key.access_key,
+                                status_label(&key.status)
+                            ));
+                        }
                         // A key gone from the list meanwhile is not put back.
                         keys.rows.update(|rows| {
                             let _ = rows.replace(key);
