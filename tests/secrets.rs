@@ -461,3 +461,67 @@ async fn secrets_already_received_are_said_to_be_gone() {
     })
     .await;
 }
+
+#[wasm_bindgen_test]
+async fn someone_else_s_key_is_not_asked_for_and_not_to_be_deleted() {
+    let mut theirs = key("apikey--n", "onq.NEW", "active", "Server app", true);
+    theirs["created_by"] = json!({"id": "user--2", "full_name": "Someone Else"});
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [{"body": session(&["developer"])}],
+            "GET /api/tenants/tenant--t/keys/base": [{"body": base(may_add())}],
+            "GET /api/tenants/tenant--t/keys/apikey--n": [{"body": ok(theirs)}],
+        })
+        .to_string(),
+    );
+    let (root, _h) = mount_app("/keys/new/key?key=apikey--n");
+    eventually("the offer", || {
+        find(&root, "[data-testid=show-secrets]").is_some()
+    })
+    .await;
+    click(&root, "[data-testid=show-secrets]");
+    eventually("refused", || {
+        find(&root, "[data-testid=not-yours]").is_some()
+    })
+    .await;
+    assert_eq!(fake_calls(SECRETS), 0, "nothing asked for");
+    assert!(!text(&root).contains("delete this key"), "{}", text(&root));
+}
+
+#[wasm_bindgen_test]
+async fn a_refusal_of_the_secrets_says_whose_they_are() {
+    // The key names no creator; the platform refuses (404) all but the creator.
+    let mut unnamed = key("apikey--n", "onq.NEW", "active", "Server app", true);
+    unnamed["created_by"] = json!(null);
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [{"body": session(&["developer"])}],
+            "GET /api/tenants/tenant--t/keys/base": [{"body": base(may_add())}],
+            "GET /api/tenants/tenant--t/keys/apikey--n": [{"body": ok(unnamed)}],
+            "GET /api/tenants/tenant--t/keys/apikey--n/sensitive": [{"status": 404, "body": err(404, "db_not_exist_err", "not found")}],
+        })
+        .to_string(),
+    );
+    let (root, _h) = mount_app("/keys/new/key?key=apikey--n");
+    eventually("the offer", || {
+        find(&root, "[data-testid=show-secrets]").is_some()
+    })
+    .await;
+    click(&root, "[data-testid=show-secrets]");
+    eventually("whose they are", || {
+        find(&root, "[data-testid=not-yours]").is_some()
+    })
+    .await;
+    assert!(!text(&root).contains("delete the key"), "{}", text(&root));
+}
+
+#[wasm_bindgen_test]
+async fn an_address_that_is_no_key_id_offers_nothing() {
+    fake_unclaimed(json!([]));
+    let (root, _h) = mount_app("/keys/new/key?key=..");
+    eventually("cannot show again", || {
+        find(&root, "[data-testid=cannot-show-again]").is_some()
+    })
+    .await;
+    assert!(find(&root, "[data-testid=show-secrets]").is_none());
+}

@@ -19,6 +19,18 @@ pub use state::{AuthState, Logout, Phase, SignedIn};
 use crate::api::{ApiClient, ApiError, TokenSource};
 
 /// Handle to the session; `Copy`, shared through context.
+/// A hold on the page through a sign-out ([`Session::hold`]); released when the last clone goes.
+#[derive(Clone)]
+pub struct Hold(#[allow(dead_code)] std::sync::Arc<HoldInner>);
+
+struct HoldInner(RwSignal<u32>);
+
+impl Drop for HoldInner {
+    fn drop(&mut self) {
+        self.0.try_update(|n| *n = n.saturating_sub(1));
+    }
+}
+
 #[derive(Clone, Copy)]
 pub struct Session {
     state: RwSignal<AuthState>,
@@ -117,6 +129,13 @@ impl Session {
         on_cleanup(move || {
             holds.try_update(|n| *n = n.saturating_sub(1));
         });
+    }
+
+    /// Holds the page as [`Session::hold_while_mounted`] does, for as long as the returned value
+    /// (or a clone) lives: for what is on its way, such as a request for the one-time secrets.
+    pub fn hold(&self) -> Hold {
+        self.holds.update(|n| *n += 1);
+        Hold(std::sync::Arc::new(HoldInner(self.holds)))
     }
 
     /// Installs a session from `/auth/login` or `/auth/refresh` and schedules its refresh.

@@ -14,18 +14,23 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::load::Loaded;
 use crate::links;
 use crate::router::use_router;
+use crate::session::{use_session, Hold, Session};
 use crate::timer::sleep_ms;
 
 /// How the wait for the secrets ended.
 #[derive(Clone)]
 enum Outcome {
-    Ready(Arc<SensitiveData>),
+    /// The secrets, and the hold that keeps them on screen through a sign-out, taken before
+    /// they were asked for: from then on only this view has them.
+    Ready(Arc<SensitiveData>, #[allow(dead_code)] Hold),
     /// Provisioning failed: no secret was issued.
     Failed,
     /// Someone (another tab) already received them.
     AlreadyProvided,
     /// The step was left (the person agreed to) before the secrets were asked for.
     Left,
+    /// The platform gives the secrets to the key's creator only, and this is someone else.
+    NotYours,
 }
 
 /// When the secrets could not be fetched.
@@ -35,7 +40,9 @@ const LOST_HINT: &str = "Trying again is safe. If the secrets were handed out bu
 #[component]
 pub fn KeyStep() -> impl IntoView {
     let wizard = use_wizard();
-    let remembered_id = use_router().with_untracked(|a| a.query("key"));
+    let remembered_id = use_router()
+        .with_untracked(|a| a.query("key"))
+        .filter(|id| is_key_id(id));
     let Some(key) = wizard.created.get_untracked() else {
         return view! { <CannotShowAgain id=remembered_id/> }.into_any();
     };
@@ -57,12 +64,15 @@ fn Reveal(key: ApiKey) -> impl IntoView {
     let waited = RwSignal::new(0u32);
     // Asking again after an error is safe: the platform forgets the secrets only once it has
     // sent them, and answers 410 after that.
-    let outcome = Loaded::new(move || reveal(client.clone(), key.clone(), waited));
+    let session = use_session();
+    let outcome = Loaded::new(move || reveal(client.clone(), session, key.clone(), waited));
     // Nothing to lose once the platform has said no secret will come.
     Effect::new(move |_| {
         if matches!(
             outcome.get(),
-            Some(Ok(Outcome::Failed | Outcome::AlreadyProvided))
+            Some(Ok(Outcome::Failed
+                | Outcome::AlreadyProvided
+                | Outcome::NotYours))
         ) {
             stored.set(true);
         }
@@ -72,10 +82,11 @@ fn Reveal(key: ApiKey) -> impl IntoView {
     // receiving.
     let shown = move || match outcome.get() {
         None => view! { <Provisioning waited/> }.into_any(),
-        Some(Ok(Outcome::Ready(data))) => view! { <Secrets data stored/> }.into_any(),
+        Some(Ok(Outcome::Ready(data, _))) => view! { <Secrets data stored/> }.into_any(),
         Some(Ok(Outcome::Failed)) => view! { <ProvisioningFailed/> }.into_any(),
         Some(Ok(Outcome::AlreadyProvided)) => view! { <AlreadyProvided/> }.into_any(),
         Some(Ok(Outcome::Left)) => ().into_any(),
+        Some(Ok(Outcome::NotYours)) => view! { <NotYours/> }.into_any(),
         Some(Err(error)) => view! {
             <ErrorPanel title="The key could not be shown" error
                 on_retry=Callback::new(move |_| outcome.refetch())
@@ -98,6 +109,7 @@ fn Reveal(key: ApiKey) -> impl IntoView {
 /// see them.
 async fn reveal(
     client: ApiClient,
+    session: Session,
     key: ApiKey,
     waited: RwSignal<u32>,
 ) -> Result<Outcome, ApiError> {
@@ -106,13 +118,19 @@ async fn reveal(
     let mut status = key.status;
     loop {
         match status {
-            KeyStatus::Active => match client.key_secrets(&key.id).await {
-                Ok(data) => return Ok(Outcome::Ready(Arc::new(data))),
-                // Not ready yet after all: keep waiting.
-                Err(ApiError::Conflict(_)) => {}
-                Err(ApiError::Gone(_)) => return Ok(Outcome::AlreadyProvided),
-                Err(e) => return Err(e),
-            },
+            KeyStatus::Active => {
+                // A sign-out while the answer is on its way must not take the view that will
+                // show it: the platform forgets the secrets once it has sent them.
+                let hold = session.hold();
+                match client.key_secrets(&key.id).await {
+                    Ok(data) => return Ok(Outcome::Ready(Arc::new(data), hold)),
+                    // Not ready yet after all: keep waiting.
+                    Err(ApiError::Conflict(_)) => {}
+                    Err(ApiError::Gone(_)) => return Ok(Outcome::AlreadyProvided),
+                    Err(ApiError::NotFound(_)) => return Ok(Outcome::NotYours),
+                    Err(e) => return Err(e),
+                }
+            }
             // Provisioning, or a status this console does not know (or none given): the
             // contract says to poll until a terminal one.
             KeyStatus::Pending | KeyStatus::Other(_) => {}
@@ -163,6 +181,17 @@ fn ProvisioningFailed() -> impl IntoView {
 }
 
 #[component]
+fn NotYours() -> impl IntoView {
+    view! {
+        <div class="panel empty-state" data-testid="not-yours">
+            <h2>"Only the key's creator can see its secrets"</h2>
+            <p>"This API key was created by someone else. Its secrets are shown once, to them; nothing was handed out here."</p>
+            <a href=links::DASHBOARD class="button">"Back to API keys"</a>
+        </div>
+    }
+}
+
+#[component]
 fn AlreadyProvided() -> impl IntoView {
     view! {
         <div class="panel error-panel" role="alert">
@@ -190,7 +219,9 @@ fn CannotShowAgain(id: Option<String>) -> impl IntoView {
         .into_any();
     };
     let client = use_api_client();
+    let session = use_session();
     let resumed = RwSignal::new(None::<ApiKey>);
+    let refused = RwSignal::new(None::<Refusal>);
     let error = RwSignal::new(None::<ApiError>);
     let asking = RwSignal::new(false);
     let resume = {
@@ -205,7 +236,25 @@ fn CannotShowAgain(id: Option<String>) -> impl IntoView {
             leptos::task::spawn_local(async move {
                 match client.get_key(&id).await {
                     Ok(key) => {
-                        resumed.try_set(Some(key));
+                        // Only the creator may receive them (the platform says 404 to anyone
+                        // else), and only a key on its way or in use has any.
+                        let me = session.signed_in().map(|s| s.user.id.clone());
+                        let creator = key.created_by.as_ref().map(|c| c.id.clone());
+                        let refusal = match (&key.status, creator) {
+                            (_, Some(c)) if me.is_some_and(|me| me != c) => Some(Refusal::NotYours),
+                            (KeyStatus::Pending | KeyStatus::Active | KeyStatus::Other(_), _) => {
+                                None
+                            }
+                            _ => Some(Refusal::Settled),
+                        };
+                        match refusal {
+                            None => {
+                                resumed.try_set(Some(key));
+                            }
+                            Some(r) => {
+                                refused.try_set(Some(r));
+                            }
+                        }
                     }
                     Err(e) => {
                         error.try_set(Some(e));
@@ -216,9 +265,18 @@ fn CannotShowAgain(id: Option<String>) -> impl IntoView {
         }
     };
     let key_href = links::key(&id);
-    let shown = move || match resumed.get() {
-        Some(key) => view! { <Reveal key/> }.into_any(),
-        None => {
+    let shown = move || match (resumed.get(), refused.get()) {
+        (Some(key), _) => view! { <Reveal key/> }.into_any(),
+        (None, Some(Refusal::NotYours)) => view! { <NotYours/> }.into_any(),
+        (None, Some(Refusal::Settled)) => view! {
+            <div class="panel empty-state" data-testid="no-secrets">
+                <h2>"This API key has no secrets to show"</h2>
+                <p>"It failed, was disabled or was deleted, so its secrets cannot be used."</p>
+                <a href=links::DASHBOARD class="button">"Back to API keys"</a>
+            </div>
+        }
+        .into_any(),
+        (None, None) => {
             let resume = resume.clone();
             view! {
                 <div class="panel empty-state" data-testid="cannot-show-again">
@@ -241,4 +299,49 @@ fn CannotShowAgain(id: Option<String>) -> impl IntoView {
         }
     };
     shown.into_any()
+}
+
+/// Why step 4 without its run will not ask for a key's secrets.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Refusal {
+    /// Someone else created the key.
+    NotYours,
+    /// The key failed, or was disabled or deleted.
+    Settled,
+}
+
+/// Whether `text` has the form of a key's id (`apikey--` and a url-safe tail): an id read from
+/// the address is used in the API's paths.
+fn is_key_id(text: &str) -> bool {
+    text.strip_prefix("apikey--").is_some_and(|tail| {
+        !tail.is_empty()
+            && tail.len() <= 200
+            && tail
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_key_id;
+
+    #[test]
+    fn only_key_ids_are_taken_from_the_address() {
+        assert!(is_key_id("apikey--Ab3_x-9"));
+        for bad in [
+            "",
+            "apikey--",
+            "..",
+            ".",
+            "apikey--..",
+            "apikey--a/b",
+            "app--1",
+            "apikey--a%2F",
+            "apikey--a b",
+        ] {
+            assert!(!is_key_id(bad), "{bad:?}");
+        }
+        assert!(!is_key_id(&format!("apikey--{}", "a".repeat(201))));
+    }
 }
