@@ -107,6 +107,15 @@ const ROUTES = {
         await expect(page.getByRole('heading', { name: /Provisioning your key/ })).toBeVisible();
         return async () => {};
       }
+      if (fault.respond.status === 404) {
+        // The platform says 404 to all but the key's creator: said so, with no advice to
+        // delete (which would wipe the creator's unclaimed secrets).
+        const panel = page.getByTestId('not-yours');
+        await expect(panel).toBeVisible({ timeout: 20_000 });
+        await expect(panel).not.toContainText(/delete (this|the) key/);
+        await expect(panel.getByRole('link', { name: 'Back to API keys' })).toBeVisible();
+        return null;
+      }
       if (fault.respond.status === 410) {
         const panel = alertWith(page, 'The secrets were already handed out');
         await expect(panel).toBeVisible({ timeout: 20_000 });

@@ -185,7 +185,7 @@ fn NotYours() -> impl IntoView {
     view! {
         <div class="panel empty-state" data-testid="not-yours">
             <h2>"Only the key's creator can see its secrets"</h2>
-            <p>"This API key was created by someone else. Its secrets are shown once, to them; nothing was handed out here."</p>
+            <p>"The platform gives an API key's secrets once, to the person who created it, and gave nothing here. If you created this key, it may have been deleted meanwhile."</p>
             <a href=links::DASHBOARD class="button">"Back to API keys"</a>
         </div>
     }
