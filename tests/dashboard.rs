@@ -861,3 +861,46 @@ async fn the_deleted_status_filter_ticks_and_fixes_show_deleted() {
     );
     assert!(show.disabled(), "and cannot say otherwise");
 }
+
+#[wasm_bindgen_test]
+async fn a_reload_under_the_focus_keeps_it_on_the_key_the_person_chose() {
+    let a = key("apikey--a", "onq.AAA", "active", "Payments", true);
+    let b = key("apikey--b", "onq.BBB", "active", "Payments", true);
+    let n = key("apikey--n", "onq.ABB", "active", "Payments", true);
+    with_list(json!([
+        {"body": key_list(vec![a.clone(), b.clone()], true)},
+        {"body": key_list(vec![a, n, b], true)}
+    ]));
+    let (root, _h) = mount_app("/?sort=key");
+    eventually("two rows", || {
+        access_keys_shown(&root) == ["onq.AAA", "onq.BBB"]
+    })
+    .await;
+    let copy_b = || -> HtmlButtonElement {
+        find(&root, "tr[data-key-id='apikey--b'] .copy-button")
+            .unwrap()
+            .unchecked_into()
+    };
+    let before = copy_b();
+    before.focus().unwrap();
+    // Another tab created a key: the list is read again, and onq.BBB moves down a line.
+    let channel = web_sys::BroadcastChannel::new("onqlave-console-keys").unwrap();
+    channel
+        .post_message(&r#"{"event":"created","id":"apikey--n"}"#.into())
+        .unwrap();
+    eventually("three rows", || {
+        access_keys_shown(&root) == ["onq.AAA", "onq.ABB", "onq.BBB"]
+    })
+    .await;
+    sleep(50).await;
+    let active = document().active_element().unwrap();
+    assert!(
+        !active.is_same_node(Some(&before)),
+        "the line the focus was on now shows another key"
+    );
+    assert!(
+        active.is_same_node(Some(&copy_b())),
+        "the focus followed onq.BBB"
+    );
+    channel.close();
+}

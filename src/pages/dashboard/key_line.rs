@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use platform_types::{Arx, KeyStatus};
+use wasm_bindgen::JsCast;
 
 use super::rows::Row;
 use super::table::Shown;
@@ -104,8 +105,10 @@ pub fn KeyLine(
         let back = url.with(|u| crate::url::query(&u.to_query()));
         links::delete_key(&id.get(), &back)
     };
+    let row = NodeRef::<leptos::html::Tr>::new();
+    keep_focus_on_its_key(row, id);
     view! {
-        <tr data-key-id=move || id.get() data-status=move || status.with(|s| s.as_str().to_owned())>
+        <tr node_ref=row data-key-id=move || id.get() data-status=move || status.with(|s| s.as_str().to_owned())>
             <td class="access-key">
                 <code class="mono">{text(|l| &l.access)}</code>
                 // Follows the line's key: the label changes with it, and a shown "Copied" goes
@@ -138,4 +141,52 @@ pub fn KeyLine(
             </td>
         </tr>
     }
+}
+
+/// The controls of a line, by which one has the focus: after a reload the focus goes to the
+/// same control on the line that now shows its key.
+const CONTROLS: [&str; 4] = [
+    ".copy-button",
+    "a.link:not(.danger)",
+    "a.danger",
+    ".time-text",
+];
+
+/// When the key on this line changes under the focus (the list was read again while the person
+/// was on one of its controls), moves the focus to the same control of the line that now shows
+/// that key, or to the table if it has left the page: otherwise Enter would act on another key
+/// (copy its API key, open it) than the one the person chose.
+fn keep_focus_on_its_key(row: NodeRef<leptos::html::Tr>, id: Memo<String>) {
+    Effect::new(move |before: Option<String>| {
+        let now = id.get();
+        let (Some(before), Some(tr)) = (before, row.get_untracked()) else {
+            return now;
+        };
+        let Some(active) = document().active_element() else {
+            return now;
+        };
+        if before.is_empty() || before == now || !tr.contains(Some(&active)) {
+            return now;
+        }
+        let control = CONTROLS
+            .into_iter()
+            .find(|c| active.matches(c).unwrap_or(false));
+        let table = tr.closest("table").ok().flatten();
+        let target = table.as_ref().and_then(|t| {
+            let lines = t.query_selector_all("tbody tr").ok()?;
+            let line = (0..lines.length())
+                .filter_map(|i| lines.item(i)?.dyn_into::<web_sys::Element>().ok())
+                .find(|l| l.get_attribute("data-key-id").as_deref() == Some(before.as_str()))?;
+            line.query_selector(control?).ok()?
+        });
+        let target = target.or_else(|| {
+            let t = table?;
+            let _ = t.set_attribute("tabindex", "-1");
+            Some(t)
+        });
+        if let Some(el) = target {
+            let _ = el.unchecked_into::<web_sys::HtmlElement>().focus();
+        }
+        now
+    });
 }
