@@ -25,9 +25,8 @@ pub fn Secrets(
     stored: RwSignal<bool>,
 ) -> impl IntoView {
     let navigate = use_navigate();
+    // Held on screen through a sign-out by the key step's answer (`Session::hold`).
     let session = use_session();
-    // Another tab's sign-out (or the session's end) must not take these off screen.
-    session.hold_while_mounted();
     let signed_out = Memo::new(move |_| session.phase() != Phase::SignedIn);
 
     let announce = use_announcer();

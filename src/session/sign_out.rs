@@ -1,0 +1,86 @@
+//! Ending the session: by itself (a 401 a refresh cannot fix), or signed out here or in another
+//! tab, with the platform told.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+
+use super::{safe_return_path, AuthState, Logout, Phase, Session, CHANNEL, ENDED, SIGNED_OUT};
+use crate::api::ApiClient;
+
+impl Session {
+    /// The session ended by itself (a 401 that a refresh could not fix): remember where the
+    /// person was, so signing in again brings them back.
+    pub fn expire(&self) {
+        if self.phase_untracked() != Phase::SignedIn {
+            return;
+        }
+        self.clear_timer();
+        let here = current_path();
+        if safe_return_path(&here).is_some() {
+            self.return_to.set(Some(here));
+        }
+        // A task later: the request that found the session over is still updating its view, and
+        // the sign-in page would dispose of that view in the middle of its update.
+        let state = self.state;
+        set_timeout(
+            move || {
+                state.try_set(AuthState::SignedOut {
+                    notice: Some(ENDED.into()),
+                });
+            },
+            Duration::ZERO,
+        );
+    }
+
+    /// Signs out here, in the other tabs, and at the platform. Key data goes with the views
+    /// that held it, which unmount as the state changes.
+    pub fn sign_out(&self, client: &ApiClient) {
+        self.end_locally();
+        crate::channel::post(CHANNEL, SIGNED_OUT);
+        self.tell_platform(client);
+    }
+
+    /// Sends the sign-out to the platform (the client retries what may pass); a failure is kept
+    /// for the sign-in page to tell, with a way to try again.
+    pub fn tell_platform(&self, client: &ApiClient) {
+        let logout = self.logout;
+        logout.update(|l| {
+            *l = match l {
+                Logout::Failed(_) | Logout::Retrying => Logout::Retrying,
+                _ => Logout::Sending,
+            }
+        });
+        let client = client.clone();
+        leptos::task::spawn_local(async move {
+            let outcome = match client.logout().await {
+                Ok(()) => Logout::Done,
+                Err(e) => Logout::Failed(e),
+            };
+            logout.try_set(outcome);
+        });
+    }
+
+    pub(super) fn end_locally(&self) {
+        self.count_sign_out();
+        self.clear_timer();
+        self.return_to.set(None);
+        self.state.set(AuthState::SignedOut { notice: None });
+    }
+
+    /// Counts a sign-out, so that a refresh out at the time installs nothing, and lets the
+    /// next refresh send a request of its own rather than wait for that one's answer.
+    pub(super) fn count_sign_out(&self) {
+        self.sign_outs.try_update_value(|n| *n = n.wrapping_add(1));
+        super::refresh::forget_in_flight();
+    }
+}
+
+fn current_path() -> String {
+    let loc = window().location();
+    format!(
+        "{}{}",
+        loc.pathname().unwrap_or_default(),
+        loc.search().unwrap_or_default()
+    )
+}
