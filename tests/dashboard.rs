@@ -691,14 +691,9 @@ fn focused() -> Option<web_sys::Element> {
 #[wasm_bindgen_test]
 async fn a_page_reached_by_a_link_takes_the_focus_to_its_heading_unless_it_was_moved() {
     install_fake_fetch(
-        &json!({
-            "POST /auth/refresh": [{"body": session(&["developer"])}],
-            "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}],
-            "GET /api/tenants/tenant--t/keys/base": [{"status": 404, "body": err(404, "not_found_err", "none")}],
-            "GET /api/tenants/tenant--t/keys/apikey--1": [
-                {"delay": 300, "body": ok(key("apikey--1", "onq.AAA", "active", "Payments", true))}
-            ],
-        })
+        &one_key_page(json!([
+            {"delay": 300, "body": ok(key("apikey--1", "onq.AAA", "active", "Payments", true))}
+        ]))
         .to_string(),
     );
     let (root, _h) = mount_app("/");
@@ -751,20 +746,15 @@ async fn a_page_reached_by_a_link_takes_the_focus_to_its_heading_unless_it_was_m
 
 #[wasm_bindgen_test]
 async fn a_pending_key_s_page_follows_it_until_it_settles() {
-    install_fake_fetch(
-        &json!({
-            "POST /auth/refresh": [{"body": session(&["developer"])}],
-            "GET /api/tenants/tenant--t/keys/base": [{"status": 404, "body": err(404, "not_found_err", "none")}],
-            "GET /api/tenants/tenant--t/keys/apikey--p": [
-                {"body": ok(key("apikey--p", "onq.PPP", "pending", "Portal", true))},
-                {"body": ok(key("apikey--p", "onq.PPP", "pending", "Portal", true))},
-                // A read that fails while it waits leaves the page as it is.
-                {"network_error": true},
-                {"body": ok(key("apikey--p", "onq.PPP", "active", "Portal", true))}
-            ],
-        })
-        .to_string(),
-    );
+    let mut routes = one_key_page(json!([]));
+    routes["GET /api/tenants/tenant--t/keys/apikey--p"] = json!([
+        {"body": ok(key("apikey--p", "onq.PPP", "pending", "Portal", true))},
+        {"body": ok(key("apikey--p", "onq.PPP", "pending", "Portal", true))},
+        // A read that fails while it waits leaves the page as it is.
+        {"network_error": true},
+        {"body": ok(key("apikey--p", "onq.PPP", "active", "Portal", true))}
+    ]);
+    install_fake_fetch(&routes.to_string());
     let (root, _h) = mount_app("/keys/apikey--p");
     eventually("the pending key", || {
         find(&root, ".key-detail [data-status='pending']").is_some()
@@ -809,12 +799,9 @@ async fn a_pending_key_s_page_follows_it_until_it_settles() {
 #[wasm_bindgen_test]
 async fn the_way_back_from_a_key_keeps_the_dashboard_s_view() {
     install_fake_fetch(
-        &json!({
-            "POST /auth/refresh": [{"body": session(&["developer"])}],
-            "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}],
-            "GET /api/tenants/tenant--t/keys/base": [{"status": 404, "body": err(404, "not_found_err", "none")}],
-            "GET /api/tenants/tenant--t/keys/apikey--1": [{"body": ok(key("apikey--1", "onq.AAA", "active", "Payments", true))}],
-        })
+        &one_key_page(
+            json!([{"body": ok(key("apikey--1", "onq.AAA", "active", "Payments", true))}]),
+        )
         .to_string(),
     );
     let (root, _h) = mount_app("/?q=aaa&sort=app");

@@ -141,16 +141,12 @@ async fn delete_is_enabled_only_by_the_exact_key_and_sends_once() {
 
 #[wasm_bindgen_test]
 async fn opened_from_the_key_s_page_cancel_goes_back_there_and_a_delete_to_the_list() {
-    install_fake_fetch(
-        &json!({
-            "POST /auth/refresh": [{"body": session(&["developer"])}],
-            "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}],
-            "GET /api/tenants/tenant--t/keys/base": [{"status": 404, "body": err(404, "not_found_err", "none")}],
-            "GET /api/tenants/tenant--t/keys/apikey--1": [{"body": ok(key("apikey--1", "onq.AAA", "active", "Payments", true))}],
-            "DELETE /api/tenants/tenant--t/keys/apikey--1": [{"body": ok(key("apikey--1", "onq.AAA", "pending", "Payments", false))}],
-        })
-        .to_string(),
+    let mut routes = one_key_page(
+        json!([{"body": ok(key("apikey--1", "onq.AAA", "active", "Payments", true))}]),
     );
+    routes["DELETE /api/tenants/tenant--t/keys/apikey--1"] =
+        json!([{"body": ok(key("apikey--1", "onq.AAA", "pending", "Payments", false))}]);
+    install_fake_fetch(&routes.to_string());
     let (root, _h) = mount_app("/keys/apikey--1");
     let path = || window().location().pathname().unwrap();
     let open = || async {

@@ -406,16 +406,33 @@ async fn the_key_steps_retry_is_busy_until_its_answer() {
 /// Step 4 reached without the run that created the key (a reload, a sign-in on the way), with
 /// the key's id in the address.
 fn fake_unclaimed(secrets: serde_json::Value) {
+    fake_step_four(
+        json!([
+            {"body": ok(key("apikey--n", "onq.NEW", "pending", "Server app", false))},
+            {"body": ok(key("apikey--n", "onq.NEW", "active", "Server app", true))}
+        ]),
+        secrets,
+    );
+}
+
+/// Step 4 without its run: the key read with `key_answers`, its secrets with `secrets`.
+fn fake_step_four(key_answers: serde_json::Value, secrets: serde_json::Value) {
     let mut routes = json!({
         "POST /auth/refresh": [{"body": session(&["developer"])}],
         "GET /api/tenants/tenant--t/keys/base": [{"body": base(may_add())}],
-        "GET /api/tenants/tenant--t/keys/apikey--n": [
-            {"body": ok(key("apikey--n", "onq.NEW", "pending", "Server app", false))},
-            {"body": ok(key("apikey--n", "onq.NEW", "active", "Server app", true))}
-        ],
+        "GET /api/tenants/tenant--t/keys/apikey--n": key_answers,
     });
     routes[SECRETS] = secrets;
     install_fake_fetch(&routes.to_string());
+}
+
+/// Presses "Show the secrets" once step 4 offers it.
+async fn press_show(root: &HtmlElement) {
+    eventually("the offer", || {
+        find(root, "[data-testid=show-secrets]").is_some()
+    })
+    .await;
+    click(root, "[data-testid=show-secrets]");
 }
 
 #[wasm_bindgen_test]
@@ -448,14 +465,7 @@ async fn secrets_nobody_received_are_shown_once_on_request_after_the_step_was_le
 async fn secrets_already_received_are_said_to_be_gone() {
     fake_unclaimed(json!([{"status": 410, "body": err(410, "gone_err", "already provided")}]));
     let (root, _h) = mount_app("/keys/new/key?key=apikey--n");
-    eventually("the offer", || {
-        find(&root, "[data-testid=show-secrets]").is_some()
-    })
-    .await;
-    let show: HtmlButtonElement = find(&root, "[data-testid=show-secrets]")
-        .unwrap()
-        .unchecked_into();
-    show.click();
+    press_show(&root).await;
     eventually_within(5_000, "already handed out", || {
         text(&root).contains("The secrets were already handed out")
     })
@@ -466,20 +476,9 @@ async fn secrets_already_received_are_said_to_be_gone() {
 async fn someone_else_s_key_is_not_asked_for_and_not_to_be_deleted() {
     let mut theirs = key("apikey--n", "onq.NEW", "active", "Server app", true);
     theirs["created_by"] = json!({"id": "user--2", "full_name": "Someone Else"});
-    install_fake_fetch(
-        &json!({
-            "POST /auth/refresh": [{"body": session(&["developer"])}],
-            "GET /api/tenants/tenant--t/keys/base": [{"body": base(may_add())}],
-            "GET /api/tenants/tenant--t/keys/apikey--n": [{"body": ok(theirs)}],
-        })
-        .to_string(),
-    );
+    fake_step_four(json!([{"body": ok(theirs)}]), json!([]));
     let (root, _h) = mount_app("/keys/new/key?key=apikey--n");
-    eventually("the offer", || {
-        find(&root, "[data-testid=show-secrets]").is_some()
-    })
-    .await;
-    click(&root, "[data-testid=show-secrets]");
+    press_show(&root).await;
     eventually("refused", || {
         find(&root, "[data-testid=not-yours]").is_some()
     })
@@ -493,21 +492,12 @@ async fn a_refusal_of_the_secrets_says_whose_they_are() {
     // The key names no creator; the platform refuses (404) all but the creator.
     let mut unnamed = key("apikey--n", "onq.NEW", "active", "Server app", true);
     unnamed["created_by"] = json!(null);
-    install_fake_fetch(
-        &json!({
-            "POST /auth/refresh": [{"body": session(&["developer"])}],
-            "GET /api/tenants/tenant--t/keys/base": [{"body": base(may_add())}],
-            "GET /api/tenants/tenant--t/keys/apikey--n": [{"body": ok(unnamed)}],
-            "GET /api/tenants/tenant--t/keys/apikey--n/sensitive": [{"status": 404, "body": err(404, "db_not_exist_err", "not found")}],
-        })
-        .to_string(),
+    fake_step_four(
+        json!([{"body": ok(unnamed)}]),
+        json!([{"status": 404, "body": err(404, "db_not_exist_err", "not found")}]),
     );
     let (root, _h) = mount_app("/keys/new/key?key=apikey--n");
-    eventually("the offer", || {
-        find(&root, "[data-testid=show-secrets]").is_some()
-    })
-    .await;
-    click(&root, "[data-testid=show-secrets]");
+    press_show(&root).await;
     eventually("whose they are", || {
         find(&root, "[data-testid=not-yours]").is_some()
     })

@@ -267,6 +267,18 @@ pub fn key_list(keys: Vec<serde_json::Value>, can_add: bool) -> serde_json::Valu
     }))
 }
 
+/// A developer's tenant with one active key, `apikey--1` (`onq.AAA`), whose page reads it with
+/// `key_answers` and finds no key base (404): the fake routes, for more to be added.
+pub fn one_key_page(key_answers: serde_json::Value) -> serde_json::Value {
+    let active = key("apikey--1", "onq.AAA", "active", "Payments", true);
+    serde_json::json!({
+        "POST /auth/refresh": [{"body": session(&["developer"])}],
+        "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![active], true)}],
+        "GET /api/tenants/tenant--t/keys/base": [{"status": 404, "body": err(404, "not_found_err", "none")}],
+        "GET /api/tenants/tenant--t/keys/apikey--1": key_answers,
+    })
+}
+
 /// The configuration the app is mounted with: the API under `/api`, short deadlines and polls.
 pub fn test_config() -> RuntimeConfig {
     RuntimeConfig {
