@@ -158,8 +158,6 @@ impl Router {
         }
         if !same {
             self.show(next, redirect);
-        } else if next.path == "/" {
-            self.dashboard_search.set_value(next.search);
         }
         if options.scroll {
             window().scroll_to_with_x_and_y(0.0, 0.0);

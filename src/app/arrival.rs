@@ -12,6 +12,7 @@ use leptos::task::spawn_local_scoped_with_cancellation;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
+use crate::focus::{focus, main_region, page_heading};
 use crate::pages::create_key::draft::Step;
 use crate::router::use_router;
 use crate::routes::{current_route, Route};
@@ -91,7 +92,7 @@ async fn land(held: Option<Element>) {
         if !free {
             return;
         }
-        if let Some(next) = heading().filter(|h| ours != Some(h)) {
+        if let Some(next) = page_heading().filter(|h| ours != Some(h)) {
             // Once the person has seen the page, moving on to a later heading keeps the scroll.
             if focus(&next, landed.is_some()) {
                 landed = Some(next);
@@ -99,7 +100,7 @@ async fn land(held: Option<Element>) {
         }
     }
     if landed.is_none() && unclaimed(document().active_element().as_ref(), held.as_ref()) {
-        if let Some(main) = document().get_element_by_id("main") {
+        if let Some(main) = main_region() {
             focus(&main, false);
         }
     }
@@ -118,28 +119,6 @@ fn unclaimed(active: Option<&Element>, held: Option<&Element>) -> bool {
                     .is_some_and(|b| b.unchecked_ref::<Element>() == a)
         }
     }
-}
-
-/// The heading of the view the person arrived at: a wizard step's own (`data-arrive`), else
-/// the page's `h1`.
-fn heading() -> Option<Element> {
-    let main = document().get_element_by_id("main")?;
-    let find = |selector| main.query_selector(selector).ok().flatten();
-    find("[data-arrive]").or_else(|| find("h1"))
-}
-
-/// Focuses `el` (made focusable by script only, so Tab does not stop on it), scrolling it into
-/// view unless `keep_scroll`; whether it took.
-fn focus(el: &Element, keep_scroll: bool) -> bool {
-    if !el.has_attribute("tabindex") {
-        let _ = el.set_attribute("tabindex", "-1");
-    }
-    let options = web_sys::FocusOptions::new();
-    options.set_prevent_scroll(keep_scroll);
-    let _ = el
-        .unchecked_ref::<web_sys::HtmlElement>()
-        .focus_with_options(&options);
-    document().active_element().as_ref() == Some(el)
 }
 
 #[cfg(test)]

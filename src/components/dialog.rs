@@ -7,7 +7,9 @@ use leptos::ev;
 use leptos::html::Div;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::HtmlElement;
+use web_sys::{Element, HtmlElement};
+
+use crate::focus::{focus, main_region, page_heading};
 
 const FOCUSABLE: &str = "a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
 
@@ -44,23 +46,13 @@ pub fn Dialog(
                 if focused().is_some() {
                     return;
                 }
-                let heading = || {
-                    let h = document().query_selector("#main h1").ok()??;
-                    if !h.has_attribute("tabindex") {
-                        let _ = h.set_attribute("tabindex", "-1");
-                    }
-                    h.dyn_into::<HtmlElement>().ok()
-                };
                 let target = opener
                     .filter(|el| el.is_connected())
-                    .or_else(heading)
-                    .or_else(|| {
-                        document()
-                            .get_element_by_id("main")
-                            .and_then(|e| e.dyn_into::<HtmlElement>().ok())
-                    });
+                    .map(Element::from)
+                    .or_else(page_heading)
+                    .or_else(main_region);
                 if let Some(el) = target {
-                    let _ = el.focus();
+                    focus(&el, false);
                 }
             },
             std::time::Duration::ZERO,

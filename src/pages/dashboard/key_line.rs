@@ -159,13 +159,14 @@ const CONTROLS: [&str; 4] = [
 fn keep_focus_on_its_key(row: NodeRef<leptos::html::Tr>, id: Memo<String>) {
     Effect::new(move |before: Option<String>| {
         let now = id.get();
-        let (Some(before), Some(tr)) = (before, row.get_untracked()) else {
+        // Cheap checks first: this runs for every line on every keystroke of a search.
+        let Some(before) = before.filter(|b| !b.is_empty() && *b != now) else {
             return now;
         };
-        let Some(active) = document().active_element() else {
+        let (Some(tr), Some(active)) = (row.get_untracked(), document().active_element()) else {
             return now;
         };
-        if before.is_empty() || before == now || !tr.contains(Some(&active)) {
+        if !tr.contains(Some(&active)) {
             return now;
         }
         let control = CONTROLS
