@@ -891,3 +891,40 @@ async fn a_reload_under_the_focus_keeps_it_on_the_key_the_person_chose() {
     );
     channel.close();
 }
+
+#[wasm_bindgen_test]
+async fn an_id_without_the_platform_s_form_never_goes_into_an_api_path() {
+    // A key's address whose id is not a key's: the page says there is no such key and the
+    // platform is not asked for it.
+    install_fake_fetch(&one_key_page(json!([])).to_string());
+    let known = || {
+        fake_calls("POST /auth/refresh")
+            + fake_calls("GET /api/tenants/tenant--t/keys")
+            + fake_calls("GET /api/tenants/tenant--t/keys/base")
+    };
+    let (root, h) = mount_app("/keys/apikey--a%2F..");
+    eventually("no such key", || text(&root).contains("API key not found")).await;
+    assert_eq!(
+        fake_call_count(),
+        known(),
+        "only the session and the key base"
+    );
+    drop(h);
+
+    // A session whose tenant id is not a tenant's: no keys route is built from it.
+    let mut answer = session(&["developer"]);
+    answer["data"]["tenant_id"] = "..".into();
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [{"body": answer}],
+            "GET /api/keys": [{"body": key_list(vec![], true)}],
+        })
+        .to_string(),
+    );
+    let (root, _h) = mount_app("/");
+    eventually("the dashboard's error", || {
+        text(&root).contains("does not understand")
+    })
+    .await;
+    assert_eq!(fake_call_count(), fake_calls("POST /auth/refresh"));
+}

@@ -1,18 +1,35 @@
 //! API-key routes (contract §5), all under the signed-in tenant.
 
+use platform_types::ids::{self, is_id};
 use platform_types::{ApiKey, ApiKeys, BaseInfo, CreateApiKeyRequest, KeyStatus, SensitiveData};
 
-use super::{decode, http, ApiClient, ApiError, Call, Method};
-use crate::url::segment;
+use super::{decode, http, ApiClient, ApiError, Call, Method, Said};
 
 impl ApiClient {
+    /// The tenant's keys route and `rest` after it. Ids go into the path only when they have the
+    /// platform's form (`platform_types::ids`), which needs no encoding and cannot be a dot
+    /// segment: `..` from an address or an answer would otherwise name another route.
     fn keys_url(&self, rest: &str) -> Result<String, ApiError> {
         let tenant = self
             .tokens
             .tenant_id()
-            .ok_or_else(|| ApiError::Unauthorized(super::Said::nothing()))?;
-        let keys = super::paths::KEYS.replace("{tenant}", &segment(&tenant));
+            .ok_or_else(|| ApiError::Unauthorized(Said::nothing()))?;
+        if !is_id(&tenant, ids::TENANT) {
+            return Err(ApiError::Decode(
+                "the session's tenant id is malformed".into(),
+            ));
+        }
+        let keys = super::paths::KEYS.replace("{tenant}", &tenant);
         Ok(self.api_url(&format!("{keys}{rest}")))
+    }
+
+    /// The route of the key `id` and `rest` after it. An id without the form of a key's names
+    /// no key: the answer is the platform's would be, 404, without asking it.
+    fn key_url(&self, id: &str, rest: &str) -> Result<String, ApiError> {
+        if !is_id(id, ids::API_KEY) {
+            return Err(ApiError::NotFound(Said::nothing()));
+        }
+        self.keys_url(&format!("/{id}{rest}"))
     }
 
     /// `GET /keys`: every key of the tenant with ACL, models and insights. The first call after
@@ -39,11 +56,8 @@ impl ApiClient {
 
     /// `GET /keys/{id}`.
     pub async fn get_key(&self, id: &str) -> Result<ApiKey, ApiError> {
-        self.send(Call::new(
-            Method::Get,
-            self.keys_url(&format!("/{}", segment(id)))?,
-        ))
-        .await
+        self.send(Call::new(Method::Get, self.key_url(id, "")?))
+            .await
     }
 
     /// `POST /keys` with the intent's idempotency key (so it is safe to retry).
@@ -67,7 +81,7 @@ impl ApiClient {
     /// under way). So a 409 is checked against the key: being deleted, or deleted, is this
     /// delete done, and its answer is the key as it is now.
     pub async fn delete_key(&self, id: &str) -> Result<ApiKey, ApiError> {
-        let url = self.keys_url(&format!("/{}", segment(id)))?;
+        let url = self.key_url(id, "")?;
         match self.send(Call::new(Method::Delete, url)).await {
             Err(ApiError::Conflict(said)) => match self.get_key(id).await {
                 Ok(now) if matches!(now.status, KeyStatus::Pending | KeyStatus::Deleted) => Ok(now),
@@ -81,10 +95,7 @@ impl ApiClient {
     pub async fn key_secrets(&self, id: &str) -> Result<SensitiveData, ApiError> {
         let call = Call {
             once: true,
-            ..Call::new(
-                Method::Get,
-                self.keys_url(&format!("/{}/sensitive", segment(id)))?,
-            )
+            ..Call::new(Method::Get, self.key_url(id, "/sensitive")?)
         };
         self.send(call).await
     }

@@ -10,5 +10,6 @@ pub const LOGIN: &str = "/auth/login";
 pub const REFRESH: &str = "/auth/refresh";
 /// Sign out (under `auth_base_url`).
 pub const LOGOUT: &str = "/auth/logout";
-/// The keys of a tenant (under `api_base_url`); `{tenant}` is the tenant id, percent-encoded.
+/// The keys of a tenant (under `api_base_url`); `{tenant}` is the tenant id, which has the
+/// platform's form (`platform_types::ids`) and so needs no encoding.
 pub const KEYS: &str = "/tenants/{tenant}/keys";

@@ -8,6 +8,7 @@ mod acl;
 mod auth;
 mod de;
 mod envelope;
+pub mod ids;
 mod keys;
 mod roles;
 mod secret;

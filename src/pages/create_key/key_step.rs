@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use platform_types::{ApiKey, KeyStatus, SensitiveData};
+use platform_types::{ids, ApiKey, KeyStatus, SensitiveData};
 
 use super::leave_guard::use_leave_guard;
 use super::secrets::Secrets;
@@ -42,7 +42,7 @@ pub fn KeyStep() -> impl IntoView {
     let wizard = use_wizard();
     let remembered_id = use_router()
         .with_untracked(|a| a.query("key"))
-        .filter(|id| is_key_id(id));
+        .filter(|id| ids::is_id(id, ids::API_KEY));
     let Some(key) = wizard.created.get_untracked() else {
         return view! { <CannotShowAgain id=remembered_id/> }.into_any();
     };
@@ -308,40 +308,4 @@ enum Refusal {
     NotYours,
     /// The key failed, or was disabled or deleted.
     Settled,
-}
-
-/// Whether `text` has the form of a key's id (`apikey--` and a url-safe tail): an id read from
-/// the address is used in the API's paths.
-fn is_key_id(text: &str) -> bool {
-    text.strip_prefix("apikey--").is_some_and(|tail| {
-        !tail.is_empty()
-            && tail.len() <= 200
-            && tail
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_key_id;
-
-    #[test]
-    fn only_key_ids_are_taken_from_the_address() {
-        assert!(is_key_id("apikey--Ab3_x-9"));
-        for bad in [
-            "",
-            "apikey--",
-            "..",
-            ".",
-            "apikey--..",
-            "apikey--a/b",
-            "app--1",
-            "apikey--a%2F",
-            "apikey--a b",
-        ] {
-            assert!(!is_key_id(bad), "{bad:?}");
-        }
-        assert!(!is_key_id(&format!("apikey--{}", "a".repeat(201))));
-    }
 }
