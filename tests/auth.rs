@@ -423,3 +423,56 @@ async fn a_page_back_from_the_back_forward_cache_asks_again_before_showing_keys(
     sleep(150).await;
     assert_eq!(fake_calls("POST /auth/refresh"), 1);
 }
+
+#[wasm_bindgen_test]
+async fn after_a_sign_out_the_next_sign_in_starts_afresh() {
+    let mut routes = one_key_page(json!([
+        {"body": ok(key("apikey--1", "onq.AAA", "active", "Payments", true))}
+    ]));
+    routes["POST /auth/logout"] = json!([{"body": ok(json!(null))}]);
+    routes["POST /auth/login"] = json!([{"body": session(&["developer"])}]);
+    install_fake_fetch(&routes.to_string());
+    let (root, _h) = mount_app("/?q=onq");
+    let back_link =
+        |root: &HtmlElement| find(root, ".key-detail a.link").and_then(|a| a.get_attribute("href"));
+    let open_key = |root: &HtmlElement| {
+        let details: HtmlElement = find(root, "a[aria-label='Details of onq.AAA']")
+            .unwrap()
+            .unchecked_into();
+        details.click();
+    };
+    eventually("the row", || text(&root).contains("onq.AAA")).await;
+    open_key(&root);
+    eventually("the key's page", || back_link(&root).is_some()).await;
+    assert_eq!(
+        back_link(&root).as_deref(),
+        Some("/?q=onq"),
+        "kept while signed in"
+    );
+
+    let sign_out: HtmlButtonElement = find(&root, ".user-menu button").unwrap().unchecked_into();
+    sign_out.click();
+    eventually("the sign-in form", || {
+        find(&root, "#sign-in-email").is_some()
+    })
+    .await;
+    let loc = window().location();
+    assert_eq!(loc.pathname().unwrap(), "/sign-in");
+    assert_eq!(
+        loc.search().unwrap(),
+        "",
+        "no return to the page of the person who left"
+    );
+
+    fill_and_submit(&root, "a@b.test", "pw").await;
+    eventually("the dashboard", || text(&root).contains("onq.AAA")).await;
+    assert_eq!(loc.pathname().unwrap(), "/");
+    assert_eq!(loc.search().unwrap(), "");
+    open_key(&root);
+    eventually("the key's page", || back_link(&root).is_some()).await;
+    assert_eq!(
+        back_link(&root).as_deref(),
+        Some("/"),
+        "no query of the person who left"
+    );
+}

@@ -48,10 +48,20 @@ pub fn RequireSession(children: ChildrenFn) -> impl IntoView {
                 .into_any()
         }
         Gate::SignIn => {
-            let here = router.with_untracked(|a| format!("{}{}", a.path, a.search));
-            let target =
-                crate::links::sign_in(safe_return_path(&here).filter(|p| p != "/").as_deref());
-            redirect(target).into_any()
+            // After a sign-out, nothing of the person who left leads the next one: no return to
+            // their page, no dashboard query of theirs behind the links back to it.
+            let left = matches!(
+                session.state_untracked(),
+                AuthState::SignedOut { left: true, .. }
+            );
+            let return_to = if left {
+                router.forget_dashboard();
+                None
+            } else {
+                let here = router.with_untracked(|a| format!("{}{}", a.path, a.search));
+                safe_return_path(&here).filter(|p| p != "/")
+            };
+            redirect(crate::links::sign_in(return_to.as_deref())).into_any()
         }
         Gate::Page => children().into_any(),
     }

@@ -40,7 +40,7 @@ pub fn SignInPage() -> impl IntoView {
     });
 
     let notice = move || match session.state() {
-        AuthState::SignedOut { notice } => notice,
+        AuthState::SignedOut { notice, .. } => notice,
         _ => None,
     };
 

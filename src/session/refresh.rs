@@ -68,13 +68,17 @@ impl Session {
         self.state.set(AuthState::Restoring);
         match self.refresh(client).await {
             Ok(true) => {}
-            Ok(false) | Err(ApiError::Unauthorized(_)) => {
-                self.state.set(AuthState::SignedOut { notice: None })
-            }
+            Ok(false) | Err(ApiError::Unauthorized(_)) => self.state.set(AuthState::SignedOut {
+                notice: None,
+                left: false,
+            }),
             // Signed out meanwhile; a sign-in since then stands.
             Err(ApiError::Cancelled) => {
                 if self.phase_untracked() == Phase::Restoring {
-                    self.state.set(AuthState::SignedOut { notice: None });
+                    self.state.set(AuthState::SignedOut {
+                        notice: None,
+                        left: false,
+                    });
                 }
             }
             Err(e) => self.state.set(AuthState::Unreachable(e)),

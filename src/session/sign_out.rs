@@ -27,6 +27,7 @@ impl Session {
             move || {
                 state.try_set(AuthState::SignedOut {
                     notice: Some(ENDED.into()),
+                    left: false,
                 });
             },
             Duration::ZERO,
@@ -65,7 +66,10 @@ impl Session {
         self.count_sign_out();
         self.clear_timer();
         self.return_to.set(None);
-        self.state.set(AuthState::SignedOut { notice: None });
+        self.state.set(AuthState::SignedOut {
+            notice: None,
+            left: true,
+        });
     }
 
     /// Counts a sign-out, so that a refresh out at the time installs nothing, and lets the

@@ -38,6 +38,9 @@ pub enum AuthState {
     SignedOut {
         /// Shown on the sign-in page.
         notice: Option<String>,
+        /// The person signed out (here or in another tab): the next sign-in, perhaps someone
+        /// else's on a shared computer, starts afresh rather than where they were.
+        left: bool,
     },
     /// Signed in.
     SignedIn(Arc<SignedIn>),
