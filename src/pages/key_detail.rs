@@ -212,10 +212,10 @@ fn KeyDetail(
                 <dt>"Application"</dt><dd class="name">{app}</dd>
                 <dt>"Arx"</dt><dd class="name">{arx_name}</dd>
                 <dt>"Arx URL"</dt><dd><code class="mono">{key.arx_url.clone()}</code></dd>
-                <dt>"Created"</dt><dd><TimeText shown=time::show(&key.created_at, now)/></dd>
+                <dt>"Created"</dt><dd><TimeText shown=time::show(&key.created_at, now) exact=true/></dd>
                 <dt>"Created by"</dt><dd class="name">{creator}</dd>
                 <dt>"Last used"</dt><dd>{move || match &latest.get().last_used_at {
-                    Some(t) => view! { <TimeText shown=time::show(t, now)/> }.into_any(),
+                    Some(t) => view! { <TimeText shown=time::show(t, now) exact=true/> }.into_any(),
                     None => view! { <span class="muted">"Not reported"</span> }.into_any(),
                 }}</dd>
             </dl>

@@ -265,9 +265,9 @@ fn KeySummary(key: ApiKey) -> impl IntoView {
             <dt>"Application"</dt><dd class="name">{app}</dd>
             <dt>"Arx"</dt><dd class="name">{arx}</dd>
             <dt>"Status"</dt><dd><StatusBadge status=key.status.clone()/></dd>
-            <dt>"Created"</dt><dd><TimeText shown=time::show(&key.created_at, now)/></dd>
+            <dt>"Created"</dt><dd><TimeText shown=time::show(&key.created_at, now) exact=true/></dd>
             <dt>"Last used"</dt><dd>{match &key.last_used_at {
-                Some(t) => view! { <TimeText shown=time::show(t, now)/> }.into_any(),
+                Some(t) => view! { <TimeText shown=time::show(t, now) exact=true/> }.into_any(),
                 None => view! { <span class="muted">"Not reported"</span> }.into_any(),
             }}</dd>
         </dl>
