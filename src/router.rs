@@ -118,11 +118,6 @@ impl Router {
         format!("/{}", self.dashboard_search.get_value())
     }
 
-    /// Forgets the dashboard's last query: the links back to it go to `/`.
-    pub fn forget_dashboard(&self) {
-        self.dashboard_search.set_value(String::new());
-    }
-
     /// Shows `next`; `redirected` as [`Router::redirected`] says.
     fn show(&self, next: Address, redirected: bool) {
         if next.path == "/" {

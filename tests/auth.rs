@@ -476,3 +476,44 @@ async fn after_a_sign_out_the_next_sign_in_starts_afresh() {
         "no query of the person who left"
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_sign_out_in_another_tab_leaves_no_way_back_to_the_page_here() {
+    let other_tab = web_sys::BroadcastChannel::new("onqlave-console-session").unwrap();
+    let loc = window().location();
+    // This tab's session had ended: its sign-in page would take the next person to the page.
+    let mut routes = one_key_page(json!([
+        {"body": ok(key("apikey--1", "onq.AAA", "active", "Payments", true))}
+    ]));
+    routes["POST /auth/refresh"] = json!([{"body": ok(json!(null))}]);
+    routes["POST /auth/login"] = json!([{"body": session(&["developer"])}]);
+    install_fake_fetch(&routes.to_string());
+    let (root, h) = mount_app("/keys/apikey--1");
+    eventually("the sign-in form", || {
+        find(&root, "#sign-in-email").is_some()
+    })
+    .await;
+    assert_eq!(loc.search().unwrap(), "?return_to=%2Fkeys%2Fapikey--1");
+    other_tab.post_message(&"signed-out".into()).unwrap();
+    eventually("the way back is forgotten", || {
+        loc.search().unwrap().is_empty()
+    })
+    .await;
+    fill_and_submit(&root, "a@b.test", "pw").await;
+    eventually("the dashboard", || text(&root).contains("onq.AAA")).await;
+    assert_eq!(loc.pathname().unwrap(), "/");
+    drop(h);
+
+    // This tab was still restoring its session.
+    routes["POST /auth/refresh"] = json!([{"body": session(&["developer"]), "delay": 300}]);
+    install_fake_fetch(&routes.to_string());
+    let (root, _h) = mount_app("/keys/apikey--1");
+    sleep(50).await;
+    other_tab.post_message(&"signed-out".into()).unwrap();
+    eventually("the sign-in form", || {
+        find(&root, "#sign-in-email").is_some()
+    })
+    .await;
+    assert_eq!(loc.pathname().unwrap(), "/sign-in");
+    assert_eq!(loc.search().unwrap(), "");
+}

@@ -413,7 +413,7 @@ async fn api_text_is_rendered_as_text() {
 }
 
 #[wasm_bindgen_test]
-async fn a_pending_row_turns_active_in_place() {
+async fn a_pending_row_turns_active_and_is_said_to_this_person_only() {
     with_list(
         json!([{"body": key_list(vec![key("apikey--p", "onq.PPP", "pending", "Portal", false)], true)}]),
     );
@@ -431,6 +431,19 @@ async fn a_pending_row_turns_active_in_place() {
             .and_then(|a| a.text_content())
             .as_deref()
             == Some("API key onq.PPP is now Active")
+    })
+    .await;
+    // Not left in the page for whoever signs in next.
+    let sign_out: HtmlButtonElement = find(&root, ".user-menu button").unwrap().unchecked_into();
+    sign_out.click();
+    eventually("the sign-in form", || {
+        find(&root, "#sign-in-email").is_some()
+    })
+    .await;
+    eventually("nothing said any more", || {
+        find(&root, "#announcer")
+            .and_then(|a| a.text_content())
+            .is_some_and(|t| t.is_empty())
     })
     .await;
 }

@@ -48,14 +48,9 @@ pub fn RequireSession(children: ChildrenFn) -> impl IntoView {
                 .into_any()
         }
         Gate::SignIn => {
-            // After a sign-out, nothing of the person who left leads the next one: no return to
-            // their page, no dashboard query of theirs behind the links back to it.
-            let left = matches!(
-                session.state_untracked(),
-                AuthState::SignedOut { left: true, .. }
-            );
-            let return_to = if left {
-                router.forget_dashboard();
+            // After a sign-out, the next sign-in (perhaps someone else's) does not return to the
+            // page of the person who left; it lands on the dashboard, whose query starts afresh.
+            let return_to = if untrack(|| session.left()) {
                 None
             } else {
                 let here = router.with_untracked(|a| format!("{}{}", a.path, a.search));

@@ -20,6 +20,23 @@ pub fn SignInPage() -> impl IntoView {
     let (pending, set_pending) = signal(false);
     let (error, set_error) = signal(None::<ApiError>);
 
+    // Once the person has left (signed out here or in another tab), whoever signs in next is not
+    // taken to the page they were on: the address forgets it.
+    {
+        let navigate = navigate.clone();
+        Effect::new(move |_| {
+            if session.left() && router.with_untracked(|a| a.query("return_to").is_some()) {
+                navigate(
+                    &crate::links::sign_in(None),
+                    NavigateOptions {
+                        replace: true,
+                        ..Default::default()
+                    },
+                );
+            }
+        });
+    }
+
     // One way out of this page: the moment a session exists, go to the validated destination.
     Effect::new(move |_| {
         if session.phase() == Phase::SignedIn {

@@ -90,6 +90,13 @@ impl Session {
         self.return_to.try_update(Option::take).flatten()
     }
 
+    /// Whether the person signed out (here or in another tab), tracked: then nothing of theirs,
+    /// such as the page they were on, leads the next sign-in.
+    pub fn left(&self) -> bool {
+        self.state
+            .with(|s| matches!(s, AuthState::SignedOut { left: true, .. }))
+    }
+
     /// Whether the platform has heard of the last sign-out, tracked.
     pub fn logout(&self) -> Logout {
         self.logout.get()
@@ -117,12 +124,14 @@ pub fn start_session(session: Session, client: &ApiClient) {
         if message != SIGNED_OUT {
             return;
         }
-        if session.phase_untracked() == Phase::SignedIn {
-            session.end_locally();
-        } else {
+        match session.phase_untracked() {
+            Phase::SignedIn => session.end_locally(),
+            // Ended here already (it expired): the person has now left, and the sign-in page
+            // this tab shows is for whoever comes next.
+            Phase::SignedOut => session.left_elsewhere(),
             // A tab still restoring has nothing to end, but its refresh may come back with a
             // session the other tab has just signed out of.
-            session.count_sign_out();
+            Phase::Restoring | Phase::Unreachable => session.count_sign_out(),
         }
     });
     let restore = {

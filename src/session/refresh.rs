@@ -72,12 +72,12 @@ impl Session {
                 notice: None,
                 left: false,
             }),
-            // Signed out meanwhile; a sign-in since then stands.
+            // Signed out meanwhile (in another tab); a sign-in since then stands.
             Err(ApiError::Cancelled) => {
                 if self.phase_untracked() == Phase::Restoring {
                     self.state.set(AuthState::SignedOut {
                         notice: None,
-                        left: false,
+                        left: true,
                     });
                 }
             }

@@ -72,6 +72,17 @@ impl Session {
         });
     }
 
+    /// A sign-out in another tab while this one was signed out already.
+    pub(super) fn left_elsewhere(&self) {
+        self.count_sign_out();
+        self.return_to.set(None);
+        self.state.update(|s| {
+            if let AuthState::SignedOut { left, .. } = s {
+                *left = true;
+            }
+        });
+    }
+
     /// Counts a sign-out, so that a refresh out at the time installs nothing, and lets the
     /// next refresh send a request of its own rather than wait for that one's answer.
     pub(super) fn count_sign_out(&self) {
