@@ -1,5 +1,7 @@
 //! The address of every page, built in one place.
 
+use platform_types::ids::{is_id, API_KEY};
+
 use crate::url::{query, segment};
 
 /// The dashboard.
@@ -12,15 +14,17 @@ pub fn dashboard(pairs: &[(&str, String)]) -> String {
     format!("{DASHBOARD}{}", query(pairs))
 }
 
-/// A key's own page.
-pub fn key(id: &str) -> String {
-    format!("/keys/{}", segment(id))
+/// A key's own page. `None` for an id without the platform's form, which no encoding would
+/// keep from naming another page (`new` is the wizard's, `..` the parent's): a link without an
+/// address.
+pub fn key(id: &str) -> Option<String> {
+    is_id(id, API_KEY).then(|| format!("/keys/{id}"))
 }
 
 /// The delete dialog over the dashboard; `search` is the dashboard's query to come back to
-/// (`?…` or empty).
-pub fn delete_key(id: &str, search: &str) -> String {
-    format!("/keys/{}/delete{search}", segment(id))
+/// (`?…` or empty). `None` as for [`key`].
+pub fn delete_key(id: &str, search: &str) -> Option<String> {
+    is_id(id, API_KEY).then(|| format!("/keys/{id}/delete{search}"))
 }
 
 /// The history state of the delete dialog opened from the key's own page, to which closing it

@@ -941,3 +941,40 @@ async fn an_id_without_the_platform_s_form_never_goes_into_an_api_path() {
     .await;
     assert_eq!(fake_call_count(), fake_calls("POST /auth/refresh"));
 }
+
+#[wasm_bindgen_test]
+async fn a_time_that_cannot_be_read_is_shown_as_sent_once() {
+    let mut odd = key("apikey--1", "onq.AAA", "active", "Payments", true);
+    odd["created_at"] = "soon".into();
+    with_list(json!([{"body": key_list(vec![odd], true)}]));
+    let (root, _h) = mount_app("/");
+    eventually("the row", || text(&root).contains("onq.AAA")).await;
+    let created = find(&root, "tbody tr td:nth-child(5)").unwrap();
+    assert_eq!(created.text_content().as_deref(), Some("soon"));
+    assert!(find(&root, "tbody tr td:nth-child(5) [title]").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn a_key_whose_id_is_no_key_id_links_nowhere() {
+    // `new` would open the wizard, `..` the dashboard; the API is not asked for them either.
+    with_list(json!([{"body": key_list(vec![
+        key("new", "onq.NEW", "active", "Portal", true),
+        key("..", "onq.DOT", "active", "Portal", true),
+        key("apikey--1", "onq.AAA", "active", "Portal", true),
+    ], true)}]));
+    let (root, _h) = mount_app("/");
+    eventually("the rows", || text(&root).contains("onq.DOT")).await;
+    let href = |label: &str| {
+        find(&root, &format!("a[aria-label='{label}']"))
+            .unwrap_or_else(|| panic!("{label}"))
+            .get_attribute("href")
+    };
+    for access in ["onq.NEW", "onq.DOT"] {
+        assert_eq!(href(&format!("Details of {access}")), None);
+        assert_eq!(href(&format!("Delete {access}")), None);
+    }
+    assert_eq!(
+        href("Details of onq.AAA").as_deref(),
+        Some("/keys/apikey--1")
+    );
+}
