@@ -130,14 +130,27 @@ async function signIn(context) {
   return context;
 }
 
-// Records in the page when the first key row enters the DOM (window.__rowsAt, and the promise
-// window.__firstRow): Playwright's own polling (retries after 20, 100, 500 ms) would add its
-// cadence to the figure. Runs before the page's own scripts (an init script).
+// Records in the page when the first key row enters the DOM (window.__rowsAt) and when it is
+// drawn (window.__rowsDrawnAt: the render time Chromium's Element Timing gives its cells, marked
+// as they arrive, before their paint); then the promise window.__firstRow resolves. Playwright's
+// own polling (retries after 20, 100, 500 ms) would add its cadence to the figures. Runs before
+// the page's own scripts (an init script).
 function firstRowRecorder() {
   window.__rowsAt = null;
+  window.__rowsDrawnAt = null;
   window.__firstRow = new Promise((resolve) => {
+    new PerformanceObserver((list) => {
+      const drawn = list.getEntries().find((e) => e.identifier === 'first-row');
+      if (!drawn || window.__rowsDrawnAt != null) return;
+      window.__rowsDrawnAt = drawn.renderTime || drawn.startTime;
+      resolve();
+    }).observe({ type: 'element', buffered: true });
     new MutationObserver((_, obs) => {
-      if (document.querySelector('table.keys-table tbody tr')) { window.__rowsAt = performance.now(); obs.disconnect(); resolve(); }
+      const row = document.querySelector('table.keys-table tbody tr');
+      if (!row) return;
+      window.__rowsAt = performance.now();
+      obs.disconnect();
+      for (const el of [row, ...row.cells]) el.setAttribute('elementtiming', 'first-row');
     }).observe(document, { childList: true, subtree: true });
   });
 }
@@ -267,7 +280,7 @@ async function firstRowIn(cdp) {
 // seen in a trace taking the module from that cache. One load after the counted ones checks
 // again that it still does.
 const MAX_WARMUPS = 6;
-async function rowsVisible(context, { throttled, repeat, checkCodeCache = repeat }) {
+async function rowsVisible(context, { throttled, repeat, checkCodeCache = repeat, cacheRequired = true }) {
   const checked = repeat && checkCodeCache;
   let loads = 0;
   const load = async (traced) => {
@@ -296,47 +309,57 @@ async function rowsVisible(context, { throttled, repeat, checkCodeCache = repeat
         .map((r) => `${new URL(r.name).pathname} ${r.responseStatus}`).join(', ')).catch(() => 'unknown');
       throw new Error(`${e.message} (load ${loads}${throttled ? ', throttled' : ''}${repeat ? ', repeat visit' : ''}; requests not finished: ${[...unfinished.values()].join(', ') || 'none'}; answered: ${answered})`);
     });
-    const rowsAt = await page.evaluate(() => window.__rowsAt);
+    const { rowsAt, drawnAt } = await page.evaluate(() => ({ rowsAt: window.__rowsAt, drawnAt: window.__rowsDrawnAt }));
     const cache = trace ? (await trace.end()).map((e) => e.name).filter((n) => n.startsWith('v8.wasm.moduleCache')) : [];
-    return { page, rowsAt, cache, hit: cache.includes('v8.wasm.moduleCacheHit') };
+    return { page, rowsAt, drawnAt, cache, hit: cache.includes('v8.wasm.moduleCacheHit') };
   };
   const visit = `repeat visit${throttled ? ', throttled' : ''}`;
   for (let warmups = 1; repeat; warmups += 1) {
     const { page, hit } = await load(checked);
     const warm = checked ? hit : warmups === 2;
-    if (!warm && warmups === MAX_WARMUPS) {
+    const last = !warm && warmups === MAX_WARMUPS;
+    if (last && cacheRequired) {
       throw new Error(`${visit}: V8 took the wasm from its code cache in none of ${MAX_WARMUPS} warm-up loads`);
     }
-    if (!warm && checked) await page.waitForTimeout(4000);
+    if (!warm && !last && checked) await page.waitForTimeout(4000);
     await page.close();
-    if (warm) break;
+    if (warm || last) break;
   }
   const times = [];
+  const drawn = [];
   for (let i = 0; i < RUNS; i += 1) {
-    const { page, rowsAt } = await load(false);
+    const { page, rowsAt, drawnAt } = await load(false);
     times.push(rowsAt);
+    drawn.push(drawnAt);
     await page.close();
   }
+  let fromCache;
   if (checked) {
     const { page, hit, cache } = await load(true);
     await page.close();
-    if (!hit) {
+    if (!hit && cacheRequired) {
       throw new Error(`${visit}: after the counted loads the wasm was compiled again, not taken from V8's code cache (its cache events: ${cache.join(', ') || 'none'})`);
     }
+    fromCache = hit;
   }
-  return { median_ms: round(median(times)), runs: times.map(round), ...(checked ? { wasm_from_code_cache: true, loads } : {}) };
+  return {
+    median_ms: round(median(times)), runs: times.map(round),
+    drawn_median_ms: round(median(drawn)), drawn_runs: drawn.map(round),
+    ...(checked ? { wasm_from_code_cache: fromCache, loads } : {}),
+  };
 }
 
 // The floors: the same measures on pages served by the dev platform in place of the console.
 // `navigation`: a key row in the HTML (bench/floor/navigation.html). `requests`: the console's
 // own index.html whose loader is replaced by a script writing the rows from the key list its
-// head start asks for: the same files and requests, but no wasm run. And, for the first visit,
-// the first view with the console's parts removed one by one (bench/floor-app, built by
-// scripts/build-floor.sh into --floor): `dom` (the console's hand-off and decoder, rows by the
-// DOM API), `view` (rows by a Leptos view), `router` (under the console's router, `src/router.rs`). What the
-// console adds is the difference. The rows script is a module script, deferred like the loader
-// it stands in for: a classic one ran as soon as the stylesheet before it had loaded, and when the
-// list was already there its rows could be due before the parser had made <body>.
+// head start asks for: the same files and requests, but no wasm run. And the first view with the
+// console's parts removed one by one (bench/floor-app, built by scripts/build-floor.sh into
+// --floor): `dom` (the console's hand-off and decoder, rows by the DOM API), `view` (rows by a
+// Leptos view), `router` (under the console's router, `src/router.rs`). Each is measured on the
+// first visit and on the repeat visit; what the console adds is the difference.
+// The rows script is a module script, deferred like the loader it stands in for: a classic one
+// ran as soon as the stylesheet before it had loaded, and when the list was already there its
+// rows could be due before the parser had made <body>.
 const ROWS_FROM_HEAD_START = `<script type="module">
   window.__consoleBoot.keys.then((r) => r.json()).then((k) => {
     const table = Object.assign(document.createElement('table'), { className: 'keys-table' });
@@ -426,10 +449,17 @@ function floorTransfer(dir) {
 
 async function repeatFloors() {
   const floors = {};
-  for (const [name, page] of Object.entries(floorPages({ levels: false }))) {
+  for (const [name, page] of Object.entries(floorPages({ levels: true }))) {
+    // A level's wasm is taken from V8's code cache when V8 writes it there, as the console's is;
+    // the report says whether it was (`wasm_from_code_cache`). The two pages without a wasm run
+    // have nothing to take from it. Smoke mode does not wait for the cache (a level V8 never
+    // caches would cost 20 s of warm-ups per visit).
+    const checkCodeCache = FLOOR_LEVELS.includes(name) && !smoke;
+    const visit = (context, throttled) =>
+      rowsVisible(context, { throttled, repeat: true, checkCodeCache, cacheRequired: false });
     floors[name] = await onFloorPage(name, page, { profile: true }, async (context) => ({
-      unthrottled: await rowsVisible(context, { throttled: false, repeat: true, checkCodeCache: false }),
-      throttled: await rowsVisible(context, { throttled: true, repeat: true, checkCodeCache: false }),
+      unthrottled: await visit(context, false),
+      throttled: await visit(context, true),
     }));
   }
   return floors;
@@ -775,12 +805,23 @@ async function main() {
   const floor = report.rows_visible?.repeat_floor;
   const first = report.rows_visible?.first_floor;
   if (first) {
-    console.table(Object.entries(first).map(([page, f]) => ({
+    const rv = report.rows_visible;
+    const all = { ...first, console: { first_load_brotli_bytes: report.transfer.total.brotli, unthrottled: rv.unthrottled, throttled: rv.throttled } };
+    console.table(Object.entries(all).map(([page, f]) => ({
       'first visit floor': page, 'first load, brotli kB': f.first_load_brotli_bytes ? round(f.first_load_brotli_bytes / 1000) : '',
-      'unthrottled ms': f.unthrottled.median_ms, 'throttled ms': f.throttled.median_ms,
+      'unthrottled ms': f.unthrottled.median_ms, 'drawn': f.unthrottled.drawn_median_ms,
+      'throttled ms': f.throttled.median_ms, 'drawn ': f.throttled.drawn_median_ms,
     })));
   }
-  if (floor) console.log(`repeat visit floor, unthrottled / throttled: navigation alone ${floor.navigation.unthrottled.median_ms} / ${floor.navigation.throttled.median_ms} ms; the console's requests, no wasm run ${floor.requests.unthrottled.median_ms} / ${floor.requests.throttled.median_ms} ms`);
+  if (floor) {
+    const rv = report.rows_visible;
+    const repeat = { ...floor, console: { unthrottled: rv.repeat_unthrottled, throttled: rv.repeat_throttled } };
+    console.table(Object.entries(repeat).map(([page, f]) => ({
+      'repeat visit floor': page, 'unthrottled ms': f.unthrottled.median_ms, 'drawn': f.unthrottled.drawn_median_ms,
+      'throttled ms': f.throttled.median_ms, 'drawn ': f.throttled.drawn_median_ms,
+      'wasm from V8 cache': f.unthrottled.wasm_from_code_cache ?? '',
+    })));
+  }
   if (report.scale_10k) console.log(`10k keys: first render ${report.scale_10k.first_render_after_data_ms} ms (in a page Playwright drives: ${report.scale_10k.first_render_playwright_page_ms} ms), sort change ${report.scale_10k.sort_change_ms} ms, decode alone ${report.scale_10k.decode_ms} ms, keystroke p50 ${report.scale_10k.keystroke_p50_ms} ms`);
   if (report.platform) console.log(`GET /keys (${report.platform.keys_10000?.content_encoding}) 100 keys p50/p99 ${report.platform.keys_100.p50_ms}/${report.platform.keys_100.p99_ms} ms; 10k keys p50 ${report.platform.keys_10000?.p50_ms} ms, ${report.platform.keys_10000?.body_bytes} bytes`);
   if (report.platform_load) console.log(`mixed load (${report.platform_load.conditions.clients} clients, ${report.platform_load.conditions.seconds} s): ${report.platform_load.requests} requests, ${report.platform_load.requests_per_second}/s, ${report.platform_load.keys.created} created, ${report.platform_load.keys.lost} lost, checks ${report.platform_load.passed ? 'passed' : 'FAILED'}`);

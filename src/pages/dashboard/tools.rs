@@ -1,6 +1,6 @@
 //! What the dashboard adds once its first rows are on screen: the search and filters, the pager,
 //! and keeping the list live. The first view needs none of it, so in the release build it is a
-//! wasm chunk of its own (`dashboard_tools`), fetched as the rows appear.
+//! wasm chunk of its own (`dashboard_tools`), fetched once the rows are drawn.
 //!
 //! Until it is there, a plain search field stands in the toolbar's place: what is typed into it
 //! is taken over by the real one, so no keystroke is lost; the filters appear with the chunk. A
@@ -63,7 +63,7 @@ pub fn LivePager() -> impl IntoView {
     })
 }
 
-/// `waiting` until `load`, started in the frame after the first rows, has built the view.
+/// `waiting` until `load`, started once the first rows are drawn, has built the view.
 fn later(
     waiting: fn() -> AnyView,
     load: impl std::future::Future<Output = AnyView> + 'static,
@@ -110,13 +110,21 @@ impl Slot {
     }
 }
 
-/// Runs `start` in the frame after the calling view is built: the rows built beside it are in
-/// the page by then, and fetching the tools' code does not come before them.
+/// Runs `start` once the frame that draws the calling view, and the rows built beside it, has
+/// been drawn: in a task posted from that frame's animation-frame callback, which runs after the
+/// frame's style, layout and paint. Fetching the tools' code (a dozen requests, some milliseconds
+/// of the main thread) must not hold up the first rows' paint, as it would from the callback
+/// itself.
 fn after_first_rows(start: impl FnOnce() + 'static) {
     let owner = Owner::current();
-    request_animation_frame(move || match owner {
-        Some(o) => o.with(start),
-        None => start(),
+    request_animation_frame(move || {
+        set_timeout(
+            move || match owner {
+                Some(o) => o.with(start),
+                None => start(),
+            },
+            std::time::Duration::ZERO,
+        );
     });
 }
 
