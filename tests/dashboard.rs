@@ -175,10 +175,7 @@ async fn clear_over_the_stand_in(typed: Option<&'static str>) {
         Some(true),
         "the click came while the stand-in field held the toolbar's place"
     );
-    eventually("live toolbar", || {
-        find(&root, ".toolbar").is_some() && find(&root, ".toolbar[aria-busy=true]").is_none()
-    })
-    .await;
+    tools_live(&root).await;
     sleep(100).await;
     assert!(
         find(&root, "table.keys-table tbody tr").is_some(),
@@ -368,6 +365,15 @@ async fn search_shows_only(path: &str, want: &'static str) {
     assert_eq!(applications_shown(&root), [want]);
 }
 
+/// Waits for the dashboard's tools (the live toolbar in place of its stand-in field): they come
+/// once the frame with the first rows has been drawn.
+async fn tools_live(root: &web_sys::HtmlElement) {
+    eventually("live toolbar", || {
+        find(root, ".toolbar").is_some() && find(root, ".toolbar[aria-busy=true]").is_none()
+    })
+    .await;
+}
+
 /// A search beyond ASCII, typed in upper case, matches a name in lower case.
 #[wasm_bindgen_test]
 async fn an_upper_case_search_beyond_ascii_matches() {
@@ -487,6 +493,7 @@ async fn typing_filters_at_once_and_the_url_follows_the_pause() {
             == 2
     })
     .await;
+    tools_live(&root).await;
     let input: web_sys::HtmlInputElement = find(&root, "#key-search").unwrap().unchecked_into();
     // Whichever key the first line showed, search for the other one: the line must then
     // show that key in every cell and link (lines are reused, not rebuilt).
@@ -567,6 +574,7 @@ async fn slash_goes_to_the_search_unless_typing_or_in_a_dialog() {
     with_one_key();
     let (root, _h) = mount_app("/");
     eventually("a row", || find(&root, "tbody tr").is_some()).await;
+    tools_live(&root).await;
     let search = find(&root, "#key-search").unwrap();
     let body = document().body().unwrap();
     assert!(
@@ -807,6 +815,65 @@ async fn a_pending_key_s_page_follows_it_until_it_settles() {
         reads,
         "a settled key is not read again"
     );
+}
+
+/// A link followed the moment the first row appears, before the frame that draws it: the
+/// dashboard's tools, which start after that frame, must not start for a page that has gone (they
+/// would look for its contexts, and a panic ends the whole page).
+#[wasm_bindgen_test]
+async fn a_link_followed_as_the_rows_appear_starts_no_tools_for_the_page_gone() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use wasm_bindgen::closure::Closure;
+
+    static PANICKED: AtomicBool = AtomicBool::new(false);
+    let before = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        PANICKED.store(true, Ordering::SeqCst);
+        before(info)
+    }));
+    install_fake_fetch(
+        &one_key_page(
+            json!([{"body": ok(key("apikey--1", "onq.AAA", "active", "Payments", true))}]),
+        )
+        .to_string(),
+    );
+    // Clicked in the microtask after the row enters the DOM.
+    let on_change = Closure::<dyn FnMut(js_sys::Array, web_sys::MutationObserver)>::new(
+        move |_: js_sys::Array, observer: web_sys::MutationObserver| {
+            let Some(link) = document()
+                .query_selector("a[aria-label='Details of onq.AAA']")
+                .ok()
+                .flatten()
+            else {
+                return;
+            };
+            observer.disconnect();
+            link.unchecked_into::<web_sys::HtmlElement>().click();
+        },
+    );
+    let observer = web_sys::MutationObserver::new(on_change.as_ref().unchecked_ref()).unwrap();
+    let options = web_sys::MutationObserverInit::new();
+    options.set_child_list(true);
+    options.set_subtree(true);
+    observer
+        .observe_with_options(&document().body().unwrap(), &options)
+        .unwrap();
+    let (root, _h) = mount_app("/");
+    eventually("the key's page", || {
+        find(&root, ".key-detail p a.link").is_some()
+    })
+    .await;
+    // The frame that would have drawn the rows, and the task posted from it, come and go.
+    sleep(200).await;
+    assert!(
+        !PANICKED.load(Ordering::SeqCst),
+        "a panic after the dashboard had gone"
+    );
+    assert!(
+        find(&root, ".toolbar").is_none(),
+        "no tools on the key's page"
+    );
+    assert!(find(&root, ".key-detail").is_some(), "the key's page stays");
 }
 
 #[wasm_bindgen_test]

@@ -7,6 +7,9 @@
 //! change of the view's search meanwhile ("Clear filters") draws the field anew
 //! ([`redraw_stand_in`]).
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -114,14 +117,25 @@ impl Slot {
 /// been drawn: in a task posted from that frame's animation-frame callback, which runs after the
 /// frame's style, layout and paint. Fetching the tools' code (a dozen requests, some milliseconds
 /// of the main thread) must not hold up the first rows' paint, as it would from the callback
-/// itself.
+/// itself. Not at all if the view has gone by then (a link followed as the rows appeared): the
+/// tools would look for its contexts, and a panic ends the whole page.
 fn after_first_rows(start: impl FnOnce() + 'static) {
     let owner = Owner::current();
+    let gone = Arc::new(AtomicBool::new(false));
+    on_cleanup({
+        let gone = Arc::clone(&gone);
+        move || gone.store(true, Ordering::Relaxed)
+    });
     request_animation_frame(move || {
         set_timeout(
-            move || match owner {
-                Some(o) => o.with(start),
-                None => start(),
+            move || {
+                if gone.load(Ordering::Relaxed) {
+                    return;
+                }
+                match owner {
+                    Some(o) => o.with(start),
+                    None => start(),
+                }
             },
             std::time::Duration::ZERO,
         );
