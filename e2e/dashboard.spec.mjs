@@ -205,7 +205,33 @@ test.describe('on a phone', () => {
   });
 });
 
+// The tools' code is fetched after the frame that first draws the rows; once it is here, a
+// dashboard built anew draws its tools in the same frame as its rows, with no frame of the
+// stand-in field in between.
+test('back on the dashboard, the toolbar is drawn with the rows', async ({ page, problems }) => {
+  await expect(page.locator('.toolbar:not([aria-busy])')).toBeVisible();
+  await keyRows(page).first().getByRole('link', { name: /^Details/ }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('onq.');
+  // When the rows are in again: whether the live toolbar is in the page by this frame's own
+  // animation-frame callbacks (the page's run first, then the frame is drawn).
+  await page.evaluate(() => {
+    window.__toolbarWithRows = null;
+    new MutationObserver((_, obs) => {
+      if (!document.querySelector('table.keys-table tbody tr')) return;
+      obs.disconnect();
+      requestAnimationFrame(() => {
+        window.__toolbarWithRows = document.querySelector('.toolbar:not([aria-busy])') !== null;
+      });
+    }).observe(document, { childList: true, subtree: true });
+  });
+  await page.goBack();
+  await expect.poll(() => page.evaluate(() => window.__toolbarWithRows)).not.toBeNull();
+  expect(await page.evaluate(() => window.__toolbarWithRows)).toBe(true);
+});
+
 test('"/" moves to the search, and types a slash in a field', async ({ page, problems }) => {
+  // The shortcut is the live toolbar's, which takes the stand-in field's place after the rows.
+  await expect(page.locator('.toolbar:not([aria-busy])')).toBeVisible();
   await page.locator('h1').first().click();
   await page.keyboard.press('/');
   const search = page.getByLabel('Search');

@@ -128,8 +128,8 @@ async fn clear_over_the_stand_in(typed: Option<&'static str>) {
     use wasm_bindgen::closure::Closure;
 
     with_one_key();
-    // Clicked in the microtask after the empty state enters the DOM, before the next frame (when
-    // the toolbar takes over).
+    // Clicked in the microtask after the empty state enters the DOM, before the toolbar takes
+    // over (in the frame that draws it, or in a task after that frame).
     let clicked_over_stand_in = Rc::new(Cell::new(None::<bool>));
     let on_change = {
         let clicked = clicked_over_stand_in.clone();

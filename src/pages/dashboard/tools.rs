@@ -53,7 +53,7 @@ macro_rules! from_chunk {
 #[component]
 pub fn LiveToolbar() -> impl IntoView {
     later(|| view! { <ToolbarPlaceholder/> }.into_any(), async {
-        from_chunk!(toolbar_view)
+        code_here(from_chunk!(toolbar_view))
             .unwrap_or_else(|ChunkLoadError| view! { <ToolsFailed/> }.into_any())
     })
 }
@@ -62,7 +62,7 @@ pub fn LiveToolbar() -> impl IntoView {
 #[component]
 pub fn LivePager() -> impl IntoView {
     later(|| ().into_any(), async {
-        from_chunk!(pager_view).unwrap_or_else(|ChunkLoadError| ().into_any())
+        code_here(from_chunk!(pager_view)).unwrap_or_else(|ChunkLoadError| ().into_any())
     })
 }
 
@@ -113,12 +113,26 @@ impl Slot {
     }
 }
 
-/// Runs `start` once the frame that draws the calling view, and the rows built beside it, has
-/// been drawn: in a task posted from that frame's animation-frame callback, which runs after the
-/// frame's style, layout and paint. Fetching the tools' code (a dozen requests, some milliseconds
-/// of the main thread) must not hold up the first rows' paint, as it would from the callback
-/// itself. Not at all if the view has gone by then (a link followed as the rows appeared): the
-/// tools would look for its contexts, and a panic ends the whole page.
+/// Whether the tools' code is here: once a tool has been built from it, its chunk has been
+/// fetched.
+static CODE_HERE: AtomicBool = AtomicBool::new(false);
+
+/// Notes that the tools' code is here when `loaded` is a tool built from it.
+fn code_here(loaded: Result<AnyView, ChunkLoadError>) -> Result<AnyView, ChunkLoadError> {
+    if loaded.is_ok() {
+        CODE_HERE.store(true, Ordering::Relaxed);
+    }
+    loaded
+}
+
+/// Runs `start` in the frame that draws the calling view and the rows built beside it. The first
+/// time, the tools' code is still to be fetched (a dozen requests, some milliseconds of the main
+/// thread), which must not hold up the first rows' paint: `start` then runs in a task posted from
+/// that frame's animation-frame callback, after the frame's style, layout and paint. Once the code
+/// is here (a dashboard built anew: back from a key's page, a search that matches again), `start`
+/// runs in the callback itself, so the tools are drawn in the same frame as the rows. Not at all
+/// if the view has gone by then (a link followed as the rows appeared): the tools would look for
+/// its contexts, and a panic ends the whole page.
 fn after_first_rows(start: impl FnOnce() + 'static) {
     let owner = Owner::current();
     let gone = Arc::new(AtomicBool::new(false));
@@ -126,19 +140,21 @@ fn after_first_rows(start: impl FnOnce() + 'static) {
         let gone = Arc::clone(&gone);
         move || gone.store(true, Ordering::Relaxed)
     });
+    let run = move || {
+        if gone.load(Ordering::Relaxed) {
+            return;
+        }
+        match owner {
+            Some(o) => o.with(start),
+            None => start(),
+        }
+    };
     request_animation_frame(move || {
-        set_timeout(
-            move || {
-                if gone.load(Ordering::Relaxed) {
-                    return;
-                }
-                match owner {
-                    Some(o) => o.with(start),
-                    None => start(),
-                }
-            },
-            std::time::Duration::ZERO,
-        );
+        if CODE_HERE.load(Ordering::Relaxed) {
+            run();
+        } else {
+            set_timeout(run, std::time::Duration::ZERO);
+        }
     });
 }
 
