@@ -125,49 +125,37 @@ async fn a_clear_after_typing_before_the_toolbar_is_live_stays_cleared() {
 async fn clear_over_the_stand_in(typed: Option<&'static str>) {
     use std::cell::Cell;
     use std::rc::Rc;
-    use wasm_bindgen::closure::Closure;
 
     with_one_key();
     // Clicked in the microtask after the empty state enters the DOM, before the toolbar takes
     // over (in the frame that draws it, or in a task after that frame).
     let clicked_over_stand_in = Rc::new(Cell::new(None::<bool>));
-    let on_change = {
-        let clicked = clicked_over_stand_in.clone();
-        Closure::<dyn FnMut(js_sys::Array, web_sys::MutationObserver)>::new(
-            move |_: js_sys::Array, observer: web_sys::MutationObserver| {
-                let doc = document();
-                let Some(button) = doc
-                    .query_selector("[data-testid=no-results] button")
-                    .ok()
-                    .flatten()
-                else {
-                    return;
-                };
-                observer.disconnect();
-                let stand_in = doc
-                    .query_selector(".toolbar[aria-busy=true]")
-                    .ok()
-                    .flatten()
-                    .is_some();
-                clicked.set(Some(stand_in));
-                if let Some(typed) = typed {
-                    let field: web_sys::HtmlInputElement = doc
-                        .get_element_by_id("key-search")
-                        .unwrap()
-                        .unchecked_into();
-                    field.set_value(&format!("{}{typed}", field.value()));
-                }
-                button.unchecked_into::<HtmlButtonElement>().click();
-            },
-        )
-    };
-    let observer = web_sys::MutationObserver::new(on_change.as_ref().unchecked_ref()).unwrap();
-    let options = web_sys::MutationObserverInit::new();
-    options.set_child_list(true);
-    options.set_subtree(true);
-    observer
-        .observe_with_options(&document().body().unwrap(), &options)
-        .unwrap();
+    let clicked = clicked_over_stand_in.clone();
+    let watch = on_body_change(move |observer| {
+        let doc = document();
+        let Some(button) = doc
+            .query_selector("[data-testid=no-results] button")
+            .ok()
+            .flatten()
+        else {
+            return;
+        };
+        observer.disconnect();
+        let stand_in = doc
+            .query_selector(".toolbar[aria-busy=true]")
+            .ok()
+            .flatten()
+            .is_some();
+        clicked.set(Some(stand_in));
+        if let Some(typed) = typed {
+            let field: web_sys::HtmlInputElement = doc
+                .get_element_by_id("key-search")
+                .unwrap()
+                .unchecked_into();
+            field.set_value(&format!("{}{typed}", field.value()));
+        }
+        button.unchecked_into::<HtmlButtonElement>().click();
+    });
     let (root, _h) = mount_app("/?q=nothing-matches");
     eventually("clicked", || clicked_over_stand_in.get().is_some()).await;
     assert_eq!(
@@ -183,7 +171,7 @@ async fn clear_over_the_stand_in(typed: Option<&'static str>) {
     );
     let field: web_sys::HtmlInputElement = find(&root, "#key-search").unwrap().unchecked_into();
     assert_eq!(field.value(), "", "the search stays cleared");
-    drop(on_change);
+    drop(watch);
 }
 
 #[wasm_bindgen_test]
@@ -363,6 +351,24 @@ async fn search_shows_only(path: &str, want: &'static str) {
     let (root, _h) = mount_app(path);
     eventually("one match", || applications_shown(&root).len() == 1).await;
     assert_eq!(applications_shown(&root), [want]);
+}
+
+/// Calls `on_change` in the microtask after each change of the body's tree, until it disconnects
+/// the observer it is given. Keep what this returns while it should watch.
+fn on_body_change(
+    mut on_change: impl FnMut(web_sys::MutationObserver) + 'static,
+) -> wasm_bindgen::closure::Closure<dyn FnMut(js_sys::Array, web_sys::MutationObserver)> {
+    let closure = wasm_bindgen::closure::Closure::<
+        dyn FnMut(js_sys::Array, web_sys::MutationObserver),
+    >::new(move |_: js_sys::Array, observer| on_change(observer));
+    let observer = web_sys::MutationObserver::new(closure.as_ref().unchecked_ref()).unwrap();
+    let options = web_sys::MutationObserverInit::new();
+    options.set_child_list(true);
+    options.set_subtree(true);
+    observer
+        .observe_with_options(&document().body().unwrap(), &options)
+        .unwrap();
+    closure
 }
 
 /// Waits for the dashboard's tools (the live toolbar in place of its stand-in field): they come
@@ -823,7 +829,6 @@ async fn a_pending_key_s_page_follows_it_until_it_settles() {
 #[wasm_bindgen_test]
 async fn a_link_followed_as_the_rows_appear_starts_no_tools_for_the_page_gone() {
     use std::sync::atomic::{AtomicBool, Ordering};
-    use wasm_bindgen::closure::Closure;
 
     static PANICKED: AtomicBool = AtomicBool::new(false);
     let before = std::panic::take_hook();
@@ -838,26 +843,17 @@ async fn a_link_followed_as_the_rows_appear_starts_no_tools_for_the_page_gone() 
         .to_string(),
     );
     // Clicked in the microtask after the row enters the DOM.
-    let on_change = Closure::<dyn FnMut(js_sys::Array, web_sys::MutationObserver)>::new(
-        move |_: js_sys::Array, observer: web_sys::MutationObserver| {
-            let Some(link) = document()
-                .query_selector("a[aria-label='Details of onq.AAA']")
-                .ok()
-                .flatten()
-            else {
-                return;
-            };
-            observer.disconnect();
-            link.unchecked_into::<web_sys::HtmlElement>().click();
-        },
-    );
-    let observer = web_sys::MutationObserver::new(on_change.as_ref().unchecked_ref()).unwrap();
-    let options = web_sys::MutationObserverInit::new();
-    options.set_child_list(true);
-    options.set_subtree(true);
-    observer
-        .observe_with_options(&document().body().unwrap(), &options)
-        .unwrap();
+    let _watch = on_body_change(|observer| {
+        let Some(link) = document()
+            .query_selector("a[aria-label='Details of onq.AAA']")
+            .ok()
+            .flatten()
+        else {
+            return;
+        };
+        observer.disconnect();
+        link.unchecked_into::<web_sys::HtmlElement>().click();
+    });
     let (root, _h) = mount_app("/");
     eventually("the key's page", || {
         find(&root, ".key-detail p a.link").is_some()
