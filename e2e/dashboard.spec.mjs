@@ -230,7 +230,7 @@ test('back on the dashboard, the toolbar is drawn with the rows', async ({ page,
 });
 
 test('"/" moves to the search, and types a slash in a field', async ({ page, problems }) => {
-  // The shortcut is the live toolbar's, which takes the stand-in field's place after the rows.
+  // On the live toolbar; before it, the stand-in field takes the shortcut (a test below).
   await expect(page.locator('.toolbar:not([aria-busy])')).toBeVisible();
   await page.locator('h1').first().click();
   await page.keyboard.press('/');
@@ -294,6 +294,24 @@ test('the search and filters come a moment after the rows, and take over what wa
   await expect(page.getByLabel('Search')).toHaveValue('pay');
   await expect(page.getByLabel('Search')).toBeFocused();
   await expect.poll(() => keyRows(page).count()).toBeLessThan(total);
+  await page.keyboard.type('ments');
+  await expect(page.getByLabel('Search')).toHaveValue('payments');
+  await expect(page).toHaveURL(/q=payments/);
+});
+
+test('"/" goes to the search before the toolbar is live, and what follows is kept', async ({ page, problems }) => {
+  const release = await holdTheToolbar(page);
+  await page.goto('/');
+  await expect(keyRows(page).first()).toBeVisible();
+  await expect(page.getByLabel('Status')).toHaveCount(0);
+  await page.locator('h1').first().click();
+  await page.keyboard.press('/');
+  await expect(page.getByLabel('Search')).toBeFocused();
+  await page.keyboard.type('pay');
+  release();
+  await expect(page.getByLabel('Status')).toBeVisible();
+  await expect(page.getByLabel('Search')).toHaveValue('pay');
+  await expect(page.getByLabel('Search')).toBeFocused();
   await page.keyboard.type('ments');
   await expect(page.getByLabel('Search')).toHaveValue('payments');
   await expect(page).toHaveURL(/q=payments/);

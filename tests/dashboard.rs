@@ -608,6 +608,70 @@ async fn slash_goes_to_the_search_unless_typing_or_in_a_dialog() {
     assert_ne!(document().active_element(), Some(search));
 }
 
+/// A "/" pressed as the rows appear, before the toolbar is live, goes to the stand-in field, and
+/// what is typed next is in the toolbar's field once it takes over, with the focus and caret.
+#[wasm_bindgen_test]
+async fn a_slash_before_the_toolbar_is_live_is_not_lost() {
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    with_one_key();
+    // (over the stand-in, prevented, focused the field)
+    let pressed = Rc::new(Cell::new(None::<(bool, bool, bool)>));
+    let seen = pressed.clone();
+    let watch = on_body_change(move |observer| {
+        let doc = document();
+        if doc.query_selector("tbody tr").ok().flatten().is_none() {
+            return;
+        }
+        observer.disconnect();
+        let stand_in = doc
+            .query_selector(".toolbar[aria-busy=true] #key-search")
+            .ok()
+            .flatten();
+        let prevented = !key_event(&doc.body().unwrap(), "/", false);
+        let focused = stand_in.is_some() && doc.active_element() == stand_in;
+        if let Some(field) = &stand_in {
+            // What typing does to a focused field: the text, the caret after it.
+            field
+                .unchecked_ref::<web_sys::HtmlInputElement>()
+                .set_value("pay");
+        }
+        seen.set(Some((stand_in.is_some(), prevented, focused)));
+    });
+    let (root, _h) = mount_app("/");
+    eventually("pressed", || pressed.get().is_some()).await;
+    assert_eq!(
+        pressed.get(),
+        Some((true, true, true)),
+        "pressed over the stand-in field, which took the focus and kept the slash out"
+    );
+    tools_live(&root).await;
+    let search: web_sys::HtmlInputElement = find(&root, "#key-search").unwrap().unchecked_into();
+    eventually("the typed search in the toolbar", || {
+        search.value() == "pay"
+    })
+    .await;
+    assert_eq!(
+        document().active_element().as_ref(),
+        Some(search.unchecked_ref::<web_sys::Element>()),
+        "the toolbar's field has the focus"
+    );
+    assert_eq!(
+        (
+            search.selection_start().unwrap(),
+            search.selection_end().unwrap()
+        ),
+        (Some(3), Some(3)),
+        "the caret after the typed text"
+    );
+    eventually("the search applied", || {
+        text(&root).contains("onq.AAA") && find(&root, "[data-testid=no-results]").is_none()
+    })
+    .await;
+    drop(watch);
+}
+
 /// The access keys the table shows, top to bottom.
 fn access_keys_shown(root: &web_sys::HtmlElement) -> Vec<String> {
     let cells = root

@@ -18,7 +18,6 @@ pub const SEARCH_ID: &str = "key-search";
 /// what the stand-in field held when this took its place.
 #[component]
 pub fn Toolbar(keys: UseKeys, view: UseView, typed: Typed) -> impl IntoView {
-    use_slash_to_search();
     if let Some(text) = typed
         .text
         .filter(|t| view.state.with_untracked(|s| &s.search != t))
@@ -138,8 +137,10 @@ fn options(named: impl Iterator<Item = (String, String)>) -> Vec<(String, String
 }
 
 /// "/" focuses and selects the search, as in most consoles; not while typing in a field, over a
-/// dialog, or with Ctrl, Meta or Alt.
-fn use_slash_to_search() {
+/// dialog, or with Ctrl, Meta or Alt. Set up with the stand-in field, which has the same id, so a
+/// "/" pressed before the toolbar is live is not lost: the stand-in takes the focus and what is
+/// typed next, and the toolbar takes both over.
+pub(super) fn use_slash_to_search() {
     let slash = window_event_listener(ev::keydown, move |e| {
         let plain = e.key() == "/" && !(e.ctrl_key() || e.meta_key() || e.alt_key());
         if !plain || e.default_prevented() || typing_or_in_dialog(&e) {

@@ -3,7 +3,8 @@
 //! wasm chunk of its own (`dashboard_tools`), fetched once the rows are drawn.
 //!
 //! Until it is there, a plain search field stands in the toolbar's place: what is typed into it
-//! is taken over by the real one, so no keystroke is lost; the filters appear with the chunk. A
+//! is taken over by the real one, so no keystroke is lost, and "/" goes to it as to the real one;
+//! the filters appear with the chunk. A
 //! change of the view's search meanwhile ("Clear filters") draws the field anew
 //! ([`redraw_stand_in`]).
 
@@ -16,7 +17,7 @@ use wasm_bindgen::JsCast;
 use super::live::keep_live;
 use super::pager::Pager;
 use super::table::Shown;
-use super::toolbar::{Toolbar, SEARCH_ID};
+use super::toolbar::{use_slash_to_search, Toolbar, SEARCH_ID};
 use super::use_keys::UseKeys;
 use super::use_view::UseView;
 use crate::api::use_api_client;
@@ -52,6 +53,7 @@ macro_rules! from_chunk {
 /// The toolbar, once its code is there; a plain search field until then.
 #[component]
 pub fn LiveToolbar() -> impl IntoView {
+    use_slash_to_search();
     later(|| view! { <ToolbarPlaceholder/> }.into_any(), async {
         code_here(from_chunk!(toolbar_view))
             .unwrap_or_else(|ChunkLoadError| view! { <ToolsFailed/> }.into_any())
@@ -217,9 +219,9 @@ fn ToolbarPlaceholder() -> impl IntoView {
     view! {
         <div class="toolbar" role="search" aria-busy="true">
             <div class="field search-field">
-                <label for=SEARCH_ID>"Search"</label>
+                <label for=SEARCH_ID>"Search" <kbd class="shortcut" aria-hidden="true">"/"</kbd></label>
                 <input id=SEARCH_ID type="search" placeholder="API key, application, Arx or creator"
-                    autocomplete="off" spellcheck="false" value=search/>
+                    autocomplete="off" spellcheck="false" aria-keyshortcuts="/" value=search/>
             </div>
         </div>
     }
