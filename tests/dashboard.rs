@@ -174,6 +174,72 @@ async fn clear_over_the_stand_in(typed: Option<&'static str>) {
     drop(watch);
 }
 
+/// Back or Forward to another search while the stand-in field holds the toolbar's place: the field
+/// shows that search at once, and the toolbar keeps it.
+#[wasm_bindgen_test]
+async fn a_search_changed_by_history_before_the_toolbar_is_live_is_drawn_into_the_stand_in() {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    with_one_key();
+    // What the stand-in field was drawn with, as each change arrives.
+    let drawn = Rc::new(RefCell::new(None::<Vec<String>>));
+    let record = drawn.clone();
+    let on_attribute = wasm_bindgen::closure::Closure::<
+        dyn FnMut(js_sys::Array, web_sys::MutationObserver),
+    >::new(move |records: js_sys::Array, _| {
+        for r in records.iter() {
+            let target: web_sys::Element = js_sys::Reflect::get(&r, &"target".into())
+                .unwrap()
+                .unchecked_into();
+            let value = target.get_attribute("value").unwrap_or_default();
+            record.borrow_mut().get_or_insert_with(Vec::new).push(value);
+        }
+    });
+    let attributes = web_sys::MutationObserver::new(on_attribute.as_ref().unchecked_ref()).unwrap();
+    let moved = Rc::new(RefCell::new(false));
+    let seen = moved.clone();
+    let watch = on_body_change(move |observer| {
+        let doc = document();
+        if doc.query_selector("tbody tr").ok().flatten().is_none() {
+            return;
+        }
+        observer.disconnect();
+        let Some(field) = doc
+            .query_selector(".toolbar[aria-busy=true] #key-search")
+            .ok()
+            .flatten()
+        else {
+            return;
+        };
+        let options = web_sys::MutationObserverInit::new();
+        options.set_attribute_filter(&js_sys::Array::of1(&"value".into()));
+        attributes.observe_with_options(&field, &options).unwrap();
+        // As the browser does on Back or Forward: the address changes, then `popstate`.
+        let window = leptos::prelude::window();
+        window
+            .history()
+            .unwrap()
+            .push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/?q=pay"))
+            .unwrap();
+        window
+            .dispatch_event(&web_sys::PopStateEvent::new("popstate").unwrap())
+            .unwrap();
+        *seen.borrow_mut() = true;
+    });
+    let (root, _h) = mount_app("/?q=onq");
+    eventually("moved while the stand-in showed", || *moved.borrow()).await;
+    tools_live(&root).await;
+    assert_eq!(
+        drawn.borrow().as_deref(),
+        Some(&["pay".to_owned()][..]),
+        "the stand-in field was drawn with the search of the history entry"
+    );
+    let field: web_sys::HtmlInputElement = find(&root, "#key-search").unwrap().unchecked_into();
+    assert_eq!(field.value(), "pay", "and the toolbar keeps it");
+    drop(watch);
+}
+
 #[wasm_bindgen_test]
 async fn an_error_shows_the_reference_and_retry_recovers() {
     with_list(json!([

@@ -4,9 +4,8 @@
 //!
 //! Until it is there, a plain search field stands in the toolbar's place: what is typed into it
 //! is taken over by the real one, so no keystroke is lost, and "/" goes to it as to the real one;
-//! the filters appear with the chunk. A
-//! change of the view's search meanwhile ("Clear filters") draws the field anew
-//! ([`redraw_stand_in`]).
+//! the filters appear with the chunk. A change of the view's search meanwhile ("Clear filters",
+//! Back or Forward) draws the field anew ([`redraw_stand_in`]).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -228,7 +227,7 @@ fn ToolbarPlaceholder() -> impl IntoView {
 }
 
 /// Draws the stand-in field anew with `search`, if it still holds the toolbar's place: a search
-/// changed before the toolbar is live ("Clear filters") must replace what the field shows and
+/// changed before the toolbar is live ("Clear filters", Back or Forward) must replace what the field shows and
 /// what was typed into it, or the toolbar would take that over and bring the old search back.
 pub fn redraw_stand_in(search: &str) {
     let field = document()

@@ -57,12 +57,16 @@ pub fn use_view() -> UseView {
         });
         s
     });
+    // A search changed around the stand-in field ("Clear filters", Back or Forward) is drawn
+    // into it: the person sees the search that applies, and the toolbar, taking over what the
+    // field holds, does not bring the old one back. Runs before the toolbar can take over (an
+    // effect runs in the task of the change; the toolbar comes in a frame or task after it).
+    Effect::watch(
+        move || state.with(|s| s.search.clone()),
+        |search, _, _| redraw_stand_in(search),
+        false,
+    );
     let set = Callback::new(move |(next, replace): (ViewState, bool)| {
-        // A search changed around the stand-in field ("Clear filters") must not be undone by the
-        // toolbar taking over what the field shows.
-        if state.with_untracked(|s| s.search != next.search) {
-            redraw_stand_in(&next.search);
-        }
         navigate(
             &links::dashboard(&next.to_query()),
             NavigateOptions {
