@@ -240,6 +240,60 @@ async fn a_search_changed_by_history_before_the_toolbar_is_live_is_drawn_into_th
     drop(watch);
 }
 
+/// A sort chosen while the stand-in field holds the toolbar's place leaves what was typed into
+/// the field: the toolbar takes it over.
+#[wasm_bindgen_test]
+async fn a_sort_before_the_toolbar_is_live_keeps_what_was_typed() {
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    with_one_key();
+    let sorted_over_stand_in = Rc::new(Cell::new(None::<bool>));
+    let sorted = sorted_over_stand_in.clone();
+    let watch = on_body_change(move |observer| {
+        let doc = document();
+        if doc.query_selector("tbody tr").ok().flatten().is_none() {
+            return;
+        }
+        observer.disconnect();
+        let field = doc
+            .query_selector(".toolbar[aria-busy=true] #key-search")
+            .ok()
+            .flatten();
+        if let Some(field) = &field {
+            field
+                .unchecked_ref::<web_sys::HtmlInputElement>()
+                .set_value("pay");
+        }
+        let sort: HtmlButtonElement = doc
+            .query_selector(".sort-button")
+            .unwrap()
+            .unwrap()
+            .unchecked_into();
+        sort.click();
+        sorted.set(Some(field.is_some()));
+    });
+    let (root, _h) = mount_app("/");
+    eventually("sorted", || sorted_over_stand_in.get().is_some()).await;
+    assert_eq!(
+        sorted_over_stand_in.get(),
+        Some(true),
+        "typed and sorted while the stand-in field held the toolbar's place"
+    );
+    tools_live(&root).await;
+    let field: web_sys::HtmlInputElement = find(&root, "#key-search").unwrap().unchecked_into();
+    eventually("the typed search in the toolbar", || field.value() == "pay").await;
+    assert!(
+        leptos::prelude::window()
+            .location()
+            .search()
+            .unwrap()
+            .contains("sort="),
+        "the sort holds"
+    );
+    drop(watch);
+}
+
 #[wasm_bindgen_test]
 async fn an_error_shows_the_reference_and_retry_recovers() {
     with_list(json!([

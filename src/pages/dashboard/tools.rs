@@ -227,8 +227,9 @@ fn ToolbarPlaceholder() -> impl IntoView {
 }
 
 /// Draws the stand-in field anew with `search`, if it still holds the toolbar's place: a search
-/// changed before the toolbar is live ("Clear filters", Back or Forward) must replace what the field shows and
-/// what was typed into it, or the toolbar would take that over and bring the old search back.
+/// changed before the toolbar is live ("Clear filters", Back or Forward) must replace what the
+/// field shows and what was typed into it, or the toolbar would take that over and bring the old
+/// search back.
 pub fn redraw_stand_in(search: &str) {
     let field = document()
         .query_selector(&format!(".toolbar[aria-busy=true] #{SEARCH_ID}"))
