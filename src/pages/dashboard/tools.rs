@@ -229,13 +229,16 @@ fn ToolbarPlaceholder() -> impl IntoView {
 /// Draws the stand-in field anew with `search`, if it still holds the toolbar's place: a search
 /// changed before the toolbar is live ("Clear filters", Back or Forward) must replace what the
 /// field shows and what was typed into it, or the toolbar would take that over and bring the old
-/// search back.
+/// search back. A field that shows `search` already is left alone: the toolbar taking over what
+/// was typed makes that text the view's search, and a write to the field then, as it hands over
+/// its focus, left the new field without the focus when it arrived (`e2e/dashboard.spec.mjs`).
 pub fn redraw_stand_in(search: &str) {
     let field = document()
         .query_selector(&format!(".toolbar[aria-busy=true] #{SEARCH_ID}"))
         .ok()
         .flatten()
-        .and_then(|f| f.dyn_into::<web_sys::HtmlInputElement>().ok());
+        .and_then(|f| f.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .filter(|f| f.value() != search);
     if let Some(field) = field {
         field.set_default_value(search);
         field.set_value(search);
