@@ -98,6 +98,24 @@ test('a dialog left before its code arrives is never built', async ({ page }) =>
   await openDialogForFirstActive(page);
 });
 
+// A "/" pressed while the dialog's code is still on its way belongs to the dialog coming, not to
+// the search behind it.
+test('"/" does not go to the search while the dialog\'s code is on its way', async ({ page, problems }) => {
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route(/\/split_delete-[0-9a-f]{16}\.wasm$/, async (route) => { await held; await route.continue(); });
+  await signIn(page, ACCOUNTS.owner.email);
+  await page.locator('tr[data-status="active"]').first().getByTestId('delete-key').click();
+  await expect(page).toHaveURL(/\/delete$/);
+  await page.locator('h1').first().click();
+  await page.keyboard.press('/');
+  await expect(page.getByLabel('Search')).not.toBeFocused();
+  release();
+  const dialog = page.getByRole('dialog', { name: 'Delete API key' });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByRole('textbox')).toBeFocused();
+});
+
 // The delete goes on when the dialog is closed meanwhile; its answer must find the page alive.
 test('closing the dialog while it deletes keeps the console alive and the delete done', async ({ page, request, problems }) => {
   const { id, access } = await freshActiveKey(request);

@@ -10,6 +10,7 @@ use super::use_keys::UseKeys;
 use super::use_view::UseView;
 use super::view_state::{ViewState, STATUS_FILTERS};
 use crate::components::status_badge::status_label;
+use crate::routes::{current_route, Route};
 
 /// The search field's id (the label's target, and "/" finds it by it).
 pub const SEARCH_ID: &str = "key-search";
@@ -141,9 +142,14 @@ fn options(named: impl Iterator<Item = (String, String)>) -> Vec<(String, String
 /// "/" pressed before the toolbar is live is not lost: the stand-in takes the focus and what is
 /// typed next, and the toolbar takes both over.
 pub(super) fn use_slash_to_search() {
+    // The delete dialog's route, not only its element: its code may still be on its way, and
+    // the search behind it is not what the person is at.
+    let route = current_route();
     let slash = window_event_listener(ev::keydown, move |e| {
         let plain = e.key() == "/" && !(e.ctrl_key() || e.meta_key() || e.alt_key());
-        if !plain || e.default_prevented() || typing_or_in_dialog(&e) {
+        let dialog_routed =
+            route.with_untracked(|r| matches!(r, Route::Dashboard { delete: Some(_) }));
+        if !plain || e.default_prevented() || dialog_routed || typing_or_in_dialog(&e) {
             return;
         }
         let field = document().get_element_by_id(SEARCH_ID);
