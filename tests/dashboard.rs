@@ -3,6 +3,9 @@
 
 mod common;
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use apikeys_console::config::RuntimeConfig;
 use common::*;
 use leptos::prelude::document;
@@ -123,44 +126,20 @@ async fn a_clear_after_typing_before_the_toolbar_is_live_stays_cleared() {
 /// Clicks "Clear filters" the moment it appears over the stand-in field, after typing `typed` into
 /// that field, and checks that the search stays cleared once the toolbar takes over.
 async fn clear_over_the_stand_in(typed: Option<&'static str>) {
-    use std::cell::Cell;
-    use std::rc::Rc;
-
     with_one_key();
     // Clicked in the microtask after the empty state enters the DOM, before the toolbar takes
     // over (in the frame that draws it, or in a task after that frame).
-    let clicked_over_stand_in = Rc::new(Cell::new(None::<bool>));
-    let clicked = clicked_over_stand_in.clone();
-    let watch = on_body_change(move |observer| {
-        let doc = document();
-        let Some(button) = doc
-            .query_selector("[data-testid=no-results] button")
-            .ok()
-            .flatten()
-        else {
-            return;
-        };
-        observer.disconnect();
-        let stand_in = doc
-            .query_selector(".toolbar[aria-busy=true]")
-            .ok()
-            .flatten()
-            .is_some();
-        clicked.set(Some(stand_in));
-        if let Some(typed) = typed {
-            let field: web_sys::HtmlInputElement = doc
-                .get_element_by_id("key-search")
-                .unwrap()
-                .unchecked_into();
+    let clicked = when_in_page("[data-testid=no-results] button", move |button| {
+        let stand_in = stand_in_field();
+        if let (Some(field), Some(typed)) = (&stand_in, typed) {
             field.set_value(&format!("{}{typed}", field.value()));
         }
         button.unchecked_into::<HtmlButtonElement>().click();
+        stand_in.is_some()
     });
     let (root, _h) = mount_app("/?q=nothing-matches");
-    eventually("clicked", || clicked_over_stand_in.get().is_some()).await;
-    assert_eq!(
-        clicked_over_stand_in.get(),
-        Some(true),
+    assert!(
+        clicked.result("clicked").await,
         "the click came while the stand-in field held the toolbar's place"
     );
     tools_live(&root).await;
@@ -171,16 +150,12 @@ async fn clear_over_the_stand_in(typed: Option<&'static str>) {
     );
     let field: web_sys::HtmlInputElement = find(&root, "#key-search").unwrap().unchecked_into();
     assert_eq!(field.value(), "", "the search stays cleared");
-    drop(watch);
 }
 
 /// Back or Forward to another search while the stand-in field holds the toolbar's place: the field
 /// shows that search at once, and the toolbar keeps it.
 #[wasm_bindgen_test]
 async fn a_search_changed_by_history_before_the_toolbar_is_live_is_drawn_into_the_stand_in() {
-    use std::cell::RefCell;
-    use std::rc::Rc;
-
     with_one_key();
     // What the stand-in field was drawn with, as each change arrives.
     let drawn = Rc::new(RefCell::new(None::<Vec<String>>));
@@ -197,20 +172,9 @@ async fn a_search_changed_by_history_before_the_toolbar_is_live_is_drawn_into_th
         }
     });
     let attributes = web_sys::MutationObserver::new(on_attribute.as_ref().unchecked_ref()).unwrap();
-    let moved = Rc::new(RefCell::new(false));
-    let seen = moved.clone();
-    let watch = on_body_change(move |observer| {
-        let doc = document();
-        if doc.query_selector("tbody tr").ok().flatten().is_none() {
-            return;
-        }
-        observer.disconnect();
-        let Some(field) = doc
-            .query_selector(".toolbar[aria-busy=true] #key-search")
-            .ok()
-            .flatten()
-        else {
-            return;
+    let moved = when_in_page("tbody tr", move |_| {
+        let Some(field) = stand_in_field() else {
+            return false;
         };
         let options = web_sys::MutationObserverInit::new();
         options.set_attribute_filter(&js_sys::Array::of1(&"value".into()));
@@ -225,10 +189,13 @@ async fn a_search_changed_by_history_before_the_toolbar_is_live_is_drawn_into_th
         window
             .dispatch_event(&web_sys::PopStateEvent::new("popstate").unwrap())
             .unwrap();
-        *seen.borrow_mut() = true;
+        true
     });
     let (root, _h) = mount_app("/?q=onq");
-    eventually("moved while the stand-in showed", || *moved.borrow()).await;
+    assert!(
+        moved.result("moved").await,
+        "moved while the stand-in showed"
+    );
     tools_live(&root).await;
     assert_eq!(
         drawn.borrow().as_deref(),
@@ -237,47 +204,29 @@ async fn a_search_changed_by_history_before_the_toolbar_is_live_is_drawn_into_th
     );
     let field: web_sys::HtmlInputElement = find(&root, "#key-search").unwrap().unchecked_into();
     assert_eq!(field.value(), "pay", "and the toolbar keeps it");
-    drop(watch);
 }
 
 /// A sort chosen while the stand-in field holds the toolbar's place leaves what was typed into
 /// the field: the toolbar takes it over.
 #[wasm_bindgen_test]
 async fn a_sort_before_the_toolbar_is_live_keeps_what_was_typed() {
-    use std::cell::Cell;
-    use std::rc::Rc;
-
     with_one_key();
-    let sorted_over_stand_in = Rc::new(Cell::new(None::<bool>));
-    let sorted = sorted_over_stand_in.clone();
-    let watch = on_body_change(move |observer| {
-        let doc = document();
-        if doc.query_selector("tbody tr").ok().flatten().is_none() {
-            return;
-        }
-        observer.disconnect();
-        let field = doc
-            .query_selector(".toolbar[aria-busy=true] #key-search")
-            .ok()
-            .flatten();
+    let sorted = when_in_page("tbody tr", |_| {
+        let field = stand_in_field();
         if let Some(field) = &field {
-            field
-                .unchecked_ref::<web_sys::HtmlInputElement>()
-                .set_value("pay");
+            field.set_value("pay");
         }
-        let sort: HtmlButtonElement = doc
+        let sort: HtmlButtonElement = document()
             .query_selector(".sort-button")
             .unwrap()
             .unwrap()
             .unchecked_into();
         sort.click();
-        sorted.set(Some(field.is_some()));
+        field.is_some()
     });
     let (root, _h) = mount_app("/");
-    eventually("sorted", || sorted_over_stand_in.get().is_some()).await;
-    assert_eq!(
-        sorted_over_stand_in.get(),
-        Some(true),
+    assert!(
+        sorted.result("sorted").await,
         "typed and sorted while the stand-in field held the toolbar's place"
     );
     tools_live(&root).await;
@@ -291,7 +240,6 @@ async fn a_sort_before_the_toolbar_is_live_keeps_what_was_typed() {
             .contains("sort="),
         "the sort holds"
     );
-    drop(watch);
 }
 
 #[wasm_bindgen_test]
@@ -473,22 +421,63 @@ async fn search_shows_only(path: &str, want: &'static str) {
     assert_eq!(applications_shown(&root), [want]);
 }
 
-/// Calls `on_change` in the microtask after each change of the body's tree, until it disconnects
-/// the observer it is given. Keep what this returns while it should watch.
-fn on_body_change(
-    mut on_change: impl FnMut(web_sys::MutationObserver) + 'static,
-) -> wasm_bindgen::closure::Closure<dyn FnMut(js_sys::Array, web_sys::MutationObserver)> {
-    let closure = wasm_bindgen::closure::Closure::<
-        dyn FnMut(js_sys::Array, web_sys::MutationObserver),
-    >::new(move |_: js_sys::Array, observer| on_change(observer));
-    let observer = web_sys::MutationObserver::new(closure.as_ref().unchecked_ref()).unwrap();
+type Observed = wasm_bindgen::closure::Closure<dyn FnMut(js_sys::Array, web_sys::MutationObserver)>;
+
+/// An action waiting for an element to enter the page ([`when_in_page`]).
+struct InPage<T> {
+    done: Rc<RefCell<Option<T>>>,
+    _watch: Observed,
+}
+
+impl<T: Clone> InPage<T> {
+    /// Waits for the action to have run, and gives what it returned.
+    async fn result(&self, what: &str) -> T {
+        eventually(what, || self.done.borrow().is_some()).await;
+        self.done.borrow().clone().unwrap()
+    }
+}
+
+/// Runs `act` once, with the first element matching `selector`, in the microtask after that
+/// element enters the page: before any task can run (the frame that draws it, the toolbar taking
+/// over). It watches while what this returns is kept.
+fn when_in_page<T: 'static>(
+    selector: &'static str,
+    act: impl FnOnce(web_sys::Element) -> T + 'static,
+) -> InPage<T> {
+    let done = Rc::new(RefCell::new(None));
+    let result = done.clone();
+    let mut act = Some(act);
+    let watch = Observed::new(
+        move |_: js_sys::Array, observer: web_sys::MutationObserver| {
+            let Some(el) = document().query_selector(selector).ok().flatten() else {
+                return;
+            };
+            observer.disconnect();
+            if let Some(act) = act.take() {
+                *result.borrow_mut() = Some(act(el));
+            }
+        },
+    );
+    let observer = web_sys::MutationObserver::new(watch.as_ref().unchecked_ref()).unwrap();
     let options = web_sys::MutationObserverInit::new();
     options.set_child_list(true);
     options.set_subtree(true);
     observer
         .observe_with_options(&document().body().unwrap(), &options)
         .unwrap();
-    closure
+    InPage {
+        done,
+        _watch: watch,
+    }
+}
+
+/// The stand-in search field, while it holds the toolbar's place.
+fn stand_in_field() -> Option<web_sys::HtmlInputElement> {
+    document()
+        .query_selector(".toolbar[aria-busy=true] #key-search")
+        .ok()
+        .flatten()
+        .map(JsCast::unchecked_into)
 }
 
 /// Waits for the dashboard's tools (the live toolbar in place of its stand-in field): they come
@@ -732,38 +721,25 @@ async fn slash_goes_to_the_search_unless_typing_or_in_a_dialog() {
 /// what is typed next is in the toolbar's field once it takes over, with the focus and caret.
 #[wasm_bindgen_test]
 async fn a_slash_before_the_toolbar_is_live_is_not_lost() {
-    use std::cell::Cell;
-    use std::rc::Rc;
-
     with_one_key();
     // (over the stand-in, prevented, focused the field)
-    let pressed = Rc::new(Cell::new(None::<(bool, bool, bool)>));
-    let seen = pressed.clone();
-    let watch = on_body_change(move |observer| {
+    let pressed = when_in_page("tbody tr", |_| {
         let doc = document();
-        if doc.query_selector("tbody tr").ok().flatten().is_none() {
-            return;
-        }
-        observer.disconnect();
-        let stand_in = doc
-            .query_selector(".toolbar[aria-busy=true] #key-search")
-            .ok()
-            .flatten();
+        let stand_in = stand_in_field();
         let prevented = !key_event(&doc.body().unwrap(), "/", false);
-        let focused = stand_in.is_some() && doc.active_element() == stand_in;
+        let focused = stand_in.as_ref().is_some_and(|f| {
+            doc.active_element().as_ref() == Some(f.unchecked_ref::<web_sys::Element>())
+        });
         if let Some(field) = &stand_in {
             // What typing does to a focused field: the text, the caret after it.
-            field
-                .unchecked_ref::<web_sys::HtmlInputElement>()
-                .set_value("pay");
+            field.set_value("pay");
         }
-        seen.set(Some((stand_in.is_some(), prevented, focused)));
+        (stand_in.is_some(), prevented, focused)
     });
     let (root, _h) = mount_app("/");
-    eventually("pressed", || pressed.get().is_some()).await;
     assert_eq!(
-        pressed.get(),
-        Some((true, true, true)),
+        pressed.result("pressed").await,
+        (true, true, true),
         "pressed over the stand-in field, which took the focus and kept the slash out"
     );
     tools_live(&root).await;
@@ -789,7 +765,6 @@ async fn a_slash_before_the_toolbar_is_live_is_not_lost() {
         text(&root).contains("onq.AAA") && find(&root, "[data-testid=no-results]").is_none()
     })
     .await;
-    drop(watch);
 }
 
 /// The access keys the table shows, top to bottom.
@@ -1027,15 +1002,7 @@ async fn a_link_followed_as_the_rows_appear_starts_no_tools_for_the_page_gone() 
         .to_string(),
     );
     // Clicked in the microtask after the row enters the DOM.
-    let _watch = on_body_change(|observer| {
-        let Some(link) = document()
-            .query_selector("a[aria-label='Details of onq.AAA']")
-            .ok()
-            .flatten()
-        else {
-            return;
-        };
-        observer.disconnect();
+    let _click = when_in_page("a[aria-label='Details of onq.AAA']", |link| {
         link.unchecked_into::<web_sys::HtmlElement>().click();
     });
     let (root, _h) = mount_app("/");
