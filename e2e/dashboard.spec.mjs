@@ -1,5 +1,5 @@
 // The dashboard and key detail against the dev platform.
-import { test, expect, signIn, keyRows, ACCOUNTS, apiToken, expectNoAxeViolations } from './fixtures.mjs';
+import { test, expect, signIn, keyRows, ACCOUNTS, apiToken, expectNoAxeViolations, holdChunk } from './fixtures.mjs';
 
 test.beforeEach(async ({ page }) => {
   await signIn(page, ACCOUNTS.owner.email);
@@ -271,17 +271,8 @@ test.describe('in a browser set to India time', () => {
   });
 });
 
-// Holds the toolbar's code back, as a slow network would, while the rows come; the release
-// function lets it through.
-async function holdTheToolbar(page) {
-  let release;
-  const held = new Promise((resolve) => { release = resolve; });
-  await page.route(/\/split_dashboard_tools-[0-9a-f]{16}\.wasm$/, async (route) => { await held; await route.continue(); });
-  return release;
-}
-
 test('the search and filters come a moment after the rows, and take over what was typed', async ({ page }) => {
-  const release = await holdTheToolbar(page);
+  const release = await holdChunk(page, 'dashboard_tools');
   await page.goto('/');
   await expect(keyRows(page).first()).toBeVisible();
   await expect(page.getByLabel('Status')).toHaveCount(0);
@@ -300,7 +291,7 @@ test('the search and filters come a moment after the rows, and take over what wa
 });
 
 test('"/" goes to the search before the toolbar is live, and what follows is kept', async ({ page, problems }) => {
-  const release = await holdTheToolbar(page);
+  const release = await holdChunk(page, 'dashboard_tools');
   await page.goto('/');
   await expect(keyRows(page).first()).toBeVisible();
   await expect(page.getByLabel('Status')).toHaveCount(0);
@@ -318,7 +309,7 @@ test('"/" goes to the search before the toolbar is live, and what follows is kep
 });
 
 test('the search field has the focus as soon as the toolbar takes over', async ({ page }) => {
-  const release = await holdTheToolbar(page);
+  const release = await holdChunk(page, 'dashboard_tools');
   await page.goto('/');
   await expect(keyRows(page).first()).toBeVisible();
   await page.getByLabel('Search').click();
@@ -342,7 +333,7 @@ test('the search field has the focus as soon as the toolbar takes over', async (
 });
 
 test('a search cleared by hand before the toolbar is live stays cleared', async ({ page }) => {
-  const release = await holdTheToolbar(page);
+  const release = await holdChunk(page, 'dashboard_tools');
   await page.goto('/?q=pay');
   await expect(keyRows(page).first()).toBeVisible();
   const matching = await keyRows(page).count();

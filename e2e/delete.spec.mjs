@@ -1,5 +1,5 @@
 // The delete dialog against the dev platform.
-import { test, expect, signIn, keyRows, ACCOUNTS, expectNoAxeViolations, apiToken } from './fixtures.mjs';
+import { test, expect, signIn, keyRows, ACCOUNTS, expectNoAxeViolations, apiToken, holdChunk } from './fixtures.mjs';
 
 async function openDialogForFirstActive(page) {
   const row = page.locator('tr[data-status="active"]').first();
@@ -78,9 +78,7 @@ for (const who of ['owner', 'developer']) {
 // The dialog's code is fetched on demand: a person who leaves before it arrives must get
 // nothing built behind their back (the dialog would read a key id the address no longer has).
 test('a dialog left before its code arrives is never built', async ({ page }) => {
-  let release;
-  const held = new Promise((resolve) => { release = resolve; });
-  await page.route(/\/split_delete-[0-9a-f]{16}\.wasm$/, async (route) => { await held; await route.continue(); });
+  const release = await holdChunk(page, 'delete');
   await signIn(page, ACCOUNTS.owner.email);
   await page.locator('tr[data-status="active"]').first().getByTestId('delete-key').click();
   await expect(page).toHaveURL(/\/delete$/);
@@ -101,9 +99,7 @@ test('a dialog left before its code arrives is never built', async ({ page }) =>
 // A "/" pressed while the dialog's code is still on its way belongs to the dialog coming, not to
 // the search behind it.
 test('"/" does not go to the search while the dialog\'s code is on its way', async ({ page, problems }) => {
-  let release;
-  const held = new Promise((resolve) => { release = resolve; });
-  await page.route(/\/split_delete-[0-9a-f]{16}\.wasm$/, async (route) => { await held; await route.continue(); });
+  const release = await holdChunk(page, 'delete');
   await signIn(page, ACCOUNTS.owner.email);
   await page.locator('tr[data-status="active"]').first().getByTestId('delete-key').click();
   await expect(page).toHaveURL(/\/delete$/);

@@ -59,6 +59,17 @@ export async function signIn(page, email, path = '/') {
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
 }
 
+/**
+ * Holds back the release build's wasm chunk `name` (`dashboard_tools`, `delete`, …), as a slow
+ * network would; the function returned lets it through.
+ */
+export async function holdChunk(page, name) {
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route(new RegExp(`/split_${name}-[0-9a-f]{16}\\.wasm$`), async (route) => { await held; await route.continue(); });
+  return release;
+}
+
 /** Rows of the keys table. */
 export function keyRows(page) {
   return page.locator('table.keys-table tbody tr');

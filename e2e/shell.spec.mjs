@@ -1,5 +1,5 @@
 // The shell: the release bundle boots, deep links are served, the page is accessible.
-import { test, expect, expectNoAxeViolations, waitForApp, signIn, ACCOUNTS, keyRows } from './fixtures.mjs';
+import { test, expect, expectNoAxeViolations, waitForApp, signIn, ACCOUNTS, keyRows, holdChunk } from './fixtures.mjs';
 
 const isChunkPath = (path) => /^\/(split|chunk)_[a-z_0-9]+-[0-9a-f]{16}\.wasm$/.test(path);
 
@@ -101,9 +101,7 @@ test('the dashboard loads no chunk before its rows, each request once; a chunk t
   await page.getByTestId('create-key').click();
   await expect(failed).toBeVisible();
   await page.unroute(isChunk);
-  let release;
-  const held = new Promise((resolve) => { release = resolve; });
-  await page.route(/\/split_wizard-[0-9a-f]{16}\.wasm$/, async (route) => { await held; await route.continue(); });
+  const release = await holdChunk(page, 'wizard');
   await failed.getByRole('button', { name: 'Try again' }).click();
   await expect(page.locator('main#main .page-skeleton')).toBeVisible();
   await expect(page.locator('.stepper')).toHaveCount(0);
