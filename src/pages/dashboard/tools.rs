@@ -5,7 +5,7 @@
 //! Until it is there, a plain search field stands in the toolbar's place: what is typed into it
 //! is taken over by the real one, so no keystroke is lost, and "/" goes to it as to the real one;
 //! the filters appear with the chunk. A change of the view's search meanwhile ("Clear filters",
-//! Back or Forward) draws the field anew ([`redraw_stand_in`]).
+//! Back or Forward) draws the field anew ([`ToolbarPlaceholder`]).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -211,37 +211,41 @@ fn placeholder_state() -> Typed {
 }
 
 /// The search field alone, without behaviour, in the toolbar's place, drawn with the view's search.
+///
+/// A search changed while it stands ("Clear filters", Back or Forward) is drawn into it anew, what
+/// was typed included: the toolbar, taking over what the field holds, would otherwise bring the
+/// old search back. Only a changed search: a sort or a filter leaves what was typed. The effect
+/// lives as long as the field, and runs in a microtask of the change's task, before the toolbar
+/// can take over (in a frame or a task after it). A field that shows the search already is left
+/// alone: the toolbar taking over what was typed makes that text the view's search, and a write to
+/// the field then, as it hands over its focus, left the new field without the focus when it
+/// arrived (`e2e/dashboard.spec.mjs`).
 #[component]
 fn ToolbarPlaceholder() -> impl IntoView {
     let view = expect_context::<UseView>();
     let search = view.state.with_untracked(|s| s.search.clone());
+    let field = NodeRef::<leptos::html::Input>::new();
+    Effect::watch(
+        move || view.state.with(|s| s.search.clone()),
+        move |search, before, _| {
+            let Some(field) = field.get_untracked() else {
+                return;
+            };
+            if before.is_some_and(|b| b != search) && field.value() != *search {
+                field.set_default_value(search);
+                field.set_value(search);
+            }
+        },
+        false,
+    );
     view! {
         <div class="toolbar" role="search" aria-busy="true">
             <div class="field search-field">
                 <label for=SEARCH_ID>"Search" <kbd class="shortcut" aria-hidden="true">"/"</kbd></label>
-                <input id=SEARCH_ID type="search" placeholder="API key, application, Arx or creator"
+                <input id=SEARCH_ID node_ref=field type="search" placeholder="API key, application, Arx or creator"
                     autocomplete="off" spellcheck="false" aria-keyshortcuts="/" value=search/>
             </div>
         </div>
-    }
-}
-
-/// Draws the stand-in field anew with `search`, if it still holds the toolbar's place: a search
-/// changed before the toolbar is live ("Clear filters", Back or Forward) must replace what the
-/// field shows and what was typed into it, or the toolbar would take that over and bring the old
-/// search back. A field that shows `search` already is left alone: the toolbar taking over what
-/// was typed makes that text the view's search, and a write to the field then, as it hands over
-/// its focus, left the new field without the focus when it arrived (`e2e/dashboard.spec.mjs`).
-pub fn redraw_stand_in(search: &str) {
-    let field = document()
-        .query_selector(&format!(".toolbar[aria-busy=true] #{SEARCH_ID}"))
-        .ok()
-        .flatten()
-        .and_then(|f| f.dyn_into::<web_sys::HtmlInputElement>().ok())
-        .filter(|f| f.value() != search);
-    if let Some(field) = field {
-        field.set_default_value(search);
-        field.set_value(search);
     }
 }
 

@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-use super::tools::redraw_stand_in;
 use super::view_state::ViewState;
 use crate::links;
 use crate::router::{use_navigate, use_router, NavigateOptions};
@@ -57,21 +56,6 @@ pub fn use_view() -> UseView {
         });
         s
     });
-    // A search changed around the stand-in field ("Clear filters", Back or Forward) is drawn
-    // into it: the person sees the search that applies, and the toolbar, taking over what the
-    // field holds, does not bring the old one back. Only a changed search: any other change of
-    // the view (a sort, a filter) leaves what was typed into the field. Runs before the toolbar
-    // can take over (in a microtask of the change's task; the toolbar comes in a frame or a task
-    // after it).
-    Effect::watch(
-        move || state.with(|s| s.search.clone()),
-        |search, before, _| {
-            if before.is_some_and(|b| b != search) {
-                redraw_stand_in(search);
-            }
-        },
-        false,
-    );
     let set = Callback::new(move |(next, replace): (ViewState, bool)| {
         navigate(
             &links::dashboard(&next.to_query()),
