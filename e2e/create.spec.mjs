@@ -1,30 +1,8 @@
 // The create wizard end to end against the dev platform.
 import fs from 'node:fs';
-import { test, expect, signIn, ACCOUNTS, expectNoAxeViolations, apiToken } from './fixtures.mjs';
-
-async function chooseAndReview(page, arxName = 'Development SG') {
-  await page.getByTestId('create-key').click();
-  await expect(page).toHaveURL(/\/keys\/new\/application$/);
-  await expect(page.locator('.stepper [aria-current="step"]')).toContainText('Application');
-  const next = page.getByRole('button', { name: /Next: choose the Arx/ });
-  await expect(next).toBeDisabled();
-  await page.getByLabel(/Payments API/).check();
-  await expect(page).toHaveURL(/app=app--/);
-  await next.click();
-  await expect(page).toHaveURL(/\/keys\/new\/arx\?app=/);
-  await page.getByLabel(arxName).check();
-  await page.getByRole('button', { name: /Next: review/ }).click();
-  await expect(page).toHaveURL(/\/keys\/new\/summary\?app=.*&arx=/);
-  await expect(page.getByText('can take up to 10 minutes')).toBeVisible();
-}
-
-// Signs in as the owner and creates a key, up to its secrets on step 4.
-async function createAsOwner(page) {
-  await signIn(page, ACCOUNTS.owner.email);
-  await chooseAndReview(page);
-  await page.getByTestId('create-submit').click();
-  await expect(page.getByTestId('server-signing-key')).toBeVisible({ timeout: 20_000 });
-}
+import {
+  test, expect, signIn, ACCOUNTS, expectNoAxeViolations, apiToken, chooseAndReview, createAsOwner, inJsHeap,
+} from './fixtures.mjs';
 
 async function secretValues(page) {
   const v = async (id) => page.getByTestId(id).inputValue();
@@ -257,18 +235,6 @@ test.describe('on a phone', () => {
   });
 });
 
-// The page's JS heap after a forced collection, as DevTools sees it: which of `needles` it holds.
-async function inJsHeap(page, needles) {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('HeapProfiler.enable');
-  for (let i = 0; i < 2; i += 1) await cdp.send('HeapProfiler.collectGarbage');
-  const chunks = [];
-  cdp.on('HeapProfiler.addHeapSnapshotChunk', ({ chunk }) => chunks.push(chunk));
-  await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false, captureNumericValue: false });
-  await cdp.detach();
-  const snapshot = chunks.join('');
-  return needles.filter((n) => snapshot.includes(n));
-}
 
 test('after the key step no secret is left in the JS heap', async ({ page, problems }) => {
   await createAsOwner(page);

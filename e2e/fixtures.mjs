@@ -82,3 +82,41 @@ export async function apiToken(request, email) {
   const body = await r.json();
   return { token: body.data.token, tenant: body.data.tenant_id };
 }
+
+/** From the dashboard through steps 1–3 of the wizard, to the summary. */
+export async function chooseAndReview(page, arxName = 'Development SG') {
+  await page.getByTestId('create-key').click();
+  await expect(page).toHaveURL(/\/keys\/new\/application$/);
+  await expect(page.locator('.stepper [aria-current="step"]')).toContainText('Application');
+  const next = page.getByRole('button', { name: /Next: choose the Arx/ });
+  await expect(next).toBeDisabled();
+  await page.getByLabel(/Payments API/).check();
+  await expect(page).toHaveURL(/app=app--/);
+  await next.click();
+  await expect(page).toHaveURL(/\/keys\/new\/arx\?app=/);
+  await page.getByLabel(arxName).check();
+  await page.getByRole('button', { name: /Next: review/ }).click();
+  await expect(page).toHaveURL(/\/keys\/new\/summary\?app=.*&arx=/);
+  await expect(page.getByText('can take up to 10 minutes')).toBeVisible();
+}
+
+/** Signs in as the owner and creates a key, up to its secrets on step 4. */
+export async function createAsOwner(page) {
+  await signIn(page, ACCOUNTS.owner.email);
+  await chooseAndReview(page);
+  await page.getByTestId('create-submit').click();
+  await expect(page.getByTestId('server-signing-key')).toBeVisible({ timeout: 20_000 });
+}
+
+// The page's JS heap after a forced collection, as DevTools sees it: which of `needles` it holds.
+export async function inJsHeap(page, needles) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.enable');
+  for (let i = 0; i < 2; i += 1) await cdp.send('HeapProfiler.collectGarbage');
+  const chunks = [];
+  cdp.on('HeapProfiler.addHeapSnapshotChunk', ({ chunk }) => chunks.push(chunk));
+  await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false, captureNumericValue: false });
+  await cdp.detach();
+  const snapshot = chunks.join('');
+  return needles.filter((n) => snapshot.includes(n));
+}

@@ -219,6 +219,34 @@ async fn no_copy_of_a_secret_is_left_in_wasm_memory_after_the_key_step() {
     assert_eq!(secrets_in(&memory), 0, "no copy left in the wasm memory");
 }
 
+/// A page left for another may be kept by the browser (the back/forward cache) and shown again
+/// by Back, to whoever presses it: it must come back without the secrets, as a reload would.
+#[wasm_bindgen_test]
+async fn a_page_left_keeps_no_secret_for_back_to_show_again() {
+    fake();
+    let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
+    create_and_show(&root).await;
+    let memory = wasm_bindgen::memory();
+    assert_eq!(secrets_in(&memory), 3, "the check sees the secrets shown");
+
+    let init = web_sys::PageTransitionEventInit::new();
+    init.set_persisted(true);
+    let hidden = web_sys::PageTransitionEvent::new_with_event_init_dict("pagehide", &init).unwrap();
+    leptos::prelude::window().dispatch_event(&hidden).unwrap();
+    eventually("the step as a reload shows it", || {
+        find(&root, "[data-testid=cannot-show-again]").is_some()
+    })
+    .await;
+    assert!(find(&root, "[data-testid=server-signing-key]").is_none());
+    assert!(
+        find(&root, "a[href='/keys/apikey--n']").is_some(),
+        "the way to the key stays"
+    );
+    sleep(100).await;
+    assert_eq!(secrets_in(&memory), 0, "no copy left in the wasm memory");
+    assert_eq!(fake_calls(SECRETS), 1, "asked for once");
+}
+
 /// Signed in as the fake platform's tenant, with nothing to renew.
 struct Signed;
 

@@ -50,7 +50,24 @@ pub fn KeyStep() -> impl IntoView {
     on_cleanup(move || {
         wizard.created.try_set(None);
     });
-    view! { <Reveal key/> }.into_any()
+    // So does leaving the page. The browser may keep a page left for another (the back/forward
+    // cache) and show it again on Back, to whoever presses it: the page it keeps is the one a
+    // reload would give, the secrets dropped (zeroed) and the wait for them ended.
+    let left = RwSignal::new(false);
+    let on_hide = window_event_listener(leptos::ev::pagehide, move |_| {
+        wizard.created.try_set(None);
+        left.set(true);
+    });
+    on_cleanup(move || on_hide.remove());
+    let id = Some(key.id.clone());
+    (move || {
+        if left.get() {
+            view! { <CannotShowAgain id=id.clone()/> }.into_any()
+        } else {
+            view! { <Reveal key=key.clone()/> }.into_any()
+        }
+    })
+    .into_any()
 }
 
 /// Waits for `key` to be provisioned, then asks for its secrets once and shows them.
