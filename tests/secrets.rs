@@ -219,6 +219,17 @@ async fn no_copy_of_a_secret_is_left_in_wasm_memory_after_the_key_step() {
     assert_eq!(secrets_in(&memory), 0, "no copy left in the wasm memory");
 }
 
+/// Leaving the page: `pagehide` as the browser sends it before keeping a page in its back/forward
+/// cache. What the page does about it must be done before the next task, when the browser may
+/// have frozen it.
+async fn leave_the_page() {
+    let init = web_sys::PageTransitionEventInit::new();
+    init.set_persisted(true);
+    let hidden = web_sys::PageTransitionEvent::new_with_event_init_dict("pagehide", &init).unwrap();
+    leptos::prelude::window().dispatch_event(&hidden).unwrap();
+    sleep(0).await;
+}
+
 /// A page left for another may be kept by the browser (the back/forward cache) and shown again
 /// by Back, to whoever presses it: it must come back without the secrets, as a reload would.
 #[wasm_bindgen_test]
@@ -229,14 +240,11 @@ async fn a_page_left_keeps_no_secret_for_back_to_show_again() {
     let memory = wasm_bindgen::memory();
     assert_eq!(secrets_in(&memory), 3, "the check sees the secrets shown");
 
-    let init = web_sys::PageTransitionEventInit::new();
-    init.set_persisted(true);
-    let hidden = web_sys::PageTransitionEvent::new_with_event_init_dict("pagehide", &init).unwrap();
-    leptos::prelude::window().dispatch_event(&hidden).unwrap();
-    eventually("the step as a reload shows it", || {
-        find(&root, "[data-testid=cannot-show-again]").is_some()
-    })
-    .await;
+    leave_the_page().await;
+    assert!(
+        find(&root, "[data-testid=cannot-show-again]").is_some(),
+        "the step as a reload shows it"
+    );
     assert!(find(&root, "[data-testid=server-signing-key]").is_none());
     assert!(
         find(&root, "a[href='/keys/apikey--n']").is_some(),
@@ -487,6 +495,48 @@ async fn secrets_nobody_received_are_shown_once_on_request_after_the_step_was_le
     })
     .await;
     assert_eq!(fake_calls(SECRETS), 1, "asked for once");
+}
+
+/// The secrets shown on request after a reload are dropped as well when the page is left.
+#[wasm_bindgen_test]
+async fn secrets_shown_on_request_are_not_kept_by_a_page_left() {
+    fake_unclaimed(json!([]));
+    fake_secrets(SECRETS);
+    let (root, _h) = mount_app("/keys/new/key?key=apikey--n");
+    press_show(&root).await;
+    eventually_within(5_000, "the secrets", || {
+        find(&root, "[data-testid=server-signing-key]")
+            .is_some_and(|el| holds_secret(el.unchecked_ref::<HtmlInputElement>(), 0))
+    })
+    .await;
+    let memory = wasm_bindgen::memory();
+    assert_eq!(secrets_in(&memory), 3, "the check sees the secrets shown");
+
+    leave_the_page().await;
+    assert!(find(&root, "[data-testid=server-signing-key]").is_none());
+    assert!(find(&root, "[data-testid=show-secrets]").is_some());
+    sleep(100).await;
+    assert_eq!(secrets_in(&memory), 0, "no copy left in the wasm memory");
+}
+
+/// A page left while the key provisions asks for nothing more: nobody would see the secrets
+/// until the person is back and asks.
+#[wasm_bindgen_test]
+async fn a_page_left_while_the_key_provisions_claims_nothing() {
+    const KEY: &str = "GET /api/tenants/tenant--t/keys/apikey--n";
+    fake_unclaimed(json!([]));
+    fake_secrets(SECRETS);
+    let (root, _h) = mount_app("/keys/new/key?key=apikey--n");
+    press_show(&root).await;
+    eventually("the wait", || find(&root, ".provisioning").is_some()).await;
+
+    leave_the_page().await;
+    assert!(find(&root, ".provisioning").is_none());
+    assert!(find(&root, "[data-testid=show-secrets]").is_some());
+    // The wait's next look at the key (active by then) is its last.
+    eventually_within(5_000, "the wait's next look", || fake_calls(KEY) >= 2).await;
+    sleep(200).await;
+    assert_eq!(fake_calls(SECRETS), 0, "nothing claimed");
 }
 
 #[wasm_bindgen_test]

@@ -50,14 +50,17 @@ pub fn KeyStep() -> impl IntoView {
     on_cleanup(move || {
         wizard.created.try_set(None);
     });
-    // So does leaving the page. The browser may keep a page left for another (the back/forward
-    // cache) and show it again on Back, to whoever presses it: the page it keeps is the one a
-    // reload would give, the secrets dropped (zeroed) and the wait for them ended.
+    view! { <RevealUntilLeft key/> }.into_any()
+}
+
+/// [`Reveal`] until the page is left, then what a reload shows. The browser may keep a page left
+/// for another (the back/forward cache) and show it again on Back, to whoever presses it: the
+/// page it keeps has the secrets dropped (zeroed) and the wait for them ended. The swap runs in
+/// the microtasks after `pagehide`, before the browser freezes the page.
+#[component]
+fn RevealUntilLeft(key: ApiKey) -> AnyView {
     let left = RwSignal::new(false);
-    let on_hide = window_event_listener(leptos::ev::pagehide, move |_| {
-        wizard.created.try_set(None);
-        left.set(true);
-    });
+    let on_hide = window_event_listener(leptos::ev::pagehide, move |_| left.set(true));
     on_cleanup(move || on_hide.remove());
     let id = Some(key.id.clone());
     (move || {
@@ -283,7 +286,7 @@ fn CannotShowAgain(id: Option<String>) -> impl IntoView {
     };
     let key_href = links::key(&id);
     let shown = move || match (resumed.get(), refused.get()) {
-        (Some(key), _) => view! { <Reveal key/> }.into_any(),
+        (Some(key), _) => view! { <RevealUntilLeft key/> }.into_any(),
         (None, Some(Refusal::NotYours)) => view! { <NotYours/> }.into_any(),
         (None, Some(Refusal::Settled)) => view! {
             <div class="panel empty-state" data-testid="no-secrets">
