@@ -119,6 +119,16 @@ export function fake_secrets(route) {
     server_signing_key: sig, server_crypto_access_key: sec, client_key: cli, provided_at: '2024-01-02T03:04:05Z',
   }, error: { code: 0, status: '', message: '', correlation_id: '', details: null } } }];
 }
+// The same, with secrets holding characters a JSON encoder may escape, written escaped (`\/`,
+// `\u00e9`), as the contract allows.
+export function fake_secrets_escaped(route) {
+  fake_secrets(route);
+  window.__secrets = window.__secrets.map((s) => `${s.slice(0, 20)}/\u00e9${s.slice(20)}`);
+  const answer = window.__fakeRoutes[route][0];
+  const data = answer.body.data;
+  [data.server_signing_key, data.server_crypto_access_key, data.client_key] = window.__secrets;
+  answer.body = JSON.stringify(answer.body).replace(/\//g, '\\/').replace(/\u00e9/g, '\\u00e9');
+}
 // The first answer to `route` becomes an error `status`; the answers after it wait `delay` ms.
 export function fail_first(route, status, delay) {
   const answers = window.__fakeRoutes[route];
@@ -186,6 +196,8 @@ extern "C" {
     /// Answers `route` ("METHOD /path") with a key's one-time secrets made up in JS, so that
     /// this test's own Rust code never holds them.
     pub fn fake_secrets(route: &str);
+    /// [`fake_secrets`], with secrets that the answer's JSON spells with escapes.
+    pub fn fake_secrets_escaped(route: &str);
     /// Makes the first answer to `route` an error `status`, and the answers after it wait `delay`
     /// ms.
     pub fn fail_first(route: &str, status: u16, delay: u32);
