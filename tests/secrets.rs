@@ -190,6 +190,11 @@ async fn no_copy_left_after_the_key_step() {
     install_fake_clipboard(true);
     let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
     create_and_show(&root).await;
+    assert_eq!(
+        fake_cache_mode(SECRETS).as_deref(),
+        Some("no-store"),
+        "the answer is kept out of the browser's HTTP cache"
+    );
     let memory = wasm_bindgen::memory();
     // While shown, the page keeps exactly one copy of each of the three secrets (the check can
     // see them), and the answer they came in is already zeroed.
