@@ -209,6 +209,25 @@ test('index.html sends the refresh beside config.json, and only keeps it at the 
   expect(await page.evaluate(() => window.__consoleBoot && Object.keys(window.__consoleBoot)), 'all taken').toEqual([]);
 });
 
+// The browser's URL parser reads `\` as `/` and drops tabs: `/\evil.example` is another site.
+// Neither index.html nor the app takes such a base for a path of this origin, so no request
+// with the token leaves for it (the CSP would block it, and the fixture fail on the violation).
+for (const base of ['/\\evil.example', '/\t/evil.example']) {
+  test(`a base of ${JSON.stringify(base)} is refused, and nothing is sent there`, async ({ page, baseURL, problems }) => {
+    await signIn(page, ACCOUNTS.owner.email);
+    const elsewhere = [];
+    page.on('request', (r) => {
+      if (new URL(r.url()).host !== new URL(baseURL).host) elsewhere.push(r.url());
+    });
+    await page.route('**/config.json', (route) => route.fulfill({ json: { api_base_url: base } }));
+    await page.goto('/');
+    const alert = page.getByRole('alert');
+    await expect(alert.getByRole('heading')).toHaveText('The console cannot start');
+    await expect(alert).toContainText('api_base_url must not contain a backslash, a tab or a line break');
+    expect(elsewhere).toEqual([]);
+  });
+}
+
 test('a console whose code cannot be fetched says so instead of loading forever', async ({ page, problems }) => {
   problems.allowed.push(/ERR_CONNECTION_FAILED|Failed to fetch|WebAssembly/);
   await page.route(/_bg\.wasm$/, (route) => route.abort('connectionfailed'));

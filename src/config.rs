@@ -93,6 +93,11 @@ impl RuntimeConfig {
 /// `http://` would send the access token and the one-time secrets in clear text, so it is
 /// accepted only for a loopback host, where a developer runs the platform beside the console.
 fn check_base_url(url: &str) -> Result<(), &'static str> {
+    // The browser's URL parser drops tabs and line breaks and reads `\` as `/`, so `/\host` and
+    // `/<tab>/host` would be another site, not a path of this origin.
+    if url.contains(['\\', '\t', '\n', '\r']) {
+        return Err("must not contain a backslash, a tab or a line break");
+    }
     if url.is_empty() || (url.starts_with('/') && !url.starts_with("//")) {
         return Ok(());
     }
@@ -104,7 +109,7 @@ fn check_base_url(url: &str) -> Result<(), &'static str> {
         return Err("must be empty, a path starting with /, or an https:// URL");
     };
     let authority = authority.split(['/', '?', '#']).next().unwrap_or_default();
-    if authority.is_empty() || authority.contains('@') || authority.contains('\\') {
+    if authority.is_empty() || authority.contains('@') {
         return Err("must name a host, without a user name or password");
     }
     if secure || is_loopback(authority) {
@@ -281,6 +286,23 @@ mod tests {
                     assert!(why.starts_with("api_base_url"), "{bad}: {why}");
                 }
                 other => panic!("{bad} must be refused, got {other:?}"),
+            }
+        }
+        // What the browser's URL parser reads as another site.
+        for bad in [
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r/evil.example",
+            "\\\\evil.example",
+            "https://api.example.com\\@evil.example",
+        ] {
+            let json = serde_json::json!({ "api_base_url": bad }).to_string();
+            match RuntimeConfig::from_json(&json) {
+                Err(ConfigError::Invalid(why)) => {
+                    assert!(why.contains("backslash"), "{bad:?}: {why}");
+                }
+                other => panic!("{bad:?} must be refused, got {other:?}"),
             }
         }
         let why = RuntimeConfig::from_json(r#"{"auth_base_url":"http://api.example.com"}"#)
