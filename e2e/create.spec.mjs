@@ -221,12 +221,30 @@ test('a stale id in the URL is reported and asked again; axe on steps 1-3', asyn
   await expect(page).toHaveURL(/\/keys\/new\/application$/);
 });
 
+// Every field of step 4 is wide enough to read its value: at least half the row it is in (a
+// note beside the client key once squeezed it to an empty box).
+async function expectReadableFields(page) {
+  const fields = page.locator('.secret-list input');
+  expect(await fields.count()).toBe(5);
+  for (const { field, row } of await fields.evaluateAll((els) => els.map((el) => ({
+    field: el.getBoundingClientRect().width, row: el.closest('dd').getBoundingClientRect().width,
+  })))) {
+    expect(field).toBeGreaterThanOrEqual(row / 2);
+  }
+}
+
+test('every field of the new key is wide enough to read', async ({ page, problems }) => {
+  await createAsOwner(page);
+  await expectReadableFields(page);
+});
+
 test.describe('on a phone', () => {
   test.use({ viewport: { width: 390, height: 844 } });
 
   test('the new key and its secrets fit the screen, every copy button in reach', async ({ page, problems }) => {
     await createAsOwner(page);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await expectReadableFields(page);
     const copies = page.locator('.secret-list .copy-button');
     expect(await copies.count()).toBeGreaterThanOrEqual(5);
     for (const box of await copies.evaluateAll((bs) => bs.map((b) => b.getBoundingClientRect().toJSON()))) {
