@@ -19,15 +19,15 @@ pub fn main_region() -> Option<Element> {
 }
 
 /// Focuses `el`, scrolling it into view unless `keep_scroll`; whether it took. An element
-/// that is not focusable becomes so for script only.
+/// that is not focusable (a heading) becomes so for script only; one that is (a link, a
+/// button) keeps its place in the Tab order.
 pub fn focus(el: &Element, keep_scroll: bool) -> bool {
-    if !el.has_attribute("tabindex") {
+    let html = el.unchecked_ref::<web_sys::HtmlElement>();
+    if html.tab_index() < 0 && !el.has_attribute("tabindex") {
         let _ = el.set_attribute("tabindex", "-1");
     }
     let options = web_sys::FocusOptions::new();
     options.set_prevent_scroll(keep_scroll);
-    let _ = el
-        .unchecked_ref::<web_sys::HtmlElement>()
-        .focus_with_options(&options);
+    let _ = html.focus_with_options(&options);
     document().active_element().as_ref() == Some(el)
 }

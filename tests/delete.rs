@@ -94,6 +94,7 @@ async fn focus_moves_in_is_trapped_and_returns_on_escape() {
         active() == Some(link.clone().unchecked_into())
     })
     .await;
+    assert_eq!(link.tab_index(), 0, "the opener stays in the Tab order");
 }
 
 #[wasm_bindgen_test]
