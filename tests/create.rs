@@ -196,3 +196,20 @@ async fn each_step_names_the_tab_and_takes_the_focus_to_its_question() {
     .await;
     assert_eq!(doc.title(), "Create an API key: Application · Onqlave");
 }
+
+/// The summary names the application's technology as step 1 does: its name, not its id.
+#[wasm_bindgen_test]
+async fn the_summary_names_the_technology_as_step_one_does() {
+    fake(json!([{"body": base(true)}]), json!([]));
+    let (root, _h) = mount_app("/keys/new/summary?app=app--c&arx=arx--p");
+    eventually("the summary", || {
+        find(&root, ".badge.tech-client").is_some()
+    })
+    .await;
+    assert_eq!(
+        find(&root, ".badge.tech-client")
+            .and_then(|b| b.text_content())
+            .as_deref(),
+        Some("Client")
+    );
+}

@@ -316,6 +316,13 @@ pub struct Technology {
     pub is_default: bool,
 }
 
+impl Technology {
+    /// Name, else id.
+    pub fn display_name(&self) -> &str {
+        first_filled([&self.name, &self.id])
+    }
+}
+
 decode_object!(Technology, "an application technology", {
     id: lenient, name: lenient, description: lenient, cors: lenient, icon: lenient, order: lenient,
     enable: lenient, is_default: lenient,

@@ -114,7 +114,7 @@ pub fn ApplicationStep() -> impl IntoView {
                     let id = app.id.clone();
                     let tech = app.application_technology.clone();
                     let title = app.display_name().to_owned();
-                    let tech_name = if tech.name.is_empty() { tech.id.clone() } else { tech.name.clone() };
+                    let tech_name = tech.display_name().to_owned();
                     view! {
                         <Choice group="application" prefix="app" id=app.id.clone()
                             checked=Signal::derive(move || chosen().as_deref() == Some(id.as_str()))
@@ -240,10 +240,11 @@ pub fn SummaryStep() -> impl IntoView {
     let summary = move || {
         wizard.checked().map(|c| {
             let app = c.application.map(|a| {
-                let tech = a.application_technology.id.clone();
+                let tech = &a.application_technology;
                 view! {
                     <dt>"Application"</dt>
-                    <dd><span class="name">{a.display_name().to_owned()}</span> " " <span class=format!("badge tech-{tech}")>{tech.clone()}</span></dd>
+                    <dd><span class="name">{a.display_name().to_owned()}</span> " "
+                        <span class=format!("badge tech-{}", tech.id)>{tech.display_name().to_owned()}</span></dd>
                 }
             });
             let arx = c.arx.map(|a| view! {
