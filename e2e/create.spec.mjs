@@ -84,7 +84,7 @@ test('Back on step 4 asks first: staying keeps the secrets, leaving goes back', 
   page.once('dialog', (d) => { asked.push(d.message()); d.dismiss(); });
   await page.evaluate(() => history.back());
   await expect.poll(() => asked.length).toBe(1);
-  expect(asked[0]).toContain('secrets');
+  expect(asked[0]).toContain('They cannot be shown again');
   await expect(page).toHaveURL(/\/keys\/new\/key\?key=apikey--[^&]+$/);
   await expect(page.getByTestId('server-signing-key')).toHaveValue(secret);
   // Asked once, not again for the entry that put the person back.
@@ -139,7 +139,8 @@ test('leaving step 4 while the key provisions asks first and claims nothing', as
   const home = page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API keys' });
   await home.click();
   await expect.poll(() => asked.length).toBe(1);
-  expect(asked[0]).toContain('secrets');
+  // Nothing is lost yet, and the warning says so.
+  expect(asked[0]).toContain('Nobody will receive them until you ask for them');
   await expect(page).toHaveURL(/\/keys\/new\/key\?key=apikey--[^&]+$/);
   page.once('dialog', (d) => { asked.push(d.message()); d.accept(); });
   await home.click();
@@ -149,9 +150,14 @@ test('leaving step 4 while the key provisions asks first and claims nothing', as
   // Past the provisioning (1.5 s) and the step's next poll (2 s, then answered at once): a
   // step still running would have claimed the secrets by now.
   await page.waitForTimeout(4_500);
+  // The key's page offers them to their creator, and they are still there to be shown, once.
+  await page.goto(`/keys/${id}`);
+  await page.getByTestId('unreceived-secrets').getByRole('link', { name: 'Show them, once' }).click();
+  await page.getByTestId('show-secrets').click();
+  await expect(page.getByTestId('server-signing-key')).toBeVisible({ timeout: 10_000 });
   const { token, tenant } = await apiToken(request, ACCOUNTS.owner.email);
   const r = await request.get(`/api/tenants/${tenant}/keys/${id}/sensitive`, { headers: { Authorization: `Bearer ${token}` } });
-  expect(r.status()).toBe(200);
+  expect(r.status(), 'handed out once, to the page').toBe(410);
 });
 
 // A step 4 reloaded (or reached again after a sign-in) while its key provisions has not lost

@@ -1192,3 +1192,52 @@ async fn a_key_whose_id_is_no_key_id_links_nowhere() {
         Some("/keys/apikey--1")
     );
 }
+
+/// A key's page says how to use it only while it can be used, and offers its creator (only) the
+/// secrets it may never have received, on step 4, which asks for them only when told to.
+#[wasm_bindgen_test]
+async fn a_key_page_offers_its_usage_while_it_can_be_used_and_its_secrets_to_its_creator() {
+    let mut someone_else_s = key("apikey--1", "onq.AAA", "active", "Payments", true);
+    someone_else_s["created_by"] = json!({"id": "user--2", "full_name": "Someone Else"});
+    for (answer, usage, offer) in [
+        (
+            key("apikey--1", "onq.AAA", "active", "Payments", true),
+            true,
+            true,
+        ),
+        (
+            key("apikey--1", "onq.AAA", "pending", "Payments", true),
+            true,
+            true,
+        ),
+        (someone_else_s, true, false),
+        (
+            key("apikey--1", "onq.AAA", "failed", "Payments", true),
+            false,
+            false,
+        ),
+        (
+            key("apikey--1", "onq.AAA", "deleted", "Payments", true),
+            false,
+            false,
+        ),
+    ] {
+        let status = answer["status"].as_str().unwrap().to_owned();
+        install_fake_fetch(&one_key_page(json!([{ "body": ok(answer) }])).to_string());
+        let (root, _h) = mount_app("/keys/apikey--1");
+        eventually("the key", || text(&root).contains("Arx URL")).await;
+        assert_eq!(
+            find(&root, ".usage-section").is_some(),
+            usage,
+            "usage for a key {status}"
+        );
+        let link = find(&root, "[data-testid=unreceived-secrets] a");
+        assert_eq!(link.is_some(), offer, "the offer for a key {status}");
+        if let Some(link) = link {
+            assert_eq!(
+                link.get_attribute("href").as_deref(),
+                Some("/keys/new/key?key=apikey--1")
+            );
+        }
+    }
+}

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped_with_cancellation;
-use platform_types::{ApiKey, Arx, KeyStatus};
+use platform_types::{ids, ApiKey, Arx, KeyStatus};
 
 use crate::api::retry::next_poll_delay_ms;
 use crate::api::{use_api_client, ApiClient, ApiError};
@@ -173,6 +173,24 @@ fn KeyDetail(
             now
         });
     }
+    // How to use it, while it can be used: a key that failed, was disabled or deleted has no
+    // secrets to use.
+    let usable = Memo::new(move |_| {
+        matches!(
+            status.get(),
+            KeyStatus::Active | KeyStatus::Pending | KeyStatus::Other(_)
+        )
+    });
+    // Its creator may never have received the secrets: a creation left while the key was set up
+    // leaves them unclaimed. Only asking for them tells, and that hands them out, so step 4
+    // offers it (it says so when they were handed out already).
+    let me = session.signed_in().map(|s| s.user.id.clone());
+    let unclaimed_href = key
+        .created_by
+        .as_ref()
+        .filter(|c| me.as_ref() == Some(&c.id) && ids::is_id(&key.id, ids::API_KEY))
+        .map(|_| links::key_step(&key.id));
+    let (arx_url, usage_access) = (key.arx_url.clone(), key.access_key.clone());
     let delete = move || {
         let key = latest.get();
         match delete_permission(&key, &roles.get()).reason() {
@@ -221,14 +239,22 @@ fn KeyDetail(
             </dl>
         </div>
         {arx.map(|a| view! { <ArxDetails arx=(*a).clone()/> })}
-        <section class="panel usage-section" aria-labelledby="usage-title">
-            <h2 id="usage-title">"Use this key"</h2>
-            <p class="muted">
-                "Its secrets were shown once, when it was created. The program reads them from the environment: set "
-                <code>{ENV_SIGNING_KEY}</code>" and "<code>{ENV_SECRET_KEY}</code>" from where you stored them."
-            </p>
-            <UsageTabs arx_url=key.arx_url.clone() access_key=key.access_key.clone()/>
-        </section>
+        {move || usable.get().then(|| view! {
+            <section class="panel usage-section" aria-labelledby="usage-title">
+                <h2 id="usage-title">"Use this key"</h2>
+                <p class="muted">
+                    "Its secrets were shown once, when it was created. The program reads them from the environment: set "
+                    <code>{ENV_SIGNING_KEY}</code>" and "<code>{ENV_SECRET_KEY}</code>" from where you stored them."
+                </p>
+                {unclaimed_href.clone().map(|href| view! {
+                    <p class="muted" data-testid="unreceived-secrets">
+                        "Never received them (the creation was left while the key was set up)? "
+                        <a href=href class="link">"Show them, once"</a>
+                    </p>
+                })}
+                <UsageTabs arx_url=arx_url.clone() access_key=usage_access.clone()/>
+            </section>
+        })}
         <div class="detail-actions">{delete}</div>
     }
 }

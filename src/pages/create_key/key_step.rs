@@ -79,13 +79,16 @@ fn Reveal(key: ApiKey) -> impl IntoView {
     // From the key's creation, not only once its secrets are here: leaving while it provisions
     // loses them as surely, since only this view will ever ask for them.
     let stored = RwSignal::new(false);
-    use_leave_guard(stored);
     let client = use_api_client();
     let waited = RwSignal::new(0u32);
     // Asking again after an error is safe: the platform forgets the secrets only once it has
     // sent them, and answers 410 after that.
     let session = use_session();
     let outcome = Loaded::new(move || reveal(client.clone(), session, key.clone(), waited));
+    use_leave_guard(
+        stored,
+        Signal::derive(move || matches!(outcome.get(), Some(Ok(Outcome::Ready(..))))),
+    );
     // Nothing to lose once the platform has said no secret will come.
     Effect::new(move |_| {
         if matches!(

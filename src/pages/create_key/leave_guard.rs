@@ -12,11 +12,22 @@ use crate::links;
 use crate::router::use_navigate;
 
 const LEAVE_WARNING: &str = "Leave without storing this key's secrets? They cannot be shown again.";
+/// Before the secrets are here, nothing is lost yet: they stay with the platform, unclaimed.
+const LEAVE_WAITING: &str = "Leave before this key's secrets arrive? Nobody will receive them until you ask for them, once, from the key's page.";
 
 /// Guards leaving the calling view until `stored` is true; leaving with consent sets it.
-pub fn use_leave_guard(stored: RwSignal<bool>) {
+/// `arrived`: whether the secrets are on screen (what the warning says depends on it).
+pub fn use_leave_guard(stored: RwSignal<bool>, arrived: Signal<bool>) {
     let navigate = use_navigate();
     let guard_on = move || !stored.get_untracked();
+    let confirm_leave = move || {
+        let warning = if arrived.get_untracked() {
+            LEAVE_WARNING
+        } else {
+            LEAVE_WAITING
+        };
+        window().confirm_with_message(warning).unwrap_or(false)
+    };
 
     // Closing or reloading the tab asks first.
     let unload = window_event_listener_untyped("beforeunload", move |e| {
@@ -104,10 +115,4 @@ pub fn use_leave_guard(stored: RwSignal<bool>) {
         let _ =
             window().remove_event_listener_with_callback("popstate", pop.as_ref().unchecked_ref());
     });
-}
-
-fn confirm_leave() -> bool {
-    window()
-        .confirm_with_message(LEAVE_WARNING)
-        .unwrap_or(false)
 }
