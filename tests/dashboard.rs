@@ -861,9 +861,13 @@ async fn pages_turn_in_place_and_the_page_size_holds() {
 
 /// Chooses `size` in the pager's "Rows per page".
 fn choose_page_size(root: &web_sys::HtmlElement, size: &str) {
-    let select: web_sys::HtmlSelectElement =
-        find(root, "nav.pager select").unwrap().unchecked_into();
-    select.set_value(size);
+    choose(root, "nav.pager select", size);
+}
+
+/// Chooses `value` in the `select` element found by `selector`, as a person does.
+fn choose(root: &web_sys::HtmlElement, selector: &str, value: &str) {
+    let select: web_sys::HtmlSelectElement = find(root, selector).unwrap().unchecked_into();
+    select.set_value(value);
     let init = web_sys::EventInit::new();
     init.set_bubbles(true);
     let change = web_sys::Event::new_with_event_init_dict("change", &init).unwrap();
@@ -1074,6 +1078,19 @@ async fn the_deleted_status_filter_ticks_and_fixes_show_deleted() {
         "deleted keys are shown, and the box says so"
     );
     assert!(show.disabled(), "and cannot say otherwise");
+
+    // Back to all statuses: the box is as the person left it, and deleted keys hidden again.
+    choose(&root, "#filter-status", "");
+    eventually("the deleted key hidden", || {
+        !text(&root).contains("onq.DDD")
+    })
+    .await;
+    assert!(!show.checked() && !show.disabled());
+    assert_eq!(
+        leptos::prelude::window().location().search().unwrap(),
+        "",
+        "the address does not tick it either"
+    );
 }
 
 #[wasm_bindgen_test]

@@ -73,7 +73,7 @@ impl Row {
 
     /// Whether the row passes the view's status, application, Arx and deleted filters.
     fn passes_filters(&self, state: &ViewState) -> bool {
-        if !state.show_deleted && self.key.status == KeyStatus::Deleted {
+        if !state.shows_deleted() && self.key.status == KeyStatus::Deleted {
             return false;
         }
         if state

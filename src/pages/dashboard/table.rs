@@ -91,7 +91,7 @@ pub fn KeyTable(
             Empty::Tenant
         } else if !matches.with(Vec::is_empty) {
             Empty::No
-        } else if view.state.with(|s| !s.is_filtered() && !s.show_deleted) {
+        } else if view.state.with(|s| !s.is_filtered() && !s.shows_deleted()) {
             Empty::AllDeleted
         } else {
             Empty::NoMatch

@@ -90,7 +90,7 @@ pub fn Toolbar(keys: UseKeys, view: UseView, typed: Typed) -> impl IntoView {
                 // and fixed then, so it never contradicts the list.
                 <input type="checkbox"
                     on:change=move |ev| { let on = event_target_checked(&ev); view.change(|s| s.show_deleted = on) }
-                    prop:checked=move || view.state.with(|s| s.show_deleted || only_deleted(s))
+                    prop:checked=move || view.state.with(ViewState::shows_deleted)
                     disabled=move || view.state.with(only_deleted)/>
                 " Show deleted"
             </label>

@@ -144,8 +144,7 @@ impl ViewState {
                 .and_then(|p| p.parse::<usize>().ok())
                 .filter(|p| PAGE_SIZES.contains(p))
                 .unwrap_or(d.page_size),
-            show_deleted: get("deleted").as_deref() == Some("1")
-                || get("status").as_deref() == Some("deleted"),
+            show_deleted: get("deleted").as_deref() == Some("1"),
         }
     }
 
@@ -178,10 +177,17 @@ impl ViewState {
         if self.page_size != d.page_size {
             q.push(("size", self.page_size.to_string()));
         }
-        if self.show_deleted && self.status.as_deref() != Some("deleted") {
+        if self.show_deleted {
             q.push(("deleted", "1".into()));
         }
         q
+    }
+
+    /// Whether deleted keys are listed: the box ticked, or the status filter "Deleted", which
+    /// shows them whatever the box says (and leaves the box as the person set it, for when the
+    /// filter changes again).
+    pub fn shows_deleted(&self) -> bool {
+        self.show_deleted || self.status.as_deref() == Some("deleted")
     }
 
     /// Whether any search or filter narrows the list.
@@ -257,5 +263,18 @@ mod tests {
         assert_eq!(s, ViewState::default());
         let s = ViewState::from_query(|k| (k == "page").then(|| "99999999999999999999".into()));
         assert_eq!(s.page, 1);
+    }
+
+    #[test]
+    fn the_deleted_filter_shows_deleted_keys_without_ticking_the_box() {
+        let deleted = ViewState::from_query(|k| (k == "status").then(|| "deleted".into()));
+        assert!(deleted.shows_deleted());
+        // Back to all statuses: the box is as the person left it, unticked.
+        let all = ViewState {
+            status: None,
+            ..deleted
+        };
+        assert!(!all.shows_deleted());
+        assert!(all.to_query().is_empty(), "{:?}", all.to_query());
     }
 }
