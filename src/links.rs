@@ -27,9 +27,10 @@ pub fn delete_key(id: &str, search: &str) -> Option<String> {
     is_id(id, API_KEY).then(|| format!("/keys/{id}/delete{search}"))
 }
 
-/// The history state of the delete dialog opened from the key's own page, to which closing it
-/// without a delete goes back.
-pub const DELETE_FROM_KEY: &str = "from-key";
+/// The history state of a dialog opened by a link of the page under it (given as the link's
+/// `router::HISTORY_STATE`): closing it without acting goes back to that page's entry, so that
+/// Back does not bring the dialog again.
+pub const OPENED_HERE: &str = "opened-here";
 
 /// A step of the create wizard (`application`, `arx`, `summary`, `key`) with the choices in
 /// `pairs`.

@@ -189,7 +189,14 @@ pub fn provide_router() -> Router {
     let click = window_event_listener(ev::click, move |e| {
         if let Some(href) = own_link(&e) {
             e.prevent_default();
-            router.navigate(&href, NavigateOptions::default());
+            let state = clicked_link(&e).and_then(|a| a.get_attribute(HISTORY_STATE));
+            router.navigate(
+                &href,
+                NavigateOptions {
+                    state,
+                    ..Default::default()
+                },
+            );
         }
     });
     on_cleanup(move || {
@@ -201,8 +208,8 @@ pub fn provide_router() -> Router {
 
 /// The path and query of the link a plain click followed, when the page should go there itself:
 /// a link to this origin with no target, no download and no fragment (a fragment, such as the
-/// skip link's, is left to the browser). A link's own handler that calls it and prevents the
-/// default navigates with options of its own.
+/// skip link's, is left to the browser). A link names the state of the entry it opens with
+/// [`HISTORY_STATE`].
 pub fn own_link(e: &web_sys::MouseEvent) -> Option<String> {
     if e.default_prevented()
         || e.button() != 0
@@ -213,20 +220,28 @@ pub fn own_link(e: &web_sys::MouseEvent) -> Option<String> {
     {
         return None;
     }
-    let a = e
-        .target()?
-        .dyn_into::<web_sys::Element>()
-        .ok()?
-        .closest("a[href]")
-        .ok()??
-        .dyn_into::<web_sys::HtmlAnchorElement>()
-        .ok()?;
+    let a = clicked_link(e)?;
     let external = a.rel().split_ascii_whitespace().any(|r| r == "external");
     if !a.target().is_empty() || a.has_attribute("download") || external || !a.hash().is_empty() {
         return None;
     }
     let origin = window().location().origin().ok()?;
     (a.origin() == origin).then(|| format!("{}{}", a.pathname(), a.search()))
+}
+
+/// The attribute of a link whose value the router puts in the history entry the link opens
+/// (`links::OPENED_HERE`), so that a page followed by link is told from one reached otherwise.
+pub const HISTORY_STATE: &str = "data-history-state";
+
+/// The link a click was on.
+fn clicked_link(e: &web_sys::MouseEvent) -> Option<web_sys::HtmlAnchorElement> {
+    e.target()?
+        .dyn_into::<web_sys::Element>()
+        .ok()?
+        .closest("a[href]")
+        .ok()??
+        .dyn_into()
+        .ok()
 }
 
 /// The router of the app.

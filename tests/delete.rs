@@ -97,6 +97,34 @@ async fn focus_moves_in_is_trapped_and_returns_on_escape() {
     assert_eq!(link.tab_index(), 0, "the opener stays in the Tab order");
 }
 
+/// Opened by a line's link and closed without a delete, the dialog goes back to the list's own
+/// history entry: Back then leaves the dashboard, rather than bringing the dialog again.
+#[wasm_bindgen_test]
+async fn a_dialog_opened_from_the_list_and_closed_goes_back_to_it() {
+    fake();
+    let (root, _h) = mount_app("/?sort=key&dir=asc");
+    let history = leptos::prelude::window().history().unwrap();
+    eventually("delete link", || {
+        find(&root, "[data-testid=delete-key]").is_some()
+    })
+    .await;
+    let before = history.length().unwrap();
+    open_dialog(&root).await;
+    assert_eq!(history.length().unwrap(), before + 1, "the dialog's entry");
+    let field = find(&root, "#delete-confirm").unwrap();
+    key_event(&field, "Escape", false);
+    eventually("back on the list, as it was", || {
+        find(&root, "[role=dialog]").is_none()
+            && leptos::prelude::window().location().search().unwrap() == "?sort=key&dir=asc"
+    })
+    .await;
+    assert_eq!(
+        history.length().unwrap(),
+        before + 1,
+        "no entry added: the dialog's is the one ahead"
+    );
+}
+
 #[wasm_bindgen_test]
 async fn delete_is_enabled_only_by_the_exact_key_and_sends_once() {
     fake();

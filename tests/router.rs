@@ -135,6 +135,7 @@ async fn own_links_move_the_page_and_history_while_others_are_left_to_the_browse
             <a id="download" href="/file.json" download="file.json">"file"</a>
             <a id="external" href="https://example.com/keys">"elsewhere"</a>
             <a id="fragment" href="#main">"skip"</a>
+            <a id="marked" href="/keys/m" data-history-state="opened-here">"marked"</a>
             <button id="same" on:click=go_same>"same"</button>
             <button id="state" on:click=go_with_state>"state"</button>
             <button id="again" on:click=go_again>"again"</button>
@@ -185,6 +186,15 @@ async fn own_links_move_the_page_and_history_while_others_are_left_to_the_browse
     eventually("back at the start", || at() == "/start").await;
     history.forward().unwrap();
     eventually("forward again", || at() == "/keys/x?q=1").await;
+
+    // A link may name the state of the entry it opens; a plain one gives none.
+    assert!(history.state().unwrap().is_null());
+    assert!(click(&find("#marked"), false));
+    eventually("the marked link's page", || at() == "/keys/m").await;
+    assert_eq!(
+        history.state().unwrap().as_string().as_deref(),
+        Some("opened-here")
+    );
 
     drop(handle);
     go_to("/");

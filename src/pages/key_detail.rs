@@ -18,7 +18,7 @@ use crate::components::usage_tabs::UsageTabs;
 use crate::key_events::use_key_events;
 use crate::links;
 use crate::permissions::delete_permission;
-use crate::router::{own_link, use_navigate, use_router, NavigateOptions};
+use crate::router::use_router;
 use crate::routes::{current_route, Route};
 use crate::sdk_usage::{ENV_SECRET_KEY, ENV_SIGNING_KEY};
 use crate::session::use_session;
@@ -150,7 +150,6 @@ fn KeyDetail(
     live: Signal<Option<Arc<ApiKey>>>,
 ) -> impl IntoView {
     let session = use_session();
-    let navigate = use_navigate();
     let announce = use_announcer();
     let roles = Memo::new(move |_| session.roles());
     let now = time::now_ms();
@@ -197,21 +196,10 @@ fn KeyDetail(
             None => {
                 let href = links::delete_key(&key.id, "");
                 // Marked in the history entry, so that closing the dialog comes back here.
-                let navigate = navigate.clone();
-                let open = move |e: leptos::ev::MouseEvent| {
-                    if let Some(href) = own_link(&e) {
-                        e.prevent_default();
-                        navigate(
-                            &href,
-                            NavigateOptions {
-                                state: Some(links::DELETE_FROM_KEY.to_owned()),
-                                ..Default::default()
-                            },
-                        );
-                    }
-                };
-                view! { <a href=href class="button danger" on:click=open>"Delete API key"</a> }
-                    .into_any()
+                view! {
+                    <a href=href class="button danger" data-history-state=links::OPENED_HERE>"Delete API key"</a>
+                }
+                .into_any()
             }
             Some(r) => view! { <p class="muted">{r.to_owned()}</p> }.into_any(),
         }

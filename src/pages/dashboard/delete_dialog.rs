@@ -79,18 +79,19 @@ pub fn DeleteKeyDialog() -> impl IntoView {
     let pending = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
 
-    // Opened from the key's own page (its entry is the one before this), a close without a
-    // delete goes back to it, so that Back does not bring the dialog again. Otherwise, and after
-    // a delete (whose dialog Back must not bring again either), to the dashboard with the view
-    // it showed.
-    let opened_on_key = window()
+    // Opened by a link of the page under it (the dashboard's line, the key's own page: its
+    // entry is the one before this), a close without a delete goes back to it, so that Back
+    // does not bring the dialog again. Otherwise (a link from elsewhere, an address typed), and
+    // after a delete (whose dialog Back must not bring again either), to the dashboard with the
+    // view it showed.
+    let opened_here = window()
         .history()
         .and_then(|h| h.state())
         .ok()
         .and_then(|s| s.as_string())
-        .is_some_and(|s| s == crate::links::DELETE_FROM_KEY);
+        .is_some_and(|s| s == crate::links::OPENED_HERE);
     let leave = move |deleted: bool| {
-        if opened_on_key && !deleted {
+        if opened_here && !deleted {
             if let Ok(history) = window().history() {
                 let _ = history.back();
                 return;
