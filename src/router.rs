@@ -93,6 +93,8 @@ pub struct Router {
     address: RwSignal<Address>,
     /// Whether the page itself moved to the address shown ([`redirect`]), not the person.
     redirected: StoredValue<bool>,
+    /// Whether the address shown came from Back or Forward.
+    traversed: StoredValue<bool>,
     /// The query the dashboard last showed (its search, filters, sort and page).
     dashboard_search: StoredValue<String>,
 }
@@ -118,18 +120,25 @@ impl Router {
         format!("/{}", self.dashboard_search.get_value())
     }
 
-    /// Shows `next`; `redirected` as [`Router::redirected`] says.
-    fn show(&self, next: Address, redirected: bool) {
+    /// Shows `next`; `redirected` and `traversed` as [`Router::redirected`] and
+    /// [`Router::traversed`] say.
+    fn show(&self, next: Address, redirected: bool, traversed: bool) {
         if next.path == "/" {
             self.dashboard_search.set_value(next.search.clone());
         }
         self.redirected.set_value(redirected);
+        self.traversed.set_value(traversed);
         self.address.set(next);
     }
 
     /// Whether the address shown is where a [`redirect`] sent the page.
     pub fn redirected(&self) -> bool {
         self.redirected.get_value()
+    }
+
+    /// Whether the address shown came from Back or Forward, not a link or the page.
+    pub fn traversed(&self) -> bool {
+        self.traversed.get_value()
     }
 
     /// Goes to `href`, a path of this console with an optional query. Going to the address
@@ -157,7 +166,7 @@ impl Router {
             return;
         }
         if !same {
-            self.show(next, redirect);
+            self.show(next, redirect, false);
         }
         if options.scroll {
             window().scroll_to_with_x_and_y(0.0, 0.0);
@@ -178,12 +187,13 @@ pub fn provide_router() -> Router {
         }),
         address: RwSignal::new(here),
         redirected: StoredValue::new(false),
+        traversed: StoredValue::new(false),
     };
     provide_context(router);
     let popstate = window_event_listener(ev::popstate, move |_| {
         let now = Address::current();
         if router.address.with_untracked(|a| *a != now) {
-            router.show(now, false);
+            router.show(now, false, true);
         }
     });
     let click = window_event_listener(ev::click, move |e| {

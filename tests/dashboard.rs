@@ -895,6 +895,8 @@ async fn a_page_reached_by_a_link_takes_the_focus_to_its_heading_unless_it_was_m
             .unwrap()
             .unchecked_into()
     };
+    // Live, the dashboard keeps the person's place as they leave (see below, Back).
+    eventually("the tools", || find(&root, "#filter-status").is_some()).await;
     details().focus().unwrap();
     details().click();
     // The page's heading while the key loads, then the key's own, which replaces it.
@@ -907,10 +909,11 @@ async fn a_page_reached_by_a_link_takes_the_focus_to_its_heading_unless_it_was_m
         focused().and_then(|e| e.text_content()).as_deref() == Some("API key onq.AAA")
     })
     .await;
-    // Back: the dashboard's heading.
+    // Back: the place in the list, the focus on the link it was left by
+    // (back_from_a_key_s_page_returns_to_the_place_in_the_list).
     leptos::prelude::window().history().unwrap().back().unwrap();
-    eventually("the dashboard's heading has the focus", || {
-        focused().and_then(|e| e.text_content()).as_deref() == Some("API keys")
+    eventually("the link it was left by has the focus", || {
+        find(&root, "a[aria-label='Details of onq.AAA']").is_some_and(|d| focused() == Some(d))
     })
     .await;
     assert_eq!(doc.title(), "API Keys · Onqlave");
@@ -1257,4 +1260,56 @@ async fn a_key_page_offers_its_usage_while_it_can_be_used_and_its_secrets_to_its
             );
         }
     }
+}
+
+/// Back from a key's page to the view it was opened from puts the person where they were:
+/// scrolled as they were, the focus on the link they left by.
+#[wasm_bindgen_test]
+async fn back_from_a_key_s_page_returns_to_the_place_in_the_list() {
+    let keys: Vec<_> = (10..60)
+        .map(|i| {
+            key(
+                &format!("apikey--k{i}"),
+                &format!("onq.K{i}"),
+                "active",
+                "Payments",
+                true,
+            )
+        })
+        .collect();
+    let mut routes = one_key_page(json!([{"body": ok(keys[30].clone())}]));
+    routes["GET /api/tenants/tenant--t/keys"] = json!([{"body": key_list(keys, true)}]);
+    routes["GET /api/tenants/tenant--t/keys/apikey--k40"] =
+        routes["GET /api/tenants/tenant--t/keys/apikey--1"].clone();
+    install_fake_fetch(&routes.to_string());
+    let (root, _h) = mount_app("/?sort=key&dir=asc&size=50");
+    let details = || -> Option<web_sys::HtmlElement> {
+        find(&root, "tr[data-key-id='apikey--k40'] a.link:not(.danger)").map(|e| e.unchecked_into())
+    };
+    eventually("the list and its tools", || {
+        details().is_some() && find(&root, "#filter-status").is_some()
+    })
+    .await;
+    let window = leptos::prelude::window();
+    details().unwrap().scroll_into_view();
+    let scrolled = window.scroll_y().unwrap();
+    assert!(
+        scrolled > 100.0,
+        "the list is long enough to scroll ({scrolled})"
+    );
+    details().unwrap().focus().unwrap();
+    details().unwrap().click();
+    eventually("the key's page", || text(&root).contains("Arx URL")).await;
+    assert_eq!(window.scroll_y().unwrap(), 0.0, "a page opens at its top");
+
+    window.history().unwrap().back().unwrap();
+    eventually("the place, as it was", || {
+        details().is_some_and(|d| document().active_element() == Some(d.into()))
+    })
+    .await;
+    assert_eq!(window.scroll_y().unwrap(), scrolled);
+    // The arrival on the page does not take the focus away afterwards.
+    sleep(200).await;
+    assert_eq!(document().active_element(), details().map(Into::into));
+    assert_eq!(window.scroll_y().unwrap(), scrolled);
 }

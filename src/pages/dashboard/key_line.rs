@@ -145,7 +145,7 @@ pub fn KeyLine(
 
 /// The controls of a line, by which one has the focus: after a reload the focus goes to the
 /// same control on the line that now shows its key.
-const CONTROLS: [&str; 3] = [".copy-button", "a.link:not(.danger)", "a.danger"];
+pub(super) const CONTROLS: [&str; 3] = [".copy-button", "a.link:not(.danger)", "a.danger"];
 
 /// When the key on this line changes under the focus (the list was read again while the person
 /// was on one of its controls), moves the focus to the same control of the line that now shows

@@ -6,6 +6,7 @@ mod insights;
 mod key_line;
 mod live;
 mod pager;
+mod place;
 pub mod rows;
 mod search_index;
 mod table;

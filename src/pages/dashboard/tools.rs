@@ -1,6 +1,7 @@
 //! What the dashboard adds once its first rows are on screen: the search and filters, the pager,
-//! and keeping the list live. The first view needs none of it, so in the release build it is a
-//! wasm chunk of its own (`dashboard_tools`), fetched once the rows are drawn.
+//! keeping the list live, and the person's place in it on Back. The first view needs none of it,
+//! so in the release build it is a wasm chunk of its own (`dashboard_tools`), fetched once the
+//! rows are drawn.
 //!
 //! Until it is there, a plain search field stands in the toolbar's place: what is typed into it
 //! is taken over by the real one, so no keystroke is lost, and "/" goes to it as to the real one;
@@ -15,6 +16,7 @@ use wasm_bindgen::JsCast;
 
 use super::live::keep_live;
 use super::pager::Pager;
+use super::place::keep_place;
 use super::table::Shown;
 use super::toolbar::{use_slash_to_search, Toolbar, SEARCH_ID};
 use super::use_keys::UseKeys;
@@ -164,6 +166,7 @@ in_tools_chunk! {
         let keys = expect_context::<UseKeys>();
         let view = expect_context::<UseView>();
         keep_live(keys, use_api_client());
+        keep_place();
         let typed = placeholder_state();
         Ok(view! { <Toolbar keys view typed/> }.into_any())
     }

@@ -1,0 +1,102 @@
+//! The person's place in the list. Following a link away from the dashboard (a key's details,
+//! the wizard) and coming back by Back or Forward to the same view puts them where they were:
+//! scrolled as they were, the focus on the control of the line they left by. The browser restores
+//! a page's scroll itself only as the address changes, before the list is built again, so on a
+//! short page it is lost.
+//!
+//! Part of the dashboard's tools (their chunk), which start once the first rows are drawn: the
+//! lines are there to scroll to by then.
+
+use std::cell::RefCell;
+
+use leptos::prelude::*;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::Element;
+
+use super::key_line::CONTROLS;
+use crate::focus::focus;
+use crate::router::use_router;
+
+/// Where the person was as they left.
+struct Place {
+    /// The view's query then: only Back to the same view comes back to the place.
+    search: String,
+    scroll_y: f64,
+    /// The line's key and the control on it the person left by.
+    control: Option<(String, &'static str)>,
+}
+
+thread_local! {
+    /// Outlives the dashboard that wrote it, as it must: the dashboard is built anew on Back.
+    static LEFT: RefCell<Option<Place>> = const { RefCell::new(None) };
+}
+
+/// Puts the person back in place on Back or Forward to the view they left, and keeps the place
+/// as they follow a link, for as long as the calling owner lives.
+pub fn keep_place() {
+    let router = use_router();
+    let search = router.with_untracked(|a| a.search.clone());
+    let left = LEFT.with_borrow_mut(Option::take);
+    if let Some(place) = left.filter(|p| router.traversed() && p.search == search) {
+        // Once the tools, which this call builds, have taken the stand-ins' place above the
+        // lines: scrolled before, the page would be off by the toolbar's extra height.
+        request_animation_frame(move || restore(place));
+    }
+    // Captured on the document: before the router, which follows the link and scrolls to the
+    // top.
+    let on_click = Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |e: web_sys::MouseEvent| {
+        let Some(target) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
+            return;
+        };
+        if !target.closest("a[href]").is_ok_and(|a| a.is_some()) {
+            return;
+        }
+        let control = target
+            .closest("tr[data-key-id]")
+            .ok()
+            .flatten()
+            .and_then(|tr| tr.get_attribute("data-key-id"))
+            .and_then(|key| {
+                let on = |c: &&str| target.closest(c).is_ok_and(|el| el.is_some());
+                CONTROLS.into_iter().find(on).map(|c| (key, c))
+            });
+        let place = Place {
+            search: router.with_untracked(|a| a.search.clone()),
+            scroll_y: window().scroll_y().unwrap_or_default(),
+            control,
+        };
+        LEFT.with_borrow_mut(|left| *left = Some(place));
+    });
+    let _ = document().add_event_listener_with_callback_and_bool(
+        "click",
+        on_click.as_ref().unchecked_ref(),
+        true,
+    );
+    let on_click = send_wrapper::SendWrapper::new(on_click);
+    on_cleanup(move || {
+        let _ = document().remove_event_listener_with_callback_and_bool(
+            "click",
+            on_click.as_ref().unchecked_ref(),
+            true,
+        );
+    });
+}
+
+/// Scrolls to `place` and gives its control the focus, if its line is still on the page.
+fn restore(place: Place) {
+    window().scroll_to_with_x_and_y(0.0, place.scroll_y);
+    let Some((key, control)) = place.control else {
+        return;
+    };
+    let lines = document().query_selector_all("tbody tr[data-key-id]").ok();
+    let line = lines
+        .iter()
+        .flat_map(|l| (0..l.length()).filter_map(move |i| l.item(i)?.dyn_into::<Element>().ok()));
+    let target = line
+        .filter(|l| l.get_attribute("data-key-id").as_deref() == Some(key.as_str()))
+        .find_map(|l| l.query_selector(control).ok().flatten());
+    if let Some(el) = target {
+        focus(&el, true);
+    }
+}
