@@ -31,6 +31,7 @@ pub mod headers;
 pub mod ids;
 pub mod keys;
 pub mod list;
+pub mod rebinding;
 pub mod seed;
 pub mod static_files;
 
@@ -110,6 +111,8 @@ pub struct AppState {
     provisioning_delay_ms: u64,
     login_limiter: auth::LoginLimiter,
     allowed_origins: Vec<String>,
+    /// Bound to this machine only: see [`rebinding`].
+    loopback_only: bool,
     dummy_hash: String,
     /// Password hashes computed at once: each takes a core and 19 MiB for tens of milliseconds.
     hashing: tokio::sync::Semaphore,
@@ -136,6 +139,7 @@ impl AppState {
                 opts.login_failures_per_address,
             ),
             allowed_origins: opts.allow_origins.clone(),
+            loopback_only: rebinding::is_loopback_bind(&opts.bind),
             dummy_hash: auth::hash_password("not-a-real-password"),
             hashing: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
@@ -230,6 +234,10 @@ pub fn router(state: Arc<AppState>, bundle: Option<Arc<static_files::Bundle>>) -
         .nest("/api", api)
         .nest("/auth", auth)
         .layer(middleware::from_fn_with_state(state.clone(), faults::apply))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            rebinding::guard,
+        ))
         .layer(DefaultBodyLimit::max(body::MAX_BODY_BYTES))
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,

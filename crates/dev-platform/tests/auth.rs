@@ -451,3 +451,57 @@ async fn an_allowed_origin_may_sign_in_through_a_dev_server_proxy() {
         StatusCode::FORBIDDEN
     );
 }
+
+/// DNS rebinding: a page whose name the attacker points at this machine is same-origin with
+/// itself, `Host` and `Origin` both its own. Bound to loopback, the platform refuses any name
+/// but this machine's; bound to another address, it is meant for other names.
+#[tokio::test]
+async fn a_name_that_is_not_this_machine_s_is_refused_on_loopback() {
+    let p = platform(0);
+    let login = json!({"email": "owner@demo.test", "password": "demo-password"});
+    let attacker = [
+        ("host", "rebind.attacker.example:8080"),
+        ("origin", "http://rebind.attacker.example:8080"),
+    ];
+    let r = p
+        .call(
+            Method::POST,
+            "/auth/login",
+            None,
+            Some(login.clone()),
+            &attacker,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("localhost"));
+    let token = p.login("owner@demo.test").await;
+    let keys = format!("/api/tenants/{DEMO}/keys");
+    let r = p
+        .call(Method::GET, &keys, Some(&token), None, &attacker[..1])
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "the API too");
+    for host in ["localhost:8080", "127.0.0.1:8080", "[::1]:8080"] {
+        let origin = format!("http://{host}");
+        let r = p
+            .call(
+                Method::POST,
+                "/auth/login",
+                None,
+                Some(login.clone()),
+                &[("host", host), ("origin", &origin)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{host}");
+    }
+
+    let mut opts = Options::for_tests(0);
+    opts.bind = "0.0.0.0".into();
+    let lan = platform_with(opts);
+    let r = lan
+        .call(Method::POST, "/auth/login", None, Some(login), &attacker)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "bound for other names");
+}
