@@ -611,3 +611,26 @@ async fn an_address_that_is_no_key_id_offers_nothing() {
     .await;
     assert!(find(&root, "[data-testid=show-secrets]").is_none());
 }
+
+/// The wait counts the seconds as they pass, not only when the platform is asked again (the
+/// polls come further apart as it goes on).
+#[wasm_bindgen_test]
+async fn the_wait_counts_every_second_between_polls() {
+    fake_unclaimed(json!([]));
+    let config = apikeys_console::config::RuntimeConfig {
+        poll_interval_ms: 10_000,
+        ..test_config()
+    };
+    let (root, _h) = mount_app_with("/keys/new/key?key=apikey--n", config);
+    press_show(&root).await;
+    eventually("the wait", || text(&root).contains("Waiting for 0 s")).await;
+    eventually_within(3_500, "two seconds counted", || {
+        text(&root).contains("Waiting for 2 s")
+    })
+    .await;
+    assert_eq!(
+        fake_calls("GET /api/tenants/tenant--t/keys/apikey--n"),
+        1,
+        "with no poll meanwhile"
+    );
+}

@@ -181,8 +181,23 @@ async fn reveal(
     }
 }
 
+/// The wait, counted in seconds as they pass: the polls behind it come further apart (up to
+/// 10 s), and a count that moved only with them would seem stuck.
 #[component]
 fn Provisioning(waited: RwSignal<u32>) -> impl IntoView {
+    let start = js_sys::Date::now() - f64::from(waited.get_untracked()) * 1000.0;
+    let tick = set_interval_with_handle(
+        move || {
+            waited.try_set(((js_sys::Date::now() - start) / 1000.0) as u32);
+        },
+        std::time::Duration::from_secs(1),
+    )
+    .ok();
+    on_cleanup(move || {
+        if let Some(tick) = tick {
+            tick.clear();
+        }
+    });
     view! {
         <div class="panel provisioning" role="status" aria-live="polite">
             <h2><span class="spinner" aria-hidden="true"></span>" Provisioning your key…"</h2>
