@@ -192,12 +192,23 @@ test.describe('in a 1280-pixel window', () => {
 test.describe('on a phone', () => {
   test.use({ viewport: { width: 390, height: 844 } });
 
-  test('the header wraps with sign-out on screen, and only the table scrolls sideways', async ({ page, problems }) => {
+  test('the header wraps with sign-out on screen, and each key is a card within it', async ({ page, problems }) => {
     const signOut = await page.getByRole('button', { name: 'Sign out' }).boundingBox();
     expect(signOut.x).toBeGreaterThanOrEqual(0);
     expect(signOut.x + signOut.width).toBeLessThanOrEqual(390);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    expect(await page.locator('.table-wrap').evaluate((w) => w.scrollWidth > w.clientWidth)).toBe(true);
+    // Nothing to scroll sideways: a key's actions are on screen, inside its own card.
+    expect(await page.locator('.table-wrap').evaluate((w) => w.scrollWidth <= w.clientWidth)).toBe(true);
+    const row = keyRows(page).first();
+    const card = await row.boundingBox();
+    for (const name of [/^Details/, /^Delete/]) {
+      const link = await row.getByRole('link', { name }).boundingBox();
+      expect(link.x + link.width).toBeLessThanOrEqual(390);
+      expect(link.y).toBeGreaterThanOrEqual(card.y);
+      expect(link.y + link.height).toBeLessThanOrEqual(card.y + card.height);
+    }
+    await expect(row.locator('td[data-label="Created by"]')).toBeVisible();
+    await expectNoAxeViolations(page, '.table-wrap');
     // The key's page too: its heading names the whole key, which wraps instead of widening the page.
     await keyRows(page).first().getByRole('link', { name: /^Details/ }).click();
     await expect(page.getByRole('heading', { level: 1 })).toContainText('onq.');

@@ -115,15 +115,16 @@ pub fn KeyLine(
                 // back to "Copy" once the line stands for another key.
                 <CopyButton text=access label=Signal::derive(move || format!("Copy API key {}", access.get()))/>
             </td>
-            <td><span class="name">{text(|l| &l.application)}</span></td>
-            <td>
+            // The labels head the cells where a phone shows each key as a card (style/app.css).
+            <td data-label="Application"><span class="name">{text(|l| &l.application)}</span></td>
+            <td data-label="Arx">
                 <div class="name">{text(|l| &l.arx)}</div>
                 <div class="muted small">{text(|l| &l.arx_detail)}</div>
             </td>
-            <td>{move || view! { <StatusBadge status=status.get()/> }}</td>
-            <td><TimeText shown=created/></td>
-            <td><span class="name">{text(|l| &l.creator)}</span></td>
-            <td>
+            <td data-label="Status">{move || view! { <StatusBadge status=status.get()/> }}</td>
+            <td data-label="Created"><TimeText shown=created/></td>
+            <td data-label="Created by"><span class="name">{text(|l| &l.creator)}</span></td>
+            <td data-label="Last used">
                 <Show when=move || used.get()
                     fallback=|| view! { <span class="muted" aria-label="Never used or not reported">"—"</span> }>
                     <TimeText shown=last_used/>
