@@ -67,6 +67,35 @@ async fn step_one_enables_next_only_with_a_choice_and_keeps_it_in_the_url() {
     .await;
 }
 
+/// Enter on the choices goes on, as Enter in a form does, once something is chosen.
+#[wasm_bindgen_test]
+async fn enter_on_a_step_s_choices_goes_on_once_one_is_chosen() {
+    fake(json!([{"body": base(true)}]), json!([]));
+    let (root, _h) = mount_app("/keys/new/application");
+    eventually("choices", || find(&root, "#app-app--s").is_some()).await;
+    let path = || leptos::prelude::window().location().pathname().unwrap();
+    let radio = find(&root, "#app-app--s").unwrap();
+    key_event(&radio, "Enter", false);
+    sleep(50).await;
+    assert_eq!(path(), "/keys/new/application", "nothing chosen yet");
+    radio.unchecked_ref::<HtmlInputElement>().click();
+    eventually("choice in the URL", || {
+        window_search().contains("app=app--s")
+    })
+    .await;
+    key_event(&radio, "Enter", false);
+    eventually("step 2", || path() == "/keys/new/arx").await;
+    eventually("the Arx", || find(&root, "#arx-arx--p").is_some()).await;
+    let arx = find(&root, "#arx-arx--p").unwrap();
+    arx.unchecked_ref::<HtmlInputElement>().click();
+    eventually("choice in the URL", || {
+        window_search().contains("arx=arx--p")
+    })
+    .await;
+    key_event(&arx, "Enter", false);
+    eventually("step 3", || path() == "/keys/new/summary").await;
+}
+
 fn window_search() -> String {
     leptos::prelude::window()
         .location()

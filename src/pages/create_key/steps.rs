@@ -62,6 +62,20 @@ fn Choice(
     }
 }
 
+/// Enter on a step's choices goes on to the next step, as Enter in a form submits it, once
+/// something is chosen (the choices are not a form: each choice is kept in the address).
+fn enter_goes_on(
+    chosen: impl Fn() -> bool + 'static,
+    next: impl Fn() + 'static,
+) -> impl Fn(leptos::ev::KeyboardEvent) + 'static {
+    move |e| {
+        if e.key() == "Enter" && chosen() {
+            e.prevent_default();
+            next();
+        }
+    }
+}
+
 /// Step 1: the application.
 #[component]
 pub fn ApplicationStep() -> impl IntoView {
@@ -97,14 +111,14 @@ pub fn ApplicationStep() -> impl IntoView {
             navigate(&step_href(Step::Application, &d), replace_entry(true));
         })
     };
-    let next = move |_| {
+    let next = move || {
         navigate(
             &step_href(Step::Arx, &wizard.draft.get_untracked()),
             Default::default(),
         )
     };
     view! {
-        <fieldset class="choices">
+        <fieldset class="choices" on:keydown=enter_goes_on(move || chosen().is_some(), next.clone())>
             <legend data-arrive>"Which application will use the key?"</legend>
             {move || stale().then(|| view! {
                 <p class="notice" role="alert">"The application in this link is no longer available. Choose one below."</p>
@@ -129,7 +143,7 @@ pub fn ApplicationStep() -> impl IntoView {
         </fieldset>
         <div class="wizard-actions">
             <a href=use_router().dashboard_href() class="button secondary">"Cancel"</a>
-            <button type="button" class="button" disabled=move || chosen().is_none() on:click=next>"Next: choose the Arx"</button>
+            <button type="button" class="button" disabled=move || chosen().is_none() on:click=move |_| next()>"Next: choose the Arx"</button>
         </div>
     }
 }
@@ -160,14 +174,14 @@ pub fn ArxStep() -> impl IntoView {
         })
     };
     let back_href = move || step_href(Step::Application, &wizard.draft.get());
-    let next = move |_| {
+    let next = move || {
         navigate(
             &step_href(Step::Summary, &wizard.draft.get_untracked()),
             Default::default(),
         )
     };
     view! {
-        <fieldset class="choices">
+        <fieldset class="choices" on:keydown=enter_goes_on(move || chosen().is_some(), next.clone())>
             <legend data-arrive>"Which Arx will the key use?"</legend>
             {move || stale().then(|| view! {
                 <p class="notice" role="alert">"The Arx in this link is no longer available. Choose one below."</p>
@@ -188,7 +202,7 @@ pub fn ArxStep() -> impl IntoView {
         </fieldset>
         <div class="wizard-actions">
             {move || (!skip()).then(|| view! { <a href=back_href class="button secondary">"Back"</a> })}
-            <button type="button" class="button" disabled=move || chosen().is_none() on:click=next>"Next: review"</button>
+            <button type="button" class="button" disabled=move || chosen().is_none() on:click=move |_| next()>"Next: review"</button>
         </div>
     }
 }
