@@ -57,6 +57,28 @@ async fn anonymous_visitor_gets_a_labelled_sign_in_form() {
     );
 }
 
+/// Sent with a field left empty, the form says so and puts the focus in that field.
+#[wasm_bindgen_test]
+async fn an_empty_field_takes_the_focus_when_the_form_is_sent() {
+    install_fake_fetch(&routes(json!([{"body": session(&["developer"])}])));
+    let (root, _h) = mount_app("/sign-in");
+    let focused_id = || {
+        leptos::prelude::document()
+            .active_element()
+            .map(|e| e.id())
+            .unwrap_or_default()
+    };
+    fill_and_submit(&root, "", "").await;
+    eventually("the message", || {
+        text(&root).contains("Enter your e-mail address and password.")
+    })
+    .await;
+    assert_eq!(focused_id(), "sign-in-email");
+    fill_and_submit(&root, "a@b.test", "").await;
+    assert_eq!(focused_id(), "sign-in-password");
+    assert_eq!(fake_calls("POST /auth/login"), 0, "nothing sent");
+}
+
 #[wasm_bindgen_test]
 async fn wrong_credentials_show_the_server_message() {
     install_fake_fetch(&routes(

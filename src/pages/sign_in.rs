@@ -94,17 +94,25 @@ pub fn SignInPage() -> impl IntoView {
         if pending.get_untracked() {
             return;
         }
-        let (Some(email), Some(password)) = (email.get_untracked(), password.get_untracked())
+        let (Some(email_field), Some(password_field)) =
+            (email.get_untracked(), password.get_untracked())
         else {
             return;
         };
-        let (email, password) = (email.value(), password.value());
+        let (email, password) = (email_field.value(), password_field.value());
         if email.trim().is_empty() || password.is_empty() {
             set_error.set(Some(ApiError::Validation {
                 message: "Enter your e-mail address and password.".into(),
                 fields: vec![],
                 correlation_id: String::new(),
             }));
+            // The first field left empty takes the focus: typing goes on where it is missing.
+            let empty = if email.trim().is_empty() {
+                email_field
+            } else {
+                password_field
+            };
+            let _ = empty.focus();
             return;
         }
         set_pending.set(true);
