@@ -299,6 +299,38 @@ async fn a_list_that_does_not_come_times_out_and_retry_recovers() {
     eventually("recovered", || text(&root).contains("onq.AAA")).await;
 }
 
+/// A failure that may pass mends itself: the list is asked for again after a while, without a
+/// click, and what the person meanwhile sees is the failure with its "Try again".
+#[wasm_bindgen_test]
+async fn a_list_that_failed_comes_by_itself_once_the_platform_is_back() {
+    let silent = json!({"delay": 60_000, "body": key_list(vec![], true)});
+    with_list(json!([
+        silent, silent, silent, silent,
+        {"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}
+    ]));
+    let config = apikeys_console::config::RuntimeConfig {
+        request_timeout_ms: 100,
+        ..test_config()
+    };
+    let (root, _h) = mount_app_with("/", config);
+    eventually("the failure", || {
+        text(&root).contains("took too long to answer")
+    })
+    .await;
+    assert_eq!(fake_calls("GET /api/tenants/tenant--t/keys"), 4);
+    sleep(2_000).await;
+    assert_eq!(
+        fake_calls("GET /api/tenants/tenant--t/keys"),
+        4,
+        "not asked again at once"
+    );
+    eventually_within(5_000, "recovered by itself", || {
+        text(&root).contains("onq.AAA")
+    })
+    .await;
+    assert_eq!(fake_calls("GET /api/tenants/tenant--t/keys"), 5);
+}
+
 #[wasm_bindgen_test]
 async fn a_malformed_body_is_an_error_not_a_panic() {
     with_list(json!([{"body": "{\"data\": {\"api_keys\": \"surprise\"}}"}]));

@@ -93,9 +93,36 @@ pub fn use_keys() -> UseKeys {
             }
         })
     };
+    mend_by_itself(list);
     let keys = UseKeys { list, rows, shown };
     provide_context(keys);
     keys
+}
+
+/// How long a failure that may pass shows before the list is asked for again; each time after,
+/// half as long again, up to a minute.
+const MEND_AFTER_MS: u32 = 5_000;
+const MEND_AT_MOST_MS: u32 = 60_000;
+
+/// A failure on screen that may pass (the platform or the network down, a timeout) mends itself
+/// once it has: the list is asked for again, with backoff, for as long as the failure shows.
+/// "Try again" stays for whoever will not wait.
+fn mend_by_itself(list: Loaded<Result<Arc<ListFacts>, ApiError>>) {
+    let wait = StoredValue::new(MEND_AFTER_MS);
+    Effect::new(move |_| {
+        let failed = matches!(list.get(), Some(Err(e)) if e.is_retryable());
+        if !failed {
+            wait.set_value(MEND_AFTER_MS);
+            return;
+        }
+        let ms = wait.get_value();
+        wait.set_value((ms + ms / 2).min(MEND_AT_MOST_MS));
+        // Scoped to this run of the effect: an answer meanwhile cancels it.
+        leptos::task::spawn_local_scoped_with_cancellation(async move {
+            crate::timer::sleep_ms(ms).await;
+            list.refetch();
+        });
+    });
 }
 
 /// Splits a `GET /keys` answer into the rows and what comes with them.
