@@ -240,6 +240,28 @@ test('back on the dashboard, the toolbar is drawn with the rows', async ({ page,
   expect(await page.evaluate(() => window.__toolbarWithRows)).toBe(true);
 });
 
+// The browser restores a page's scroll as the address changes, before the list is built again;
+// the dashboard puts the person back itself: scrolled as they were, on the link they left by.
+test('Back from a key\'s page returns to the place in the list', async ({ page, problems }) => {
+  await page.setViewportSize({ width: 1280, height: 600 });
+  await expect(page.locator('.toolbar:not([aria-busy])')).toBeVisible();
+  const row = keyRows(page).last();
+  const details = row.getByRole('link', { name: /^Details/ });
+  await details.scrollIntoViewIfNeeded();
+  const scrolled = await page.evaluate(() => window.scrollY);
+  expect(scrolled).toBeGreaterThan(200);
+  await details.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('onq.');
+  await page.goBack();
+  await expect(details).toBeFocused();
+  await expect.poll(() => page.evaluate(() => window.scrollY)).toBe(scrolled);
+  // And it stays there.
+  await page.waitForTimeout(300);
+  await expect(details).toBeFocused();
+  expect(await page.evaluate(() => window.scrollY)).toBe(scrolled);
+});
+
 test('"/" moves to the search, and types a slash in a field', async ({ page, problems }) => {
   // On the live toolbar; before it, the stand-in field takes the shortcut (a test below).
   await expect(page.locator('.toolbar:not([aria-busy])')).toBeVisible();
