@@ -634,3 +634,34 @@ async fn the_wait_counts_every_second_between_polls() {
         "with no poll meanwhile"
     );
 }
+
+/// From the moment the secrets are asked for, leaving may lose them (the answer on its way may
+/// be the one hand-out): the warning says so then, not "nothing is lost yet".
+#[wasm_bindgen_test]
+async fn leaving_while_the_secrets_are_on_their_way_warns_they_may_be_lost() {
+    fake();
+    js_sys::eval(&format!("window.__fakeRoutes['{SECRETS}'][0].delay = 3000")).unwrap();
+    let asked = std::rc::Rc::new(std::cell::RefCell::new(Vec::<String>::new()));
+    let confirm = {
+        let asked = asked.clone();
+        wasm_bindgen::closure::Closure::<dyn Fn(String) -> bool>::new(move |m: String| {
+            asked.borrow_mut().push(m);
+            false
+        })
+    };
+    let window = leptos::prelude::window();
+    let real = js_sys::Reflect::get(&window, &"confirm".into()).unwrap();
+    js_sys::Reflect::set(&window, &"confirm".into(), confirm.as_ref()).unwrap();
+    let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
+    eventually("create button", || {
+        find(&root, "[data-testid=create-submit]").is_some()
+    })
+    .await;
+    click(&root, "[data-testid=create-submit]");
+    eventually("the secrets asked for", || fake_calls(SECRETS) == 1).await;
+    key_event(&window.document().unwrap().body().unwrap(), "Escape", false);
+    js_sys::Reflect::set(&window, &"confirm".into(), &real).unwrap();
+    let asked = asked.borrow().clone();
+    assert_eq!(asked.len(), 1, "asked first");
+    assert!(asked[0].contains("cannot be shown again"), "{}", asked[0]);
+}

@@ -81,14 +81,15 @@ fn Reveal(key: ApiKey) -> impl IntoView {
     let stored = RwSignal::new(false);
     let client = use_api_client();
     let waited = RwSignal::new(0u32);
+    // Whether the secrets may have been handed out: asked for, and not refused as not ready.
+    let asked = RwSignal::new(false);
     // Asking again after an error is safe: the platform forgets the secrets only once it has
     // sent them, and answers 410 after that.
     let session = use_session();
-    let outcome = Loaded::new(move || reveal(client.clone(), session, key.clone(), waited));
-    use_leave_guard(
-        stored,
-        Signal::derive(move || matches!(outcome.get(), Some(Ok(Outcome::Ready(..))))),
-    );
+    let outcome = Loaded::new(move || reveal(client.clone(), session, key.clone(), waited, asked));
+    // From the moment they are asked for, leaving may lose them: the answer on its way, or
+    // lost on the way, may have been the one hand-out.
+    use_leave_guard(stored, asked.into());
     // Nothing to lose once the platform has said no secret will come.
     Effect::new(move |_| {
         if matches!(
@@ -135,6 +136,7 @@ async fn reveal(
     session: Session,
     key: ApiKey,
     waited: RwSignal<u32>,
+    asked: RwSignal<bool>,
 ) -> Result<Outcome, ApiError> {
     let started = js_sys::Date::now();
     let mut delay = client.config().poll_interval_ms;
@@ -145,10 +147,13 @@ async fn reveal(
                 // A sign-out while the answer is on its way must not take the view that will
                 // show it: the platform forgets the secrets once it has sent them.
                 let hold = session.hold();
+                asked.try_set(true);
                 match client.key_secrets(&key.id).await {
                     Ok(data) => return Ok(Outcome::Ready(Arc::new(data), hold)),
-                    // Not ready yet after all: keep waiting.
-                    Err(ApiError::Conflict(_)) => {}
+                    // Not ready yet after all: nothing was handed out; keep waiting.
+                    Err(ApiError::Conflict(_)) => {
+                        asked.try_set(false);
+                    }
                     Err(ApiError::Gone(_)) => return Ok(Outcome::AlreadyProvided),
                     Err(ApiError::NotFound(_)) => return Ok(Outcome::NotYours),
                     Err(e) => return Err(e),

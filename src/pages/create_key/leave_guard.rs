@@ -16,12 +16,13 @@ const LEAVE_WARNING: &str = "Leave without storing this key's secrets? They cann
 const LEAVE_WAITING: &str = "Leave before this key's secrets arrive? Nobody will receive them until you ask for them, once, from the key's page.";
 
 /// Guards leaving the calling view until `stored` is true; leaving with consent sets it.
-/// `arrived`: whether the secrets are on screen (what the warning says depends on it).
-pub fn use_leave_guard(stored: RwSignal<bool>, arrived: Signal<bool>) {
+/// `asked`: whether the secrets have been asked for, so that leaving may lose them (what the
+/// warning says depends on it).
+pub fn use_leave_guard(stored: RwSignal<bool>, asked: Signal<bool>) {
     let navigate = use_navigate();
     let guard_on = move || !stored.get_untracked();
     let confirm_leave = move || {
-        let warning = if arrived.get_untracked() {
+        let warning = if asked.get_untracked() {
             LEAVE_WARNING
         } else {
             LEAVE_WAITING
