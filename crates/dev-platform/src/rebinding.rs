@@ -33,12 +33,15 @@ pub async fn guard(State(state): State<Arc<AppState>>, req: Request, next: Next)
     next.run(req).await
 }
 
-/// Whether `bind` (the `--bind` address) is this machine only.
+/// Whether `bind` (the `--bind` address: an IPv6 one in brackets, as the listener needs it) is
+/// this machine only.
 pub fn is_loopback_bind(bind: &str) -> bool {
-    bind.eq_ignore_ascii_case("localhost")
-        || bind
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
+    let ip = bind
+        .strip_prefix('[')
+        .and_then(|b| b.strip_suffix(']'))
+        .unwrap_or(bind);
+    ip.parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Whether `host` (a `Host` header: name and optional port) names this machine or the host of
@@ -94,7 +97,7 @@ mod tests {
         ] {
             assert!(!allowed(bad, &origins), "{bad}");
         }
-        assert!(is_loopback_bind("127.0.0.1") && is_loopback_bind("::1"));
-        assert!(!is_loopback_bind("0.0.0.0"));
+        assert!(is_loopback_bind("127.0.0.1") && is_loopback_bind("[::1]"));
+        assert!(!is_loopback_bind("0.0.0.0") && !is_loopback_bind("[::]"));
     }
 }
