@@ -16,7 +16,8 @@ use web_sys::Element;
 
 use super::key_line::CONTROLS;
 use crate::focus::focus;
-use crate::router::use_router;
+use crate::router::{own_link, use_router};
+use crate::routes::Route;
 
 /// Where the person was as they left.
 struct Place {
@@ -40,18 +41,27 @@ pub fn keep_place() {
     let left = LEFT.with_borrow_mut(Option::take);
     if let Some(place) = left.filter(|p| router.traversed() && p.search == search) {
         // Once the tools, which this call builds, have taken the stand-ins' place above the
-        // lines: scrolled before, the page would be off by the toolbar's extra height.
-        request_animation_frame(move || restore(place));
+        // lines: scrolled before, the page would be off by the toolbar's extra height. Not if
+        // the dashboard has gone by then.
+        let here = StoredValue::new(());
+        request_animation_frame(move || {
+            if here.try_get_value().is_some() {
+                restore(place);
+            }
+        });
     }
     // Captured on the document: before the router, which follows the link and scrolls to the
-    // top.
+    // top. Only a link the page follows itself away from the dashboard (not one opening a new
+    // tab, nor the dialog over the list).
     let on_click = Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |e: web_sys::MouseEvent| {
-        let Some(target) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
+        let leaves = own_link(&e).is_some_and(|href| {
+            let path = href.split(['?', '#']).next().unwrap_or_default();
+            !matches!(Route::of(path), Route::Dashboard { .. })
+        });
+        let target = e.target().and_then(|t| t.dyn_into::<Element>().ok());
+        let Some(target) = target.filter(|_| leaves) else {
             return;
         };
-        if !target.closest("a[href]").is_ok_and(|a| a.is_some()) {
-            return;
-        }
         let control = target
             .closest("tr[data-key-id]")
             .ok()
