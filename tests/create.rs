@@ -83,6 +83,15 @@ async fn enter_on_a_step_s_choices_goes_on_once_one_is_chosen() {
         window_search().contains("app=app--s")
     })
     .await;
+    // A held key's repeats are not presses: they would go on past the next step too.
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("Enter");
+    init.set_repeat(true);
+    init.set_bubbles(true);
+    let held = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    radio.dispatch_event(&held).unwrap();
+    sleep(50).await;
+    assert_eq!(path(), "/keys/new/application", "a repeat is no press");
     key_event(&radio, "Enter", false);
     eventually("step 2", || path() == "/keys/new/arx").await;
     eventually("the Arx", || find(&root, "#arx-arx--p").is_some()).await;

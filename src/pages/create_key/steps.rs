@@ -69,7 +69,8 @@ fn enter_goes_on(
     next: impl Fn() + 'static,
 ) -> impl Fn(leptos::ev::KeyboardEvent) + 'static {
     move |e| {
-        if e.key() == "Enter" && chosen() {
+        // Not a held key's repeats: they would go on past the next step too.
+        if e.key() == "Enter" && !e.repeat() && chosen() {
             e.prevent_default();
             next();
         }
