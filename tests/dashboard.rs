@@ -1345,3 +1345,63 @@ async fn back_from_a_key_s_page_returns_to_the_place_in_the_list() {
     assert_eq!(document().active_element(), details().map(Into::into));
     assert_eq!(window.scroll_y().unwrap(), scrolled);
 }
+
+/// The dialog over the list leaves the dashboard in place, so opening it keeps no place: a later
+/// return to the list by history must not bring the focus back to its Delete link.
+#[wasm_bindgen_test]
+async fn the_dialog_over_the_list_keeps_no_place_to_return_to() {
+    let keys: Vec<_> = (10..60)
+        .map(|i| {
+            key(
+                &format!("apikey--k{i}"),
+                &format!("onq.K{i}"),
+                "active",
+                "Payments",
+                true,
+            )
+        })
+        .collect();
+    let mut routes = one_key_page(json!([{"body": ok(keys[30].clone())}]));
+    routes["GET /api/tenants/tenant--t/keys"] = json!([{"body": key_list(keys, true)}]);
+    routes["GET /api/tenants/tenant--t/keys/apikey--k40"] =
+        routes["GET /api/tenants/tenant--t/keys/apikey--1"].clone();
+    install_fake_fetch(&routes.to_string());
+    let (root, _h) = mount_app("/?sort=key&dir=asc&size=50");
+    let delete = || -> Option<web_sys::HtmlElement> {
+        find(&root, "tr[data-key-id='apikey--k40'] a.danger").map(|e| e.unchecked_into())
+    };
+    eventually("the list and its tools", || {
+        delete().is_some() && find(&root, "#filter-status").is_some()
+    })
+    .await;
+    let window = leptos::prelude::window();
+    let history = window.history().unwrap();
+    delete().unwrap().scroll_into_view();
+    delete().unwrap().focus().unwrap();
+    delete().unwrap().click();
+    eventually("the dialog", || find(&root, "#delete-confirm").is_some()).await;
+    key_event(&find(&root, "#delete-confirm").unwrap(), "Escape", false);
+    eventually("the dialog closed", || {
+        find(&root, "[role=dialog]").is_none()
+    })
+    .await;
+    // Away by history, not by a link, and back.
+    history
+        .push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/keys/apikey--k40"))
+        .unwrap();
+    window
+        .dispatch_event(&web_sys::Event::new("popstate").unwrap())
+        .unwrap();
+    eventually("the key's page", || text(&root).contains("Arx URL")).await;
+    history.back().unwrap();
+    eventually("the list and its tools again", || {
+        delete().is_some() && find(&root, "#filter-status").is_some()
+    })
+    .await;
+    sleep(300).await;
+    assert_ne!(
+        document().active_element(),
+        delete().map(Into::into),
+        "no place from the dialog"
+    );
+}
