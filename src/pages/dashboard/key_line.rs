@@ -148,6 +148,20 @@ pub fn KeyLine(
 /// same control on the line that now shows its key.
 pub(super) const CONTROLS: [&str; 3] = [".copy-button", "a.link:not(.danger)", "a.danger"];
 
+/// `control` (one of [`CONTROLS`]) of the line of `table` that shows the key `id`, if a line
+/// does. Ids are compared, never put into a selector: they come from the platform.
+pub(super) fn control_of_key(
+    table: &web_sys::Element,
+    id: &str,
+    control: &str,
+) -> Option<web_sys::Element> {
+    let lines = table.query_selector_all("tbody tr").ok()?;
+    let line = (0..lines.length())
+        .filter_map(|i| lines.item(i)?.dyn_into::<web_sys::Element>().ok())
+        .find(|l| l.get_attribute("data-key-id").as_deref() == Some(id))?;
+    line.query_selector(control).ok()?
+}
+
 /// When the key on this line changes under the focus (the list was read again while the person
 /// was on one of its controls), moves the focus to the same control of the line that now shows
 /// that key, or to the table if it has left the page: otherwise Enter would act on another key
@@ -169,13 +183,10 @@ fn keep_focus_on_its_key(row: NodeRef<leptos::html::Tr>, id: Memo<String>) {
             .into_iter()
             .find(|c| active.matches(c).unwrap_or(false));
         let table = tr.closest("table").ok().flatten();
-        let target = table.as_ref().and_then(|t| {
-            let lines = t.query_selector_all("tbody tr").ok()?;
-            let line = (0..lines.length())
-                .filter_map(|i| lines.item(i)?.dyn_into::<web_sys::Element>().ok())
-                .find(|l| l.get_attribute("data-key-id").as_deref() == Some(before.as_str()))?;
-            line.query_selector(control?).ok()?
-        });
+        let target = table
+            .as_ref()
+            .zip(control)
+            .and_then(|(t, control)| control_of_key(t, &before, control));
         let target = target.or_else(|| {
             let t = table?;
             let _ = t.set_attribute("tabindex", "-1");

@@ -14,7 +14,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
-use super::key_line::CONTROLS;
+use super::key_line::{control_of_key, CONTROLS};
 use crate::focus::focus;
 use crate::router::{own_link, use_router};
 use crate::routes::Route;
@@ -99,13 +99,8 @@ fn restore(place: Place) {
     let Some((key, control)) = place.control else {
         return;
     };
-    let lines = document().query_selector_all("tbody tr[data-key-id]").ok();
-    let line = lines
-        .iter()
-        .flat_map(|l| (0..l.length()).filter_map(move |i| l.item(i)?.dyn_into::<Element>().ok()));
-    let target = line
-        .filter(|l| l.get_attribute("data-key-id").as_deref() == Some(key.as_str()))
-        .find_map(|l| l.query_selector(control).ok().flatten());
+    let table = document().query_selector("table.keys-table").ok().flatten();
+    let target = table.and_then(|t| control_of_key(&t, &key, control));
     if let Some(el) = target {
         focus(&el, true);
     }
