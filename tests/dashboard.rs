@@ -1294,19 +1294,13 @@ async fn a_key_page_offers_its_usage_while_it_can_be_used_and_its_secrets_to_its
     }
 }
 
-/// Back from a key's page to the view it was opened from puts the person where they were:
-/// scrolled as they were, the focus on the link they left by.
-#[wasm_bindgen_test]
-async fn back_from_a_key_s_page_returns_to_the_place_in_the_list() {
+/// The dashboard with fifty keys (`onq.K10` to `onq.K59`) on one page, sorted by key, long
+/// enough to scroll; `apikey--k40` has a page of its own.
+fn fifty_keys_sorted() -> (web_sys::HtmlElement, impl Drop) {
     let keys: Vec<_> = (10..60)
         .map(|i| {
-            key(
-                &format!("apikey--k{i}"),
-                &format!("onq.K{i}"),
-                "active",
-                "Payments",
-                true,
-            )
+            let (id, access) = (format!("apikey--k{i}"), format!("onq.K{i}"));
+            key(&id, &access, "active", "Payments", true)
         })
         .collect();
     let mut routes = one_key_page(json!([{"body": ok(keys[30].clone())}]));
@@ -1314,7 +1308,14 @@ async fn back_from_a_key_s_page_returns_to_the_place_in_the_list() {
     routes["GET /api/tenants/tenant--t/keys/apikey--k40"] =
         routes["GET /api/tenants/tenant--t/keys/apikey--1"].clone();
     install_fake_fetch(&routes.to_string());
-    let (root, _h) = mount_app("/?sort=key&dir=asc&size=50");
+    mount_app("/?sort=key&dir=asc&size=50")
+}
+
+/// Back from a key's page to the view it was opened from puts the person where they were:
+/// scrolled as they were, the focus on the link they left by.
+#[wasm_bindgen_test]
+async fn back_from_a_key_s_page_returns_to_the_place_in_the_list() {
+    let (root, _h) = fifty_keys_sorted();
     let details = || -> Option<web_sys::HtmlElement> {
         find(&root, "tr[data-key-id='apikey--k40'] a.link:not(.danger)").map(|e| e.unchecked_into())
     };
@@ -1350,23 +1351,7 @@ async fn back_from_a_key_s_page_returns_to_the_place_in_the_list() {
 /// return to the list by history must not bring the focus back to its Delete link.
 #[wasm_bindgen_test]
 async fn the_dialog_over_the_list_keeps_no_place_to_return_to() {
-    let keys: Vec<_> = (10..60)
-        .map(|i| {
-            key(
-                &format!("apikey--k{i}"),
-                &format!("onq.K{i}"),
-                "active",
-                "Payments",
-                true,
-            )
-        })
-        .collect();
-    let mut routes = one_key_page(json!([{"body": ok(keys[30].clone())}]));
-    routes["GET /api/tenants/tenant--t/keys"] = json!([{"body": key_list(keys, true)}]);
-    routes["GET /api/tenants/tenant--t/keys/apikey--k40"] =
-        routes["GET /api/tenants/tenant--t/keys/apikey--1"].clone();
-    install_fake_fetch(&routes.to_string());
-    let (root, _h) = mount_app("/?sort=key&dir=asc&size=50");
+    let (root, _h) = fifty_keys_sorted();
     let delete = || -> Option<web_sys::HtmlElement> {
         find(&root, "tr[data-key-id='apikey--k40'] a.danger").map(|e| e.unchecked_into())
     };

@@ -457,21 +457,9 @@ async fn an_allowed_origin_may_sign_in_through_a_dev_server_proxy() {
 /// but this machine's; bound to another address, it is meant for other names.
 #[tokio::test]
 async fn a_name_that_is_not_this_machine_s_is_refused_on_loopback() {
+    const ATTACKER: &str = "rebind.attacker.example:8080";
     let p = platform(0);
-    let login = json!({"email": "owner@demo.test", "password": "demo-password"});
-    let attacker = [
-        ("host", "rebind.attacker.example:8080"),
-        ("origin", "http://rebind.attacker.example:8080"),
-    ];
-    let r = p
-        .call(
-            Method::POST,
-            "/auth/login",
-            None,
-            Some(login.clone()),
-            &attacker,
-        )
-        .await;
+    let r = login_at(&p, ATTACKER).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(r.body["error"]["message"]
         .as_str()
@@ -480,28 +468,37 @@ async fn a_name_that_is_not_this_machine_s_is_refused_on_loopback() {
     let token = p.login("owner@demo.test").await;
     let keys = format!("/api/tenants/{DEMO}/keys");
     let r = p
-        .call(Method::GET, &keys, Some(&token), None, &attacker[..1])
+        .call(
+            Method::GET,
+            &keys,
+            Some(&token),
+            None,
+            &[("host", ATTACKER)],
+        )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "the API too");
     for host in ["localhost:8080", "127.0.0.1:8080", "[::1]:8080"] {
-        let origin = format!("http://{host}");
-        let r = p
-            .call(
-                Method::POST,
-                "/auth/login",
-                None,
-                Some(login.clone()),
-                &[("host", host), ("origin", &origin)],
-            )
-            .await;
+        let r = login_at(&p, host).await;
         assert_eq!(r.status, StatusCode::OK, "{host}");
     }
 
     let mut opts = Options::for_tests(0);
     opts.bind = "0.0.0.0".into();
     let lan = platform_with(opts);
-    let r = lan
-        .call(Method::POST, "/auth/login", None, Some(login), &attacker)
-        .await;
+    let r = login_at(&lan, ATTACKER).await;
     assert_eq!(r.status, StatusCode::OK, "bound for other names");
+}
+
+/// A demo sign-in from a page at `http://{host}`, which names `host` in `Host` and `Origin`.
+async fn login_at(p: &Platform, host: &str) -> Reply {
+    let login = json!({"email": "owner@demo.test", "password": "demo-password"});
+    let origin = format!("http://{host}");
+    p.call(
+        Method::POST,
+        "/auth/login",
+        None,
+        Some(login),
+        &[("host", host), ("origin", &origin)],
+    )
+    .await
 }
