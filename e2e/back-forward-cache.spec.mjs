@@ -46,3 +46,13 @@ test('a page left with the secrets on screen comes back on Back without them', a
   await expect(page.getByTestId('server-signing-key')).toHaveCount(0);
   expect(await inJsHeap(page, secrets)).toEqual([]);
 });
+
+test('Back from the page the cache kept goes on to the page before the new key', async ({ page, baseURL, problems }) => {
+  await createAsOwner(page);
+  await watchRestore(page);
+  await awayAndBack(page, baseURL, problems);
+  await expect(page.getByTestId('cannot-show-again')).toBeVisible();
+  // The entry that guarded Back while the secrets were on screen is no stop of its own.
+  await page.goBack({ waitUntil: 'commit' });
+  await expect(page).toHaveURL(/\/keys\/new\/summary\?/);
+});

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use platform_types::{ids, ApiKey, KeyStatus, SensitiveData};
 
-use super::leave_guard::use_leave_guard;
+use super::leave_guard::{step_off_guard_entry_when_shown_again, use_leave_guard};
 use super::secrets::Secrets;
 use super::use_wizard;
 use crate::api::retry::next_poll_delay_ms;
@@ -60,7 +60,12 @@ pub fn KeyStep() -> impl IntoView {
 #[component]
 fn RevealUntilLeft(key: ApiKey) -> AnyView {
     let left = RwSignal::new(false);
-    let on_hide = window_event_listener(leptos::ev::pagehide, move |_| left.set(true));
+    let on_hide = window_event_listener(leptos::ev::pagehide, move |e| {
+        left.set(true);
+        if e.persisted() {
+            step_off_guard_entry_when_shown_again();
+        }
+    });
     on_cleanup(move || on_hide.remove());
     let id = Some(key.id.clone());
     (move || {

@@ -11,6 +11,9 @@ use super::replace_entry;
 use crate::links;
 use crate::router::use_navigate;
 
+/// The state of the guard entry (see Back below), so that a page shown again can step off it.
+const GUARD_STATE: &str = "leave-guard";
+
 const LEAVE_WARNING: &str = "Leave without storing this key's secrets? They cannot be shown again.";
 /// Before the secrets are here, nothing is lost yet: they stay with the platform, unclaimed.
 const LEAVE_WAITING: &str = "Leave before this key's secrets arrive? Nobody will receive them until you ask for them, once, from the key's page.";
@@ -84,8 +87,7 @@ pub fn use_leave_guard(stored: RwSignal<bool>, asked: Signal<bool>) {
     let here = window().location().href().unwrap_or_default();
     let arm = move || {
         if let Ok(history) = window().history() {
-            let state = history.state().unwrap_or(wasm_bindgen::JsValue::NULL);
-            let _ = history.push_state_with_url(&state, "", None);
+            let _ = history.push_state_with_url(&GUARD_STATE.into(), "", None);
         }
     };
     arm();
@@ -116,4 +118,27 @@ pub fn use_leave_guard(stored: RwSignal<bool>, asked: Signal<bool>) {
         let _ =
             window().remove_event_listener_with_callback("popstate", pop.as_ref().unchecked_ref());
     });
+}
+
+/// For a page going into the back/forward cache: once it is shown again, goes back off the
+/// guard entry if it stands on one. Its guard is gone by then (the page dropped the secrets when
+/// it was left), so the first Back would otherwise change nothing the person sees. The listener
+/// belongs to no view: the session's own `pageshow` listener, which runs first, rebuilds the
+/// page, and a view's listener would be gone before its turn.
+pub fn step_off_guard_entry_when_shown_again() {
+    let options = web_sys::AddEventListenerOptions::new();
+    options.set_once(true);
+    let step_off = Closure::once_into_js(|| {
+        let Ok(history) = window().history() else {
+            return;
+        };
+        if history.state().ok().and_then(|s| s.as_string()).as_deref() == Some(GUARD_STATE) {
+            let _ = history.back();
+        }
+    });
+    let _ = window().add_event_listener_with_callback_and_add_event_listener_options(
+        "pageshow",
+        step_off.unchecked_ref(),
+        &options,
+    );
 }
