@@ -88,6 +88,53 @@ async fn no_results_offers_to_clear_the_filter() {
     );
 }
 
+/// "Clear filters" after a search typed into the live toolbar clears what was typed too, whether
+/// or not the search has reached the URL yet: the typed text must not come back over the cleared
+/// view (the URL back at the view it was typed over).
+#[wasm_bindgen_test]
+async fn clear_filters_clears_a_typed_search_before_and_after_it_reaches_the_url() {
+    for wait_for_url in [false, true] {
+        with_one_key();
+        let (root, _h) = mount_app("/");
+        tools_live(&root).await;
+        let input: web_sys::HtmlInputElement = find(&root, "#key-search").unwrap().unchecked_into();
+        input.set_value("zzzz");
+        let ev = web_sys::Event::new_with_event_init_dict("input", &{
+            let init = web_sys::EventInit::new();
+            init.set_bubbles(true);
+            init
+        })
+        .unwrap();
+        input.dispatch_event(&ev).unwrap();
+        eventually("no results", || {
+            find(&root, "[data-testid=no-results]").is_some()
+        })
+        .await;
+        if wait_for_url {
+            eventually("the search in the URL", || {
+                location_search().contains("q=zzzz")
+            })
+            .await;
+        }
+        let clear: HtmlButtonElement = find(&root, "[data-testid=no-results] button")
+            .unwrap()
+            .unchecked_into();
+        clear.click();
+        eventually("the row back", || {
+            find(&root, "table.keys-table tbody tr").is_some()
+        })
+        .await;
+        // Past the moment a typed search would have reached the URL.
+        sleep(500).await;
+        assert!(
+            find(&root, "[data-testid=no-results]").is_none(),
+            "waited for the URL: {wait_for_url}"
+        );
+        assert_eq!(input.value(), "", "waited for the URL: {wait_for_url}");
+        assert!(!location_search().contains("q="), "{}", location_search());
+    }
+}
+
 #[wasm_bindgen_test]
 async fn a_tenant_whose_keys_are_all_deleted_says_so_and_shows_them_on_request() {
     with_list(

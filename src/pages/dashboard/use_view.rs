@@ -56,7 +56,28 @@ pub fn use_view() -> UseView {
         });
         s
     });
+    let timer = StoredValue::new(None::<TimeoutHandle>);
+    let cancel_timer = move || {
+        if let Some(h) = timer.try_update_value(Option::take).flatten() {
+            h.clear();
+        }
+    };
+    // Text typed over a view applies to that view only: dropped once the URL moves on, so that it
+    // does not come back if the URL returns to that view ("Clear filters", Back).
+    Effect::watch(
+        move || url.get(),
+        move |now, _, _| {
+            if typed.with_untracked(|t| t.as_ref().is_some_and(|(base, _)| base != now)) {
+                typed.set(None);
+            }
+        },
+        false,
+    );
+    // A view set in full (a filter, "Clear filters", the typed search itself) replaces what was
+    // being typed: its search is the one to show.
     let set = Callback::new(move |(next, replace): (ViewState, bool)| {
+        cancel_timer();
+        typed.set(None);
         navigate(
             &links::dashboard(&next.to_query()),
             NavigateOptions {
@@ -66,12 +87,6 @@ pub fn use_view() -> UseView {
             },
         );
     });
-    let timer = StoredValue::new(None::<TimeoutHandle>);
-    let cancel_timer = move || {
-        if let Some(h) = timer.try_update_value(Option::take).flatten() {
-            h.clear();
-        }
-    };
     let commit_search = Callback::new(move |_: ()| {
         cancel_timer();
         let current = url.get_untracked();
