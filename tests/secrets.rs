@@ -633,6 +633,18 @@ async fn the_wait_counts_every_second_between_polls() {
         1,
         "with no poll meanwhile"
     );
+    // Said once, not every second: the counter is outside the live region.
+    let live = root
+        .query_selector_all("[aria-live], [role=status], [role=alert]")
+        .unwrap();
+    let said: Vec<String> = (0..live.length())
+        .filter_map(|i| live.item(i)?.text_content())
+        .collect();
+    assert!(said.iter().any(|s| s.contains("Provisioning")), "{said:?}");
+    assert!(
+        said.iter().all(|s| !s.contains("Waiting for")),
+        "the counter is read out every second: {said:?}"
+    );
 }
 
 /// From the moment the secrets are asked for, leaving may lose them (the answer on its way may

@@ -209,9 +209,12 @@ fn Provisioning(waited: RwSignal<u32>) -> impl IntoView {
         }
     });
     view! {
-        <div class="panel provisioning" role="status" aria-live="polite">
-            <h2><span class="spinner" aria-hidden="true"></span>" Provisioning your key…"</h2>
-            <p>"The platform is setting up the key on the Arx. This can take up to 10 minutes; you can keep this page open."</p>
+        // The counter stays outside the live region, which would read it out every second.
+        <div class="panel provisioning">
+            <div role="status" aria-live="polite">
+                <h2><span class="spinner" aria-hidden="true"></span>" Provisioning your key…"</h2>
+                <p>"The platform is setting up the key on the Arx. This can take up to 10 minutes; you can keep this page open."</p>
+            </div>
             <p class="muted">{move || format!("Waiting for {} s", waited.get())}</p>
         </div>
     }
