@@ -31,9 +31,9 @@ pub fn parse_retry_after(v: Option<&str>) -> Option<u64> {
 /// Maps an HTTP answer to the payload or an [`ApiError`] (contract §2, §2.1).
 ///
 /// A success needs a JSON envelope whose `data` decodes as `T` (`null` data decodes when `T`
-/// accepts it). An error is classified by `error.status` first, then by the HTTP status class;
-/// a body that is not JSON at all counts as a network-level failure (a proxy or captive portal
-/// answered, not the platform).
+/// accepts it). An error is classified by `error.status` first, then by the HTTP status class
+/// (also when its envelope is not the contract's); a body that is not a JSON object counts as a
+/// network-level failure (a proxy or captive portal answered, not the platform).
 pub fn decode<T: DeserializeOwned>(raw: &RawResponse) -> Result<T, ApiError> {
     let data = payload(raw)?;
     decode_payload(raw, data)
@@ -52,27 +52,38 @@ pub(super) fn decode_payload<T: DeserializeOwned>(
 /// One function for every payload type: only the payload's own decoding is generic.
 pub(super) fn payload(raw: &RawResponse) -> Result<Option<Range<usize>>, ApiError> {
     // An envelope is an object; serde would also take the array `[data, error]`.
-    let envelope: Result<Envelope<&RawValue>, _> = if raw.body.trim_start().starts_with('{') {
-        serde_json::from_str(&raw.body)
-    } else {
-        Err(serde::de::Error::custom("not an object"))
-    };
+    let object = raw.body.trim_start().starts_with('{');
+    let parsed = object.then(|| serde_json::from_str::<Envelope<&RawValue>>(&raw.body));
     let retry_after_secs = parse_retry_after(raw.retry_after.as_deref());
-    let Ok(envelope) = envelope else {
-        return Err(match raw.status {
-            429 => ApiError::RateLimited {
-                retry_after_secs,
-                message: String::new(),
-                correlation_id: raw.correlation_id.clone().unwrap_or_default(),
-            },
-            503 => ApiError::Server {
-                status: 503,
-                message: String::new(),
-                correlation_id: raw.correlation_id.clone().unwrap_or_default(),
-                retry_after_secs,
-            },
-            s => ApiError::Network(format!("HTTP {s} with a body that is not JSON")),
-        });
+    let envelope = match parsed {
+        Some(Ok(envelope)) => envelope,
+        // JSON, so the platform answered, but not in the contract's envelope: a success cannot
+        // be read; an error is classed by its HTTP status, as for an unknown key.
+        Some(Err(e)) if e.classify() == serde_json::error::Category::Data => {
+            if (200..300).contains(&raw.status) {
+                return Err(ApiError::Decode(super::error::json_problem(&e)));
+            }
+            Envelope {
+                data: None,
+                error: Default::default(),
+            }
+        }
+        _ => {
+            return Err(match raw.status {
+                429 => ApiError::RateLimited {
+                    retry_after_secs,
+                    message: String::new(),
+                    correlation_id: raw.correlation_id.clone().unwrap_or_default(),
+                },
+                503 => ApiError::Server {
+                    status: 503,
+                    message: String::new(),
+                    correlation_id: raw.correlation_id.clone().unwrap_or_default(),
+                    retry_after_secs,
+                },
+                s => ApiError::Network(format!("HTTP {s} with a body that is not JSON")),
+            })
+        }
     };
     if (200..300).contains(&raw.status) {
         let start = raw.body.as_ptr() as usize;
@@ -262,6 +273,24 @@ mod tests {
         );
         let e = decode::<ApiKeys>(&raw(503, "")).unwrap_err();
         assert!(matches!(e, ApiError::Server { status: 503, .. }));
+    }
+
+    #[test]
+    fn an_error_envelope_of_another_shape_is_classed_by_its_http_status() {
+        // JSON, so the platform (not a proxy) answered; its error member is not the contract's.
+        for body in [
+            r#"{"data":null,"error":"expired"}"#,
+            r#"{"data":null,"error":{"code":"401","status":7}}"#,
+            r#"{"error":{"status":"service_unauthorized_err","details":{"why":"expired"}}}"#,
+        ] {
+            let e = decode::<ApiKeys>(&raw(401, body)).unwrap_err();
+            assert!(matches!(e, ApiError::Unauthorized(_)), "{body}: {e:?}");
+            assert_eq!(e.correlation_id(), Some("corr-h"), "{body}");
+        }
+        let e = decode::<ApiKeys>(&raw(500, r#"{"error":[]}"#)).unwrap_err();
+        assert!(matches!(e, ApiError::Server { status: 500, .. }), "{e:?}");
+        let e = decode::<ApiKeys>(&raw(200, r#"{"data":{},"error":"x"}"#)).unwrap_err();
+        assert!(matches!(e, ApiError::Decode(_)), "{e:?}");
     }
 
     #[test]

@@ -33,8 +33,8 @@ fn insert_sorted<V>(pairs: &mut Vec<(String, V)>, name: String, value: V) {
     }
 }
 
-/// A JSON object as a list of pairs sorted by name; `null` reads as empty, a repeated name keeps
-/// its last value (as a map would).
+/// A JSON object as a list of pairs sorted by name; `null` reads as empty, a name with a `null`
+/// value as absent, a repeated name keeps its last value (as a map would).
 mod sorted_pairs {
     use std::fmt;
     use std::marker::PhantomData;
@@ -68,8 +68,11 @@ mod sorted_pairs {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(0).min(16));
-                while let Some((k, v)) = map.next_entry::<String, V>()? {
-                    super::insert_sorted(&mut pairs, k, v);
+                // A `null` value says no more than an absent name (contract §2).
+                while let Some((k, v)) = map.next_entry::<String, Option<V>>()? {
+                    if let Some(v) = v {
+                        super::insert_sorted(&mut pairs, k, v);
+                    }
                 }
                 Ok(pairs)
             }
@@ -107,6 +110,17 @@ impl Acl {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn acl_reads_a_null_action_or_reason_as_absent() {
+        let acl: Acl = serde_json::from_str(
+            r#"{"can": {"delete": null, "add": true}, "can_not": {"delete_reason": null}}"#,
+        )
+        .unwrap();
+        assert_eq!(acl.allows("delete"), None);
+        assert_eq!(acl.allows("add"), Some(true));
+        assert_eq!(acl.reason("delete"), None);
+    }
 
     #[test]
     fn acl_reads_objects_in_any_order_and_null_and_writes_objects() {

@@ -11,7 +11,8 @@
 
 use std::fmt;
 
-use serde::de::{DeserializeSeed, Deserializer, MapAccess, Visitor};
+use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
 /// Implements `Deserialize` for a wire object: starting from the struct's `Default`, each field
@@ -111,6 +112,94 @@ where
 {
     *slot = map.next_value()?;
     Ok(())
+}
+
+/// Reads the next value into `slot` as a list of `T` objects: an item that is not an object is
+/// skipped, and a value that is not a list (`null`, an object, a string…) reads as `None`. For a
+/// member that only adds detail (an error's `details`), so that its shape never costs the rest.
+pub(crate) fn objects_if_list<'de, A, T>(
+    map: &mut A,
+    slot: &mut Option<Vec<T>>,
+) -> Result<(), A::Error>
+where
+    A: MapAccess<'de>,
+    T: Deserialize<'de> + Shape,
+{
+    *slot = map
+        .next_value::<ShapeOr<Vec<ShapeOr<T>>>>()?
+        .0
+        .map(|items| items.into_iter().filter_map(|i| i.0).collect());
+    Ok(())
+}
+
+/// A `T` if the value has the shape `T` reads (a list for a `Vec`, an object otherwise), else
+/// `None` with the value skipped. Only the shape is looked at: a list or an object of the right
+/// shape whose content `T` refuses is still an error.
+struct ShapeOr<T>(Option<T>);
+
+/// Which JSON shape a type reads.
+pub(crate) trait Shape {
+    const LIST: bool;
+}
+
+impl<T> Shape for Vec<T> {
+    const LIST: bool = true;
+}
+
+impl Shape for crate::FieldError {
+    const LIST: bool = false;
+}
+
+impl<'de, T: Deserialize<'de> + Shape> Deserialize<'de> for ShapeOr<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ShapeVisitor(std::marker::PhantomData))
+    }
+}
+
+struct ShapeVisitor<T>(std::marker::PhantomData<T>);
+
+/// Scalars are never the shape looked for.
+macro_rules! skip_scalars {
+    ($($visit:ident($t:ty)),*) => {
+        $(fn $visit<E>(self, _: $t) -> Result<Self::Value, E> {
+            Ok(ShapeOr(None))
+        })*
+    };
+}
+
+impl<'de, T: Deserialize<'de> + Shape> Visitor<'de> for ShapeVisitor<T> {
+    type Value = ShapeOr<T>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any value")
+    }
+    skip_scalars!(
+        visit_bool(bool),
+        visit_i64(i64),
+        visit_u64(u64),
+        visit_f64(f64),
+        visit_str(&str),
+        visit_bytes(&[u8])
+    );
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(ShapeOr(None))
+    }
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(ShapeOr(None))
+    }
+    fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Self::Value, S::Error> {
+        if T::LIST {
+            return T::deserialize(SeqAccessDeserializer::new(seq)).map(|t| ShapeOr(Some(t)));
+        }
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(ShapeOr(None))
+    }
+    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
+        if !T::LIST {
+            return T::deserialize(MapAccessDeserializer::new(map)).map(|t| ShapeOr(Some(t)));
+        }
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(ShapeOr(None))
+    }
 }
 
 /// Deserialises `null` as the type's default (for the generic envelope, which is derived).

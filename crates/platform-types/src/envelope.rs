@@ -15,12 +15,13 @@ pub struct ErrorBody {
     pub message: String,
     /// Id to quote to support; also sent as the `X-Correlation-Id` header.
     pub correlation_id: String,
-    /// Field errors of a 400, `[{"field", "message"}]`; `null` otherwise.
+    /// Field errors of a 400, `[{"field", "message"}]`; `null` otherwise (and for any other shape:
+    /// the rest of the error still counts).
     pub details: Option<Vec<FieldError>>,
 }
 
 decode_object!(ErrorBody, "an error", {
-    code: lenient, status: lenient, message: lenient, correlation_id: lenient, details: strict,
+    code: lenient, status: lenient, message: lenient, correlation_id: lenient, details: objects_if_list,
 });
 
 impl ErrorBody {
@@ -112,5 +113,35 @@ mod tests {
         assert!(env.data.is_none());
         assert_eq!(env.error.code, 400);
         assert_eq!(env.error.details.unwrap()[0].field, "api_key.cluster_id");
+    }
+
+    #[test]
+    fn details_of_another_shape_leave_the_rest_of_the_error() {
+        for details in [
+            r#"{"why":"expired"}"#,
+            r#""expired""#,
+            "7",
+            r#"[{"field":"a","message":"m"},"loose",null,{"field":"b"}]"#,
+        ] {
+            let body = format!(
+                r#"{{"data":null,"error":{{"code":401,"status":"service_unauthorized_err","message":"Sign in again","details":{details}}}}}"#
+            );
+            let env: Envelope<serde_json::Value> = serde_json::from_str(&body).unwrap();
+            assert_eq!(env.error.status, "service_unauthorized_err", "{details}");
+            assert_eq!(env.error.message, "Sign in again", "{details}");
+            let fields: Vec<String> = env
+                .error
+                .details
+                .unwrap_or_default()
+                .into_iter()
+                .map(|f| f.field)
+                .collect();
+            let want: &[&str] = if details.starts_with('[') {
+                &["a", "b"]
+            } else {
+                &[]
+            };
+            assert_eq!(fields, want, "{details}");
+        }
     }
 }
