@@ -393,6 +393,11 @@ async fn a_sign_out_the_platform_did_not_hear_is_retried_and_can_be_tried_again(
         fake_calls("POST /auth/logout") > 1,
         "the sign-out was retried before giving up"
     );
+    // Sent while signed in, so with the token (contract §2), retries included.
+    assert_eq!(
+        fake_authorization("POST /auth/logout").as_deref(),
+        Some("Bearer aaa.eyJleHAiOjQxMDI0NDQ4MDB9.sig")
+    );
     assert!(text(&root).contains("session may persist"));
 
     install_fake_fetch(
@@ -410,6 +415,9 @@ async fn a_sign_out_the_platform_did_not_hear_is_retried_and_can_be_tried_again(
     })
     .await;
     assert_eq!(fake_calls("POST /auth/logout"), 1);
+    // Tried again from the sign-in page: nobody is signed in here any more, and the token went
+    // with the session.
+    assert_eq!(fake_authorization("POST /auth/logout"), None);
 }
 
 #[wasm_bindgen_test]

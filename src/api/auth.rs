@@ -43,10 +43,12 @@ impl ApiClient {
     }
 
     /// `POST /auth/logout`: revokes the refresh cookie. Repeating it is harmless, so it is
-    /// retried like a read.
-    pub async fn logout(&self) -> Result<(), ApiError> {
+    /// retried like a read. `bearer`: the access token of the session being ended, sent as with
+    /// any request made while signed in (contract §2).
+    pub async fn logout(&self, bearer: Option<String>) -> Result<(), ApiError> {
         let call = Call {
             authenticated: false,
+            bearer,
             with_credentials: true,
             idempotent: true,
             ..Call::new(Method::Post, self.auth_url(paths::LOGOUT))

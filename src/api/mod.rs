@@ -51,6 +51,9 @@ pub struct Call {
     pub idempotency_key: Option<String>,
     /// Send the bearer token (and let the token source renew it once on 401).
     pub authenticated: bool,
+    /// A bearer token given with a call that is not `authenticated`: sign-out's, whose session
+    /// has already ended here. Never renewed.
+    pub bearer: Option<String>,
     /// Send cookies across origins (the refresh cookie of `/auth/*`).
     pub with_credentials: bool,
     /// The answer holds one-time secrets: the request is never replayed (the platform forgets
@@ -69,6 +72,7 @@ impl Call {
             body: None,
             idempotency_key: None,
             authenticated: true,
+            bearer: None,
             with_credentials: false,
             once: false,
             idempotent: false,
@@ -147,7 +151,11 @@ impl ApiClient {
         let mut retries = 0;
         let mut renewed = false;
         loop {
-            let token = call.authenticated.then(|| self.tokens.token()).flatten();
+            let token = if call.authenticated {
+                self.tokens.token()
+            } else {
+                call.bearer.clone()
+            };
             let err = match http::fetch(&call, token.as_deref(), self.config.request_timeout_ms)
                 .await
                 .and_then(|raw| envelope::payload(&raw).map(|data| (raw, data)))

@@ -80,7 +80,7 @@ pub fn SignInPage() -> impl IntoView {
                             {why}
                         </p>
                         <button type="button" class="button secondary small" disabled=sending
-                            on:click=move |_| session.tell_platform(&client)>
+                            on:click=move |_| session.tell_platform(&client, None)>
                             {if sending { "Trying again…" } else { "Try again" }}
                         </button>
                     </div>

@@ -37,14 +37,19 @@ impl Session {
     /// Signs out here, in the other tabs, and at the platform. Key data goes with the views
     /// that held it, which unmount as the state changes.
     pub fn sign_out(&self, client: &ApiClient) {
+        let token = self.state.with_untracked(|s| match s {
+            AuthState::SignedIn(s) => Some(s.token.clone()),
+            _ => None,
+        });
         self.end_locally();
         crate::channel::post(CHANNEL, SIGNED_OUT);
-        self.tell_platform(client);
+        self.tell_platform(client, token);
     }
 
     /// Sends the sign-out to the platform (the client retries what may pass); a failure is kept
-    /// for the sign-in page to tell, with a way to try again.
-    pub fn tell_platform(&self, client: &ApiClient) {
+    /// for the sign-in page to tell, with a way to try again. `token`: the ended session's, for
+    /// the first sending only; tried again later, nobody is signed in here any more.
+    pub fn tell_platform(&self, client: &ApiClient, token: Option<String>) {
         let logout = self.logout;
         logout.update(|l| {
             *l = match l {
@@ -54,7 +59,7 @@ impl Session {
         });
         let client = client.clone();
         leptos::task::spawn_local(async move {
-            let outcome = match client.logout().await {
+            let outcome = match client.logout(token).await {
                 Ok(()) => Logout::Done,
                 Err(e) => Logout::Failed(e),
             };
