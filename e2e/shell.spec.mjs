@@ -58,6 +58,7 @@ test('the dashboard loads no chunk before its rows, each request once; a chunk t
     window.fetch = (input, init) => {
       const url = String(input instanceof Request ? input.url : input);
       if (url.endsWith('.wasm')) window.__chunksAt.push({ url: new URL(url, location.href).pathname, at: performance.now() });
+      if (/\/keys$/.test(url)) window.__keysCache = new Request(input, init).cache;
       return fetchIt(input, init);
     };
   });
@@ -83,6 +84,8 @@ test('the dashboard loads no chunk before its rows, each request once; a chunk t
   expect(chunks.filter((c) => isChunkPath(c.url) && c.at < frameAt), 'no chunk before the rows are drawn').toEqual([]);
   expect(chunks.some((c) => /^\/split_dashboard_tools-/.test(c.url))).toBe(true);
   expect(asked).toEqual({ wasm: 1, config: 1, refresh: 1, keys: 1 });
+  // The list, asked for by index.html, is kept out of the HTTP cache as the app's requests are.
+  expect(await page.evaluate(() => window.__keysCache)).toBe('no-store');
   expect(await page.evaluate(() => window.__consoleBoot && Object.keys(window.__consoleBoot)), 'all taken').toEqual([]);
   // Without its tools, the dashboard still lists the keys and says what is missing.
   await expect(page.getByText('Search and filters could not be loaded')).toBeVisible();

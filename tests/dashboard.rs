@@ -633,6 +633,14 @@ async fn a_pending_row_turns_active_and_is_said_to_this_person_only() {
             == Some("API key onq.PPP is now Active")
     })
     .await;
+    // Neither the list nor the polls go through the HTTP cache: a poll answered from it would
+    // not see the key move on, and the list names the tenant's people.
+    for call in [
+        "GET /api/tenants/tenant--t/keys",
+        "GET /api/tenants/tenant--t/keys/apikey--p",
+    ] {
+        assert_eq!(fake_cache_mode(call).as_deref(), Some("no-store"), "{call}");
+    }
     // Not left in the page for whoever signs in next.
     let sign_out: HtmlButtonElement = find(&root, ".user-menu button").unwrap().unchecked_into();
     sign_out.click();

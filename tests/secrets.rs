@@ -195,6 +195,11 @@ async fn no_copy_left_after_the_key_step() {
         Some("no-store"),
         "the answer is kept out of the browser's HTTP cache"
     );
+    // So is every other answer (tests/dashboard.rs checks the list and the polls).
+    assert_eq!(
+        fake_cache_mode("GET /api/tenants/tenant--t/keys/base").as_deref(),
+        Some("no-store")
+    );
     let memory = wasm_bindgen::memory();
     // While shown, the page keeps exactly one copy of each of the three secrets (the check can
     // see them), and the answer they came in is already zeroed.

@@ -100,11 +100,11 @@ async fn attempt(
     if call.with_credentials {
         init.set_credentials(web_sys::RequestCredentials::Include);
     }
-    // One-time secrets never go into the browser's HTTP cache, whatever the platform's
-    // `Cache-Control` says (a GET's answer is cacheable by default).
-    if call.once {
-        init.set_cache(web_sys::RequestCache::NoStore);
-    }
+    // No answer goes into the browser's HTTP cache or comes from it, whatever the platform's
+    // `Cache-Control` says (a GET's answer is cacheable by default): the one-time secrets, a
+    // key's status (a poll answered from the cache would not see it move on) and the list (the
+    // tenant's people, on disk).
+    init.set_cache(web_sys::RequestCache::NoStore);
     let headers = web_sys::Headers::new().map_err(network)?;
     let set = |name: &str, value: &str| headers.set(name, value).map_err(network);
     set("Accept", "application/json")?;
