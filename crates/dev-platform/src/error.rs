@@ -38,6 +38,9 @@ pub enum ApiError {
     /// 404.
     #[error("{0}")]
     NotFound(&'static str),
+    /// 405: the route exists, not with this method.
+    #[error("This route does not take this method")]
+    MethodNotAllowed,
     /// 409.
     #[error("{0}")]
     Conflict(&'static str),
@@ -92,6 +95,8 @@ impl ApiError {
             Self::Unauthorized(_) => (StatusCode::UNAUTHORIZED, keys::UNAUTHORIZED),
             Self::Forbidden(_) => (StatusCode::FORBIDDEN, keys::FORBIDDEN),
             Self::NotFound(_) => (StatusCode::NOT_FOUND, keys::NOT_FOUND),
+            // The contract has no key for it (a client classes an unknown key by its status).
+            Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "handler_method_err"),
             Self::Conflict(_) => (StatusCode::CONFLICT, keys::CONFLICT),
             Self::Gone => (StatusCode::GONE, keys::GONE),
             Self::Invalid { .. } => (StatusCode::UNPROCESSABLE_ENTITY, keys::INVALID),

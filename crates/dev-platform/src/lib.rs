@@ -191,6 +191,11 @@ async fn api_not_found() -> ApiError {
     ApiError::NotFound("No such route")
 }
 
+/// A platform route asked with a method it does not take: in the envelope, as every answer.
+async fn api_method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
+}
+
 /// The correlation id of a request, in its extensions for the request log.
 #[derive(Debug, Clone)]
 pub struct CorrelationId(pub String);
@@ -220,6 +225,7 @@ pub fn router(state: Arc<AppState>, bundle: Option<Arc<static_files::Bundle>>) -
             "/tenants/{tenant}/keys/{id}/sensitive",
             get(keys::sensitive),
         )
+        .method_not_allowed_fallback(api_method_not_allowed)
         .fallback(api_not_found);
     let auth = Router::new()
         .route("/login", post(auth::login))
@@ -229,6 +235,7 @@ pub fn router(state: Arc<AppState>, bundle: Option<Arc<static_files::Bundle>>) -
             state.clone(),
             auth::same_origin::guard,
         ))
+        .method_not_allowed_fallback(api_method_not_allowed)
         .fallback(api_not_found);
     let mut platform = Router::new()
         .nest("/api", api)

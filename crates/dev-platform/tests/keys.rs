@@ -674,3 +674,46 @@ async fn a_committed_create_is_replayed_after_its_arx_is_withdrawn() {
         fresh.body
     );
 }
+
+/// The scheme of `Authorization` is case-insensitive (RFC 9110 §11.1): `bearer` is `Bearer`.
+#[tokio::test]
+async fn the_bearer_scheme_is_read_whatever_its_case() {
+    let p = platform(0);
+    let token = p.login("owner@demo.test").await;
+    let path = format!("/api/tenants/{DEMO}/keys");
+    for scheme in ["bearer", "BEARER", "Bearer"] {
+        let auth = format!("{scheme} {token}");
+        let r = p
+            .call(Method::GET, &path, None, None, &[("authorization", &auth)])
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{scheme}");
+    }
+    let r = p
+        .call(
+            Method::GET,
+            &path,
+            None,
+            None,
+            &[("authorization", &format!("Basic {token}"))],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+}
+
+/// Every response body is the envelope (contract §2), a method a route does not take included.
+#[tokio::test]
+async fn a_method_a_route_does_not_take_is_answered_in_the_envelope() {
+    let p = platform(0);
+    let token = p.login("owner@demo.test").await;
+    for (method, path) in [
+        (Method::PUT, format!("/api/tenants/{DEMO}/keys")),
+        (Method::PATCH, format!("/api/tenants/{DEMO}/keys/apikey--x")),
+        (Method::GET, "/auth/logout".to_owned()),
+    ] {
+        let r = p.call(method.clone(), &path, Some(&token), None, &[]).await;
+        assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+        assert_eq!(r.body["error"]["code"], 405, "{method} {path}: {}", r.body);
+        assert!(!r.error_status().is_empty(), "{method} {path}");
+        assert!(r.headers.contains_key("allow"), "{method} {path}");
+    }
+}
