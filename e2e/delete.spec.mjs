@@ -241,3 +241,21 @@ test('the platform admin has no delete control and the route refuses', async ({ 
   await expect(dialog.getByTestId('confirm-delete')).toHaveCount(0);
   await expect(dialog.locator('input')).toHaveCount(0);
 });
+
+// The dark scheme has its own colours: the key's page and the dialog, its delete button live,
+// pass the same checks (contrast included) as in the light one.
+test('in the dark scheme the key page and the armed dialog pass the accessibility checks', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await signIn(page, ACCOUNTS.owner.email);
+  const row = page.locator('tr[data-status="active"]').first();
+  const id = await row.getAttribute('data-key-id');
+  const access = await row.locator('td:first-child code').innerText();
+  await page.goto(`/keys/${id}`);
+  await expect(page.getByRole('link', { name: 'Delete API key' })).toBeVisible();
+  await expectNoAxeViolations(page);
+  await page.goto(`/keys/${id}/delete`);
+  const dialog = page.getByRole('dialog', { name: 'Delete API key' });
+  await dialog.getByLabel(/Type the API key/).fill(access);
+  await expect(dialog.getByTestId('confirm-delete')).toBeEnabled();
+  await expectNoAxeViolations(page);
+});
