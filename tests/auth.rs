@@ -385,6 +385,10 @@ async fn a_sign_out_the_platform_did_not_hear_is_retried_and_can_be_tried_again(
         find(&root, "#sign-in-email").is_some()
     })
     .await;
+    assert!(
+        text(&root).contains("You have signed out."),
+        "the sign-in page says why it is there"
+    );
     eventually_within(8_000, "the warning", || {
         find(&root, "[data-testid=logout-failed]").is_some()
     })
@@ -546,4 +550,21 @@ async fn a_sign_out_in_another_tab_leaves_no_way_back_to_the_page_here() {
     .await;
     assert_eq!(loc.pathname().unwrap(), "/sign-in");
     assert_eq!(loc.search().unwrap(), "");
+}
+
+/// A tab signed in when another tab signs out shows the sign-in page, saying why.
+#[wasm_bindgen_test]
+async fn a_sign_out_in_another_tab_is_said_on_the_sign_in_page_here() {
+    let other_tab = web_sys::BroadcastChannel::new("onqlave-console-session").unwrap();
+    let (root, _h) = dashboard_as(&["developer"], true, true).await;
+    other_tab.post_message(&"signed-out".into()).unwrap();
+    eventually("the sign-in form", || {
+        find(&root, "#sign-in-email").is_some()
+    })
+    .await;
+    let notice = find(&root, ".sign-in [role=status]").expect("a notice");
+    assert_eq!(
+        notice.text_content().as_deref(),
+        Some("You were signed out in another tab.")
+    );
 }

@@ -125,7 +125,7 @@ pub fn start_session(session: Session, client: &ApiClient) {
             return;
         }
         match session.phase_untracked() {
-            Phase::SignedIn => session.end_locally(),
+            Phase::SignedIn => session.end_locally(sign_out::SIGNED_OUT_ELSEWHERE),
             // Ended here already (it expired): the person has now left, and the sign-in page
             // this tab shows is for whoever comes next.
             Phase::SignedOut => session.left_elsewhere(),

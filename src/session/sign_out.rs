@@ -6,6 +6,11 @@ use std::time::Duration;
 use leptos::prelude::*;
 
 use super::{safe_return_path, AuthState, Logout, Phase, Session, CHANNEL, ENDED, SIGNED_OUT};
+
+/// What the sign-in page says after a sign-out in this tab.
+const SIGNED_OUT_HERE: &str = "You have signed out.";
+/// What it says after a sign-out in another tab.
+pub(super) const SIGNED_OUT_ELSEWHERE: &str = "You were signed out in another tab.";
 use crate::api::ApiClient;
 
 impl Session {
@@ -41,7 +46,7 @@ impl Session {
             AuthState::SignedIn(s) => Some(s.token.clone()),
             _ => None,
         });
-        self.end_locally();
+        self.end_locally(SIGNED_OUT_HERE);
         crate::channel::post(CHANNEL, SIGNED_OUT);
         self.tell_platform(client, token);
     }
@@ -67,12 +72,13 @@ impl Session {
         });
     }
 
-    pub(super) fn end_locally(&self) {
+    /// Ends the session here; `notice` says why on the sign-in page.
+    pub(super) fn end_locally(&self, notice: &str) {
         self.count_sign_out();
         self.clear_timer();
         self.return_to.set(None);
         self.state.set(AuthState::SignedOut {
-            notice: None,
+            notice: Some(notice.into()),
             left: true,
         });
     }

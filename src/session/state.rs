@@ -34,7 +34,7 @@ pub enum AuthState {
     Restoring,
     /// The platform could not be asked; offer a retry rather than a sign-in form.
     Unreachable(ApiError),
-    /// Nobody is signed in; `notice` says why when the session ended by itself.
+    /// Nobody is signed in; `notice` says why when a session ended (by itself or signed out).
     SignedOut {
         /// Shown on the sign-in page.
         notice: Option<String>,
