@@ -1,6 +1,7 @@
 //! Where the focus goes when the element that had it is gone: the page's heading, made
 //! focusable by script only (Tab does not stop on it), else the main region. Used after a
-//! navigation (`app::arrival`) and when a dialog closes with no opener to return to.
+//! navigation (`app::arrival`), when a dialog closes with no opener to return to, and when a
+//! control is replaced by what it asked for ([`follow_replacement`]).
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -30,4 +31,39 @@ pub fn focus(el: &Element, keep_scroll: bool) -> bool {
     options.set_prevent_scroll(keep_scroll);
     let _ = html.focus_with_options(&options);
     document().active_element().as_ref() == Some(el)
+}
+
+/// How often, and for how long, [`follow_replacement`] looks whether its control has gone.
+const LOOK_EVERY_MS: u32 = 50;
+const LOOK_FOR_MS: u32 = 60_000;
+
+/// For a control whose view is replaced by what it asked for (a retry, "Show the secrets"): once
+/// it has left the page, if the focus went with it, the focus goes to a retry in its place (the
+/// attempt failed again) or else to the new view's heading. The browser would leave it at the
+/// document's start, where the next Tab begins again from the skip link.
+pub fn follow_replacement(control: Element) {
+    leptos::task::spawn_local(async move {
+        let mut waited = 0;
+        while control.is_connected() {
+            if waited > LOOK_FOR_MS {
+                return;
+            }
+            crate::timer::sleep_ms(LOOK_EVERY_MS).await;
+            waited += LOOK_EVERY_MS;
+        }
+        let lost = document().active_element().is_none_or(|a| {
+            !a.is_connected()
+                || document()
+                    .body()
+                    .is_some_and(|b| b.unchecked_ref::<Element>() == &a)
+        });
+        if !lost {
+            return;
+        }
+        let retry =
+            main_region().and_then(|m| m.query_selector(".error-panel button").ok().flatten());
+        if let Some(next) = retry.or_else(page_heading) {
+            focus(&next, true);
+        }
+    });
 }

@@ -302,8 +302,16 @@ async fn an_error_shows_the_reference_and_retry_recovers() {
     .await;
     assert!(text(&root).contains("corr--test"), "correlation id shown");
     let retry: HtmlButtonElement = find(&root, ".error-panel button").unwrap().unchecked_into();
+    retry.focus().unwrap();
     retry.click();
     eventually("recovered", || text(&root).contains("onq.AAA")).await;
+    // The button went with the panel; the focus goes on to the page, not to its start.
+    eventually("the focus on the page's heading", || {
+        document().active_element().is_some_and(|a| {
+            a.tag_name() == "H1" && a.text_content().as_deref() == Some("API keys")
+        })
+    })
+    .await;
 }
 
 /// Contract §2.1: a refusal, not only a failure, carries the reference a person quotes.

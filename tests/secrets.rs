@@ -511,6 +511,7 @@ async fn secrets_nobody_received_are_shown_once_on_request_after_the_step_was_le
     let show: HtmlButtonElement = find(&root, "[data-testid=show-secrets]")
         .unwrap()
         .unchecked_into();
+    show.focus().unwrap();
     show.click();
     eventually_within(5_000, "the secrets, once the key is active", || {
         find(&root, "[data-testid=server-signing-key]")
@@ -518,6 +519,13 @@ async fn secrets_nobody_received_are_shown_once_on_request_after_the_step_was_le
     })
     .await;
     assert_eq!(fake_calls(SECRETS), 1, "asked for once");
+    // The button went with the offer; the focus goes on to the step's heading, not the start.
+    eventually("the focus on the step's heading", || {
+        leptos::prelude::document()
+            .active_element()
+            .is_some_and(|a| a.id() == "key-title")
+    })
+    .await;
 }
 
 /// The secrets shown on request after a reload are dropped as well when the page is left.

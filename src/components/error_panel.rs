@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use wasm_bindgen::JsCast;
+
 use crate::api::ApiError;
 
 /// Shows `error` as a message for people; never as HTML.
@@ -35,7 +37,12 @@ pub fn ErrorPanel(
             {on_retry.map(|cb| view! {
                 <button type="button" class="button" aria-disabled=move || busy.get().to_string()
                     aria-busy=move || busy.get().to_string()
-                    on:click=move |_| if !busy.get_untracked() { cb.run(()) }>
+                    on:click=move |e| if !busy.get_untracked() {
+                        if let Some(button) = e.current_target().and_then(|t| t.dyn_into().ok()) {
+                            crate::focus::follow_replacement(button);
+                        }
+                        cb.run(())
+                    }>
                     {move || if busy.get() { "Trying again…" } else { "Try again" }}
                 </button>
             })}

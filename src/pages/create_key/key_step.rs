@@ -277,9 +277,12 @@ fn CannotShowAgain(id: Option<String>) -> impl IntoView {
     let asking = RwSignal::new(false);
     let resume = {
         let id = id.clone();
-        move |_| {
+        move |e: leptos::ev::MouseEvent| {
             if asking.get_untracked() {
                 return;
+            }
+            if let Some(button) = e.current_target().and_then(|t| wasm_bindgen::JsCast::dyn_into(t).ok()) {
+                crate::focus::follow_replacement(button);
             }
             asking.set(true);
             error.set(None);
