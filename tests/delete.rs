@@ -213,3 +213,42 @@ async fn opened_from_the_key_s_page_cancel_goes_back_there_and_a_delete_to_the_l
     })
     .await;
 }
+
+/// A delete answered 404 (the key went meanwhile, or was never this tenant's): said so, not
+/// announced as a delete under way, and the list read again.
+#[wasm_bindgen_test]
+async fn a_delete_of_a_key_already_gone_says_so() {
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [{"body": session(&["platform_owner"])}],
+            "GET /api/tenants/tenant--t/keys": [
+                {"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)},
+                {"body": key_list(vec![], true)}
+            ],
+            "GET /api/tenants/tenant--t/keys/apikey--1": [{"body": ok(key("apikey--1", "onq.AAA", "active", "Payments", true))}],
+            "DELETE /api/tenants/tenant--t/keys/apikey--1": [{"status": 404, "body": err(404, "db_not_exist_err", "No such API key")}],
+        })
+        .to_string(),
+    );
+    let (root, _h) = mount_app("/keys/apikey--1/delete");
+    eventually("dialog field", || find(&root, "#delete-confirm").is_some()).await;
+    let input: HtmlInputElement = find(&root, "#delete-confirm").unwrap().unchecked_into();
+    type_into(&input, "onq.AAA");
+    let confirm: HtmlButtonElement = find(&root, "[data-testid=confirm-delete]")
+        .unwrap()
+        .unchecked_into();
+    eventually("enabled", || !confirm.disabled()).await;
+    confirm.click();
+    eventually("dialog closed", || find(&root, "[role=dialog]").is_none()).await;
+    eventually("said", || {
+        find(&root, "#announcer")
+            .and_then(|a| a.text_content())
+            .as_deref()
+            == Some("API key onq.AAA no longer exists")
+    })
+    .await;
+    eventually("the list read again", || {
+        fake_calls("GET /api/tenants/tenant--t/keys") == 2
+    })
+    .await;
+}

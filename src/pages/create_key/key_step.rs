@@ -281,7 +281,10 @@ fn CannotShowAgain(id: Option<String>) -> impl IntoView {
             if asking.get_untracked() {
                 return;
             }
-            if let Some(button) = e.current_target().and_then(|t| wasm_bindgen::JsCast::dyn_into(t).ok()) {
+            if let Some(button) = e
+                .current_target()
+                .and_then(|t| wasm_bindgen::JsCast::dyn_into(t).ok())
+            {
                 crate::focus::follow_replacement(button);
             }
             asking.set(true);

@@ -142,15 +142,16 @@ pub fn DeleteKeyDialog() -> impl IntoView {
                         if let Some(k) = keys {
                             k.apply(updated);
                         }
-                        done(&target, announce);
+                        done(&target, announce, "is being deleted");
                         // Not `run`: the person may have closed the dialog while it deleted.
                         finish.try_run(());
                     }
+                    // Gone meanwhile (deleted and purged, or never this tenant's to see).
                     Err(ApiError::NotFound(_)) => {
                         if let Some(k) = keys {
                             k.reload();
                         }
-                        done(&target, announce);
+                        done(&target, announce, "no longer exists");
                         finish.try_run(());
                     }
                     Err(e) => {
@@ -249,9 +250,9 @@ pub fn DeleteKeyDialog() -> impl IntoView {
     }
 }
 
-fn done(key: &ApiKey, announce: crate::components::announcer::Announce) {
+fn done(key: &ApiKey, announce: crate::components::announcer::Announce, what: &str) {
     broadcast_key_event("deleted", &key.id);
-    announce.say(format!("API key {} is being deleted", key.access_key));
+    announce.say(format!("API key {} {what}", key.access_key));
 }
 
 /// What will be deleted.
