@@ -1246,6 +1246,11 @@ async fn an_id_without_the_platform_s_form_never_goes_into_an_api_path() {
     };
     let (root, h) = mount_app("/keys/apikey--a%2F..");
     eventually("no such key", || text(&root).contains("API key not found")).await;
+    // The tab says so too (its title is what a tab list and a screen reader name the page by).
+    eventually("the title", || {
+        document().title() == "API key not found · Onqlave"
+    })
+    .await;
     assert_eq!(
         fake_call_count(),
         known(),

@@ -690,3 +690,26 @@ async fn leaving_while_the_secrets_are_on_their_way_warns_they_may_be_lost() {
     assert_eq!(asked.len(), 1, "asked first");
     assert!(asked[0].contains("cannot be shown again"), "{}", asked[0]);
 }
+
+/// Step 4 for a key the platform does not know (a mistyped or stale address): once the platform
+/// says so, nothing is offered but the way back.
+#[wasm_bindgen_test]
+async fn a_key_the_platform_does_not_know_offers_only_the_way_back() {
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [{"body": session(&["developer"])}],
+            "GET /api/tenants/tenant--t/keys/base": [{"body": base(may_add())}],
+            "GET /api/tenants/tenant--t/keys/apikey--nope": [{"status": 404, "body": err(404, "db_not_exist_err", "No such API key")}],
+        })
+        .to_string(),
+    );
+    let (root, _h) = mount_app("/keys/new/key?key=apikey--nope");
+    press_show(&root).await;
+    eventually("said", || {
+        find(&root, "[data-testid=no-such-key]").is_some()
+    })
+    .await;
+    assert!(find(&root, "[data-testid=show-secrets]").is_none());
+    assert!(find(&root, "a[href='/keys/apikey--nope']").is_none());
+    assert!(find(&root, "[data-testid=no-such-key] a[href='/']").is_some());
+}

@@ -132,6 +132,8 @@ fn follow_pending(found: Loaded<Result<Found, ApiError>>, client: ApiClient, id:
 
 #[component]
 fn NotFound() -> impl IntoView {
+    // The route's title names a key's page; this one has none to show.
+    document().set_title("API key not found · Onqlave");
     view! {
         <div class="panel empty-state">
             <h1 id="detail-title">"API key not found"</h1>

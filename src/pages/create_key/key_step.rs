@@ -313,6 +313,9 @@ fn CannotShowAgain(id: Option<String>) -> impl IntoView {
                             }
                         }
                     }
+                    Err(ApiError::NotFound(_)) => {
+                        refused.try_set(Some(Refusal::Unknown));
+                    }
                     Err(e) => {
                         error.try_set(Some(e));
                     }
@@ -329,6 +332,14 @@ fn CannotShowAgain(id: Option<String>) -> impl IntoView {
             <div class="panel empty-state" data-testid="no-secrets">
                 <h2>"This API key has no secrets to show"</h2>
                 <p>"It failed, was disabled or was deleted, so its secrets cannot be used."</p>
+                <a href=links::DASHBOARD class="button">"Back to API keys"</a>
+            </div>
+        }
+        .into_any(),
+        (None, Some(Refusal::Unknown)) => view! {
+            <div class="panel empty-state" data-testid="no-such-key">
+                <h2 data-arrive>"There is no such API key in your tenant"</h2>
+                <p>"The address may be mistyped, or the key may have been removed."</p>
                 <a href=links::DASHBOARD class="button">"Back to API keys"</a>
             </div>
         }
@@ -365,4 +376,6 @@ enum Refusal {
     NotYours,
     /// The key failed, or was disabled or deleted.
     Settled,
+    /// The platform knows no such key (in this tenant).
+    Unknown,
 }
