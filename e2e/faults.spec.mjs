@@ -91,7 +91,10 @@ const ROUTES = {
       await expect(error).toBeVisible({ timeout: 20_000 });
       if (fault.says) await expect(error).toContainText(fault.says);
       if (fault.respond.status === 409) await expect(error).toContainText(/progress/i);
-      await expect(page.getByTestId('create-submit')).toHaveText('Try again');
+      // A refusal of the choices offers another Arx; sending them again is no "retry".
+      const refused = [400, 422].includes(fault.respond.status);
+      await expect(page.getByTestId('create-submit')).toHaveText(refused ? 'Create API key' : 'Try again');
+      if (refused) await expect(error.getByRole('link', { name: 'Choose another Arx' })).toBeVisible();
       return () => page.getByTestId('create-submit').click();
     },
   },

@@ -158,7 +158,7 @@ async fn create_sends_one_request_however_many_clicks() {
 }
 
 #[wasm_bindgen_test]
-async fn a_create_error_is_shown_with_a_safe_retry() {
+async fn a_refused_create_offers_another_arx_and_may_be_sent_again() {
     fake(
         json!([{"body": base(true)}]),
         json!([{"status": 422, "body": err(422, "handler_data_err", "This Arx is not available for new keys")}, {"body": ok(key("apikey--n", "onq.NEW", "pending", "Server app", false))}]),
@@ -173,8 +173,15 @@ async fn a_create_error_is_shown_with_a_safe_retry() {
         text(&root).contains("This Arx is not available for new keys")
     })
     .await;
+    // A refusal of the choices: the way on is another Arx, and the same click is no "retry".
+    let other = find(&root, ".form-error a").expect("a way to choose another Arx");
+    assert_eq!(other.text_content().as_deref(), Some("Choose another Arx"));
+    assert_eq!(
+        other.get_attribute("href").as_deref(),
+        Some("/keys/new/arx?app=app--s&arx=arx--p")
+    );
     let again = button(&root, "[data-testid=create-submit]");
-    assert_eq!(again.text_content().as_deref(), Some("Try again"));
+    assert_eq!(again.text_content().as_deref(), Some("Create API key"));
     again.click();
     eventually("provisioning view", || {
         text(&root).contains("Provisioning your key")

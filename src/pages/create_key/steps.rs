@@ -281,12 +281,18 @@ pub fn SummaryStep() -> impl IntoView {
                 <li>"The key and its secrets are then shown "<strong>"once"</strong>". Copy them or download the credentials file before you leave that page."</li>
             </ol>
         </div>
-        {move || error.get().map(|e| view! {
-            <p class="form-error" role="alert">
-                {e.user_message()}
-                {e.correlation_id().map(|c| format!(" (reference {c})"))}
-                {e.is_retryable().then_some(" Creating again is safe: it will not make a second key.")}
-            </p>
+        {move || error.get().map(|e| {
+            // The platform refused these choices (an Arx withdrawn meanwhile, say): sending them
+            // again is no remedy, another Arx may be.
+            let refused = matches!(e, ApiError::Validation { .. });
+            view! {
+                <p class="form-error" role="alert">
+                    {e.user_message()}
+                    {e.correlation_id().map(|c| format!(" (reference {c})"))}
+                    {e.is_retryable().then_some(" Creating again is safe: it will not make a second key.")}
+                    {refused.then(|| view! { " " <a href=back_href class="link">"Choose another Arx"</a> })}
+                </p>
+            }
         })}
         <div class="wizard-actions">
             <a href=back_href class="button secondary">"Back"</a>
@@ -294,7 +300,13 @@ pub fn SummaryStep() -> impl IntoView {
                 aria-disabled=move || creating.get().to_string()
                 aria-busy=move || creating.get().to_string()
                 on:click=move |_| create()>
-                {move || if creating.get() { "Creating…" } else if error.with(Option::is_some) { "Try again" } else { "Create API key" }}
+                {move || if creating.get() {
+                    "Creating…"
+                } else if error.with(|e| e.as_ref().is_some_and(|e| !matches!(e, ApiError::Validation { .. }))) {
+                    "Try again"
+                } else {
+                    "Create API key"
+                }}
             </button>
         </div>
     }
