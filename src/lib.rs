@@ -19,6 +19,7 @@ pub mod router;
 pub mod routes;
 pub mod sdk_usage;
 pub mod session;
+pub mod shown;
 pub mod time;
 pub mod timer;
 pub mod url;

@@ -53,11 +53,12 @@ fn UserMenu() -> impl IntoView {
                     .collect::<Vec<_>>()
                     .join(", ")
             };
-            let name = if s.user.full_name.is_empty() {
-                s.user.email_address.clone()
+            let name = crate::shown::name(if s.user.full_name.is_empty() {
+                &s.user.email_address
             } else {
-                s.user.full_name.clone()
-            };
+                &s.user.full_name
+            })
+            .into_owned();
             let client = client.clone();
             view! {
                 <div class="user-menu">

@@ -44,7 +44,7 @@ pub fn ArxDetails(arx: Arx) -> impl IntoView {
         .collect_view();
     view! {
         <div class="panel arx-details">
-            <h2>"Arx: " <span class="name">{arx.display_name().to_owned()}</span></h2>
+            <h2>"Arx: " <span class="name">{crate::shown::name(arx.display_name()).into_owned()}</span></h2>
             <dl class="detail-grid">{facts}</dl>
         </div>
     }

@@ -22,6 +22,7 @@ use crate::router::use_router;
 use crate::routes::{current_route, Route};
 use crate::sdk_usage::{ENV_SECRET_KEY, ENV_SIGNING_KEY};
 use crate::session::use_session;
+use crate::shown;
 use crate::time;
 use crate::timer::sleep_ms;
 
@@ -155,9 +156,9 @@ fn KeyDetail(
     let announce = use_announcer();
     let roles = Memo::new(move |_| session.roles());
     let now = time::now_ms();
-    let app = key.application_name().to_owned();
-    let arx_name = key.arx_name().to_owned();
-    let creator = key.creator_name().to_owned();
+    let app = shown::name(key.application_name()).into_owned();
+    let arx_name = shown::name(key.arx_name()).into_owned();
+    let creator = shown::name(key.creator_name()).into_owned();
     let access = key.access_key.clone();
     let latest = {
         let key = key.clone();

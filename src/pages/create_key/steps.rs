@@ -10,6 +10,7 @@ use crate::key_events::broadcast_key_event;
 use crate::links;
 use crate::router::{use_navigate, use_router, NavigateOptions};
 use crate::routes::{current_route, Route};
+use crate::shown;
 
 /// Sends a person who skipped ahead (or whose link is stale) to the first open step.
 fn guard(step: Step) {
@@ -128,7 +129,7 @@ pub fn ApplicationStep() -> impl IntoView {
                 {
                     let id = app.id.clone();
                     let tech = app.application_technology.clone();
-                    let title = app.display_name().to_owned();
+                    let title = shown::name(app.display_name()).into_owned();
                     let tech_name = tech.display_name().to_owned();
                     view! {
                         <Choice group="application" prefix="app" id=app.id.clone()
@@ -194,7 +195,7 @@ pub fn ArxStep() -> impl IntoView {
                         <Choice group="arx" prefix="arx" id=arx.id.clone()
                             checked=Signal::derive(move || chosen().as_deref() == Some(id.as_str()))
                             on_choose=choose>
-                            <span class="choice-title name">{arx.display_name().to_owned()}</span>
+                            <span class="choice-title name">{shown::name(arx.display_name()).into_owned()}</span>
                             <ArxFacts arx=arx.clone()/>
                         </Choice>
                     }
@@ -258,13 +259,13 @@ pub fn SummaryStep() -> impl IntoView {
                 let tech = &a.application_technology;
                 view! {
                     <dt>"Application"</dt>
-                    <dd><span class="name">{a.display_name().to_owned()}</span> " "
+                    <dd><span class="name">{shown::name(a.display_name()).into_owned()}</span> " "
                         <span class=format!("badge tech-{}", tech.id)>{tech.display_name().to_owned()}</span></dd>
                 }
             });
             let arx = c.arx.map(|a| view! {
                 <dt>"Arx"</dt>
-                <dd><div class="choice-title name">{a.display_name().to_owned()}</div><ArxFacts arx=a.clone()/></dd>
+                <dd><div class="choice-title name">{shown::name(a.display_name()).into_owned()}</div><ArxFacts arx=a.clone()/></dd>
             });
             view! { <dl class="detail-grid">{app}{arx}</dl> }
         })

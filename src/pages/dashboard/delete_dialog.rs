@@ -16,6 +16,7 @@ use crate::permissions::delete_permission;
 use crate::router::{use_navigate, use_router, NavigateOptions};
 use crate::routes::{current_route, Route};
 use crate::session::use_session;
+use crate::shown;
 use crate::time;
 
 /// Whether the typed text confirms deleting `access_key`: exactly equal, byte for byte. No
@@ -259,8 +260,8 @@ fn done(key: &ApiKey, announce: crate::components::announcer::Announce, what: &s
 #[component]
 fn KeySummary(key: ApiKey) -> impl IntoView {
     let now = time::now_ms();
-    let app = key.application_name().to_owned();
-    let arx = key.arx_name().to_owned();
+    let app = shown::name(key.application_name()).into_owned();
+    let arx = shown::name(key.arx_name()).into_owned();
     view! {
         <dl class="detail-grid">
             <dt>"API key"</dt><dd><code class="mono">{key.access_key.clone()}</code></dd>

@@ -9,6 +9,7 @@ use platform_types::{ApiKey, KeyStatus};
 
 use super::search_index::SearchIndex;
 use super::view_state::{SortKey, ViewState};
+use crate::shown;
 use crate::{fold, time};
 
 /// A key prepared once for sorting and for the table.
@@ -34,9 +35,9 @@ impl Row {
         Self {
             created_ms: time::parse_timestamp(&key.created_at),
             last_used_ms: key.last_used_at.as_deref().and_then(time::parse_timestamp),
-            application: key.application_name().to_owned(),
-            arx: key.arx_name().to_owned(),
-            creator: key.creator_name().to_owned(),
+            application: shown::name(key.application_name()).into_owned(),
+            arx: shown::name(key.arx_name()).into_owned(),
+            creator: shown::name(key.creator_name()).into_owned(),
             key,
         }
     }

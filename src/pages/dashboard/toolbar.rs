@@ -49,11 +49,12 @@ pub fn Toolbar(keys: UseKeys, view: UseView, typed: Typed) -> impl IntoView {
     let clusters = Memo::new(move |_| {
         keys.facts()
             .map(|f| {
-                options(
-                    f.clusters
-                        .iter()
-                        .map(|c| (c.id.clone(), c.display_name().to_owned())),
-                )
+                options(f.clusters.iter().map(|c| {
+                    (
+                        c.id.clone(),
+                        crate::shown::name(c.display_name()).into_owned(),
+                    )
+                }))
             })
             .unwrap_or_default()
     });

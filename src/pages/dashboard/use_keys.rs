@@ -132,7 +132,12 @@ fn prepare(data: ApiKeys) -> (Arc<ListFacts>, Rows) {
             .model
             .applications
             .iter()
-            .map(|a| (a.id.clone(), a.display_name().to_owned()))
+            .map(|a| {
+                (
+                    a.id.clone(),
+                    crate::shown::name(a.display_name()).into_owned(),
+                )
+            })
             .collect(),
         clusters: data.model.clusters.into(),
         acl: data.acl,
