@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use axum::extract::{DefaultBodyLimit, Request};
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderName, HeaderValue, Method};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{get, post, put};
@@ -212,6 +212,34 @@ async fn correlate(mut req: Request, next: Next) -> Response {
     resp
 }
 
+/// CORS for a console served from another origin (`--allow-origin`), as the platform must allow
+/// it when the console is on a CDN and the platform elsewhere: the refresh cookie
+/// (credentials), the request headers the console sends (`Authorization` and `Idempotency-Key`
+/// need a preflight) and the response headers it reads (`Retry-After`, `X-Correlation-Id`,
+/// which a cross-origin page cannot see unless exposed).
+fn cross_origin(origins: &[String]) -> tower_http::cors::CorsLayer {
+    use tower_http::cors::{AllowOrigin, CorsLayer};
+    let origins: Vec<HeaderValue> = origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_credentials(true)
+        .allow_methods([Method::GET, Method::POST, Method::DELETE])
+        .allow_headers([
+            header::ACCEPT,
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            HeaderName::from_static("idempotency-key"),
+        ])
+        .expose_headers([
+            header::RETRY_AFTER,
+            HeaderName::from_static("x-correlation-id"),
+        ])
+        .max_age(Duration::from_secs(600))
+}
+
 /// Builds the HTTP application.
 pub fn router(state: Arc<AppState>, bundle: Option<Arc<static_files::Bundle>>) -> Router {
     let api = Router::new()
@@ -250,6 +278,9 @@ pub fn router(state: Arc<AppState>, bundle: Option<Arc<static_files::Bundle>>) -
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ));
+    if !state.allowed_origins.is_empty() {
+        platform = platform.layer(cross_origin(&state.allowed_origins));
+    }
     if state.faults.enabled() {
         platform = platform.route("/__faults", put(faults::replace).delete(faults::reset));
     }
@@ -257,7 +288,7 @@ pub fn router(state: Arc<AppState>, bundle: Option<Arc<static_files::Bundle>>) -
     let csp = bundle
         .as_ref()
         .map(|b| b.csp.clone())
-        .unwrap_or_else(|| static_files::content_security_policy(&[]));
+        .unwrap_or_else(|| static_files::content_security_policy(&[], &[]));
     if let Some(bundle) = bundle {
         app = app.fallback_service(
             Router::new()

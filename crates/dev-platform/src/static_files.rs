@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 use tower::ServiceExt;
 use tower_http::services::ServeFile;
 
-/// A built bundle directory and the CSP computed from its `index.html`.
+/// A built bundle directory and the CSP computed from its `index.html` and `config.json`.
 #[derive(Debug, Clone)]
 pub struct Bundle {
     root: PathBuf,
@@ -21,25 +21,64 @@ pub struct Bundle {
 }
 
 impl Bundle {
-    /// Reads `dir/index.html` to hash its inline scripts into the CSP.
+    /// Reads `dir/index.html` to hash its inline scripts into the CSP, and `dir/config.json`
+    /// for the platform's origins the console may connect to.
     pub fn open(dir: &Path) -> std::io::Result<Self> {
         let index = std::fs::read_to_string(dir.join("index.html"))?;
         Ok(Self {
             root: dir.to_path_buf(),
-            csp: content_security_policy(&inline_script_hashes(&index)),
+            csp: content_security_policy(&inline_script_hashes(&index), &config_origins(dir)),
         })
     }
 }
 
 /// The policy: scripts only from this origin, WebAssembly compilation, and the hashed inline
-/// loader Trunk writes into `index.html`; no `unsafe-inline`, no `unsafe-eval`.
-pub fn content_security_policy(script_hashes: &[String]) -> String {
+/// loader Trunk writes into `index.html`; no `unsafe-inline`, no `unsafe-eval`. Requests go to
+/// this origin and to `platform_origins` (the platform's, when `config.json` names another).
+pub fn content_security_policy(script_hashes: &[String], platform_origins: &[String]) -> String {
     let hashes: String = script_hashes.iter().map(|h| format!(" '{h}'")).collect();
+    let platform: String = platform_origins.iter().map(|o| format!(" {o}")).collect();
     format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self'; \
-         img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; \
+         img-src 'self' data:; connect-src 'self'{platform}; font-src 'self'; object-src 'none'; \
          base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     )
+}
+
+/// The origins of the absolute base URLs in `dir/config.json` (`api_base_url`,
+/// `auth_base_url`): a platform on another origin than the console's. An absent or unreadable
+/// file names none; the console itself says what is wrong with it.
+pub fn config_origins(dir: &Path) -> Vec<String> {
+    let Ok(text) = std::fs::read_to_string(dir.join("config.json")) else {
+        return Vec::new();
+    };
+    let Ok(config) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return Vec::new();
+    };
+    let mut origins = Vec::new();
+    for key in ["api_base_url", "auth_base_url"] {
+        if let Some(origin) = config.get(key).and_then(|v| v.as_str()).and_then(origin_of) {
+            if !origins.contains(&origin) {
+                origins.push(origin);
+            }
+        }
+    }
+    origins
+}
+
+/// `scheme://host[:port]` of an absolute `http(s)` URL; `None` for a path, another scheme, or
+/// an authority with anything a CSP source could not hold as one.
+fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    if scheme != "https" && scheme != "http" {
+        return None;
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let plain = !authority.is_empty()
+        && authority
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-.:[]".contains(c));
+    plain.then(|| format!("{scheme}://{authority}"))
 }
 
 /// `sha256-…` sources for every inline `<script>` (one without `src`) in `html`.
@@ -161,12 +200,44 @@ mod tests {
 
     #[test]
     fn csp_has_no_unsafe_script_sources() {
-        let csp = content_security_policy(&["sha256-x".into()]);
+        let csp = content_security_policy(&["sha256-x".into()], &[]);
         assert!(csp.contains("'wasm-unsafe-eval'"));
         assert!(csp.contains("'sha256-x'"));
         assert!(csp.contains("frame-ancestors 'none'"));
         assert!(!csp.contains("unsafe-inline"));
         assert!(!csp.contains("'unsafe-eval'"));
+    }
+
+    #[test]
+    fn a_platform_on_another_origin_is_in_connect_src() {
+        let dir = std::env::temp_dir().join(format!("csp-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let csp_for = |config: &str| {
+            std::fs::write(dir.join("config.json"), config).unwrap();
+            content_security_policy(&[], &config_origins(&dir))
+        };
+        let csp = csp_for(
+            r#"{"api_base_url": "https://api.example.test/v1/", "auth_base_url": "https://api.example.test"}"#,
+        );
+        assert!(
+            csp.contains("connect-src 'self' https://api.example.test;"),
+            "{csp}"
+        );
+        let csp = csp_for(r#"{"api_base_url": "http://127.0.0.1:9000/api", "auth_base_url": ""}"#);
+        assert!(
+            csp.contains("connect-src 'self' http://127.0.0.1:9000;"),
+            "{csp}"
+        );
+        // Paths, other schemes, and text that would add a directive name no other origin.
+        for config in [
+            r#"{"api_base_url": "/api"}"#,
+            r#"{"api_base_url": "https://x.test; script-src *"}"#,
+            r#"{"api_base_url": "javascript://x.test"}"#,
+            "not json",
+        ] {
+            assert!(csp_for(config).contains("connect-src 'self';"), "{config}");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

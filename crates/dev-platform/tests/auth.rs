@@ -502,3 +502,65 @@ async fn login_at(p: &Platform, host: &str) -> Reply {
     )
     .await
 }
+
+/// A console on another origin allowed with `--allow-origin` gets CORS: its preflight for the
+/// headers it sends, credentials for the refresh cookie, and the headers it reads exposed. Any
+/// other origin gets none.
+#[tokio::test]
+async fn an_allowed_console_origin_gets_cors_and_no_other_does() {
+    let mut opts = Options::for_tests(0);
+    opts.allow_origins = vec!["http://console.test:8080".into()];
+    let p = platform_with(opts);
+    let preflight = |origin: &str| {
+        Request::builder()
+            .method(Method::OPTIONS)
+            .uri("/api/tenants/tenant--demo/keys")
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header(
+                "access-control-request-headers",
+                "authorization, content-type, idempotency-key",
+            )
+            .body(Body::empty())
+            .unwrap()
+    };
+    let (status, headers, _) = p.raw(preflight("http://console.test:8080")).await;
+    assert!(status.is_success(), "{status}");
+    let get = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_ascii_lowercase()
+    };
+    assert_eq!(
+        get("access-control-allow-origin"),
+        "http://console.test:8080"
+    );
+    assert_eq!(get("access-control-allow-credentials"), "true");
+    assert!(get("access-control-allow-headers").contains("idempotency-key"));
+    assert!(get("access-control-allow-methods").contains("delete"));
+
+    let token = p.login("owner@demo.test").await;
+    let r = p
+        .call(
+            Method::GET,
+            "/api/tenants/tenant--demo/keys",
+            Some(&token),
+            None,
+            &[("origin", "http://console.test:8080")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let exposed = r.headers["access-control-expose-headers"]
+        .to_str()
+        .unwrap()
+        .to_ascii_lowercase();
+    assert!(
+        exposed.contains("retry-after") && exposed.contains("x-correlation-id"),
+        "{exposed}"
+    );
+
+    let (_, headers, _) = p.raw(preflight("http://elsewhere.test")).await;
+    assert!(!headers.contains_key("access-control-allow-origin"));
+}
