@@ -344,3 +344,20 @@ test('the key detail shows the same usage, with no secret', async ({ page }) => 
   await expect(panel).toContainText('go get github.com/onqlavelabs/onqlave-go');
   await expectNoAxeViolations(page);
 });
+
+// The secrets' fields line up from row to row, a button's new word ("Hide", "Copied") moves
+// nothing, and on a phone the API key is whole in its field.
+test('the new key\'s fields line up and hold still; on a phone the API key is whole', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await createAsOwner(page);
+  const fields = page.locator('.secret-row input');
+  const boxes = async () => Promise.all((await fields.all()).map((f) => f.boundingBox()));
+  const before = await boxes();
+  expect(new Set(before.map((b) => Math.round(b.x + b.width))).size, 'one right edge').toBe(1);
+  await page.getByRole('button', { name: /Reveal Server signing key/ }).click();
+  await expect(page.getByRole('button', { name: /Hide Server signing key/ })).toBeVisible();
+  expect(await boxes()).toEqual(before);
+  await page.setViewportSize({ width: 390, height: 844 });
+  const key = page.getByTestId('access-key');
+  await expect.poll(() => key.evaluate((i) => i.scrollWidth <= i.clientWidth)).toBe(true);
+});

@@ -114,7 +114,7 @@ fn PlainField(label: &'static str, value: String, testid: &'static str) -> impl 
     view! {
         <div class="secret-row">
             <dt><label for=id.clone()>{label}</label></dt>
-            <dd>
+            <dd class="one-action">
                 <input id=id type="text" readonly=true class="mono" data-testid=testid
                     autocomplete="off" spellcheck="false" autocapitalize="off" prop:value=value.clone()/>
                 <CopyButton text=value label=format!("Copy {label}")/>
