@@ -120,20 +120,35 @@ pub fn use_leave_guard(stored: RwSignal<bool>, asked: Signal<bool>) {
     });
 }
 
-/// For a page going into the back/forward cache: once it is shown again, goes back off the
-/// guard entry if it stands on one. Its guard is gone by then (the page dropped the secrets when
-/// it was left), so the first Back would otherwise change nothing the person sees. The listener
-/// belongs to no view: the session's own `pageshow` listener, which runs first, rebuilds the
-/// page, and a view's listener would be gone before its turn.
+/// For a page going into the back/forward cache while it stands on the guard entry: once it is
+/// shown again, goes back off that entry. Its guard is gone by then (the page dropped the secrets
+/// when it was left), so the first Back would otherwise change nothing the person sees. The
+/// listener belongs to no view: the session's own `pageshow` listener, which runs first, rebuilds
+/// the page, and a view's listener would be gone before its turn. One at most, however many
+/// views ask (a step shown within a step): two would each go back, two entries in all.
 pub fn step_off_guard_entry_when_shown_again() {
+    thread_local! {
+        static WAITING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+    let on_guard = || {
+        window()
+            .history()
+            .ok()
+            .and_then(|h| h.state().ok())
+            .and_then(|s| s.as_string())
+            .is_some_and(|s| s == GUARD_STATE)
+    };
+    if !on_guard() || WAITING.with(|w| w.replace(true)) {
+        return;
+    }
     let options = web_sys::AddEventListenerOptions::new();
     options.set_once(true);
-    let step_off = Closure::once_into_js(|| {
-        let Ok(history) = window().history() else {
-            return;
-        };
-        if history.state().ok().and_then(|s| s.as_string()).as_deref() == Some(GUARD_STATE) {
-            let _ = history.back();
+    let step_off = Closure::once_into_js(move || {
+        WAITING.with(|w| w.set(false));
+        if on_guard() {
+            if let Ok(history) = window().history() {
+                let _ = history.back();
+            }
         }
     });
     let _ = window().add_event_listener_with_callback_and_add_event_listener_options(
