@@ -42,10 +42,13 @@ const LOOK_FOR_MS: u32 = 60_000;
 /// attempt failed again) or else to the new view's heading. The browser would leave it at the
 /// document's start, where the next Tab begins again from the skip link.
 pub fn follow_replacement(control: Element) {
+    // A navigation meanwhile is the arrival's to handle (`app::arrival`), not this.
+    let here = || window().location().href().ok();
+    let page = here();
     leptos::task::spawn_local(async move {
         let mut waited = 0;
         while control.is_connected() {
-            if waited > LOOK_FOR_MS {
+            if waited > LOOK_FOR_MS || here() != page {
                 return;
             }
             crate::timer::sleep_ms(LOOK_EVERY_MS).await;
@@ -57,7 +60,7 @@ pub fn follow_replacement(control: Element) {
                     .body()
                     .is_some_and(|b| b.unchecked_ref::<Element>() == &a)
         });
-        if !lost {
+        if !lost || here() != page {
             return;
         }
         let retry =
