@@ -1,8 +1,9 @@
 //! Names from the platform as the console shows them: text, with the Unicode characters that
 //! change the direction of the text around them made visible. A name holding a right-to-left
 //! override (`invoice<U+202E>fdp.exe`) would otherwise read as something it is not
-//! (`invoiceexe.pdf`), in a console where who created a key and for what matters. The data stays
-//! as sent: searching, sorting and the delete confirmation use it unchanged.
+//! (`invoiceexe.pdf`), in a console where who created a key and for what matters. The list
+//! searches and sorts the names as shown (what is typed is what is on screen); the data stay as
+//! sent, and the delete confirmation compares the access key, never a name.
 
 use std::borrow::Cow;
 
@@ -27,6 +28,14 @@ pub fn name(name: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// [`name`] for a `String` already owned: itself when it holds no direction control.
+pub fn owned(text: String) -> String {
+    match name(&text) {
+        Cow::Borrowed(_) => text,
+        Cow::Owned(shown) => shown,
+    }
 }
 
 #[cfg(test)]

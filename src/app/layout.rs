@@ -62,7 +62,7 @@ fn UserMenu() -> impl IntoView {
             let client = client.clone();
             view! {
                 <div class="user-menu">
-                    <span class="user-name" title=s.user.email_address.clone()>{name}</span>
+                    <span class="user-name" title=crate::shown::owned(s.user.email_address.clone())>{name}</span>
                     <span class="user-role" data-testid="user-role">{roles}</span>
                     <button type="button" class="button secondary small"
                         on:click=move |_| session.sign_out(&client)>"Sign out"</button>

@@ -6,7 +6,7 @@ use platform_types::Arx;
 /// The properties of an Arx, labelled.
 pub fn arx_facts(arx: &Arx) -> Vec<(&'static str, String)> {
     let regions: Vec<&str> = arx.regions.iter().map(|r| r.display_name()).collect();
-    vec![
+    [
         ("Purpose", arx.purpose.display_name().to_owned()),
         ("Plan", arx.plan.display_name().to_owned()),
         ("Provider", arx.provider.display_name().to_owned()),
@@ -17,6 +17,9 @@ pub fn arx_facts(arx: &Arx) -> Vec<(&'static str, String)> {
             arx.rotation_cycle.display_name().to_owned(),
         ),
     ]
+    .into_iter()
+    .map(|(label, value)| (label, crate::shown::owned(value)))
+    .collect()
 }
 
 /// The purpose as a coloured badge (production stands out from development at a glance), the
@@ -30,7 +33,7 @@ pub fn ArxFacts(arx: Arx) -> impl IntoView {
         .map(|(label, value)| view! { <div><dt>{label}</dt><dd>{value}</dd></div> })
         .collect_view();
     view! {
-        <span class=purpose_class>{arx.purpose.display_name().to_owned()}</span>
+        <span class=purpose_class>{crate::shown::name(arx.purpose.display_name()).into_owned()}</span>
         <dl class="facts">{rest}</dl>
     }
 }

@@ -130,14 +130,15 @@ pub fn ApplicationStep() -> impl IntoView {
                     let id = app.id.clone();
                     let tech = app.application_technology.clone();
                     let title = shown::name(app.display_name()).into_owned();
-                    let tech_name = tech.display_name().to_owned();
+                    let tech_name = shown::name(tech.display_name()).into_owned();
+                    let tech_about = shown::owned(tech.description.clone());
                     view! {
                         <Choice group="application" prefix="app" id=app.id.clone()
                             checked=Signal::derive(move || chosen().as_deref() == Some(id.as_str()))
                             on_choose=choose>
                             <span class="choice-title name">{title}</span>
                             <span class=format!("badge tech-{}", tech.id)>{tech_name}</span>
-                            <span class="muted small">{tech.description}</span>
+                            <span class="muted small">{tech_about}</span>
                         </Choice>
                     }
                 }
@@ -260,7 +261,7 @@ pub fn SummaryStep() -> impl IntoView {
                 view! {
                     <dt>"Application"</dt>
                     <dd><span class="name">{shown::name(a.display_name()).into_owned()}</span> " "
-                        <span class=format!("badge tech-{}", tech.id)>{tech.display_name().to_owned()}</span></dd>
+                        <span class=format!("badge tech-{}", tech.id)>{shown::name(tech.display_name()).into_owned()}</span></dd>
                 }
             });
             let arx = c.arx.map(|a| view! {

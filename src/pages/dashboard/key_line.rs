@@ -40,11 +40,13 @@ impl LineView {
             .find(|a| a.id == row.key.cluster_id)
             .map(|a| {
                 let regions: Vec<&str> = a.regions.iter().map(|r| r.display_name()).collect();
-                [a.purpose.display_name().to_owned(), regions.join(", ")]
-                    .into_iter()
-                    .filter(|s| !s.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(" · ")
+                crate::shown::owned(
+                    [a.purpose.display_name().to_owned(), regions.join(", ")]
+                        .into_iter()
+                        .filter(|s| !s.is_empty())
+                        .collect::<Vec<_>>()
+                        .join(" · "),
+                )
             })
             .unwrap_or_default();
         Self {
