@@ -281,7 +281,7 @@ mod tests {
         for body in [
             r#"{"data":null,"error":"expired"}"#,
             r#"{"data":null,"error":{"code":"401","status":7}}"#,
-            r#"{"error":{"status":"service_unauthorized_err","details":{"why":"expired"}}}"#,
+            r#"{"error":{"status":"service_unauthorized_err","code":"401"}}"#,
         ] {
             let e = decode::<ApiKeys>(&raw(401, body)).unwrap_err();
             assert!(matches!(e, ApiError::Unauthorized(_)), "{body}: {e:?}");

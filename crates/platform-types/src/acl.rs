@@ -68,10 +68,12 @@ mod sorted_pairs {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(0).min(16));
-                // A `null` value says no more than an absent name (contract §2).
+                // A `null` value says no more than an absent name (contract §2), also when it
+                // comes last for a name given twice.
                 while let Some((k, v)) = map.next_entry::<String, Option<V>>()? {
-                    if let Some(v) = v {
-                        super::insert_sorted(&mut pairs, k, v);
+                    match v {
+                        Some(v) => super::insert_sorted(&mut pairs, k, v),
+                        None => pairs.retain(|(name, _)| *name != k),
                     }
                 }
                 Ok(pairs)
@@ -114,10 +116,15 @@ mod tests {
     #[test]
     fn acl_reads_a_null_action_or_reason_as_absent() {
         let acl: Acl = serde_json::from_str(
-            r#"{"can": {"delete": null, "add": true}, "can_not": {"delete_reason": null}}"#,
+            r#"{"can": {"delete": null, "add": true, "edit": true, "edit": null}, "can_not": {"delete_reason": null}}"#,
         )
         .unwrap();
         assert_eq!(acl.allows("delete"), None);
+        assert_eq!(
+            acl.allows("edit"),
+            None,
+            "the last value of a repeated name"
+        );
         assert_eq!(acl.allows("add"), Some(true));
         assert_eq!(acl.reason("delete"), None);
     }

@@ -132,6 +132,57 @@ where
     Ok(())
 }
 
+/// Reads the next value into `slot` if it is a string, else `""` with the value skipped: for the
+/// text of a member that only adds detail, so that its type never costs the rest.
+pub(crate) fn text_or_skip<'de, A>(map: &mut A, slot: &mut String) -> Result<(), A::Error>
+where
+    A: MapAccess<'de>,
+{
+    *slot = map.next_value::<TextOrSkip>()?.0;
+    Ok(())
+}
+
+struct TextOrSkip(String);
+
+impl<'de> Deserialize<'de> for TextOrSkip {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Text;
+        impl<'de> Visitor<'de> for Text {
+            type Value = TextOrSkip;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any value")
+            }
+            fn visit_str<E>(self, s: &str) -> Result<TextOrSkip, E> {
+                Ok(TextOrSkip(s.to_owned()))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<TextOrSkip, E> {
+                Ok(TextOrSkip(String::new()))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<TextOrSkip, E> {
+                Ok(TextOrSkip(String::new()))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<TextOrSkip, E> {
+                Ok(TextOrSkip(String::new()))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<TextOrSkip, E> {
+                Ok(TextOrSkip(String::new()))
+            }
+            fn visit_unit<E>(self) -> Result<TextOrSkip, E> {
+                Ok(TextOrSkip(String::new()))
+            }
+            fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<TextOrSkip, S::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(TextOrSkip(String::new()))
+            }
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<TextOrSkip, M::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(TextOrSkip(String::new()))
+            }
+        }
+        d.deserialize_any(Text)
+    }
+}
+
 /// A `T` if the value has the shape `T` reads (a list for a `Vec`, an object otherwise), else
 /// `None` with the value skipped. Only the shape is looked at: a list or an object of the right
 /// shape whose content `T` refuses is still an error.

@@ -40,7 +40,8 @@ pub struct FieldError {
     pub message: String,
 }
 
-decode_object!(FieldError, "a field error", { field: lenient, message: lenient });
+// Detail only: a field or message of another type is skipped, not the whole error.
+decode_object!(FieldError, "a field error", { field: text_or_skip, message: text_or_skip });
 
 /// The envelope `{"data": …, "error": …}` around every response body.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -121,7 +122,7 @@ mod tests {
             r#"{"why":"expired"}"#,
             r#""expired""#,
             "7",
-            r#"[{"field":"a","message":"m"},"loose",null,{"field":"b"}]"#,
+            r#"[{"field":"a","message":"m"},"loose",null,{"field":"b","message":7}]"#,
         ] {
             let body = format!(
                 r#"{{"data":null,"error":{{"code":401,"status":"service_unauthorized_err","message":"Sign in again","details":{details}}}}}"#
