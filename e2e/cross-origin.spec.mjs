@@ -1,4 +1,6 @@
-// The console on one origin and the platform on another, as on a CDN with the platform elsewhere:
+// The console on one origin and the platform on another of the same site (the refresh cookie is
+// SameSite=Strict), as a console on a CDN at console.example.com with the platform at
+// api.example.com:
 // a plain static server (no platform routes) serves a copy of the release bundle whose
 // config.json names the dev platform's origin, with the headers `dev-platform headers` writes
 // for it (its CSP must let the console reach that origin); the dev platform allows the console's
@@ -35,7 +37,8 @@ function everyAnswer(text) {
 
 /** A CDN: files as they are, deep links to index.html, nothing else (a POST gets 405). */
 function serve(req, res) {
-  const pathname = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+  let pathname;
+  try { pathname = decodeURIComponent(new URL(req.url, 'http://x').pathname); } catch { res.writeHead(400); res.end(); return; }
   let file = path.join(dir, path.normalize(pathname));
   if (!file.startsWith(dir) || req.method !== 'GET') { res.writeHead(req.method === 'GET' ? 404 : 405); res.end(); return; }
   if (!fs.existsSync(file) || fs.statSync(file).isDirectory()) {
@@ -68,7 +71,12 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  platform?.kill();
+  if (platform && platform.exitCode === null) {
+    const exited = new Promise((resolve) => platform.once('exit', resolve));
+    platform.kill();
+    await exited;
+  }
+  server?.closeAllConnections();
   await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
@@ -76,7 +84,7 @@ test.afterAll(async () => {
 test('a console on another origin signs in, keeps its session, creates a key and signs out', async ({ page, problems }) => {
   // index.html's early refresh goes to the console's own origin before config.json is read; the
   // CDN refuses the POST, and the console asks the platform instead.
-  problems.allowed.push(/Failed to load resource: the server responded with a status of 405/);
+  problems.allowed.push(new RegExp(`Failed to load resource: the server responded with a status of 405 .*\\(${consoleURL}/auth/refresh\\)`));
   await signIn(page, ACCOUNTS.owner.email, `${consoleURL}/`);
   await expect(keyRows(page).first()).toBeVisible();
   // The refresh cookie crosses origins: a reload is still signed in.
@@ -98,7 +106,8 @@ test('a console on another origin signs in, keeps its session, creates a key and
 });
 
 test('the wait the platform asks for is read across origins', async ({ page, problems }) => {
-  problems.allowed.push(/Failed to load resource: the server responded with a status of (405|429)/);
+  problems.allowed.push(new RegExp(`Failed to load resource: the server responded with a status of 405 .*\\(${consoleURL}/auth/refresh\\)`));
+  problems.allowed.push(new RegExp(`Failed to load resource: the server responded with a status of 429 .*\\(${platformURL}/api/`));
   await signIn(page, ACCOUNTS.owner.email, `${consoleURL}/`);
   await expect(keyRows(page).first()).toBeVisible();
   const faults = (method, body) => fetch(`${platformURL}/__faults`, { method, headers: { 'content-type': 'application/json' }, body: body && JSON.stringify(body) });

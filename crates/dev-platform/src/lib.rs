@@ -80,10 +80,23 @@ pub struct Options {
     /// Failed sign-ins allowed per client address within five minutes.
     #[arg(long, default_value_t = 100)]
     pub login_failures_per_address: u32,
-    /// Another origin allowed to call `/auth/*` (e.g. `http://127.0.0.1:8080` when a dev server
-    /// on that origin forwards to this one); may be repeated.
-    #[arg(long = "allow-origin", value_name = "ORIGIN")]
+    /// Another origin allowed to call the platform: `/auth/*` takes it, and it gets CORS with
+    /// credentials (e.g. `http://127.0.0.1:8080` when a dev server on that origin forwards to
+    /// this one, or a console served from another origin of the same site); may be repeated.
+    /// Exactly `scheme://host[:port]`: `*` and `null` are refused.
+    #[arg(long = "allow-origin", value_name = "ORIGIN", value_parser = parse_origin)]
     pub allow_origins: Vec<String>,
+}
+
+/// An `--allow-origin`: an origin exactly (`http(s)://host[:port]`, no path), since CORS with
+/// credentials must name each one; never `*` or `null` (a sandboxed frame's origin).
+fn parse_origin(text: &str) -> Result<String, String> {
+    match static_files::origin_of(text) {
+        Some(origin) if origin == text => Ok(origin),
+        _ => Err(format!(
+            "{text:?} is not an origin of the form http(s)://host[:port]"
+        )),
+    }
 }
 
 impl Options {
@@ -213,7 +226,8 @@ async fn correlate(mut req: Request, next: Next) -> Response {
 }
 
 /// CORS for a console served from another origin (`--allow-origin`), as the platform must allow
-/// it when the console is on a CDN and the platform elsewhere: the refresh cookie
+/// it when the console is on a CDN and the platform on another origin of the same site (the
+/// refresh cookie is `SameSite=Strict`): the refresh cookie
 /// (credentials), the request headers the console sends (`Authorization` and `Idempotency-Key`
 /// need a preflight) and the response headers it reads (`Retry-After`, `X-Correlation-Id`,
 /// which a cross-origin page cannot see unless exposed).

@@ -68,7 +68,7 @@ pub fn config_origins(dir: &Path) -> Vec<String> {
 
 /// `scheme://host[:port]` of an absolute `http(s)` URL; `None` for a path, another scheme, or
 /// an authority with anything a CSP source could not hold as one.
-fn origin_of(url: &str) -> Option<String> {
+pub(crate) fn origin_of(url: &str) -> Option<String> {
     let (scheme, rest) = url.split_once("://")?;
     if scheme != "https" && scheme != "http" {
         return None;

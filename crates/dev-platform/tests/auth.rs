@@ -564,3 +564,22 @@ async fn an_allowed_console_origin_gets_cors_and_no_other_does() {
     let (_, headers, _) = p.raw(preflight("http://elsewhere.test")).await;
     assert!(!headers.contains_key("access-control-allow-origin"));
 }
+
+/// `--allow-origin` takes an origin exactly: CORS with credentials must name each one.
+#[test]
+fn allow_origin_takes_origins_only() {
+    use clap::Parser;
+    let parse = |origin: &str| Options::try_parse_from(["dev-platform", "--allow-origin", origin]);
+    for good in ["http://127.0.0.1:8080", "https://console.example.test"] {
+        assert_eq!(parse(good).unwrap().allow_origins, [good]);
+    }
+    for bad in [
+        "*",
+        "null",
+        "https://console.example.test/",
+        "console.example.test",
+        "https://a.test; b",
+    ] {
+        assert!(parse(bad).is_err(), "{bad}");
+    }
+}
