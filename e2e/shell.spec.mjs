@@ -231,6 +231,22 @@ for (const base of ['/\\evil.example', '/\t/evil.example']) {
   });
 }
 
+// Only a config.json that is not there (404) means the defaults, for index.html as for the app:
+// one the host refuses (403, as a bucket answers for a file it will not show) stops the console,
+// and index.html asks for no key list on a base it has not read.
+test('a config.json the host refuses stops the console, and nothing is asked on a guess', async ({ page, problems }) => {
+  problems.allowed.push(/status of 403/);
+  await signIn(page, ACCOUNTS.owner.email);
+  const lists = [];
+  page.on('request', (r) => { if (/\/keys$/.test(new URL(r.url()).pathname)) lists.push(r.url()); });
+  await page.route('**/config.json', (route) => route.fulfill({ status: 403, body: 'Forbidden' }));
+  await page.goto('/');
+  const alert = page.getByRole('alert');
+  await expect(alert.getByRole('heading')).toHaveText('The console cannot start');
+  await expect(alert).toContainText('config.json could not be loaded');
+  expect(lists).toEqual([]);
+});
+
 test('a console whose code cannot be fetched says so instead of loading forever', async ({ page, problems }) => {
   problems.allowed.push(/ERR_CONNECTION_FAILED|Failed to fetch|WebAssembly/);
   await page.route(/_bg\.wasm$/, (route) => route.abort('connectionfailed'));
