@@ -42,10 +42,7 @@ impl Session {
     /// Signs out here, in the other tabs, and at the platform. Key data goes with the views
     /// that held it, which unmount as the state changes.
     pub fn sign_out(&self, client: &ApiClient) {
-        let token = self.state.with_untracked(|s| match s {
-            AuthState::SignedIn(s) => Some(s.token.clone()),
-            _ => None,
-        });
+        let token = crate::api::TokenSource::token(self);
         self.end_locally(SIGNED_OUT_HERE);
         crate::channel::post(CHANNEL, SIGNED_OUT);
         self.tell_platform(client, token);

@@ -132,6 +132,15 @@ where
     Ok(())
 }
 
+/// Visits of the given scalars that skip them, each giving `$none`.
+macro_rules! skip_scalars {
+    ($none:expr; $($visit:ident($t:ty)),*) => {
+        $(fn $visit<E>(self, _: $t) -> Result<Self::Value, E> {
+            Ok($none)
+        })*
+    };
+}
+
 /// Reads the next value into `slot` if it is a string, else `""` with the value skipped: for the
 /// text of a member that only adds detail, so that its type never costs the rest.
 pub(crate) fn text_or_skip<'de, A>(map: &mut A, slot: &mut String) -> Result<(), A::Error>
@@ -155,18 +164,14 @@ impl<'de> Deserialize<'de> for TextOrSkip {
             fn visit_str<E>(self, s: &str) -> Result<TextOrSkip, E> {
                 Ok(TextOrSkip(s.to_owned()))
             }
-            fn visit_bool<E>(self, _: bool) -> Result<TextOrSkip, E> {
-                Ok(TextOrSkip(String::new()))
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<TextOrSkip, E> {
-                Ok(TextOrSkip(String::new()))
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<TextOrSkip, E> {
-                Ok(TextOrSkip(String::new()))
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<TextOrSkip, E> {
-                Ok(TextOrSkip(String::new()))
-            }
+            skip_scalars!(
+                TextOrSkip(String::new());
+                visit_bool(bool),
+                visit_i64(i64),
+                visit_u64(u64),
+                visit_f64(f64),
+                visit_bytes(&[u8])
+            );
             fn visit_unit<E>(self) -> Result<TextOrSkip, E> {
                 Ok(TextOrSkip(String::new()))
             }
@@ -209,21 +214,14 @@ impl<'de, T: Deserialize<'de> + Shape> Deserialize<'de> for ShapeOr<T> {
 
 struct ShapeVisitor<T>(std::marker::PhantomData<T>);
 
-/// Scalars are never the shape looked for.
-macro_rules! skip_scalars {
-    ($($visit:ident($t:ty)),*) => {
-        $(fn $visit<E>(self, _: $t) -> Result<Self::Value, E> {
-            Ok(ShapeOr(None))
-        })*
-    };
-}
-
 impl<'de, T: Deserialize<'de> + Shape> Visitor<'de> for ShapeVisitor<T> {
     type Value = ShapeOr<T>;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("any value")
     }
+    // Scalars are never the shape looked for.
     skip_scalars!(
+        ShapeOr(None);
         visit_bool(bool),
         visit_i64(i64),
         visit_u64(u64),
