@@ -98,14 +98,7 @@ async fn clear_filters_clears_a_typed_search_before_and_after_it_reaches_the_url
         let (root, _h) = mount_app("/");
         tools_live(&root).await;
         let input: web_sys::HtmlInputElement = find(&root, "#key-search").unwrap().unchecked_into();
-        input.set_value("zzzz");
-        let ev = web_sys::Event::new_with_event_init_dict("input", &{
-            let init = web_sys::EventInit::new();
-            init.set_bubbles(true);
-            init
-        })
-        .unwrap();
-        input.dispatch_event(&ev).unwrap();
+        type_into(&input, "zzzz");
         eventually("no results", || {
             find(&root, "[data-testid=no-results]").is_some()
         })
@@ -724,14 +717,7 @@ async fn typing_filters_at_once_and_the_url_follows_the_pause() {
         copy.text_content().unwrap_or_default() == "Copied"
     })
     .await;
-    input.set_value(&want_app.to_lowercase());
-    let ev = web_sys::Event::new_with_event_init_dict("input", &{
-        let init = web_sys::EventInit::new();
-        init.set_bubbles(true);
-        init
-    })
-    .unwrap();
-    input.dispatch_event(&ev).unwrap();
+    type_into(&input, &want_app.to_lowercase());
     eventually("one row", || {
         root.query_selector_all("table.keys-table tbody tr")
             .unwrap()

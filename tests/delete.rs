@@ -32,14 +32,6 @@ fn active() -> Option<web_sys::Element> {
     document().active_element()
 }
 
-fn type_into(input: &HtmlInputElement, value: &str) {
-    input.set_value(value);
-    let init = web_sys::EventInit::new();
-    init.set_bubbles(true);
-    let e = web_sys::Event::new_with_event_init_dict("input", &init).unwrap();
-    input.dispatch_event(&e).unwrap();
-}
-
 async fn open_dialog(root: &HtmlElement) -> HtmlElement {
     eventually("delete link", || {
         find(root, "[data-testid=delete-key]").is_some()

@@ -316,6 +316,15 @@ pub fn mount_app(path: &str) -> (HtmlElement, impl Drop) {
     mount_app_with(path, test_config())
 }
 
+/// Puts `value` into `input` as typing does: the value, then a bubbling `input` event.
+pub fn type_into(input: &web_sys::HtmlInputElement, value: &str) {
+    input.set_value(value);
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let e = web_sys::Event::new_with_event_init_dict("input", &init).unwrap();
+    input.dispatch_event(&e).unwrap();
+}
+
 /// Mounts the whole app at `path` with `config`.
 pub fn mount_app_with(path: &str, config: RuntimeConfig) -> (HtmlElement, impl Drop) {
     go_to(path);
