@@ -10,7 +10,7 @@ pub use require_session::RequireSession;
 use leptos::prelude::*;
 
 use crate::api::provide_api_client;
-use crate::components::announcer::provide_announcer;
+use crate::components::announcer::{provide_announcer, use_announcer};
 use crate::config::{ConfigError, RuntimeConfig};
 use crate::pages::dashboard::DashboardPage;
 use crate::pages::not_found::NotFoundPage;
@@ -18,7 +18,7 @@ use crate::router::provide_router;
 use crate::routes::{
     current_route, key_detail_page, provide_route, sign_in_page, wizard_page, Route,
 };
-use crate::session::{provide_session, start_session};
+use crate::session::{provide_session, start_session, Phase};
 
 /// Loads the runtime configuration, then replaces the static skeleton of `index.html` with the app.
 #[cfg(target_arch = "wasm32")]
@@ -47,6 +47,13 @@ pub fn App(
     let session = provide_session();
     let client = provide_api_client(config, std::sync::Arc::new(session));
     start_session(session, &client);
+    // What was said to the person who signed out is not left in the page for the next one.
+    let announce = use_announcer();
+    Effect::new(move |_| {
+        if session.phase() == Phase::SignedOut {
+            announce.say("");
+        }
+    });
     provide_router();
     provide_route();
     arrival::follow_route();

@@ -2,8 +2,6 @@
 
 use leptos::prelude::*;
 
-use crate::session::{Phase, Session};
-
 /// Handle for announcing a message to assistive technology.
 #[derive(Clone, Copy)]
 pub struct Announce(WriteSignal<String>);
@@ -34,14 +32,6 @@ pub fn use_announcer() -> Announce {
 #[component]
 pub fn Announcer() -> impl IntoView {
     let text = use_context::<AnnouncerText>().map(|t| t.0);
-    // What was said to the person who signed out is not left in the page for the next one.
-    if let (Some(session), Some(announce)) = (use_context::<Session>(), use_context::<Announce>()) {
-        Effect::new(move |_| {
-            if session.phase() == Phase::SignedOut {
-                announce.say("");
-            }
-        });
-    }
     view! {
         <div role="status" aria-live="polite" aria-atomic="true" class="visually-hidden" id="announcer">
             {move || text.map(|t| t.get()).unwrap_or_default()}
