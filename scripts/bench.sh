@@ -2,7 +2,8 @@
 # `make bench`: release bundle, its instrumented twin (feature `bench`) and the optimised dev
 # platform, measured in headless Chromium. `scripts/bench.sh --smoke` (run by make test) does one
 # run of each measure with the debug platform, so the script cannot rot; it does not enforce the
-# budgets.
+# budgets. Other arguments go to bench/bench.mjs: `scripts/bench.sh --only rows` measures only
+# rows visible (and reports without enforcing the budgets).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
@@ -26,4 +27,4 @@ step "dev platform (server profile)"
 cargo build --profile server -p dev-platform --locked --bins
 step "measuring"
 node bench/bench.mjs --dist "$RELEASE_DIR" --bench-dist "$BENCH_DIR" \
-  --platform target/server/dev-platform --out target/bench
+  --platform target/server/dev-platform --out target/bench "$@"

@@ -1,6 +1,6 @@
 //! What `index.html` starts while the wasm is still downloading (its inline script sets
-//! `window.__consoleBoot`): the request for `config.json` and, when the routes are on this
-//! origin, the session refresh (`POST /auth/refresh`) and, on the dashboard, the key list. The
+//! `window.__consoleBoot`): the request for `config.json`, the session refresh (`POST /auth/refresh`) at this
+//! origin's default path, and, on the dashboard, the key list. The
 //! app takes each once; when one is missing (the browser tests, another host page), failed, or is
 //! for another address, the app asks itself.
 

@@ -1,7 +1,7 @@
 //! The route table, and the pages loaded on first visit. The release build (feature `split`)
 //! cuts each group of pages below into its own wasm chunk with `wasm_split`, so the first load
 //! carries only the shell and the dashboard; a page's chunk is fetched when it is first shown,
-//! and [`prefetch`] fetches them all once the dashboard has shown its keys. Other builds link the
+//! and [`prefetch`] fetches those of the signed-in pages once the dashboard has shown its keys. Other builds link the
 //! same functions directly.
 //!
 //! A chunk that cannot be fetched (a dropped connection, a deploy that replaced the files) shows
@@ -191,7 +191,7 @@ pub fn wizard_step_view(step: Option<Step>) -> AnyView {
     }
 }
 
-/// Fetches every chunk when the browser is idle, so that the first visit to a page does not wait
+/// Fetches the signed-in pages' chunks when the browser is idle, so that the first visit to a page does not wait
 /// for the network. Errors are left for the navigation that needs the chunk to report.
 pub fn prefetch() {
     #[cfg(feature = "split")]

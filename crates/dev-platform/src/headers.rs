@@ -30,7 +30,7 @@ pub const STRICT_TRANSPORT_SECURITY: &str = "max-age=63072000; includeSubDomains
 
 /// A file whose name carries its content hash never changes.
 pub const CACHE_IMMUTABLE: &str = "public, max-age=31536000, immutable";
-/// Anything else (index.html, config.json, the favicon) is revalidated on every use.
+/// Anything else (index.html, config.json, `_headers`) is revalidated on every use.
 pub const CACHE_REVALIDATE: &str = "no-cache";
 
 /// The headers every answer carries, given the bundle's CSP; HSTS too when `https`.

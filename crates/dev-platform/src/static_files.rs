@@ -32,8 +32,8 @@ impl Bundle {
     }
 }
 
-/// The policy: scripts only from this origin, WebAssembly compilation, and the hashed inline
-/// loader Trunk writes into `index.html`; no `unsafe-inline`, no `unsafe-eval`. Requests go to
+/// The policy: scripts only from this origin, WebAssembly compilation, and the inline scripts
+/// of `index.html` by their hashes; no `unsafe-inline`, no `unsafe-eval`. Requests go to
 /// this origin and to `platform_origins` (the platform's, when `config.json` names another).
 pub fn content_security_policy(script_hashes: &[String], platform_origins: &[String]) -> String {
     let hashes: String = script_hashes.iter().map(|h| format!(" '{h}'")).collect();
@@ -106,7 +106,7 @@ pub fn inline_script_hashes(html: &str) -> Vec<String> {
     out
 }
 
-/// Whether a file name carries Trunk's content hash (`name-0123456789abcdef.ext`), so it may be
+/// Whether a file name carries the build's content hash (`name-0123456789abcdef.ext`), so it may be
 /// cached forever.
 pub fn is_hashed_asset(file_name: &str) -> bool {
     let stem = file_name.split('.').next().unwrap_or("");
