@@ -123,6 +123,7 @@ pub struct AppState {
     refresh_grace_secs: i64,
     provisioning_delay_ms: u64,
     login_limiter: auth::LoginLimiter,
+    ended_sessions: auth::EndedSessions,
     allowed_origins: Vec<String>,
     /// Bound to this machine only: see [`rebinding`].
     loopback_only: bool,
@@ -141,6 +142,13 @@ impl AppState {
         let mut conn = db::open(&opts.db)?;
         seed::seed(&mut conn, opts.demo_keys, opts.hostile_names)?;
         let jwt = auth::JwtKeys::load_or_create(&conn)?;
+        let ended_sessions = auth::EndedSessions::new(
+            opts.token_ttl_secs,
+            db::families_revoked_since(
+                &conn,
+                auth::EndedSessions::horizon(opts.token_ttl_secs, clock::now_secs()),
+            )?,
+        );
         Ok(Self {
             conn: Mutex::new(conn),
             jwt,
@@ -151,6 +159,7 @@ impl AppState {
                 opts.login_failures_per_email,
                 opts.login_failures_per_address,
             ),
+            ended_sessions,
             allowed_origins: opts.allow_origins.clone(),
             loopback_only: rebinding::is_loopback_bind(&opts.bind),
             dummy_hash: auth::hash_password("not-a-real-password"),

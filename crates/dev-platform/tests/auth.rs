@@ -106,6 +106,121 @@ async fn refresh_rotates_detects_reuse_and_logout_revokes() {
     assert_eq!(p.refresh(Some(&c3)).await.status, StatusCode::UNAUTHORIZED);
 }
 
+/// Signs in as `email`: (access token, refresh cookie).
+async fn sign_in(p: &Platform, email: &str) -> (String, String) {
+    let r = p.login_full(email, "demo-password").await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    (
+        r.data()["token"].as_str().unwrap().to_owned(),
+        cookie_of(&r.headers),
+    )
+}
+
+/// The status of listing the demo tenant's keys with `token`.
+async fn list_status(p: &Platform, token: &str) -> StatusCode {
+    p.get(&format!("/api/tenants/{DEMO}/keys"), token)
+        .await
+        .status
+}
+
+#[tokio::test]
+async fn signing_out_ends_the_access_tokens_of_that_sign_in_at_once() {
+    let p = platform(50);
+    let (token, cookie) = sign_in(&p, "owner@demo.test").await;
+    let (other_token, _) = sign_in(&p, "owner@demo.test").await;
+    assert_eq!(list_status(&p, &token).await, StatusCode::OK);
+    let out = p
+        .call(
+            Method::POST,
+            "/auth/logout",
+            None,
+            None,
+            &[("cookie", &cookie)],
+        )
+        .await;
+    assert_eq!(out.status, StatusCode::OK);
+    let after = p.get(&format!("/api/tenants/{DEMO}/keys"), &token).await;
+    assert_eq!(after.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(after.error_status(), "service_unauthorized_err");
+    let (app, tech, arx, _) = p.base(&other_token).await;
+    let create = p.create(&token, &app, &tech, &arx, None).await;
+    assert_eq!(
+        create.status,
+        StatusCode::UNAUTHORIZED,
+        "no key made after sign-out"
+    );
+    assert_eq!(
+        list_status(&p, &other_token).await,
+        StatusCode::OK,
+        "another sign-in of the same person goes on"
+    );
+}
+
+#[tokio::test]
+async fn a_sign_out_with_only_the_bearer_token_ends_that_sign_in_too() {
+    let p = platform(50);
+    let (token, cookie) = sign_in(&p, "developer@demo.test").await;
+    let out = p
+        .call(Method::POST, "/auth/logout", Some(&token), None, &[])
+        .await;
+    assert_eq!(out.status, StatusCode::OK);
+    assert_eq!(list_status(&p, &token).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        p.refresh(Some(&cookie)).await.status,
+        StatusCode::UNAUTHORIZED,
+        "the refresh cookie of that sign-in is revoked as well"
+    );
+}
+
+#[tokio::test]
+async fn a_reused_refresh_token_ends_the_access_tokens_of_its_family() {
+    let mut opts = Options::for_tests(50);
+    opts.refresh_grace_secs = 0;
+    let p = platform_with(opts);
+    let (first_token, stolen) = sign_in(&p, "owner@demo.test").await;
+    let (bystander, _) = sign_in(&p, "owner@demo.test").await;
+    let thief = p.refresh(Some(&stolen)).await;
+    let thief_token = thief.data()["token"].as_str().unwrap().to_owned();
+    assert_eq!(list_status(&p, &thief_token).await, StatusCode::OK);
+    assert_eq!(
+        p.refresh(Some(&stolen)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        list_status(&p, &thief_token).await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        list_status(&p, &first_token).await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(list_status(&p, &bystander).await, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn an_ended_sign_in_stays_ended_after_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut opts = Options::for_tests(10);
+    opts.db = dir.path().join("db.sqlite3");
+    let (token, kept) = {
+        let p = platform_with(opts.clone());
+        let (token, cookie) = sign_in(&p, "owner@demo.test").await;
+        let (kept, _) = sign_in(&p, "owner@demo.test").await;
+        p.call(
+            Method::POST,
+            "/auth/logout",
+            None,
+            None,
+            &[("cookie", &cookie)],
+        )
+        .await;
+        (token, kept)
+    };
+    let p = platform_with(opts);
+    assert_eq!(list_status(&p, &token).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(list_status(&p, &kept).await, StatusCode::OK);
+}
+
 #[tokio::test]
 async fn a_rotated_token_presented_again_in_the_grace_window_gets_the_same_successor_once() {
     let p = platform(50);

@@ -1,5 +1,5 @@
-//! Access tokens: only an unexpired HS256 token signed with the platform's secret is accepted,
-//! and a token for one tenant never reaches another's keys.
+//! Access tokens: only an unexpired HS256 token signed with the platform's secret, naming its
+//! sign-in, is accepted, and a token for one tenant never reaches another's keys.
 
 mod common;
 
@@ -22,7 +22,7 @@ fn secret(p: &Platform) -> String {
 
 fn claims(exp_from_now: i64) -> Value {
     let now = dev_platform::clock::now_secs();
-    json!({"sub": "user--owner", "tenant_id": DEMO, "roles": ["platform_owner"], "exp": now + exp_from_now, "iat": now})
+    json!({"sub": "user--owner", "tenant_id": DEMO, "roles": ["platform_owner"], "exp": now + exp_from_now, "iat": now, "sid": "family--signed-here"})
 }
 
 fn sign(alg: Algorithm, secret: &str, claims: &Value) -> String {
@@ -57,6 +57,8 @@ async fn only_valid_tokens_are_accepted() {
     admin["roles"] = json!(["platform_owner", "developer"]);
     let mut no_exp = claims(60);
     no_exp.as_object_mut().unwrap().remove("exp");
+    let mut no_sign_in = claims(60);
+    no_sign_in.as_object_mut().unwrap().remove("sid");
     // alg confusion: an RS256 header over an HMAC of the secret.
     let rs_header = b64(&json!({"alg": "RS256", "typ": "JWT"}));
     let rs_body = format!("{rs_header}.{}", parts[1]);
@@ -95,6 +97,10 @@ async fn only_valid_tokens_are_accepted() {
             sign(Algorithm::HS256, "not-the-platform-secret", &claims(60)),
         ),
         ("no expiry", sign(Algorithm::HS256, &key, &no_exp)),
+        (
+            "no sign-in named",
+            sign(Algorithm::HS256, &key, &no_sign_in),
+        ),
         ("truncated", good[..good.len() - 3].to_owned()),
         ("empty", String::new()),
     ];

@@ -20,10 +20,12 @@ use sha2::{Digest, Sha256};
 use crate::error::{ApiError, ApiResult};
 use crate::{db, ids, AppState};
 
+mod ended;
 mod limiter;
 mod routes;
 pub mod same_origin;
 
+pub use ended::EndedSessions;
 pub use limiter::LoginLimiter;
 pub use routes::{login, logout, refresh, REFRESH_COOKIE};
 
@@ -69,6 +71,9 @@ pub struct Claims {
     pub exp: i64,
     /// Issued at.
     pub iat: i64,
+    /// The sign-in (refresh-token family) the token was issued for: once it has ended, the
+    /// token is refused.
+    pub sid: String,
 }
 
 /// Signing keys for access tokens and the key refresh-token successors are derived with, from
@@ -114,6 +119,7 @@ impl JwtKeys {
             .expect("HS256 signing cannot fail")
     }
 
+    /// The claims of `token` if its signature holds and it has not expired.
     fn verify(&self, token: &str) -> Option<Claims> {
         let mut v = Validation::new(Algorithm::HS256);
         v.leeway = 0;
@@ -153,25 +159,35 @@ impl Caller {
     }
 }
 
+/// The bearer token of a request, if it has one.
+fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        // The scheme's name is case-insensitive (RFC 9110 §11.1).
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim())
+}
+
+/// The claims of the request's bearer token while it is valid: signed here, unexpired, and of
+/// a sign-in that has not ended.
+fn valid_claims(headers: &axum::http::HeaderMap, state: &AppState) -> Option<Claims> {
+    bearer(headers)
+        .and_then(|t| state.jwt.verify(t))
+        .filter(|c| !state.ended_sessions.has_ended(&c.sid))
+}
+
 impl FromRequestParts<Arc<AppState>> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> ApiResult<Self> {
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            // The scheme's name is case-insensitive (RFC 9110 §11.1).
-            .and_then(|v| v.split_once(' '))
-            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-            .map(|(_, token)| token)
-            .ok_or(ApiError::Unauthorized("Sign in to continue"))?;
-        let claims = state
-            .jwt
-            .verify(token.trim())
-            .ok_or(ApiError::Unauthorized(
-                "Your session has expired; sign in again",
-            ))?;
+        if bearer(&parts.headers).is_none() {
+            return Err(ApiError::Unauthorized("Sign in to continue"));
+        }
+        let claims = valid_claims(&parts.headers, state).ok_or(ApiError::Unauthorized(
+            "Your session has expired; sign in again",
+        ))?;
         Ok(Self {
             user_id: claims.sub,
             tenant_id: claims.tenant_id,

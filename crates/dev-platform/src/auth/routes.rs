@@ -10,7 +10,7 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use platform_types::{Envelope, FieldError, Session, User};
 use serde::Deserialize;
 
-use super::{hash_token, Claims, ClientAddr};
+use super::{hash_token, valid_claims, Claims, ClientAddr};
 use crate::body::JsonBody;
 use crate::error::{ApiError, ApiResult};
 use crate::{clock, db, ids, is_https, AppState};
@@ -42,8 +42,8 @@ fn refresh_cookie(value: String, secure: bool) -> Cookie<'static> {
         .build()
 }
 
-/// A session for `user` with a fresh access token.
-fn session(state: &AppState, user: &db::UserRow) -> Session {
+/// A session for `user`, signed in as `family`, with a fresh access token.
+fn session(state: &AppState, user: &db::UserRow, family: &str) -> Session {
     let now = clock::now_secs();
     let ttl = state.token_ttl_secs;
     let claims = Claims {
@@ -52,6 +52,7 @@ fn session(state: &AppState, user: &db::UserRow) -> Session {
         roles: user.roles.clone(),
         exp: now + ttl as i64,
         iat: now,
+        sid: family.to_owned(),
     };
     Session {
         token: state.jwt.sign(&claims),
@@ -122,14 +123,15 @@ pub async fn login(
         state
             .blocking(move |state, conn| {
                 let now = clock::now_secs();
+                let family = ids::new_id("family");
                 db::insert_family(
                     conn,
-                    &ids::new_id("family"),
+                    &family,
                     &user.id,
                     &refresh_hash,
                     now + REFRESH_TTL_SECS,
                 )?;
-                Ok(session(state, &user))
+                Ok(session(state, &user, &family))
             })
             .await?
     };
@@ -170,10 +172,16 @@ pub async fn refresh(
                     state.refresh_grace_secs,
                 )?;
                 match rotation {
-                    db::Rotation::Rotated(user) | db::Rotation::Repeated(user) => {
-                        Ok(db::user_by_id(conn, &user)?.map(|u| session(state, &u)))
+                    db::Rotation::Rotated(family) | db::Rotation::Repeated(family) => {
+                        Ok(db::user_by_id(conn, &family.user_id)?
+                            .map(|u| session(state, &u, &family.id)))
                     }
-                    db::Rotation::Reused | db::Rotation::Invalid => Ok(None),
+                    db::Rotation::Reused(family) => {
+                        // Possible theft: the access tokens of that sign-in end with it.
+                        state.ended_sessions.end(&family, now);
+                        Ok(None)
+                    }
+                    db::Rotation::Invalid => Ok(None),
                 }
             })
             .await?
@@ -188,21 +196,33 @@ pub async fn refresh(
     })
 }
 
-/// `POST /auth/logout`: revokes the refresh token's family, clears the cookie, and asks the
-/// browser to clear the site's cookies and storage.
+/// `POST /auth/logout`: ends the sign-in of the refresh cookie and of the bearer token (each
+/// may be missing: another tab may have rotated the cookie, or the page lost its token), so
+/// that neither a refresh nor an access token issued for it is accepted again; clears the
+/// cookie, and asks the browser to clear the site's cookies and storage.
 pub async fn logout(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     jar: CookieJar,
 ) -> ApiResult<Response> {
-    if let Some(token) = jar.get(REFRESH_COOKIE).map(|c| c.value().to_owned()) {
+    let cookie = jar.get(REFRESH_COOKIE).map(|c| c.value().to_owned());
+    let bearer_sid = valid_claims(&headers, &state).map(|c| c.sid);
+    if cookie.is_some() || bearer_sid.is_some() {
         state
-            .blocking(move |_, conn| {
-                Ok(db::revoke_refresh(
-                    conn,
-                    &hash_token(&token),
-                    clock::now_secs(),
-                )?)
+            .blocking(move |state, conn| {
+                let now = clock::now_secs();
+                let mut ended = Vec::new();
+                if let Some(token) = cookie {
+                    ended.extend(db::revoke_refresh(conn, &hash_token(&token), now)?);
+                }
+                if let Some(sid) = bearer_sid {
+                    db::revoke_family(conn, &sid, now)?;
+                    ended.push(sid);
+                }
+                for sid in ended {
+                    state.ended_sessions.end(&sid, now);
+                }
+                Ok(())
             })
             .await?;
     }

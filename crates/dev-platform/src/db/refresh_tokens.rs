@@ -32,17 +32,26 @@ fn insert_token(
     Ok(())
 }
 
+/// The sign-in a refresh token belongs to.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Family {
+    /// The family's id, which the access tokens issued for it carry (`sid`).
+    pub id: String,
+    /// Who signed in.
+    pub user_id: String,
+}
+
 /// What a presented refresh token turned out to be.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Rotation {
-    /// It was current: it is now rotated, and its successor stored. Holds the user id.
-    Rotated(String),
+    /// It was current: it is now rotated, and its successor stored.
+    Rotated(Family),
     /// It was rotated moments ago and this is its one repeat within the grace window: the
-    /// successor stored then stands. Holds the user id.
-    Repeated(String),
-    /// Presented again after its repeat or after the window: possible theft, so its whole
-    /// family has been revoked.
-    Reused,
+    /// successor stored then stands.
+    Repeated(Family),
+    /// Presented again after its repeat or after the window: possible theft, so this family
+    /// (its id here) has been revoked.
+    Reused(String),
     /// Unknown, expired, signed out, or of a revoked family.
     Invalid,
 }
@@ -98,18 +107,24 @@ pub fn rotate(
                     params![token_hash, now],
                 )?;
                 insert_token(&tx, &t.family_id, &t.user_id, successor_hash, expires_at)?;
-                Rotation::Rotated(t.user_id)
+                Rotation::Rotated(Family {
+                    id: t.family_id,
+                    user_id: t.user_id,
+                })
             }
             Some(at) if !t.repeated && now - at < grace_secs => {
                 tx.execute(
                     "UPDATE refresh_tokens SET repeated = 1 WHERE token_hash = ?1",
                     [token_hash],
                 )?;
-                Rotation::Repeated(t.user_id)
+                Rotation::Repeated(Family {
+                    id: t.family_id,
+                    user_id: t.user_id,
+                })
             }
             Some(_) => {
                 revoke_family(&tx, &t.family_id, now)?;
-                Rotation::Reused
+                Rotation::Reused(t.family_id)
             }
         },
     };
@@ -117,7 +132,8 @@ pub fn rotate(
     Ok(outcome)
 }
 
-fn revoke_family(conn: &Connection, family_id: &str, now: i64) -> rusqlite::Result<()> {
+/// Ends a sign-in: none of its refresh tokens is accepted again.
+pub fn revoke_family(conn: &Connection, family_id: &str, now: i64) -> rusqlite::Result<()> {
     conn.execute(
         "UPDATE refresh_families SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
         params![family_id, now],
@@ -129,8 +145,12 @@ fn revoke_family(conn: &Connection, family_id: &str, now: i64) -> rusqlite::Resu
     Ok(())
 }
 
-/// Signs out: revokes the family of the token with this hash.
-pub fn revoke_refresh(conn: &Connection, token_hash: &str, now: i64) -> rusqlite::Result<()> {
+/// Signs out: revokes the family of the token with this hash, and names it.
+pub fn revoke_refresh(
+    conn: &Connection,
+    token_hash: &str,
+    now: i64,
+) -> rusqlite::Result<Option<String>> {
     let family: Option<String> = conn
         .query_row(
             "SELECT family_id FROM refresh_tokens WHERE token_hash = ?1",
@@ -138,8 +158,19 @@ pub fn revoke_refresh(conn: &Connection, token_hash: &str, now: i64) -> rusqlite
             |r| r.get(0),
         )
         .optional()?;
-    match family {
-        Some(f) => revoke_family(conn, &f, now),
-        None => Ok(()),
+    if let Some(f) = &family {
+        revoke_family(conn, f, now)?;
     }
+    Ok(family)
+}
+
+/// The families revoked at `since` or later, with when.
+pub fn families_revoked_since(
+    conn: &Connection,
+    since: i64,
+) -> rusqlite::Result<Vec<(String, i64)>> {
+    let mut stmt =
+        conn.prepare("SELECT id, revoked_at FROM refresh_families WHERE revoked_at >= ?1")?;
+    let rows = stmt.query_map([since], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    rows.collect()
 }
