@@ -118,3 +118,30 @@ async fn the_hostile_tenant_is_there_only_when_asked_for() {
     let r = p.login_full("owner@hostile.test", "demo-password").await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
 }
+
+/// The database holds the signing secrets and unfetched key secrets: its owner alone may read it.
+#[cfg(unix)]
+#[tokio::test]
+async fn the_database_is_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut opts = Options::for_tests(10);
+    opts.db = data.join("db.sqlite3");
+    {
+        let p = platform_with(opts.clone());
+        p.login("owner@demo.test").await;
+        assert_eq!(mode(&data), 0o700, "a directory made for it");
+        for file in ["db.sqlite3", "db.sqlite3-wal", "db.sqlite3-shm"] {
+            assert_eq!(mode(&data.join(file)), 0o600, "{file}");
+        }
+    }
+    // A database left readable by an earlier version is made private when opened.
+    let old = dir.path().join("old.sqlite3");
+    std::fs::write(&old, b"").unwrap();
+    std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o644)).unwrap();
+    opts.db = old.clone();
+    let _p = platform_with(opts);
+    assert_eq!(mode(&old), 0o600);
+}

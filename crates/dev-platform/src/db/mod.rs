@@ -128,8 +128,8 @@ const MIGRATIONS: &[&str] = &[
 
 /// Opens (creating if needed) and migrates the database at `path`; `:memory:` for tests.
 pub fn open(path: &Path) -> rusqlite::Result<Connection> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        let _ = std::fs::create_dir_all(dir);
+    if path != Path::new(":memory:") {
+        keep_private(path);
     }
     let mut conn = Connection::open(path)?;
     conn.execute_batch(
@@ -137,6 +137,34 @@ pub fn open(path: &Path) -> rusqlite::Result<Connection> {
     )?;
     migrate(&mut conn)?;
     Ok(conn)
+}
+
+/// The database holds the token-signing secrets and the secrets of keys not yet fetched: on a
+/// shared machine, only its owner may read it. A new directory is made `0700`; the file, and
+/// the WAL and shared-memory files SQLite makes beside it (with the file's mode), `0600`.
+fn keep_private(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::fs::{DirBuilder, OpenOptions, Permissions};
+        use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            let _ = DirBuilder::new().recursive(true).mode(0o700).create(dir);
+        }
+        let _ = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(0o600)
+            .open(path);
+        for suffix in ["", "-wal", "-shm"] {
+            let mut file = path.as_os_str().to_owned();
+            file.push(suffix);
+            let _ = std::fs::set_permissions(&file, Permissions::from_mode(0o600));
+        }
+    }
+    #[cfg(not(unix))]
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        let _ = std::fs::create_dir_all(dir);
+    }
 }
 
 fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
