@@ -8,7 +8,9 @@ use std::time::{Duration, Instant};
 
 /// Window in which attempts are counted, and the longest wait once a bucket is full.
 pub const WINDOW: Duration = Duration::from_secs(300);
-/// Most buckets kept; beyond it, expired ones go, then the oldest.
+/// Most buckets kept. When it is reached, expired and empty buckets go; a bucket still counting
+/// attempts never does, so a flood of new e-mails and addresses cannot reset the count of the
+/// account being guessed. Until room frees, attempts that need a new bucket wait (429).
 pub const CAPACITY: usize = 10_000;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -75,10 +77,23 @@ impl LoginLimiter {
                 }
             }
         }
-        for (bucket, _) in buckets {
-            if !counts.contains_key(&bucket) && counts.len() >= self.capacity {
-                evict(&mut counts, now, self.capacity);
+        let new = |counts: &HashMap<Bucket, Count>| {
+            buckets
+                .iter()
+                .filter(|(b, _)| !counts.contains_key(b))
+                .count()
+        };
+        if counts.len() + new(&counts) > self.capacity {
+            counts.retain(|_, c| c.attempts > 0 && now.duration_since(c.since) < WINDOW);
+            if counts.len() + new(&counts) > self.capacity {
+                let oldest = counts.values().map(|c| c.since).min().unwrap_or(now);
+                return Err(WINDOW
+                    .saturating_sub(now.duration_since(oldest))
+                    .as_secs()
+                    .max(1));
             }
+        }
+        for (bucket, _) in buckets {
             let c = counts.entry(bucket).or_insert(Count {
                 attempts: 0,
                 since: now,
@@ -105,21 +120,6 @@ impl LoginLimiter {
     }
 }
 
-/// Makes room for one more bucket: expired ones first, else the oldest.
-fn evict(counts: &mut HashMap<Bucket, Count>, now: Instant, capacity: usize) {
-    counts.retain(|_, c| now.duration_since(c.since) < WINDOW);
-    if counts.len() < capacity {
-        return;
-    }
-    if let Some(oldest) = counts
-        .iter()
-        .min_by_key(|(_, c)| c.since)
-        .map(|(b, _)| b.clone())
-    {
-        counts.remove(&oldest);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,8 +135,45 @@ mod tests {
         let l = LoginLimiter::with_capacity(5, 100, 64);
         for i in 0..5_000u32 {
             let addr = IpAddr::from(i.to_be_bytes());
-            assert!(l.begin(&format!("user{i}@x.test"), Some(addr)).is_ok());
+            let _ = l.begin(&format!("user{i}@x.test"), Some(addr));
             assert!(l.len() <= 64, "{} buckets after {i} attempts", l.len());
+        }
+    }
+
+    #[test]
+    fn a_flood_of_new_buckets_never_resets_a_count() {
+        let l = LoginLimiter::with_capacity(5, 100, 16);
+        let home = Some(IpAddr::from([127, 0, 0, 1]));
+        for _ in 0..4 {
+            assert!(l.begin("victim@x.test", home).is_ok());
+        }
+        let mut refused = 0;
+        for i in 0..1_000u32 {
+            let addr = IpAddr::from((i + 1_000).to_be_bytes());
+            if let Err(wait) = l.begin(&format!("user{i}@x.test"), Some(addr)) {
+                assert!((1..=300).contains(&wait));
+                refused += 1;
+            }
+        }
+        assert!(refused > 0, "the flood filled the limiter");
+        assert!(l.len() <= 16);
+        assert!(l.begin("victim@x.test", home).is_ok(), "the fifth guess");
+        assert!(
+            l.begin("victim@x.test", home).is_err(),
+            "and no sixth: the four before the flood still count"
+        );
+    }
+
+    #[test]
+    fn empty_buckets_make_room() {
+        let l = LoginLimiter::with_capacity(5, 100, 4);
+        for i in 0..10u32 {
+            let (email, addr) = (
+                format!("user{i}@x.test"),
+                Some(IpAddr::from(i.to_be_bytes())),
+            );
+            assert!(l.begin(&email, addr).is_ok(), "sign-in {i}");
+            l.succeed(&email, addr);
         }
     }
 
