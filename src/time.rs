@@ -109,10 +109,11 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-/// "just now", "5 minutes ago", "in 2 hours", "3 days ago"…
+/// "just now", "5 minutes ago", "3 days ago"… The times shown are of things done (created,
+/// last used), so a time after `now_ms` means the platform's clock is ahead of this browser's:
+/// "just now", never "in 2 minutes".
 pub fn relative(then_ms: f64, now_ms: f64) -> String {
-    let diff = (now_ms - then_ms) / 1000.0;
-    let (abs, future) = (diff.abs(), diff < 0.0);
+    let abs = (now_ms - then_ms) / 1000.0;
     if abs < 45.0 {
         return "just now".into();
     }
@@ -129,11 +130,7 @@ pub fn relative(then_ms: f64, now_ms: f64) -> String {
     };
     let n = n as u64;
     let plural = if n == 1 { "" } else { "s" };
-    if future {
-        format!("in {n} {unit}{plural}")
-    } else {
-        format!("{n} {unit}{plural} ago")
-    }
+    format!("{n} {unit}{plural} ago")
 }
 
 /// How a timestamp is shown: relative text, and the exact local time for hover and focus.
@@ -338,6 +335,7 @@ mod tests {
         assert_eq!(relative(now - 2.0 * 1440.0 * min, now), "2 days ago");
         assert_eq!(relative(now - 65.0 * 1440.0 * min, now), "2 months ago");
         assert_eq!(relative(now - 800.0 * 1440.0 * min, now), "2 years ago");
-        assert_eq!(relative(now + 2.0 * 60.0 * min, now), "in 2 hours");
+        assert_eq!(relative(now + 3.0 * min, now), "just now", "a clock ahead");
+        assert_eq!(relative(now + 2.0 * 60.0 * min, now), "just now");
     }
 }

@@ -1444,3 +1444,82 @@ async fn the_dialog_over_the_list_keeps_no_place_to_return_to() {
         "no place from the dialog"
     );
 }
+
+/// Moves the browser's clock (`Date.now`) on by what `shift` holds, until dropped.
+struct ShiftedClock {
+    original: wasm_bindgen::JsValue,
+    _now: wasm_bindgen::closure::Closure<dyn Fn() -> f64>,
+}
+
+impl ShiftedClock {
+    fn new(shift: Rc<std::cell::Cell<f64>>) -> Self {
+        let date = js_sys::Reflect::get(&js_sys::global(), &"Date".into()).unwrap();
+        let original = js_sys::Reflect::get(&date, &"now".into()).unwrap();
+        let real: js_sys::Function = original.clone().unchecked_into();
+        let now = wasm_bindgen::closure::Closure::<dyn Fn() -> f64>::new(move || {
+            real.call0(&wasm_bindgen::JsValue::NULL)
+                .unwrap()
+                .as_f64()
+                .unwrap()
+                + shift.get()
+        });
+        js_sys::Reflect::set(&date, &"now".into(), now.as_ref()).unwrap();
+        Self {
+            original,
+            _now: now,
+        }
+    }
+}
+
+impl Drop for ShiftedClock {
+    fn drop(&mut self) {
+        let date = js_sys::Reflect::get(&js_sys::global(), &"Date".into()).unwrap();
+        js_sys::Reflect::set(&date, &"now".into(), &self.original).unwrap();
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_list_read_again_measures_its_times_against_the_clock_of_then() {
+    let shift = Rc::new(std::cell::Cell::new(0.0));
+    let _clock = ShiftedClock::new(shift.clone());
+    let minutes_ago = |m: f64| {
+        js_sys::Date::new(&(js_sys::Date::now() - m * 60_000.0).into())
+            .to_iso_string()
+            .as_string()
+            .unwrap()
+    };
+    let mut a = key("apikey--a", "onq.AAA", "active", "Payments", true);
+    a["created_at"] = minutes_ago(10.0).into();
+    // A key made after the page was opened, by a platform whose clock is a minute ahead.
+    let mut n = key("apikey--n", "onq.NNN", "active", "Payments", true);
+    n["created_at"] = minutes_ago(-6.0).into();
+    with_list(json!([
+        {"body": key_list(vec![a.clone()], true)},
+        {"body": key_list(vec![a, n], true)}
+    ]));
+    let (root, _h) = mount_app("/?sort=key");
+    let created = |id: &str| {
+        find(
+            &root,
+            &format!("tr[data-key-id='{id}'] td:nth-child(5) .time-tip"),
+        )
+        .and_then(|e| e.text_content())
+    };
+    eventually("the row", || created("apikey--a").is_some()).await;
+    assert_eq!(created("apikey--a").as_deref(), Some("10 minutes ago"));
+    tools_live(&root).await;
+    // Five minutes later, another tab creates a key: the list is read again.
+    shift.set(5.0 * 60_000.0);
+    let channel = web_sys::BroadcastChannel::new("onqlave-console-keys").unwrap();
+    channel
+        .post_message(&r#"{"event":"created","id":"apikey--n"}"#.into())
+        .unwrap();
+    eventually("the new row", || created("apikey--n").is_some()).await;
+    assert_eq!(created("apikey--a").as_deref(), Some("15 minutes ago"));
+    assert_eq!(
+        created("apikey--n").as_deref(),
+        Some("just now"),
+        "never a time to come"
+    );
+    channel.close();
+}

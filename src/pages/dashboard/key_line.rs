@@ -79,11 +79,13 @@ pub fn KeyLine(
     roles: Memo<Vec<String>>,
     /// The view as the URL has it, to come back to after a delete.
     url: Memo<ViewState>,
-    now: f64,
 ) -> impl IntoView {
     let index = Memo::new(move |_| shown.page.with(|p| p.0.get(n).copied()));
     let line = Memo::new(move |_| {
         let i = index.get();
+        keys.minute.track();
+        // The clock as the line is built: a list read again shows its new keys as just made.
+        let now = time::now_ms();
         keys.rows
             .with(|rows| {
                 i.and_then(|i| rows.get(i))

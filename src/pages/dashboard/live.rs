@@ -1,6 +1,6 @@
 //! Keeping the list live while the dashboard is open: pending keys are polled with backoff until
-//! they settle, and the list is read again when the tab comes back after a while or another tab
-//! changed a key.
+//! they settle, the list is read again when the tab comes back after a while or another tab
+//! changed a key, and relative times move on once a minute.
 
 use leptos::ev;
 use leptos::prelude::*;
@@ -18,10 +18,18 @@ use crate::timer::sleep_ms;
 
 /// Back to the tab after this long, the list is read again.
 const STALE_AFTER_MS: f64 = 30_000.0;
+/// How often the lines' relative times are measured again.
+const MINUTE_MS: u32 = 60_000;
 
 /// Keeps `keys` live for as long as the calling owner lives.
 pub fn keep_live(keys: UseKeys, client: ApiClient) {
     poll_pending(keys, client);
+    spawn_local_scoped_with_cancellation(async move {
+        loop {
+            sleep_ms(MINUTE_MS).await;
+            keys.minute.notify();
+        }
+    });
     let on_focus = window_event_listener(ev::focus, move |_| {
         let stale = keys
             .facts_untracked()

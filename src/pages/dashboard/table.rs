@@ -11,7 +11,6 @@ use super::use_keys::UseKeys;
 use super::use_view::UseView;
 use super::view_state::{SortKey, ViewState};
 use crate::links;
-use crate::time;
 use wasm_bindgen::JsCast;
 
 /// The rows of the current view, what matched, and the page of them shown.
@@ -63,7 +62,6 @@ pub fn KeyTable(
     } = shown;
     let tenant_empty = Memo::new(move |_| keys.rows.with(|r| r.is_empty()));
     let clusters = Memo::new(move |_| keys.facts().map(|f| f.clusters.clone()).unwrap_or_default());
-    let now = time::now_ms();
 
     let headings = move || {
         SortKey::ALL.map(|key| {
@@ -165,7 +163,7 @@ pub fn KeyTable(
             .map(|n| {
                 view! {
                     <Show when=move || { count.get() > n }>
-                        <KeyLine n keys shown clusters roles url=view.url now/>
+                        <KeyLine n keys shown clusters roles url=view.url/>
                     </Show>
                 }
             })

@@ -32,6 +32,9 @@ pub struct UseKeys {
     pub list: Loaded<Result<Arc<ListFacts>, ApiError>>,
     /// The keys, live.
     pub rows: RwSignal<Rows>,
+    /// Notified once a minute while the list is kept live, so that "5 minutes ago" moves on.
+    /// A line's times are measured against the clock whenever the line is built again.
+    pub minute: Trigger,
     shown: StoredValue<Option<Arc<ListFacts>>>,
 }
 
@@ -94,7 +97,12 @@ pub fn use_keys() -> UseKeys {
         })
     };
     mend_by_itself(list);
-    let keys = UseKeys { list, rows, shown };
+    let keys = UseKeys {
+        list,
+        rows,
+        minute: Trigger::new(),
+        shown,
+    };
     provide_context(keys);
     keys
 }
