@@ -1,4 +1,5 @@
-//! Lower-casing for the dashboard's search and sort and the delete dialog's hint.
+//! Lower-casing for the dashboard's search and sort and the delete dialog's hint, and the
+//! spacing a search ignores.
 //!
 //! ASCII text, nearly all of it, is folded here byte by byte. Any other text is folded by the
 //! browser's `String.prototype.toLowerCase`: the browser carries the Unicode case tables anyway,
@@ -15,6 +16,37 @@ pub fn lowercase(text: &str) -> String {
     } else {
         unicode_lowercase(text)
     }
+}
+
+/// `text` as a search compares it: any run of white space (a no-break space, a line break, a
+/// tab) within it as one space, none at its ends, and the invisible characters that only shape or join text (zero-width
+/// space and joiners, word joiner, soft hyphen, byte order mark) left out, so that a name
+/// reads as it is shown. Plain ASCII with single spaces, nearly every name, is borrowed.
+pub fn search_spacing(text: &str) -> Cow<'_, str> {
+    let invisible = |c: char| {
+        matches!(
+            c,
+            '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{AD}'
+        )
+    };
+    let plain = text.bytes().all(|b| b.is_ascii_graphic() || b == b' ') && !text.contains("  ");
+    if plain {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut space = false;
+    for c in text.chars().filter(|&c| !invisible(c)) {
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if space && !out.is_empty() {
+            out.push(' ');
+        }
+        space = false;
+        out.push(c);
+    }
+    Cow::Owned(out)
 }
 
 /// `text` prepared for [`cmp_sort_keys`]: ASCII as it is (it is folded as it is compared, which
@@ -68,6 +100,24 @@ mod tests {
     /// What the folding must equal: Rust's lower case, final sigma as sigma.
     fn reference(text: &str) -> String {
         text.to_lowercase().replace('ς', "σ")
+    }
+
+    #[test]
+    fn a_search_reads_spacing_as_it_is_shown() {
+        for (text, want) in [
+            ("padded name", "padded name"),
+            (
+                "padded\u{A0}name\nwith  line\tbreak",
+                "padded name with line break",
+            ),
+            ("zero\u{200B}width\u{2060}joined\u{FEFF}", "zerowidthjoined"),
+            ("soft\u{AD}hyphen", "softhyphen"),
+            ("\tedges\u{A0}", "edges"),
+            ("\u{3000}ideographic\u{2003}em", "ideographic em"),
+        ] {
+            assert_eq!(search_spacing(text), want, "{text:?}");
+        }
+        assert!(matches!(search_spacing("Payments API"), Cow::Borrowed(_)));
     }
 
     #[test]

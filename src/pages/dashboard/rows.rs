@@ -59,7 +59,7 @@ impl Row {
             &self.creator,
             email,
         ] {
-            out.push_str(part);
+            out.push_str(&fold::search_spacing(part));
             out.push('\n');
         }
         // Names are nearly always ASCII, lower-cased in place; anything else by `fold`.
@@ -187,10 +187,11 @@ pub fn sort_all(rows: &[Row], sort: SortKey, desc: bool) -> Vec<usize> {
     idx
 }
 
-/// The search as rows are matched against it (trimmed, lower-cased), prepared once per keystroke;
-/// it scans with SIMD.
+/// The search as rows are matched against it (its spacing as [`fold::search_spacing`] reads it,
+/// lower-cased), prepared once per keystroke; it scans with SIMD.
 fn search_finder(search: &str) -> memmem::Finder<'static> {
-    memmem::Finder::new(fold::lowercase(search.trim()).as_bytes()).into_owned()
+    memmem::Finder::new(fold::lowercase(&fold::search_spacing(search.trim())).as_bytes())
+        .into_owned()
 }
 
 /// The indices in `sorted` whose rows match `state`'s search and filters, keeping their order.
@@ -463,6 +464,39 @@ mod tests {
         rows.iter()
             .map(|row| own_text(row).contains(needle))
             .collect()
+    }
+
+    #[test]
+    fn a_search_finds_a_name_as_it_is_shown_whatever_its_spacing() {
+        let r: Rows = [
+            key(
+                "1",
+                "onq.AAA",
+                "padded\u{A0}name\nwith  line break",
+                "x",
+                "active",
+                "",
+                "Ann",
+            ),
+            key("2", "onq.BBB", "zero\u{200B}width", "x", "active", "", "Bo"),
+            key("3", "onq.CCC", "Payments", "x", "active", "", "Cy"),
+        ]
+        .into_iter()
+        .collect();
+        let sorted = sort_all(&r, SortKey::AccessKey, false);
+        let found = |q: &str| {
+            let st = ViewState {
+                search: q.into(),
+                ..Default::default()
+            };
+            ids(&r, &filter_sorted(&r, &sorted, &st))
+        };
+        assert_eq!(found("padded name with line break"), ["1"]);
+        assert_eq!(found("NAME\u{A0} WITH"), ["1"]);
+        assert_eq!(found("zerowidth"), ["2"]);
+        assert_eq!(found("zero\u{200B}width"), ["2"]);
+        assert_eq!(found("payments"), ["3"]);
+        assert!(found("name  x").is_empty());
     }
 
     #[test]
