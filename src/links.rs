@@ -32,6 +32,10 @@ pub fn delete_key(id: &str, search: &str) -> Option<String> {
 /// Back does not bring the dialog again.
 pub const OPENED_HERE: &str = "opened-here";
 
+/// As [`OPENED_HERE`], for the delete dialog opened by a line of the list: after a delete too,
+/// it goes back to the list's entry (the key's page, the other opener, shows a deleted key).
+pub const OPENED_FROM_LIST: &str = "opened-from-list";
+
 /// A step of the create wizard (`application`, `arx`, `summary`, `key`) with the choices in
 /// `pairs`.
 pub fn wizard_step(slug: &str, pairs: &[(&str, String)]) -> String {

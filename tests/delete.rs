@@ -244,3 +244,53 @@ async fn a_delete_of_a_key_already_gone_says_so() {
     })
     .await;
 }
+
+/// Opened by a line's link, a delete goes back to the list's own entry too (Back then leaves the
+/// dashboard, rather than showing the same list again), and the focus stays on the key's line,
+/// whose Delete link went with the delete.
+#[wasm_bindgen_test]
+async fn a_delete_from_the_list_goes_back_to_it_with_the_focus_on_the_line() {
+    fake();
+    let (root, _h) = mount_app("/?sort=key&dir=asc");
+    let history = leptos::prelude::window().history().unwrap();
+    eventually("delete link", || {
+        find(&root, "[data-testid=delete-key]").is_some()
+    })
+    .await;
+    let before = history.length().unwrap();
+    open_dialog(&root).await;
+    let field: HtmlInputElement = find(&root, "#delete-confirm").unwrap().unchecked_into();
+    type_into(&field, "onq.AAA");
+    eventually("confirm enabled", || {
+        find(&root, "[data-testid=confirm-delete]")
+            .is_some_and(|b| !b.unchecked_ref::<HtmlButtonElement>().disabled())
+    })
+    .await;
+    find(&root, "[data-testid=confirm-delete]")
+        .unwrap()
+        .unchecked_into::<HtmlButtonElement>()
+        .click();
+    eventually("back on the list, as it was", || {
+        find(&root, "[role=dialog]").is_none()
+            && window().location().search().unwrap() == "?sort=key&dir=asc"
+    })
+    .await;
+    assert_eq!(
+        history.length().unwrap(),
+        before + 1,
+        "no entry added: the dialog's is the one ahead"
+    );
+    eventually("the focus on the key's line", || {
+        active()
+            .and_then(|a| a.closest("tr").ok().flatten())
+            .and_then(|tr| tr.get_attribute("data-key-id"))
+            .as_deref()
+            == Some("apikey--1")
+    })
+    .await;
+    history.forward().unwrap();
+    eventually("the dialog's entry is the one ahead", || {
+        window().location().pathname().unwrap() == "/keys/apikey--1/delete"
+    })
+    .await;
+}

@@ -33,12 +33,16 @@ pub fn Dialog(
 ) -> impl IntoView {
     let panel = NodeRef::<Div>::new();
     // Whoever had focus before the dialog opened gets it back when it closes; if it has gone
-    // (a deleted key's row loses its Delete link, the key's page gave way to the list), the
-    // page's heading takes it, or the main region, not the page's start. A tick later: what
-    // closed the dialog may still be removing the opener.
+    // (a deleted key's row loses its Delete link), a control of its table row, so that the
+    // place in the list is kept; else (the key's page gave way to the list) the page's
+    // heading, or the main region, not the page's start. A tick later: what closed the dialog
+    // may still be removing the opener.
     // (A deep link, or a browser that does not focus clicked links, leaves the body focused:
     // no opener.)
-    let opener = focused().map(send_wrapper::SendWrapper::new);
+    let opener = focused().map(|el| {
+        let row = el.closest("tr").ok().flatten();
+        send_wrapper::SendWrapper::new((el, row))
+    });
     on_cleanup(move || {
         let opener = opener.map(send_wrapper::SendWrapper::take);
         set_timeout(
@@ -46,9 +50,17 @@ pub fn Dialog(
                 if focused().is_some() {
                     return;
                 }
+                let (opener, row) = opener.unzip();
+                let in_row = || {
+                    row.flatten()
+                        .filter(|r| r.is_connected())
+                        .and_then(|r| r.query_selector("a[href], button:not([disabled])").ok())
+                        .flatten()
+                };
                 let target = opener
                     .filter(|el| el.is_connected())
                     .map(Element::from)
+                    .or_else(in_row)
                     .or_else(page_heading)
                     .or_else(main_region);
                 if let Some(el) = target {

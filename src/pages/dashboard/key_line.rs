@@ -140,7 +140,7 @@ pub fn KeyLine(
                 // attribute change needs no layout.
                 <a href=detail_href class="link" aria-label=move || format!("Details of {}", access.get())>"Details"</a>
                 <Show when=move || may_delete.get()>
-                    <a href=delete_href class="link danger" data-testid="delete-key" data-history-state=links::OPENED_HERE
+                    <a href=delete_href class="link danger" data-testid="delete-key" data-history-state=links::OPENED_FROM_LIST
                         aria-label=move || format!("Delete {}", access.get())>"Delete"</a>
                 </Show>
             </td>
