@@ -90,14 +90,17 @@ test('Back on step 4 asks first: staying keeps the secrets, leaving goes back', 
   // Asked once, not again for the entry that put the person back.
   await page.waitForTimeout(300);
   expect(asked.length).toBe(1);
+  // Back at the summary, Create says it would make a second key.
   page.once('dialog', (d) => { asked.push(d.message()); d.accept(); });
   await page.evaluate(() => history.back());
   await expect(page).toHaveURL(/\/keys\/new\/summary\?/);
+  await expect(page.getByTestId('made-before')).toContainText('Creating again makes a second key');
   expect(asked.length).toBe(2);
   await expect(page.getByTestId('server-signing-key')).toHaveCount(0);
-  // Forward again finds nothing to show.
+  // Forward again finds nothing to show, and says why.
   await page.evaluate(() => history.forward());
-  await expect(page.getByTestId('cannot-show-again')).toBeVisible();
+  await expect(page.getByTestId('shown-here')).toBeVisible();
+  await expect(page.getByTestId('show-secrets')).toHaveCount(0);
 });
 
 test('leaving step 4 by a link leaves no extra history entry behind', async ({ page }) => {
@@ -110,11 +113,14 @@ test('leaving step 4 by a link leaves no extra history entry behind', async ({ p
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API keys' }).click();
   await expect(page).toHaveURL(/\/$/);
   await expect(page.locator('table.keys-table tbody tr').first()).toBeVisible();
-  // One Back returns to step 4 (which cannot show the secrets again), the next to the summary.
+  // One Back returns to step 4, which says the secrets were shown here, the next to the
+  // summary, which says a key was made from these choices.
   await page.evaluate(() => history.back());
-  await expect(page.getByTestId('cannot-show-again')).toBeVisible();
+  await expect(page.getByTestId('shown-here')).toBeVisible();
+  await expect(page.getByTestId('show-secrets')).toHaveCount(0);
   await page.evaluate(() => history.back());
   await expect(page).toHaveURL(/\/keys\/new\/summary\?/);
+  await expect(page.getByTestId('made-before')).toBeVisible();
 });
 
 // The secrets are handed out once, to whoever asks first: a step 4 that is left while its key
@@ -180,13 +186,15 @@ test('step 4 reloaded while its key provisions can still show the secrets, once'
   await expect(page.getByTestId('server-signing-key')).toHaveCount(0);
 });
 
-test('the always-failing Arx shows the failure and offers to start again', async ({ page }) => {
+test('the always-failing Arx shows the failure and offers another Arx for the same application', async ({ page }) => {
   await signIn(page, ACCOUNTS.developer.email);
   await chooseAndReview(page, 'Failing demo Arx (provisioning always fails)');
+  const app = await page.evaluate(() => new URL(location.href).searchParams.get('app'));
   await page.getByTestId('create-submit').click();
   await expect(page.getByTestId('provisioning-failed')).toBeVisible({ timeout: 20_000 });
-  await page.getByRole('link', { name: 'Start again' }).click();
-  await expect(page).toHaveURL(/\/keys\/new\/application$/);
+  await page.getByRole('link', { name: 'Choose another Arx' }).click();
+  await expect(page).toHaveURL(new RegExp(`/keys/new/arx\\?app=${app}$`));
+  await expect(page.getByRole('radio').first()).toBeVisible();
 });
 
 test('a dropped create response is retried into exactly one key', async ({ page, request }) => {

@@ -545,7 +545,11 @@ async fn secrets_shown_on_request_are_not_kept_by_a_page_left() {
 
     leave_the_page().await;
     assert!(find(&root, "[data-testid=server-signing-key]").is_none());
-    assert!(find(&root, "[data-testid=show-secrets]").is_some());
+    assert!(
+        find(&root, "[data-testid=shown-here]").is_some(),
+        "they were shown here: nothing more to ask for"
+    );
+    assert!(find(&root, "[data-testid=show-secrets]").is_none());
     sleep(100).await;
     assert_eq!(secrets_in(&memory), 0, "no copy left in the wasm memory");
 }
@@ -712,4 +716,50 @@ async fn a_key_the_platform_does_not_know_offers_only_the_way_back() {
     assert!(find(&root, "[data-testid=show-secrets]").is_none());
     assert!(find(&root, "a[href='/keys/apikey--nope']").is_none());
     assert!(find(&root, "[data-testid=no-such-key] a[href='/']").is_some());
+}
+
+/// Back after Done passes the wizard's entries again: step 4 says the secrets were shown here and
+/// asks the platform for nothing; the summary says a key was made from its choices, so that a
+/// second Create is not made unawares.
+#[wasm_bindgen_test]
+async fn back_after_done_says_the_secrets_were_shown_and_the_key_made() {
+    fake();
+    let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
+    assert!(find(&root, "[data-testid=made-before]").is_none());
+    create_and_show(&root).await;
+    click(&root, "[data-testid=stored]");
+    eventually("done enabled", || {
+        find(&root, "[data-testid=done]")
+            .is_some_and(|b| !b.unchecked_ref::<HtmlButtonElement>().disabled())
+    })
+    .await;
+    click(&root, "[data-testid=done]");
+    eventually("the list", || {
+        leptos::prelude::window().location().pathname().unwrap() == "/"
+    })
+    .await;
+    let history = leptos::prelude::window().history().unwrap();
+    history.back().unwrap();
+    eventually("step 4 again", || {
+        find(&root, "[data-testid=shown-here]").is_some()
+    })
+    .await;
+    assert!(find(&root, "[data-testid=show-secrets]").is_none());
+    assert!(find(&root, "[data-testid=server-signing-key]").is_none());
+    assert!(
+        find(&root, "a[href='/keys/apikey--n']").is_some(),
+        "the way to the key"
+    );
+    history.back().unwrap();
+    eventually("the summary, saying what was made", || {
+        find(&root, "[data-testid=made-before]")
+            .is_some_and(|p| text_of(&p).contains("onq.NEW") && text_of(&p).contains("second key"))
+    })
+    .await;
+    sleep(100).await;
+    assert_eq!(fake_calls(SECRETS), 1, "asked for once");
+}
+
+fn text_of(el: &web_sys::Element) -> String {
+    el.text_content().unwrap_or_default()
 }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use platform_types::{ids, ApiKey, KeyStatus, SensitiveData};
 
+use super::created_here;
 use super::leave_guard::{step_off_guard_entry_when_shown_again, use_leave_guard};
 use super::secrets::Secrets;
 use super::use_wizard;
@@ -91,6 +92,7 @@ fn Reveal(key: ApiKey) -> impl IntoView {
     // Asking again after an error is safe: the platform forgets the secrets only once it has
     // sent them, and answers 410 after that.
     let session = use_session();
+    let (key_id, failed_key) = (key.id.clone(), key.clone());
     let outcome = Loaded::new(move || reveal(client.clone(), session, key.clone(), waited, asked));
     // From the moment they are asked for, leaving may lose them: the answer on its way, or
     // lost on the way, may have been the one hand-out.
@@ -111,8 +113,17 @@ fn Reveal(key: ApiKey) -> impl IntoView {
     // receiving.
     let shown = move || match outcome.get() {
         None => view! { <Provisioning waited/> }.into_any(),
-        Some(Ok(Outcome::Ready(data, _))) => view! { <Secrets data stored/> }.into_any(),
-        Some(Ok(Outcome::Failed)) => view! { <ProvisioningFailed/> }.into_any(),
+        Some(Ok(Outcome::Ready(data, _))) => {
+            if let Some(user) = untrack(|| session.signed_in()).map(|s| s.user.id.clone()) {
+                if let Some(record) = created_here::use_created_here() {
+                    record.secrets_shown(&user, &key_id);
+                }
+            }
+            view! { <Secrets data stored/> }.into_any()
+        }
+        Some(Ok(Outcome::Failed)) => {
+            view! { <ProvisioningFailed key=failed_key.clone()/> }.into_any()
+        }
         Some(Ok(Outcome::AlreadyProvided)) => view! { <AlreadyProvided/> }.into_any(),
         Some(Ok(Outcome::Left)) => ().into_any(),
         Some(Ok(Outcome::NotYours)) => view! { <NotYours/> }.into_any(),
@@ -220,13 +231,16 @@ fn Provisioning(waited: RwSignal<u32>) -> impl IntoView {
     }
 }
 
+/// The key could not be provisioned. Starting again keeps its application, so another Arx is
+/// one choice away.
 #[component]
-fn ProvisioningFailed() -> impl IntoView {
+fn ProvisioningFailed(key: ApiKey) -> impl IntoView {
+    let again = links::wizard_step("arx", &[("app", key.application_id.clone())]);
     view! {
         <div class="panel error-panel" role="alert" data-testid="provisioning-failed">
             <h2>"Provisioning failed"</h2>
-            <p>"The platform could not provision this key, so it cannot be used. Nothing secret was issued."</p>
-            <a href=links::NEW_KEY class="button">"Start again"</a>
+            <p>"The platform could not provision this key on its Arx, so it cannot be used. Nothing secret was issued."</p>
+            <a href=again class="button">"Choose another Arx"</a>
         </div>
     }
 }
@@ -325,6 +339,22 @@ fn CannotShowAgain(id: Option<String>) -> impl IntoView {
         }
     };
     let key_href = links::key(&id);
+    let seen = untrack(|| session.signed_in()).is_some_and(|s| {
+        created_here::use_created_here().is_some_and(|r| r.were_secrets_shown(&s.user.id, &id))
+    });
+    if seen {
+        return view! {
+            <div class="panel empty-state" data-testid="cannot-show-again">
+                <h2 data-arrive>"This key's secrets were shown on this page"</h2>
+                <p data-testid="shown-here">"They are shown once, and this console does not keep them. If they were not stored, delete this key and create a new one."</p>
+                <div class="wizard-actions">
+                    <a href=key_href class="button secondary">"View the key's details"</a>
+                    <a href=links::DASHBOARD class="button">"Back to API keys"</a>
+                </div>
+            </div>
+        }
+        .into_any();
+    }
     let shown = move || match (resumed.get(), refused.get()) {
         (Some(key), _) => view! { <RevealUntilLeft key/> }.into_any(),
         (None, Some(Refusal::NotYours)) => view! { <NotYours/> }.into_any(),

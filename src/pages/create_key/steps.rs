@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use super::created_here;
 use super::draft::{Draft, Step};
 use super::{replace_entry, step_href, use_wizard};
 use crate::api::{use_api_client, ApiError};
@@ -10,6 +11,7 @@ use crate::key_events::broadcast_key_event;
 use crate::links;
 use crate::router::{use_navigate, use_router, NavigateOptions};
 use crate::routes::{current_route, Route};
+use crate::session::use_session;
 use crate::shown;
 
 /// Sends a person who skipped ahead (or whose link is stale) to the first open step.
@@ -217,8 +219,18 @@ pub fn SummaryStep() -> impl IntoView {
     let wizard = use_wizard();
     let client = use_api_client();
     let navigate = use_navigate();
+    let session = use_session();
+    let me = move || untrack(|| session.signed_in()).map(|s| s.user.id.clone());
+    let record = created_here::use_created_here();
     let creating = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
+    // A key made from these very choices a moment ago (Back from step 4 comes here): another
+    // Create makes a second key, which may be meant, so it is said rather than prevented.
+    let made_before = move || {
+        let user = me()?;
+        let draft = wizard.draft.get();
+        record?.made_from(&user, draft.application.as_deref()?, draft.arx.as_deref()?)
+    };
     let create = move || {
         if creating.get_untracked() {
             return;
@@ -237,6 +249,9 @@ pub fn SummaryStep() -> impl IntoView {
             match client.create_key(&request, &idempotency_key).await {
                 Ok(key) => {
                     wizard.finish_intent();
+                    if let (Some(record), Some(user)) = (record, me()) {
+                        record.created(&user, &key, &request);
+                    }
                     broadcast_key_event("created", &key.id);
                     let id = key.id.clone();
                     // The person left the wizard meanwhile: do not pull them back to a step 4
@@ -295,6 +310,13 @@ pub fn SummaryStep() -> impl IntoView {
                     {refused.then(|| view! { " " <a href=back_href class="link">"Choose another Arx"</a> })}
                 </p>
             }
+        })}
+        {move || made_before().map(|(id, access_key)| view! {
+            <p class="notice" data-testid="made-before">
+                "You created API key " <code class="mono">{shown::name(&access_key).into_owned()}</code>
+                " from these choices. Creating again makes a second key. "
+                {links::key(&id).map(|href| view! { <a href=href class="link">"View that key"</a> })}
+            </p>
         })}
         <div class="wizard-actions">
             <a href=back_href class="button secondary">"Back"</a>

@@ -1,0 +1,85 @@
+//! The keys this app has created, with who was signed in, from which choices, and whether it
+//! showed their secrets. The wizard's entries stay in the browser's history after a key is
+//! made, so Back can return to them: the summary with the same choices then says a key was made
+//! from them (Create again makes a second one), and step 4 of a key whose secrets were shown
+//! here says so, rather than offering to ask for secrets the platform has handed out. Ids only,
+//! never a secret, and in memory only, for as long as the app runs.
+
+use leptos::prelude::*;
+use platform_types::{ApiKey, CreateApiKeyRequest};
+
+struct Made {
+    user: String,
+    key: String,
+    access_key: String,
+    application: String,
+    arx: String,
+    secrets_shown: bool,
+}
+
+/// The record, as [`provide`] starts it: `Copy`, so that a task may take it along.
+#[derive(Clone, Copy)]
+pub struct CreatedHere(StoredValue<Vec<Made>>);
+
+/// Starts the record; call once near the root.
+pub fn provide() {
+    provide_context(CreatedHere(StoredValue::new(Vec::new())));
+}
+
+/// The record, when the app has one.
+pub fn use_created_here() -> Option<CreatedHere> {
+    use_context()
+}
+
+impl CreatedHere {
+    /// Remembers that `user` created `key` from `request`'s choices.
+    pub fn created(&self, user: &str, key: &ApiKey, request: &CreateApiKeyRequest) {
+        self.0.update_value(|r| {
+            r.push(Made {
+                user: user.to_owned(),
+                key: key.id.clone(),
+                access_key: key.access_key.clone(),
+                application: request.api_key.application_id.clone().unwrap_or_default(),
+                arx: request.api_key.cluster_id.clone(),
+                secrets_shown: false,
+            })
+        });
+    }
+
+    /// Remembers that the secrets of `key` were shown to `user`.
+    pub fn secrets_shown(&self, user: &str, key: &str) {
+        self.0.update_value(|r| {
+            if let Some(m) = r.iter_mut().find(|m| m.user == user && m.key == key) {
+                m.secrets_shown = true;
+            } else {
+                // Shown on request after a reload of step 4: created before this app ran.
+                r.push(Made {
+                    user: user.to_owned(),
+                    key: key.to_owned(),
+                    access_key: String::new(),
+                    application: String::new(),
+                    arx: String::new(),
+                    secrets_shown: true,
+                });
+            }
+        });
+    }
+
+    /// Whether the secrets of `key` were shown to `user` here.
+    pub fn were_secrets_shown(&self, user: &str, key: &str) -> bool {
+        self.0.with_value(|r| {
+            r.iter()
+                .any(|m| m.user == user && m.key == key && m.secrets_shown)
+        })
+    }
+
+    /// The id and access key of the last key `user` created here from `application` on `arx`.
+    pub fn made_from(&self, user: &str, application: &str, arx: &str) -> Option<(String, String)> {
+        self.0.with_value(|r| {
+            r.iter()
+                .rev()
+                .find(|m| m.user == user && m.application == application && m.arx == arx)
+                .map(|m| (m.key.clone(), m.access_key.clone()))
+        })
+    }
+}
