@@ -171,6 +171,7 @@ async fn managers_get_create_and_delete_controls() {
     let (root, _h) = dashboard_as(&["developer"], true, true).await;
     assert!(find(&root, "[data-testid=create-key]").is_some());
     assert!(find(&root, "[data-testid=delete-key]").is_some());
+    assert!(find(&root, "[data-testid=view-only]").is_none());
     assert!(
         text(&root).contains("Developer"),
         "role shown by display name"
@@ -183,6 +184,14 @@ async fn view_only_roles_have_no_controls_in_the_dom() {
     assert!(find(&root, "[data-testid=create-key]").is_none());
     assert!(find(&root, "[data-testid=delete-key]").is_none());
     assert!(text(&root).contains("Platform Admin"));
+    let why = find(&root, "[data-testid=view-only]").expect("a line says why");
+    assert!(
+        why.text_content()
+            .unwrap_or_default()
+            .contains("Only Platform Owners and Developers"),
+        "{:?}",
+        why.text_content()
+    );
 }
 
 #[wasm_bindgen_test]
@@ -201,6 +210,7 @@ async fn without_an_acl_the_roles_decide() {
     .await;
     assert!(find(&root, "[data-testid=create-key]").is_none());
     assert!(find(&root, "[data-testid=delete-key]").is_none());
+    assert!(find(&root, "[data-testid=view-only]").is_some());
     assert!(
         text(&root).contains("auditor"),
         "an unknown role is shown as its id"

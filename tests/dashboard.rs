@@ -294,6 +294,11 @@ async fn an_error_shows_the_reference_and_retry_recovers() {
     })
     .await;
     assert!(text(&root).contains("corr--test"), "correlation id shown");
+    assert!(
+        find(&root, "[data-testid=create-key]").is_some(),
+        "with the list down, the roles decide: Create stays within reach"
+    );
+    assert!(find(&root, "[data-testid=view-only]").is_none());
     let retry: HtmlButtonElement = find(&root, ".error-panel button").unwrap().unchecked_into();
     retry.focus().unwrap();
     retry.click();

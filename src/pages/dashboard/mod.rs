@@ -38,10 +38,24 @@ pub fn DashboardPage() -> impl IntoView {
     let shown = use_shown(keys, view);
     let session = use_session();
     let roles = Memo::new(move |_| session.roles());
-    let may_create = Memo::new(move |_| {
-        keys.facts()
-            .is_some_and(|f| create_permission(Some(&f.acl), &roles.get()).is_allowed())
+    // The list's ACL decides once it is here. A list that could not be read leaves the roles
+    // to decide, so that Create stays within reach while the list is down (the platform decides
+    // again on create); while it loads, nothing is offered that the ACL might withdraw.
+    let create = Memo::new(move |_| match keys.list.get() {
+        Some(Ok(f)) => Some(create_permission(Some(&f.acl), &roles.get())),
+        Some(Err(_)) => Some(create_permission(None, &roles.get())),
+        None => None,
     });
+    let may_create =
+        Memo::new(move |_| create.with(|p| p.as_ref().is_some_and(|p| p.is_allowed())));
+    // Said once, so that a person who only views knows why there is nothing to create or delete.
+    let view_only = move || {
+        create.with(|p| {
+            p.as_ref()
+                .and_then(|p| p.reason())
+                .map(|r| format!("You can view API keys. {}.", r.trim_end_matches('.')))
+        })
+    };
     let route = current_route();
     let deleting = Memo::new(move |_| match route.get() {
         Route::Dashboard { delete } => delete,
@@ -57,6 +71,7 @@ pub fn DashboardPage() -> impl IntoView {
                     </a>
                 </Show>
             </div>
+            {move || view_only().map(|text| view! { <p class="muted view-only" data-testid="view-only">{text}</p> })}
             <Load resource=keys.list title="The API keys could not be loaded">
                 <Insights rows=keys.rows/>
                 <LiveToolbar/>
