@@ -388,8 +388,8 @@ test('a keyboard user lands on each page\'s heading, and the tab names the page'
   await row.getByRole('link', { name: `Details of ${key}` }).focus();
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/\/keys\/[^/]+$/);
-  await expect(page).toHaveTitle('API key details · Onqlave');
   await expect(page.locator('h1:focus')).toHaveText(`API key ${key}`);
+  await expect(page).toHaveTitle(`API key ${key} · Onqlave`);
   // Tab goes on from the heading, into the page, not from the top of the document.
   await page.keyboard.press('Tab');
   await expect(page.locator('.key-detail :focus')).toHaveAccessibleName('Copy API key');

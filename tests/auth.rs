@@ -572,9 +572,16 @@ async fn a_sign_out_in_another_tab_is_said_on_the_sign_in_page_here() {
         find(&root, "#sign-in-email").is_some()
     })
     .await;
-    let notice = find(&root, ".sign-in [role=status]").expect("a notice");
+    let notice = find(&root, "[data-testid=sign-in-notice]").expect("a notice");
     assert_eq!(
         notice.text_content().as_deref(),
         Some("You were signed out in another tab.")
+    );
+    assert_eq!(
+        find(&root, "#announcer")
+            .and_then(|a| a.text_content())
+            .as_deref(),
+        Some("You were signed out in another tab."),
+        "and said, once"
     );
 }

@@ -654,10 +654,10 @@ async fn a_pending_row_turns_active_and_is_said_to_this_person_only() {
         find(&root, "#sign-in-email").is_some()
     })
     .await;
-    eventually("nothing said any more", || {
+    eventually("nothing of theirs said any more, only why the page changed", || {
         find(&root, "#announcer")
             .and_then(|a| a.text_content())
-            .is_some_and(|t| t.is_empty())
+            .is_some_and(|t| t == "You have signed out.")
     })
     .await;
 }
@@ -995,6 +995,11 @@ async fn a_page_reached_by_a_link_takes_the_focus_to_its_heading_unless_it_was_m
         focused().and_then(|e| e.text_content()).as_deref() == Some("API key onq.AAA")
     })
     .await;
+    assert_eq!(
+        doc.title(),
+        "API key onq.AAA · Onqlave",
+        "the tab names the key"
+    );
     // Back: the place in the list, the focus on the link it was left by
     // (back_from_a_key_s_page_returns_to_the_place_in_the_list).
     leptos::prelude::window().history().unwrap().back().unwrap();
@@ -1527,4 +1532,36 @@ async fn a_list_read_again_measures_its_times_against_the_clock_of_then() {
         "never a time to come"
     );
     channel.close();
+}
+
+/// A sort changes no text a screen reader is on: the live region says the new order.
+#[wasm_bindgen_test]
+async fn a_sort_is_said_with_its_direction() {
+    with_one_key();
+    let (root, _h) = mount_app("/");
+    eventually("the row", || text(&root).contains("onq.AAA")).await;
+    let sort = |n: usize| -> HtmlButtonElement {
+        root.query_selector_all(".sort-button")
+            .unwrap()
+            .get(n as u32)
+            .unwrap()
+            .unchecked_into()
+    };
+    let said = || {
+        find(&root, "#announcer")
+            .and_then(|a| a.text_content())
+            .unwrap_or_default()
+    };
+    let label = sort(1).text_content().unwrap_or_default();
+    let name = label.trim_end_matches(['▲', '▼', '↕']).trim().to_owned();
+    sort(1).click();
+    eventually("the order said", || {
+        said() == format!("Sorted by {name}, ascending")
+    })
+    .await;
+    sort(1).click();
+    eventually("and its turn", || {
+        said() == format!("Sorted by {name}, descending")
+    })
+    .await;
 }

@@ -18,7 +18,7 @@ use crate::router::provide_router;
 use crate::routes::{
     current_route, key_detail_page, provide_route, sign_in_page, wizard_page, Route,
 };
-use crate::session::{provide_session, start_session, Phase};
+use crate::session::{provide_session, start_session, AuthState, Phase};
 
 /// Loads the runtime configuration, then replaces the static skeleton of `index.html` with the app.
 #[cfg(target_arch = "wasm32")]
@@ -48,11 +48,17 @@ pub fn App(
     let session = provide_session();
     let client = provide_api_client(config, std::sync::Arc::new(session));
     start_session(session, &client);
-    // What was said to the person who signed out is not left in the page for the next one.
+    // What was said to the person who signed out is not left in the page for the next one;
+    // why the session ended is said instead (the sign-in page shows it too, but a region
+    // inserted with its text is not read out).
     let announce = use_announcer();
     Effect::new(move |_| {
         if session.phase() == Phase::SignedOut {
-            announce.say("");
+            let notice = untrack(|| match session.state() {
+                AuthState::SignedOut { notice, .. } => notice,
+                _ => None,
+            });
+            announce.say(notice.unwrap_or_default());
         }
     });
     provide_router();

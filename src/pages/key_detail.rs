@@ -160,6 +160,8 @@ fn KeyDetail(
     let arx_name = shown::name(key.arx_name()).into_owned();
     let creator = shown::name(key.creator_name()).into_owned();
     let access = key.access_key.clone();
+    // Tabs of several keys are told apart by the key each shows.
+    document().set_title(&format!("API key {} · Onqlave", shown::name(&access)));
     let latest = {
         let key = key.clone();
         Signal::derive(move || live.get().unwrap_or_else(|| key.clone()))

@@ -140,7 +140,7 @@ pub fn SignInPage() -> impl IntoView {
             <section class="sign-in panel" aria-labelledby="sign-in-title">
                 <h1 id="sign-in-title">"Sign in"</h1>
                 <p class="muted">"Manage the API keys of your Onqlave tenant."</p>
-                {move || notice().map(|n| view! { <p class="notice" role="status">{n}</p> })}
+                {move || notice().map(|n| view! { <p class="notice" data-testid="sign-in-notice">{n}</p> })}
                 {logout.clone()}
                 <form on:submit=submit novalidate=true>
                     <div class="field">

@@ -10,6 +10,7 @@ use super::tools::LivePager;
 use super::use_keys::UseKeys;
 use super::use_view::UseView;
 use super::view_state::{SortKey, ViewState};
+use crate::components::announcer::use_announcer;
 use crate::links;
 use wasm_bindgen::JsCast;
 
@@ -62,6 +63,18 @@ pub fn KeyTable(
     } = shown;
     let tenant_empty = Memo::new(move |_| keys.rows.with(|r| r.is_empty()));
     let clusters = Memo::new(move |_| keys.facts().map(|f| f.clusters.clone()).unwrap_or_default());
+    let announce = use_announcer();
+    // A sort changes no text a screen reader is on: the new order is said.
+    let sort_by = move |key: SortKey| {
+        let next = view.state.get_untracked().sorted_by(key);
+        let direction = if next.descending {
+            "descending"
+        } else {
+            "ascending"
+        };
+        announce.say(format!("Sorted by {}, {direction}", key.label()));
+        view.set.run((next, false));
+    };
 
     let headings = move || {
         SortKey::ALL.map(|key| {
@@ -74,7 +87,7 @@ pub fn KeyTable(
             view! {
                 <th scope="col" aria-sort=sort>
                     <button type="button" class="sort-button"
-                        on:click=move |_| view.set.run((view.state.get_untracked().sorted_by(key), false))>
+                        on:click=move |_| sort_by(key)>
                         {key.label()}
                         <span class="sort-icon" aria-hidden="true">
                             {move || match sort() { "ascending" => "▲", "descending" => "▼", _ => "↕" }}
