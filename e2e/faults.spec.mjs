@@ -16,7 +16,7 @@ const FAULTS = [
   { name: '409', respond: { status: 409 } },
   { name: '410', respond: { status: 410 } },
   { name: '422', respond: { status: 422 } },
-  { name: '429 with Retry-After', respond: { status: 429, retry_after_secs: 1 }, says: 'Too many attempts' },
+  { name: '429 with Retry-After', respond: { status: 429, retry_after_secs: 1 }, says: 'Too many requests' },
   { name: '500', respond: { status: 500 } },
   { name: '503', respond: { status: 503, retry_after_secs: 1 }, says: 'temporarily unavailable' },
   { name: 'timeout', respond: { hang_ms: 4000 }, says: 'took too long' },

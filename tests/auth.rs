@@ -113,9 +113,28 @@ async fn rate_limit_shows_the_wait() {
     let (root, _h) = mount_app("/sign-in");
     fill_and_submit(&root, "a@b.test", "x").await;
     eventually("wait shown", || {
-        text(&root).contains("Try again in 2 minutes")
+        text(&root).contains("Too many sign-in attempts. Try again in 2 minutes.")
     })
     .await;
+}
+
+/// What is plainly no e-mail address is said as such, without asking the platform.
+#[wasm_bindgen_test]
+async fn a_slip_in_the_e_mail_address_is_said_as_such() {
+    install_fake_fetch(&routes(json!([])));
+    let (root, _h) = mount_app("/sign-in");
+    fill_and_submit(&root, "not-an-email", "x").await;
+    eventually("the hint", || {
+        text(&root).contains("Enter an e-mail address, such as name@example.com.")
+    })
+    .await;
+    assert_eq!(fake_calls("POST /auth/login"), 0);
+    let email = find(&root, "#sign-in-email").unwrap();
+    assert_eq!(
+        leptos::prelude::document().active_element(),
+        Some(email),
+        "typing goes on there"
+    );
 }
 
 #[wasm_bindgen_test]

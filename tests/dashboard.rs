@@ -654,11 +654,14 @@ async fn a_pending_row_turns_active_and_is_said_to_this_person_only() {
         find(&root, "#sign-in-email").is_some()
     })
     .await;
-    eventually("nothing of theirs said any more, only why the page changed", || {
-        find(&root, "#announcer")
-            .and_then(|a| a.text_content())
-            .is_some_and(|t| t == "You have signed out.")
-    })
+    eventually(
+        "nothing of theirs said any more, only why the page changed",
+        || {
+            find(&root, "#announcer")
+                .and_then(|a| a.text_content())
+                .is_some_and(|t| t == "You have signed out.")
+        },
+    )
     .await;
 }
 

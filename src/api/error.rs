@@ -101,8 +101,8 @@ impl ApiError {
             Self::RateLimited {
                 retry_after_secs: Some(s),
                 ..
-            } => format!("Too many attempts. Try again in {}.", wait_text(*s)),
-            Self::RateLimited { .. } => "Too many attempts. Wait a moment and try again.".into(),
+            } => format!("Too many requests. Try again in {}.", wait_text(*s)),
+            Self::RateLimited { .. } => "Too many requests. Wait a moment and try again.".into(),
             Self::Server { status: 503, .. } => {
                 "The platform is temporarily unavailable. Try again in a moment.".into()
             }
@@ -195,7 +195,7 @@ mod tests {
         };
         assert_eq!(
             e.user_message(),
-            "Too many attempts. Try again in 2 minutes."
+            "Too many requests. Try again in 2 minutes."
         );
         assert!(ApiError::Timeout.is_retryable());
         assert!(!ApiError::Forbidden(Said::nothing()).is_retryable());

@@ -115,6 +115,20 @@ pub fn SignInPage() -> impl IntoView {
             let _ = empty.focus();
             return;
         }
+        // Not a full check (the platform decides who exists): only what is plainly no address,
+        // so that a slip is said as such rather than as a wrong password.
+        let email_shaped = email.trim().split_once('@').is_some_and(|(name, host)| {
+            !name.is_empty() && !host.is_empty() && !email.trim().contains(char::is_whitespace)
+        });
+        if !email_shaped {
+            set_error.set(Some(ApiError::Validation {
+                message: "Enter an e-mail address, such as name@example.com.".into(),
+                fields: vec![],
+                correlation_id: String::new(),
+            }));
+            let _ = email_field.focus();
+            return;
+        }
         set_pending.set(true);
         set_error.set(None);
         let client = client.clone();
@@ -157,7 +171,7 @@ pub fn SignInPage() -> impl IntoView {
                             aria-invalid=invalid aria-describedby=described/>
                     </div>
                     {move || error.get().map(|e| view! {
-                        <p class="form-error" role="alert" id="sign-in-error">{e.user_message()}</p>
+                        <p class="form-error" role="alert" id="sign-in-error">{sign_in_message(&e)}</p>
                     })}
                     // Busy, not disabled (the submit is ignored while it is): a disabled button
                     // under the focus drops it to the page's start.
@@ -169,5 +183,22 @@ pub fn SignInPage() -> impl IntoView {
             </section>
         }
         .into_any()
+    }
+}
+
+/// What a refused sign-in says: as any error, but a limit is on sign-in attempts.
+fn sign_in_message(e: &ApiError) -> String {
+    match e {
+        ApiError::RateLimited {
+            retry_after_secs: Some(s),
+            ..
+        } => format!(
+            "Too many sign-in attempts. Try again in {}.",
+            crate::api::error::wait_text(*s)
+        ),
+        ApiError::RateLimited { .. } => {
+            "Too many sign-in attempts. Wait a moment and try again.".into()
+        }
+        e => e.user_message(),
     }
 }
