@@ -129,6 +129,10 @@ async fn a_slip_in_the_e_mail_address_is_said_as_such() {
     })
     .await;
     assert_eq!(fake_calls("POST /auth/login"), 0);
+    assert!(
+        find(&root, "nav.app-nav").is_none(),
+        "signed out, no link leads anywhere but here"
+    );
     let email = find(&root, "#sign-in-email").unwrap();
     assert_eq!(
         leptos::prelude::document().active_element(),

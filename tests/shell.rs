@@ -13,11 +13,14 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen_test]
 async fn shell_mounts_with_header_main_and_status_region() {
-    go_to("/");
-    let root = container();
-    let _handle = leptos::mount::mount_to(root.clone(), || {
-        view! { <App config=RuntimeConfig::default()/> }
-    });
+    install_fake_fetch(
+        &serde_json::json!({
+            "POST /auth/refresh": [{"body": session(&["developer"])}],
+            "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}],
+        })
+        .to_string(),
+    );
+    let (root, _handle) = mount_app("/");
     eventually("header rendered", || {
         root.query_selector("header.app-header").unwrap().is_some()
     })
@@ -27,11 +30,21 @@ async fn shell_mounts_with_header_main_and_status_region() {
     assert_eq!(status.get_attribute("aria-live").as_deref(), Some("polite"));
     assert!(text(&root).contains("API Keys"));
     assert!(!text(&root).contains("Page not found"));
-    let current = root.query_selector("nav a[aria-current=page]").unwrap();
-    assert!(
-        current.is_some(),
-        "the dashboard's link is marked as the page shown"
-    );
+    eventually("the dashboard's link, marked as the page shown", || {
+        root.query_selector("nav a[aria-current=page]")
+            .unwrap()
+            .is_some()
+    })
+    .await;
+    // The dashboard's tools come after its first frame: not left to start in the next test.
+    eventually("the dashboard settled", || {
+        root.query_selector(".toolbar").unwrap().is_some()
+            && root
+                .query_selector(".toolbar[aria-busy=true]")
+                .unwrap()
+                .is_none()
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]

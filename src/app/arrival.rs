@@ -30,7 +30,7 @@ pub fn title(route: &Route) -> &'static str {
         Route::Dashboard { delete: Some(_) } => "Delete API key · Onqlave",
         Route::Wizard(None | Some(Step::Application)) => "Create an API key: Application · Onqlave",
         Route::Wizard(Some(Step::Arx)) => "Create an API key: Arx · Onqlave",
-        Route::Wizard(Some(Step::Summary)) => "Create an API key: Summary · Onqlave",
+        Route::Wizard(Some(Step::Summary)) => "Create an API key: Review · Onqlave",
         Route::Wizard(Some(Step::Key)) => "Create an API key: Your key · Onqlave",
         Route::KeyDetail(_) => "API key details · Onqlave",
         Route::SignIn => "Sign in · Onqlave",

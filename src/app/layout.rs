@@ -5,12 +5,13 @@ use leptos::prelude::*;
 use crate::api::use_api_client;
 use crate::components::announcer::Announcer;
 use crate::routes::{current_route, Route};
-use crate::session::use_session;
+use crate::session::{use_session, Phase};
 
 /// Header, main region and the polite status region shared by every page.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let route = current_route();
+    let session = use_session();
     let on_dashboard = move || {
         route
             .with(|r| matches!(r, Route::Dashboard { .. }))
@@ -24,9 +25,12 @@ pub fn Layout(children: Children) -> impl IntoView {
                 " Onqlave "
                 <span class="brand-product">"API Keys"</span>
             </a>
-            <nav aria-label="Main" class="app-nav">
-                <a href="/" aria-current=on_dashboard>"API keys"</a>
-            </nav>
+            // Only for someone signed in: signed out, every page is the sign-in page.
+            <Show when=move || session.phase() == Phase::SignedIn>
+                <nav aria-label="Main" class="app-nav">
+                    <a href="/" aria-current=on_dashboard>"API keys"</a>
+                </nav>
+            </Show>
             <UserMenu/>
         </header>
         <main id="main" class="app-main" tabindex="-1">

@@ -35,7 +35,7 @@ impl Step {
         match self {
             Self::Application => "Application",
             Self::Arx => "Arx",
-            Self::Summary => "Summary",
+            Self::Summary => "Review",
             Self::Key => "Your key",
         }
     }

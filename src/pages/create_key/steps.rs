@@ -206,6 +206,7 @@ pub fn ArxStep() -> impl IntoView {
             </For>
         </fieldset>
         <div class="wizard-actions">
+            <a href=use_router().dashboard_href() class="button secondary">"Cancel"</a>
             {move || (!skip()).then(|| view! { <a href=back_href class="button secondary">"Back"</a> })}
             <button type="button" class="button" disabled=move || chosen().is_none() on:click=move |_| next()>"Next: review"</button>
         </div>
@@ -319,6 +320,7 @@ pub fn SummaryStep() -> impl IntoView {
             </p>
         })}
         <div class="wizard-actions">
+            <a href=use_router().dashboard_href() class="button secondary">"Cancel"</a>
             <a href=back_href class="button secondary">"Back"</a>
             <button type="button" class="button" data-testid="create-submit"
                 aria-disabled=move || creating.get().to_string()
