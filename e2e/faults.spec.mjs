@@ -217,7 +217,7 @@ test.describe('fault matrix', () => {
         }
         if (fault.signedOut) {
           await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible({ timeout: 20_000 });
-          await expect(page.getByText('Your session has ended')).toBeVisible();
+          await expect(page.getByTestId('sign-in-notice')).toContainText('Your session has ended');
           await expectNoAxeViolations(page);
           await clearFaults(request);
           // Signing in again returns to where the person was.

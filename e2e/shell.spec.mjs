@@ -277,7 +277,7 @@ test('a console whose code was altered does not run it', async ({ page, problems
   const alert = page.getByRole('alert');
   await expect(alert.getByRole('heading')).toHaveText('The console could not load');
   expect(served).toBe(1);
-  await expect(page.locator('.app-header nav')).toHaveCount(0);
+  await expect(page.locator('main#main')).toHaveCount(0);
 });
 
 // The loader hands the wasm to the streaming compiler, which takes exactly `application/wasm`
