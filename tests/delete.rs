@@ -91,17 +91,24 @@ async fn focus_moves_in_is_trapped_and_returns_on_escape() {
 
 /// Opened by a line's link and closed without a delete, the dialog goes back to the list's own
 /// history entry: Back then leaves the dashboard, rather than bringing the dialog again.
-#[wasm_bindgen_test]
-async fn a_dialog_opened_from_the_list_and_closed_goes_back_to_it() {
+/// The list at a view of its own, and the dialog opened by a line's link; with the history's
+/// length before the dialog's entry.
+async fn dialog_from_the_list() -> (HtmlElement, impl Drop, web_sys::History, u32) {
     fake();
-    let (root, _h) = mount_app("/?sort=key&dir=asc");
-    let history = leptos::prelude::window().history().unwrap();
+    let (root, h) = mount_app("/?sort=key&dir=asc");
+    let history = window().history().unwrap();
     eventually("delete link", || {
         find(&root, "[data-testid=delete-key]").is_some()
     })
     .await;
     let before = history.length().unwrap();
     open_dialog(&root).await;
+    (root, h, history, before)
+}
+
+#[wasm_bindgen_test]
+async fn a_dialog_opened_from_the_list_and_closed_goes_back_to_it() {
+    let (root, _h, history, before) = dialog_from_the_list().await;
     assert_eq!(history.length().unwrap(), before + 1, "the dialog's entry");
     let field = find(&root, "#delete-confirm").unwrap();
     key_event(&field, "Escape", false);
@@ -250,15 +257,7 @@ async fn a_delete_of_a_key_already_gone_says_so() {
 /// whose Delete link went with the delete.
 #[wasm_bindgen_test]
 async fn a_delete_from_the_list_goes_back_to_it_with_the_focus_on_the_line() {
-    fake();
-    let (root, _h) = mount_app("/?sort=key&dir=asc");
-    let history = leptos::prelude::window().history().unwrap();
-    eventually("delete link", || {
-        find(&root, "[data-testid=delete-key]").is_some()
-    })
-    .await;
-    let before = history.length().unwrap();
-    open_dialog(&root).await;
+    let (root, _h, history, before) = dialog_from_the_list().await;
     let field: HtmlInputElement = find(&root, "#delete-confirm").unwrap().unchecked_into();
     type_into(&field, "onq.AAA");
     eventually("confirm enabled", || {

@@ -116,6 +116,18 @@ async fn sign_in(p: &Platform, email: &str) -> (String, String) {
     )
 }
 
+/// `POST /auth/logout` with the refresh cookie only.
+async fn sign_out(p: &Platform, cookie: &str) -> Reply {
+    p.call(
+        Method::POST,
+        "/auth/logout",
+        None,
+        None,
+        &[("cookie", cookie)],
+    )
+    .await
+}
+
 /// The status of listing the demo tenant's keys with `token`.
 async fn list_status(p: &Platform, token: &str) -> StatusCode {
     p.get(&format!("/api/tenants/{DEMO}/keys"), token)
@@ -129,16 +141,7 @@ async fn signing_out_ends_the_access_tokens_of_that_sign_in_at_once() {
     let (token, cookie) = sign_in(&p, "owner@demo.test").await;
     let (other_token, _) = sign_in(&p, "owner@demo.test").await;
     assert_eq!(list_status(&p, &token).await, StatusCode::OK);
-    let out = p
-        .call(
-            Method::POST,
-            "/auth/logout",
-            None,
-            None,
-            &[("cookie", &cookie)],
-        )
-        .await;
-    assert_eq!(out.status, StatusCode::OK);
+    assert_eq!(sign_out(&p, &cookie).await.status, StatusCode::OK);
     let after = p.get(&format!("/api/tenants/{DEMO}/keys"), &token).await;
     assert_eq!(after.status, StatusCode::UNAUTHORIZED);
     assert_eq!(after.error_status(), "service_unauthorized_err");
@@ -206,14 +209,7 @@ async fn an_ended_sign_in_stays_ended_after_a_restart() {
         let p = platform_with(opts.clone());
         let (token, cookie) = sign_in(&p, "owner@demo.test").await;
         let (kept, _) = sign_in(&p, "owner@demo.test").await;
-        p.call(
-            Method::POST,
-            "/auth/logout",
-            None,
-            None,
-            &[("cookie", &cookie)],
-        )
-        .await;
+        sign_out(&p, &cookie).await;
         (token, kept)
     };
     let p = platform_with(opts);
