@@ -741,7 +741,7 @@ async function main() {
     date: new Date().toISOString(),
     mode: smoke ? 'smoke (1 run each, budgets not enforced)' : 'full',
     machine: { cpus: os.cpus().length, cpu_model: os.cpus()[0]?.model, memory_gb: round(os.totalmem() / 2 ** 30), platform: `${os.type()} ${os.release()}`, node: process.version },
-    conditions: 'Debian Chromium headless on loopback; dev platform in-memory DB; cold HTTP cache per navigation for rows visible; the repeat visit in a profile on disk, after uncounted traced warm-up loads until one takes the module from V8's wasm code cache (6 at most; HTTP cache warm); throttled = CDP 4x CPU, 1.6 Mbps down, 750 kbps up, 150 ms RTT; 10k first render in pages no DevTools network agent watches (Playwright pages reported beside); transfer and rows visible on the release bundle, memory and 10k keys on the bench build (the release build plus its instruments)',
+    conditions: 'Debian Chromium headless on loopback; dev platform in-memory DB; cold HTTP cache per navigation for rows visible; the repeat visit in a profile on disk, after uncounted traced warm-up loads until one takes the module from the V8 wasm code cache (6 at most; HTTP cache warm); throttled = CDP 4x CPU, 1.6 Mbps down, 750 kbps up, 150 ms RTT; 10k first render in pages no DevTools network agent watches (Playwright pages reported beside); transfer and rows visible on the release bundle, memory and 10k keys on the bench build (the release build plus its instruments)',
     transfer: transferSizes(),
   };
   const devtoolsPort = await freePort();
