@@ -258,3 +258,25 @@ async fn the_summary_names_the_technology_as_step_one_does() {
         Some("Client")
     );
 }
+
+/// A choice is named by its title alone, and described by the rest of its card: an Arx's facts
+/// would otherwise make its name a paragraph.
+#[wasm_bindgen_test]
+async fn a_choice_is_named_by_its_title_and_described_by_its_card() {
+    fake(json!([{"body": base(true)}]), json!([]));
+    let (root, _h) = mount_app("/keys/new/arx?app=app--s");
+    eventually("the Arx", || find(&root, "#arx-arx--p").is_some()).await;
+    let radio = find(&root, "#arx-arx--p").unwrap();
+    let by_id = |attr: &str| {
+        let id = radio.get_attribute(attr).unwrap_or_default();
+        find(&root, &format!("#{id}"))
+            .and_then(|e| e.text_content())
+            .unwrap_or_default()
+    };
+    assert_eq!(by_id("aria-labelledby"), "Production");
+    let about = by_id("aria-describedby");
+    assert!(
+        about.contains("Dedicated") && about.contains("AWS") && about.contains("Australia"),
+        "{about}"
+    );
+}

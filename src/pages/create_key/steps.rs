@@ -36,7 +36,8 @@ fn guard(step: Step) {
     });
 }
 
-/// One option of a step: a labelled radio card.
+/// One option of a step: a radio card, named by its title alone and described by the rest (an
+/// Arx's facts would make a name of a paragraph).
 #[component]
 fn Choice(
     /// Radio group name.
@@ -49,18 +50,23 @@ fn Choice(
     checked: Signal<bool>,
     /// Called with `id` when chosen.
     on_choose: Callback<String>,
-    /// What the card shows.
+    /// The option's name.
+    title: String,
+    /// What the card shows below its name.
     children: Children,
 ) -> impl IntoView {
     let input_id = format!("{prefix}-{id}");
     let label_for = input_id.clone();
+    let (name_id, about_id) = (format!("{input_id}-name"), format!("{input_id}-about"));
     let value = id.clone();
     view! {
         <label class="choice" for=label_for>
             <input type="radio" name=group id=input_id value=value
+                aria-labelledby=name_id.clone() aria-describedby=about_id.clone()
                 prop:checked=move || checked.get()
                 on:change=move |_| on_choose.run(id.clone())/>
-            {children()}
+            <span class="choice-title name" id=name_id>{title}</span>
+            <span class="choice-about" id=about_id>{children()}</span>
         </label>
     }
 }
@@ -137,8 +143,7 @@ pub fn ApplicationStep() -> impl IntoView {
                     view! {
                         <Choice group="application" prefix="app" id=app.id.clone()
                             checked=Signal::derive(move || chosen().as_deref() == Some(id.as_str()))
-                            on_choose=choose>
-                            <span class="choice-title name">{title}</span>
+                            on_choose=choose title>
                             <span class=format!("badge tech-{}", tech.id)>{tech_name}</span>
                             <span class="muted small">{tech_about}</span>
                         </Choice>
@@ -197,8 +202,7 @@ pub fn ArxStep() -> impl IntoView {
                     view! {
                         <Choice group="arx" prefix="arx" id=arx.id.clone()
                             checked=Signal::derive(move || chosen().as_deref() == Some(id.as_str()))
-                            on_choose=choose>
-                            <span class="choice-title name">{shown::name(arx.display_name()).into_owned()}</span>
+                            on_choose=choose title=shown::name(arx.display_name()).into_owned()>
                             <ArxFacts arx=arx.clone()/>
                         </Choice>
                     }
