@@ -157,6 +157,32 @@ async fn create_sends_one_request_however_many_clicks() {
     assert_eq!(fake_calls("POST /api/tenants/tenant--t/keys"), 1);
 }
 
+/// A browser without `crypto.randomUUID` (plain `http` from another machine, an older one)
+/// still creates: the create's idempotency key is made another way.
+#[wasm_bindgen_test]
+async fn create_works_without_random_uuid() {
+    fake(
+        json!([{"body": base(true)}]),
+        json!([{"body": ok(key("apikey--n", "onq.NEW", "pending", "Server app", false))}]),
+    );
+    let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
+    eventually("create button", || {
+        find(&root, "[data-testid=create-submit]").is_some()
+    })
+    .await;
+    trap_errors();
+    remove_random_uuid();
+    button(&root, "[data-testid=create-submit]").click();
+    sleep(100).await;
+    restore_random_uuid();
+    eventually("provisioning view", || {
+        text(&root).contains("Provisioning your key")
+    })
+    .await;
+    assert_eq!(fake_calls("POST /api/tenants/tenant--t/keys"), 1);
+    assert_eq!(trapped_errors(), "", "nothing thrown");
+}
+
 #[wasm_bindgen_test]
 async fn a_refused_create_offers_another_arx_and_may_be_sent_again() {
     fake(

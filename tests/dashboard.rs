@@ -686,6 +686,84 @@ async fn copy_says_copied_only_when_the_clipboard_took_it() {
     .await;
 }
 
+/// Without a clipboard to offer, Copy says it failed, and the table goes on working: the copy
+/// must not throw through the wasm while it reads the line's key.
+#[wasm_bindgen_test]
+async fn copy_without_a_clipboard_says_it_failed_and_the_table_goes_on() {
+    with_list(json!([{"body": key_list(vec![
+        key("apikey--1", "onq.AAA", "active", "Payments", true),
+        key("apikey--2", "onq.BBB", "active", "Portal", true),
+    ], true)}]));
+    let (root, _h) = mount_app("/?sort=key");
+    eventually("rows", || find(&root, "tbody tr .copy-button").is_some()).await;
+    tools_live(&root).await;
+    trap_errors();
+    remove_clipboard();
+    let copy: HtmlButtonElement = find(&root, "tbody tr .copy-button")
+        .unwrap()
+        .unchecked_into();
+    copy.click();
+    eventually("failure shown", || {
+        copy.text_content().unwrap_or_default() == "Copy failed"
+    })
+    .await;
+    // The line that copied shows another key.
+    let input: web_sys::HtmlInputElement = find(&root, "#key-search").unwrap().unchecked_into();
+    type_into(&input, "portal");
+    eventually("the line shows the other key", || {
+        find(&root, "tbody tr")
+            .and_then(|r| r.get_attribute("data-key-id"))
+            .as_deref()
+            == Some("apikey--2")
+            && text(&root).contains("onq.BBB")
+    })
+    .await;
+    assert_eq!(trapped_errors(), "", "nothing thrown");
+    install_fake_clipboard(true);
+}
+
+/// Text typed in the search and left by Back: Chromium sends the field's `change` as it leaves
+/// the page, after the dashboard's reactive values have gone.
+#[wasm_bindgen_test]
+async fn a_search_typed_and_left_by_back_is_let_go() {
+    with_one_key();
+    let (root, _h) = mount_app("/");
+    eventually("row", || text(&root).contains("onq.AAA")).await;
+    tools_live(&root).await;
+    trap_errors();
+    let input: web_sys::HtmlInputElement = find(&root, "#key-search").unwrap().unchecked_into();
+    input.focus().unwrap();
+    // Typed as by a person (a value set by script sends no `change`).
+    let document = web_sys::window().unwrap().document().unwrap();
+    let exec: js_sys::Function = js_sys::Reflect::get(&document, &"execCommand".into())
+        .unwrap()
+        .unchecked_into();
+    exec.call3(
+        &document,
+        &"insertText".into(),
+        &false.into(),
+        &"pay".into(),
+    )
+    .unwrap();
+    eventually("the search typed", || {
+        text(&root).contains("onq.AAA") && input.value() == "pay"
+    })
+    .await;
+    let window = web_sys::window().unwrap();
+    window
+        .history()
+        .unwrap()
+        .push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/no/such/page"))
+        .unwrap();
+    window
+        .dispatch_event(&web_sys::Event::new("popstate").unwrap())
+        .unwrap();
+    eventually("the other page", || text(&root).contains("Page not found")).await;
+    assert!(!input.is_connected());
+    sleep(50).await;
+    assert_eq!(trapped_errors(), "", "nothing thrown");
+}
+
 fn location_search() -> String {
     web_sys::window().unwrap().location().search().unwrap()
 }

@@ -193,11 +193,14 @@ impl ApiClient {
     }
 }
 
-/// A fresh random idempotency key for one create intent.
+/// A fresh random idempotency key for one create intent. `crypto.randomUUID` is missing from
+/// a page served over plain `http` from another machine and from older browsers; calling it
+/// there would throw through the wasm, so its presence is checked first.
 pub fn new_idempotency_key() -> String {
     window()
         .crypto()
         .ok()
+        .filter(|c| js_sys::Reflect::get(c, &"randomUUID".into()).is_ok_and(|f| f.is_function()))
         .map(|c| c.random_uuid())
         .unwrap_or_else(|| format!("intent-{}-{}", js_sys::Date::now(), js_sys::Math::random()))
 }

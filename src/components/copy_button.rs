@@ -159,9 +159,15 @@ pub fn CopyButton(
 }
 
 /// Starts writing `text` to the clipboard; the promise rejects when the browser refuses (no
-/// permission, insecure context).
+/// permission) or has no clipboard to offer (a page served over plain `http` from another
+/// machine). The missing clipboard is checked here: calling it would throw through the wasm,
+/// past the read of `text` that is under way.
 fn write_clipboard(text: &str) -> js_sys::Promise {
-    window().navigator().clipboard().write_text(text)
+    let clipboard = window().navigator().clipboard();
+    if clipboard.is_undefined() {
+        return js_sys::Promise::reject(&"no clipboard".into());
+    }
+    clipboard.write_text(text)
 }
 
 /// Tells two texts apart without keeping either.

@@ -179,6 +179,13 @@ export function install_fake_clipboard(succeed) {
   });
 }
 export function copied_text() { return window.__copied; }
+export function remove_clipboard() {
+  Object.defineProperty(navigator, 'clipboard', { configurable: true, value: undefined });
+}
+export function remove_random_uuid() {
+  Object.defineProperty(crypto, 'randomUUID', { configurable: true, value: undefined });
+}
+export function restore_random_uuid() { delete crypto.randomUUID; }
 export function hand_off(name, answer_json) {
   const r = JSON.parse(answer_json);
   let answer;
@@ -234,6 +241,13 @@ extern "C" {
     pub fn install_fake_clipboard(succeed: bool);
     /// What the fake clipboard received.
     pub fn copied_text() -> Option<String>;
+    /// Takes `navigator.clipboard` away, as a page served over plain `http` from another machine
+    /// has none.
+    pub fn remove_clipboard();
+    /// Takes `crypto.randomUUID` away (plain `http` from another machine, older browsers).
+    pub fn remove_random_uuid();
+    /// Gives `crypto.randomUUID` back.
+    pub fn restore_random_uuid();
     /// Plays `index.html`'s part: the request `name` ("refresh", "keys") sent before the app
     /// loaded, answered with one fake answer (`{status, body, network_error, url}`), left in
     /// `window.__consoleBoot`.

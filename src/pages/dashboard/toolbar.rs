@@ -32,7 +32,12 @@ pub fn Toolbar(keys: UseKeys, view: UseView, typed: Typed) -> impl IntoView {
         // no other task (the next keystroke, say) can come between and find no field focused.
         leptos::task::spawn_local(async move {
             for _ in 0..8 {
-                if let Some(el) = field.get_untracked().filter(|el| el.is_connected()) {
+                // The dashboard may have gone meanwhile, and the reference with it.
+                if let Some(el) = field
+                    .try_get_untracked()
+                    .flatten()
+                    .filter(|el| el.is_connected())
+                {
                     let _ = el.focus();
                     let _ = el.set_selection_range(start, end);
                     return;
@@ -72,7 +77,7 @@ pub fn Toolbar(keys: UseKeys, view: UseView, typed: Typed) -> impl IntoView {
                     autocomplete="off" spellcheck="false" aria-keyshortcuts="/"
                     prop:value=move || view.state.with(|s| s.search.clone())
                     on:input=move |ev| view.type_search.run(event_target_value(&ev))
-                    on:change=move |_| view.commit_search.run(())/>
+                    on:change=move |_| { view.commit_search.try_run(()); }/>
             </div>
             <div class="field">
                 <label for="filter-status">"Status"</label>
