@@ -74,6 +74,10 @@ pub struct Options {
     /// the whole token family of that sign-in.
     #[arg(long, default_value_t = 10)]
     pub refresh_grace_secs: u64,
+    /// A sign-in ends this many seconds after it began, however often it is refreshed; then
+    /// the person signs in again.
+    #[arg(long, default_value_t = 12 * 3600)]
+    pub session_max_secs: u64,
     /// Failed sign-ins allowed per e-mail address within five minutes.
     #[arg(long, default_value_t = 5)]
     pub login_failures_per_email: u32,
@@ -120,7 +124,7 @@ pub struct AppState {
     conn: Mutex<Connection>,
     jwt: auth::JwtKeys,
     token_ttl_secs: u64,
-    refresh_grace_secs: i64,
+    lifetimes: db::Lifetimes,
     provisioning_delay_ms: u64,
     login_limiter: auth::LoginLimiter,
     ended_sessions: auth::EndedSessions,
@@ -153,7 +157,11 @@ impl AppState {
             conn: Mutex::new(conn),
             jwt,
             token_ttl_secs: opts.token_ttl_secs,
-            refresh_grace_secs: opts.refresh_grace_secs as i64,
+            lifetimes: db::Lifetimes {
+                refresh_secs: auth::REFRESH_TTL_SECS,
+                session_max_secs: i64::try_from(opts.session_max_secs).unwrap_or(i64::MAX),
+                grace_secs: i64::try_from(opts.refresh_grace_secs).unwrap_or(i64::MAX),
+            },
             provisioning_delay_ms: opts.provisioning_delay_ms,
             login_limiter: auth::LoginLimiter::new(
                 opts.login_failures_per_email,

@@ -217,6 +217,54 @@ async fn an_ended_sign_in_stays_ended_after_a_restart() {
     assert_eq!(list_status(&p, &kept).await, StatusCode::OK);
 }
 
+/// The `Max-Age` of the refresh cookie an answer sets.
+fn cookie_max_age(headers: &axum::http::HeaderMap) -> i64 {
+    let set = headers.get("set-cookie").unwrap().to_str().unwrap();
+    set.split(';')
+        .find_map(|part| part.trim().strip_prefix("Max-Age="))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no Max-Age in {set}"))
+}
+
+#[tokio::test]
+async fn a_sign_in_ends_at_its_lifetime_however_often_it_is_refreshed() {
+    let mut opts = Options::for_tests(50);
+    opts.session_max_secs = 4;
+    let p = platform_with(opts);
+    let first = p.login_full("owner@demo.test", "demo-password").await;
+    let started = std::time::Instant::now();
+    assert!(
+        first.data()["expires_in"].as_u64().unwrap() <= 4,
+        "the access token ends with it"
+    );
+    assert!(cookie_max_age(&first.headers) <= 4, "so does the cookie");
+    let mut cookie = cookie_of(&first.headers);
+    let mut token = first.data()["token"].as_str().unwrap().to_owned();
+    // Refreshed every second, it goes on while its lifetime lasts...
+    for _ in 0..2 {
+        tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
+        let r = p.refresh(Some(&cookie)).await;
+        assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+        assert!(r.data()["expires_in"].as_u64().unwrap() <= 3);
+        assert!(cookie_max_age(&r.headers) <= 3);
+        cookie = cookie_of(&r.headers);
+        token = r.data()["token"].as_str().unwrap().to_owned();
+    }
+    // ...and not past it (the clock counts whole seconds: 4.2 s after is past the fourth).
+    tokio::time::sleep(std::time::Duration::from_millis(4200).saturating_sub(started.elapsed()))
+        .await;
+    let ended = p.refresh(Some(&cookie)).await;
+    assert_eq!(ended.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(ended.error_status(), "service_unauthorized_err");
+    // Its last access token ends with it (tokens are taken until the second after their end).
+    tokio::time::sleep(std::time::Duration::from_millis(5200).saturating_sub(started.elapsed()))
+        .await;
+    assert_eq!(list_status(&p, &token).await, StatusCode::UNAUTHORIZED);
+    // A new sign-in starts a lifetime of its own.
+    let (again, _) = sign_in(&p, "owner@demo.test").await;
+    assert_eq!(list_status(&p, &again).await, StatusCode::OK);
+}
+
 #[tokio::test]
 async fn a_rotated_token_presented_again_in_the_grace_window_gets_the_same_successor_once() {
     let p = platform(50);

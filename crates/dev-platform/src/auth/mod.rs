@@ -27,7 +27,7 @@ pub mod same_origin;
 
 pub use ended::EndedSessions;
 pub use limiter::LoginLimiter;
-pub use routes::{login, logout, refresh, REFRESH_COOKIE};
+pub use routes::{login, logout, refresh, REFRESH_COOKIE, REFRESH_TTL_SECS};
 
 /// An Argon2id PHC string for `password`.
 pub fn hash_password(password: &str) -> String {

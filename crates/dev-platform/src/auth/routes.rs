@@ -17,8 +17,8 @@ use crate::{clock, db, ids, is_https, AppState};
 
 /// Name of the refresh cookie.
 pub const REFRESH_COOKIE: &str = "onq_refresh";
-/// Lifetime of a refresh token.
-const REFRESH_TTL_SECS: i64 = 7 * 24 * 3600;
+/// Lifetime of a refresh token not used; the sign-in's own lifetime may end it sooner.
+pub const REFRESH_TTL_SECS: i64 = 7 * 24 * 3600;
 /// One message for unknown e-mail and wrong password alike.
 const BAD_CREDENTIALS: &str = "The e-mail address or password is incorrect";
 const ENDED: &str = "Your session has ended; sign in again";
@@ -32,31 +32,35 @@ pub struct LoginForm {
     password: String,
 }
 
-fn refresh_cookie(value: String, secure: bool) -> Cookie<'static> {
+/// The refresh cookie, kept by the browser for `max_age_secs`.
+fn refresh_cookie(value: String, secure: bool, max_age_secs: i64) -> Cookie<'static> {
     Cookie::build((REFRESH_COOKIE, value))
         .http_only(true)
         .same_site(SameSite::Strict)
         .path("/auth")
-        .max_age(time::Duration::seconds(REFRESH_TTL_SECS))
+        .max_age(time::Duration::seconds(max_age_secs))
         .secure(secure)
         .build()
 }
 
-/// A session for `user`, signed in as `family`, with a fresh access token.
-fn session(state: &AppState, user: &db::UserRow, family: &str) -> Session {
+/// A session for `user`, signed in as `family` at `started_at`, with a fresh access token that
+/// ends no later than the sign-in.
+fn session(state: &AppState, user: &db::UserRow, family: &str, started_at: i64) -> Session {
     let now = clock::now_secs();
-    let ttl = state.token_ttl_secs;
+    let exp = now
+        .saturating_add(i64::try_from(state.token_ttl_secs).unwrap_or(i64::MAX))
+        .min(state.lifetimes.session_end(started_at));
     let claims = Claims {
         sub: user.id.clone(),
         tenant_id: user.tenant_id.clone(),
         roles: user.roles.clone(),
-        exp: now + ttl as i64,
+        exp,
         iat: now,
         sid: family.to_owned(),
     };
     Session {
         token: state.jwt.sign(&claims),
-        expires_in: ttl,
+        expires_in: u64::try_from(exp - now).unwrap_or(0),
         tenant_id: user.tenant_id.clone(),
         user: User {
             id: user.id.clone(),
@@ -67,9 +71,18 @@ fn session(state: &AppState, user: &db::UserRow, family: &str) -> Session {
     }
 }
 
-fn signed_in(jar: CookieJar, refresh: String, secure: bool, session: Session) -> Response {
+/// The answer of a sign-in or refresh: `session`, and the cookie `refresh`, which the browser
+/// keeps until the token expires at `refresh_expires_at`.
+fn signed_in(
+    jar: CookieJar,
+    refresh: String,
+    refresh_expires_at: i64,
+    secure: bool,
+    session: Session,
+) -> Response {
+    let max_age = refresh_expires_at.saturating_sub(clock::now_secs()).max(0);
     (
-        jar.add(refresh_cookie(refresh, secure)),
+        jar.add(refresh_cookie(refresh, secure, max_age)),
         Json(Envelope::ok(session)),
     )
         .into_response()
@@ -118,24 +131,27 @@ pub async fn login(
     };
     state.login_limiter.succeed(&email, addr);
     let refresh = ids::token();
-    let session = {
+    let (session, expires_at) = {
         let refresh_hash = hash_token(&refresh);
         state
             .blocking(move |state, conn| {
                 let now = clock::now_secs();
                 let family = ids::new_id("family");
-                db::insert_family(
-                    conn,
-                    &family,
-                    &user.id,
-                    &refresh_hash,
-                    now + REFRESH_TTL_SECS,
-                )?;
-                Ok(session(state, &user, &family))
+                db::insert_family(conn, &family, &user.id, &refresh_hash, now, state.lifetimes)?;
+                Ok((
+                    session(state, &user, &family, now),
+                    state.lifetimes.token_expiry(now, now),
+                ))
             })
             .await?
     };
-    Ok(signed_in(jar, refresh, is_https(&headers), session))
+    Ok(signed_in(
+        jar,
+        refresh,
+        expires_at,
+        is_https(&headers),
+        session,
+    ))
 }
 
 /// `POST /auth/refresh`: rotates the refresh cookie and issues a new access token; without a
@@ -168,13 +184,16 @@ pub async fn refresh(
                     &hash_token(&token),
                     &successor_hash,
                     now,
-                    now + REFRESH_TTL_SECS,
-                    state.refresh_grace_secs,
+                    state.lifetimes,
                 )?;
                 match rotation {
                     db::Rotation::Rotated(family) | db::Rotation::Repeated(family) => {
-                        Ok(db::user_by_id(conn, &family.user_id)?
-                            .map(|u| session(state, &u, &family.id)))
+                        Ok(db::user_by_id(conn, &family.user_id)?.map(|u| {
+                            (
+                                session(state, &u, &family.id, family.started_at),
+                                state.lifetimes.token_expiry(family.started_at, now),
+                            )
+                        }))
                     }
                     db::Rotation::Reused(family) => {
                         // Possible theft: the access tokens of that sign-in end with it.
@@ -187,9 +206,9 @@ pub async fn refresh(
             .await?
     };
     Ok(match session {
-        Some(session) => signed_in(jar, successor, secure, session),
+        Some((session, expires_at)) => signed_in(jar, successor, expires_at, secure, session),
         None => (
-            jar.remove(refresh_cookie(String::new(), secure)),
+            jar.remove(refresh_cookie(String::new(), secure, 0)),
             ApiError::Unauthorized(ENDED),
         )
             .into_response(),
@@ -236,7 +255,7 @@ pub async fn logout(
     );
     Ok((
         [clear],
-        jar.remove(refresh_cookie(String::new(), is_https(&headers))),
+        jar.remove(refresh_cookie(String::new(), is_https(&headers), 0)),
         body,
     )
         .into_response())

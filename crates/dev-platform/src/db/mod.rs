@@ -124,6 +124,11 @@ const MIGRATIONS: &[&str] = &[
     UPDATE clusters SET name = 'failing-demo', label = 'Failing demo Arx (provisioning always fails)'
     WHERE name = 'broken-test' AND always_fails = 1;
     "#,
+    // 6: when each sign-in began, for its absolute lifetime; one under way is counted from now.
+    r#"
+    ALTER TABLE refresh_families ADD COLUMN started_at INTEGER;
+    UPDATE refresh_families SET started_at = CAST(strftime('%s', 'now') AS INTEGER);
+    "#,
 ];
 
 /// Opens (creating if needed) and migrates the database at `path`; `:memory:` for tests.

@@ -3,19 +3,50 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 
-/// Starts a family with its first token (a sign-in).
+/// How long refresh tokens and sign-ins last, in seconds.
+#[derive(Clone, Copy, Debug)]
+pub struct Lifetimes {
+    /// A refresh token not used within this long is refused.
+    pub refresh_secs: i64,
+    /// A sign-in ends this long after it began, however often it is refreshed.
+    pub session_max_secs: i64,
+    /// A rotated token presented again within this long gets the same successor, once.
+    pub grace_secs: i64,
+}
+
+impl Lifetimes {
+    /// When a sign-in that began at `started_at` ends.
+    pub fn session_end(&self, started_at: i64) -> i64 {
+        started_at.saturating_add(self.session_max_secs)
+    }
+
+    /// When a refresh token issued at `now` for a sign-in that began at `started_at` expires.
+    pub fn token_expiry(&self, started_at: i64, now: i64) -> i64 {
+        now.saturating_add(self.refresh_secs)
+            .min(self.session_end(started_at))
+    }
+}
+
+/// Starts a family with its first token (a sign-in at `now`).
 pub fn insert_family(
     conn: &Connection,
     family_id: &str,
     user_id: &str,
     token_hash: &str,
-    expires_at: i64,
+    now: i64,
+    lifetimes: Lifetimes,
 ) -> rusqlite::Result<()> {
     conn.execute(
-        "INSERT INTO refresh_families(id, user_id) VALUES (?1, ?2)",
-        params![family_id, user_id],
+        "INSERT INTO refresh_families(id, user_id, started_at) VALUES (?1, ?2, ?3)",
+        params![family_id, user_id, now],
     )?;
-    insert_token(conn, family_id, user_id, token_hash, expires_at)
+    insert_token(
+        conn,
+        family_id,
+        user_id,
+        token_hash,
+        lifetimes.token_expiry(now, now),
+    )
 }
 
 fn insert_token(
@@ -39,6 +70,8 @@ pub struct Family {
     pub id: String,
     /// Who signed in.
     pub user_id: String,
+    /// When the sign-in began (seconds since the epoch).
+    pub started_at: i64,
 }
 
 /// What a presented refresh token turned out to be.
@@ -52,7 +85,7 @@ pub enum Rotation {
     /// Presented again after its repeat or after the window: possible theft, so this family
     /// (its id here) has been revoked.
     Reused(String),
-    /// Unknown, expired, signed out, or of a revoked family.
+    /// Unknown, expired, signed out, of a revoked family, or of a sign-in past its lifetime.
     Invalid,
 }
 
@@ -64,23 +97,24 @@ struct TokenRow {
     rotated_at: Option<i64>,
     repeated: bool,
     family_revoked: bool,
+    started_at: i64,
 }
 
 /// Rotates the token with hash `token_hash` to the one with `successor_hash`. The caller derives
-/// the successor from the token itself, so a repeat within `grace_secs` hands out the same one.
+/// the successor from the token itself, so a repeat within the grace window hands out the same
+/// one.
 pub fn rotate(
     conn: &mut Connection,
     token_hash: &str,
     successor_hash: &str,
     now: i64,
-    expires_at: i64,
-    grace_secs: i64,
+    lifetimes: Lifetimes,
 ) -> rusqlite::Result<Rotation> {
     let tx = conn.transaction()?;
     let row = tx
         .query_row(
             "SELECT t.user_id, t.family_id, t.expires_at, t.revoked, t.rotated_at, t.repeated,
-                    f.revoked_at IS NOT NULL
+                    f.revoked_at IS NOT NULL, f.started_at
              FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id
              WHERE t.token_hash = ?1",
             [token_hash],
@@ -93,26 +127,36 @@ pub fn rotate(
                     rotated_at: r.get(4)?,
                     repeated: r.get(5)?,
                     family_revoked: r.get(6)?,
+                    started_at: r.get(7)?,
                 })
             },
         )
         .optional()?;
     let outcome = match row {
         None => Rotation::Invalid,
-        Some(t) if t.family_revoked || t.revoked || t.expires_at <= now => Rotation::Invalid,
+        Some(t)
+            if t.family_revoked
+                || t.revoked
+                || t.expires_at <= now
+                || lifetimes.session_end(t.started_at) <= now =>
+        {
+            Rotation::Invalid
+        }
         Some(t) => match t.rotated_at {
             None => {
                 tx.execute(
                     "UPDATE refresh_tokens SET rotated_at = ?2 WHERE token_hash = ?1",
                     params![token_hash, now],
                 )?;
+                let expires_at = lifetimes.token_expiry(t.started_at, now);
                 insert_token(&tx, &t.family_id, &t.user_id, successor_hash, expires_at)?;
                 Rotation::Rotated(Family {
                     id: t.family_id,
                     user_id: t.user_id,
+                    started_at: t.started_at,
                 })
             }
-            Some(at) if !t.repeated && now - at < grace_secs => {
+            Some(at) if !t.repeated && now - at < lifetimes.grace_secs => {
                 tx.execute(
                     "UPDATE refresh_tokens SET repeated = 1 WHERE token_hash = ?1",
                     [token_hash],
@@ -120,6 +164,7 @@ pub fn rotate(
                 Rotation::Repeated(Family {
                     id: t.family_id,
                     user_id: t.user_id,
+                    started_at: t.started_at,
                 })
             }
             Some(_) => {
