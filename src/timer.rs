@@ -12,3 +12,17 @@ pub async fn sleep_ms(ms: u32) {
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
+
+/// How often relative times ("5 minutes ago") are measured again.
+const MINUTE_MS: u32 = 60_000;
+
+/// Calls `each` once a minute for as long as the calling owner lives, so that the relative
+/// times it shows move on.
+pub fn every_minute(each: impl Fn() + 'static) {
+    leptos::task::spawn_local_scoped_with_cancellation(async move {
+        loop {
+            sleep_ms(MINUTE_MS).await;
+            each();
+        }
+    });
+}

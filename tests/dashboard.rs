@@ -1109,6 +1109,36 @@ async fn a_page_reached_by_a_link_takes_the_focus_to_its_heading_unless_it_was_m
     );
 }
 
+/// Left open, a key's page moves its times on with the minutes.
+#[wasm_bindgen_test]
+async fn a_key_s_page_moves_its_times_on_with_the_minutes() {
+    let shift = Rc::new(std::cell::Cell::new(0.0));
+    let _clock = ShiftedClock::new(shift.clone());
+    // The minute's timer comes every 20 ms: the times are measured again as the clock moves.
+    let _minutes = HastenedTimeouts::new(60_000, 20);
+    let mut k = key("apikey--1", "onq.AAA", "active", "Payments", true);
+    k["created_at"] = minutes_ago(10.0).into();
+    k["last_used_at"] = minutes_ago(2.0).into();
+    install_fake_fetch(&one_key_page(json!([{"body": ok(k)}])).to_string());
+    let (root, _h) = mount_app("/keys/apikey--1");
+    let times = || {
+        let all = root.query_selector_all(".detail-grid .time-text").unwrap();
+        (0..all.length())
+            .filter_map(|i| all.get(i).and_then(|n| n.text_content()))
+            .collect::<Vec<_>>()
+    };
+    let reads = |created: &str, used: &str| {
+        let t = times();
+        t.len() == 2 && t[0].starts_with(created) && t[1].starts_with(used)
+    };
+    eventually("the times", || reads("10 minutes ago, ", "2 minutes ago, ")).await;
+    shift.set(5.0 * 60_000.0);
+    eventually("the times moved on", || {
+        reads("15 minutes ago, ", "7 minutes ago, ")
+    })
+    .await;
+}
+
 #[wasm_bindgen_test]
 async fn a_pending_key_s_page_follows_it_until_it_settles() {
     let mut routes = one_key_page(json!([]));
@@ -1536,49 +1566,10 @@ async fn the_dialog_over_the_list_keeps_no_place_to_return_to() {
     );
 }
 
-/// Moves the browser's clock (`Date.now`) on by what `shift` holds, until dropped.
-struct ShiftedClock {
-    original: wasm_bindgen::JsValue,
-    _now: wasm_bindgen::closure::Closure<dyn Fn() -> f64>,
-}
-
-impl ShiftedClock {
-    fn new(shift: Rc<std::cell::Cell<f64>>) -> Self {
-        let date = js_sys::Reflect::get(&js_sys::global(), &"Date".into()).unwrap();
-        let original = js_sys::Reflect::get(&date, &"now".into()).unwrap();
-        let real: js_sys::Function = original.clone().unchecked_into();
-        let now = wasm_bindgen::closure::Closure::<dyn Fn() -> f64>::new(move || {
-            real.call0(&wasm_bindgen::JsValue::NULL)
-                .unwrap()
-                .as_f64()
-                .unwrap()
-                + shift.get()
-        });
-        js_sys::Reflect::set(&date, &"now".into(), now.as_ref()).unwrap();
-        Self {
-            original,
-            _now: now,
-        }
-    }
-}
-
-impl Drop for ShiftedClock {
-    fn drop(&mut self) {
-        let date = js_sys::Reflect::get(&js_sys::global(), &"Date".into()).unwrap();
-        js_sys::Reflect::set(&date, &"now".into(), &self.original).unwrap();
-    }
-}
-
 #[wasm_bindgen_test]
 async fn a_list_read_again_measures_its_times_against_the_clock_of_then() {
     let shift = Rc::new(std::cell::Cell::new(0.0));
     let _clock = ShiftedClock::new(shift.clone());
-    let minutes_ago = |m: f64| {
-        js_sys::Date::new(&(js_sys::Date::now() - m * 60_000.0).into())
-            .to_iso_string()
-            .as_string()
-            .unwrap()
-    };
     let mut a = key("apikey--a", "onq.AAA", "active", "Payments", true);
     a["created_at"] = minutes_ago(10.0).into();
     // A key made after the page was opened, by a platform whose clock is a minute ahead.
@@ -1613,6 +1604,35 @@ async fn a_list_read_again_measures_its_times_against_the_clock_of_then() {
         "never a time to come"
     );
     channel.close();
+}
+
+/// Left open, the lines' times move on with the minutes.
+#[wasm_bindgen_test]
+async fn the_lines_times_move_on_with_the_minutes() {
+    let shift = Rc::new(std::cell::Cell::new(0.0));
+    let _clock = ShiftedClock::new(shift.clone());
+    // The minute's timer comes every 20 ms: the times are measured again as the clock moves.
+    let _minutes = HastenedTimeouts::new(60_000, 20);
+    let mut a = key("apikey--a", "onq.AAA", "active", "Payments", true);
+    a["created_at"] = minutes_ago(10.0).into();
+    with_list(json!([{"body": key_list(vec![a], true)}]));
+    let (root, _h) = mount_app("/");
+    let created = || {
+        find(
+            &root,
+            "tr[data-key-id='apikey--a'] td:nth-child(5) .time-tip",
+        )
+        .and_then(|e| e.text_content())
+    };
+    eventually("the row", || created().is_some()).await;
+    assert_eq!(created().as_deref(), Some("10 minutes ago"));
+    tools_live(&root).await;
+    // Five minutes on.
+    shift.set(5.0 * 60_000.0);
+    eventually("the time moved on", || {
+        created().as_deref() == Some("15 minutes ago")
+    })
+    .await;
 }
 
 /// A sort changes no text a screen reader is on: the live region says the new order.

@@ -24,7 +24,7 @@ use crate::sdk_usage::{ENV_SECRET_KEY, ENV_SIGNING_KEY};
 use crate::session::use_session;
 use crate::shown;
 use crate::time;
-use crate::timer::sleep_ms;
+use crate::timer::{every_minute, sleep_ms};
 
 /// What the page found at its address.
 #[derive(Debug, Clone)]
@@ -155,7 +155,10 @@ fn KeyDetail(
     let session = use_session();
     let announce = use_announcer();
     let roles = Memo::new(move |_| session.roles());
-    let now = time::now_ms();
+    // The relative times move on while the page is open.
+    let now = RwSignal::new(time::now_ms());
+    every_minute(move || now.set(time::now_ms()));
+    let created_at = key.created_at.clone();
     let app = shown::name(key.application_name()).into_owned();
     let arx_name = shown::name(key.arx_name()).into_owned();
     let creator = shown::name(key.creator_name()).into_owned();
@@ -223,10 +226,13 @@ fn KeyDetail(
                 <dt>"Application"</dt><dd class="name">{app}</dd>
                 <dt>"Arx"</dt><dd class="name">{arx_name}</dd>
                 <dt>"Arx URL"</dt><dd><code class="mono">{key.arx_url.clone()}</code></dd>
-                <dt>"Created"</dt><dd><TimeText shown=time::show(&key.created_at, now) exact=true/></dd>
+                <dt>"Created"</dt><dd><TimeText shown=Signal::derive(move || time::show(&created_at, now.get())) exact=true/></dd>
                 <dt>"Created by"</dt><dd class="name">{creator}</dd>
                 <dt>"Last used"</dt><dd>{move || match &latest.get().last_used_at {
-                    Some(t) => view! { <TimeText shown=time::show(t, now) exact=true/> }.into_any(),
+                    Some(t) => {
+                        let t = t.clone();
+                        view! { <TimeText shown=Signal::derive(move || time::show(&t, now.get())) exact=true/> }.into_any()
+                    }
                     None => view! { <span class="muted">"Not reported"</span> }.into_any(),
                 }}</dd>
             </dl>

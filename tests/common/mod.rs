@@ -1,6 +1,8 @@
 //! Helpers shared by the browser tests.
 #![allow(dead_code)]
 
+use std::rc::Rc;
+
 use apikeys_console::config::RuntimeConfig;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -186,6 +188,15 @@ export function remove_random_uuid() {
   Object.defineProperty(crypto, 'randomUUID', { configurable: true, value: undefined });
 }
 export function restore_random_uuid() { delete crypto.randomUUID; }
+export function hasten_timeouts(from, to) {
+  const original = window.__originalSetTimeout || window.setTimeout;
+  window.__originalSetTimeout = original;
+  window.setTimeout = (f, ms, ...args) => original(f, ms === from ? to : ms, ...args);
+}
+export function restore_timeouts() {
+  if (window.__originalSetTimeout) window.setTimeout = window.__originalSetTimeout;
+  delete window.__originalSetTimeout;
+}
 export function hand_off(name, answer_json) {
   const r = JSON.parse(answer_json);
   let answer;
@@ -248,6 +259,10 @@ extern "C" {
     pub fn remove_random_uuid();
     /// Gives `crypto.randomUUID` back.
     pub fn restore_random_uuid();
+    /// Makes `setTimeout(f, from)` wait `to` ms instead (see [`HastenedTimeouts`]).
+    fn hasten_timeouts(from: u32, to: u32);
+    /// Undoes [`hasten_timeouts`].
+    fn restore_timeouts();
     /// Plays `index.html`'s part: the request `name` ("refresh", "keys") sent before the app
     /// loaded, answered with one fake answer (`{status, body, network_error, url}`), left in
     /// `window.__consoleBoot`.
@@ -352,4 +367,62 @@ pub fn mount_app_with(path: &str, config: RuntimeConfig) -> (HtmlElement, impl D
 /// The first element matching `selector`.
 pub fn find(root: &HtmlElement, selector: &str) -> Option<web_sys::Element> {
     root.query_selector(selector).unwrap()
+}
+
+/// The browser's clock `m` minutes ago, in RFC 3339 (negative: ahead).
+pub fn minutes_ago(m: f64) -> String {
+    js_sys::Date::new(&(js_sys::Date::now() - m * 60_000.0).into())
+        .to_iso_string()
+        .as_string()
+        .unwrap()
+}
+
+/// Moves the browser's clock (`Date.now`) on by what `shift` holds, until dropped.
+pub struct ShiftedClock {
+    original: wasm_bindgen::JsValue,
+    _now: wasm_bindgen::closure::Closure<dyn Fn() -> f64>,
+}
+
+impl ShiftedClock {
+    pub fn new(shift: Rc<std::cell::Cell<f64>>) -> Self {
+        let date = js_sys::Reflect::get(&js_sys::global(), &"Date".into()).unwrap();
+        let original = js_sys::Reflect::get(&date, &"now".into()).unwrap();
+        let real: js_sys::Function = original.clone().unchecked_into();
+        let now = wasm_bindgen::closure::Closure::<dyn Fn() -> f64>::new(move || {
+            real.call0(&wasm_bindgen::JsValue::NULL)
+                .unwrap()
+                .as_f64()
+                .unwrap()
+                + shift.get()
+        });
+        js_sys::Reflect::set(&date, &"now".into(), now.as_ref()).unwrap();
+        Self {
+            original,
+            _now: now,
+        }
+    }
+}
+
+impl Drop for ShiftedClock {
+    fn drop(&mut self) {
+        let date = js_sys::Reflect::get(&js_sys::global(), &"Date".into()).unwrap();
+        js_sys::Reflect::set(&date, &"now".into(), &self.original).unwrap();
+    }
+}
+
+/// Makes every `setTimeout` of `from` ms wait `to` ms instead, until dropped: a minute's timer
+/// comes at once.
+pub struct HastenedTimeouts;
+
+impl HastenedTimeouts {
+    pub fn new(from: u32, to: u32) -> Self {
+        hasten_timeouts(from, to);
+        Self
+    }
+}
+
+impl Drop for HastenedTimeouts {
+    fn drop(&mut self) {
+        restore_timeouts();
+    }
 }

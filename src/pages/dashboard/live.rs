@@ -14,22 +14,15 @@ use crate::components::announcer::use_announcer;
 use crate::components::status_badge::status_label;
 use crate::key_events::use_key_events;
 use crate::time;
-use crate::timer::sleep_ms;
+use crate::timer::{every_minute, sleep_ms};
 
 /// Back to the tab after this long, the list is read again.
 const STALE_AFTER_MS: f64 = 30_000.0;
-/// How often the lines' relative times are measured again.
-const MINUTE_MS: u32 = 60_000;
 
 /// Keeps `keys` live for as long as the calling owner lives.
 pub fn keep_live(keys: UseKeys, client: ApiClient) {
     poll_pending(keys, client);
-    spawn_local_scoped_with_cancellation(async move {
-        loop {
-            sleep_ms(MINUTE_MS).await;
-            keys.minute.notify();
-        }
-    });
+    every_minute(move || keys.minute.notify());
     let on_focus = window_event_listener(ev::focus, move |_| {
         let stale = keys
             .facts_untracked()
