@@ -7,6 +7,7 @@ use apikeys_console::app::App;
 use apikeys_console::config::RuntimeConfig;
 use common::*;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -148,4 +149,31 @@ async fn a_loader_runs_one_at_a_time_and_outlives_nothing() {
         "a run started after the view went"
     );
     assert_eq!(trapped_errors(), "", "an answer after its view went");
+}
+
+/// "Skip to content" moves the focus to the main region and leaves the address and the history
+/// as they were: Back then leaves the page, not the jump.
+#[wasm_bindgen_test]
+async fn skip_to_content_focuses_main_and_adds_no_history_entry() {
+    install_fake_fetch(
+        &serde_json::json!({
+            "POST /auth/refresh": [{"body": session(&["developer"])}],
+            "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}],
+        })
+        .to_string(),
+    );
+    let (root, _handle) = mount_app("/");
+    eventually("the row", || text(&root).contains("onq.AAA")).await;
+    let window = web_sys::window().unwrap();
+    let entries = window.history().unwrap().length().unwrap();
+    let skip: web_sys::HtmlElement = find(&root, "a.skip-link").unwrap().unchecked_into();
+    skip.click();
+    sleep(50).await;
+    assert_eq!(window.location().hash().unwrap(), "");
+    assert_eq!(window.location().pathname().unwrap(), "/");
+    assert_eq!(window.history().unwrap().length().unwrap(), entries);
+    assert_eq!(
+        document().active_element().map(|e| e.id()).as_deref(),
+        Some("main")
+    );
 }

@@ -17,8 +17,16 @@ pub fn Layout(children: Children) -> impl IntoView {
             .with(|r| matches!(r, Route::Dashboard { .. }))
             .then_some("page")
     };
+    // The browser's own jump would add `#main` to the address and a history entry, so that Back
+    // first went nowhere; the focus is moved to the main region instead.
+    let skip = |ev: leptos::ev::MouseEvent| {
+        if let Some(main) = crate::focus::main_region() {
+            ev.prevent_default();
+            crate::focus::focus(&main, false);
+        }
+    };
     view! {
-        <a class="skip-link" href="#main">"Skip to content"</a>
+        <a class="skip-link" href="#main" on:click=skip>"Skip to content"</a>
         <header class="app-header">
             <a href="/" class="brand">
                 <span class="brand-mark" aria-hidden="true">"◆"</span>
