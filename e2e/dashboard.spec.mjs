@@ -207,7 +207,11 @@ test.describe('on a phone', () => {
       expect(link.y).toBeGreaterThanOrEqual(card.y);
       expect(link.y + link.height).toBeLessThanOrEqual(card.y + card.height);
     }
-    await expect(row.locator('td[data-label="Created by"]')).toBeVisible();
+    const createdBy = row.locator('td[data-label="Created by"]');
+    await expect(createdBy).toBeVisible();
+    // The card's label is for the eye: a screen reader has the column's header, and hears the
+    // cell's value alone (innerText leaves generated content out).
+    await expect(createdBy).toHaveAccessibleName((await createdBy.innerText()).trim());
     await expectNoAxeViolations(page, '.table-wrap');
     // The key's page too: its heading names the whole key, which wraps instead of widening the page.
     await keyRows(page).first().getByRole('link', { name: /^Details/ }).click();
