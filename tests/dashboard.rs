@@ -699,14 +699,7 @@ async fn copy_without_a_clipboard_says_it_failed_and_the_table_goes_on() {
     tools_live(&root).await;
     trap_errors();
     remove_clipboard();
-    let copy: HtmlButtonElement = find(&root, "tbody tr .copy-button")
-        .unwrap()
-        .unchecked_into();
-    copy.click();
-    eventually("failure shown", || {
-        copy.text_content().unwrap_or_default() == "Copy failed"
-    })
-    .await;
+    copy_first_line(&root, "Copy failed").await;
     // The line that copied shows another key.
     let input: web_sys::HtmlInputElement = find(&root, "#key-search").unwrap().unchecked_into();
     type_into(&input, "portal");
@@ -764,6 +757,16 @@ async fn a_search_typed_and_left_by_back_is_let_go() {
     assert_eq!(trapped_errors(), "", "nothing thrown");
 }
 
+/// Clicks the first line's copy button and waits for it to say `says`.
+async fn copy_first_line(root: &web_sys::HtmlElement, says: &str) -> HtmlButtonElement {
+    let copy: HtmlButtonElement = find(root, "tbody tr .copy-button")
+        .unwrap()
+        .unchecked_into();
+    copy.click();
+    eventually(says, || copy.text_content().unwrap_or_default() == says).await;
+    copy
+}
+
 fn location_search() -> String {
     web_sys::window().unwrap().location().search().unwrap()
 }
@@ -795,14 +798,7 @@ async fn typing_filters_at_once_and_the_url_follows_the_pause() {
         };
     // An outcome shown on the line's copy button must not stay beside the next key.
     install_fake_clipboard(true);
-    let copy: HtmlButtonElement = find(&root, "tbody tr .copy-button")
-        .unwrap()
-        .unchecked_into();
-    copy.click();
-    eventually("copied", || {
-        copy.text_content().unwrap_or_default() == "Copied"
-    })
-    .await;
+    copy_first_line(&root, "Copied").await;
     type_into(&input, &want_app.to_lowercase());
     eventually("one row", || {
         root.query_selector_all("table.keys-table tbody tr")
@@ -1112,8 +1108,7 @@ async fn a_page_reached_by_a_link_takes_the_focus_to_its_heading_unless_it_was_m
 /// Left open, a key's page moves its times on with the minutes.
 #[wasm_bindgen_test]
 async fn a_key_s_page_moves_its_times_on_with_the_minutes() {
-    let shift = Rc::new(std::cell::Cell::new(0.0));
-    let _clock = ShiftedClock::new(shift.clone());
+    let clock = ShiftedClock::new();
     // The minute's timer comes every 20 ms: the times are measured again as the clock moves.
     let _minutes = HastenedTimeouts::new(60_000, 20);
     let mut k = key("apikey--1", "onq.AAA", "active", "Payments", true);
@@ -1132,7 +1127,7 @@ async fn a_key_s_page_moves_its_times_on_with_the_minutes() {
         t.len() == 2 && t[0].starts_with(created) && t[1].starts_with(used)
     };
     eventually("the times", || reads("10 minutes ago, ", "2 minutes ago, ")).await;
-    shift.set(5.0 * 60_000.0);
+    clock.move_on_minutes(5.0);
     eventually("the times moved on", || {
         reads("15 minutes ago, ", "7 minutes ago, ")
     })
@@ -1568,8 +1563,7 @@ async fn the_dialog_over_the_list_keeps_no_place_to_return_to() {
 
 #[wasm_bindgen_test]
 async fn a_list_read_again_measures_its_times_against_the_clock_of_then() {
-    let shift = Rc::new(std::cell::Cell::new(0.0));
-    let _clock = ShiftedClock::new(shift.clone());
+    let clock = ShiftedClock::new();
     let mut a = key("apikey--a", "onq.AAA", "active", "Payments", true);
     a["created_at"] = minutes_ago(10.0).into();
     // A key made after the page was opened, by a platform whose clock is a minute ahead.
@@ -1591,7 +1585,7 @@ async fn a_list_read_again_measures_its_times_against_the_clock_of_then() {
     assert_eq!(created("apikey--a").as_deref(), Some("10 minutes ago"));
     tools_live(&root).await;
     // Five minutes later, another tab creates a key: the list is read again.
-    shift.set(5.0 * 60_000.0);
+    clock.move_on_minutes(5.0);
     let channel = web_sys::BroadcastChannel::new("onqlave-console-keys").unwrap();
     channel
         .post_message(&r#"{"event":"created","id":"apikey--n"}"#.into())
@@ -1609,8 +1603,7 @@ async fn a_list_read_again_measures_its_times_against_the_clock_of_then() {
 /// Left open, the lines' times move on with the minutes.
 #[wasm_bindgen_test]
 async fn the_lines_times_move_on_with_the_minutes() {
-    let shift = Rc::new(std::cell::Cell::new(0.0));
-    let _clock = ShiftedClock::new(shift.clone());
+    let clock = ShiftedClock::new();
     // The minute's timer comes every 20 ms: the times are measured again as the clock moves.
     let _minutes = HastenedTimeouts::new(60_000, 20);
     let mut a = key("apikey--a", "onq.AAA", "active", "Payments", true);
@@ -1628,7 +1621,7 @@ async fn the_lines_times_move_on_with_the_minutes() {
     assert_eq!(created().as_deref(), Some("10 minutes ago"));
     tools_live(&root).await;
     // Five minutes on.
-    shift.set(5.0 * 60_000.0);
+    clock.move_on_minutes(5.0);
     eventually("the time moved on", || {
         created().as_deref() == Some("15 minutes ago")
     })

@@ -12,8 +12,8 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-#[wasm_bindgen_test]
-async fn shell_mounts_with_header_main_and_status_region() {
+/// A developer signed in, with one key.
+fn with_one_key() {
     install_fake_fetch(
         &serde_json::json!({
             "POST /auth/refresh": [{"body": session(&["developer"])}],
@@ -21,6 +21,11 @@ async fn shell_mounts_with_header_main_and_status_region() {
         })
         .to_string(),
     );
+}
+
+#[wasm_bindgen_test]
+async fn shell_mounts_with_header_main_and_status_region() {
+    with_one_key();
     let (root, _handle) = mount_app("/");
     eventually("header rendered", || {
         root.query_selector("header.app-header").unwrap().is_some()
@@ -155,13 +160,7 @@ async fn a_loader_runs_one_at_a_time_and_outlives_nothing() {
 /// as they were: Back then leaves the page, not the jump.
 #[wasm_bindgen_test]
 async fn skip_to_content_focuses_main_and_adds_no_history_entry() {
-    install_fake_fetch(
-        &serde_json::json!({
-            "POST /auth/refresh": [{"body": session(&["developer"])}],
-            "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}],
-        })
-        .to_string(),
-    );
+    with_one_key();
     let (root, _handle) = mount_app("/");
     eventually("the row", || text(&root).contains("onq.AAA")).await;
     let window = web_sys::window().unwrap();

@@ -377,29 +377,41 @@ pub fn minutes_ago(m: f64) -> String {
         .unwrap()
 }
 
-/// Moves the browser's clock (`Date.now`) on by what `shift` holds, until dropped.
+/// The browser's clock (`Date.now`), moved on at will until dropped.
 pub struct ShiftedClock {
+    shift: Rc<std::cell::Cell<f64>>,
     original: wasm_bindgen::JsValue,
     _now: wasm_bindgen::closure::Closure<dyn Fn() -> f64>,
 }
 
 impl ShiftedClock {
-    pub fn new(shift: Rc<std::cell::Cell<f64>>) -> Self {
+    /// The browser's clock, not moved yet.
+    pub fn new() -> Self {
+        let shift = Rc::new(std::cell::Cell::new(0.0));
         let date = js_sys::Reflect::get(&js_sys::global(), &"Date".into()).unwrap();
         let original = js_sys::Reflect::get(&date, &"now".into()).unwrap();
         let real: js_sys::Function = original.clone().unchecked_into();
-        let now = wasm_bindgen::closure::Closure::<dyn Fn() -> f64>::new(move || {
-            real.call0(&wasm_bindgen::JsValue::NULL)
-                .unwrap()
-                .as_f64()
-                .unwrap()
-                + shift.get()
-        });
+        let now = {
+            let shift = shift.clone();
+            wasm_bindgen::closure::Closure::<dyn Fn() -> f64>::new(move || {
+                real.call0(&wasm_bindgen::JsValue::NULL)
+                    .unwrap()
+                    .as_f64()
+                    .unwrap()
+                    + shift.get()
+            })
+        };
         js_sys::Reflect::set(&date, &"now".into(), now.as_ref()).unwrap();
         Self {
+            shift,
             original,
             _now: now,
         }
+    }
+
+    /// Moves the clock on by `minutes` from where it really is.
+    pub fn move_on_minutes(&self, minutes: f64) {
+        self.shift.set(minutes * 60_000.0);
     }
 }
 
