@@ -103,6 +103,14 @@ impl ApiError {
                 ..
             } => format!("Too many requests. Try again in {}.", wait_text(*s)),
             Self::RateLimited { .. } => "Too many requests. Wait a moment and try again.".into(),
+            Self::Server {
+                status: 503,
+                retry_after_secs: Some(s),
+                ..
+            } => format!(
+                "The platform is temporarily unavailable. Try again in {}.",
+                wait_text(*s)
+            ),
             Self::Server { status: 503, .. } => {
                 "The platform is temporarily unavailable. Try again in a moment.".into()
             }
@@ -196,6 +204,16 @@ mod tests {
         assert_eq!(
             e.user_message(),
             "Too many requests. Try again in 2 minutes."
+        );
+        let down = ApiError::Server {
+            status: 503,
+            message: String::new(),
+            correlation_id: String::new(),
+            retry_after_secs: Some(30),
+        };
+        assert_eq!(
+            down.user_message(),
+            "The platform is temporarily unavailable. Try again in 30 seconds."
         );
         assert!(ApiError::Timeout.is_retryable());
         assert!(!ApiError::Forbidden(Said::nothing()).is_retryable());
