@@ -157,6 +157,39 @@ async fn create_sends_one_request_however_many_clicks() {
     assert_eq!(fake_calls("POST /api/tenants/tenant--t/keys"), 1);
 }
 
+/// Whether a `beforeunload` now would ask the person first.
+fn leaving_asks() -> bool {
+    let init = web_sys::EventInit::new();
+    init.set_cancelable(true);
+    let e = web_sys::Event::new_with_event_init_dict("beforeunload", &init).unwrap();
+    web_sys::window().unwrap().dispatch_event(&e).unwrap();
+    e.default_prevented()
+}
+
+/// A create whose answer was lost lives in this page only (its idempotency key): closing or
+/// reloading the tab then asks first, since Create after a reload would make a second key.
+#[wasm_bindgen_test]
+async fn a_create_whose_answer_was_lost_asks_before_the_tab_is_left() {
+    fake(
+        json!([{"body": base(true)}]),
+        json!([{"network_error": true}]),
+    );
+    let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
+    eventually("create button", || {
+        find(&root, "[data-testid=create-submit]").is_some()
+    })
+    .await;
+    assert!(!leaving_asks(), "nothing to lose yet");
+    button(&root, "[data-testid=create-submit]").click();
+    assert!(leaving_asks(), "while the create is on its way");
+    eventually_within(10_000, "the create failed", || {
+        text(&root).contains("could not be reached")
+    })
+    .await;
+    assert!(text(&root).contains("Creating again from this page is safe"));
+    assert!(leaving_asks(), "its outcome is unknown");
+}
+
 /// A browser without `crypto.randomUUID` (plain `http` from another machine, an older one)
 /// still creates: the create's idempotency key is made another way.
 #[wasm_bindgen_test]

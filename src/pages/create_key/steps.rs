@@ -236,6 +236,20 @@ pub fn SummaryStep() -> impl IntoView {
         let draft = wizard.draft.get();
         record?.made_from(&user, draft.application.as_deref()?, draft.arx.as_deref()?)
     };
+    // While the create's outcome is unknown (on its way, or its answer lost), the intent's key
+    // lives in this page only: after a reload or from a new tab, Create would make a second
+    // key. So closing or reloading the tab asks first.
+    let unresolved = move || {
+        creating.get_untracked()
+            || error.with_untracked(|e| matches!(e, Some(ApiError::Network(_) | ApiError::Timeout)))
+    };
+    let unload = window_event_listener_untyped("beforeunload", move |e| {
+        if unresolved() {
+            e.prevent_default();
+            let _ = js_sys::Reflect::set(&e, &"returnValue".into(), &"".into());
+        }
+    });
+    on_cleanup(move || unload.remove());
     let create = move || {
         if creating.get_untracked() {
             return;
@@ -311,7 +325,7 @@ pub fn SummaryStep() -> impl IntoView {
                 <p class="form-error" role="alert">
                     {e.user_message()}
                     {e.correlation_id().map(|c| format!(" (reference {c})"))}
-                    {e.is_retryable().then_some(" Creating again is safe: it will not make a second key.")}
+                    {e.is_retryable().then_some(" Creating again from this page is safe: it will not make a second key.")}
                     {refused.then(|| view! { " " <a href=back_href class="link">"Choose another Arx"</a> })}
                 </p>
             }
