@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::api::{use_api_client, ApiError};
 use crate::components::skeleton::PageSkeleton;
 use crate::router::{use_navigate, use_router, NavigateOptions};
-use crate::session::{safe_return_path, use_session, Logout, Phase};
+use crate::session::{safe_return_path, use_session, AuthState, Logout, Phase};
 
 /// The sign-in page. Once signed in (or if already), it goes back to where the person was.
 #[component]
@@ -56,7 +56,10 @@ pub fn SignInPage() -> impl IntoView {
         }
     });
 
-    let notice = move || session.ended_notice();
+    let notice = move || match session.state() {
+        AuthState::SignedOut { notice, .. } => notice,
+        _ => None,
+    };
 
     let logout = {
         let client = client.clone();

@@ -101,20 +101,6 @@ impl Session {
     pub fn logout(&self) -> Logout {
         self.logout.get()
     }
-
-    /// Why the session ended, as the sign-in page says it, tracked. A sign-out here is "Signing
-    /// out…" until the platform has answered its first sending: until then the refresh cookie
-    /// still signs in a new tab of this browser.
-    pub fn ended_notice(&self) -> Option<String> {
-        let notice = self.state.with(|s| match s {
-            AuthState::SignedOut { notice, .. } => Some(notice.clone()),
-            _ => None,
-        })?;
-        if self.logout.with(|l| *l == Logout::Sending) {
-            return Some(sign_out::SIGNING_OUT.into());
-        }
-        notice
-    }
 }
 
 impl Default for Session {
