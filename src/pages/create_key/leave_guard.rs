@@ -33,13 +33,7 @@ pub fn use_leave_guard(stored: RwSignal<bool>, asked: Signal<bool>) {
         window().confirm_with_message(warning).unwrap_or(false)
     };
 
-    // Closing or reloading the tab asks first.
-    let unload = window_event_listener_untyped("beforeunload", move |e| {
-        if guard_on() {
-            e.prevent_default();
-            let _ = js_sys::Reflect::set(&e, &"returnValue".into(), &"".into());
-        }
-    });
+    ask_before_unload(guard_on);
     // Escape asks before leaving.
     let esc = {
         let navigate = navigate.clone();
@@ -107,7 +101,6 @@ pub fn use_leave_guard(stored: RwSignal<bool>, asked: Signal<bool>) {
     let _ = window().add_event_listener_with_callback("popstate", on_pop.as_ref().unchecked_ref());
     let holder = send_wrapper::SendWrapper::new((on_click, on_pop));
     on_cleanup(move || {
-        unload.remove();
         esc.remove();
         let (click, pop) = holder.take();
         let _ = window().remove_event_listener_with_callback_and_bool(
@@ -118,6 +111,18 @@ pub fn use_leave_guard(stored: RwSignal<bool>, asked: Signal<bool>) {
         let _ =
             window().remove_event_listener_with_callback("popstate", pop.as_ref().unchecked_ref());
     });
+}
+
+/// Closing or reloading the tab asks first while `when` holds, for as long as the calling view
+/// lives. The browser shows its own words: a page's text is not shown in this prompt.
+pub fn ask_before_unload(when: impl Fn() -> bool + 'static) {
+    let unload = window_event_listener_untyped("beforeunload", move |e| {
+        if when() {
+            e.prevent_default();
+            let _ = js_sys::Reflect::set(&e, &"returnValue".into(), &"".into());
+        }
+    });
+    on_cleanup(move || unload.remove());
 }
 
 /// For a page going into the back/forward cache while it stands on the guard entry: once it is

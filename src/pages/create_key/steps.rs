@@ -2,8 +2,8 @@
 
 use leptos::prelude::*;
 
-use super::created_here;
 use super::draft::{Draft, Step};
+use super::{created_here, leave_guard};
 use super::{replace_entry, step_href, use_wizard};
 use crate::api::{use_api_client, ApiError};
 use crate::components::arx_facts::ArxFacts;
@@ -243,13 +243,7 @@ pub fn SummaryStep() -> impl IntoView {
         creating.get_untracked()
             || error.with_untracked(|e| matches!(e, Some(ApiError::Network(_) | ApiError::Timeout)))
     };
-    let unload = window_event_listener_untyped("beforeunload", move |e| {
-        if unresolved() {
-            e.prevent_default();
-            let _ = js_sys::Reflect::set(&e, &"returnValue".into(), &"".into());
-        }
-    });
-    on_cleanup(move || unload.remove());
+    leave_guard::ask_before_unload(unresolved);
     let create = move || {
         if creating.get_untracked() {
             return;
