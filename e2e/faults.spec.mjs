@@ -22,6 +22,9 @@ const FAULTS = [
   { name: 'timeout', respond: { hang_ms: 4000 }, says: 'took too long' },
   { name: 'dropped connection', respond: { drop: true }, says: 'could not be reached' },
   { name: 'non-JSON body', respond: { non_json: true }, says: 'could not be reached' },
+  // A web server that is not the platform (config.json naming the wrong address): reaching it
+  // again would not help, its configuration might.
+  { name: 'a page with 200', respond: { non_json: true, status: 200 }, says: 'Something other than the platform answered' },
   { name: 'truncated body', respond: { truncated: true }, says: 'could not be reached' },
 ];
 

@@ -81,7 +81,7 @@ pub(super) fn payload(raw: &RawResponse) -> Result<Option<Range<usize>>, ApiErro
                     correlation_id: raw.correlation_id.clone().unwrap_or_default(),
                     retry_after_secs,
                 },
-                s => ApiError::Network(format!("HTTP {s} with a body that is not JSON")),
+                status => ApiError::NotJson { status },
             })
         }
     };
@@ -259,8 +259,16 @@ mod tests {
     fn non_json_bodies_are_network_failures_except_throttling() {
         for code in [200, 404, 500, 502] {
             let e = decode::<ApiKeys>(&raw(code, "<html>Bad gateway</html>")).unwrap_err();
-            assert!(matches!(e, ApiError::Network(_)), "{code}: {e:?}");
+            assert_eq!(e, ApiError::NotJson { status: code });
+            assert!(e.is_unanswered() && e.is_retryable(), "{code}");
         }
+        // A gateway's page: the platform was not reached. A page with 200: something else
+        // answered, which a connection check would not mend.
+        let gateway = ApiError::NotJson { status: 502 }.user_message();
+        assert!(gateway.contains("could not be reached") && gateway.contains("HTTP 502"));
+        let elsewhere = ApiError::NotJson { status: 200 }.user_message();
+        assert!(elsewhere.contains("Something other than the platform answered"));
+        assert!(elsewhere.contains("config.json"));
         let mut r = raw(429, "slow down");
         r.retry_after = Some("7".into());
         assert_eq!(

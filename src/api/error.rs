@@ -24,8 +24,15 @@ impl Said {
 /// Everything that can go wrong with a platform request, as the UI needs to tell it apart.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApiError {
-    /// No answer: offline, DNS, connection dropped, CORS, or a body that is not JSON.
+    /// No answer: offline, DNS, connection dropped, CORS.
     Network(String),
+    /// An HTTP answer whose body is not JSON: a gateway's error page, or a web server that is
+    /// not the platform (a misconfigured `api_base_url` answering with the console's own page).
+    /// A network-level failure (contract §2.1), told apart only in its words.
+    NotJson {
+        /// HTTP status of that answer.
+        status: u16,
+    },
     /// No answer within the configured deadline.
     Timeout,
     /// The view that asked went away; nobody is waiting for this answer.
@@ -82,6 +89,16 @@ impl ApiError {
             Self::Network(_) => {
                 "The platform could not be reached. Check your connection and try again.".into()
             }
+            Self::NotJson { status } if (200..300).contains(status) => {
+                "Something other than the platform answered (a page, not the platform's data). \
+                 Try again; if it goes on, the console's platform address (config.json) or a \
+                 proxy on the way is wrong."
+                    .into()
+            }
+            Self::NotJson { status } => format!(
+                "The platform could not be reached: the way to it answered HTTP {status}. \
+                 Try again in a moment."
+            ),
             Self::Timeout => "The platform took too long to answer. Try again.".into(),
             Self::Cancelled => "The request was cancelled.".into(),
             Self::Unauthorized(s) if !s.message.is_empty() => s.message.clone(),
@@ -138,6 +155,7 @@ impl ApiError {
             | Self::RateLimited { correlation_id, .. }
             | Self::Server { correlation_id, .. } => correlation_id,
             Self::Network(_)
+            | Self::NotJson { .. }
             | Self::Timeout
             | Self::Cancelled
             | Self::Decode(_)
@@ -146,11 +164,21 @@ impl ApiError {
         (!id.is_empty()).then_some(id.as_str())
     }
 
+    /// Whether no answer of the platform's came: the request may or may not have been carried
+    /// out (the contract's network-level failures).
+    pub fn is_unanswered(&self) -> bool {
+        matches!(
+            self,
+            Self::Network(_) | Self::NotJson { .. } | Self::Timeout
+        )
+    }
+
     /// Whether trying the same request again may help (offer a retry button).
     pub fn is_retryable(&self) -> bool {
         matches!(
             self,
             Self::Network(_)
+                | Self::NotJson { .. }
                 | Self::Timeout
                 | Self::RateLimited { .. }
                 | Self::Server { .. }

@@ -44,7 +44,7 @@ impl RetryPolicy {
             return None;
         }
         let retry_after = match err {
-            ApiError::Network(_) | ApiError::Timeout => None,
+            e if e.is_unanswered() => None,
             ApiError::Server {
                 status: 503,
                 retry_after_secs,

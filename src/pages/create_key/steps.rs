@@ -241,7 +241,7 @@ pub fn SummaryStep() -> impl IntoView {
     // key. So closing or reloading the tab asks first.
     let unresolved = move || {
         creating.get_untracked()
-            || error.with_untracked(|e| matches!(e, Some(ApiError::Network(_) | ApiError::Timeout)))
+            || error.with_untracked(|e| e.as_ref().is_some_and(ApiError::is_unanswered))
     };
     leave_guard::ask_before_unload(unresolved);
     let create = move || {
