@@ -121,6 +121,23 @@ async fn without_applications_the_wizard_starts_at_the_arx() {
     assert!(text(&root).contains("Production") && text(&root).contains("AES-GCM-256"));
 }
 
+/// With no Arx offered, step 2 says why it has nothing to choose, and nothing leads on.
+#[wasm_bindgen_test]
+async fn without_an_arx_step_two_says_so() {
+    let mut no_arx = base(true);
+    no_arx["data"]["model"]["clusters"] = json!([]);
+    fake(json!([{"body": no_arx}]), json!([]));
+    let (root, _h) = mount_app("/keys/new/arx?app=app--s");
+    eventually("the explanation", || {
+        find(&root, "[data-testid=no-arx]").is_some()
+    })
+    .await;
+    assert!(text(&root).contains("There is no Arx to put a key on yet"));
+    assert!(find(&root, "input[name=arx]").is_none());
+    let next = button(&root, ".wizard-actions button");
+    assert!(next.disabled(), "nothing to go on with");
+}
+
 #[wasm_bindgen_test]
 async fn a_transient_base_failure_is_retried_by_the_client() {
     fake(

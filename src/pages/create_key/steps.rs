@@ -172,6 +172,11 @@ pub fn ArxStep() -> impl IntoView {
     };
     let chosen = move || wizard.checked().and_then(|c| c.arx).map(|a| a.id);
     let stale = move || wizard.checked().is_some_and(|c| c.stale_arx);
+    let none_offered = move || {
+        wizard
+            .base_info()
+            .is_some_and(|b| b.model.clusters.is_empty())
+    };
     let skip = move || wizard.checked().is_some_and(|c| c.skip_application);
     let choose = {
         let navigate = navigate.clone();
@@ -195,6 +200,14 @@ pub fn ArxStep() -> impl IntoView {
             <legend data-arrive>"Which Arx will the key use?"</legend>
             {move || stale().then(|| view! {
                 <p class="notice" role="alert">"The Arx in this link is no longer available. Choose one below."</p>
+            })}
+            // Said with the question, so that it is read on arrival, where a notice appearing
+            // alone would not be.
+            {move || none_offered().then(|| view! {
+                <p class="notice" data-testid="no-arx">
+                    "There is no Arx to put a key on yet. An Arx, the cluster that encrypts "
+                    "your data, is set up on the Onqlave platform; once one is ready it is offered here."
+                </p>
             })}
             <For each=clusters key=|a| a.id.clone() let:arx>
                 {
