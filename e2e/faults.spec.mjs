@@ -242,3 +242,20 @@ test.describe('fault matrix', () => {
     }
   }
 });
+
+test('a request tried again after its deadline is said to be, over the page, until answered', async ({ page, request, problems }) => {
+  problems.allowed.push(/Failed to load resource/, /net::ERR_/);
+  await page.route('**/config.json', (r) => r.fulfill({ json: CONFIG }));
+  await signIn(page, ACCOUNTS.owner.email);
+  await expect(keyRows(page).first()).toBeVisible();
+  await ROUTES.list.arrange(page);
+  await setFaults(request, [{ route: 'list', times: 1, respond: { hang_ms: 4000 } }]);
+  await ROUTES.list.trigger(page);
+  const notice = page.getByTestId('still-trying');
+  await expect(notice).toHaveText('Still trying to reach the platform…');
+  await expect(notice).toBeVisible();
+  await expectNoAxeViolations(page);
+  await clearFaults(request);
+  await ROUTES.list.recovered(page);
+  await expect(notice).toBeHidden();
+});

@@ -37,6 +37,31 @@ fn with_one_key() {
     );
 }
 
+/// A request tried again after a failure that may pass is said to be, whatever page waits for
+/// it, and the words go with the retry.
+#[wasm_bindgen_test]
+async fn a_request_tried_again_is_said_to_be_until_it_is_answered() {
+    with_list(json!([
+        {"network_error": true},
+        {"delay": 800, "body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}
+    ]));
+    let (root, _h) = mount_app("/");
+    let notice = || {
+        find(&root, "[data-testid=still-trying][role=status]")
+            .expect("the status region is always in the page")
+            .text_content()
+            .unwrap_or_default()
+    };
+    assert_eq!(notice(), "", "nothing said before a retry");
+    eventually("said while tried again", || {
+        notice() == "Still trying to reach the platform…"
+    })
+    .await;
+    assert!(find(&root, "tbody tr").is_none(), "still loading");
+    eventually("the rows", || find(&root, "tbody tr").is_some()).await;
+    eventually("no longer said", || notice().is_empty()).await;
+}
+
 #[wasm_bindgen_test]
 async fn a_skeleton_shows_while_loading() {
     with_list(json!([{"delay": 500, "body": key_list(vec![], true)}]));

@@ -109,6 +109,9 @@ pub struct ApiClient {
     config: Arc<RuntimeConfig>,
     tokens: Arc<dyn TokenSource>,
     policy: RetryPolicy,
+    /// How many requests are being tried again after a failure that may pass (see
+    /// [`ApiClient::retrying`]).
+    retrying: RwSignal<u32>,
 }
 
 /// Puts an [`ApiClient`] in context.
@@ -117,6 +120,7 @@ pub fn provide_api_client(config: RuntimeConfig, tokens: Arc<dyn TokenSource>) -
         config: Arc::new(config),
         tokens,
         policy: RetryPolicy::default(),
+        retrying: RwSignal::new(0),
     };
     provide_context(client.clone());
     client
@@ -131,6 +135,13 @@ impl ApiClient {
     /// The runtime configuration.
     pub fn config(&self) -> &RuntimeConfig {
         &self.config
+    }
+
+    /// Whether a request is being tried again after a failure that may pass (no answer in
+    /// time, a dropped connection, a busy platform); tracked. Those retries take up to a minute
+    /// when each attempt runs out of time, and the page would show only its loading state.
+    pub fn retrying(&self) -> bool {
+        self.retrying.get() > 0
     }
 
     /// Sends `call` and decodes the payload, retrying transient failures per the policy and
@@ -150,6 +161,9 @@ impl ApiClient {
     async fn exchange(&self, call: Call) -> Result<(RawResponse, Option<Range<usize>>), ApiError> {
         let mut retries = 0;
         let mut renewed = false;
+        // Counts this request among those retried from its first retry until it ends, however
+        // it ends (a view that goes drops its request in the middle).
+        let mut counted = None;
         loop {
             let token = if call.authenticated {
                 self.tokens.token()
@@ -176,6 +190,7 @@ impl ApiClient {
                 .delay_ms(retries, call.replayable(), &err, js_sys::Math::random())
             {
                 Some(ms) => {
+                    counted.get_or_insert_with(|| Retrying::count(self.retrying));
                     crate::timer::sleep_ms(ms).await;
                     retries += 1;
                 }
@@ -190,6 +205,23 @@ impl ApiClient {
 
     fn auth_url(&self, path: &str) -> String {
         format!("{}{}", self.config.auth_base_url, path)
+    }
+}
+
+/// One request among those [`ApiClient::retrying`] counts, while it lives.
+struct Retrying(RwSignal<u32>);
+
+impl Retrying {
+    fn count(retrying: RwSignal<u32>) -> Self {
+        retrying.try_update(|n| *n += 1);
+        Self(retrying)
+    }
+}
+
+impl Drop for Retrying {
+    fn drop(&mut self) {
+        // The app that made the client may have gone (a request outliving it).
+        self.0.try_update(|n| *n = n.saturating_sub(1));
     }
 }
 

@@ -12,6 +12,7 @@ use crate::session::{use_session, Phase};
 pub fn Layout(children: Children) -> impl IntoView {
     let route = current_route();
     let session = use_session();
+    let client = use_api_client();
     let on_dashboard = move || {
         route
             .with(|r| matches!(r, Route::Dashboard { .. }))
@@ -41,6 +42,12 @@ pub fn Layout(children: Children) -> impl IntoView {
             </Show>
             <UserMenu/>
         </header>
+        // Whatever page waits, it is told that its request is being tried again rather than
+        // left on its loading state for up to a minute. Always in the page, so that a screen
+        // reader hears the text when it comes.
+        <div class="still-trying" role="status" data-testid="still-trying">
+            {move || client.retrying().then_some("Still trying to reach the platform…")}
+        </div>
         <main id="main" class="app-main" tabindex="-1">
             {children()}
         </main>
