@@ -32,7 +32,10 @@ async fn shell_mounts_with_header_main_and_status_region() {
     })
     .await;
     assert!(root.query_selector("main#main").unwrap().is_some());
-    let status = root.query_selector("#announcer[role=status]").unwrap().unwrap();
+    let status = root
+        .query_selector("#announcer[role=status]")
+        .unwrap()
+        .unwrap();
     assert_eq!(status.get_attribute("aria-live").as_deref(), Some("polite"));
     assert!(text(&root).contains("API Keys"));
     assert!(!text(&root).contains("Page not found"));
