@@ -8,6 +8,9 @@ export PATH="$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export TRUNK_OFFLINE=true
 export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
 export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
+# wasm-bindgen-test-runner gives a whole test file 20 s by default, then kills the browser with
+# no word on which test was slow. tests/dashboard.rs takes about 20 s on this 2-core host.
+export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-300}"
 RELEASE_DIR="$ROOT/dist-release"
 BENCH_DIR="$ROOT/dist-bench"
 export RELEASE_DIR BENCH_DIR
