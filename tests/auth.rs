@@ -418,14 +418,31 @@ async fn a_sign_out_the_platform_did_not_hear_is_retried_and_can_be_tried_again(
         find(&root, "#sign-in-email").is_some()
     })
     .await;
-    assert!(
-        text(&root).contains("You have signed out."),
-        "the sign-in page says why it is there"
+    // Not "signed out" while the platform has not heard of it: its refresh cookie still
+    // signs in a new tab.
+    let notice = || {
+        find(&root, "[role=status] [data-testid=sign-in-notice]")
+            .and_then(|n| n.text_content())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        notice(),
+        "Signing out…",
+        "the sign-in page says it is under way"
     );
+    eventually("and the live region", || {
+        find(&root, "#announcer")
+            .and_then(|a| a.text_content())
+            .as_deref()
+            == Some("Signing out…")
+    })
+    .await;
     eventually_within(8_000, "the warning", || {
         find(&root, "[data-testid=logout-failed]").is_some()
     })
     .await;
+    // Said from the page's status region, there from the start, so it is read out.
+    assert_eq!(notice(), "You have signed out.");
     assert!(
         fake_calls("POST /auth/logout") > 1,
         "the sign-out was retried before giving up"

@@ -684,7 +684,7 @@ async fn a_pending_row_turns_active_and_is_said_to_this_person_only() {
         || {
             find(&root, "#announcer")
                 .and_then(|a| a.text_content())
-                .is_some_and(|t| t == "You have signed out.")
+                .is_some_and(|t| t == "Signing out…" || t == "You have signed out.")
         },
     )
     .await;

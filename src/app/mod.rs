@@ -18,7 +18,7 @@ use crate::router::provide_router;
 use crate::routes::{
     current_route, key_detail_page, provide_route, sign_in_page, wizard_page, Route,
 };
-use crate::session::{provide_session, start_session, AuthState, Phase};
+use crate::session::{provide_session, start_session, Phase};
 
 /// Loads the runtime configuration, then replaces the static skeleton of `index.html` with the app.
 #[cfg(target_arch = "wasm32")]
@@ -54,11 +54,9 @@ pub fn App(
     let announce = use_announcer();
     Effect::new(move |_| {
         if session.phase() == Phase::SignedOut {
-            let notice = untrack(|| match session.state() {
-                AuthState::SignedOut { notice, .. } => notice,
-                _ => None,
-            });
-            announce.say(notice.unwrap_or_default());
+            // The notice as it is now ("Signing out…" while the platform has not answered);
+            // the sign-in page says it when it changes.
+            announce.say(untrack(|| session.ended_notice()).unwrap_or_default());
         }
     });
     provide_router();

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::api::{use_api_client, ApiError};
 use crate::components::skeleton::PageSkeleton;
 use crate::router::{use_navigate, use_router, NavigateOptions};
-use crate::session::{safe_return_path, use_session, AuthState, Logout, Phase};
+use crate::session::{safe_return_path, use_session, Logout, Phase};
 
 /// The sign-in page. Once signed in (or if already), it goes back to where the person was.
 #[component]
@@ -56,10 +56,7 @@ pub fn SignInPage() -> impl IntoView {
         }
     });
 
-    let notice = move || match session.state() {
-        AuthState::SignedOut { notice, .. } => notice,
-        _ => None,
-    };
+    let notice = move || session.ended_notice();
 
     let logout = {
         let client = client.clone();
@@ -154,7 +151,12 @@ pub fn SignInPage() -> impl IntoView {
             <section class="sign-in panel" aria-labelledby="sign-in-title">
                 <h1 id="sign-in-title">"Sign in"</h1>
                 <p class="muted">"Manage the API keys of your Onqlave tenant."</p>
-                {move || notice().map(|n| view! { <p class="notice" data-testid="sign-in-notice">{n}</p> })}
+                // A status region from the start: why the page is here is said by the app's
+                // announcer as the page comes; a change after that ("Signing out…", then
+                // signed out) is said from here.
+                <div role="status">
+                    {move || notice().map(|n| view! { <p class="notice" data-testid="sign-in-notice">{n}</p> })}
+                </div>
                 {logout.clone()}
                 <form on:submit=submit novalidate=true>
                     <div class="field">

@@ -101,6 +101,24 @@ impl Session {
     pub fn logout(&self) -> Logout {
         self.logout.get()
     }
+
+    /// Why the session ended, as the sign-in page says it; tracked. A sign-out here is "Signing
+    /// out…" until the platform has answered its first sending: until then its refresh cookie
+    /// still signs in a new tab of this browser. Nothing once the app has gone (a task that
+    /// outlived it may ask).
+    pub fn ended_notice(&self) -> Option<String> {
+        let notice = self
+            .state
+            .try_with(|s| match s {
+                AuthState::SignedOut { notice, .. } => notice.clone(),
+                _ => None,
+            })
+            .flatten()?;
+        if self.logout.try_with(|l| *l == Logout::Sending) == Some(true) {
+            return Some(sign_out::SIGNING_OUT.into());
+        }
+        Some(notice)
+    }
 }
 
 impl Default for Session {
