@@ -332,15 +332,21 @@ async fn a_refresh_out_during_a_sign_out_in_another_tab_signs_nobody_in() {
 
 #[wasm_bindgen_test]
 async fn a_not_signed_in_answer_from_the_page_is_final() {
-    // Nobody signed in, and a refresh cookie the platform no longer accepts.
-    for early in [
-        json!({"body": ok(json!(null))}),
-        json!({"status": 401, "body": err(401, "service_unauthorized_err", "Sign in")}),
+    // Nobody signed in, and a refresh cookie the platform no longer accepts (a session that
+    // ended, which is said).
+    for (early, notice) in [
+        (json!({"body": ok(json!(null))}), None),
+        (
+            json!({"status": 401, "body": err(401, "service_unauthorized_err", "Sign in")}),
+            Some("Your session has ended. Sign in again to continue."),
+        ),
     ] {
         let (root, _h) =
             with_handed_off_refresh(early, json!([{"body": session(&["developer"])}])).await;
         assert!(find(&root, "#sign-in-email").is_some(), "signed out");
         assert_eq!(fake_calls("POST /auth/refresh"), 0);
+        let said = find(&root, "[data-testid=sign-in-notice]").and_then(|n| n.text_content());
+        assert_eq!(said.as_deref(), notice);
     }
 }
 

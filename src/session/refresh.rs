@@ -68,8 +68,15 @@ impl Session {
         self.state.set(AuthState::Restoring);
         match self.refresh(client).await {
             Ok(true) => {}
-            Ok(false) | Err(ApiError::Unauthorized(_)) => self.state.set(AuthState::SignedOut {
+            // Nobody signed in on this browser (no refresh cookie: contract §2).
+            Ok(false) => self.state.set(AuthState::SignedOut {
                 notice: None,
+                left: false,
+            }),
+            // A refresh cookie the platform no longer accepts: someone was signed in here, and
+            // is told why the sign-in page is there rather than left to wonder.
+            Err(ApiError::Unauthorized(_)) => self.state.set(AuthState::SignedOut {
+                notice: Some(super::ENDED.into()),
                 left: false,
             }),
             // Signed out meanwhile (in another tab); a sign-in since then stands.
