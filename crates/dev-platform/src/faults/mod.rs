@@ -173,9 +173,10 @@ pub async fn apply(State(state): State<Arc<AppState>>, req: Request, next: Next)
     if !state.faults.enabled {
         return next.run(req).await;
     }
-    if let Some(action) = Route::of(&req).and_then(|r| state.faults.take_rule(r)) {
+    let route = Route::of(&req);
+    if let Some((route, action)) = route.and_then(|r| Some((r, state.faults.take_rule(r)?))) {
         return match action {
-            Action::Status(status, retry) => rules::error_for(status, retry).into_response(),
+            Action::Status(status, retry) => rules::error_for(route, status, retry).into_response(),
             Action::Hang(ms) => {
                 tokio::time::sleep(Duration::from_millis(ms)).await;
                 next.run(req).await

@@ -155,8 +155,9 @@ impl Respond {
     }
 }
 
-/// The contract's envelope for `status`, with a plausible message.
-pub fn error_for(status: u16, retry_after: Option<u64>) -> ApiError {
+/// The contract's envelope for `status`, with the message the platform would give on `route`.
+pub fn error_for(route: Route, status: u16, retry_after: Option<u64>) -> ApiError {
+    let on_a_key = matches!(route, Route::Detail | Route::Secrets | Route::Delete);
     let detail = |field: &str, message: &str| {
         vec![FieldError {
             field: field.into(),
@@ -170,8 +171,13 @@ pub fn error_for(status: u16, retry_after: Option<u64>) -> ApiError {
         },
         401 => ApiError::Unauthorized("Your session has expired; sign in again"),
         403 => ApiError::Forbidden("You do not have access to this tenant".into()),
-        404 => ApiError::NotFound("No such API key"),
-        409 => ApiError::Conflict("An operation on this key is in progress"),
+        404 if on_a_key => ApiError::NotFound("No such API key"),
+        404 => ApiError::NotFound("No such tenant"),
+        409 if on_a_key => ApiError::Conflict("An operation on this key is in progress"),
+        409 if route == Route::Create => {
+            ApiError::Conflict("A request with this Idempotency-Key is still in progress")
+        }
+        409 => ApiError::Conflict("Another request is in progress"),
         410 => ApiError::Gone,
         422 => ApiError::Invalid {
             message: "This Arx is not available for new keys".into(),
@@ -221,4 +227,29 @@ pub async fn truncated(resp: Response) -> Response {
     );
     h.insert(header::CONTENT_LENGTH, HeaderValue::from(cut.len()));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An injected refusal reads as the platform's own on that route: a 404 of the list is no
+    /// missing key, a 409 of a create is its idempotency key in flight.
+    #[test]
+    fn refusals_say_what_the_route_would() {
+        let said = |route, status| error_for(route, status, None).to_string();
+        assert_eq!(said(Route::Detail, 404), "No such API key");
+        assert_eq!(said(Route::Delete, 404), "No such API key");
+        assert_eq!(said(Route::List, 404), "No such tenant");
+        assert_eq!(said(Route::Base, 404), "No such tenant");
+        assert_eq!(
+            said(Route::Secrets, 409),
+            "An operation on this key is in progress"
+        );
+        assert_eq!(
+            said(Route::Create, 409),
+            "A request with this Idempotency-Key is still in progress"
+        );
+        assert_eq!(said(Route::Logout, 409), "Another request is in progress");
+    }
 }
