@@ -135,7 +135,10 @@ proptest! {
         for result in decode_all(STATUSES[status], &body) {
             if (200..300).contains(&STATUSES[status]) {
                 let read_or_refused = result.is_ok()
-                    || matches!(result, Err(ApiError::NotJson { .. } | ApiError::Decode(_)));
+                    || matches!(
+                        result,
+                        Err(ApiError::Network(_) | ApiError::NotJson { .. } | ApiError::Decode(_))
+                    );
                 prop_assert!(read_or_refused);
             }
         }
@@ -246,7 +249,10 @@ fn classic_malformed_json_gives_the_envelope_error() {
                 decode::<SensitiveData>(&raw).map(drop),
             ] {
                 assert!(
-                    matches!(result, Err(ApiError::NotJson { .. } | ApiError::Decode(_))),
+                    matches!(
+                        result,
+                        Err(ApiError::Network(_) | ApiError::NotJson { .. } | ApiError::Decode(_))
+                    ),
                     "{name} ({status}) gave {result:?}"
                 );
             }

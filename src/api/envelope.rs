@@ -52,7 +52,8 @@ pub(super) fn decode_payload<T: DeserializeOwned>(
 /// One function for every payload type: only the payload's own decoding is generic.
 pub(super) fn payload(raw: &RawResponse) -> Result<Option<Range<usize>>, ApiError> {
     // An envelope is an object; serde would also take the array `[data, error]`.
-    let object = raw.body.trim_start().starts_with('{');
+    let body = raw.body.trim_start();
+    let object = body.starts_with('{');
     let parsed = object.then(|| serde_json::from_str::<Envelope<&RawValue>>(&raw.body));
     let retry_after_secs = parse_retry_after(raw.retry_after.as_deref());
     let envelope = match parsed {
@@ -81,8 +82,13 @@ pub(super) fn payload(raw: &RawResponse) -> Result<Option<Range<usize>>, ApiErro
                     correlation_id: raw.correlation_id.clone().unwrap_or_default(),
                     retry_after_secs,
                 },
+                // JSON that stops part way or is garbled is the platform's answer damaged on
+                // the way; anything else (a page, plain text, nothing) is no answer of its.
+                _ if object || body.starts_with('[') => {
+                    ApiError::Network("the answer was cut short or garbled".into())
+                }
                 status => ApiError::NotJson { status },
-            })
+            });
         }
     };
     if (200..300).contains(&raw.status) {
@@ -261,6 +267,10 @@ mod tests {
             let e = decode::<ApiKeys>(&raw(code, "<html>Bad gateway</html>")).unwrap_err();
             assert_eq!(e, ApiError::NotJson { status: code });
             assert!(e.is_unanswered() && e.is_retryable(), "{code}");
+            // Cut off on the way: the platform's answer, damaged, not another server's.
+            let e = decode::<ApiKeys>(&raw(code, r#"{"data":{"api_keys":[{"id":"#)).unwrap_err();
+            assert!(matches!(e, ApiError::Network(_)), "{code}: {e:?}");
+            assert!(e.user_message().contains("could not be reached"));
         }
         // A gateway's page: the platform was not reached. A page with 200: something else
         // answered, which a connection check would not mend.
