@@ -631,3 +631,37 @@ async fn a_sign_out_in_another_tab_is_said_on_the_sign_in_page_here() {
         "and said, once"
     );
 }
+
+/// "Signing out…" is for a sign-out here only: signed in again while that sign-out is still on
+/// its way, a session ended elsewhere says so.
+#[wasm_bindgen_test]
+async fn a_session_ended_while_an_earlier_sign_out_is_on_its_way_says_why() {
+    let other_tab = web_sys::BroadcastChannel::new("onqlave-console-session").unwrap();
+    let (root, _h) = dashboard_as(&["developer"], true, true).await;
+    install_fake_fetch(
+        &json!({
+            "POST /auth/logout": [{"delay": 5_000, "body": ok(json!(null))}],
+            "POST /auth/login": [{"body": session(&["developer"])}],
+            "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}],
+        })
+        .to_string(),
+    );
+    let sign_out: HtmlButtonElement = find(&root, ".user-menu button").unwrap().unchecked_into();
+    sign_out.click();
+    fill_and_submit(&root, "dev@example.test", "password").await;
+    eventually("signed in again", || {
+        find(&root, "table.keys-table tbody tr").is_some()
+    })
+    .await;
+    other_tab.post_message(&"signed-out".into()).unwrap();
+    eventually("the sign-in form", || {
+        find(&root, "#sign-in-email").is_some()
+    })
+    .await;
+    assert_eq!(
+        find(&root, "[data-testid=sign-in-notice]")
+            .and_then(|n| n.text_content())
+            .as_deref(),
+        Some("You were signed out in another tab.")
+    );
+}

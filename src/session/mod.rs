@@ -114,10 +114,15 @@ impl Session {
                 _ => None,
             })
             .flatten()?;
-        if self.logout.try_with(|l| *l == Logout::Sending) == Some(true) {
-            return Some(sign_out::SIGNING_OUT.into());
-        }
-        Some(notice)
+        // Only for a sign-out here: a session that ended since (a sign-in meanwhile, then a
+        // sign-out in another tab or an expiry) says why that one ended.
+        let signing_out = notice == sign_out::SIGNED_OUT_HERE
+            && self.logout.try_with(|l| *l == Logout::Sending) == Some(true);
+        Some(if signing_out {
+            sign_out::SIGNING_OUT.into()
+        } else {
+            notice
+        })
     }
 }
 

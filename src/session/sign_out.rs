@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use super::{safe_return_path, AuthState, Logout, Phase, Session, CHANNEL, ENDED, SIGNED_OUT};
 
 /// What the sign-in page says after a sign-out in this tab, once the platform has answered.
-const SIGNED_OUT_HERE: &str = "You have signed out.";
+pub(super) const SIGNED_OUT_HERE: &str = "You have signed out.";
 /// What it says until then.
 pub(super) const SIGNING_OUT: &str = "Signing out…";
 /// What it says after a sign-out in another tab.
