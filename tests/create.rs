@@ -127,12 +127,20 @@ async fn without_an_arx_step_two_says_so() {
     let mut no_arx = base(true);
     no_arx["data"]["model"]["clusters"] = json!([]);
     fake(json!([{"body": no_arx}]), json!([]));
-    let (root, _h) = mount_app("/keys/new/arx?app=app--s");
+    // An Arx in the link too: not "choose one below", with nothing below.
+    let (root, _h) = mount_app("/keys/new/arx?app=app--s&arx=arx--p");
     eventually("the explanation", || {
         find(&root, "[data-testid=no-arx]").is_some()
     })
     .await;
     assert!(text(&root).contains("There is no Arx to put a key on yet"));
+    assert!(!text(&root).contains("Choose one below"));
+    let question = find(&root, "legend").unwrap();
+    assert_eq!(
+        question.get_attribute("aria-describedby").as_deref(),
+        Some("no-arx"),
+        "read with the question it answers"
+    );
     assert!(find(&root, "input[name=arx]").is_none());
     let next = button(&root, ".wizard-actions button");
     assert!(next.disabled(), "nothing to go on with");

@@ -197,14 +197,13 @@ pub fn ArxStep() -> impl IntoView {
     };
     view! {
         <fieldset class="choices" on:keydown=enter_goes_on(move || chosen().is_some(), next.clone())>
-            <legend data-arrive>"Which Arx will the key use?"</legend>
-            {move || stale().then(|| view! {
+            <legend data-arrive aria-describedby=move || none_offered().then_some("no-arx")>"Which Arx will the key use?"</legend>
+            {move || (stale() && !none_offered()).then(|| view! {
                 <p class="notice" role="alert">"The Arx in this link is no longer available. Choose one below."</p>
             })}
-            // Said with the question, so that it is read on arrival, where a notice appearing
-            // alone would not be.
+            // The question's description, so that it is read with the question on arrival.
             {move || none_offered().then(|| view! {
-                <p class="notice" data-testid="no-arx">
+                <p class="notice" id="no-arx" data-testid="no-arx">
                     "There is no Arx to put a key on yet. An Arx, the cluster that encrypts "
                     "your data, is set up on the Onqlave platform; once one is ready it is offered here."
                 </p>
