@@ -172,7 +172,10 @@ pub fn error_for(route: Route, status: u16, retry_after: Option<u64>) -> ApiErro
         401 => ApiError::Unauthorized("Your session has expired; sign in again"),
         403 => ApiError::Forbidden("You do not have access to this tenant".into()),
         404 if on_a_key => ApiError::NotFound("No such API key"),
-        404 => ApiError::NotFound("No such tenant"),
+        404 if matches!(route, Route::List | Route::Base | Route::Create) => {
+            ApiError::NotFound("No such tenant")
+        }
+        404 => ApiError::NotFound("No such route"),
         409 if on_a_key => ApiError::Conflict("An operation on this key is in progress"),
         409 if route == Route::Create => {
             ApiError::Conflict("A request with this Idempotency-Key is still in progress")
@@ -242,6 +245,7 @@ mod tests {
         assert_eq!(said(Route::Delete, 404), "No such API key");
         assert_eq!(said(Route::List, 404), "No such tenant");
         assert_eq!(said(Route::Base, 404), "No such tenant");
+        assert_eq!(said(Route::Refresh, 404), "No such route");
         assert_eq!(
             said(Route::Secrets, 409),
             "An operation on this key is in progress"
