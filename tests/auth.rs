@@ -665,3 +665,34 @@ async fn a_session_ended_while_an_earlier_sign_out_is_on_its_way_says_why() {
         Some("You were signed out in another tab.")
     );
 }
+
+/// A sign-out retried after the person signed in again would carry the new sign-in's refresh
+/// cookie and end that session: it is not retried then.
+#[wasm_bindgen_test]
+async fn a_sign_out_is_not_retried_across_a_new_sign_in() {
+    let (root, _h) = dashboard_as(&["developer"], true, true).await;
+    install_fake_fetch(
+        &json!({
+            "POST /auth/logout": [{"delay": 400, "network_error": true}],
+            "POST /auth/login": [{"body": session(&["developer"])}],
+            "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}],
+        })
+        .to_string(),
+    );
+    let sign_out: HtmlButtonElement = find(&root, ".user-menu button").unwrap().unchecked_into();
+    sign_out.click();
+    fill_and_submit(&root, "dev@example.test", "password").await;
+    eventually("signed in again", || {
+        find(&root, "table.keys-table tbody tr").is_some()
+    })
+    .await;
+    assert_eq!(
+        fake_calls("POST /auth/logout"),
+        1,
+        "the first sending is out"
+    );
+    // Past the first sending's failure and every retry the client's policy would make.
+    sleep(2_500).await;
+    assert_eq!(fake_calls("POST /auth/logout"), 1, "and not sent again");
+    assert!(find(&root, "table.keys-table").is_some(), "still signed in");
+}

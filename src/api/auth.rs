@@ -42,15 +42,15 @@ impl ApiClient {
         self.send(call).await
     }
 
-    /// `POST /auth/logout`: revokes the refresh cookie. Repeating it is harmless, so it is
-    /// retried like a read. `bearer`: the access token of the session being ended, sent as with
-    /// any request made while signed in (contract §2).
+    /// `POST /auth/logout`: revokes the refresh cookie the browser holds when it is sent. Sent
+    /// once: the session retries it (`Session::tell_platform`), since a retry after a new
+    /// sign-in would carry that sign-in's cookie and end it. `bearer`: the access token of the
+    /// session being ended, sent as with any request made while signed in (contract §2).
     pub async fn logout(&self, bearer: Option<String>) -> Result<(), ApiError> {
         let call = Call {
             authenticated: false,
             bearer,
             with_credentials: true,
-            idempotent: true,
             ..Call::new(Method::Post, self.auth_url(paths::LOGOUT))
         };
         self.send::<Option<serde::de::IgnoredAny>>(call)

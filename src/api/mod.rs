@@ -144,6 +144,14 @@ impl ApiClient {
         self.retrying.get() > 0
     }
 
+    /// The wait before retry number `retries_done + 1` of a request that may be repeated and
+    /// failed with `err`, by the client's own policy; `None` to give up. For a caller that
+    /// retries itself, deciding before each retry whether it is still wanted.
+    pub fn retry_delay_ms(&self, retries_done: u32, err: &ApiError) -> Option<u32> {
+        self.policy
+            .delay_ms(retries_done, true, err, js_sys::Math::random())
+    }
+
     /// Sends `call` and decodes the payload, retrying transient failures per the policy and
     /// asking the token source to renew the token once on a 401.
     pub async fn send<T: DeserializeOwned>(&self, call: Call) -> Result<T, ApiError> {

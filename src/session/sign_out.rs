@@ -50,9 +50,12 @@ impl Session {
         self.tell_platform(client, token);
     }
 
-    /// Sends the sign-out to the platform (the client retries what may pass); a failure is kept
-    /// for the sign-in page to tell, with a way to try again. `token`: the ended session's, for
-    /// the first sending only; tried again later, nobody is signed in here any more.
+    /// Sends the sign-out to the platform, retrying what may pass as the client would; a
+    /// failure is kept for the sign-in page to tell, with a way to try again. `token`: the ended
+    /// session's, for the first sending only; tried again later, nobody is signed in here any
+    /// more. No retry once someone has signed in again: it would carry the new sign-in's refresh
+    /// cookie and end that session. The cookie it was meant to end is gone from this browser by
+    /// then, replaced by the new one.
     pub fn tell_platform(&self, client: &ApiClient, token: Option<String>) {
         let logout = self.logout;
         logout.update(|l| {
@@ -62,10 +65,25 @@ impl Session {
             }
         });
         let client = client.clone();
+        let state = self.state;
+        let signed_in_again = move || {
+            state.try_with_untracked(|s| matches!(s, AuthState::SignedIn(_))) != Some(false)
+        };
         leptos::task::spawn_local(async move {
-            let outcome = match client.logout(token).await {
-                Ok(()) => Logout::Done,
-                Err(e) => Logout::Failed(e),
+            let mut retries = 0;
+            let outcome = loop {
+                let e = match client.logout(token.clone()).await {
+                    Ok(()) => break Logout::Done,
+                    Err(e) => e,
+                };
+                let Some(ms) = client.retry_delay_ms(retries, &e) else {
+                    break Logout::Failed(e);
+                };
+                crate::timer::sleep_ms(ms).await;
+                if signed_in_again() {
+                    break Logout::Done;
+                }
+                retries += 1;
             };
             logout.try_set(outcome);
         });
