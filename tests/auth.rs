@@ -632,15 +632,13 @@ async fn a_sign_out_in_another_tab_is_said_on_the_sign_in_page_here() {
     );
 }
 
-/// "Signing out…" is for a sign-out here only: signed in again while that sign-out is still on
-/// its way, a session ended elsewhere says so.
-#[wasm_bindgen_test]
-async fn a_session_ended_while_an_earlier_sign_out_is_on_its_way_says_why() {
-    let other_tab = web_sys::BroadcastChannel::new("onqlave-console-session").unwrap();
-    let (root, _h) = dashboard_as(&["developer"], true, true).await;
+/// Signs out of the dashboard with the platform answering the sign-out `logout`, and signs in
+/// again at once, while that sign-out is on its way.
+async fn signed_in_again_during_a_sign_out(logout: serde_json::Value) -> (HtmlElement, impl Drop) {
+    let (root, h) = dashboard_as(&["developer"], true, true).await;
     install_fake_fetch(
         &json!({
-            "POST /auth/logout": [{"delay": 5_000, "body": ok(json!(null))}],
+            "POST /auth/logout": logout,
             "POST /auth/login": [{"body": session(&["developer"])}],
             "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}],
         })
@@ -653,6 +651,16 @@ async fn a_session_ended_while_an_earlier_sign_out_is_on_its_way_says_why() {
         find(&root, "table.keys-table tbody tr").is_some()
     })
     .await;
+    (root, h)
+}
+
+/// "Signing out…" is for a sign-out here only: signed in again while that sign-out is still on
+/// its way, a session ended elsewhere says so.
+#[wasm_bindgen_test]
+async fn a_session_ended_while_an_earlier_sign_out_is_on_its_way_says_why() {
+    let other_tab = web_sys::BroadcastChannel::new("onqlave-console-session").unwrap();
+    let (root, _h) =
+        signed_in_again_during_a_sign_out(json!([{"delay": 5_000, "body": ok(json!(null))}])).await;
     other_tab.post_message(&"signed-out".into()).unwrap();
     eventually("the sign-in form", || {
         find(&root, "#sign-in-email").is_some()
@@ -670,22 +678,8 @@ async fn a_session_ended_while_an_earlier_sign_out_is_on_its_way_says_why() {
 /// cookie and end that session: it is not retried then.
 #[wasm_bindgen_test]
 async fn a_sign_out_is_not_retried_across_a_new_sign_in() {
-    let (root, _h) = dashboard_as(&["developer"], true, true).await;
-    install_fake_fetch(
-        &json!({
-            "POST /auth/logout": [{"delay": 400, "network_error": true}],
-            "POST /auth/login": [{"body": session(&["developer"])}],
-            "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}],
-        })
-        .to_string(),
-    );
-    let sign_out: HtmlButtonElement = find(&root, ".user-menu button").unwrap().unchecked_into();
-    sign_out.click();
-    fill_and_submit(&root, "dev@example.test", "password").await;
-    eventually("signed in again", || {
-        find(&root, "table.keys-table tbody tr").is_some()
-    })
-    .await;
+    let (root, _h) =
+        signed_in_again_during_a_sign_out(json!([{"delay": 400, "network_error": true}])).await;
     assert_eq!(
         fake_calls("POST /auth/logout"),
         1,
