@@ -59,8 +59,6 @@ pub struct Call {
     /// The answer holds one-time secrets: the request is never replayed (the platform forgets
     /// them once sent) and the raw answer is zeroed as soon as it is decoded.
     pub once: bool,
-    /// A POST the platform treats the same however often it arrives (sign-out).
-    pub idempotent: bool,
 }
 
 impl Call {
@@ -75,7 +73,6 @@ impl Call {
             bearer: None,
             with_credentials: false,
             once: false,
-            idempotent: false,
         }
     }
 
@@ -86,7 +83,7 @@ impl Call {
         }
         match self.method {
             Method::Get | Method::Delete => true,
-            Method::Post => self.idempotent || self.idempotency_key.is_some(),
+            Method::Post => self.idempotency_key.is_some(),
         }
     }
 }
