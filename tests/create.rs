@@ -215,6 +215,73 @@ async fn a_create_whose_answer_was_lost_asks_before_the_tab_is_left() {
     assert!(leaving_asks(), "its outcome is unknown");
 }
 
+/// The platform still working on the same create (409) is asked again, and the replay gets
+/// the key that create made; after the client's retries, the outcome is still open.
+#[wasm_bindgen_test]
+async fn a_create_still_in_flight_is_asked_again_until_its_key_comes() {
+    let in_flight = json!({"status": 409, "body": err(409, "internal_lock_hold_by_another", "A request with this Idempotency-Key is still in progress")});
+    fake(
+        json!([{"body": base(true)}]),
+        json!([in_flight, {"body": ok(key("apikey--n", "onq.NEW", "pending", "Server app", false))}]),
+    );
+    let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
+    eventually("create button", || {
+        find(&root, "[data-testid=create-submit]").is_some()
+    })
+    .await;
+    button(&root, "[data-testid=create-submit]").click();
+    eventually_within(5_000, "provisioning view", || {
+        text(&root).contains("Provisioning your key")
+    })
+    .await;
+    assert_eq!(fake_calls("POST /api/tenants/tenant--t/keys"), 2);
+}
+
+#[wasm_bindgen_test]
+async fn a_create_the_platform_is_still_working_on_keeps_its_intent() {
+    let in_flight =
+        json!({"status": 409, "body": err(409, "internal_lock_hold_by_another", "lock held")});
+    fake(json!([{"body": base(true)}]), json!([in_flight]));
+    let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
+    eventually("create button", || {
+        find(&root, "[data-testid=create-submit]").is_some()
+    })
+    .await;
+    button(&root, "[data-testid=create-submit]").click();
+    eventually_within(8_000, "the create failed", || {
+        text(&root).contains("still working on this request")
+    })
+    .await;
+    assert_eq!(
+        fake_calls("POST /api/tenants/tenant--t/keys"),
+        4,
+        "three retries"
+    );
+    assert!(text(&root).contains("Creating again from this page is safe"));
+    assert!(leaving_asks(), "its outcome is unknown");
+}
+
+/// A platform failure may come after an attempt whose answer was lost: the create's outcome is
+/// open, whatever the last answer says, unless the platform refused the choices themselves.
+#[wasm_bindgen_test]
+async fn a_create_that_failed_on_the_platform_asks_before_the_tab_is_left() {
+    fake(
+        json!([{"body": base(true)}]),
+        json!([{"status": 500, "body": err(500, "internal_err", "Something broke")}]),
+    );
+    let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
+    eventually("create button", || {
+        find(&root, "[data-testid=create-submit]").is_some()
+    })
+    .await;
+    button(&root, "[data-testid=create-submit]").click();
+    eventually("the create failed", || {
+        text(&root).contains("Something broke")
+    })
+    .await;
+    assert!(leaving_asks(), "its outcome is unknown");
+}
+
 /// A browser without `crypto.randomUUID` (plain `http` from another machine, an older one)
 /// still creates: the create's idempotency key is made another way.
 #[wasm_bindgen_test]
@@ -263,6 +330,10 @@ async fn a_refused_create_offers_another_arx_and_may_be_sent_again() {
     assert_eq!(
         other.get_attribute("href").as_deref(),
         Some("/keys/new/arx?app=app--s&arx=arx--p")
+    );
+    assert!(
+        !leaving_asks(),
+        "the platform judged the choices: no key was made"
     );
     let again = button(&root, "[data-testid=create-submit]");
     assert_eq!(again.text_content().as_deref(), Some("Create API key"));

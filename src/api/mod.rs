@@ -23,7 +23,7 @@ use zeroize::Zeroize;
 pub use envelope::{decode, RawResponse};
 pub use error::{ApiError, Said};
 pub use http::{handed_off, MAX_RESPONSE_BYTES};
-pub use retry::RetryPolicy;
+pub use retry::{Replay, RetryPolicy};
 
 use crate::config::RuntimeConfig;
 
@@ -77,13 +77,12 @@ impl Call {
     }
 
     /// Whether a failed attempt may be repeated without asking the person.
-    pub fn replayable(&self) -> bool {
-        if self.once {
-            return false;
-        }
+    pub fn replay(&self) -> Replay {
         match self.method {
-            Method::Get | Method::Delete => true,
-            Method::Post => self.idempotency_key.is_some(),
+            _ if self.once => Replay::Never,
+            Method::Get | Method::Delete => Replay::Safe,
+            Method::Post if self.idempotency_key.is_some() => Replay::Intent,
+            Method::Post => Replay::Never,
         }
     }
 }
@@ -146,7 +145,7 @@ impl ApiClient {
     /// retries itself, deciding before each retry whether it is still wanted.
     pub fn retry_delay_ms(&self, retries_done: u32, err: &ApiError) -> Option<u32> {
         self.policy
-            .delay_ms(retries_done, true, err, js_sys::Math::random())
+            .delay_ms(retries_done, Replay::Safe, err, js_sys::Math::random())
     }
 
     /// Sends `call` and decodes the payload, retrying transient failures per the policy and
@@ -192,7 +191,7 @@ impl ApiClient {
             }
             match self
                 .policy
-                .delay_ms(retries, call.replayable(), &err, js_sys::Math::random())
+                .delay_ms(retries, call.replay(), &err, js_sys::Math::random())
             {
                 Some(ms) => {
                     counted.get_or_insert_with(|| Retrying::count(self.retrying));

@@ -3,6 +3,19 @@
 
 use super::ApiError;
 
+/// Whether, and how, a failed attempt of a request may be sent again without asking the person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Replay {
+    /// Never: a POST without an idempotency key, or an answer holding one-time secrets.
+    Never,
+    /// A read or a delete: sending it again does no harm.
+    Safe,
+    /// A create with its intent's idempotency key. Also retried while the platform says the
+    /// same intent is still in flight (409, contract §5.2): once that attempt is done, a replay
+    /// gets its key, where giving up would leave the person not knowing whether a key was made.
+    Intent,
+}
+
 /// Automatic retry rules of the API client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
@@ -30,21 +43,21 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// The delay before retry number `retries_done + 1`, or `None` to give up.
     ///
-    /// `replayable` is true for GET and DELETE and for a POST that carries an idempotency key;
-    /// a POST without one is never retried automatically. Only failures that may pass on their
-    /// own are retried: no answer, a timeout, 503 and 429. `jitter` is uniform in `[0, 1)`.
+    /// Only failures that may pass on their own are retried: no answer, a timeout, 503 and
+    /// 429, and for a create's intent a 409. `jitter` is uniform in `[0, 1)`.
     pub fn delay_ms(
         &self,
         retries_done: u32,
-        replayable: bool,
+        replay: Replay,
         err: &ApiError,
         jitter: f64,
     ) -> Option<u32> {
-        if !replayable || retries_done >= self.max_retries {
+        if replay == Replay::Never || retries_done >= self.max_retries {
             return None;
         }
         let retry_after = match err {
             e if e.is_unanswered() => None,
+            ApiError::Conflict(_) if replay == Replay::Intent => None,
             ApiError::Server {
                 status: 503,
                 retry_after_secs,
@@ -107,8 +120,11 @@ mod tests {
             },
         ];
         for e in &transient {
-            assert!(p.delay_ms(0, true, e, 0.5).is_some(), "{e:?}");
-            assert!(p.delay_ms(0, false, e, 0.5).is_none(), "unsafe POST {e:?}");
+            assert!(p.delay_ms(0, Replay::Safe, e, 0.5).is_some(), "{e:?}");
+            assert!(
+                p.delay_ms(0, Replay::Never, e, 0.5).is_none(),
+                "unsafe POST {e:?}"
+            );
         }
         for e in [
             server(500, None),
@@ -117,6 +133,7 @@ mod tests {
             ApiError::Forbidden(Said::nothing()),
             ApiError::NotFound(Said::nothing()),
             ApiError::Conflict(Said::nothing()),
+            ApiError::Gone(Said::nothing()),
             ApiError::Validation {
                 message: String::new(),
                 fields: vec![],
@@ -125,16 +142,33 @@ mod tests {
             ApiError::Decode(String::new()),
             ApiError::Cancelled,
         ] {
-            assert!(p.delay_ms(0, true, &e, 0.5).is_none(), "{e:?}");
+            assert!(p.delay_ms(0, Replay::Safe, &e, 0.5).is_none(), "{e:?}");
         }
+    }
+
+    #[test]
+    fn a_create_still_in_flight_is_asked_again_and_only_a_create() {
+        let p = RetryPolicy::default();
+        let in_flight = ApiError::Conflict(Said::nothing());
+        assert!(p.delay_ms(0, Replay::Intent, &in_flight, 0.5).is_some());
+        assert!(p.delay_ms(3, Replay::Intent, &in_flight, 0.5).is_none());
+        // A delete's 409 is another key operation under way: `delete_key` reads the key.
+        assert!(p.delay_ms(0, Replay::Safe, &in_flight, 0.5).is_none());
+        assert!(p.delay_ms(0, Replay::Never, &in_flight, 0.5).is_none());
+        for e in [ApiError::Timeout, server(503, None)] {
+            assert!(p.delay_ms(0, Replay::Intent, &e, 0.5).is_some(), "{e:?}");
+        }
+        assert!(p
+            .delay_ms(0, Replay::Intent, &server(500, None), 0.5)
+            .is_none());
     }
 
     #[test]
     fn gives_up_after_max_retries() {
         let p = RetryPolicy::default();
         let e = ApiError::Timeout;
-        assert!(p.delay_ms(2, true, &e, 0.0).is_some());
-        assert!(p.delay_ms(3, true, &e, 0.0).is_none());
+        assert!(p.delay_ms(2, Replay::Safe, &e, 0.0).is_some());
+        assert!(p.delay_ms(3, Replay::Safe, &e, 0.0).is_none());
     }
 
     #[test]
@@ -145,10 +179,10 @@ mod tests {
         for n in 0..3 {
             let exp = (300u32 << n).min(5_000);
             for j in [0.0, 0.25, 0.5, 0.999, 1.0, -3.0, 7.0] {
-                let d = p.delay_ms(n, true, &e, j).unwrap();
+                let d = p.delay_ms(n, Replay::Safe, &e, j).unwrap();
                 assert!(d >= exp / 2 && d <= exp, "attempt {n} jitter {j}: {d}");
             }
-            let max = p.delay_ms(n, true, &e, 1.0).unwrap();
+            let max = p.delay_ms(n, Replay::Safe, &e, 1.0).unwrap();
             assert!(max > last_max);
             last_max = max;
         }
@@ -156,7 +190,7 @@ mod tests {
             max_retries: 40,
             ..p
         };
-        assert!(big.delay_ms(30, true, &e, 1.0).unwrap() <= 5_000);
+        assert!(big.delay_ms(30, Replay::Safe, &e, 1.0).unwrap() <= 5_000);
     }
 
     #[test]
@@ -167,15 +201,18 @@ mod tests {
             message: String::new(),
             correlation_id: String::new(),
         };
-        assert_eq!(p.delay_ms(0, true, &limited(4), 0.0), Some(4_000));
-        assert_eq!(p.delay_ms(0, true, &server(503, Some(2)), 0.0), Some(2_000));
+        assert_eq!(p.delay_ms(0, Replay::Safe, &limited(4), 0.0), Some(4_000));
         assert_eq!(
-            p.delay_ms(0, true, &limited(60), 0.0),
+            p.delay_ms(0, Replay::Safe, &server(503, Some(2)), 0.0),
+            Some(2_000)
+        );
+        assert_eq!(
+            p.delay_ms(0, Replay::Safe, &limited(60), 0.0),
             None,
             "a long wait is shown to the person instead"
         );
         // Never shorter than the backoff.
-        assert_eq!(p.delay_ms(2, true, &limited(0), 1.0), Some(1_200));
+        assert_eq!(p.delay_ms(2, Replay::Safe, &limited(0), 1.0), Some(1_200));
     }
 
     #[test]

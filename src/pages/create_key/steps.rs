@@ -229,6 +229,24 @@ pub fn ArxStep() -> impl IntoView {
     }
 }
 
+/// Whether a create that failed with `e` may still have made its key. An answer lost on the
+/// way, or a failure after an earlier attempt's answer was lost (the client retried it), leaves
+/// that open. Only a refusal the platform makes after looking up the intent settles it: a replay
+/// of a create already made gets its key before its choices are judged (contract §5.2). 403 is
+/// the person's role, which no Create from here or elsewhere gets past.
+fn may_have_made(e: &ApiError) -> bool {
+    !matches!(e, ApiError::Validation { .. } | ApiError::Forbidden(_))
+}
+
+/// What a failed create says. A 409 after the client's retries is the same intent still being
+/// handled by the platform, told in the person's terms rather than the lock's.
+fn create_failed_message(e: &ApiError) -> String {
+    match e {
+        ApiError::Conflict(_) => "The platform is still working on this request.".to_owned(),
+        e => e.user_message(),
+    }
+}
+
 /// Step 3: what was chosen, what happens next, and Create.
 #[component]
 pub fn SummaryStep() -> impl IntoView {
@@ -248,12 +266,11 @@ pub fn SummaryStep() -> impl IntoView {
         let draft = wizard.draft.get();
         record?.made_from(&user, draft.application.as_deref()?, draft.arx.as_deref()?)
     };
-    // While the create's outcome is unknown (on its way, or its answer lost), the intent's key
-    // lives in this page only: after a reload or from a new tab, Create would make a second
-    // key. So closing or reloading the tab asks first.
+    // While the create's outcome is unknown, the intent's key lives in this page only: after a
+    // reload or from a new tab, Create would make a second key. So closing or reloading the
+    // tab asks first.
     let unresolved = move || {
-        creating.get_untracked()
-            || error.with_untracked(|e| e.as_ref().is_some_and(ApiError::is_unanswered))
+        creating.get_untracked() || error.with_untracked(|e| e.as_ref().is_some_and(may_have_made))
     };
     leave_guard::ask_before_unload(unresolved);
     let create = move || {
@@ -329,9 +346,9 @@ pub fn SummaryStep() -> impl IntoView {
             let refused = matches!(e, ApiError::Validation { .. });
             view! {
                 <p class="form-error" role="alert">
-                    {e.user_message()}
+                    {create_failed_message(&e)}
                     {e.correlation_id().map(|c| format!(" (reference {c})"))}
-                    {e.is_retryable().then_some(" Creating again from this page is safe: it will not make a second key.")}
+                    {may_have_made(&e).then_some(" Creating again from this page is safe: it will not make a second key.")}
                     {refused.then(|| view! { " " <a href=back_href class="link">"Choose another Arx"</a> })}
                 </p>
             }
