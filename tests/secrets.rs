@@ -312,6 +312,33 @@ async fn the_answer_that_brought_the_secrets_is_zeroed_once_decoded() {
     assert_eq!(secrets_in(&memory), 0, "and it is zeroed when dropped");
 }
 
+/// An answer with the secrets that does not read as the platform's (bytes after the JSON, a
+/// byte-order mark before it) is an error, and its text is zeroed all the same: the platform
+/// has forgotten the secrets, and no copy may stay behind in freed memory.
+#[wasm_bindgen_test]
+async fn an_answer_with_the_secrets_that_cannot_be_read_is_zeroed_too() {
+    let owner = leptos::prelude::Owner::new();
+    owner.set();
+    let memory = wasm_bindgen::memory();
+    for (prefix, suffix) in [("", "x"), ("\u{feff}", "")] {
+        install_fake_fetch("{}");
+        fake_secrets(SECRETS);
+        respell_answer(SECRETS, prefix, suffix);
+        let client =
+            apikeys_console::api::provide_api_client(test_config(), std::sync::Arc::new(Signed));
+        let answer = client.key_secrets("apikey--n").await;
+        assert!(
+            answer.is_err(),
+            "{prefix:?}…{suffix:?} is not the platform's answer"
+        );
+        assert_eq!(
+            secrets_in(&memory),
+            0,
+            "{prefix:?}…{suffix:?}: no copy left"
+        );
+    }
+}
+
 #[wasm_bindgen_test]
 async fn the_key_step_shows_usage_tabs_with_the_public_values_only() {
     fake();

@@ -174,13 +174,20 @@ impl ApiClient {
             } else {
                 call.bearer.clone()
             };
-            let err = match http::fetch(&call, token.as_deref(), self.config.request_timeout_ms)
-                .await
-                .and_then(|raw| envelope::payload(&raw).map(|data| (raw, data)))
-            {
-                Ok(answer) => return Ok(answer),
-                Err(e) => e,
-            };
+            let err =
+                match http::fetch(&call, token.as_deref(), self.config.request_timeout_ms).await {
+                    Ok(mut raw) => match envelope::payload(&raw) {
+                        Ok(data) => return Ok((raw, data)),
+                        // An answer that brought secrets is zeroed however it ends, as in `send`.
+                        Err(e) => {
+                            if call.once {
+                                raw.body.zeroize();
+                            }
+                            e
+                        }
+                    },
+                    Err(e) => e,
+                };
             if call.authenticated && matches!(err, ApiError::Unauthorized(_)) {
                 if !renewed && self.tokens.renew(self).await {
                     renewed = true;

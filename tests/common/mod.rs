@@ -135,6 +135,11 @@ export function fake_secrets_escaped(route) {
   [data.server_signing_key, data.server_crypto_access_key, data.client_key] = window.__secrets;
   answer.body = JSON.stringify(answer.body).replace(/\//g, '\\/').replace(/\u00e9/g, '\\u00e9');
 }
+// The first answer to `route` spelled as sent, between `prefix` and `suffix`.
+export function respell_answer(route, prefix, suffix) {
+  const a = window.__fakeRoutes[route][0];
+  a.body = prefix + (typeof a.body === 'string' ? a.body : JSON.stringify(a.body)) + suffix;
+}
 // The first answer to `route` becomes an error `status`; the answers after it wait `delay` ms.
 export function fail_first(route, status, delay) {
   const answers = window.__fakeRoutes[route];
@@ -224,6 +229,7 @@ extern "C" {
     pub fn fake_secrets_escaped(route: &str);
     /// Makes the first answer to `route` an error `status`, and the answers after it wait `delay`
     /// ms.
+    pub fn respell_answer(route: &str, prefix: &str, suffix: &str);
     pub fn fail_first(route: &str, status: u16, delay: u32);
     /// Whether `input` shows secret `n` (0 signing, 1 secret, 2 client) of [`fake_secrets`];
     /// compared in JS, so the secret never enters this test's memory.
