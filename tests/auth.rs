@@ -8,7 +8,7 @@ use leptos::prelude::window;
 use serde_json::json;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{HtmlButtonElement, HtmlElement, HtmlInputElement};
+use web_sys::{HtmlButtonElement, HtmlElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -20,18 +20,6 @@ fn routes(login: serde_json::Value) -> String {
         "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}],
     })
     .to_string()
-}
-
-async fn fill_and_submit(root: &HtmlElement, email: &str, password: &str) {
-    eventually("sign-in form", || find(root, "#sign-in-email").is_some()).await;
-    let e: HtmlInputElement = find(root, "#sign-in-email").unwrap().unchecked_into();
-    let p: HtmlInputElement = find(root, "#sign-in-password").unwrap().unchecked_into();
-    e.set_value(email);
-    p.set_value(password);
-    let b: HtmlButtonElement = find(root, "form button[type=submit]")
-        .unwrap()
-        .unchecked_into();
-    b.click();
 }
 
 #[wasm_bindgen_test]
@@ -689,4 +677,45 @@ async fn a_sign_out_is_not_retried_across_a_new_sign_in() {
     sleep(2_500).await;
     assert_eq!(fake_calls("POST /auth/logout"), 1, "and not sent again");
     assert!(find(&root, "table.keys-table").is_some(), "still signed in");
+}
+
+/// A refresh that answers for another person (they signed in in another tab, and the refresh
+/// cookie is theirs now) ends the session here: this tab's pages and requests were the
+/// person's who was here, and nothing is sent again in the other's name.
+#[wasm_bindgen_test]
+async fn a_refresh_that_answers_for_someone_else_ends_the_session_here() {
+    let someone_else = ok(json!({
+        "token": "bbb.eyJleHAiOjQxMDI0NDQ4MDB9.sig",
+        "expires_in": 900,
+        "tenant_id": "tenant--t",
+        "user": {"id": "user--2", "full_name": "Someone Else", "email_address": "e@example.test", "roles": ["platform_admin"]}
+    }));
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [{"body": session(&["developer"])}, {"body": someone_else}],
+            "GET /api/tenants/tenant--t/keys": [
+                {"status": 401, "body": err(401, "service_unauthorized_err", "expired")},
+                {"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}
+            ],
+        })
+        .to_string(),
+    );
+    let (root, _h) = mount_app("/");
+    eventually("the sign-in form", || {
+        find(&root, "#sign-in-email").is_some()
+    })
+    .await;
+    assert_eq!(
+        find(&root, "[data-testid=sign-in-notice]")
+            .and_then(|n| n.text_content())
+            .as_deref(),
+        Some("Someone else signed in on this browser, in another tab, so your session here has ended.")
+    );
+    assert_eq!(fake_calls("POST /auth/refresh"), 2);
+    assert_eq!(
+        fake_calls("GET /api/tenants/tenant--t/keys"),
+        1,
+        "the list is not asked for again in the other person's name"
+    );
+    assert!(!text(&root).contains("Someone Else"));
 }

@@ -38,6 +38,9 @@ fn fake(base_answers: serde_json::Value, create: serde_json::Value) {
             "GET /api/tenants/tenant--t/keys/base": base_answers,
             "POST /api/tenants/tenant--t/keys": create,
             "GET /api/tenants/tenant--t/keys/apikey--n": [{"body": ok(key("apikey--n", "onq.NEW", "pending", "Server app", false))}],
+            "POST /auth/logout": [{"body": ok(json!(null))}],
+            "POST /auth/login": [{"body": session(&["developer"])}],
+            "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![], true)}],
         })
         .to_string(),
     );
@@ -280,6 +283,43 @@ async fn a_create_that_failed_on_the_platform_asks_before_the_tab_is_left() {
     })
     .await;
     assert!(leaving_asks(), "its outcome is unknown");
+}
+
+/// A create being retried when the person signs out, and someone signs in on the same tab, is
+/// not sent again with the new session's token: it would make a key in their name.
+#[wasm_bindgen_test]
+async fn a_create_is_not_retried_in_the_name_of_whoever_signs_in_next() {
+    fake(
+        json!([{"body": base(true)}]),
+        json!([
+            {"status": 503, "headers": {"retry-after": "1"}, "body": err(503, "service_unavailable_err", "Down for maintenance")},
+            {"body": ok(key("apikey--n", "onq.NEW", "pending", "Server app", false))}
+        ]),
+    );
+    let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
+    eventually("create button", || {
+        find(&root, "[data-testid=create-submit]").is_some()
+    })
+    .await;
+    button(&root, "[data-testid=create-submit]").click();
+    eventually("the first attempt answered", || {
+        fake_calls("POST /api/tenants/tenant--t/keys") == 1
+    })
+    .await;
+    let sign_out: HtmlButtonElement = find(&root, ".user-menu button").unwrap().unchecked_into();
+    sign_out.click();
+    fill_and_submit(&root, "other@example.test", "password").await;
+    eventually("signed in again", || {
+        find(&root, ".user-menu button").is_some()
+    })
+    .await;
+    // Past the retry's one-second wait.
+    sleep(1_800).await;
+    assert_eq!(
+        fake_calls("POST /api/tenants/tenant--t/keys"),
+        1,
+        "not sent again under the new session"
+    );
 }
 
 /// A browser without `crypto.randomUUID` (plain `http` from another machine, an older one)

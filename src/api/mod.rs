@@ -97,6 +97,13 @@ pub trait TokenSource: Send + Sync {
     fn renew(&self, client: &ApiClient) -> LocalBoxFuture<'static, bool>;
     /// The platform still answers 401 after renewing (or renewing failed): the token is over.
     fn refused(&self);
+    /// Changes whenever the person the tokens are for may have changed: a sign-out, here or in
+    /// another tab, or a renewal that answered for someone else. A request begun under one value
+    /// is not sent again under another: its retry would carry the next person's token, a create
+    /// made in their name or a delete they never chose.
+    fn epoch(&self) -> u32 {
+        0
+    }
 }
 
 /// Handle to the platform API; cheap to clone around through context.
@@ -168,7 +175,11 @@ impl ApiClient {
         // Counts this request among those retried from its first retry until it ends, however
         // it ends (a view that goes drops its request in the middle).
         let mut counted = None;
+        let epoch = self.tokens.epoch();
         loop {
+            if call.authenticated && self.tokens.epoch() != epoch {
+                return Err(ApiError::Cancelled);
+            }
             let token = if call.authenticated {
                 self.tokens.token()
             } else {

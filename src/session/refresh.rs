@@ -124,12 +124,27 @@ impl Session {
             return Err(ApiError::Cancelled);
         }
         match result? {
+            // The refresh cookie is someone else's now: they signed in in another tab of this
+            // browser. This tab's pages and requests are the person's who was here, so the
+            // session here ends rather than carry on in the other person's name.
+            Some(wire) if self.is_someone_else(&wire) => {
+                self.end_locally(super::sign_out::SOMEONE_ELSE);
+                Err(ApiError::Cancelled)
+            }
             Some(wire) => {
                 self.establish(wire, client);
                 Ok(true)
             }
             None => Ok(false),
         }
+    }
+
+    /// Whether `wire` is the session of another person or tenant than the one signed in here.
+    fn is_someone_else(&self, wire: &WireSession) -> bool {
+        self.state.with_untracked(|s| match s {
+            AuthState::SignedIn(s) => s.user.id != wire.user.id || s.tenant_id != wire.tenant_id,
+            _ => false,
+        })
     }
 }
 
@@ -166,6 +181,11 @@ impl TokenSource for Session {
 
     fn refused(&self) {
         self.expire();
+    }
+
+    fn epoch(&self) -> u32 {
+        // Gone with the app: no request of it is sent again.
+        self.sign_outs.try_get_value().unwrap_or(u32::MAX)
     }
 }
 

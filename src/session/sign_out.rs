@@ -13,6 +13,9 @@ pub(super) const SIGNED_OUT_HERE: &str = "You have signed out.";
 pub(super) const SIGNING_OUT: &str = "Signing out…";
 /// What it says after a sign-out in another tab.
 pub(super) const SIGNED_OUT_ELSEWHERE: &str = "You were signed out in another tab.";
+/// What it says when the refresh cookie turned out to be someone else's.
+pub(super) const SOMEONE_ELSE: &str =
+    "Someone else signed in on this browser, in another tab, so your session here has ended.";
 use crate::api::ApiClient;
 
 impl Session {

@@ -277,6 +277,19 @@ extern "C" {
     pub fn clear_hand_off();
 }
 
+/// Fills the sign-in form once it shows, and sends it.
+pub async fn fill_and_submit(root: &HtmlElement, email: &str, password: &str) {
+    eventually("sign-in form", || find(root, "#sign-in-email").is_some()).await;
+    let e: web_sys::HtmlInputElement = find(root, "#sign-in-email").unwrap().unchecked_into();
+    let p: web_sys::HtmlInputElement = find(root, "#sign-in-password").unwrap().unchecked_into();
+    e.set_value(email);
+    p.set_value(password);
+    let b: web_sys::HtmlButtonElement = find(root, "form button[type=submit]")
+        .unwrap()
+        .unchecked_into();
+    b.click();
+}
+
 /// An envelope around `data`.
 pub fn ok(data: serde_json::Value) -> serde_json::Value {
     serde_json::json!({"data": data, "error": {"code": 0, "status": "", "message": "", "correlation_id": "", "details": null}})
