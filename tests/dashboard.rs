@@ -711,6 +711,31 @@ async fn copy_says_copied_only_when_the_clipboard_took_it() {
     .await;
 }
 
+/// The same outcome twice is said twice: the live region's text changes on the second copy
+/// too (a region whose text stays the same is not read out again).
+#[wasm_bindgen_test]
+async fn a_second_copy_is_said_again() {
+    with_one_key();
+    let (root, _h) = mount_app("/");
+    eventually("row", || find(&root, ".copy-button").is_some()).await;
+    let button: HtmlButtonElement = find(&root, ".copy-button").unwrap().unchecked_into();
+    install_fake_clipboard(true);
+    let said = || {
+        find(&root, "#announcer")
+            .and_then(|a| a.text_content())
+            .unwrap_or_default()
+    };
+    button.click();
+    eventually("said", || said().trim() == "Copied to the clipboard").await;
+    let first = said();
+    button.click();
+    eventually("said again", || {
+        let now = said();
+        now != first && now.trim() == "Copied to the clipboard"
+    })
+    .await;
+}
+
 /// Without a clipboard to offer, Copy says it failed, and the table goes on working: the copy
 /// must not throw through the wasm while it reads the line's key.
 #[wasm_bindgen_test]

@@ -7,9 +7,17 @@ use leptos::prelude::*;
 pub struct Announce(WriteSignal<String>);
 
 impl Announce {
-    /// Replaces the current announcement with `message`.
+    /// Replaces the current announcement with `message`. The same words again are news too (a
+    /// second copy): a region whose text does not change is not read out again, so a repeat
+    /// differs from the last by a trailing no-break space, which is not spoken.
     pub fn say(&self, message: impl Into<String>) {
-        self.0.set(message.into());
+        let mut message = message.into();
+        self.0.update(|current| {
+            if *current == message {
+                message.push('\u{a0}');
+            }
+            *current = message;
+        });
     }
 }
 
