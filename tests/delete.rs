@@ -293,3 +293,109 @@ async fn a_delete_from_the_list_goes_back_to_it_with_the_focus_on_the_line() {
     })
     .await;
 }
+
+/// The fake platform with a delete that fails after `delay` ms.
+fn fake_failing_delete(delay: u32) {
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [{"body": session(&["platform_owner"])}],
+            "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}],
+            "GET /api/tenants/tenant--t/keys/apikey--1": [{"body": ok(key("apikey--1", "onq.AAA", "active", "Payments", true))}],
+            "DELETE /api/tenants/tenant--t/keys/apikey--1": [{"delay": delay, "status": 500, "body": err(500, "internal_err", "Something broke")}],
+        })
+        .to_string(),
+    );
+}
+
+/// Types the key and presses Delete; the button pressed.
+async fn press_delete(root: &HtmlElement) -> HtmlButtonElement {
+    eventually("dialog field", || find(root, "#delete-confirm").is_some()).await;
+    let input: HtmlInputElement = find(root, "#delete-confirm").unwrap().unchecked_into();
+    type_into(&input, "onq.AAA");
+    let confirm: HtmlButtonElement = find(root, "[data-testid=confirm-delete]")
+        .unwrap()
+        .unchecked_into();
+    eventually("enabled", || !confirm.disabled()).await;
+    confirm.focus().unwrap();
+    confirm.click();
+    confirm
+}
+
+/// While the delete is on its way the dialog stays, with the focus where the person pressed
+/// Delete: Escape and Cancel would cancel nothing, and the outcome is told here.
+#[wasm_bindgen_test]
+async fn a_delete_on_its_way_keeps_the_dialog_and_the_focus_and_says_a_failure() {
+    fake_failing_delete(500);
+    let (root, _h) = mount_app("/keys/apikey--1/delete");
+    let confirm = press_delete(&root).await;
+    eventually("deleting", || {
+        confirm.get_attribute("aria-disabled").as_deref() == Some("true")
+    })
+    .await;
+    assert_eq!(
+        active(),
+        Some(confirm.clone().unchecked_into()),
+        "the focus stays"
+    );
+    let field = find(&root, "#delete-confirm").unwrap();
+    key_event(&field, "Escape", false);
+    let cancel: HtmlButtonElement = find(&root, "[role=dialog] .dialog-actions button")
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(cancel.text_content().as_deref(), Some("Cancel"));
+    assert_eq!(
+        cancel.get_attribute("aria-disabled").as_deref(),
+        Some("true")
+    );
+    cancel.click();
+    sleep(50).await;
+    assert!(find(&root, "[role=dialog]").is_some(), "the dialog stays");
+    eventually("the failure", || {
+        find(&root, "[role=dialog] .form-error")
+            .and_then(|e| e.text_content())
+            .is_some_and(|t| t.contains("Something broke"))
+    })
+    .await;
+    assert_eq!(confirm.text_content().as_deref(), Some("Try again"));
+    assert_eq!(active(), Some(confirm.unchecked_into()), "and stays");
+}
+
+/// A delete that fails once its dialog has gone (Back) is said all the same, so that nobody
+/// is left believing the key was deleted.
+#[wasm_bindgen_test]
+async fn a_delete_that_fails_after_its_dialog_has_gone_is_said() {
+    fake_failing_delete(300);
+    go_to("/");
+    let (root, _h) = mount_app("/keys/apikey--1/delete");
+    press_delete(&root).await;
+    window().history().unwrap().back().unwrap();
+    eventually("the dialog gone", || find(&root, "[role=dialog]").is_none()).await;
+    eventually("the failure said", || {
+        find(&root, "#announcer")
+            .and_then(|a| a.text_content())
+            .is_some_and(|t| t.contains("API key onq.AAA was not deleted: Something broke"))
+    })
+    .await;
+}
+
+/// Opened by its address, the dialog closed without a delete gives its entry to the dashboard:
+/// Back does not bring the dialog again.
+#[wasm_bindgen_test]
+async fn a_dialog_opened_by_its_address_and_closed_leaves_no_entry_to_come_back_to() {
+    fake();
+    let (root, _h) = mount_app("/keys/apikey--1/delete");
+    eventually("dialog field", || find(&root, "#delete-confirm").is_some()).await;
+    let history = window().history().unwrap();
+    let before = history.length().unwrap();
+    let field = find(&root, "#delete-confirm").unwrap();
+    key_event(&field, "Escape", false);
+    eventually("the dashboard", || {
+        find(&root, "[role=dialog]").is_none() && window().location().pathname().unwrap() == "/"
+    })
+    .await;
+    assert_eq!(
+        history.length().unwrap(),
+        before,
+        "the dialog's entry replaced"
+    );
+}

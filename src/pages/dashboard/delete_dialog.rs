@@ -104,15 +104,21 @@ pub fn DeleteKeyDialog() -> impl IntoView {
         navigate(
             &format!("{}{q}", crate::links::DASHBOARD),
             NavigateOptions {
-                replace: deleted,
+                replace: true,
                 scroll: false,
                 ..Default::default()
             },
         );
     };
+    // Not while the delete is on its way: the dialog is where its outcome is told, and a
+    // Cancel then would cancel nothing.
     let close = {
         let leave = leave.clone();
-        Callback::new(move |_: ()| leave(false))
+        Callback::new(move |_: ()| {
+            if !pending.get_untracked() {
+                leave(false);
+            }
+        })
     };
     // After a delete, or when there is no such key to go back to.
     let finish = Callback::new(move |_: ()| leave(true));
@@ -157,8 +163,16 @@ pub fn DeleteKeyDialog() -> impl IntoView {
                         done(&target, announce, "no longer exists");
                         finish.try_run(());
                     }
+                    // Told in the dialog; if it has gone meanwhile (Back), by the page's
+                    // announcer, so that nobody is left believing the key was deleted.
                     Err(e) => {
-                        error.try_set(Some(e));
+                        if let Some(Some(e)) = error.try_set(Some(e)) {
+                            announce.say(format!(
+                                "API key {} was not deleted: {}",
+                                target.access_key,
+                                e.user_message()
+                            ));
+                        }
                         pending.try_set(false);
                     }
                 }
@@ -232,9 +246,14 @@ pub fn DeleteKeyDialog() -> impl IntoView {
                                 {e.correlation_id().map(|c| format!(" (reference {c})"))}</p> }
                         })}
                         <div class="dialog-actions">
-                            <button type="button" class="button secondary" on:click=move |_| close.run(())>"Cancel"</button>
+                            <button type="button" class="button secondary" on:click=move |_| close.run(())
+                                aria-disabled=move || pending.get().to_string()>"Cancel"</button>
+                            // Busy, not disabled, while it deletes: a disabled button would drop
+                            // the focus of the person who pressed it.
                             <button type="submit" class="button danger" data-testid="confirm-delete"
-                                disabled=move || !matches.get() || pending.get()>
+                                disabled=move || !matches.get()
+                                aria-disabled=move || pending.get().to_string()
+                                aria-busy=move || pending.get().to_string()>
                                 {move || if pending.get() { "Deleting…" } else if error.with(Option::is_some) { "Try again" } else { "Delete API key" }}
                             </button>
                         </div>
