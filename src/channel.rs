@@ -35,6 +35,15 @@ pub fn post(name: &'static str, message: &str) {
     }
 }
 
+/// Posts `message` to every listener on `name`, this tab's too, through a channel object of
+/// its own (see the module's note).
+pub fn post_to_all(name: &'static str, message: &str) {
+    if let Ok(ch) = web_sys::BroadcastChannel::new(name) {
+        let _ = ch.post_message(&message.into());
+        ch.close();
+    }
+}
+
 /// Calls `on_message` with each text message from another tab on `name` while the calling
 /// owner lives.
 pub fn listen(name: &'static str, on_message: impl Fn(String) + 'static) {

@@ -18,13 +18,25 @@ pub struct KeyEvent {
 
 /// Tells the other tabs.
 pub fn broadcast_key_event(event: &str, id: &str) {
-    let msg = KeyEvent {
-        event: event.into(),
-        id: id.into(),
-    };
-    if let Ok(text) = serde_json::to_string(&msg) {
+    if let Some(text) = message(event, id) {
         channel::post(CHANNEL, &text);
     }
+}
+
+/// Tells the other tabs and this one: for news the page that made it could not apply itself
+/// (it had gone by the time the answer came).
+pub fn broadcast_key_event_here_too(event: &str, id: &str) {
+    if let Some(text) = message(event, id) {
+        channel::post_to_all(CHANNEL, &text);
+    }
+}
+
+fn message(event: &str, id: &str) -> Option<String> {
+    serde_json::to_string(&KeyEvent {
+        event: event.into(),
+        id: id.into(),
+    })
+    .ok()
 }
 
 /// Calls `on_event` for every event from another tab while the calling view lives.

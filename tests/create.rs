@@ -322,6 +322,57 @@ async fn a_create_is_not_retried_in_the_name_of_whoever_signs_in_next() {
     );
 }
 
+/// While the create is on its way, the summary's Cancel and Back wait for it (it cannot be
+/// called back); a key made after the person left the wizard by the header's link is said, and
+/// the dashboard they went to, which read the list before the key was made, reads it again.
+#[wasm_bindgen_test]
+async fn a_create_on_its_way_is_waited_for_and_a_key_made_after_leaving_is_said() {
+    fake(
+        json!([{"body": base(true)}]),
+        json!([{"delay": 600, "body": ok(key("apikey--n", "onq.NEW", "pending", "Server app", false))}]),
+    );
+    let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
+    eventually("create button", || {
+        find(&root, "[data-testid=create-submit]").is_some()
+    })
+    .await;
+    button(&root, "[data-testid=create-submit]").click();
+    let cancel: web_sys::HtmlElement = find(&root, ".wizard-actions a").unwrap().unchecked_into();
+    assert_eq!(cancel.text_content().as_deref(), Some("Cancel"));
+    eventually("waiting", || {
+        cancel.get_attribute("aria-disabled").as_deref() == Some("true")
+    })
+    .await;
+    cancel.click();
+    sleep(50).await;
+    assert_eq!(
+        leptos::prelude::window().location().pathname().unwrap(),
+        "/keys/new/summary",
+        "Cancel waits for the create"
+    );
+    let home: web_sys::HtmlElement = find(&root, ".app-nav a").unwrap().unchecked_into();
+    home.click();
+    eventually("the dashboard", || {
+        fake_calls("GET /api/tenants/tenant--t/keys") == 1
+    })
+    .await;
+    eventually_within(3_000, "the key made is said", || {
+        find(&root, "#announcer")
+            .and_then(|a| a.text_content())
+            .is_some_and(|t| t.contains("API key onq.NEW was created."))
+    })
+    .await;
+    eventually("the list read again", || {
+        fake_calls("GET /api/tenants/tenant--t/keys") == 2
+    })
+    .await;
+    assert_eq!(
+        leptos::prelude::window().location().pathname().unwrap(),
+        "/",
+        "not pulled back to step 4"
+    );
+}
+
 /// A browser without `crypto.randomUUID` (plain `http` from another machine, an older one)
 /// still creates: the create's idempotency key is made another way.
 #[wasm_bindgen_test]

@@ -6,8 +6,9 @@ use super::draft::{Draft, Step};
 use super::{created_here, leave_guard};
 use super::{replace_entry, step_href, use_wizard};
 use crate::api::{use_api_client, ApiError};
+use crate::components::announcer::use_announcer;
 use crate::components::arx_facts::ArxFacts;
-use crate::key_events::broadcast_key_event;
+use crate::key_events::{broadcast_key_event, broadcast_key_event_here_too};
 use crate::links;
 use crate::router::{use_navigate, use_router, NavigateOptions};
 use crate::routes::{current_route, Route};
@@ -257,6 +258,7 @@ pub fn SummaryStep() -> impl IntoView {
     let session = use_session();
     let me = move || untrack(|| session.signed_in()).map(|s| s.user.id.clone());
     let record = created_here::use_created_here();
+    let announce = use_announcer();
     let creating = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
     // A key made from these very choices a moment ago (Back from step 4 comes here): another
@@ -294,13 +296,18 @@ pub fn SummaryStep() -> impl IntoView {
                     if let (Some(record), Some(user)) = (record, me()) {
                         record.created(&user, &key, &request);
                     }
-                    broadcast_key_event("created", &key.id);
-                    let id = key.id.clone();
-                    // The person left the wizard meanwhile: do not pull them back to a step 4
-                    // that has nothing to show.
+                    let (id, access_key) = (key.id.clone(), key.access_key.clone());
+                    // The person left the wizard meanwhile (by the header's links: its own wait):
+                    // not pulled back to a step 4, but told that the key was made, and the
+                    // dashboard of this tab, which may have read the list before, hears of it.
                     if wizard.created.try_set(Some(key)).is_some() {
+                        broadcast_key_event_here_too("created", &id);
+                        announce.say(format!(
+                            "API key {access_key} was created. Its secrets can be shown once, from its page."
+                        ));
                         return;
                     }
+                    broadcast_key_event("created", &id);
                     navigate(&links::key_step(&id), NavigateOptions::default());
                 }
                 Err(e) => {
@@ -311,6 +318,11 @@ pub fn SummaryStep() -> impl IntoView {
         });
     };
     let back_href = move || step_href(Step::Arx, &wizard.draft.get());
+    let wait_for_create = move |e: leptos::ev::MouseEvent| {
+        if creating.get_untracked() {
+            e.prevent_default();
+        }
+    };
     let summary = move || {
         wizard.checked().map(|c| {
             let app = c.application.map(|a| {
@@ -361,8 +373,12 @@ pub fn SummaryStep() -> impl IntoView {
             </p>
         })}
         <div class="wizard-actions">
-            <a href=use_router().dashboard_href() class="button secondary">"Cancel"</a>
-            <a href=back_href class="button secondary">"Back"</a>
+            // Not while the create is on its way: it cannot be called back, and its answer is
+            // what step 4 needs.
+            <a href=use_router().dashboard_href() class="button secondary"
+                aria-disabled=move || creating.get().to_string() on:click=wait_for_create>"Cancel"</a>
+            <a href=back_href class="button secondary"
+                aria-disabled=move || creating.get().to_string() on:click=wait_for_create>"Back"</a>
             <button type="button" class="button" data-testid="create-submit"
                 aria-disabled=move || creating.get().to_string()
                 aria-busy=move || creating.get().to_string()
