@@ -168,11 +168,18 @@ async fn a_tenant_whose_keys_are_all_deleted_says_so_and_shows_them_on_request()
         find(&root, "[data-testid=no-results]").is_none(),
         "no filter to clear"
     );
+    tools_live(&root).await;
     let show: HtmlButtonElement = find(&root, "[data-testid=all-deleted] button")
         .unwrap()
         .unchecked_into();
+    show.focus().unwrap();
     show.click();
     eventually("the deleted key", || text(&root).contains("onq.DDD")).await;
+    assert_eq!(
+        document().active_element().map(|e| e.id()).as_deref(),
+        Some("show-deleted"),
+        "the focus goes to the box that undoes it, not to the page's start"
+    );
 }
 
 /// "Clear filters" clicked while the stand-in search field still holds the toolbar's place: the

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::key_line::KeyLine;
 use super::rows::{filter_sorted, page_of, sort_all};
-use super::toolbar::SEARCH_ID;
+use super::toolbar::{SEARCH_ID, SHOW_DELETED_ID};
 use super::tools::LivePager;
 use super::use_keys::UseKeys;
 use super::use_view::UseView;
@@ -132,6 +132,9 @@ pub fn KeyTable(
                     },
                     false,
                 ));
+                // The button goes with the panel: the box that says (and undoes) what it did
+                // takes the focus, or the search while the toolbar is not live yet.
+                focus_first_of(&[SHOW_DELETED_ID, SEARCH_ID]);
             };
             view! {
                 <div class="panel empty-state" data-testid="all-deleted">
@@ -152,9 +155,7 @@ pub fn KeyTable(
                 let cleared = view.state.get_untracked().cleared();
                 view.set.run((cleared, false));
                 // The button goes with the panel: the search is where the person goes on.
-                if let Some(field) = document().get_element_by_id(SEARCH_ID) {
-                    let _ = field.unchecked_into::<web_sys::HtmlElement>().focus();
-                }
+                focus_first_of(&[SEARCH_ID]);
             };
             view! {
                 <div class="panel empty-state" data-testid="no-results">
@@ -211,4 +212,11 @@ enum Empty {
     AllDeleted,
     /// The search and filters match nothing.
     NoMatch,
+}
+
+/// Focuses the first element of `ids` that is on the page.
+fn focus_first_of(ids: &[&str]) {
+    if let Some(el) = ids.iter().find_map(|id| document().get_element_by_id(id)) {
+        let _ = el.unchecked_into::<web_sys::HtmlElement>().focus();
+    }
 }

@@ -14,6 +14,8 @@ use crate::routes::{current_route, Route};
 
 /// The search field's id (the label's target, and "/" finds it by it).
 pub const SEARCH_ID: &str = "key-search";
+/// Id of the "Show deleted" box.
+pub const SHOW_DELETED_ID: &str = "show-deleted";
 
 /// The search field, the status, application and Arx filters, and "Show deleted". `typed` is
 /// what the stand-in field held when this took its place.
@@ -94,7 +96,7 @@ pub fn Toolbar(keys: UseKeys, view: UseView, typed: Typed) -> impl IntoView {
             <label class="checkbox">
                 // The status filter "Deleted" shows them whatever the box says: it is ticked
                 // and fixed then, so it never contradicts the list.
-                <input type="checkbox"
+                <input type="checkbox" id=SHOW_DELETED_ID
                     on:change=move |ev| { let on = event_target_checked(&ev); view.change(|s| s.show_deleted = on) }
                     prop:checked=move || view.state.with(ViewState::shows_deleted)
                     disabled=move || view.state.with(only_deleted)/>
