@@ -606,6 +606,51 @@ async fn tools_live(root: &web_sys::HtmlElement) {
     .await;
 }
 
+/// Reading the list again fails while the list is on screen: the rows stay, and a notice says
+/// they may be out of date, with a retry that clears it once the list is read.
+#[wasm_bindgen_test]
+async fn a_list_that_could_not_be_read_again_says_it_may_be_out_of_date() {
+    let list = key_list(
+        vec![key("apikey--1", "onq.AAA", "active", "Payments", true)],
+        true,
+    );
+    with_list(json!([
+        {"body": list},
+        {"status": 500, "body": err(500, "internal_err", "Something broke")},
+        {"body": list}
+    ]));
+    let (root, _h) = mount_app("/");
+    tools_live(&root).await;
+    assert!(find(&root, "[data-testid=stale-list]").is_none());
+    // Another tab changed a key: the list is read again, and that fails.
+    let channel = web_sys::BroadcastChannel::new("onqlave-console-keys").unwrap();
+    channel
+        .post_message(&r#"{"event":"deleted","id":"apikey--1"}"#.into())
+        .unwrap();
+    channel.close();
+    eventually("the notice", || {
+        find(&root, "[role=status] [data-testid=stale-list]").is_some()
+    })
+    .await;
+    let notice = find(&root, "[data-testid=stale-list]").unwrap();
+    let said = notice.text_content().unwrap_or_default();
+    assert!(
+        said.contains("could not be refreshed: Something broke"),
+        "{said}"
+    );
+    assert!(said.contains("as read just now"), "{said}");
+    assert!(text(&root).contains("onq.AAA"), "the rows stay");
+    let retry: HtmlButtonElement = find(&root, "[data-testid=stale-list] button")
+        .unwrap()
+        .unchecked_into();
+    retry.click();
+    eventually("the notice gone", || {
+        find(&root, "[data-testid=stale-list]").is_none()
+    })
+    .await;
+    assert_eq!(fake_calls("GET /api/tenants/tenant--t/keys"), 3);
+}
+
 /// A search beyond ASCII, typed in upper case, matches a name in lower case.
 #[wasm_bindgen_test]
 async fn an_upper_case_search_beyond_ascii_matches() {

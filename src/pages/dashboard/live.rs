@@ -90,3 +90,27 @@ fn poll_pending(keys: UseKeys, client: ApiClient) {
         }
     });
 }
+
+/// Says that reading the list again failed, so that the rows on screen are not taken for the
+/// platform's present: why, how old the list is, and a way to try again. A status region from
+/// the start, so that its message is read out when it comes.
+#[component]
+pub fn StaleNotice(keys: UseKeys) -> impl IntoView {
+    let notice = move || {
+        let e = keys.refresh_failed.get()?;
+        keys.minute.track();
+        let age = keys
+            .facts_untracked()
+            .map(|f| time::relative(f.fetched_at, time::now_ms()))?;
+        let busy = keys.list.loading();
+        Some(view! {
+            <p class="notice stale-list" data-testid="stale-list">
+                "The list could not be refreshed: " {e.user_message()}
+                " It shows the API keys as read " {age} ". "
+                <button type="button" class="button small secondary" aria-busy=move || busy.get().to_string()
+                    on:click=move |_| if !busy.get_untracked() { keys.reload() }>"Try again"</button>
+            </p>
+        })
+    };
+    view! { <div role="status">{notice}</div> }
+}

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::live::keep_live;
+use super::live::{keep_live, StaleNotice};
 use super::pager::Pager;
 use super::place::keep_place;
 use super::table::Shown;
@@ -168,7 +168,7 @@ in_tools_chunk! {
         keep_live(keys, use_api_client());
         keep_place();
         let typed = placeholder_state();
-        Ok(view! { <Toolbar keys view typed/> }.into_any())
+        Ok(view! { <StaleNotice keys/> <Toolbar keys view typed/> }.into_any())
     }
 }
 

@@ -35,6 +35,8 @@ pub struct UseKeys {
     /// Notified once a minute while the list is kept live, so that "5 minutes ago" moves on.
     /// A line's times are measured against the clock whenever the line is built again.
     pub minute: Trigger,
+    /// Why reading the list again failed, while the list on screen is the one read before.
+    pub refresh_failed: RwSignal<Option<ApiError>>,
     shown: StoredValue<Option<Arc<ListFacts>>>,
 }
 
@@ -76,6 +78,7 @@ pub fn use_keys() -> UseKeys {
     let client = use_api_client();
     let rows = RwSignal::new(Rows::default());
     let shown = StoredValue::new(None::<Arc<ListFacts>>);
+    let refresh_failed = RwSignal::new(None::<ApiError>);
     let list = {
         let client = client.clone();
         Loaded::new(move || {
@@ -86,12 +89,19 @@ pub fn use_keys() -> UseKeys {
                         let (facts, list) = prepare(data);
                         rows.try_set(list);
                         shown.try_set_value(Some(facts.clone()));
+                        refresh_failed.try_set(None);
                         // The other pages' code, once the keys are on screen.
                         crate::routes::prefetch();
                         Ok(facts)
                     }
-                    // A list on screen stays when reading it again fails.
-                    Err(e) => shown.try_get_value().flatten().ok_or(e),
+                    // A list on screen stays when reading it again fails, and says so.
+                    Err(e) => match shown.try_get_value().flatten() {
+                        Some(facts) => {
+                            refresh_failed.try_set(Some(e));
+                            Ok(facts)
+                        }
+                        None => Err(e),
+                    },
                 }
             }
         })
@@ -101,6 +111,7 @@ pub fn use_keys() -> UseKeys {
         list,
         rows,
         minute: Trigger::new(),
+        refresh_failed,
         shown,
     };
     provide_context(keys);
