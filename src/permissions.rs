@@ -28,20 +28,30 @@ impl Permission {
 }
 
 /// Default reason when a role may not create.
-pub const CREATE_DENIED: &str = "Only Platform Owners and Developers can create API keys";
+pub const CREATE_DENIED: &str = "Only Platform Owners and Developers can create API keys.";
 /// Default reason when a role may not delete.
-pub const DELETE_DENIED: &str = "Only Platform Owners and Developers can delete API keys";
+pub const DELETE_DENIED: &str = "Only Platform Owners and Developers can delete API keys.";
+
+/// A refusal as the pages show it, a sentence of its own: the platform's reasons may come
+/// without a full stop.
+fn denied(reason: &str) -> Permission {
+    let reason = reason.trim_end();
+    Permission::Denied(if reason.ends_with(['.', '!', '?']) {
+        reason.to_owned()
+    } else {
+        format!("{reason}.")
+    })
+}
 
 fn decide(acl: Option<&Acl>, action: &str, roles: &[String], fallback_reason: &str) -> Permission {
     match acl.and_then(|a| a.allows(action)) {
         Some(true) => Permission::Allowed,
-        Some(false) => Permission::Denied(
+        Some(false) => denied(
             acl.and_then(|a| a.reason(action))
-                .unwrap_or(fallback_reason)
-                .to_owned(),
+                .unwrap_or(fallback_reason),
         ),
         None if roles_may_manage_keys(roles) => Permission::Allowed,
-        None => Permission::Denied(fallback_reason.to_owned()),
+        None => denied(fallback_reason),
     }
 }
 
@@ -54,8 +64,8 @@ pub fn create_permission(collection_acl: Option<&Acl>, roles: &[String]) -> Perm
 /// otherwise the key's ACL (`can.delete`) decides, else the roles.
 pub fn delete_permission(key: &ApiKey, roles: &[String]) -> Permission {
     match key.status {
-        KeyStatus::Pending => Permission::Denied("An operation on this key is in progress".into()),
-        KeyStatus::Deleted => Permission::Denied("This API key has already been deleted".into()),
+        KeyStatus::Pending => denied("An operation on this key is in progress."),
+        KeyStatus::Deleted => denied("This API key has already been deleted."),
         _ => decide(Some(&key.acl), "delete", roles, DELETE_DENIED),
     }
 }
@@ -103,7 +113,8 @@ mod tests {
         let no = acl("add", Some(false), "Your plan does not allow more keys");
         assert_eq!(
             create_permission(Some(&no), &owner),
-            Permission::Denied("Your plan does not allow more keys".into())
+            Permission::Denied("Your plan does not allow more keys.".into()),
+            "a reason is a sentence"
         );
         let yes = acl("add", Some(true), "");
         assert!(create_permission(Some(&yes), &admin).is_allowed());
@@ -142,7 +153,15 @@ mod tests {
         );
         assert_eq!(
             delete_permission(&refused, &owner).reason(),
-            Some("Locked by policy")
+            Some("Locked by policy.")
+        );
+        let said = key(
+            KeyStatus::Active,
+            acl("delete", Some(false), "Locked by policy! "),
+        );
+        assert_eq!(
+            delete_permission(&said, &owner).reason(),
+            Some("Locked by policy!")
         );
         for s in [KeyStatus::Pending, KeyStatus::Deleted] {
             let p = delete_permission(&key(s.clone(), acl("delete", Some(true), "")), &owner);

@@ -53,7 +53,7 @@ pub fn DashboardPage() -> impl IntoView {
         create.with(|p| {
             p.as_ref()
                 .and_then(|p| p.reason())
-                .map(|r| format!("You can view API keys. {}.", r.trim_end_matches('.')))
+                .map(|r| format!("You can view API keys. {r}"))
         })
     };
     let route = current_route();
