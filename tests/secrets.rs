@@ -37,6 +37,7 @@ fn fake_with(acl: serde_json::Value) {
             "GET /api/tenants/tenant--t/keys/base": [{"body": base(acl)}],
             "POST /api/tenants/tenant--t/keys": [{"body": ok(key("apikey--n", "onq.NEW", "active", "Server app", true))}],
             "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![key("apikey--n", "onq.NEW", "active", "Server app", true)], true)}],
+            "GET /api/tenants/tenant--t/keys/apikey--n": [{"body": ok(key("apikey--n", "onq.NEW", "active", "Server app", true))}],
         })
         .to_string(),
     );
@@ -435,6 +436,27 @@ async fn once_stored_the_key_step_offers_the_next_steps() {
     })
     .await;
     assert!(find(&root, "[data-testid=server-signing-key]").is_none());
+}
+
+/// The key's page, after step 4 showed its creator the secrets, does not offer to show them:
+/// that offer is for secrets never received.
+#[wasm_bindgen_test]
+async fn the_key_s_page_offers_no_secrets_the_key_step_showed() {
+    fake();
+    let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
+    create_and_show(&root).await;
+    click(&root, "[data-testid=stored]");
+    eventually("next steps", || {
+        find(&root, "[data-testid=view-key]").is_some()
+    })
+    .await;
+    click(&root, "[data-testid=view-key]");
+    // The key page's section (step 4 has one too, under a lesser heading).
+    eventually("the key's page", || find(&root, "h2#usage-title").is_some()).await;
+    assert!(
+        find(&root, "[data-testid=unreceived-secrets]").is_none(),
+        "no offer of secrets shown here"
+    );
 }
 
 fn document_active() -> Option<web_sys::Element> {

@@ -17,6 +17,7 @@ use crate::components::time_text::TimeText;
 use crate::components::usage_tabs::UsageTabs;
 use crate::key_events::use_key_events;
 use crate::links;
+use crate::pages::create_key::created_here;
 use crate::permissions::delete_permission;
 use crate::router::use_router;
 use crate::routes::{current_route, Route};
@@ -190,12 +191,16 @@ fn KeyDetail(
     });
     // Its creator may never have received the secrets: a creation left while the key was set up
     // leaves them unclaimed. Only asking for them tells, and that hands them out, so step 4
-    // offers it (it says so when they were handed out already).
+    // offers it (it says so when they were handed out already). Not when this app showed them.
     let me = session.signed_in().map(|s| s.user.id.clone());
+    let shown_here = |me: &str| {
+        created_here::use_created_here().is_some_and(|r| r.were_secrets_shown(me, &key.id))
+    };
     let unclaimed_href = key
         .created_by
         .as_ref()
         .filter(|c| me.as_ref() == Some(&c.id) && ids::is_id(&key.id, ids::API_KEY))
+        .filter(|c| !shown_here(&c.id))
         .map(|_| links::key_step(&key.id));
     let (arx_url, usage_access) = (key.arx_url.clone(), key.access_key.clone());
     let delete = move || {
