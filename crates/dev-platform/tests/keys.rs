@@ -21,6 +21,7 @@ async fn roles_times_routes() {
     ] {
         let t = p.login(email).await;
         let list = p.get(&format!("/api/tenants/{DEMO}/keys"), &t).await;
+        assert_eq!(list.status, StatusCode::OK, "{:?}", list.body);
         assert_eq!(list.status, StatusCode::OK, "{email} lists");
         assert_eq!(
             list.data()["acl"]["can"]["add"],
@@ -283,6 +284,7 @@ async fn delete_is_soft_through_pending() {
     let p = platform(120);
     let t = p.login("owner@demo.test").await;
     let list = p.get(&format!("/api/tenants/{DEMO}/keys"), &t).await;
+    assert_eq!(list.status, StatusCode::OK, "{:?}", list.body);
     let before = list.data()["insights"].clone();
     let keys = list.data()["api_keys"].as_array().unwrap();
     let id = keys.iter().find(|k| k["status"] == "active").unwrap()["id"]
@@ -409,6 +411,7 @@ async fn restart_keeps_data_and_seeding_is_idempotent() {
     let p = platform_with(opts);
     let t = p.login("owner@demo.test").await;
     let list = p.get(&format!("/api/tenants/{DEMO}/keys"), &t).await;
+    assert_eq!(list.status, StatusCode::OK, "{:?}", list.body);
     assert_eq!(
         list.data()["insights"]["total_keys"].as_u64().unwrap(),
         total
@@ -428,6 +431,7 @@ async fn demo_keys_seed_scale_data_and_the_list_stays_consistent() {
     let p = platform_with(opts);
     let t = p.login("admin@demo.test").await;
     let list = p.get(&format!("/api/tenants/{DEMO}/keys"), &t).await;
+    assert_eq!(list.status, StatusCode::OK, "{:?}", list.body);
     let keys = list.data()["api_keys"].as_array().unwrap();
     assert_eq!(keys.len(), 508);
     assert_eq!(list.data()["insights"]["total_keys"], 508);
@@ -673,6 +677,59 @@ async fn a_committed_create_is_replayed_after_its_arx_is_withdrawn() {
         "{:?}",
         fresh.body
     );
+}
+
+/// A tenant that offers no applications takes no application id: another tenant's would
+/// otherwise put that tenant's application (its name and label) on the new key.
+#[tokio::test]
+async fn a_tenant_without_applications_takes_none_named() {
+    let p = platform(0);
+    let t = p.login("developer@demo.test").await;
+    let (app, tech, arx, _) = p.base(&t).await;
+    {
+        let conn = p.state.db();
+        let other: String = conn
+            .query_row(
+                "SELECT id FROM tenants WHERE id != ?1 LIMIT 1",
+                [DEMO],
+                |r| r.get(0),
+            )
+            .unwrap();
+        conn.execute(
+            "UPDATE applications SET tenant_id = ?1 WHERE tenant_id = ?2",
+            [other.as_str(), DEMO],
+        )
+        .unwrap();
+    }
+    let named = p.create(&t, &app, &tech, &arx, None).await;
+    assert_eq!(
+        named.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{:?}",
+        named.body
+    );
+    assert_eq!(named.error_status(), "handler_data_err");
+    let r = p
+        .call(
+            Method::POST,
+            &format!("/api/tenants/{DEMO}/keys"),
+            Some(&t),
+            Some(json!({"api_key": {"cluster_id": arx}})),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    // The keys made with those applications no longer show another tenant's names.
+    let list = p.get(&format!("/api/tenants/{DEMO}/keys"), &t).await;
+    assert_eq!(list.status, StatusCode::OK, "{:?}", list.body);
+    let shown: Vec<_> = list.data()["api_keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|k| k["application"].is_object() && k["application"]["name"].is_string())
+        .filter(|k| k["application"]["name"] != "")
+        .collect();
+    assert!(shown.is_empty(), "{shown:?}");
 }
 
 /// The scheme of `Authorization` is case-insensitive (RFC 9110 §11.1): `bearer` is `Bearer`.

@@ -27,7 +27,7 @@ const KEY_SELECT: &str = "
     SELECT k.id, k.access_key, k.created_at, k.status, k.application_id, a.name, a.label,
            k.cluster_id, c.name, c.label, u.id, u.full_name, u.email, k.last_used_at
     FROM api_keys k
-    LEFT JOIN applications a ON a.id = k.application_id
+    LEFT JOIN applications a ON a.id = k.application_id AND a.tenant_id = k.tenant_id
     JOIN clusters c ON c.id = k.cluster_id
     LEFT JOIN users u ON u.id = k.created_by";
 
@@ -58,13 +58,14 @@ fn key_from_row(r: &Row<'_>) -> rusqlite::Result<ApiKey> {
                 .unwrap_or_default(),
             avatar: String::new(),
         }),
-        application: match &application_id {
-            Some(id) => Some(Ref {
+        // Named only when it is the tenant's own (the join finds none of another tenant's).
+        application: match (&application_id, r.get::<_, Option<String>>(5)?) {
+            (Some(id), Some(name)) => Some(Ref {
                 id: id.clone(),
-                name: r.get(5)?,
+                name,
                 label: r.get(6)?,
             }),
-            None => None,
+            _ => None,
         },
         application_id: application_id.unwrap_or_default(),
         cluster: Some(Ref {

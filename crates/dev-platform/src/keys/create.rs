@@ -34,6 +34,14 @@ fn validate_create(
     if req.cluster_id.is_empty() {
         return Err(ApiError::payload("api_key.cluster_id", "is required"));
     }
+    // A tenant without applications skips that step (contract §5.1), and an application named
+    // anyway is none of its own.
+    if apps.is_empty() && req.application_id.as_deref().is_some_and(|a| !a.is_empty()) {
+        return Err(ApiError::invalid(
+            "api_key.application_id",
+            "This application is not available for new keys",
+        ));
+    }
     if !apps.is_empty() {
         let missing: Vec<_> = [
             ("api_key.application_id", &req.application_id),
