@@ -112,8 +112,9 @@ test('"/" does not go to the search while the dialog\'s code is on its way', asy
   await expect(dialog.getByRole('textbox')).toBeFocused();
 });
 
-// The delete goes on when the dialog is closed meanwhile; its answer must find the page alive.
-test('closing the dialog while it deletes keeps the console alive and the delete done', async ({ page, request, problems }) => {
+// While it deletes, the dialog stays (Escape would cancel nothing); left by Back, the delete
+// goes on, and its answer must find the page alive.
+test('leaving the dialog while it deletes keeps the console alive and the delete done', async ({ page, request, problems }) => {
   const { id, access } = await freshActiveKey(request);
   let release;
   const held = new Promise((resolve) => { release = resolve; });
@@ -126,7 +127,11 @@ test('closing the dialog while it deletes keeps the console alive and the delete
   await dialog.getByLabel(/Type the API key/).fill(access);
   await dialog.getByTestId('confirm-delete').click();
   await expect(dialog.getByTestId('confirm-delete')).toHaveText('Deleting…');
+  await expect(dialog.getByTestId('confirm-delete')).toBeFocused();
   await page.keyboard.press('Escape');
+  await page.waitForTimeout(100);
+  await expect(dialog).toBeVisible();
+  await page.goBack();
   await expect(dialog).toHaveCount(0);
   const answered = page.waitForResponse((r) => r.request().method() === 'DELETE');
   release();

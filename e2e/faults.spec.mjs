@@ -93,7 +93,8 @@ const ROUTES = {
       const error = page.locator('.form-error[role=alert]');
       await expect(error).toBeVisible({ timeout: 20_000 });
       if (fault.says) await expect(error).toContainText(fault.says);
-      if (fault.respond.status === 409) await expect(error).toContainText(/progress/i);
+      // The same intent still in flight after the client asked again: said in the person's terms.
+      if (fault.respond.status === 409) await expect(error).toContainText('still working on this request');
       // A refusal of the choices offers another Arx; sending them again is no "retry".
       const refused = [400, 422].includes(fault.respond.status);
       await expect(page.getByTestId('create-submit')).toHaveText(refused ? 'Create API key' : 'Try again');
