@@ -38,6 +38,30 @@ test('a reload keeps the session, sign-out ends it everywhere', async ({ page, c
   await other.close();
 });
 
+// Tabs restored together (a browser restart) each refresh the session with the one cookie they
+// share; the platform takes a cookie presented again only once, so the refreshes go one at a time.
+test('tabs reloaded together all keep the sign-in', async ({ page, context, request, problems }) => {
+  await signIn(page, ACCOUNTS.owner.email);
+  const tabs = [page, await context.newPage(), await context.newPage()];
+  for (const tab of tabs.slice(1)) {
+    await tab.goto('/');
+    await expect(tab.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  }
+  // Each refresh answers after 300 ms: sent together, they would reach the platform together.
+  const set = await request.put('/__faults', { data: { rules: [{ route: 'refresh', times: 0, respond: { hang_ms: 300 } }] } });
+  expect(set.status(), await set.text()).toBe(200);
+  try {
+    await Promise.all(tabs.map((tab) => tab.reload()));
+    for (const tab of tabs) {
+      await expect(tab.getByRole('button', { name: 'Sign out' })).toBeVisible();
+      await expect(keyRows(tab).first()).toBeVisible();
+    }
+  } finally {
+    expect((await request.delete('/__faults', { data: {} })).status()).toBe(200);
+  }
+  for (const tab of tabs.slice(1)) await tab.close();
+});
+
 test('a wrong password shows the error and keeps the form', async ({ page }) => {
   await page.goto('/');
   await page.getByLabel('E-mail address').fill(ACCOUNTS.developer.email);

@@ -84,7 +84,7 @@ let html = fs.readFileSync(path.join(root, 'index.html'), 'utf8');
 // The head start asks for the paths the app asks for: both come from src/api/paths.rs.
 const paths = Object.fromEntries([...fs.readFileSync(path.join(root, 'src/api/paths.rs'), 'utf8')
   .matchAll(/^pub const ([A-Z_]+): &str = "([^"]*)";$/gm)].map(([, name, value]) => [name, value]));
-for (const name of ['CONFIG', 'REFRESH', 'KEYS']) if (!paths[name]) fail(`src/api/paths.rs has no ${name}`);
+for (const name of ['CONFIG', 'REFRESH', 'REFRESH_LOCK', 'KEYS']) if (!paths[name]) fail(`src/api/paths.rs has no ${name}`);
 html = replaceAll(html, '/* paths */ null', JSON.stringify(paths), 'index.html');
 html = replaceAll(html, '/* wasm */ null', JSON.stringify({ url: `/${mainWasm}`, integrity: sri(wasm) }), 'index.html');
 html = replaceAll(html, '<base data-trunk-public-url />', '<base href="/" />', 'index.html');

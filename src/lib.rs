@@ -20,6 +20,7 @@ pub mod routes;
 pub mod sdk_usage;
 pub mod session;
 pub mod shown;
+pub mod tab_lock;
 pub mod time;
 pub mod timer;
 pub mod url;

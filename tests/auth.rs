@@ -719,3 +719,31 @@ async fn a_refresh_that_answers_for_someone_else_ends_the_session_here() {
     );
     assert!(!text(&root).contains("Someone Else"));
 }
+
+/// Refreshes are sent one at a time (a browser-wide lock, which the tabs' refreshes take): a
+/// second waits for the first to end, and one dropped while it waits lets the next go on.
+#[wasm_bindgen_test]
+async fn work_under_the_tab_lock_runs_one_at_a_time() {
+    use apikeys_console::tab_lock::one_tab_at_a_time;
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    let log = Rc::new(RefCell::new(Vec::<&str>::new()));
+    let step = |log: &Rc<RefCell<Vec<&'static str>>>, start, end, ms| {
+        let log = log.clone();
+        async move {
+            log.borrow_mut().push(start);
+            sleep(ms).await;
+            log.borrow_mut().push(end);
+        }
+    };
+    let first = one_tab_at_a_time("test-lock", step(&log, "a", "a done", 150));
+    let dropped = one_tab_at_a_time("test-lock", step(&log, "dropped", "dropped done", 10));
+    let second = one_tab_at_a_time("test-lock", step(&log, "b", "b done", 10));
+    // The one dropped while it waits: it never runs, and holds nothing up.
+    let dropped = async {
+        // `select` hands back the future it did not finish; dropped here.
+        let _ = futures::future::select(Box::pin(dropped), Box::pin(sleep(50))).await;
+    };
+    futures::join!(first, dropped, second);
+    assert_eq!(*log.borrow(), ["a", "a done", "b", "b done"]);
+}
