@@ -768,3 +768,26 @@ async fn a_lock_never_let_go_holds_the_next_up_only_so_long() {
     let waited = js_sys::Date::now() - started;
     assert!(waited >= 150.0, "it waited for the lock first: {waited} ms");
 }
+
+/// A session that ends by itself (expiry) or is restored again (a page back from the
+/// back/forward cache, whose cookie may be someone else's by then) moves the epoch on, as a
+/// sign-out does: its requests are not sent again under the next session.
+#[wasm_bindgen_test]
+async fn a_session_that_expires_or_is_restored_again_moves_the_epoch_on() {
+    use apikeys_console::api::TokenSource;
+    install_fake_fetch(
+        &json!({"POST /auth/refresh": [{"body": session(&["developer"])}]}).to_string(),
+    );
+    let owner = leptos::prelude::Owner::new();
+    owner.set();
+    let session = apikeys_console::session::provide_session();
+    let client =
+        apikeys_console::api::provide_api_client(test_config(), std::sync::Arc::new(session));
+    session.restore(&client).await;
+    let signed_in = session.epoch();
+    session.restore(&client).await;
+    let restored = session.epoch();
+    assert_ne!(restored, signed_in, "restored again");
+    session.expire();
+    assert_ne!(session.epoch(), restored, "expired");
+}

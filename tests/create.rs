@@ -373,6 +373,38 @@ async fn a_create_on_its_way_is_waited_for_and_a_key_made_after_leaving_is_said(
     );
 }
 
+/// A key made after its maker signed out is not said on the sign-in page: that page's words
+/// are for whoever comes next.
+#[wasm_bindgen_test]
+async fn a_key_made_after_a_sign_out_is_not_said_to_the_next_person() {
+    fake(
+        json!([{"body": base(true)}]),
+        json!([{"delay": 600, "body": ok(key("apikey--n", "onq.NEW", "pending", "Server app", false))}]),
+    );
+    let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
+    eventually("create button", || {
+        find(&root, "[data-testid=create-submit]").is_some()
+    })
+    .await;
+    button(&root, "[data-testid=create-submit]").click();
+    eventually("the create on its way", || {
+        fake_calls("POST /api/tenants/tenant--t/keys") == 1
+    })
+    .await;
+    let sign_out: HtmlButtonElement = find(&root, ".user-menu button").unwrap().unchecked_into();
+    sign_out.click();
+    eventually("the sign-in form", || {
+        find(&root, "#sign-in-email").is_some()
+    })
+    .await;
+    // Past the create's answer.
+    sleep(1_000).await;
+    let said = find(&root, "#announcer")
+        .and_then(|a| a.text_content())
+        .unwrap_or_default();
+    assert!(!said.contains("onq.NEW"), "{said}");
+}
+
 /// A browser without `crypto.randomUUID` (plain `http` from another machine, an older one)
 /// still creates: the create's idempotency key is made another way.
 #[wasm_bindgen_test]

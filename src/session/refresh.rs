@@ -65,6 +65,11 @@ impl Session {
 
     /// Restores the session after a (re)load from the refresh cookie.
     pub async fn restore(&self, client: &ApiClient) {
+        // A page brought back from the back/forward cache: the cookie may be someone else's
+        // by now, and the session it had ends here.
+        if self.phase_untracked() == Phase::SignedIn {
+            self.count_sign_out();
+        }
         self.state.set(AuthState::Restoring);
         match self.refresh(client).await {
             Ok(true) => {}
@@ -170,8 +175,8 @@ impl TokenSource for Session {
             session.phase_untracked() == Phase::SignedIn
                 && match session.refresh(&client).await {
                     Ok(renewed) => renewed,
-                    // The session that got the 401 was signed out meanwhile; one signed in since
-                    // may try again with its own token.
+                    // The session that got the 401 ended meanwhile: the request is not tried
+                    // again (the client sees the epoch moved on), whoever is signed in now.
                     Err(ApiError::Cancelled) => session.phase_untracked() == Phase::SignedIn,
                     Err(_) => false,
                 }

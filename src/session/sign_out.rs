@@ -25,6 +25,9 @@ impl Session {
         if self.phase_untracked() != Phase::SignedIn {
             return;
         }
+        // Whoever signs in next may be someone else: nothing of this session's is sent in
+        // their name (see `TokenSource::epoch`).
+        self.count_sign_out();
         self.clear_timer();
         let here = current_path();
         if safe_return_path(&here).is_some() {
@@ -114,8 +117,9 @@ impl Session {
         });
     }
 
-    /// Counts a sign-out, so that a refresh out at the time installs nothing, and lets the
-    /// next refresh send a request of its own rather than wait for that one's answer.
+    /// Counts a session's end (a sign-out, an expiry), so that a refresh out at the time
+    /// installs nothing and the session's requests are not sent again under the next one, and
+    /// lets the next refresh send a request of its own rather than wait for that one's answer.
     pub(super) fn count_sign_out(&self) {
         self.sign_outs.try_update_value(|n| *n = n.wrapping_add(1));
         super::refresh::forget_in_flight();

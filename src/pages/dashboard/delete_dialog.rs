@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use platform_types::ApiKey;
 
 use super::use_keys::use_keys_context;
-use crate::api::{use_api_client, ApiError};
+use crate::api::{use_api_client, ApiError, TokenSource};
 use crate::components::announcer::use_announcer;
 use crate::components::dialog::Dialog;
 use crate::components::load::Loaded;
@@ -145,6 +145,14 @@ pub fn DeleteKeyDialog() -> impl IntoView {
             pending.set(true);
             error.set(None);
             let client = client.clone();
+            // What is said of the outcome is for the person who asked, not whoever signed in
+            // since.
+            let epoch = session.epoch();
+            let announce = move |message: String| {
+                if session.epoch() == epoch {
+                    announce.say(message);
+                }
+            };
             leptos::task::spawn_local(async move {
                 match client.delete_key(&target.id).await {
                     Ok(updated) => {
@@ -167,7 +175,7 @@ pub fn DeleteKeyDialog() -> impl IntoView {
                     // announcer, so that nobody is left believing the key was deleted.
                     Err(e) => {
                         if let Some(Some(e)) = error.try_set(Some(e)) {
-                            announce.say(format!(
+                            announce(format!(
                                 "API key {} was not deleted: {}",
                                 target.access_key,
                                 e.user_message()
@@ -272,9 +280,9 @@ pub fn DeleteKeyDialog() -> impl IntoView {
     }
 }
 
-fn done(key: &ApiKey, announce: crate::components::announcer::Announce, what: &str) {
+fn done(key: &ApiKey, announce: impl Fn(String), what: &str) {
     broadcast_key_event("deleted", &key.id);
-    announce.say(format!("API key {} {what}", key.access_key));
+    announce(format!("API key {} {what}", key.access_key));
 }
 
 /// What will be deleted.
