@@ -617,6 +617,7 @@ async fn a_list_that_could_not_be_read_again_says_it_may_be_out_of_date() {
     with_list(json!([
         {"body": list},
         {"status": 500, "body": err(500, "internal_err", "Something broke")},
+        {"status": 500, "body": err(500, "internal_err", "Something broke")},
         {"body": list}
     ]));
     let (root, _h) = mount_app("/");
@@ -629,11 +630,14 @@ async fn a_list_that_could_not_be_read_again_says_it_may_be_out_of_date() {
         .unwrap();
     channel.close();
     eventually("the notice", || {
-        find(&root, "[role=status] [data-testid=stale-list]").is_some()
+        find(&root, "[data-testid=stale-list] [role=status]")
+            .and_then(|s| s.text_content())
+            .is_some_and(|t| !t.is_empty())
     })
     .await;
-    let notice = find(&root, "[data-testid=stale-list]").unwrap();
-    let said = notice.text_content().unwrap_or_default();
+    let said = find(&root, "[data-testid=stale-list] [role=status]")
+        .and_then(|s| s.text_content())
+        .unwrap_or_default();
     assert!(
         said.contains("could not be refreshed: Something broke"),
         "{said}"
@@ -643,12 +647,33 @@ async fn a_list_that_could_not_be_read_again_says_it_may_be_out_of_date() {
     let retry: HtmlButtonElement = find(&root, "[data-testid=stale-list] button")
         .unwrap()
         .unchecked_into();
+    retry.focus().unwrap();
+    retry.click();
+    // It fails again: the same button, with the focus still on it.
+    eventually("the retry answered", || {
+        fake_calls("GET /api/tenants/tenant--t/keys") == 3
+            && retry.get_attribute("aria-busy").as_deref() == Some("false")
+    })
+    .await;
+    let again = find(&root, "[data-testid=stale-list] button").unwrap();
+    assert!(again.is_same_node(Some(&retry)), "the button stays");
+    assert!(
+        document()
+            .active_element()
+            .is_some_and(|a| a.is_same_node(Some(&retry))),
+        "and keeps the focus"
+    );
     retry.click();
     eventually("the notice gone", || {
         find(&root, "[data-testid=stale-list]").is_none()
     })
     .await;
-    assert_eq!(fake_calls("GET /api/tenants/tenant--t/keys"), 3);
+    assert_eq!(fake_calls("GET /api/tenants/tenant--t/keys"), 4);
+    assert_eq!(
+        document().active_element().map(|e| e.id()).as_deref(),
+        Some("key-search"),
+        "the focus goes on to the search, not to the page's start"
+    );
 }
 
 /// A search beyond ASCII, typed in upper case, matches a name in lower case.

@@ -6,6 +6,7 @@ use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped_with_cancellation;
 use platform_types::KeyStatus;
+use wasm_bindgen::JsCast;
 
 use super::use_keys::UseKeys;
 use crate::api::retry::next_poll_delay_ms;
@@ -92,25 +93,53 @@ fn poll_pending(keys: UseKeys, client: ApiClient) {
 }
 
 /// Says that reading the list again failed, so that the rows on screen are not taken for the
-/// platform's present: why, how old the list is, and a way to try again. A status region from
-/// the start, so that its message is read out when it comes.
+/// platform's present: why, how old the list is, and a way to try again. The words are a
+/// status region from the start, so that they are read out when they come, and only then: the
+/// age is taken once per failure, not every minute. The button is outside it, and stays while
+/// failures follow one another, so that a retry that fails again keeps its focus.
 #[component]
 pub fn StaleNotice(keys: UseKeys) -> impl IntoView {
-    let notice = move || {
+    let failing = Memo::new(move |_| keys.refresh_failed.with(Option::is_some));
+    let words = move || {
         let e = keys.refresh_failed.get()?;
-        keys.minute.track();
         let age = keys
             .facts_untracked()
             .map(|f| time::relative(f.fetched_at, time::now_ms()))?;
-        let busy = keys.list.loading();
-        Some(view! {
-            <p class="notice stale-list" data-testid="stale-list">
-                "The list could not be refreshed: " {e.user_message()}
-                " It shows the API keys as read " {age} ". "
-                <button type="button" class="button small secondary" aria-busy=move || busy.get().to_string()
+        Some(format!(
+            "The list could not be refreshed: {} It shows the API keys as read {age}.",
+            e.user_message()
+        ))
+    };
+    let busy = keys.list.loading();
+    let retry = move || {
+        failing.get().then(|| {
+            let button = NodeRef::<leptos::html::Button>::new();
+            // Gone with a list read at last: the focus goes to the search rather than the page.
+            on_cleanup(move || {
+                let focused = button
+                    .try_get_untracked()
+                    .flatten()
+                    .zip(document().active_element())
+                    .is_some_and(|(b, a)| a.is_same_node(Some(&b)));
+                if focused {
+                    if let Some(field) = document().get_element_by_id(super::toolbar::SEARCH_ID) {
+                        let _ = field.unchecked_into::<web_sys::HtmlElement>().focus();
+                    }
+                }
+            });
+            view! {
+                <button type="button" class="button small secondary" node_ref=button
+                    aria-busy=move || busy.get().to_string()
                     on:click=move |_| if !busy.get_untracked() { keys.reload() }>"Try again"</button>
-            </p>
+            }
         })
     };
-    view! { <div role="status">{notice}</div> }
+    view! {
+        <div class="stale-list" class:notice=failing
+            data-testid=move || failing.get().then_some("stale-list")>
+            <span role="status">{words}</span>
+            " "
+            {retry}
+        </div>
+    }
 }
