@@ -1,6 +1,8 @@
 //! Tells the console's other tabs that a key was created or deleted, so they refresh. The
 //! message carries only the event and the key id, never a secret.
 
+use std::cell::Cell;
+
 use serde::{Deserialize, Serialize};
 
 use crate::channel;
@@ -23,12 +25,25 @@ pub fn broadcast_key_event(event: &str, id: &str) {
     }
 }
 
+thread_local! {
+    /// How many events this tab has told itself.
+    static TOLD_HERE: Cell<u32> = const { Cell::new(0) };
+}
+
 /// Tells the other tabs and this one: for news the page that made it could not apply itself
 /// (it had gone by the time the answer came).
 pub fn broadcast_key_event_here_too(event: &str, id: &str) {
+    TOLD_HERE.with(|n| n.set(n.get().wrapping_add(1)));
     if let Some(text) = message(event, id) {
         channel::post_to_all(CHANNEL, &text);
     }
+}
+
+/// How many events this tab has told itself so far. A page that listens only from some moment
+/// on (the dashboard, once its tools are here) compares it with the count when it read its
+/// data, so that news told before it listened is not lost.
+pub fn told_here() -> u32 {
+    TOLD_HERE.with(Cell::get)
 }
 
 fn message(event: &str, id: &str) -> Option<String> {

@@ -676,6 +676,28 @@ async fn a_list_that_could_not_be_read_again_says_it_may_be_out_of_date() {
     );
 }
 
+/// News this tab told itself while the dashboard's list was on its way, before the dashboard
+/// listened for it (its tools come after the first rows), is not lost: the list is read again.
+#[wasm_bindgen_test]
+async fn news_told_here_before_the_dashboard_listened_reads_the_list_again() {
+    let list = key_list(
+        vec![key("apikey--1", "onq.AAA", "active", "Payments", true)],
+        true,
+    );
+    with_list(json!([{"delay": 300, "body": list}, {"body": list}]));
+    let (root, _h) = mount_app("/");
+    eventually("the list asked for", || {
+        fake_calls("GET /api/tenants/tenant--t/keys") == 1
+    })
+    .await;
+    apikeys_console::key_events::broadcast_key_event_here_too("created", "apikey--n");
+    tools_live(&root).await;
+    eventually("the list read again", || {
+        fake_calls("GET /api/tenants/tenant--t/keys") == 2
+    })
+    .await;
+}
+
 /// A search beyond ASCII, typed in upper case, matches a name in lower case.
 #[wasm_bindgen_test]
 async fn an_upper_case_search_beyond_ascii_matches() {

@@ -34,6 +34,10 @@ pub fn keep_live(keys: UseKeys, client: ApiClient) {
     });
     on_cleanup(move || on_focus.remove());
     use_key_events(move |_| keys.reload());
+    // News this tab told itself before this listened (a key made by a wizard left meanwhile).
+    if keys.asked_after.get_value() != crate::key_events::told_here() {
+        keys.reload();
+    }
 }
 
 /// While any key is pending, asks for each with backoff and updates its row in place.

@@ -37,6 +37,8 @@ pub struct UseKeys {
     pub minute: Trigger,
     /// Why reading the list again failed, while the list on screen is the one read before.
     pub refresh_failed: RwSignal<Option<ApiError>>,
+    /// [`crate::key_events::told_here`] when the list was last asked for.
+    pub asked_after: StoredValue<u32>,
     shown: StoredValue<Option<Arc<ListFacts>>>,
 }
 
@@ -79,10 +81,12 @@ pub fn use_keys() -> UseKeys {
     let rows = RwSignal::new(Rows::default());
     let shown = StoredValue::new(None::<Arc<ListFacts>>);
     let refresh_failed = RwSignal::new(None::<ApiError>);
+    let asked_after = StoredValue::new(0);
     let list = {
         let client = client.clone();
         Loaded::new(move || {
             let client = client.clone();
+            asked_after.set_value(crate::key_events::told_here());
             async move {
                 match client.list_keys().await {
                     Ok(data) => {
@@ -112,6 +116,7 @@ pub fn use_keys() -> UseKeys {
         rows,
         minute: Trigger::new(),
         refresh_failed,
+        asked_after,
         shown,
     };
     provide_context(keys);
