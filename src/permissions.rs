@@ -33,10 +33,13 @@ pub const CREATE_DENIED: &str = "Only Platform Owners and Developers can create 
 pub const DELETE_DENIED: &str = "Only Platform Owners and Developers can delete API keys.";
 
 /// A refusal as the pages show it, a sentence of its own: the platform's reasons may come
-/// without a full stop.
-fn denied(reason: &str) -> Permission {
-    let reason = reason.trim_end();
-    Permission::Denied(if reason.ends_with(['.', '!', '?']) {
+/// without a full stop, or be blank (then `fallback` says it).
+fn denied(reason: &str, fallback: &str) -> Permission {
+    let reason = match reason.trim() {
+        "" => fallback,
+        r => r,
+    };
+    Permission::Denied(if reason.ends_with(['.', '!', '?', '…']) {
         reason.to_owned()
     } else {
         format!("{reason}.")
@@ -49,9 +52,10 @@ fn decide(acl: Option<&Acl>, action: &str, roles: &[String], fallback_reason: &s
         Some(false) => denied(
             acl.and_then(|a| a.reason(action))
                 .unwrap_or(fallback_reason),
+            fallback_reason,
         ),
         None if roles_may_manage_keys(roles) => Permission::Allowed,
-        None => denied(fallback_reason),
+        None => denied(fallback_reason, fallback_reason),
     }
 }
 
@@ -64,8 +68,8 @@ pub fn create_permission(collection_acl: Option<&Acl>, roles: &[String]) -> Perm
 /// otherwise the key's ACL (`can.delete`) decides, else the roles.
 pub fn delete_permission(key: &ApiKey, roles: &[String]) -> Permission {
     match key.status {
-        KeyStatus::Pending => denied("An operation on this key is in progress."),
-        KeyStatus::Deleted => denied("This API key has already been deleted."),
+        KeyStatus::Pending => Permission::Denied("An operation on this key is in progress.".into()),
+        KeyStatus::Deleted => Permission::Denied("This API key has already been deleted.".into()),
         _ => decide(Some(&key.acl), "delete", roles, DELETE_DENIED),
     }
 }
@@ -162,6 +166,12 @@ mod tests {
         assert_eq!(
             delete_permission(&said, &owner).reason(),
             Some("Locked by policy!")
+        );
+        let blank = key(KeyStatus::Active, acl("delete", Some(false), "  "));
+        assert_eq!(
+            delete_permission(&blank, &owner).reason(),
+            Some(DELETE_DENIED),
+            "a blank reason is the default one"
         );
         for s in [KeyStatus::Pending, KeyStatus::Deleted] {
             let p = delete_permission(&key(s.clone(), acl("delete", Some(true), "")), &owner);

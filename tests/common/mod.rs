@@ -227,9 +227,10 @@ extern "C" {
     pub fn fake_secrets(route: &str);
     /// [`fake_secrets`], with secrets that the answer's JSON spells with escapes.
     pub fn fake_secrets_escaped(route: &str);
+    /// Sends the first answer to `route` as its JSON text between `prefix` and `suffix`.
+    pub fn respell_answer(route: &str, prefix: &str, suffix: &str);
     /// Makes the first answer to `route` an error `status`, and the answers after it wait `delay`
     /// ms.
-    pub fn respell_answer(route: &str, prefix: &str, suffix: &str);
     pub fn fail_first(route: &str, status: u16, delay: u32);
     /// Whether `input` shows secret `n` (0 signing, 1 secret, 2 client) of [`fake_secrets`];
     /// compared in JS, so the secret never enters this test's memory.

@@ -21,7 +21,6 @@ async fn roles_times_routes() {
     ] {
         let t = p.login(email).await;
         let list = p.get(&format!("/api/tenants/{DEMO}/keys"), &t).await;
-        assert_eq!(list.status, StatusCode::OK, "{:?}", list.body);
         assert_eq!(list.status, StatusCode::OK, "{email} lists");
         assert_eq!(
             list.data()["acl"]["can"]["add"],
@@ -284,7 +283,6 @@ async fn delete_is_soft_through_pending() {
     let p = platform(120);
     let t = p.login("owner@demo.test").await;
     let list = p.get(&format!("/api/tenants/{DEMO}/keys"), &t).await;
-    assert_eq!(list.status, StatusCode::OK, "{:?}", list.body);
     let before = list.data()["insights"].clone();
     let keys = list.data()["api_keys"].as_array().unwrap();
     let id = keys.iter().find(|k| k["status"] == "active").unwrap()["id"]
@@ -411,7 +409,6 @@ async fn restart_keeps_data_and_seeding_is_idempotent() {
     let p = platform_with(opts);
     let t = p.login("owner@demo.test").await;
     let list = p.get(&format!("/api/tenants/{DEMO}/keys"), &t).await;
-    assert_eq!(list.status, StatusCode::OK, "{:?}", list.body);
     assert_eq!(
         list.data()["insights"]["total_keys"].as_u64().unwrap(),
         total
@@ -431,7 +428,6 @@ async fn demo_keys_seed_scale_data_and_the_list_stays_consistent() {
     let p = platform_with(opts);
     let t = p.login("admin@demo.test").await;
     let list = p.get(&format!("/api/tenants/{DEMO}/keys"), &t).await;
-    assert_eq!(list.status, StatusCode::OK, "{:?}", list.body);
     let keys = list.data()["api_keys"].as_array().unwrap();
     assert_eq!(keys.len(), 508);
     assert_eq!(list.data()["insights"]["total_keys"], 508);
