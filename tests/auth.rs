@@ -791,3 +791,28 @@ async fn a_session_that_expires_or_is_restored_again_moves_the_epoch_on() {
     session.expire();
     assert_ne!(session.epoch(), restored, "expired");
 }
+
+/// A session answer that leaves out the tenant, the user id and the roles (contract §2: any
+/// field may be absent) is completed from the token's claims (§3): the list of that tenant is
+/// read, with the controls the roles allow.
+#[wasm_bindgen_test]
+async fn a_session_answer_without_tenant_or_roles_is_completed_from_the_token() {
+    // {"sub":"user--1","tenant_id":"tenant--t","roles":["developer"],"exp":4102444800}
+    let token = "h.eyJzdWIiOiJ1c2VyLS0xIiwidGVuYW50X2lkIjoidGVuYW50LS10Iiwicm9sZXMiOlsiZGV2ZWxvcGVyIl0sImV4cCI6NDEwMjQ0NDgwMH0.sig";
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [{"body": ok(json!({
+                "token": token, "expires_in": 900,
+                "user": {"full_name": "Test Person", "email_address": "t@example.test"}
+            }))}],
+            "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}],
+        })
+        .to_string(),
+    );
+    let (root, _h) = mount_app("/");
+    eventually("rows", || {
+        find(&root, "table.keys-table tbody tr").is_some()
+    })
+    .await;
+    assert!(text(&root).contains("Developer"), "the role from the token");
+}

@@ -26,7 +26,8 @@ pub(super) fn forget_in_flight() {
 
 impl Session {
     /// Installs a session from `/auth/login` or `/auth/refresh` and schedules its refresh.
-    pub fn establish(&self, wire: WireSession, client: &ApiClient) {
+    pub fn establish(&self, mut wire: WireSession, client: &ApiClient) {
+        wire.fill_from_claims();
         let refresh_in = refresh_after_ms(wire.expires_in);
         self.state.set(AuthState::SignedIn(Arc::new(SignedIn {
             token: wire.token,
@@ -128,20 +129,19 @@ impl Session {
             // answered before it heard of the sign-out, and the sign-out stands.
             return Err(ApiError::Cancelled);
         }
-        match result? {
-            // The refresh cookie is someone else's now: they signed in in another tab of this
-            // browser. This tab's pages and requests are the person's who was here, so the
-            // session here ends rather than carry on in the other person's name.
-            Some(wire) if self.is_someone_else(&wire) => {
-                self.end_locally(super::sign_out::SOMEONE_ELSE);
-                Err(ApiError::Cancelled)
-            }
-            Some(wire) => {
-                self.establish(wire, client);
-                Ok(true)
-            }
-            None => Ok(false),
+        let Some(mut wire) = result? else {
+            return Ok(false);
+        };
+        wire.fill_from_claims();
+        // The refresh cookie is someone else's now: they signed in in another tab of this
+        // browser. This tab's pages and requests are the person's who was here, so the session
+        // here ends rather than carry on in the other person's name.
+        if self.is_someone_else(&wire) {
+            self.end_locally(super::sign_out::SOMEONE_ELSE);
+            return Err(ApiError::Cancelled);
         }
+        self.establish(wire, client);
+        Ok(true)
     }
 
     /// Whether `wire` is the session of another person or tenant than the one signed in here.

@@ -52,6 +52,73 @@ impl fmt::Debug for Session {
     }
 }
 
+impl Session {
+    /// Takes what the answer left out (contract §2: any field may be absent) from the token's
+    /// claims (§3: `sub`, `tenant_id`, `roles`): the tenant the routes name, the user id, the
+    /// roles. For routing and display only; the platform checks the token on every request.
+    pub fn fill_from_claims(&mut self) {
+        let complete =
+            !self.tenant_id.is_empty() && !self.user.id.is_empty() && !self.user.roles.is_empty();
+        if complete {
+            return;
+        }
+        let Some(claims) = claims_of(&self.token) else {
+            return;
+        };
+        if self.tenant_id.is_empty() {
+            self.tenant_id = claims.tenant_id;
+        }
+        if self.user.id.is_empty() {
+            self.user.id = claims.sub;
+        }
+        if self.user.roles.is_empty() {
+            self.user.roles = claims.roles;
+        }
+    }
+}
+
+/// The claims of an access token the console reads (contract §3).
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Claims {
+    sub: String,
+    tenant_id: String,
+    roles: Vec<String>,
+}
+
+decode_object!(Claims, "the token's claims", {
+    sub: lenient, tenant_id: lenient, roles: lenient,
+});
+
+/// The claims of a JWT: its second part, base64url without padding, holds them as JSON.
+fn claims_of(token: &str) -> Option<Claims> {
+    let payload = base64url(token.split('.').nth(1)?)?;
+    serde_json::from_str(std::str::from_utf8(&payload).ok()?).ok()
+}
+
+/// Decodes base64url (RFC 4648 §5), with or without its padding; `None` for any other byte.
+fn base64url(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() / 4 * 3 + 2);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for b in text.trim_end_matches('=').bytes() {
+        let v = match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'-' => 62,
+            b'_' => 63,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
 /// A person in the session.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct User {
@@ -72,6 +139,57 @@ decode_object!(User, "a user", {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `{"sub":"user--1","tenant_id":"tenant--t","roles":["developer"],"exp":4102444800}`.
+    const CLAIMS: &str = "eyJzdWIiOiJ1c2VyLS0xIiwidGVuYW50X2lkIjoidGVuYW50LS10Iiwicm9sZXMiOlsiZGV2ZWxvcGVyIl0sImV4cCI6NDEwMjQ0NDgwMH0";
+
+    #[test]
+    fn base64url_decodes_with_and_without_padding_and_refuses_other_bytes() {
+        assert_eq!(base64url("").as_deref(), Some(&b""[..]));
+        assert_eq!(base64url("Zg").as_deref(), Some(&b"f"[..]));
+        assert_eq!(base64url("Zg==").as_deref(), Some(&b"f"[..]));
+        assert_eq!(base64url("Zm9vYg").as_deref(), Some(&b"foob"[..]));
+        assert_eq!(base64url("-_8").as_deref(), Some(&[0xfb, 0xff][..]));
+        assert_eq!(base64url("+/8"), None, "base64, not base64url");
+        assert_eq!(base64url("Zm 9v"), None);
+    }
+
+    #[test]
+    fn what_a_session_answer_leaves_out_comes_from_the_token() {
+        let mut bare = Session {
+            token: format!("h.{CLAIMS}.sig"),
+            expires_in: 900,
+            ..Default::default()
+        };
+        bare.fill_from_claims();
+        assert_eq!(bare.tenant_id, "tenant--t");
+        assert_eq!(bare.user.id, "user--1");
+        assert_eq!(bare.user.roles, ["developer"]);
+        // What the answer says stands.
+        let mut told = Session {
+            token: format!("h.{CLAIMS}.sig"),
+            tenant_id: "tenant--other".into(),
+            user: User {
+                id: "user--9".into(),
+                roles: vec!["platform_admin".into()],
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let before = told.clone();
+        told.fill_from_claims();
+        assert_eq!(told, before);
+        // A token that is no JWT (or whose claims are no JSON object) leaves it as it was.
+        for token in ["opaque", "a.%%%.b", "a.bm90IGpzb24.b", "a.WzFd.b"] {
+            let mut s = Session {
+                token: token.into(),
+                ..Default::default()
+            };
+            s.fill_from_claims();
+            assert_eq!(s.tenant_id, "", "{token}");
+            assert!(s.user.roles.is_empty(), "{token}");
+        }
+    }
 
     #[test]
     fn session_debug_hides_token() {
