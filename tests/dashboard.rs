@@ -698,6 +698,42 @@ async fn news_told_here_before_the_dashboard_listened_reads_the_list_again() {
     .await;
 }
 
+/// Options chosen one after another with one select (the arrow keys step through them, each a
+/// change) make one history entry: Back goes to the view before the first, not through each.
+#[wasm_bindgen_test]
+async fn choices_made_in_a_row_with_one_select_are_one_history_entry() {
+    with_one_key();
+    let (root, _h) = mount_app("/");
+    tools_live(&root).await;
+    let history = leptos::prelude::window().history().unwrap();
+    let before = history.length().unwrap();
+    for status in ["active", "pending", "failed"] {
+        choose(&root, "#filter-status", status);
+        eventually("the view in the address", || {
+            location_search() == format!("?status={status}")
+        })
+        .await;
+    }
+    assert_eq!(history.length().unwrap(), before + 1, "one entry");
+    // Another select makes an entry of its own.
+    choose(&root, "nav.pager select", "10");
+    eventually("the page size in the address", || {
+        location_search().contains("size=10")
+    })
+    .await;
+    assert_eq!(history.length().unwrap(), before + 2);
+    history.back().unwrap();
+    eventually("back to the last status", || {
+        location_search() == "?status=failed"
+    })
+    .await;
+    history.back().unwrap();
+    eventually("back to the view before the statuses", || {
+        location_search().is_empty()
+    })
+    .await;
+}
+
 /// A search beyond ASCII, typed in upper case, matches a name in lower case.
 #[wasm_bindgen_test]
 async fn an_upper_case_search_beyond_ascii_matches() {

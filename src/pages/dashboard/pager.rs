@@ -40,7 +40,7 @@ pub fn Pager(view: UseView, shown: Shown) -> impl IntoView {
     };
     let on_size = move |ev: ev::Event| {
         let size = event_target_value(&ev).parse().unwrap_or(25);
-        view.change(|s| s.page_size = size);
+        view.choose("page-size", |s| s.page_size = size);
     };
     let status = move || {
         let total = shown.matches.with(Vec::len);

@@ -65,10 +65,10 @@ pub fn Toolbar(keys: UseKeys, view: UseView, typed: Typed) -> impl IntoView {
             })
             .unwrap_or_default()
     });
-    let filter = move |apply: fn(&mut ViewState, Option<String>)| {
+    let filter = move |id: &'static str, apply: fn(&mut ViewState, Option<String>)| {
         move |ev: ev::Event| {
             let v = event_target_value(&ev);
-            view.change(|s| apply(s, (!v.is_empty()).then_some(v)));
+            view.choose(id, |s| apply(s, (!v.is_empty()).then_some(v)));
         }
     };
     view! {
@@ -83,7 +83,7 @@ pub fn Toolbar(keys: UseKeys, view: UseView, typed: Typed) -> impl IntoView {
             </div>
             <div class="field">
                 <label for="filter-status">"Status"</label>
-                <select id="filter-status" on:change=filter(|s, v| s.status = v)
+                <select id="filter-status" on:change=filter("filter-status", |s, v| s.status = v)
                     prop:value=move || view.state.with(|s| s.status.clone().unwrap_or_default())>
                     <option value="">"All statuses"</option>
                     {STATUS_FILTERS.map(|s| view! { <option value=s>{status_label(&KeyStatus::parse(s))}</option> })}
@@ -119,7 +119,7 @@ fn NamedFilter(
 ) -> impl IntoView {
     let on_change = move |ev: ev::Event| {
         let v = event_target_value(&ev);
-        view.change(|s| set(s, (!v.is_empty()).then_some(v)));
+        view.choose(id, |s| set(s, (!v.is_empty()).then_some(v)));
     };
     let selected = move || view.state.with(|s| get(s).clone().unwrap_or_default());
     view! {

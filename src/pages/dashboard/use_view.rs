@@ -26,6 +26,8 @@ pub struct UseView {
     pub type_search: Callback<String>,
     /// Puts the search being typed into the URL now.
     pub commit_search: Callback<()>,
+    /// The select that made the current history entry, and the view it made.
+    chosen_by: StoredValue<Option<(&'static str, ViewState)>>,
 }
 
 impl UseView {
@@ -34,7 +36,23 @@ impl UseView {
         let mut s = self.state.get_untracked();
         change(&mut s);
         s.page = 1;
+        self.chosen_by.set_value(None);
         self.set.run((s, false));
+    }
+
+    /// As [`UseView::change`], by the select `control`. Choices made one after another with the
+    /// same select (the arrow keys step through its options, each a change) make one history
+    /// entry: Back goes to the view before the first of them, not through every option passed.
+    pub fn choose(&self, control: &'static str, change: impl FnOnce(&mut ViewState)) {
+        let now = self.url.get_untracked();
+        let again = self
+            .chosen_by
+            .with_value(|c| matches!(c, Some((by, made)) if *by == control && *made == now));
+        let mut s = self.state.get_untracked();
+        change(&mut s);
+        s.page = 1;
+        self.chosen_by.set_value(Some((control, s.clone())));
+        self.set.run((s, again));
     }
 }
 
@@ -116,5 +134,6 @@ pub fn use_view() -> UseView {
         set,
         type_search,
         commit_search,
+        chosen_by: StoredValue::new(None),
     }
 }
