@@ -20,27 +20,13 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 /// Runs `work` while holding the lock `name`, waiting for any other tab (or task) holding it
-/// first, `wait_at_most_ms` at most: a holder that never lets go (a request that never answers)
-/// must not hold up every tab, so past that the work goes on without the lock. The lock is let
-/// go when `work` ends or is dropped.
-pub async fn one_tab_at_a_time<T>(
-    name: &str,
-    wait_at_most_ms: u32,
-    work: impl Future<Output = T>,
-) -> T {
+/// first. The lock is let go when `work` ends or is dropped. The work must end by itself: every
+/// refresh does, at its request deadline (the head start's too), so that a refresh that never
+/// answers holds the others up only that long. Going on without the lock after a wait of our
+/// own would present a cookie the holder may be rotating at that moment.
+pub async fn one_tab_at_a_time<T>(name: &str, work: impl Future<Output = T>) -> T {
     let held = match acquire(name) {
-        Some(acquired) => {
-            match select(
-                Box::pin(acquired),
-                Box::pin(crate::timer::sleep_ms(wait_at_most_ms)),
-            )
-            .await
-            {
-                Either::Left((held, _)) => held,
-                // The request dropped with the wait: a lock granted later is let go at once.
-                Either::Right(((), _)) => None,
-            }
-        }
+        Some(acquired) => acquired.await,
         None => None,
     };
     let out = work.await;

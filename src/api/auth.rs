@@ -39,8 +39,9 @@ impl ApiClient {
             with_credentials: true,
             ..Call::new(Method::Post, self.auth_url(paths::REFRESH))
         };
-        let wait = self.config.request_timeout_ms;
-        crate::tab_lock::one_tab_at_a_time(paths::REFRESH_LOCK, wait, self.send(call)).await
+        // Sent once, and given up at the request deadline (a POST without an idempotency key
+        // is not retried), so the lock is held that long at most.
+        crate::tab_lock::one_tab_at_a_time(paths::REFRESH_LOCK, self.send(call)).await
     }
 
     /// `POST /auth/logout`: revokes the refresh cookie the browser holds when it is sent. Sent
