@@ -174,6 +174,17 @@ fn exact_local(ms: f64) -> String {
     format_exact(ms, east_min as i64)
 }
 
+/// `ms` as a time of day in the browser's time zone, "14:05": for something of the last hours,
+/// said once and true for as long as it shows (unlike "5 minutes ago").
+pub fn clock_local(ms: f64) -> String {
+    #[cfg(target_arch = "wasm32")]
+    let east_min = -js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms)).get_timezone_offset();
+    #[cfg(not(target_arch = "wasm32"))]
+    let east_min = 0.0;
+    let secs = ((ms / 1000.0).floor() as i64 + east_min as i64 * 60).rem_euclid(86_400);
+    format!("{:02}:{:02}", secs / 3600, secs % 3600 / 60)
+}
+
 /// `ms` shown at `east_min` minutes east of UTC: "2 Jan 2024, 04:04:05 (UTC+01:00)".
 pub fn format_exact(ms: f64, east_min: i64) -> String {
     const MONTHS: [&str; 12] = [

@@ -97,21 +97,26 @@ fn poll_pending(keys: UseKeys, client: ApiClient) {
 }
 
 /// Says that reading the list again failed, so that the rows on screen are not taken for the
-/// platform's present: why, how old the list is, and a way to try again. The words are a
-/// status region from the start, so that they are read out when they come, and only then: the
-/// age is taken once per failure, not every minute. The button is outside it, and stays while
-/// failures follow one another, so that a retry that fails again keeps its focus.
+/// platform's present: why, when the list was read, and a way to try again. The words are a
+/// status region from the start, so that they are read out when they come: each failure, a
+/// retry's that fails again too (its words differ from the last by a trailing no-break space,
+/// as the announcer's do). The button is outside it, and stays while failures follow one
+/// another, so that a retry that fails again keeps its focus.
 #[component]
 pub fn StaleNotice(keys: UseKeys) -> impl IntoView {
     let failing = Memo::new(move |_| keys.refresh_failed.with(Option::is_some));
+    let again = StoredValue::new(false);
     let words = move || {
         let e = keys.refresh_failed.get()?;
-        let age = keys
+        let read = keys
             .facts_untracked()
-            .map(|f| time::relative(f.fetched_at, time::now_ms()))?;
+            .map(|f| time::clock_local(f.fetched_at))?;
+        let repeat = !again.get_value();
+        again.set_value(repeat);
         Some(format!(
-            "The list could not be refreshed: {} It shows the API keys as read {age}.",
-            e.user_message()
+            "The list could not be refreshed: {} It shows the API keys as read at {read}.{}",
+            e.user_message(),
+            if repeat { "\u{a0}" } else { "" }
         ))
     };
     let busy = keys.list.loading();

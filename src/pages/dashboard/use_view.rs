@@ -13,6 +13,9 @@ use crate::router::{use_navigate, use_router, NavigateOptions};
 /// A pause in typing this long writes the search to the URL.
 const SEARCH_TO_URL_MS: u64 = 300;
 
+/// Choices with one select this close together are one history entry ([`UseView::choose`]).
+pub const IN_A_ROW_MS: f64 = 1_500.0;
+
 /// The dashboard's view; `Copy`.
 #[derive(Clone, Copy)]
 pub struct UseView {
@@ -26,8 +29,8 @@ pub struct UseView {
     pub type_search: Callback<String>,
     /// Puts the search being typed into the URL now.
     pub commit_search: Callback<()>,
-    /// The select that made the current history entry, and the view it made.
-    chosen_by: StoredValue<Option<(&'static str, ViewState)>>,
+    /// The select that made the current history entry, the view it made, and when.
+    chosen_by: StoredValue<Option<(&'static str, ViewState, f64)>>,
 }
 
 impl UseView {
@@ -40,18 +43,20 @@ impl UseView {
         self.set.run((s, false));
     }
 
-    /// As [`UseView::change`], by the select `control`. Choices made one after another with the
-    /// same select (the arrow keys step through its options, each a change) make one history
-    /// entry: Back goes to the view before the first of them, not through every option passed.
+    /// As [`UseView::change`], by the select `control`. Choices made in a row with the same
+    /// select (the arrow keys step through its options, each a change), each within
+    /// [`IN_A_ROW_MS`] of the last, make one history entry: Back goes to the view before the
+    /// first of them, not through every option passed. A choice made after a pause, or after
+    /// anything else changed the view, is an entry of its own.
     pub fn choose(&self, control: &'static str, change: impl FnOnce(&mut ViewState)) {
-        let now = self.url.get_untracked();
-        let again = self
-            .chosen_by
-            .with_value(|c| matches!(c, Some((by, made)) if *by == control && *made == now));
+        let (now, at) = (self.url.get_untracked(), js_sys::Date::now());
+        let again = self.chosen_by.with_value(|c| {
+            matches!(c, Some((by, made, then)) if *by == control && *made == now && at - then < IN_A_ROW_MS)
+        });
         let mut s = self.state.get_untracked();
         change(&mut s);
         s.page = 1;
-        self.chosen_by.set_value(Some((control, s.clone())));
+        self.chosen_by.set_value(Some((control, s.clone(), at)));
         self.set.run((s, again));
     }
 }
