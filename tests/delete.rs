@@ -399,3 +399,28 @@ async fn a_dialog_opened_by_its_address_and_closed_leaves_no_entry_to_come_back_
         "the dialog's entry replaced"
     );
 }
+
+/// A delete that fails after its maker signed out is not said on the sign-in page: that page's
+/// words are for whoever comes next.
+#[wasm_bindgen_test]
+async fn a_delete_that_fails_after_a_sign_out_is_not_said_to_the_next_person() {
+    fake_failing_delete(400);
+    let (root, _h) = mount_app("/keys/apikey--1/delete");
+    press_delete(&root).await;
+    eventually("the delete on its way", || {
+        fake_calls("DELETE /api/tenants/tenant--t/keys/apikey--1") == 1
+    })
+    .await;
+    let sign_out: HtmlButtonElement = find(&root, ".user-menu button").unwrap().unchecked_into();
+    sign_out.click();
+    eventually("the sign-in form", || {
+        find(&root, "#sign-in-email").is_some()
+    })
+    .await;
+    // Past the delete's answer.
+    sleep(800).await;
+    let said = find(&root, "#announcer")
+        .and_then(|a| a.text_content())
+        .unwrap_or_default();
+    assert!(!said.contains("onq.AAA"), "{said}");
+}

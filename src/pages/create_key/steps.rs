@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use super::draft::{Draft, Step};
 use super::{created_here, leave_guard};
 use super::{replace_entry, step_href, use_wizard};
-use crate::api::{use_api_client, ApiError, TokenSource};
+use crate::api::{use_api_client, ApiError};
 use crate::components::announcer::use_announcer;
 use crate::components::arx_facts::ArxFacts;
 use crate::key_events::{broadcast_key_event, broadcast_key_event_here_too};
@@ -288,24 +288,25 @@ pub fn SummaryStep() -> impl IntoView {
         let client = client.clone();
         let navigate = navigate.clone();
         // Whose create it is: its answer may come after they have gone.
-        let (user, epoch) = (me(), session.epoch());
+        let user = me();
         // Not cancelled with the view: the create is committed either way, and its answer
         // is what step 4 needs.
         leptos::task::spawn_local(async move {
             match client.create_key(&request, &idempotency_key).await {
                 Ok(key) => {
                     wizard.finish_intent();
-                    if let (Some(record), Some(user)) = (record, user) {
-                        record.created(&user, &key, &request);
+                    if let (Some(record), Some(user)) = (record, &user) {
+                        record.created(user, &key, &request);
                     }
                     let (id, access_key) = (key.id.clone(), key.access_key.clone());
                     // The person left the wizard meanwhile (by the header's links: its own wait):
                     // not pulled back to a step 4, but told that the key was made, and the
                     // dashboard of this tab, which may have read the list before, hears of it.
-                    // Not told to whoever signed in since.
+                    // Told to the person who asked, not to whoever signed in since (the sign-in
+                    // page's words are for them).
                     if wizard.created.try_set(Some(key)).is_some() {
                         broadcast_key_event_here_too("created", &id);
-                        if session.epoch() == epoch {
+                        if me().is_some() && me() == user {
                             announce.say(format!(
                                 "API key {access_key} was created. Its secrets can be shown once, from its page."
                             ));

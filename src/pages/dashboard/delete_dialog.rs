@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use platform_types::ApiKey;
 
 use super::use_keys::use_keys_context;
-use crate::api::{use_api_client, ApiError, TokenSource};
+use crate::api::{use_api_client, ApiError};
 use crate::components::announcer::use_announcer;
 use crate::components::dialog::Dialog;
 use crate::components::load::Loaded;
@@ -147,9 +147,10 @@ pub fn DeleteKeyDialog() -> impl IntoView {
             let client = client.clone();
             // What is said of the outcome is for the person who asked, not whoever signed in
             // since.
-            let epoch = session.epoch();
+            let who = move || untrack(|| session.signed_in()).map(|s| s.user.id.clone());
+            let asker = who();
             let announce = move |message: String| {
-                if session.epoch() == epoch {
+                if who().is_some() && who() == asker {
                     announce.say(message);
                 }
             };
