@@ -53,18 +53,15 @@ impl fmt::Debug for Session {
 }
 
 impl Session {
-    /// Takes what the answer left out (contract §2: any field may be absent) from the token's
-    /// claims (§3: `sub`, `tenant_id`, `roles`): the tenant the routes name, the user id, the
-    /// roles. For routing and display only; the platform checks the token on every request.
-    pub fn fill_from_claims(&mut self) {
-        let complete =
-            !self.tenant_id.is_empty() && !self.user.id.is_empty() && !self.user.roles.is_empty();
-        if complete {
-            return;
-        }
-        let Some(claims) = claims_of(&self.token) else {
-            return;
-        };
+    /// Whether the answer left out something the token's claims hold (contract §2: any field may
+    /// be absent): the tenant, the user id, the roles.
+    pub fn lacks_claims(&self) -> bool {
+        self.tenant_id.is_empty() || self.user.id.is_empty() || self.user.roles.is_empty()
+    }
+
+    /// Takes what the answer left out from the token's `claims` (§3: `sub`, `tenant_id`,
+    /// `roles`). For routing and display only; the platform checks the token on every request.
+    pub fn fill_from(&mut self, claims: Claims) {
         if self.tenant_id.is_empty() {
             self.tenant_id = claims.tenant_id;
         }
@@ -79,20 +76,24 @@ impl Session {
 
 /// The claims of an access token the console reads (contract §3).
 #[derive(Debug, Clone, Default, PartialEq)]
-struct Claims {
-    sub: String,
-    tenant_id: String,
-    roles: Vec<String>,
+pub struct Claims {
+    /// The user id.
+    pub sub: String,
+    /// The tenant.
+    pub tenant_id: String,
+    /// Role ids.
+    pub roles: Vec<String>,
 }
 
 decode_object!(Claims, "the token's claims", {
     sub: lenient, tenant_id: lenient, roles: lenient,
 });
 
-/// The claims of a JWT: its second part, base64url without padding, holds them as JSON.
-fn claims_of(token: &str) -> Option<Claims> {
-    let payload = base64url(token.split('.').nth(1)?)?;
-    serde_json::from_str(std::str::from_utf8(&payload).ok()?).ok()
+/// The JSON text of a JWT's claims: its second part, base64url without padding. Decoded by the
+/// caller, so that the JSON reading is built with the caller's code (in the console, for size:
+/// this crate is optimised for speed).
+pub fn jwt_claims_text(token: &str) -> Option<String> {
+    String::from_utf8(base64url(token.split('.').nth(1)?)?).ok()
 }
 
 /// Decodes base64url (RFC 4648 §5), with or without its padding; `None` for any other byte.
@@ -156,12 +157,21 @@ mod tests {
 
     #[test]
     fn what_a_session_answer_leaves_out_comes_from_the_token() {
+        let fill = |s: &mut Session| {
+            if s.lacks_claims() {
+                if let Some(c) =
+                    jwt_claims_text(&s.token).and_then(|t| serde_json::from_str(&t).ok())
+                {
+                    s.fill_from(c);
+                }
+            }
+        };
         let mut bare = Session {
             token: format!("h.{CLAIMS}.sig"),
             expires_in: 900,
             ..Default::default()
         };
-        bare.fill_from_claims();
+        fill(&mut bare);
         assert_eq!(bare.tenant_id, "tenant--t");
         assert_eq!(bare.user.id, "user--1");
         assert_eq!(bare.user.roles, ["developer"]);
@@ -177,7 +187,7 @@ mod tests {
             ..Default::default()
         };
         let before = told.clone();
-        told.fill_from_claims();
+        fill(&mut told);
         assert_eq!(told, before);
         // A token that is no JWT (or whose claims are no JSON object) leaves it as it was.
         for token in ["opaque", "a.%%%.b", "a.bm90IGpzb24.b", "a.WzFd.b"] {
@@ -185,7 +195,7 @@ mod tests {
                 token: token.into(),
                 ..Default::default()
             };
-            s.fill_from_claims();
+            fill(&mut s);
             assert_eq!(s.tenant_id, "", "{token}");
             assert!(s.user.roles.is_empty(), "{token}");
         }

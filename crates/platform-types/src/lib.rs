@@ -14,7 +14,7 @@ mod roles;
 mod secret;
 
 pub use acl::Acl;
-pub use auth::{LoginRequest, Session, User};
+pub use auth::{jwt_claims_text, Claims, LoginRequest, Session, User};
 pub use envelope::{status_keys, Envelope, ErrorBody, FieldError};
 pub use keys::{
     ApiKey, ApiKeys, Application, Arx, BaseInfo, CreateApiKey, CreateApiKeyRequest, Creator,
