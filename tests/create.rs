@@ -46,6 +46,16 @@ fn fake(base_answers: serde_json::Value, create: serde_json::Value) {
     );
 }
 
+/// The summary of a server application on the Arx `arx--p`, once Create is there.
+async fn summary() -> (web_sys::HtmlElement, impl Drop) {
+    let (root, h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
+    eventually("create button", || {
+        find(&root, "[data-testid=create-submit]").is_some()
+    })
+    .await;
+    (root, h)
+}
+
 fn button(root: &web_sys::HtmlElement, selector: &str) -> HtmlButtonElement {
     find(root, selector).unwrap().unchecked_into()
 }
@@ -169,11 +179,7 @@ async fn create_sends_one_request_however_many_clicks() {
         json!([{"body": base(true)}]),
         json!([{"delay": 300, "body": ok(key("apikey--n", "onq.NEW", "pending", "Server app", false))}]),
     );
-    let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
-    eventually("create button", || {
-        find(&root, "[data-testid=create-submit]").is_some()
-    })
-    .await;
+    let (root, _h) = summary().await;
     let create = button(&root, "[data-testid=create-submit]");
     create.click();
     create.click();
@@ -202,11 +208,7 @@ async fn a_create_whose_answer_was_lost_asks_before_the_tab_is_left() {
         json!([{"body": base(true)}]),
         json!([{"network_error": true}]),
     );
-    let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
-    eventually("create button", || {
-        find(&root, "[data-testid=create-submit]").is_some()
-    })
-    .await;
+    let (root, _h) = summary().await;
     assert!(!leaving_asks(), "nothing to lose yet");
     button(&root, "[data-testid=create-submit]").click();
     assert!(leaving_asks(), "while the create is on its way");
@@ -227,11 +229,7 @@ async fn a_create_still_in_flight_is_asked_again_until_its_key_comes() {
         json!([{"body": base(true)}]),
         json!([in_flight, {"body": ok(key("apikey--n", "onq.NEW", "pending", "Server app", false))}]),
     );
-    let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
-    eventually("create button", || {
-        find(&root, "[data-testid=create-submit]").is_some()
-    })
-    .await;
+    let (root, _h) = summary().await;
     button(&root, "[data-testid=create-submit]").click();
     eventually_within(5_000, "provisioning view", || {
         text(&root).contains("Provisioning your key")
@@ -245,11 +243,7 @@ async fn a_create_the_platform_is_still_working_on_keeps_its_intent() {
     let in_flight =
         json!({"status": 409, "body": err(409, "internal_lock_hold_by_another", "lock held")});
     fake(json!([{"body": base(true)}]), json!([in_flight]));
-    let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
-    eventually("create button", || {
-        find(&root, "[data-testid=create-submit]").is_some()
-    })
-    .await;
+    let (root, _h) = summary().await;
     button(&root, "[data-testid=create-submit]").click();
     eventually_within(8_000, "the create failed", || {
         text(&root).contains("still working on this request")
@@ -272,11 +266,7 @@ async fn a_create_that_failed_on_the_platform_asks_before_the_tab_is_left() {
         json!([{"body": base(true)}]),
         json!([{"status": 500, "body": err(500, "internal_err", "Something broke")}]),
     );
-    let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
-    eventually("create button", || {
-        find(&root, "[data-testid=create-submit]").is_some()
-    })
-    .await;
+    let (root, _h) = summary().await;
     button(&root, "[data-testid=create-submit]").click();
     eventually("the create failed", || {
         text(&root).contains("Something broke")
@@ -296,18 +286,13 @@ async fn a_create_is_not_retried_in_the_name_of_whoever_signs_in_next() {
             {"body": ok(key("apikey--n", "onq.NEW", "pending", "Server app", false))}
         ]),
     );
-    let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
-    eventually("create button", || {
-        find(&root, "[data-testid=create-submit]").is_some()
-    })
-    .await;
+    let (root, _h) = summary().await;
     button(&root, "[data-testid=create-submit]").click();
     eventually("the first attempt answered", || {
         fake_calls("POST /api/tenants/tenant--t/keys") == 1
     })
     .await;
-    let sign_out: HtmlButtonElement = find(&root, ".user-menu button").unwrap().unchecked_into();
-    sign_out.click();
+    click_sign_out(&root);
     fill_and_submit(&root, "other@example.test", "password").await;
     eventually("signed in again", || {
         find(&root, ".user-menu button").is_some()
@@ -331,11 +316,7 @@ async fn a_create_on_its_way_is_waited_for_and_a_key_made_after_leaving_is_said(
         json!([{"body": base(true)}]),
         json!([{"delay": 600, "body": ok(key("apikey--n", "onq.NEW", "pending", "Server app", false))}]),
     );
-    let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
-    eventually("create button", || {
-        find(&root, "[data-testid=create-submit]").is_some()
-    })
-    .await;
+    let (root, _h) = summary().await;
     button(&root, "[data-testid=create-submit]").click();
     let cancel: web_sys::HtmlElement = find(&root, ".wizard-actions a").unwrap().unchecked_into();
     assert_eq!(cancel.text_content().as_deref(), Some("Cancel"));
@@ -357,9 +338,7 @@ async fn a_create_on_its_way_is_waited_for_and_a_key_made_after_leaving_is_said(
     })
     .await;
     eventually_within(3_000, "the key made is said", || {
-        find(&root, "#announcer")
-            .and_then(|a| a.text_content())
-            .is_some_and(|t| t.contains("API key onq.NEW was created."))
+        announced(&root).contains("API key onq.NEW was created.")
     })
     .await;
     eventually("the list read again", || {
@@ -381,27 +360,20 @@ async fn a_key_made_after_a_sign_out_is_not_said_to_the_next_person() {
         json!([{"body": base(true)}]),
         json!([{"delay": 600, "body": ok(key("apikey--n", "onq.NEW", "pending", "Server app", false))}]),
     );
-    let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
-    eventually("create button", || {
-        find(&root, "[data-testid=create-submit]").is_some()
-    })
-    .await;
+    let (root, _h) = summary().await;
     button(&root, "[data-testid=create-submit]").click();
     eventually("the create on its way", || {
         fake_calls("POST /api/tenants/tenant--t/keys") == 1
     })
     .await;
-    let sign_out: HtmlButtonElement = find(&root, ".user-menu button").unwrap().unchecked_into();
-    sign_out.click();
+    click_sign_out(&root);
     eventually("the sign-in form", || {
         find(&root, "#sign-in-email").is_some()
     })
     .await;
     // Past the create's answer.
     sleep(1_000).await;
-    let said = find(&root, "#announcer")
-        .and_then(|a| a.text_content())
-        .unwrap_or_default();
+    let said = announced(&root);
     assert!(!said.contains("onq.NEW"), "{said}");
 }
 
@@ -413,11 +385,7 @@ async fn create_works_without_random_uuid() {
         json!([{"body": base(true)}]),
         json!([{"body": ok(key("apikey--n", "onq.NEW", "pending", "Server app", false))}]),
     );
-    let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
-    eventually("create button", || {
-        find(&root, "[data-testid=create-submit]").is_some()
-    })
-    .await;
+    let (root, _h) = summary().await;
     trap_errors();
     remove_random_uuid();
     button(&root, "[data-testid=create-submit]").click();
@@ -437,11 +405,7 @@ async fn a_refused_create_offers_another_arx_and_may_be_sent_again() {
         json!([{"body": base(true)}]),
         json!([{"status": 422, "body": err(422, "handler_data_err", "This Arx is not available for new keys")}, {"body": ok(key("apikey--n", "onq.NEW", "pending", "Server app", false))}]),
     );
-    let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
-    eventually("create button", || {
-        find(&root, "[data-testid=create-submit]").is_some()
-    })
-    .await;
+    let (root, _h) = summary().await;
     button(&root, "[data-testid=create-submit]").click();
     eventually("error", || {
         text(&root).contains("This Arx is not available for new keys")

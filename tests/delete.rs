@@ -371,9 +371,7 @@ async fn a_delete_that_fails_after_its_dialog_has_gone_is_said() {
     window().history().unwrap().back().unwrap();
     eventually("the dialog gone", || find(&root, "[role=dialog]").is_none()).await;
     eventually("the failure said", || {
-        find(&root, "#announcer")
-            .and_then(|a| a.text_content())
-            .is_some_and(|t| t.contains("API key onq.AAA was not deleted: Something broke"))
+        announced(&root).contains("API key onq.AAA was not deleted: Something broke")
     })
     .await;
 }
@@ -411,16 +409,13 @@ async fn a_delete_that_fails_after_a_sign_out_is_not_said_to_the_next_person() {
         fake_calls("DELETE /api/tenants/tenant--t/keys/apikey--1") == 1
     })
     .await;
-    let sign_out: HtmlButtonElement = find(&root, ".user-menu button").unwrap().unchecked_into();
-    sign_out.click();
+    click_sign_out(&root);
     eventually("the sign-in form", || {
         find(&root, "#sign-in-email").is_some()
     })
     .await;
     // Past the delete's answer.
     sleep(800).await;
-    let said = find(&root, "#announcer")
-        .and_then(|a| a.text_content())
-        .unwrap_or_default();
+    let said = announced(&root);
     assert!(!said.contains("onq.AAA"), "{said}");
 }

@@ -278,6 +278,19 @@ extern "C" {
     pub fn clear_hand_off();
 }
 
+/// What the page's live region says now.
+pub fn announced(root: &HtmlElement) -> String {
+    find(root, "#announcer")
+        .and_then(|a| a.text_content())
+        .unwrap_or_default()
+}
+
+/// Presses the header's Sign out.
+pub fn click_sign_out(root: &HtmlElement) {
+    let button: web_sys::HtmlElement = find(root, ".user-menu button").unwrap().unchecked_into();
+    button.click();
+}
+
 /// Fills the sign-in form once it shows, and sends it.
 pub async fn fill_and_submit(root: &HtmlElement, email: &str, password: &str) {
     eventually("sign-in form", || find(root, "#sign-in-email").is_some()).await;

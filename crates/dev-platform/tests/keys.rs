@@ -639,6 +639,20 @@ async fn a_reservation_left_in_flight_expires() {
     assert_eq!(again.data()["id"], retried.data()["id"]);
 }
 
+/// Runs `update` with another tenant's id (`?1`) and `what` (`?2`): moves the demo tenant's
+/// rows to it, as if withdrawn from the demo tenant.
+fn move_to_another_tenant(p: &Platform, update: &str, what: &str) {
+    let conn = p.state.db();
+    let other: String = conn
+        .query_row(
+            "SELECT id FROM tenants WHERE id != ?1 LIMIT 1",
+            [DEMO],
+            |r| r.get(0),
+        )
+        .unwrap();
+    conn.execute(update, [other.as_str(), what]).unwrap();
+}
+
 /// Contract §5.2: the same Idempotency-Key with the same body returns the same key, even when
 /// what it named is no longer offered; a new intent naming it is refused.
 #[tokio::test]
@@ -648,21 +662,7 @@ async fn a_committed_create_is_replayed_after_its_arx_is_withdrawn() {
     let (app, tech, arx, _) = p.base(&t).await;
     let first = p.create(&t, &app, &tech, &arx, Some("withdrawn")).await;
     assert_eq!(first.status, StatusCode::OK);
-    {
-        let conn = p.state.db();
-        let other: String = conn
-            .query_row(
-                "SELECT id FROM tenants WHERE id != ?1 LIMIT 1",
-                [DEMO],
-                |r| r.get(0),
-            )
-            .unwrap();
-        conn.execute(
-            "UPDATE clusters SET tenant_id = ?1 WHERE id = ?2",
-            [other.as_str(), arx.as_str()],
-        )
-        .unwrap();
-    }
+    move_to_another_tenant(&p, "UPDATE clusters SET tenant_id = ?1 WHERE id = ?2", &arx);
     let retry = p.create(&t, &app, &tech, &arx, Some("withdrawn")).await;
     assert_eq!(retry.status, StatusCode::OK, "{:?}", retry.body);
     assert_eq!(retry.data()["id"], first.data()["id"]);
@@ -682,21 +682,11 @@ async fn a_tenant_without_applications_takes_none_named() {
     let p = platform(0);
     let t = p.login("developer@demo.test").await;
     let (app, tech, arx, _) = p.base(&t).await;
-    {
-        let conn = p.state.db();
-        let other: String = conn
-            .query_row(
-                "SELECT id FROM tenants WHERE id != ?1 LIMIT 1",
-                [DEMO],
-                |r| r.get(0),
-            )
-            .unwrap();
-        conn.execute(
-            "UPDATE applications SET tenant_id = ?1 WHERE tenant_id = ?2",
-            [other.as_str(), DEMO],
-        )
-        .unwrap();
-    }
+    move_to_another_tenant(
+        &p,
+        "UPDATE applications SET tenant_id = ?1 WHERE tenant_id = ?2",
+        DEMO,
+    );
     let named = p.create(&t, &app, &tech, &arx, None).await;
     assert_eq!(
         named.status,
