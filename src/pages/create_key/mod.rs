@@ -8,6 +8,7 @@ pub mod key_step;
 mod leave_guard;
 mod secrets;
 pub mod steps;
+pub mod summary;
 mod without_run;
 
 use std::sync::Arc;

@@ -1,22 +1,16 @@
-//! Steps 1–3: choose the application, choose the Arx, review and create.
+//! Steps 1 and 2: choose the application, choose the Arx (step 3 is `summary.rs`).
 
 use leptos::prelude::*;
 
 use super::draft::{Draft, Step};
-use super::{created_here, leave_guard};
 use super::{replace_entry, step_href, use_wizard};
-use crate::api::{use_api_client, ApiError};
-use crate::components::announcer::use_announcer;
 use crate::components::arx_facts::ArxFacts;
-use crate::key_events::{broadcast_key_event, broadcast_key_event_here_too};
-use crate::links;
-use crate::router::{use_navigate, use_router, NavigateOptions};
+use crate::router::{use_navigate, use_router};
 use crate::routes::{current_route, Route};
-use crate::session::use_session;
 use crate::shown;
 
 /// Sends a person who skipped ahead (or whose link is stale) to the first open step.
-fn guard(step: Step) {
+pub(super) fn guard(step: Step) {
     let wizard = use_wizard();
     let navigate = use_navigate();
     let route = current_route();
@@ -226,177 +220,6 @@ pub fn ArxStep() -> impl IntoView {
             <a href=use_router().dashboard_href() class="button secondary">"Cancel"</a>
             {move || (!skip()).then(|| view! { <a href=back_href class="button secondary">"Back"</a> })}
             <button type="button" class="button" disabled=move || chosen().is_none() on:click=move |_| next()>"Next: review"</button>
-        </div>
-    }
-}
-
-/// Whether a create that failed with `e` may still have made its key. An answer lost on the
-/// way, or a failure after an earlier attempt's answer was lost (the client retried it), leaves
-/// that open. Only a refusal the platform makes after looking up the intent settles it: a replay
-/// of a create already made gets its key before its choices are judged (contract §5.2). 403 is
-/// the person's role, which no Create from here or elsewhere gets past.
-fn may_have_made(e: &ApiError) -> bool {
-    !matches!(e, ApiError::Validation { .. } | ApiError::Forbidden(_))
-}
-
-/// What a failed create says. A 409 after the client's retries is the same intent still being
-/// handled by the platform, told in the person's terms rather than the lock's.
-fn create_failed_message(e: &ApiError) -> String {
-    match e {
-        ApiError::Conflict(_) => "The platform is still working on this request.".to_owned(),
-        e => e.user_message(),
-    }
-}
-
-/// Step 3: what was chosen, what happens next, and Create.
-#[component]
-pub fn SummaryStep() -> impl IntoView {
-    guard(Step::Summary);
-    let wizard = use_wizard();
-    let client = use_api_client();
-    let navigate = use_navigate();
-    let session = use_session();
-    let me = move || untrack(|| session.signed_in()).map(|s| s.user.id.clone());
-    let record = created_here::use_created_here();
-    let announce = use_announcer();
-    let creating = RwSignal::new(false);
-    let error = RwSignal::new(None::<ApiError>);
-    // A key made from these very choices a moment ago (Back from step 4 comes here): another
-    // Create makes a second key, which may be meant, so it is said rather than prevented.
-    let made_before = move || {
-        let user = me()?;
-        let draft = wizard.draft.get();
-        record?.made_from(&user, draft.application.as_deref()?, draft.arx.as_deref()?)
-    };
-    // While the create's outcome is unknown, the intent's key lives in this page only: after a
-    // reload or from a new tab, Create would make a second key. So closing or reloading the
-    // tab asks first.
-    let unresolved = move || {
-        creating.get_untracked() || error.with_untracked(|e| e.as_ref().is_some_and(may_have_made))
-    };
-    leave_guard::ask_before_unload(unresolved);
-    let create = move || {
-        if creating.get_untracked() {
-            return;
-        }
-        let Some(request) = wizard.checked().and_then(|c| c.request()) else {
-            return;
-        };
-        let idempotency_key = wizard.intent_key(&request);
-        creating.set(true);
-        error.set(None);
-        let client = client.clone();
-        let navigate = navigate.clone();
-        // Whose create it is: its answer may come after they have gone.
-        let user = me();
-        // Not cancelled with the view: the create is committed either way, and its answer
-        // is what step 4 needs.
-        leptos::task::spawn_local(async move {
-            match client.create_key(&request, &idempotency_key).await {
-                Ok(key) => {
-                    wizard.finish_intent();
-                    if let (Some(record), Some(user)) = (record, &user) {
-                        record.created(user, &key, &request);
-                    }
-                    let (id, access_key) = (key.id.clone(), key.access_key.clone());
-                    // The person left the wizard meanwhile (by the header's links: its own wait):
-                    // not pulled back to a step 4, but told that the key was made, and the
-                    // dashboard of this tab, which may have read the list before, hears of it.
-                    // Told to the person who asked, not to whoever signed in since (the sign-in
-                    // page's words are for them).
-                    if wizard.created.try_set(Some(key)).is_some() {
-                        broadcast_key_event_here_too("created", &id);
-                        if me().is_some() && me() == user {
-                            announce.say(format!(
-                                "API key {access_key} was created. Its secrets can be shown once, from its page."
-                            ));
-                        }
-                        return;
-                    }
-                    broadcast_key_event("created", &id);
-                    navigate(&links::key_step(&id), NavigateOptions::default());
-                }
-                Err(e) => {
-                    error.try_set(Some(e));
-                }
-            }
-            creating.try_set(false);
-        });
-    };
-    let back_href = move || step_href(Step::Arx, &wizard.draft.get());
-    let wait_for_create = move |e: leptos::ev::MouseEvent| {
-        if creating.get_untracked() {
-            e.prevent_default();
-        }
-    };
-    let summary = move || {
-        wizard.checked().map(|c| {
-            let app = c.application.map(|a| {
-                let tech = &a.application_technology;
-                view! {
-                    <dt>"Application"</dt>
-                    <dd><span class="name">{shown::name(a.display_name()).into_owned()}</span> " "
-                        <span class=format!("badge tech-{}", tech.id)>{shown::name(tech.display_name()).into_owned()}</span></dd>
-                }
-            });
-            let arx = c.arx.map(|a| view! {
-                <dt>"Arx"</dt>
-                <dd><div class="choice-title name">{shown::name(a.display_name()).into_owned()}</div><ArxFacts arx=a.clone()/></dd>
-            });
-            view! { <dl class="detail-grid">{app}{arx}</dl> }
-        })
-    };
-    view! {
-        <div class="panel">
-            <h2 data-arrive>"Review"</h2>
-            {summary}
-        </div>
-        <div class="panel">
-            <h2>"What happens next"</h2>
-            <ol>
-                <li>"The platform provisions the key on the Arx. This usually takes seconds, and can take up to 10 minutes."</li>
-                <li>"The key and its secrets are then shown "<strong>"once"</strong>". Copy them or download the credentials file before you leave that page."</li>
-            </ol>
-        </div>
-        {move || error.get().map(|e| {
-            // The platform refused these choices (an Arx withdrawn meanwhile, say): sending them
-            // again is no remedy, another Arx may be.
-            let refused = matches!(e, ApiError::Validation { .. });
-            view! {
-                <p class="form-error" role="alert">
-                    {create_failed_message(&e)}
-                    {e.correlation_id().map(|c| format!(" (reference {c})"))}
-                    {may_have_made(&e).then_some(" Creating again from this page is safe: it will not make a second key.")}
-                    {refused.then(|| view! { " " <a href=back_href class="link">"Choose another Arx"</a> })}
-                </p>
-            }
-        })}
-        {move || made_before().map(|(id, access_key)| view! {
-            <p class="notice" data-testid="made-before">
-                "You created API key " <code class="mono">{shown::name(&access_key).into_owned()}</code>
-                " from these choices. Creating again makes a second key. "
-                {links::key(&id).map(|href| view! { <a href=href class="link">"View that key"</a> })}
-            </p>
-        })}
-        <div class="wizard-actions">
-            // Not while the create is on its way: it cannot be called back, and its answer is
-            // what step 4 needs.
-            <a href=use_router().dashboard_href() class="button secondary"
-                aria-disabled=move || creating.get().to_string() on:click=wait_for_create>"Cancel"</a>
-            <a href=back_href class="button secondary"
-                aria-disabled=move || creating.get().to_string() on:click=wait_for_create>"Back"</a>
-            <button type="button" class="button" data-testid="create-submit"
-                aria-disabled=move || creating.get().to_string()
-                aria-busy=move || creating.get().to_string()
-                on:click=move |_| create()>
-                {move || if creating.get() {
-                    "Creating…"
-                } else if error.with(|e| e.as_ref().is_some_and(|e| !matches!(e, ApiError::Validation { .. }))) {
-                    "Try again"
-                } else {
-                    "Create API key"
-                }}
-            </button>
         </div>
     }
 }
