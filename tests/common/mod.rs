@@ -387,14 +387,35 @@ pub fn type_into(input: &web_sys::HtmlInputElement, value: &str) {
     input.dispatch_event(&e).unwrap();
 }
 
-/// Mounts the whole app at `path` with `config`.
+/// Mounts the whole app at `path` with `config`, once the app of a test before is gone.
 pub fn mount_app_with(path: &str, config: RuntimeConfig) -> (HtmlElement, impl Drop) {
+    drop(Mounted);
     go_to(path);
     let root = container();
     let handle = leptos::mount::mount_to(root.clone(), move || {
         view! { <apikeys_console::app::App config/> }.into_any()
     });
-    (root, handle)
+    MOUNTED.with(|m| *m.borrow_mut() = Some(Box::new(handle)));
+    (root, Mounted)
+}
+
+thread_local! {
+    /// The app the running test mounted. A test that fails stops where it is and never drops
+    /// its handle: the next mount unmounts that app first, or its router would answer every
+    /// move through history too and turn one failure into many.
+    static MOUNTED: std::cell::RefCell<Option<Box<dyn std::any::Any>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Unmounts the app [`mount_app_with`] mounted, when dropped.
+pub struct Mounted;
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        // Taken out first: unmounting runs the app's clean-ups, which must find `MOUNTED` free.
+        let app = MOUNTED.with(|m| m.borrow_mut().take());
+        drop(app);
+    }
 }
 
 /// The first element matching `selector`.
