@@ -714,7 +714,7 @@ async fn choices_made_in_a_row_with_one_select_are_one_history_entry() {
     let before = history.length().unwrap();
     // As the arrow keys make them: one after another, a change each.
     for status in ["active", "pending", "failed"] {
-        choose(&root, "#filter-status", status);
+        choose(&root, "#filter-status", status).await;
     }
     eventually("the view in the address", || {
         location_search() == "?status=failed"
@@ -723,7 +723,7 @@ async fn choices_made_in_a_row_with_one_select_are_one_history_entry() {
     assert_eq!(history.length().unwrap(), before + 1, "one entry");
     // After a pause, a choice with the same select is an entry of its own.
     sleep(1_600).await;
-    choose(&root, "#filter-status", "active");
+    choose(&root, "#filter-status", "active").await;
     eventually("the view in the address", || {
         location_search() == "?status=active"
     })
@@ -741,7 +741,7 @@ async fn choices_made_in_a_row_with_one_select_are_one_history_entry() {
     history.forward().unwrap();
     eventually("forward again", || location_search() == "?status=active").await;
     // Another select makes an entry of its own.
-    choose(&root, "nav.pager select", "10");
+    choose(&root, "nav.pager select", "10").await;
     eventually("the page size in the address", || {
         location_search().contains("size=10")
     })
@@ -1210,7 +1210,7 @@ async fn pages_turn_in_place_and_the_page_size_holds() {
         text(&root)
     );
 
-    choose_page_size(&root, "25");
+    choose_page_size(&root, "25").await;
     let all: Vec<String> = (1..=12).map(|i| format!("onq.K{i:02}")).collect();
     eventually("every key on one page", || access_keys_shown(&root) == all).await;
     assert!(
@@ -1220,12 +1220,12 @@ async fn pages_turn_in_place_and_the_page_size_holds() {
     );
 
     // Back to fewer: no line of the larger page stays, however often the size changes.
-    choose_page_size(&root, "10");
+    choose_page_size(&root, "10").await;
     eventually("ten again", || access_keys_shown(&root) == first_ten).await;
     let nodes = || find(&root, "tbody").unwrap().child_nodes().length();
     let after_one_change = nodes();
     for size in ["25", "10", "25", "10"] {
-        choose_page_size(&root, size);
+        choose_page_size(&root, size).await;
         let want = if size == "25" { 12 } else { 10 };
         eventually("the size chosen", || access_keys_shown(&root).len() == want).await;
     }
@@ -1238,12 +1238,14 @@ async fn pages_turn_in_place_and_the_page_size_holds() {
 }
 
 /// Chooses `size` in the pager's "Rows per page".
-fn choose_page_size(root: &web_sys::HtmlElement, size: &str) {
-    choose(root, "nav.pager select", size);
+async fn choose_page_size(root: &web_sys::HtmlElement, size: &str) {
+    choose(root, "nav.pager select", size).await;
 }
 
-/// Chooses `value` in the `select` element found by `selector`, as a person does.
-fn choose(root: &web_sys::HtmlElement, selector: &str, value: &str) {
+/// Chooses `value` in the `select` element found by `selector`, as a person does, once the
+/// select is on the page (after a move through history, the view is drawn on a later tick).
+async fn choose(root: &web_sys::HtmlElement, selector: &str, value: &str) {
+    eventually(selector, || find(root, selector).is_some()).await;
     let select: web_sys::HtmlSelectElement = find(root, selector).unwrap().unchecked_into();
     select.set_value(value);
     let init = web_sys::EventInit::new();
@@ -1495,7 +1497,7 @@ async fn the_deleted_status_filter_ticks_and_fixes_show_deleted() {
     assert!(show.disabled(), "and cannot say otherwise");
 
     // Back to all statuses: the box is as the person left it, and deleted keys hidden again.
-    choose(&root, "#filter-status", "");
+    choose(&root, "#filter-status", "").await;
     eventually("the deleted key hidden", || {
         !text(&root).contains("onq.DDD")
     })
