@@ -78,6 +78,17 @@ impl Session {
         })
     }
 
+    /// The signed-in person's user id, untracked: whom a request is made for, asked again when
+    /// its answer comes. `None` once the app has gone (its tasks may outlive it).
+    pub fn user_id_untracked(&self) -> Option<String> {
+        self.state
+            .try_with_untracked(|s| match s {
+                AuthState::SignedIn(s) => Some(s.user.id.clone()),
+                _ => None,
+            })
+            .flatten()
+    }
+
     /// Role ids of the signed-in person, tracked.
     pub fn roles(&self) -> Vec<String> {
         self.signed_in()

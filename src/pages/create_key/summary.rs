@@ -42,7 +42,7 @@ pub fn SummaryStep() -> impl IntoView {
     let client = use_api_client();
     let navigate = use_navigate();
     let session = use_session();
-    let me = move || untrack(|| session.signed_in()).map(|s| s.user.id.clone());
+    let me = move || session.user_id_untracked();
     let record = created_here::use_created_here();
     let announce = use_announcer();
     let creating = RwSignal::new(false);

@@ -147,7 +147,7 @@ pub fn DeleteKeyDialog() -> impl IntoView {
             let client = client.clone();
             // What is said of the outcome is for the person who asked, not whoever signed in
             // since.
-            let who = move || untrack(|| session.signed_in()).map(|s| s.user.id.clone());
+            let who = move || session.user_id_untracked();
             let asker = who();
             let announce = move |message: String| {
                 if who().is_some() && who() == asker {
