@@ -6,7 +6,6 @@ use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped_with_cancellation;
 use platform_types::KeyStatus;
-use wasm_bindgen::JsCast;
 
 use super::use_keys::UseKeys;
 use crate::api::retry::next_poll_delay_ms;
@@ -131,9 +130,7 @@ pub fn StaleNotice(keys: UseKeys) -> impl IntoView {
                     .zip(document().active_element())
                     .is_some_and(|(b, a)| a.is_same_node(Some(&b)));
                 if focused {
-                    if let Some(field) = document().get_element_by_id(super::toolbar::SEARCH_ID) {
-                        let _ = field.unchecked_into::<web_sys::HtmlElement>().focus();
-                    }
+                    super::table::focus_first_of(&[super::toolbar::SEARCH_ID]);
                 }
             });
             view! {

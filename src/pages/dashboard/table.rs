@@ -215,7 +215,7 @@ enum Empty {
 }
 
 /// Focuses the first element of `ids` that is on the page.
-fn focus_first_of(ids: &[&str]) {
+pub(super) fn focus_first_of(ids: &[&str]) {
     if let Some(el) = ids.iter().find_map(|id| document().get_element_by_id(id)) {
         let _ = el.unchecked_into::<web_sys::HtmlElement>().focus();
     }
