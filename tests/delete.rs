@@ -213,6 +213,47 @@ async fn opened_from_the_key_s_page_cancel_goes_back_there_and_a_delete_to_the_l
     .await;
 }
 
+/// Closed over a key's page that is still loading: the dialog hands the focus to the page's
+/// heading while the key loads, and the key's own heading takes it over when it comes.
+#[wasm_bindgen_test]
+async fn closed_over_a_key_s_page_that_loads_the_focus_lands_on_the_key_s_heading() {
+    let answer = ok(key("apikey--1", "onq.AAA", "active", "Payments", true));
+    install_fake_fetch(
+        &one_key_page(json!([
+            {"body": answer},
+            {"body": answer},
+            {"delay": 400, "body": answer}
+        ]))
+        .to_string(),
+    );
+    let (root, _h) = mount_app("/keys/apikey--1");
+    let heading = || active().and_then(|e| e.text_content());
+    eventually("the key's page", || {
+        find(&root, ".detail-actions a.danger").is_some()
+    })
+    .await;
+    let link: HtmlElement = find(&root, ".detail-actions a.danger")
+        .unwrap()
+        .unchecked_into();
+    link.focus().unwrap();
+    link.click();
+    eventually("dialog field", || find(&root, "#delete-confirm").is_some()).await;
+    let field = find(&root, "#delete-confirm").unwrap();
+    eventually("the field has the focus", || {
+        active().as_ref() == Some(&field)
+    })
+    .await;
+    key_event(&field, "Escape", false);
+    eventually("the page's heading while the key loads", || {
+        heading().as_deref() == Some("API key")
+    })
+    .await;
+    eventually("the key's own heading", || {
+        heading().as_deref() == Some("API key onq.AAA")
+    })
+    .await;
+}
+
 /// A delete answered 404 (the key went meanwhile, or was never this tenant's): said so, not
 /// announced as a delete under way, and the list read again.
 #[wasm_bindgen_test]

@@ -85,14 +85,20 @@ async fn land(held: Option<Element>) {
         waited += LOOK_EVERY_MS;
         let active = document().active_element();
         let ours = landed.as_ref().filter(|t| t.is_connected());
+        let heading = page_heading();
+        // A heading focused by another hand (a dialog closing over the page gives the focus to
+        // the heading shown while the page loads) is where this arrival would have put it: the
+        // page's own heading takes over from it all the same.
         let free = match ours {
             Some(target) => active.as_ref() == Some(target),
-            None => unclaimed(active.as_ref(), held.as_ref()),
+            None => {
+                unclaimed(active.as_ref(), held.as_ref()) || (active.is_some() && active == heading)
+            }
         };
         if !free {
             return;
         }
-        if let Some(next) = page_heading().filter(|h| ours != Some(h)) {
+        if let Some(next) = heading.filter(|h| ours != Some(h)) {
             // Once the person has seen the page, moving on to a later heading keeps the scroll.
             if focus(&next, landed.is_some()) {
                 landed = Some(next);
