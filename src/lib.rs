@@ -7,6 +7,7 @@ pub mod bench;
 pub mod channel;
 pub mod components;
 pub mod config;
+pub mod created_here;
 pub mod focus;
 pub mod fold;
 pub mod handoff;

@@ -44,7 +44,7 @@ pub fn App(
     config: RuntimeConfig,
 ) -> impl IntoView {
     provide_announcer();
-    crate::pages::create_key::created_here::provide();
+    crate::created_here::provide();
     let session = provide_session();
     let client = provide_api_client(config, std::sync::Arc::new(session));
     start_session(session, &client);

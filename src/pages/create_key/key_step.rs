@@ -5,7 +5,6 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use platform_types::{ids, ApiKey, KeyStatus, SensitiveData};
 
-use super::created_here;
 use super::leave_guard::{step_off_guard_entry_when_shown_again, use_leave_guard};
 use super::secrets::Secrets;
 use super::use_wizard;
@@ -14,6 +13,7 @@ use crate::api::retry::next_poll_delay_ms;
 use crate::api::{use_api_client, ApiClient, ApiError};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::load::Loaded;
+use crate::created_here;
 use crate::links;
 use crate::router::use_router;
 use crate::session::{use_session, Hold, Session};

@@ -1,7 +1,6 @@
 //! `/keys/new/*`: the four-step create wizard. This layout loads `/keys/base`, checks the
 //! permission, draws the stepper and holds the run (its idempotency key and the created key).
 
-pub mod created_here;
 pub mod credentials;
 pub mod draft;
 pub mod key_step;

@@ -4,12 +4,13 @@
 use leptos::prelude::*;
 
 use super::draft::Step;
+use super::leave_guard;
 use super::steps::guard;
-use super::{created_here, leave_guard};
 use super::{step_href, use_wizard};
 use crate::api::{use_api_client, ApiError};
 use crate::components::announcer::use_announcer;
 use crate::components::arx_facts::ArxFacts;
+use crate::created_here;
 use crate::key_events::{broadcast_key_event, broadcast_key_event_here_too};
 use crate::links;
 use crate::router::{use_navigate, use_router, NavigateOptions};

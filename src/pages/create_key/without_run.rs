@@ -4,9 +4,9 @@
 use leptos::prelude::*;
 use platform_types::{ApiKey, KeyStatus};
 
-use super::created_here;
 use super::key_step::{NotYours, RevealUntilLeft};
 use crate::api::{use_api_client, ApiError};
+use crate::created_here;
 use crate::links;
 use crate::session::use_session;
 
