@@ -21,7 +21,7 @@ long() { printf '    %s (about %s on 2 cores; %s)\n' "$1" "$2" "${3:-once per ma
 
 # A free TCP port on loopback.
 free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+  node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })'
 }
 
 # RUSTFLAGS of the release wasm builds. The paths of the build machine in panic locations are

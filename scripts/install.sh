@@ -22,6 +22,21 @@ for arg in "$@"; do
   esac
 done
 
+step "Node.js and npm (the bundle's scripts, wasm-opt, Playwright)"
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  if [ "$(id -u)" = 0 ]; then
+    long "installing Debian's nodejs and npm" "1 minute"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm
+  else
+    echo "Node.js is missing: install Node.js 20 with npm (as root on Debian: apt-get install -y nodejs npm)" >&2
+    exit 1
+  fi
+fi
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+[ "$node_major" -ge 18 ] || { echo "Node.js $(node --version) is too old: 18 or later (20 tested)" >&2; exit 1; }
+echo "node $(node --version), npm $(npm --version)"
+
 step "wasm32 target"
 if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
   if ! rustup target add wasm32-unknown-unknown; then
