@@ -167,6 +167,21 @@ async fn delete_is_enabled_only_by_the_exact_key_and_sends_once() {
     assert_eq!(fake_calls("GET /api/tenants/tenant--t/keys"), 1);
 }
 
+/// Opens the dialog with the key page's Delete link, as a person does (the link focused, then
+/// clicked), once the page has it.
+async fn open_from_the_key_s_page(root: &HtmlElement) {
+    eventually("the key's page", || {
+        find(root, ".detail-actions a.danger").is_some()
+    })
+    .await;
+    let link: HtmlElement = find(root, ".detail-actions a.danger")
+        .unwrap()
+        .unchecked_into();
+    link.focus().unwrap();
+    link.click();
+    eventually("dialog field", || find(root, "#delete-confirm").is_some()).await;
+}
+
 #[wasm_bindgen_test]
 async fn opened_from_the_key_s_page_cancel_goes_back_there_and_a_delete_to_the_list() {
     let mut routes = one_key_page(
@@ -178,15 +193,7 @@ async fn opened_from_the_key_s_page_cancel_goes_back_there_and_a_delete_to_the_l
     let (root, _h) = mount_app("/keys/apikey--1");
     let path = || window().location().pathname().unwrap();
     let open = || async {
-        eventually("the key's page", || {
-            find(&root, ".detail-actions a.danger").is_some()
-        })
-        .await;
-        let link: HtmlElement = find(&root, ".detail-actions a.danger")
-            .unwrap()
-            .unchecked_into();
-        link.click();
-        eventually("dialog field", || find(&root, "#delete-confirm").is_some()).await;
+        open_from_the_key_s_page(&root).await;
         assert_eq!(path(), "/keys/apikey--1/delete");
     };
     open().await;
@@ -228,16 +235,7 @@ async fn closed_over_a_key_s_page_that_loads_the_focus_lands_on_the_key_s_headin
     );
     let (root, _h) = mount_app("/keys/apikey--1");
     let heading = || active().and_then(|e| e.text_content());
-    eventually("the key's page", || {
-        find(&root, ".detail-actions a.danger").is_some()
-    })
-    .await;
-    let link: HtmlElement = find(&root, ".detail-actions a.danger")
-        .unwrap()
-        .unchecked_into();
-    link.focus().unwrap();
-    link.click();
-    eventually("dialog field", || find(&root, "#delete-confirm").is_some()).await;
+    open_from_the_key_s_page(&root).await;
     let field = find(&root, "#delete-confirm").unwrap();
     eventually("the field has the focus", || {
         active().as_ref() == Some(&field)
