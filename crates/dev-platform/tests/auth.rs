@@ -263,6 +263,13 @@ async fn a_sign_in_ends_at_its_lifetime_however_often_it_is_refreshed() {
     // A new sign-in starts a lifetime of its own.
     let (again, _) = sign_in(&p, "owner@demo.test").await;
     assert_eq!(list_status(&p, &again).await, StatusCode::OK);
+    // The ended sign-in's three refresh tokens are forgotten: only the new one is kept.
+    let kept: i64 = p
+        .state
+        .db()
+        .query_row("SELECT COUNT(*) FROM refresh_tokens", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(kept, 1);
 }
 
 #[tokio::test]

@@ -27,7 +27,9 @@ impl Lifetimes {
     }
 }
 
-/// Starts a family with its first token (a sign-in at `now`).
+/// Starts a family with its first token (a sign-in at `now`). The tokens of the sign-ins that
+/// have ended go then: each would be refused (its sign-in is over), and kept, every refresh
+/// would add a row for good.
 pub fn insert_family(
     conn: &Connection,
     family_id: &str,
@@ -36,6 +38,11 @@ pub fn insert_family(
     now: i64,
     lifetimes: Lifetimes,
 ) -> rusqlite::Result<()> {
+    conn.execute(
+        "DELETE FROM refresh_tokens WHERE family_id IN
+             (SELECT id FROM refresh_families WHERE started_at <= ?1)",
+        [now.saturating_sub(lifetimes.session_max_secs)],
+    )?;
     conn.execute(
         "INSERT INTO refresh_families(id, user_id, started_at) VALUES (?1, ?2, ?3)",
         params![family_id, user_id, now],
