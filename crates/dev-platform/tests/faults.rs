@@ -166,6 +166,7 @@ async fn the_control_takes_put_and_delete_with_json_from_loopback_only() {
         r#"{"rules":[{"route":"list","respond":{"status":418}}]}"#,
         r#"{"rules":[{"route":"list","respond":{"status":500,"drop":true}}]}"#,
         r#"{"rules":[{"route":"list","respond":{}}]}"#,
+        r#"{"create_hold_ms":60000}"#,
     ] {
         let (s, body) = control(&p, "PUT", LOOPBACK, "127.0.0.1", Some(bad)).await;
         // As docs/dev-platform.md says: 400 for malformed JSON, 422 for any other refusal.

@@ -90,6 +90,12 @@ impl Faults {
 
     /// Replaces the configuration, after checking its rules (the message says what is wrong).
     pub fn set(&self, cfg: FaultConfig) -> Result<(), &'static str> {
+        // Held past the reservation's lifetime, a retry would take the reservation over and
+        // make a second key: the fault would break the promise it is there to test.
+        if i64::try_from(cfg.create_hold_ms).map_or(true, |ms| ms >= crate::keys::IN_FLIGHT_TTL_MS)
+        {
+            return Err("create_hold_ms must be under the reservation's 60 s");
+        }
         let rules = cfg
             .rules
             .iter()

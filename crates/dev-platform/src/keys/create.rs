@@ -20,7 +20,7 @@ use crate::{clock, db, AppState};
 const IDEMPOTENCY_TTL_MS: i64 = 24 * 3600 * 1000;
 /// How long a reservation without a key (a create that crashed or whose client went away
 /// mid-way) holds the intent back before a retry may proceed.
-const IN_FLIGHT_TTL_MS: i64 = 60 * 1000;
+pub(crate) const IN_FLIGHT_TTL_MS: i64 = 60 * 1000;
 
 /// Checks a create request against what `/keys/base` offers (422 on a mismatch) and returns the
 /// Arx's failure flag.

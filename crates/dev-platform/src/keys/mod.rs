@@ -31,6 +31,7 @@ pub mod reasons {
 mod create;
 
 pub use create::create;
+pub(crate) use create::IN_FLIGHT_TTL_MS;
 
 /// One answer for a key that does not exist and one the caller may not know about.
 const NO_SUCH_KEY: &str = "No such API key";
