@@ -78,6 +78,11 @@ pub struct Options {
     /// the person signs in again.
     #[arg(long, default_value_t = 12 * 3600)]
     pub session_max_secs: u64,
+    /// A sign-in refreshed this many times ends (a client refreshing every 15 minutes for the
+    /// 12 hours makes 48, with a reload each minute 768): each refresh keeps a row, for the
+    /// detection of a stolen cookie, as long as the sign-in lasts.
+    #[arg(long, default_value_t = 10_000)]
+    pub refreshes_per_sign_in: u64,
     /// Failed sign-ins allowed per e-mail address within five minutes.
     #[arg(long, default_value_t = 5)]
     pub login_failures_per_email: u32,
@@ -161,6 +166,7 @@ impl AppState {
                 refresh_secs: auth::REFRESH_TTL_SECS,
                 session_max_secs: i64::try_from(opts.session_max_secs).unwrap_or(i64::MAX),
                 grace_secs: i64::try_from(opts.refresh_grace_secs).unwrap_or(i64::MAX),
+                refreshes: i64::try_from(opts.refreshes_per_sign_in).unwrap_or(i64::MAX),
             },
             provisioning_delay_ms: opts.provisioning_delay_ms,
             login_limiter: auth::LoginLimiter::new(

@@ -272,6 +272,31 @@ async fn a_sign_in_ends_at_its_lifetime_however_often_it_is_refreshed() {
     assert_eq!(kept, 1);
 }
 
+/// A sign-in refreshed as often as it may be ends, its access tokens with it: each refresh
+/// keeps a row while the sign-in lasts, so a looped refresh cannot grow the database for long.
+#[tokio::test]
+async fn a_sign_in_refreshed_as_often_as_it_may_be_ends() {
+    let mut opts = Options::for_tests(50);
+    opts.refreshes_per_sign_in = 3;
+    let p = platform_with(opts);
+    let first = p.login_full("owner@demo.test", "demo-password").await;
+    let mut cookie = cookie_of(&first.headers);
+    let mut token = String::new();
+    for _ in 0..3 {
+        let r = p.refresh(Some(&cookie)).await;
+        assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+        cookie = cookie_of(&r.headers);
+        token = r.data()["token"].as_str().unwrap().to_owned();
+    }
+    assert_eq!(list_status(&p, &token).await, StatusCode::OK);
+    let ended = p.refresh(Some(&cookie)).await;
+    assert_eq!(ended.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(list_status(&p, &token).await, StatusCode::UNAUTHORIZED);
+    // Another sign-in has refreshes of its own.
+    let (again, _) = sign_in(&p, "owner@demo.test").await;
+    assert_eq!(list_status(&p, &again).await, StatusCode::OK);
+}
+
 #[tokio::test]
 async fn a_rotated_token_presented_again_in_the_grace_window_gets_the_same_successor_once() {
     let p = platform(50);

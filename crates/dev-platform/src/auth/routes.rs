@@ -195,8 +195,9 @@ pub async fn refresh(
                             )
                         }))
                     }
-                    db::Rotation::Reused(family) => {
-                        // Possible theft: the access tokens of that sign-in end with it.
+                    db::Rotation::Reused(family) | db::Rotation::Exhausted(family) => {
+                        // Possible theft, or a runaway client: the access tokens of that
+                        // sign-in end with it.
                         state.ended_sessions.end(&family, now);
                         Ok(None)
                     }

@@ -12,6 +12,9 @@ pub struct Lifetimes {
     pub session_max_secs: i64,
     /// A rotated token presented again within this long gets the same successor, once.
     pub grace_secs: i64,
+    /// A sign-in refreshed this many times ends: its tokens are kept for reuse detection, and
+    /// a looped refresh would otherwise add rows for as long as the sign-in lasts.
+    pub refreshes: i64,
 }
 
 impl Lifetimes {
@@ -92,6 +95,8 @@ pub enum Rotation {
     /// Presented again after its repeat or after the window: possible theft, so this family
     /// (its id here) has been revoked.
     Reused(String),
+    /// Refreshed as often as a sign-in may be: this family (its id here) has been revoked.
+    Exhausted(String),
     /// Unknown, expired, signed out, of a revoked family, or of a sign-in past its lifetime.
     Invalid,
 }
@@ -150,6 +155,10 @@ pub fn rotate(
             Rotation::Invalid
         }
         Some(t) => match t.rotated_at {
+            None if refreshes(&tx, &t.family_id)? >= lifetimes.refreshes => {
+                revoke_family(&tx, &t.family_id, now)?;
+                Rotation::Exhausted(t.family_id)
+            }
             None => {
                 tx.execute(
                     "UPDATE refresh_tokens SET rotated_at = ?2 WHERE token_hash = ?1",
@@ -182,6 +191,15 @@ pub fn rotate(
     };
     tx.commit()?;
     Ok(outcome)
+}
+
+/// How often the sign-in of `family_id` has been refreshed.
+fn refreshes(conn: &Connection, family_id: &str) -> rusqlite::Result<i64> {
+    conn.query_row(
+        "SELECT COUNT(*) - 1 FROM refresh_tokens WHERE family_id = ?1",
+        [family_id],
+        |r| r.get(0),
+    )
 }
 
 /// Ends a sign-in: none of its refresh tokens is accepted again.
