@@ -250,7 +250,9 @@ test('a request tried again after its deadline is said to be, over the page, unt
   await signIn(page, ACCOUNTS.owner.email);
   await expect(keyRows(page).first()).toBeVisible();
   await ROUTES.list.arrange(page);
-  await setFaults(request, [{ route: 'list', times: 1, respond: { hang_ms: 4000 } }]);
+  // Two attempts run out of time, so the notice stays for a retry's whole deadline (1.2 s)
+  // rather than only for the wait before it.
+  await setFaults(request, [{ route: 'list', times: 2, respond: { hang_ms: 4000 } }]);
   await ROUTES.list.trigger(page);
   const notice = page.getByTestId('still-trying');
   await expect(notice).toHaveText('Still trying to reach the platform…');

@@ -486,7 +486,11 @@ async fn a_page_back_from_the_back_forward_cache_asks_again_before_showing_keys(
         find(&root, "table.keys-table").is_none()
     })
     .await;
-    assert_eq!(fake_calls("POST /auth/refresh"), 1);
+    // The refresh goes out once the browser-wide lock is granted, a moment later.
+    eventually("the session asked for again", || {
+        fake_calls("POST /auth/refresh") == 1
+    })
+    .await;
     eventually("the sign-in form", || {
         find(&root, "#sign-in-email").is_some()
     })

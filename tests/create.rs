@@ -341,8 +341,9 @@ async fn a_create_on_its_way_is_waited_for_and_a_key_made_after_leaving_is_said(
         announced(&root).contains("API key onq.NEW was created.")
     })
     .await;
+    // At least once: news heard both by the listener and by the tools' catch-up reads twice.
     eventually("the list read again", || {
-        fake_calls("GET /api/tenants/tenant--t/keys") == 2
+        fake_calls("GET /api/tenants/tenant--t/keys") >= 2
     })
     .await;
     assert_eq!(

@@ -220,7 +220,8 @@ async fn opened_from_the_key_s_page_cancel_goes_back_there_and_a_delete_to_the_l
     .await;
 }
 
-/// Closed over a key's page that is still loading: the dialog hands the focus to the page's
+/// Closed over a key's page that is still loading (its read held a second, so the loading
+/// heading stays long enough to be seen): the dialog hands the focus to the page's
 /// heading while the key loads, and the key's own heading takes it over when it comes.
 #[wasm_bindgen_test]
 async fn closed_over_a_key_s_page_that_loads_the_focus_lands_on_the_key_s_heading() {
@@ -229,7 +230,7 @@ async fn closed_over_a_key_s_page_that_loads_the_focus_lands_on_the_key_s_headin
         &one_key_page(json!([
             {"body": answer},
             {"body": answer},
-            {"delay": 400, "body": answer}
+            {"delay": 1000, "body": answer}
         ]))
         .to_string(),
     );
