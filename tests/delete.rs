@@ -32,14 +32,16 @@ fn active() -> Option<web_sys::Element> {
     document().active_element()
 }
 
-async fn open_dialog(root: &HtmlElement) -> HtmlElement {
-    eventually("delete link", || {
-        find(root, "[data-testid=delete-key]").is_some()
-    })
-    .await;
-    let link: HtmlElement = find(root, "[data-testid=delete-key]")
-        .unwrap()
-        .unchecked_into();
+/// A table line's Delete link.
+const LINE_S_LINK: &str = "[data-testid=delete-key]";
+/// The key page's Delete link.
+const PAGE_S_LINK: &str = ".detail-actions a.danger";
+
+/// Opens the dialog with the Delete link `link` as a person does (focused, then clicked), once
+/// the page has it.
+async fn open_dialog(root: &HtmlElement, link: &str) -> HtmlElement {
+    eventually("delete link", || find(root, link).is_some()).await;
+    let link: HtmlElement = find(root, link).unwrap().unchecked_into();
     link.focus().unwrap();
     link.click();
     eventually("dialog field", || find(root, "#delete-confirm").is_some()).await;
@@ -50,7 +52,7 @@ async fn open_dialog(root: &HtmlElement) -> HtmlElement {
 async fn focus_moves_in_is_trapped_and_returns_on_escape() {
     fake();
     let (root, _h) = mount_app("/");
-    let link = open_dialog(&root).await;
+    let link = open_dialog(&root, LINE_S_LINK).await;
     let dialog = find(&root, "[role=dialog]").unwrap();
     assert_eq!(dialog.get_attribute("aria-modal").as_deref(), Some("true"));
     let title_id = dialog.get_attribute("aria-labelledby").unwrap();
@@ -102,7 +104,7 @@ async fn dialog_from_the_list() -> (HtmlElement, impl Drop, web_sys::History, u3
     })
     .await;
     let before = history.length().unwrap();
-    open_dialog(&root).await;
+    open_dialog(&root, LINE_S_LINK).await;
     (root, h, history, before)
 }
 
@@ -167,21 +169,6 @@ async fn delete_is_enabled_only_by_the_exact_key_and_sends_once() {
     assert_eq!(fake_calls("GET /api/tenants/tenant--t/keys"), 1);
 }
 
-/// Opens the dialog with the key page's Delete link, as a person does (the link focused, then
-/// clicked), once the page has it.
-async fn open_from_the_key_s_page(root: &HtmlElement) {
-    eventually("the key's page", || {
-        find(root, ".detail-actions a.danger").is_some()
-    })
-    .await;
-    let link: HtmlElement = find(root, ".detail-actions a.danger")
-        .unwrap()
-        .unchecked_into();
-    link.focus().unwrap();
-    link.click();
-    eventually("dialog field", || find(root, "#delete-confirm").is_some()).await;
-}
-
 #[wasm_bindgen_test]
 async fn opened_from_the_key_s_page_cancel_goes_back_there_and_a_delete_to_the_list() {
     let mut routes = one_key_page(
@@ -193,7 +180,7 @@ async fn opened_from_the_key_s_page_cancel_goes_back_there_and_a_delete_to_the_l
     let (root, _h) = mount_app("/keys/apikey--1");
     let path = || window().location().pathname().unwrap();
     let open = || async {
-        open_from_the_key_s_page(&root).await;
+        open_dialog(&root, PAGE_S_LINK).await;
         assert_eq!(path(), "/keys/apikey--1/delete");
     };
     open().await;
@@ -236,7 +223,7 @@ async fn closed_over_a_key_s_page_that_loads_the_focus_lands_on_the_key_s_headin
     );
     let (root, _h) = mount_app("/keys/apikey--1");
     let heading = || active().and_then(|e| e.text_content());
-    open_from_the_key_s_page(&root).await;
+    open_dialog(&root, PAGE_S_LINK).await;
     let field = find(&root, "#delete-confirm").unwrap();
     eventually("the field has the focus", || {
         active().as_ref() == Some(&field)
