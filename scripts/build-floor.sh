@@ -8,11 +8,10 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 
-wasm_rustflags=$(wasm_release_rustflags)
 for level in dom view router; do
   features=""
   [ "$level" = dom ] || features="$level"
-  RUSTFLAGS="$wasm_rustflags" cargo build --release --locked --target wasm32-unknown-unknown \
+  wasm_release_cargo build --release --locked --target wasm32-unknown-unknown \
     -p floor-app --features "$features"
   out="$ROOT/target/floor/$level"
   rm -rf "$out"

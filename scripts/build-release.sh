@@ -25,12 +25,10 @@ stage="$ROOT/target/bundle-stage"
 rm -rf "$stage"
 mkdir -p "$stage/split" "$stage/bindgen"
 
-wasm_rustflags=$(wasm_release_rustflags)
-
 [ -d "$ROOT/target/wasm32-unknown-unknown/release" ] \
   || long "compiling the console's crates for the release build" "3 minutes" "once per checkout"
 # --emit-relocs on the final link only: wasm-split-cli follows the relocations to move code.
-RUSTFLAGS="$wasm_rustflags" cargo rustc --release --locked --target wasm32-unknown-unknown --bin apikeys-console \
+wasm_release_cargo rustc --release --locked --target wasm32-unknown-unknown --bin apikeys-console \
   --features "$features" -- -Clink-args=--emit-relocs
 wasm-split-cli "$ROOT/target/wasm32-unknown-unknown/release/apikeys-console.wasm" "$stage/split" \
   --out-name apikeys-console --target web

@@ -137,7 +137,7 @@ html = html.replace(/<link data-trunk [^>]*\/>/g, (tag) => {
         "  const main = document.querySelector('#boot main');",
         '  if (main) {',
         "    const el = (tag, text) => Object.assign(document.createElement(tag), { textContent: text });",
-        "    const panel = Object.assign(el('section'), { className: 'panel error-panel' });",
+        "    const panel = Object.assign(el('section'), { id: 'load-failed', className: 'panel error-panel' });",
         "    panel.setAttribute('role', 'alert');",
         "    const reload = Object.assign(el('a', 'Reload the page'), { href: location.href, className: 'button' });",
         "    panel.append(el('h1', 'The console could not load'), el('p', 'Its code could not be fetched or started. Check the connection and reload. The console needs a current browser: WebAssembly with SIMD (Chrome or Edge 91, Firefox 89, Safari 16.4 or later).'), reload);",

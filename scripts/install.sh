@@ -47,6 +47,14 @@ if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknow
 fi
 echo "ok"
 
+step "the standard library's source (the release wasm builds std without panic messages)"
+if ! wasm_std_source; then
+  # Not fatal: without it the release build links the prebuilt std and says so.
+  timeout 180 rustup component add rust-src \
+    || echo "warning: rustup could not add rust-src; the release wasm will keep std's panic messages" >&2
+fi
+if wasm_std_source; then echo "ok"; fi
+
 step "wasm-bindgen-cli (the version in Cargo.lock)"
 WB_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 [ -n "$WB_VERSION" ] || { echo "wasm-bindgen not found in Cargo.lock" >&2; exit 1; }

@@ -1,4 +1,4 @@
-//! Entry point of the console: install the panic panel, then boot.
+//! Entry point of the console: log panics (index.html shows the panel), then boot.
 
 #[cfg(feature = "bench")]
 #[global_allocator]
