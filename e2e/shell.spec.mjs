@@ -1,4 +1,8 @@
 // The shell: the release bundle boots, deep links are served, the page is accessible.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { test, expect, expectNoAxeViolations, waitForApp, signIn, ACCOUNTS, keyRows, holdChunk } from './fixtures.mjs';
 
 const isChunkPath = (path) => /^\/(split|chunk)_[a-z_0-9]+-[0-9a-f]{16}\.wasm$/.test(path);
@@ -311,6 +315,19 @@ test('the release bundle has no benchmark hooks', async ({ page, request, proble
   const js = await (await request.get(`/${script}`)).text();
   for (const name of ['heapLiveBytes', 'panicForTest', 'console-started']) {
     expect(js.includes(name) || html.includes(name), name).toBe(false);
+  }
+});
+
+test('the release bundle names no path of the machine that built it', () => {
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  const dir = path.join(root, 'dist-release');
+  // The checkout, the crate registry and the toolchain (std's own sources among them).
+  const places = [root, path.join(os.homedir(), '.cargo'), path.join(os.homedir(), '.rustup')];
+  const files = fs.readdirSync(dir).filter((name) => /\.(wasm|js|html)$/.test(name));
+  expect(files.filter((name) => name.endsWith('.wasm')).length).toBeGreaterThan(1);
+  for (const name of files) {
+    const text = fs.readFileSync(path.join(dir, name)).toString('latin1');
+    for (const place of places) expect(text.includes(place), `${name} names ${place}`).toBe(false);
   }
 });
 
