@@ -8,7 +8,7 @@ test.use({ baseURL: benchURL });
 test('a panic shows a panel with a reload that brings the console back', async ({ page, problems }) => {
   await signIn(page, ACCOUNTS.owner.email);
   await expect(keyRows(page).first()).toBeVisible();
-  // The panic is logged (that is how a bug gets reported), and the wasm traps after it.
+  // The wasm traps; a build with panic messages logs the message first (how a bug gets reported).
   problems.allowed.push(/panic provoked by the end-to-end test/, /unreachable|RuntimeError/);
   await page.evaluate(() => window.wasmBindings.panicForTest());
   const panel = page.getByRole('alert').filter({ hasText: 'Something went wrong' });

@@ -48,15 +48,18 @@ wasm_std_source() {
 # source is installed, std is compiled with the crates, with -Cpanic=immediate-abort: no panic
 # messages, no locations and none of the formatting only they need (12 kB brotli less,
 # docs/performance.md); a panic is then a bare wasm trap (src/panic.rs). Both flags are unstable:
-# RUSTC_BOOTSTRAP lets this stable rustc take them, for this one command. std's crates keep the
-# prebuilt std's opt-level 3: at the release profile's "z" no function of a dashboard load ran
-# hot enough for V8 to optimise it, so V8 never cached the compiled module. Without the source the
-# build links the prebuilt std, panic messages and all, and says so. PANIC_MESSAGES=1 asks for
-# that build (to read a release panic's message, or to compare).
+# RUSTC_BOOTSTRAP lets this stable rustc take them, for this one command. core, alloc, std,
+# compiler_builtins and dlmalloc keep the prebuilt std's opt-level 3: at the release profile's
+# "z" no function of a dashboard load ran hot enough for V8 to optimise it, so V8 never cached
+# the compiled module. Without the source the build links the prebuilt std, panic messages and
+# all, and says so. PANIC_MESSAGES=1 asks for
+# that build (to read a release panic's message, or to compare). RUSTC_BOOTSTRAP also reaches
+# build scripts (proc-macro2 takes its nightly path), so switching between the two rebuilds the
+# proc macros.
 wasm_release_cargo() {
   local flags
   flags=$(wasm_release_rustflags)
-  if [ -z "${PANIC_MESSAGES:-}" ] && wasm_std_source; then
+  if [ "${PANIC_MESSAGES:-}" != 1 ] && wasm_std_source; then
     local speed=() crate
     for crate in core alloc std compiler_builtins dlmalloc; do
       speed+=(--config "profile.release.package.$crate.opt-level=3")
@@ -64,8 +67,8 @@ wasm_release_cargo() {
     RUSTC_BOOTSTRAP=1 RUSTFLAGS="$flags -Zunstable-options -Cpanic=immediate-abort" \
       cargo "${speed[@]}" "$1" -Zbuild-std=std,panic_abort "${@:2}"
   else
-    [ -n "${PANIC_MESSAGES:-}" ] \
-      || echo "warning: no rust-src (rustup component add rust-src): std keeps its panic messages (13 kB brotli more)" >&2
+    [ "${PANIC_MESSAGES:-}" = 1 ] \
+      || echo "warning: no rust-src (rustup component add rust-src): std keeps its panic messages (12 kB brotli more)" >&2
     RUSTFLAGS="$flags" cargo "$@"
   fi
 }

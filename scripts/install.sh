@@ -48,12 +48,17 @@ fi
 echo "ok"
 
 step "the standard library's source (the release wasm builds std without panic messages)"
-if ! wasm_std_source; then
-  # Not fatal: without it the release build links the prebuilt std and says so.
-  timeout 180 rustup component add rust-src \
-    || echo "warning: rustup could not add rust-src; the release wasm will keep std's panic messages" >&2
+# Not fatal: without it the release build links the prebuilt std and says so. A machine whose
+# rustup cannot reach its server is asked once per toolchain, not at every run; delete the
+# marker to ask again.
+no_src_marker="$HOME/.cargo/.rust-src-unavailable-$(rustc --version | awk '{print $2}')"
+if ! wasm_std_source && [ ! -f "$no_src_marker" ]; then
+  if ! timeout 180 rustup component add rust-src; then
+    echo "warning: rustup could not add rust-src; the release wasm keeps std's panic messages" >&2
+    mkdir -p "$HOME/.cargo" && touch "$no_src_marker"
+  fi
 fi
-if wasm_std_source; then echo "ok"; fi
+if wasm_std_source; then echo "ok"; else echo "not installed (to try again: rm $no_src_marker)"; fi
 
 step "wasm-bindgen-cli (the version in Cargo.lock)"
 WB_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
