@@ -133,17 +133,9 @@ html = html.replace(/<link data-trunk [^>]*\/>/g, (tag) => {
         // The benchmark reads the allocator's counter and the wasm memory through these.
         ...(bench ? ['  window.wasmBindings = bindings;', "  dispatchEvent(new CustomEvent('console-started', { detail: { wasm } }));"] : []),
         '} catch (error) {',
-        // Without this the skeleton would stay up for good: say what happened and how to go on.
-        "  const main = document.querySelector('#boot main');",
-        '  if (main) {',
-        "    const el = (tag, text) => Object.assign(document.createElement(tag), { textContent: text });",
-        "    const panel = Object.assign(el('section'), { id: 'load-failed', className: 'panel error-panel' });",
-        "    panel.setAttribute('role', 'alert');",
-        "    const reload = Object.assign(el('a', 'Reload the page'), { href: location.href, className: 'button' });",
-        "    panel.append(el('h1', 'The console could not load'), el('p', 'Its code could not be fetched or started. Check the connection and reload. The console needs a current browser: WebAssembly with SIMD (Chrome or Edge 91, Firefox 89, Safari 16.4 or later).'), reload);",
-        '    main.replaceChildren(panel);',
-        "    document.getElementById('boot').removeAttribute('aria-busy');",
-        '  }',
+        // Without this the skeleton would stay up for good: say what happened and how to go on
+        // (the panel of index.html's watcher).
+        "  window.__consoleStopped?.('load-failed', 'The console could not load', 'Its code could not be fetched or started. Check the connection and reload. The console needs a current browser: WebAssembly with SIMD (Chrome or Edge 91, Firefox 89, Safari 16.4 or later).', 'Reload the page');",
         '  throw error;',
         '}',
         '</script>',

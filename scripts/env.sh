@@ -52,10 +52,9 @@ wasm_std_source() {
 # compiler_builtins and dlmalloc keep the prebuilt std's opt-level 3: at the release profile's
 # "z" no function of a dashboard load ran hot enough for V8 to optimise it, so V8 never cached
 # the compiled module. Without the source the build links the prebuilt std, panic messages and
-# all, and says so. PANIC_MESSAGES=1 asks for
-# that build (to read a release panic's message, or to compare). RUSTC_BOOTSTRAP also reaches
-# build scripts (proc-macro2 takes its nightly path), so switching between the two rebuilds the
-# proc macros.
+# all, and says so. PANIC_MESSAGES=1 asks for that build (to read a release panic's message, or
+# to compare). RUSTC_BOOTSTRAP also reaches build scripts (proc-macro2 takes its nightly path),
+# so switching between the two rebuilds the proc macros.
 wasm_release_cargo() {
   local flags
   flags=$(wasm_release_rustflags)
