@@ -148,18 +148,33 @@ fn is_loopback_v4(host: &str) -> bool {
 }
 
 /// Fetches and parses `config.json` relative to the document's base URL (or takes the response
-/// `index.html` asked for while the wasm loaded).
+/// `index.html` asked for while the wasm loaded), within the default request deadline.
 #[cfg(target_arch = "wasm32")]
 pub async fn load() -> Result<RuntimeConfig, ConfigError> {
+    load_within(RuntimeConfig::default().request_timeout_ms).await
+}
+
+/// [`load`] with a deadline of `deadline_ms` for the answer.
+#[cfg(target_arch = "wasm32")]
+pub async fn load_within(deadline_ms: u32) -> Result<RuntimeConfig, ConfigError> {
     use crate::api::{ApiError, Call, Method};
-    let answer = match crate::handoff::response("config").await {
-        Some(resp) => crate::api::http::read_response(&resp, false).await,
-        None => {
-            let mut call = Call::new(Method::Get, crate::api::paths::CONFIG.into());
-            call.authenticated = false;
-            let deadline = RuntimeConfig::default().request_timeout_ms;
-            crate::api::http::fetch(&call, None, deadline).await
+    use futures::future::{select, Either};
+    // `index.html`'s request has no deadline of its own: one that never answers ends here, with
+    // the error page and its "Try again", not with the skeleton for as long as the browser waits.
+    let answer = std::pin::pin!(async {
+        match crate::handoff::response("config").await {
+            Some(resp) => crate::api::http::read_response(&resp, false).await,
+            None => {
+                let mut call = Call::new(Method::Get, crate::api::paths::CONFIG.into());
+                call.authenticated = false;
+                crate::api::http::fetch(&call, None, deadline_ms).await
+            }
         }
+    });
+    let deadline = std::pin::pin!(crate::timer::sleep_ms(deadline_ms));
+    let answer = match select(answer, deadline).await {
+        Either::Left((answer, _)) => answer,
+        Either::Right(_) => Err(ApiError::Timeout),
     };
     let answer = answer.map_err(|e| {
         ConfigError::Unavailable(

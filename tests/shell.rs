@@ -179,3 +179,22 @@ async fn skip_to_content_focuses_main_and_adds_no_history_entry() {
         Some("main")
     );
 }
+
+#[wasm_bindgen_test]
+async fn config_json_is_taken_from_the_page_and_given_up_when_it_never_answers() {
+    use apikeys_console::config::load_within;
+    hand_off("config", r#"{"body": {"poll_interval_ms": 700}}"#);
+    let config = load_within(5_000).await;
+    assert_eq!(config.map(|c| c.poll_interval_ms), Ok(700));
+    // `index.html`'s request has no deadline: the app's ends the wait with the error page.
+    hand_off("config", r#"{"never": true}"#);
+    let waited = futures::future::select(Box::pin(load_within(50)), Box::pin(sleep(5_000))).await;
+    clear_hand_off();
+    let futures::future::Either::Left((config, _)) = waited else {
+        panic!("the app still waits for config.json after 5 s");
+    };
+    assert_eq!(
+        config.map_err(|e| e.to_string()),
+        Err("config.json could not be loaded: no answer in time".to_owned())
+    );
+}
