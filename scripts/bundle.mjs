@@ -123,10 +123,11 @@ html = html.replace(/<link data-trunk [^>]*\/>/g, (tag) => {
         "  const streamable = (r) => r.ok && typeof WebAssembly.compileStreaming === 'function' && r.headers.get('Content-Type')?.trim().toLowerCase() === 'application/wasm';",
         '  const compiled = fetched?.then((r) => (streamable(r) ? WebAssembly.compileStreaming(r) : r));',
         '  compiled?.catch(() => {});',
-        // Starting the wasm is one long task on the main thread; the head start's next request
-        // (the session refresh, once config.json is read) waits behind it. So the start waits
-        // until that request is out, or 1 s at most should config.json hang (its own timeout
-        // and error are the app's). Measured in docs/performance.md.
+        // Starting the wasm is one long task on the main thread, and the session refresh is
+        // sent from a task of its own once the browser grants its lock (and, for another base,
+        // once config.json is read), so it would wait behind the start. So the start waits until
+        // the refresh the app will use is out, or 1 s at most should config.json or the lock
+        // hang (their deadlines and errors are the app's). Measured in docs/performance.md.
         '  await Promise.race([asked, new Promise((done) => setTimeout(done, 1000))]);',
         `  const bindings = await import('/${mainJs}');`,
         `  const wasm = await bindings.default({ module_or_path: (await compiled) || '/${mainWasm}' });`,
