@@ -198,3 +198,18 @@ async fn config_json_is_taken_from_the_page_and_given_up_when_it_never_answers()
         Err("config.json could not be loaded: no answer in time".to_owned())
     );
 }
+
+#[wasm_bindgen_test]
+async fn an_answer_from_the_page_whose_body_stops_half_way_is_given_up_at_its_deadline() {
+    hand_off("keys", r#"{"body_stalls": true}"#);
+    let waited = futures::future::select(
+        Box::pin(apikeys_console::api::handed_off("keys", 50, None)),
+        Box::pin(sleep(5_000)),
+    )
+    .await;
+    clear_hand_off();
+    let futures::future::Either::Left((answer, _)) = waited else {
+        panic!("the app still reads the page's answer after 5 s");
+    };
+    assert!(answer.is_none(), "a body cut short is no answer");
+}

@@ -261,17 +261,22 @@ fn quietly(promise: js_sys::Promise) {
     ignore.forget();
 }
 
-/// The answer to the request `name` that `index.html` sent while the wasm loaded, within
-/// `timeout_ms`, when its URL ends with `path` (when given); `None` when there is none, it is for
-/// another address, or it did not arrive in time.
+/// The answer to the request `name` that `index.html` sent while the wasm loaded, read whole
+/// within `timeout_ms`, when its URL ends with `path` (when given); `None` when there is none, it
+/// is for another address, or it did not arrive in time. The deadline covers the body too:
+/// `index.html`'s requests have none of their own.
 pub async fn handed_off(name: &str, timeout_ms: u32, path: Option<&str>) -> Option<RawResponse> {
     use futures::future::{select, Either};
-    let early = std::pin::pin!(crate::handoff::response(name));
-    let deadline = std::pin::pin!(crate::timer::sleep_ms(timeout_ms));
-    match select(early, deadline).await {
-        Either::Left((Some(resp), _)) if path.is_none_or(|p| resp.url().ends_with(p)) => {
-            read_response(&resp, false).await.ok()
+    let answer = std::pin::pin!(async {
+        let resp = crate::handoff::response(name).await?;
+        if !path.is_none_or(|p| resp.url().ends_with(p)) {
+            return None;
         }
-        _ => None,
+        read_response(&resp, false).await.ok()
+    });
+    let deadline = std::pin::pin!(crate::timer::sleep_ms(timeout_ms));
+    match select(answer, deadline).await {
+        Either::Left((answer, _)) => answer,
+        Either::Right(_) => None,
     }
 }

@@ -209,6 +209,10 @@ export function hand_off(name, answer_json) {
     answer = Promise.reject(new TypeError('Failed to fetch'));
   } else if (r.never) {
     answer = new Promise(() => {});
+  } else if (r.body_stalls) {
+    // Headers, the start of a body, then nothing more.
+    const body = new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode('{"data":')); } });
+    answer = Promise.resolve(new Response(body, { status: 200, headers: { 'content-type': 'application/json' } }));
   } else {
     const resp = new Response(JSON.stringify(r.body), { status: r.status || 200, headers: { 'content-type': 'application/json' } });
     // A constructed response has no URL; a fetched one has the address it was fetched from.
@@ -273,8 +277,8 @@ extern "C" {
     /// Undoes [`hasten_timeouts`].
     fn restore_timeouts();
     /// Plays `index.html`'s part: the request `name` ("refresh", "keys") sent before the app
-    /// loaded, answered with one fake answer (`{status, body, network_error, url}`) or never
-    /// (`{never: true}`), left in
+    /// loaded, answered with one fake answer (`{status, body, network_error, url}`), never
+    /// (`{never: true}`), or with a body that stops half way (`{body_stalls: true}`), left in
     /// `window.__consoleBoot`.
     pub fn hand_off(name: &str, answer_json: &str);
     /// Removes whatever `hand_off` left that the app did not take.
