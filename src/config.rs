@@ -158,10 +158,9 @@ pub async fn load() -> Result<RuntimeConfig, ConfigError> {
 #[cfg(target_arch = "wasm32")]
 pub async fn load_within(deadline_ms: u32) -> Result<RuntimeConfig, ConfigError> {
     use crate::api::{ApiError, Call, Method};
-    use futures::future::{select, Either};
     // `index.html`'s request has no deadline of its own: one that never answers ends here, with
     // the error page and its "Try again", not with the skeleton for as long as the browser waits.
-    let answer = std::pin::pin!(async {
+    let answer = async {
         match crate::handoff::response("config").await {
             Some(resp) => crate::api::http::read_response(&resp, false).await,
             None => {
@@ -170,12 +169,10 @@ pub async fn load_within(deadline_ms: u32) -> Result<RuntimeConfig, ConfigError>
                 crate::api::http::fetch(&call, None, deadline_ms).await
             }
         }
-    });
-    let deadline = std::pin::pin!(crate::timer::sleep_ms(deadline_ms));
-    let answer = match select(answer, deadline).await {
-        Either::Left((answer, _)) => answer,
-        Either::Right(_) => Err(ApiError::Timeout),
     };
+    let answer = crate::timer::within(deadline_ms, answer)
+        .await
+        .unwrap_or(Err(ApiError::Timeout));
     let answer = answer.map_err(|e| {
         ConfigError::Unavailable(
             match e {

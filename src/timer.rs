@@ -13,6 +13,15 @@ pub async fn sleep_ms(ms: u32) {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
+/// `future`'s output, or `None` when it has not finished in `ms` milliseconds (it is dropped).
+pub async fn within<T>(ms: u32, future: impl std::future::Future<Output = T>) -> Option<T> {
+    use futures::future::{select, Either};
+    match select(std::pin::pin!(future), std::pin::pin!(sleep_ms(ms))).await {
+        Either::Left((output, _)) => Some(output),
+        Either::Right(_) => None,
+    }
+}
+
 /// How often relative times ("5 minutes ago") are measured again.
 const MINUTE_MS: u32 = 60_000;
 

@@ -188,11 +188,13 @@ async fn config_json_is_taken_from_the_page_and_given_up_when_it_never_answers()
     assert_eq!(config.map(|c| c.poll_interval_ms), Ok(700));
     // `index.html`'s request has no deadline: the app's ends the wait with the error page.
     hand_off("config", r#"{"never": true}"#);
-    let waited = futures::future::select(Box::pin(load_within(50)), Box::pin(sleep(5_000))).await;
+    let config = finishes_within(
+        5_000,
+        "the app still waits for config.json after 5 s",
+        load_within(50),
+    )
+    .await;
     clear_hand_off();
-    let futures::future::Either::Left((config, _)) = waited else {
-        panic!("the app still waits for config.json after 5 s");
-    };
     assert_eq!(
         config.map_err(|e| e.to_string()),
         Err("config.json could not be loaded: no answer in time".to_owned())
@@ -202,14 +204,12 @@ async fn config_json_is_taken_from_the_page_and_given_up_when_it_never_answers()
 #[wasm_bindgen_test]
 async fn an_answer_from_the_page_whose_body_stops_half_way_is_given_up_at_its_deadline() {
     hand_off("keys", r#"{"body_stalls": true}"#);
-    let waited = futures::future::select(
-        Box::pin(apikeys_console::api::handed_off("keys", 50, None)),
-        Box::pin(sleep(5_000)),
+    let answer = finishes_within(
+        5_000,
+        "the app still reads the page's answer after 5 s",
+        apikeys_console::api::handed_off("keys", 50, None),
     )
     .await;
     clear_hand_off();
-    let futures::future::Either::Left((answer, _)) = waited else {
-        panic!("the app still reads the page's answer after 5 s");
-    };
     assert!(answer.is_none(), "a body cut short is no answer");
 }

@@ -266,17 +266,12 @@ fn quietly(promise: js_sys::Promise) {
 /// is for another address, or it did not arrive in time. The deadline covers the body too:
 /// `index.html`'s requests have none of their own.
 pub async fn handed_off(name: &str, timeout_ms: u32, path: Option<&str>) -> Option<RawResponse> {
-    use futures::future::{select, Either};
-    let answer = std::pin::pin!(async {
+    let answer = async {
         let resp = crate::handoff::response(name).await?;
         if !path.is_none_or(|p| resp.url().ends_with(p)) {
             return None;
         }
         read_response(&resp, false).await.ok()
-    });
-    let deadline = std::pin::pin!(crate::timer::sleep_ms(timeout_ms));
-    match select(answer, deadline).await {
-        Either::Left((answer, _)) => answer,
-        Either::Right(_) => None,
-    }
+    };
+    crate::timer::within(timeout_ms, answer).await.flatten()
 }

@@ -38,6 +38,19 @@ pub async fn sleep(ms: i32) {
     wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
 }
 
+/// `future`'s output; panics with `what` when it has not finished in `ms` milliseconds.
+pub async fn finishes_within<T>(
+    ms: i32,
+    what: &str,
+    future: impl std::future::Future<Output = T>,
+) -> T {
+    use futures::future::{select, Either};
+    match select(Box::pin(future), Box::pin(sleep(ms))).await {
+        Either::Left((output, _)) => output,
+        Either::Right(_) => panic!("{what}"),
+    }
+}
+
 /// Polls `check` every 10 ms for up to 3 s; Leptos applies changes on a later tick.
 pub async fn eventually(what: &str, mut check: impl FnMut() -> bool) {
     for _ in 0..300 {
