@@ -326,6 +326,27 @@ test('a console whose code cannot be fetched says so instead of loading forever'
   await waitForApp(page);
 });
 
+// A download that neither finishes nor fails: after 10 s the skeleton says so and offers a
+// reload, and the console still starts when its code arrives.
+test('a console whose code is slow to arrive says so, and starts when it comes', async ({ page }) => {
+  await signIn(page, ACCOUNTS.owner.email);
+  await page.goto('about:blank');
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route(/_bg\.wasm$/, async (route) => { await held; await route.continue(); });
+  await page.goto('/');
+  const status = page.locator('#boot [role="status"]');
+  await expect(status).toHaveText('Loading the console…');
+  await expect(status).toHaveText(/taking longer than usual to load/, { timeout: 15_000 });
+  await expect(status).toBeVisible();
+  await expect(page.locator('#boot')).not.toHaveAttribute('aria-busy');
+  await expect(page.locator('#boot').getByRole('link', { name: 'Reload the page' })).toHaveAttribute('href', /\/$/);
+  release();
+  await waitForApp(page);
+  await expect(keyRows(page).first()).toBeVisible();
+  await expect(page.getByText('taking longer than usual')).toHaveCount(0);
+});
+
 // index.html fetches the main wasm with its digest (Subresource Integrity): code altered on the
 // way or on the CDN is refused, and the page says the console could not load.
 test('a console whose code was altered does not run it', async ({ page, problems }) => {
