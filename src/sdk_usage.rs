@@ -140,7 +140,18 @@ fn string_literal(s: &str) -> String {
     out
 }
 
+/// Whether `value` can be pasted into a terminal as shell text: no control character (a pasted
+/// Ctrl-C or line break would end the quoted line and run the rest; an escape sequence can end a
+/// terminal's paste mode) and no bidirectional control (the line would not read as it runs).
+pub fn pastes_safely(value: &str) -> bool {
+    !value.chars().any(|c| {
+        c.is_control()
+            || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    })
+}
+
 /// `value` quoted for a POSIX shell: inside single quotes nothing is special but the quote.
+/// Only for a value that [`pastes_safely`].
 pub fn shell_quoted(value: &str, out: &mut String) {
     out.push('\'');
     for c in value.chars() {
@@ -188,6 +199,23 @@ mod tests {
             let p = lang.program(hostile, hostile);
             assert!(!p.contains("\", evil(), \""), "{lang:?}: {p}");
             assert!(p.contains(r#"x\", evil(), \"\\\u000a"#), "{lang:?}: {p}");
+        }
+    }
+
+    #[test]
+    fn only_plain_text_pastes_safely() {
+        assert!(pastes_safely("it's $HOME `x` ünïcödé"));
+        for hostile in [
+            "abc\u{3}\necho INJECTED",
+            "a\nb",
+            "a\tb",
+            "\u{1b}[201~",
+            "\u{7f}",
+            "\u{9b}",
+            "\u{202E}lmth.exe",
+            "\u{2066}x",
+        ] {
+            assert!(!pastes_safely(hostile), "{hostile:?}");
         }
     }
 

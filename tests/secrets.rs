@@ -407,6 +407,35 @@ async fn the_key_step_shows_usage_tabs_with_the_public_values_only() {
     eventually("exports copied", clipboard_is_env_exports).await;
 }
 
+/// Values that would act on the terminal they are pasted into (a Ctrl-C, an escape sequence) are
+/// not offered as shell lines; the file still is.
+#[wasm_bindgen_test]
+async fn secrets_that_would_not_paste_safely_are_not_offered_as_shell_lines() {
+    fake();
+    fake_secrets_pasting_badly(SECRETS);
+    let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
+    create_and_show(&root).await;
+    let offered: Vec<String> = root
+        .query_selector_all(".copy-button")
+        .unwrap()
+        .values()
+        .into_iter()
+        .map(|b| {
+            b.unwrap()
+                .unchecked_into::<web_sys::Node>()
+                .text_content()
+                .unwrap_or_default()
+        })
+        .collect();
+    assert!(
+        !offered.iter().any(|t| t == "Copy as environment variables"),
+        "{offered:?}"
+    );
+    let note = find(&root, "[data-testid=no-exports]").expect("why there are no shell lines");
+    assert!(text_of(&note).contains("Download the credentials file instead"));
+    assert!(find(&root, "[data-testid=download]").is_some());
+}
+
 #[wasm_bindgen_test]
 async fn once_stored_the_key_step_offers_the_next_steps() {
     fake();

@@ -148,6 +148,13 @@ export function fake_secrets_escaped(route) {
   [data.server_signing_key, data.server_crypto_access_key, data.client_key] = window.__secrets;
   answer.body = JSON.stringify(answer.body).replace(/\//g, '\\/').replace(/\u00e9/g, '\\u00e9');
 }
+// The same, with a signing key that would act on the terminal it is pasted into: a Ctrl-C, and
+// the sequence that ends a bracketed paste (no line break: a text field drops those).
+export function fake_secrets_pasting_badly(route) {
+  fake_secrets(route);
+  window.__secrets[0] += '\u0003\u001b[201~echo INJECTED';
+  window.__fakeRoutes[route][0].body.data.server_signing_key = window.__secrets[0];
+}
 // The first answer to `route` spelled as sent, between `prefix` and `suffix`.
 export function respell_answer(route, prefix, suffix) {
   const a = window.__fakeRoutes[route][0];
@@ -246,6 +253,8 @@ extern "C" {
     pub fn fake_secrets(route: &str);
     /// [`fake_secrets`], with secrets that the answer's JSON spells with escapes.
     pub fn fake_secrets_escaped(route: &str);
+    /// [`fake_secrets`], with a signing key holding a Ctrl-C and an escape sequence.
+    pub fn fake_secrets_pasting_badly(route: &str);
     /// Sends the first answer to `route` as its JSON text between `prefix` and `suffix`.
     pub fn respell_answer(route: &str, prefix: &str, suffix: &str);
     /// Makes the first answer to `route` an error `status`, and the answers after it wait `delay`

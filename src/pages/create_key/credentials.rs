@@ -7,7 +7,7 @@ use wasm_bindgen::JsCast;
 use zeroize::Zeroizing;
 
 use crate::sdk_usage::{
-    shell_quoted, ENV_ACCESS_KEY, ENV_ARX_URL, ENV_SECRET_KEY, ENV_SIGNING_KEY,
+    pastes_safely, shell_quoted, ENV_ACCESS_KEY, ENV_ARX_URL, ENV_SECRET_KEY, ENV_SIGNING_KEY,
 };
 
 /// The credential file as JSON: `arx_url`, `access_key`, `server_signing_key`,
@@ -48,9 +48,14 @@ fn worst_case_len(fields: &[(&str, &str)]) -> usize {
 }
 
 /// The four `export ONQLAVE_…='…'` lines for a POSIX shell, secrets included, in a zeroing
-/// buffer sized for the worst case (a quote is four characters quoted) so it never moves.
-pub fn env_exports(data: &SensitiveData) -> Zeroizing<String> {
+/// buffer sized for the worst case (a quote is four characters quoted) so it never moves. None
+/// when a value would not paste safely into a terminal: text from the platform must not be able
+/// to run a command in the shell it is pasted into.
+pub fn env_exports(data: &SensitiveData) -> Option<Zeroizing<String>> {
     let vars = env_vars(data);
+    if !vars.iter().all(|(_, value)| pastes_safely(value)) {
+        return None;
+    }
     let mut out = Zeroizing::new(String::with_capacity(exports_worst_case_len(&vars)));
     for (name, value) in vars {
         out.push_str("export ");
@@ -59,7 +64,12 @@ pub fn env_exports(data: &SensitiveData) -> Zeroizing<String> {
         shell_quoted(value, &mut out);
         out.push('\n');
     }
-    out
+    Some(out)
+}
+
+/// Whether [`env_exports`] has lines to give for `data`.
+pub fn env_exports_offered(data: &SensitiveData) -> bool {
+    env_vars(data).iter().all(|(_, value)| pastes_safely(value))
 }
 
 fn env_vars(data: &SensitiveData) -> [(&'static str, &str); 4] {
@@ -145,31 +155,60 @@ mod tests {
     #[test]
     fn env_exports_are_four_shell_lines_and_never_reallocate() {
         let d = SensitiveData {
+            server_signing_key: Secret::new("sign\"ing".into()),
             server_crypto_access_key: Secret::new("it's".into()),
             ..data()
         };
-        let text = env_exports(&d);
+        assert!(env_exports_offered(&d));
+        let text = env_exports(&d).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(
             lines,
             [
                 "export ONQLAVE_ARX_URL='https://arx.example'",
                 "export ONQLAVE_ACCESS_KEY='onq.ABC'",
-                "export ONQLAVE_SIGNING_KEY='sign\"ing\u{1}'",
+                "export ONQLAVE_SIGNING_KEY='sign\"ing'",
                 "export ONQLAVE_SECRET_KEY='it'\\''s'",
             ]
         );
         let worst = SensitiveData {
             server_signing_key: Secret::new("'".repeat(500)),
-            ..data()
+            ..d.clone()
         };
         for d in [d, worst] {
-            let text = env_exports(&d);
+            let text = env_exports(&d).unwrap();
             assert_eq!(
                 text.capacity(),
                 exports_worst_case_len(&env_vars(&d)),
                 "reallocated"
             );
+        }
+    }
+
+    #[test]
+    fn no_exports_when_a_value_could_run_a_command_where_it_is_pasted() {
+        // A Ctrl-C and a line break: pasted into bash, the quoted line is dropped and the next
+        // one runs.
+        let hostile = "abc\u{3}\necho INJECTED\n";
+        let cases = [
+            SensitiveData {
+                server_signing_key: Secret::new(hostile.into()),
+                ..data()
+            },
+            SensitiveData {
+                access_key: "onq.\u{1b}[201~".into(),
+                ..data()
+            },
+            SensitiveData {
+                arx_url: "https://arx.example/\u{202E}x".into(),
+                ..data()
+            },
+            // What the other tests use: a control character in the signing key.
+            data(),
+        ];
+        for d in cases {
+            assert!(!env_exports_offered(&d));
+            assert!(env_exports(&d).is_none());
         }
     }
 

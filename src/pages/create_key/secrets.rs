@@ -7,7 +7,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use platform_types::{Secret, SensitiveData};
 
-use super::credentials::{credential_file, env_exports, save_file};
+use super::credentials::{credential_file, env_exports, env_exports_offered, save_file};
 use super::replace_entry;
 use crate::components::announcer::use_announcer;
 use crate::components::copy_button::{CopyButton, CopyText};
@@ -50,10 +50,15 @@ pub fn Secrets(
     let access = data.access_key.clone();
     let arx_url = data.arx_url.clone();
     let has_client_key = !data.client_key.is_empty();
-    let exports = {
+    let offered = env_exports_offered(&data);
+    let exports = offered.then(|| {
         let data = data.clone();
-        CopyText::lent(move |f| f(&env_exports(&data)))
-    };
+        CopyText::lent(move |f| {
+            if let Some(text) = env_exports(&data) {
+                f(&text);
+            }
+        })
+    });
     let key_href = links::key(&data.id);
     view! {
         <div class="panel secrets">
@@ -78,8 +83,15 @@ pub fn Secrets(
             </dl>
             <div class="wizard-actions start">
                 <button type="button" class="button secondary" data-testid="download" on:click=download>"Download credentials"</button>
-                <CopyButton text=exports label="Copy as environment variables" idle="Copy as environment variables"/>
+                {exports.map(|exports| view! {
+                    <CopyButton text=exports label="Copy as environment variables" idle="Copy as environment variables"/>
+                })}
             </div>
+            {(!offered).then(|| view! {
+                <p class="muted small" data-testid="no-exports">
+                    "These values contain control characters, which could run commands in a terminal they are pasted into, so they are not offered as shell lines. Download the credentials file instead."
+                </p>
+            })}
             <section class="usage-section" aria-labelledby="usage-title">
                 <h3 id="usage-title">"Use it"</h3>
                 <p class="muted">
