@@ -103,6 +103,28 @@ test('Back on step 4 asks first: staying keeps the secrets, leaving goes back', 
   await expect(page.getByTestId('show-secrets')).toHaveCount(0);
 });
 
+// Back across more than one entry (an earlier page picked from the Back button's menu, or
+// entries the browser skips because the page added them without a click) asks too.
+test('going back several entries from step 4 asks first, and staying keeps the secrets', async ({ page }) => {
+  await createAsOwner(page);
+  const secret = await page.getByTestId('server-signing-key').inputValue();
+  const asked = [];
+  page.once('dialog', (d) => { asked.push(d.message()); d.dismiss(); });
+  await page.evaluate(() => history.go(-3));
+  await expect.poll(() => asked.length).toBe(1);
+  expect(asked[0]).toContain('They cannot be shown again');
+  await expect(page).toHaveURL(/\/keys\/new\/key\?key=apikey--[^&]+$/);
+  await expect(page.getByTestId('server-signing-key')).toHaveValue(secret);
+  await page.waitForTimeout(300);
+  expect(asked.length, 'asked once').toBe(1);
+  // Leaving, once agreed, goes where the person went.
+  page.once('dialog', (d) => { asked.push(d.message()); d.accept(); });
+  await page.evaluate(() => history.go(-2));
+  await expect(page).not.toHaveURL(/\/keys\/new\/key/);
+  expect(asked.length).toBe(2);
+  await expect(page.getByTestId('server-signing-key')).toHaveCount(0);
+});
+
 test('leaving step 4 by a link leaves no extra history entry behind', async ({ page }) => {
   await createAsOwner(page);
   page.once('dialog', (d) => d.dismiss());

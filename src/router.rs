@@ -87,6 +87,14 @@ impl Default for NavigateOptions {
     }
 }
 
+/// The state of the entry a page that stayed is put back on ([`Router::ask_before_leaving`]): the
+/// `popstate` listeners after the router's see the page's own address again, and tell by this
+/// that it was not the page's own entry the person came back to.
+pub const STAYED_STATE: &str = "stayed";
+
+/// Whether a Back or Forward may leave the address shown ([`Router::ask_before_leaving`]).
+type LeaveCheck = std::rc::Rc<dyn Fn() -> bool>;
+
 /// The router; `Copy`, provided by [`provide_router`].
 #[derive(Clone, Copy)]
 pub struct Router {
@@ -97,6 +105,8 @@ pub struct Router {
     traversed: StoredValue<bool>,
     /// The query the dashboard last showed (its search, filters, sort and page).
     dashboard_search: StoredValue<String>,
+    /// Asked before a Back or Forward leaves the address shown (see [`Router::ask_before_leaving`]).
+    leave_check: StoredValue<Option<(u32, LeaveCheck)>, LocalStorage>,
 }
 
 impl Router {
@@ -139,6 +149,33 @@ impl Router {
     /// Whether the address shown came from Back or Forward, not a link or the page.
     pub fn traversed(&self) -> bool {
         self.traversed.get_value()
+    }
+
+    /// Until the calling owner is cleaned up, a Back or Forward that would leave the address
+    /// shown asks `go` first, however many entries it crosses (the Back button's menu, or an
+    /// entry the browser skips). When `go` says no, the page stays and its address is put back
+    /// on top of the history; the entries crossed stay behind it. The page's own navigations are
+    /// not asked about: it decides those itself.
+    pub fn ask_before_leaving(&self, go: impl Fn() -> bool + 'static) {
+        thread_local! {
+            static ASKED: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+        }
+        let n = ASKED.with(|a| {
+            a.set(a.get().wrapping_add(1));
+            a.get()
+        });
+        self.leave_check
+            .set_value(Some((n, std::rc::Rc::new(go) as LeaveCheck)));
+        let leave_check = self.leave_check;
+        on_cleanup(move || {
+            // Only its own: a view that asked since keeps its check.
+            let own = leave_check
+                .try_with_value(|c| c.as_ref().is_some_and(|(m, _)| *m == n))
+                .unwrap_or(false);
+            if own {
+                leave_check.try_set_value(None);
+            }
+        });
     }
 
     /// Goes to `href`, a path of this console with an optional query. Going to the address
@@ -188,13 +225,26 @@ pub fn provide_router() -> Router {
         address: RwSignal::new(here),
         redirected: StoredValue::new(false),
         traversed: StoredValue::new(false),
+        leave_check: StoredValue::new_local(None),
     };
     provide_context(router);
     let popstate = window_event_listener(ev::popstate, move |_| {
         let now = Address::current();
-        if router.address.with_untracked(|a| *a != now) {
-            router.show(now, false, true);
+        let shown = router.address.get_untracked();
+        if shown == now {
+            return;
         }
+        let check = router
+            .leave_check
+            .with_value(|c| c.as_ref().map(|(_, go)| go.clone()));
+        if check.is_some_and(|go| !go()) {
+            if let Ok(history) = window().history() {
+                let href = format!("{}{}", shown.path, shown.search);
+                let _ = history.push_state_with_url(&STAYED_STATE.into(), "", Some(&href));
+            }
+            return;
+        }
+        router.show(now, false, true);
     });
     let click = window_event_listener(ev::click, move |e| {
         if let Some(href) = own_link(&e) {

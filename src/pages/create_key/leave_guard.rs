@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 
 use super::replace_entry;
 use crate::links;
-use crate::router::use_navigate;
+use crate::router::{use_navigate, use_router};
 
 /// The state of the guard entry (see Back below), so that a page shown again can step off it.
 const GUARD_STATE: &str = "leave-guard";
@@ -89,6 +89,11 @@ pub fn use_leave_guard(stored: RwSignal<bool>, asked: Signal<bool>) {
         if window().location().href().ok().as_deref() != Some(here.as_str()) {
             return;
         }
+        // The router asked already, and the person stayed (below).
+        let state = window().history().and_then(|h| h.state()).ok();
+        if state.and_then(|s| s.as_string()).as_deref() == Some(crate::router::STAYED_STATE) {
+            return;
+        }
         if guard_on() && !confirm_leave() {
             arm();
             return;
@@ -99,6 +104,16 @@ pub fn use_leave_guard(stored: RwSignal<bool>, asked: Signal<bool>) {
         }
     });
     let _ = window().add_event_listener_with_callback("popstate", on_pop.as_ref().unchecked_ref());
+    // A move that crosses more than the guard entry (an earlier page picked from the Back
+    // button's menu, or entries the browser skips: it may skip those a page added without a
+    // click, as the guard entry is) reaches the router with another address: it asks too.
+    use_router().ask_before_leaving(move || {
+        if guard_on() && !confirm_leave() {
+            return false;
+        }
+        stored.set(true);
+        true
+    });
     let holder = send_wrapper::SendWrapper::new((on_click, on_pop));
     on_cleanup(move || {
         esc.remove();
