@@ -141,6 +141,52 @@ test('leaving the dialog while it deletes keeps the console alive and the delete
   await expect(keyRows(page).first()).toBeVisible();
 });
 
+// A list the platform answered before the delete, handed to the page only after it, must not
+// bring the key back as it was (active, with its Delete link, and no longer watched).
+test('a list read before a delete and delivered after it does not undo the delete', async ({ page, context, request }) => {
+  const { id, access } = await freshActiveKey(request);
+  await signIn(page, ACCOUNTS.owner.email);
+  const row = page.locator(`tr[data-key-id="${id}"]`);
+  await expect(row).toHaveAttribute('data-status', 'active');
+  // The live tools (which listen to the other tabs) are in once the status filter is.
+  await expect(page.getByLabel('Status')).toBeVisible();
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  let answered;
+  const read = new Promise((resolve) => { answered = resolve; });
+  await page.route(/\/api\/tenants\/[^/]+\/keys$/, async (route) => {
+    if (route.request().method() !== 'GET') { await route.continue(); return; }
+    const response = await route.fetch();
+    answered();
+    await held;
+    await route.fulfill({ response });
+  });
+  // Another tab's news makes this one read the list again; the platform answers at once.
+  const other = await context.newPage();
+  await other.goto('/config.json');
+  await other.evaluate(() => {
+    const channel = new BroadcastChannel('onqlave-console-keys');
+    channel.postMessage(JSON.stringify({ event: 'created', id: 'apikey--elsewhere' }));
+    channel.close();
+  });
+  await read;
+  await other.close();
+  const dialog = await openDialogFor(page, id);
+  await dialog.getByLabel(/Type the API key/).fill(access);
+  await dialog.getByTestId('confirm-delete').click();
+  await expect(dialog).toHaveCount(0);
+  await expect(row).toHaveAttribute('data-status', 'pending');
+  const delivered = page.waitForResponse((r) => /\/keys$/.test(new URL(r.url()).pathname) && r.request().method() === 'GET');
+  release();
+  await delivered;
+  await page.waitForTimeout(500);
+  const statuses = await row.evaluateAll((rows) => rows.map((r) => r.dataset.status));
+  expect(statuses.filter((s) => s === 'active'), 'the key is not active again').toEqual([]);
+  await expect(row.getByTestId('delete-key')).toHaveCount(0);
+  // Still watched: it ends deleted (and hidden, as deleted keys are by default).
+  await expect(row).toHaveCount(0, { timeout: 15_000 });
+});
+
 // Opened before the list is in, the dialog reads the key itself; when that fails it says so,
 // offers a retry, and the keyboard can still close it (nothing in it had the focus).
 test('a dialog whose key cannot be read offers a retry, and Escape closes it', async ({ page }) => {

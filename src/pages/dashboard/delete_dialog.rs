@@ -158,7 +158,13 @@ pub fn DeleteKeyDialog() -> impl IntoView {
                 match client.delete_key(&target.id).await {
                     Ok(updated) => {
                         if let Some(k) = keys {
-                            k.apply(updated);
+                            // An answer about another key is not this delete's: the list is
+                            // read again instead.
+                            if updated.id == target.id {
+                                k.apply(updated);
+                            } else {
+                                k.reload();
+                            }
                         }
                         done(&target, announce, "is being deleted");
                         // Not `run`: the person may have closed the dialog while it deleted.
@@ -173,14 +179,34 @@ pub fn DeleteKeyDialog() -> impl IntoView {
                         finish.try_run(());
                     }
                     // Told in the dialog; if it has gone meanwhile (Back), by the page's
-                    // announcer, so that nobody is left believing the key was deleted.
+                    // announcer, so that nobody is left believing the key was deleted. A
+                    // delete whose answer never came (or could not be read) may have been
+                    // done: the list is read again, and neither is claimed. A refusal reads
+                    // the key and the list again, for what this person may do now.
                     Err(e) => {
-                        if let Some(Some(e)) = error.try_set(Some(e)) {
-                            announce(format!(
-                                "API key {} was not deleted: {}",
-                                target.access_key,
-                                e.user_message()
-                            ));
+                        let unknown = matches!(
+                            e,
+                            ApiError::Timeout | ApiError::Network(_) | ApiError::Decode(_)
+                        );
+                        let refused = matches!(e, ApiError::Forbidden(_));
+                        if let Some(k) = keys.filter(|_| unknown || refused) {
+                            k.reload();
+                        }
+                        match error.try_set(Some(e)) {
+                            Some(Some(e)) => {
+                                let outcome = if unknown {
+                                    "may not have been deleted"
+                                } else {
+                                    "was not deleted"
+                                };
+                                announce(format!(
+                                    "API key {} {outcome}: {}",
+                                    target.access_key,
+                                    e.user_message()
+                                ));
+                            }
+                            _ if refused => fresh.refetch(),
+                            _ => {}
                         }
                         pending.try_set(false);
                     }
@@ -263,7 +289,7 @@ pub fn DeleteKeyDialog() -> impl IntoView {
                                 disabled=move || !matches.get()
                                 aria-disabled=move || pending.get().to_string()
                                 aria-busy=move || pending.get().to_string()>
-                                {move || if pending.get() { "Deleting…" } else if error.with(Option::is_some) { "Try again" } else { "Delete API key" }}
+                                {move || if pending.get() { "Deleting…" } else if error.with(|e| e.as_ref().is_some_and(|e| !matches!(e, ApiError::Forbidden(_)))) { "Try again" } else { "Delete API key" }}
                             </button>
                         </div>
                     </form>

@@ -9,7 +9,7 @@ use platform_types::KeyStatus;
 
 use super::use_keys::UseKeys;
 use crate::api::retry::next_poll_delay_ms;
-use crate::api::ApiClient;
+use crate::api::{ApiClient, ApiError};
 use crate::components::announcer::use_announcer;
 use crate::components::status_badge::status_label;
 use crate::key_events::use_key_events;
@@ -69,20 +69,32 @@ fn poll_pending(keys: UseKeys, client: ApiClient) {
                     break;
                 }
                 for id in ids {
-                    if let Ok(key) = client.get_key(&id).await {
-                        // Said when it settles: the badge alone changes in silence.
-                        if key.status != KeyStatus::Pending {
-                            announce.say(format!(
-                                "API key {} is now {}",
-                                key.access_key,
-                                status_label(&key.status)
-                            ));
+                    let mark = keys.mark();
+                    let key = match client.get_key(&id).await {
+                        // Asked for before this tab changed the key (a delete): older than
+                        // the row.
+                        Ok(_) if keys.changed_since(&id, mark) => continue,
+                        Ok(key) => key,
+                        // Gone, or no longer this person's to see: the list says what is
+                        // left to wait for.
+                        Err(ApiError::NotFound(_) | ApiError::Forbidden(_)) => {
+                            keys.reload();
+                            continue;
                         }
-                        // A key gone from the list meanwhile is not put back.
-                        keys.rows.update(|rows| {
-                            let _ = rows.replace(key);
-                        });
+                        Err(_) => continue,
+                    };
+                    // Said when it settles: the badge alone changes in silence.
+                    if key.status != KeyStatus::Pending {
+                        announce.say(format!(
+                            "API key {} is now {}",
+                            key.access_key,
+                            status_label(&key.status)
+                        ));
                     }
+                    // A key gone from the list meanwhile is not put back.
+                    keys.rows.update(|rows| {
+                        let _ = rows.replace(key);
+                    });
                 }
                 delay = next_poll_delay_ms(delay);
             }

@@ -5,6 +5,7 @@ pub mod delete_dialog;
 mod insights;
 mod key_line;
 mod live;
+mod local_changes;
 mod pager;
 mod place;
 pub mod rows;

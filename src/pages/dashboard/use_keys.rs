@@ -6,6 +6,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use platform_types::{Acl, ApiKey, ApiKeys, Arx};
 
+use super::local_changes::LocalChanges;
 use super::rows::{Row, Rows};
 use crate::api::{use_api_client, ApiError};
 use crate::components::load::Loaded;
@@ -40,6 +41,8 @@ pub struct UseKeys {
     /// [`crate::key_events::told_here`] when the list was last asked for.
     pub asked_after: StoredValue<u32>,
     shown: StoredValue<Option<Arc<ListFacts>>>,
+    /// What this tab changed, newer than any answer asked for before it.
+    changes: StoredValue<LocalChanges>,
 }
 
 impl UseKeys {
@@ -59,9 +62,24 @@ impl UseKeys {
             .with_untracked(|rows| rows.iter().find(|r| r.key.id == id).map(|r| r.key.clone()))
     }
 
-    /// Puts a fresher copy of a key into its row at once (adding it if the list lacks it).
+    /// Puts the platform's answer to a change made here into its row at once (adding it if the
+    /// list lacks it). An answer asked for before it and given after cannot undo it.
     pub fn apply(&self, key: ApiKey) {
+        self.changes.update_value(|c| c.record(key.clone()));
         self.rows.update(|rows| rows.upsert(key));
+    }
+
+    /// The mark of a read of the platform sent now, for [`UseKeys::changed_since`].
+    pub fn mark(&self) -> u64 {
+        self.changes.try_with_value(LocalChanges::mark).unwrap_or(0)
+    }
+
+    /// Whether this tab changed the key `id` after a read marked `mark` was sent: its answer
+    /// about that key is older than the row.
+    pub fn changed_since(&self, id: &str, mark: u64) -> bool {
+        self.changes
+            .try_with_value(|c| c.changed_since(id, mark))
+            .unwrap_or(false)
     }
 
     /// Reads the list again.
@@ -82,15 +100,24 @@ pub fn use_keys() -> UseKeys {
     let shown = StoredValue::new(None::<Arc<ListFacts>>);
     let refresh_failed = RwSignal::new(None::<ApiError>);
     let asked_after = StoredValue::new(0);
+    let changes = StoredValue::new(LocalChanges::default());
     let list = {
         let client = client.clone();
         Loaded::new(move || {
             let client = client.clone();
             asked_after.set_value(crate::key_events::told_here());
+            let mark = changes.with_value(LocalChanges::mark);
             async move {
                 match client.list_keys().await {
                     Ok(data) => {
-                        let (facts, list) = prepare(data);
+                        let (facts, mut list) = prepare(data);
+                        // What this tab changed after the list was asked for is newer than it.
+                        let newer = changes
+                            .try_with_value(|c| c.since(mark).cloned().collect::<Vec<_>>())
+                            .unwrap_or_default();
+                        for key in newer {
+                            list.upsert(key);
+                        }
                         rows.try_set(list);
                         shown.try_set_value(Some(facts.clone()));
                         refresh_failed.try_set(None);
@@ -118,6 +145,7 @@ pub fn use_keys() -> UseKeys {
         refresh_failed,
         asked_after,
         shown,
+        changes,
     };
     provide_context(keys);
     keys
