@@ -436,6 +436,28 @@ async fn secrets_that_would_not_paste_safely_are_not_offered_as_shell_lines() {
     assert!(find(&root, "[data-testid=download]").is_some());
 }
 
+/// The secrets' answer may leave the key's public fields null: the page takes them from the key,
+/// so the API key shown (and put in the file and the shell lines) is never empty.
+#[wasm_bindgen_test]
+async fn public_fields_the_secrets_answer_leaves_out_come_from_the_key() {
+    fake();
+    fake_secrets_without_public_fields(SECRETS);
+    let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
+    create_and_show(&root).await;
+    let access: HtmlInputElement = find(&root, "[data-testid=access-key]")
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(access.value(), "onq.NEW");
+    click(&root, "[data-testid=stored]");
+    eventually("the key's link", || {
+        find(&root, "[data-testid=view-key]")
+            .and_then(|a| a.get_attribute("href"))
+            .as_deref()
+            == Some("/keys/apikey--n")
+    })
+    .await;
+}
+
 #[wasm_bindgen_test]
 async fn once_stored_the_key_step_offers_the_next_steps() {
     fake();

@@ -155,6 +155,11 @@ export function fake_secrets_pasting_badly(route) {
   window.__secrets[0] += '\u0003\u001b[201~echo INJECTED';
   window.__fakeRoutes[route][0].body.data.server_signing_key = window.__secrets[0];
 }
+// The same, with the key's public fields null, as the contract allows.
+export function fake_secrets_without_public_fields(route) {
+  fake_secrets(route);
+  Object.assign(window.__fakeRoutes[route][0].body.data, { id: null, access_key: null, arx_url: null });
+}
 // The first answer to `route` spelled as sent, between `prefix` and `suffix`.
 export function respell_answer(route, prefix, suffix) {
   const a = window.__fakeRoutes[route][0];
@@ -255,6 +260,8 @@ extern "C" {
     pub fn fake_secrets_escaped(route: &str);
     /// [`fake_secrets`], with a signing key holding a Ctrl-C and an escape sequence.
     pub fn fake_secrets_pasting_badly(route: &str);
+    /// [`fake_secrets`], with `id`, `access_key` and `arx_url` null.
+    pub fn fake_secrets_without_public_fields(route: &str);
     /// Sends the first answer to `route` as its JSON text between `prefix` and `suffix`.
     pub fn respell_answer(route: &str, prefix: &str, suffix: &str);
     /// Makes the first answer to `route` an error `status`, and the answers after it wait `delay`

@@ -2,13 +2,29 @@
 //! copy of a secret behind: in a zeroing buffer that never reallocates, handed to the browser as
 //! bytes (never as a JS string), whose JS copy is zeroed once the file is made.
 
-use platform_types::SensitiveData;
+use platform_types::{ApiKey, SensitiveData};
 use wasm_bindgen::JsCast;
 use zeroize::Zeroizing;
 
 use crate::sdk_usage::{
     pastes_safely, shell_quoted, ENV_ACCESS_KEY, ENV_ARX_URL, ENV_SECRET_KEY, ENV_SIGNING_KEY,
 };
+
+/// The secrets' answer with the key's public fields it left out (the contract lets `id`,
+/// `access_key` and `arx_url` be null there) taken from the key they were asked for, so that
+/// neither the page, the file nor the shell lines carry an empty API key or Arx URL.
+pub fn completed(mut data: SensitiveData, key: &ApiKey) -> SensitiveData {
+    for (field, known) in [
+        (&mut data.id, &key.id),
+        (&mut data.access_key, &key.access_key),
+        (&mut data.arx_url, &key.arx_url),
+    ] {
+        if field.is_empty() {
+            field.clone_from(known);
+        }
+    }
+    data
+}
 
 /// The credential file as JSON: `arx_url`, `access_key`, `server_signing_key`,
 /// `server_secret_key`.
@@ -136,6 +152,38 @@ mod tests {
             client_key: Secret::new("client".into()),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn public_fields_the_answer_left_out_come_from_the_key() {
+        let key = ApiKey {
+            id: "apikey--1".into(),
+            access_key: "onq.KEY".into(),
+            arx_url: "https://arx.from-key".into(),
+            ..Default::default()
+        };
+        let bare = SensitiveData {
+            id: String::new(),
+            access_key: String::new(),
+            arx_url: String::new(),
+            ..data()
+        };
+        let done = completed(bare, &key);
+        assert_eq!(
+            (
+                done.id.as_str(),
+                done.access_key.as_str(),
+                done.arx_url.as_str()
+            ),
+            ("apikey--1", "onq.KEY", "https://arx.from-key")
+        );
+        assert_eq!(done.server_crypto_access_key.expose(), "crypto");
+        // What the answer gave stands.
+        let given = completed(data(), &key);
+        assert_eq!(
+            (given.access_key.as_str(), given.arx_url.as_str()),
+            ("onq.ABC", "https://arx.example")
+        );
     }
 
     #[test]

@@ -152,22 +152,24 @@ fn Reveal(key: ApiKey) -> impl IntoView {
 async fn reveal(
     client: ApiClient,
     session: Session,
-    key: ApiKey,
+    mut key: ApiKey,
     waited: RwSignal<u32>,
     asked: RwSignal<bool>,
 ) -> Result<Outcome, ApiError> {
     let started = js_sys::Date::now();
     let mut delay = client.config().poll_interval_ms;
-    let mut status = key.status;
     loop {
-        match status {
+        match key.status {
             KeyStatus::Active => {
                 // A sign-out while the answer is on its way must not take the view that will
                 // show it: the platform forgets the secrets once it has sent them.
                 let hold = session.hold();
                 asked.try_set(true);
                 match client.key_secrets(&key.id).await {
-                    Ok(data) => return Ok(Outcome::Ready(Arc::new(data), hold)),
+                    Ok(data) => {
+                        let data = super::credentials::completed(data, &key);
+                        return Ok(Outcome::Ready(Arc::new(data), hold));
+                    }
                     // Not ready yet after all: nothing was handed out; keep waiting.
                     Err(ApiError::Conflict(_)) => {
                         asked.try_set(false);
@@ -190,7 +192,9 @@ async fn reveal(
         // poll again later. One that will not (the key was deleted meanwhile, or this person
         // may no longer see it) ends the wait with the error rather than a spinner forever.
         match client.get_key(&key.id).await {
-            Ok(k) => status = k.status,
+            // The latest copy: the secrets' answer is completed from it.
+            Ok(k) if k.id == key.id => key = k,
+            Ok(_) => {}
             Err(e) if !e.is_retryable() => return Err(e),
             Err(_) => {}
         }
