@@ -130,6 +130,38 @@ async fn secrets_stay_through_a_sign_out(acl: serde_json::Value) {
     assert_eq!(fake_call_count(), calls, "still no API call");
 }
 
+/// A token renewed with fewer roles while step 4 shows the secrets (the roles decide, as the
+/// base's ACL says nothing) does not take them away: the platform decided when it made the key.
+#[wasm_bindgen_test]
+async fn the_secrets_stay_when_a_renewed_token_brings_fewer_roles() {
+    let mut short = session(&["developer"]);
+    // Renewed at the earliest the session allows, 5 s on.
+    short["data"]["expires_in"] = json!(10);
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [{"body": short}, {"body": session(&["platform_admin"])}],
+            "GET /api/tenants/tenant--t/keys/base": [{"body": base(json!({"can": {}, "can_not": {}}))}],
+            "POST /api/tenants/tenant--t/keys": [{"body": ok(key("apikey--n", "onq.NEW", "active", "Server app", true))}],
+            "GET /api/tenants/tenant--t/keys/apikey--n": [{"body": ok(key("apikey--n", "onq.NEW", "active", "Server app", true))}],
+        })
+        .to_string(),
+    );
+    fake_secrets(SECRETS);
+    let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
+    create_and_show(&root).await;
+    let calls = fake_call_count();
+    eventually_within(8_000, "the token renewed", || fake_call_count() > calls).await;
+    sleep(300).await;
+    assert!(
+        find(&root, "[data-testid=not-permitted]").is_none(),
+        "no refusal in place of the secrets"
+    );
+    let field: HtmlInputElement = find(&root, "[data-testid=server-signing-key]")
+        .expect("the secrets are still shown")
+        .unchecked_into();
+    assert!(holds_secret(&field, 0));
+}
+
 /// The SDKs' credential file and the environment variables carry no client key: the page says
 /// so beside it, so nobody leaves believing the file holds it.
 #[wasm_bindgen_test]

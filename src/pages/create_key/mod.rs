@@ -129,10 +129,12 @@ pub fn CreateKeyPage() -> impl IntoView {
     });
     let roles = Memo::new(move |_| session.roles());
     let refusal = Memo::new(move |before: Option<&Option<String>>| {
-        // Signed out (in another tab, with the new key's secrets held on screen): the roles
-        // are gone, not changed, so the decision made while signed in stands; the secrets
-        // must not give way to a refusal.
-        if session.phase() != Phase::SignedIn {
+        // While a key made here is on step 4 (its secrets on screen or on their way), the
+        // decision stands: the platform made the key, and the secrets must not give way to a
+        // refusal, whether the roles are gone (signed out in another tab) or fewer (a token
+        // renewed with less). The next run of the wizard is decided anew.
+        let holding = wizard.created.with(Option::is_some) || session.phase() != Phase::SignedIn;
+        if holding {
             if let Some(before) = before {
                 return before.clone();
             }
