@@ -162,6 +162,35 @@ async fn the_secrets_stay_when_a_renewed_token_brings_fewer_roles() {
     assert!(holds_secret(&field, 0));
 }
 
+/// A copy the browser refuses says how to get the text another way: a masked secret gives nothing
+/// to a selection until it is revealed, and the shell lines are on no page.
+#[wasm_bindgen_test]
+async fn a_refused_copy_says_how_to_get_each_text_another_way() {
+    fake();
+    install_fake_clipboard(false);
+    let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
+    create_and_show(&root).await;
+    let button = |name: &str| -> HtmlElement {
+        root.query_selector_all(".copy-button")
+            .unwrap()
+            .values()
+            .into_iter()
+            .map(|b| b.unwrap().unchecked_into::<HtmlElement>())
+            .find(|b| b.get_attribute("aria-label").as_deref() == Some(name))
+            .unwrap_or_else(|| panic!("no button {name}"))
+    };
+    button("Copy Server signing key").click();
+    eventually("the secret's way round", || {
+        announced(&root).contains("reveal the value, then select it")
+    })
+    .await;
+    button("Copy as environment variables").click();
+    eventually("the lines' way round", || {
+        announced(&root).contains("download the credentials file instead")
+    })
+    .await;
+}
+
 /// The SDKs' credential file and the environment variables carry no client key: the page says
 /// so beside it, so nobody leaves believing the file holds it.
 #[wasm_bindgen_test]

@@ -100,6 +100,9 @@ pub fn CopyButton(
     /// What the button says before and after an outcome.
     #[prop(default = "Copy")]
     idle: &'static str,
+    /// What is said when the browser refuses the copy: how to get the text another way.
+    #[prop(default = "Copy failed: select the text and copy it by hand")]
+    failed: &'static str,
 ) -> impl IntoView {
     let announce = use_context::<Announce>();
     // Owned by the view, so the text goes when the view does, even while a shown outcome is
@@ -132,7 +135,7 @@ pub fn CopyButton(
                 a.say(if ok {
                     "Copied to the clipboard"
                 } else {
-                    "Copy failed: select the text and copy it by hand"
+                    failed
                 });
             }
             let this = generation.get().wrapping_add(1);

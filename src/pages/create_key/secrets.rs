@@ -84,7 +84,9 @@ pub fn Secrets(
             <div class="wizard-actions start">
                 <button type="button" class="button secondary" data-testid="download" on:click=download>"Download credentials"</button>
                 {exports.map(|exports| view! {
-                    <CopyButton text=exports label="Copy as environment variables" idle="Copy as environment variables"/>
+                    // The lines are on no page to select: the file is the way round.
+                    <CopyButton text=exports label="Copy as environment variables" idle="Copy as environment variables"
+                        failed="Copy failed: download the credentials file instead"/>
                 })}
             </div>
             {(!offered).then(|| view! {
@@ -170,7 +172,9 @@ fn SecretField(
                     {move || if revealed.get() { "Hide" } else { "Reveal" }}
                     <span class="visually-hidden">{format!(" {label}")}</span>
                 </button>
-                <CopyButton text label=format!("Copy {label}")/>
+                // A masked field gives nothing to a selection: it is revealed first.
+                <CopyButton text label=format!("Copy {label}")
+                    failed="Copy failed: reveal the value, then select it and copy it by hand"/>
                 {note.map(|n| view! {
                     <p class="muted small" id=note_id data-testid=format!("{testid}-note")>{n}</p>
                 })}
