@@ -87,11 +87,6 @@ impl Default for NavigateOptions {
     }
 }
 
-/// The state of the entry a page that stayed is put back on ([`Router::ask_before_leaving`]): the
-/// `popstate` listeners after the router's see the page's own address again, and tell by this
-/// that it was not the page's own entry the person came back to.
-pub const STAYED_STATE: &str = "stayed";
-
 /// Whether a Back or Forward may leave the address shown ([`Router::ask_before_leaving`]).
 type LeaveCheck = std::rc::Rc<dyn Fn() -> bool>;
 
@@ -107,6 +102,8 @@ pub struct Router {
     dashboard_search: StoredValue<String>,
     /// Asked before a Back or Forward leaves the address shown (see [`Router::ask_before_leaving`]).
     leave_check: StoredValue<Option<(u32, LeaveCheck)>, LocalStorage>,
+    /// Whether the `popstate` being handled was answered by staying ([`Router::stayed`]).
+    stayed: StoredValue<bool>,
 }
 
 impl Router {
@@ -151,11 +148,18 @@ impl Router {
         self.traversed.get_value()
     }
 
+    /// Whether the page stayed in answer to the `popstate` being handled: listeners after the
+    /// router's see the page's own address again, and must not take it for a Back onto it.
+    pub fn stayed(&self) -> bool {
+        self.stayed.get_value()
+    }
+
     /// Until the calling owner is cleaned up, a Back or Forward that would leave the address
     /// shown asks `go` first, however many entries it crosses (the Back button's menu, or an
-    /// entry the browser skips). When `go` says no, the page stays and its address is put back
-    /// on top of the history; the entries crossed stay behind it. The page's own navigations are
-    /// not asked about: it decides those itself.
+    /// entry the browser skips). When `go` says no, the page stays: its address is pushed again
+    /// on top of the entry the person landed on, so the entries after that one (the page's own
+    /// among them) are dropped, as with any new navigation. The page's own navigations are not
+    /// asked about: it decides those itself.
     pub fn ask_before_leaving(&self, go: impl Fn() -> bool + 'static) {
         thread_local! {
             static ASKED: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
@@ -226,9 +230,11 @@ pub fn provide_router() -> Router {
         redirected: StoredValue::new(false),
         traversed: StoredValue::new(false),
         leave_check: StoredValue::new_local(None),
+        stayed: StoredValue::new(false),
     };
     provide_context(router);
     let popstate = window_event_listener(ev::popstate, move |_| {
+        router.stayed.set_value(false);
         let now = Address::current();
         let shown = router.address.get_untracked();
         if shown == now {
@@ -240,8 +246,9 @@ pub fn provide_router() -> Router {
         if check.is_some_and(|go| !go()) {
             if let Ok(history) = window().history() {
                 let href = format!("{}{}", shown.path, shown.search);
-                let _ = history.push_state_with_url(&STAYED_STATE.into(), "", Some(&href));
+                let _ = history.push_state_with_url(&JsValue::NULL, "", Some(&href));
             }
+            router.stayed.set_value(true);
             return;
         }
         router.show(now, false, true);

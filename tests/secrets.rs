@@ -132,23 +132,47 @@ async fn secrets_stay_through_a_sign_out(acl: serde_json::Value) {
 
 /// A token renewed with fewer roles while step 4 shows the secrets (the roles decide, as the
 /// base's ACL says nothing) does not take them away: the platform decided when it made the key.
+/// For the run that made the key, and for secrets shown on request after the step was left.
 #[wasm_bindgen_test]
 async fn the_secrets_stay_when_a_renewed_token_brings_fewer_roles() {
+    secrets_stay_with_fewer_roles(false).await;
+}
+
+#[wasm_bindgen_test]
+async fn secrets_shown_on_request_stay_when_a_renewed_token_brings_fewer_roles() {
+    secrets_stay_with_fewer_roles(true).await;
+}
+
+async fn secrets_stay_with_fewer_roles(resumed: bool) {
     let mut short = session(&["developer"]);
     // Renewed at the earliest the session allows, 5 s on.
     short["data"]["expires_in"] = json!(10);
+    let active = ok(key("apikey--n", "onq.NEW", "active", "Server app", true));
     install_fake_fetch(
         &json!({
             "POST /auth/refresh": [{"body": short}, {"body": session(&["platform_admin"])}],
             "GET /api/tenants/tenant--t/keys/base": [{"body": base(json!({"can": {}, "can_not": {}}))}],
-            "POST /api/tenants/tenant--t/keys": [{"body": ok(key("apikey--n", "onq.NEW", "active", "Server app", true))}],
-            "GET /api/tenants/tenant--t/keys/apikey--n": [{"body": ok(key("apikey--n", "onq.NEW", "active", "Server app", true))}],
+            "POST /api/tenants/tenant--t/keys": [{"body": active.clone()}],
+            "GET /api/tenants/tenant--t/keys/apikey--n": [{"body": active}],
         })
         .to_string(),
     );
     fake_secrets(SECRETS);
-    let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
-    create_and_show(&root).await;
+    let (root, _h) = mount_app(if resumed {
+        "/keys/new/key?key=apikey--n"
+    } else {
+        "/keys/new/summary?app=app--s&arx=arx--p"
+    });
+    if resumed {
+        press_show(&root).await;
+        eventually("secrets shown", || {
+            find(&root, "[data-testid=server-signing-key]")
+                .is_some_and(|el| holds_secret(el.unchecked_ref::<HtmlInputElement>(), 0))
+        })
+        .await;
+    } else {
+        create_and_show(&root).await;
+    }
     let calls = fake_call_count();
     eventually_within(8_000, "the token renewed", || fake_call_count() > calls).await;
     sleep(300).await;

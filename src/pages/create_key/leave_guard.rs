@@ -78,6 +78,7 @@ pub fn use_leave_guard(stored: RwSignal<bool>, asked: Signal<bool>) {
     // so the page puts a guard entry with the same URL on top of its own: Back then lands on
     // this same step (the router sees no change) and the page decides. Staying puts the guard
     // back; leaving (or Back once the key is stored) goes back one more entry.
+    let router = use_router();
     let here = window().location().href().unwrap_or_default();
     let arm = move || {
         if let Ok(history) = window().history() {
@@ -89,9 +90,8 @@ pub fn use_leave_guard(stored: RwSignal<bool>, asked: Signal<bool>) {
         if window().location().href().ok().as_deref() != Some(here.as_str()) {
             return;
         }
-        // The router asked already, and the person stayed (below).
-        let state = window().history().and_then(|h| h.state()).ok();
-        if state.and_then(|s| s.as_string()).as_deref() == Some(crate::router::STAYED_STATE) {
+        // The router asked already (a move across more entries, below), and the person stayed.
+        if router.stayed() {
             return;
         }
         if guard_on() && !confirm_leave() {
@@ -107,7 +107,7 @@ pub fn use_leave_guard(stored: RwSignal<bool>, asked: Signal<bool>) {
     // A move that crosses more than the guard entry (an earlier page picked from the Back
     // button's menu, or entries the browser skips: it may skip those a page added without a
     // click, as the guard entry is) reaches the router with another address: it asks too.
-    use_router().ask_before_leaving(move || {
+    router.ask_before_leaving(move || {
         if guard_on() && !confirm_leave() {
             return false;
         }

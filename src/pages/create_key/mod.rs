@@ -35,6 +35,8 @@ pub struct Wizard {
     intent: StoredValue<Option<(String, CreateApiKeyRequest)>>,
     /// The key this run created (not secret); cleared when step 4 is left.
     pub created: RwSignal<Option<ApiKey>>,
+    /// Whether step 4 waits for or shows a key's secrets (this run's, or ones resumed).
+    pub revealing: RwSignal<bool>,
 }
 
 impl Wizard {
@@ -119,6 +121,7 @@ pub fn CreateKeyPage() -> impl IntoView {
         checked,
         intent: StoredValue::new(None),
         created: RwSignal::new(None),
+        revealing: RwSignal::new(false),
     };
     provide_context(wizard);
     let route = current_route();
@@ -129,11 +132,11 @@ pub fn CreateKeyPage() -> impl IntoView {
     });
     let roles = Memo::new(move |_| session.roles());
     let refusal = Memo::new(move |before: Option<&Option<String>>| {
-        // While a key made here is on step 4 (its secrets on screen or on their way), the
-        // decision stands: the platform made the key, and the secrets must not give way to a
-        // refusal, whether the roles are gone (signed out in another tab) or fewer (a token
-        // renewed with less). The next run of the wizard is decided anew.
-        let holding = wizard.created.with(Option::is_some) || session.phase() != Phase::SignedIn;
+        // While step 4 waits for or shows a key's secrets, the decision stands: the platform
+        // made the key, and the secrets must not give way to a refusal, whether the roles are
+        // gone (signed out in another tab) or fewer (a token renewed with less). The next run
+        // of the wizard is decided anew.
+        let holding = wizard.revealing.get() || session.phase() != Phase::SignedIn;
         if holding {
             if let Some(before) = before {
                 return before.clone();

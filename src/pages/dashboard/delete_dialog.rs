@@ -182,7 +182,8 @@ pub fn DeleteKeyDialog() -> impl IntoView {
                     // announcer, so that nobody is left believing the key was deleted. A
                     // delete whose answer never came (or could not be read) may have been
                     // done: the list is read again, and neither is claimed. A refusal reads
-                    // the key and the list again, for what this person may do now.
+                    // the key and the list again: if this person may no longer delete it, the
+                    // dialog says so in place of the form.
                     Err(e) => {
                         let unknown = matches!(
                             e,
@@ -289,7 +290,7 @@ pub fn DeleteKeyDialog() -> impl IntoView {
                                 disabled=move || !matches.get()
                                 aria-disabled=move || pending.get().to_string()
                                 aria-busy=move || pending.get().to_string()>
-                                {move || if pending.get() { "Deleting…" } else if error.with(|e| e.as_ref().is_some_and(|e| !matches!(e, ApiError::Forbidden(_)))) { "Try again" } else { "Delete API key" }}
+                                {move || if pending.get() { "Deleting…" } else if error.with(Option::is_some) { "Try again" } else { "Delete API key" }}
                             </button>
                         </div>
                     </form>

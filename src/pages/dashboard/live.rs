@@ -62,9 +62,13 @@ fn poll_pending(keys: UseKeys, client: ApiClient) {
         let client = client.clone();
         let task = async move {
             let mut delay = first_delay;
+            // Keys the platform would not show, for which the list was read again once: the
+            // list may still say they are pending, but asking for them again would not help.
+            let mut unseen = std::collections::HashSet::<String>::new();
             loop {
                 sleep_ms(delay).await;
-                let ids = pending.get_untracked();
+                let mut ids = pending.get_untracked();
+                ids.retain(|id| !unseen.contains(id));
                 if ids.is_empty() {
                     break;
                 }
@@ -78,6 +82,7 @@ fn poll_pending(keys: UseKeys, client: ApiClient) {
                         // Gone, or no longer this person's to see: the list says what is
                         // left to wait for.
                         Err(ApiError::NotFound(_) | ApiError::Forbidden(_)) => {
+                            unseen.insert(id);
                             keys.reload();
                             continue;
                         }
@@ -91,10 +96,7 @@ fn poll_pending(keys: UseKeys, client: ApiClient) {
                             status_label(&key.status)
                         ));
                     }
-                    // A key gone from the list meanwhile is not put back.
-                    keys.rows.update(|rows| {
-                        let _ = rows.replace(key);
-                    });
+                    keys.settle(key);
                 }
                 delay = next_poll_delay_ms(delay);
             }

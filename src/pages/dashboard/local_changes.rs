@@ -29,6 +29,11 @@ impl LocalChanges {
         self.kept.push((self.made, key));
     }
 
+    /// Whether this tab has changed the key `id` (among the changes it keeps).
+    pub fn has(&self, id: &str) -> bool {
+        self.kept.iter().any(|(_, k)| k.id == id)
+    }
+
     /// Whether the key `id` was changed here after `mark`, so that an answer about it read at
     /// `mark` is older than what this tab knows.
     pub fn changed_since(&self, id: &str, mark: u64) -> bool {
@@ -85,5 +90,7 @@ mod tests {
         }
         assert_eq!(changes.since(start).count(), KEPT);
         assert!(!changes.changed_since("apikey--a", start));
+        assert!(!changes.has("apikey--a"));
+        assert!(changes.has("apikey--0"));
     }
 }

@@ -69,6 +69,22 @@ impl UseKeys {
         self.rows.update(|rows| rows.upsert(key));
     }
 
+    /// Puts a key's polled status into its row; a key changed here is recorded as changed
+    /// again, so that a list asked for before this answer does not put back the older change.
+    pub fn settle(&self, key: ApiKey) {
+        let ours = self
+            .changes
+            .try_with_value(|c| c.has(&key.id))
+            .unwrap_or(false);
+        if ours {
+            self.changes.update_value(|c| c.record(key.clone()));
+        }
+        // A key gone from the list meanwhile is not put back.
+        self.rows.update(|rows| {
+            let _ = rows.replace(key);
+        });
+    }
+
     /// The mark of a read of the platform sent now, for [`UseKeys::changed_since`].
     pub fn mark(&self) -> u64 {
         self.changes.try_with_value(LocalChanges::mark).unwrap_or(0)
