@@ -48,6 +48,13 @@ fn fake() {
     fake_with(may_add());
 }
 
+/// The app mounted on the summary, then the key step with the secrets on screen.
+async fn step_four() -> (HtmlElement, impl Drop) {
+    let (root, mounted) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
+    create_and_show(&root).await;
+    (root, mounted)
+}
+
 /// From the summary to the key step, with the secrets on screen.
 async fn create_and_show(root: &HtmlElement) {
     eventually("create button", || {
@@ -63,6 +70,17 @@ async fn create_and_show(root: &HtmlElement) {
             .is_some_and(|el| holds_secret(el.unchecked_ref::<HtmlInputElement>(), 0))
     })
     .await;
+}
+
+/// The page's copy buttons by their accessible names.
+fn copy_buttons(root: &HtmlElement) -> std::collections::HashMap<String, HtmlElement> {
+    root.query_selector_all(".copy-button")
+        .unwrap()
+        .values()
+        .into_iter()
+        .map(|b| b.unwrap().unchecked_into::<HtmlElement>())
+        .filter_map(|b| Some((b.get_attribute("aria-label")?, b)))
+        .collect()
 }
 
 fn click(root: &HtmlElement, selector: &str) {
@@ -86,8 +104,7 @@ async fn the_secrets_stay_through_a_sign_out_when_the_roles_decided_the_permissi
 
 async fn secrets_stay_through_a_sign_out(acl: serde_json::Value) {
     fake_with(acl);
-    let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
-    create_and_show(&root).await;
+    let (root, _h) = step_four().await;
     let calls = fake_call_count();
 
     // Another tab signs out.
@@ -192,17 +209,8 @@ async fn secrets_stay_with_fewer_roles(resumed: bool) {
 async fn a_refused_copy_says_how_to_get_each_text_another_way() {
     fake();
     install_fake_clipboard(false);
-    let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
-    create_and_show(&root).await;
-    let button = |name: &str| -> HtmlElement {
-        root.query_selector_all(".copy-button")
-            .unwrap()
-            .values()
-            .into_iter()
-            .map(|b| b.unwrap().unchecked_into::<HtmlElement>())
-            .find(|b| b.get_attribute("aria-label").as_deref() == Some(name))
-            .unwrap_or_else(|| panic!("no button {name}"))
-    };
+    let (root, _h) = step_four().await;
+    let button = |name: &str| copy_buttons(&root).remove(name).expect(name);
     button("Copy Server signing key").click();
     eventually("the secret's way round", || {
         announced(&root).contains("reveal the value, then select it")
@@ -220,8 +228,7 @@ async fn a_refused_copy_says_how_to_get_each_text_another_way() {
 #[wasm_bindgen_test]
 async fn the_client_key_says_it_is_in_neither_the_file_nor_the_variables() {
     fake();
-    let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
-    create_and_show(&root).await;
+    let (root, _h) = step_four().await;
     let note = find(&root, "[data-testid=client-key-note]").expect("a note beside the client key");
     assert!(
         note.text_content()
@@ -252,8 +259,7 @@ async fn a_new_key_without_a_status_is_waited_for_not_failed() {
         .to_string(),
     );
     fake_secrets(SECRETS);
-    let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
-    create_and_show(&root).await;
+    let (root, _h) = step_four().await;
     assert!(find(&root, "[data-testid=provisioning-failed]").is_none());
 }
 
@@ -274,8 +280,7 @@ async fn no_copy_of_an_escaped_secret_is_left_in_wasm_memory_after_the_key_step(
 
 async fn no_copy_left_after_the_key_step() {
     install_fake_clipboard(true);
-    let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
-    create_and_show(&root).await;
+    let (root, _h) = step_four().await;
     assert_eq!(
         fake_cache_mode(SECRETS).as_deref(),
         Some("no-store"),
@@ -344,8 +349,7 @@ async fn leave_the_page() {
 #[wasm_bindgen_test]
 async fn a_page_left_keeps_no_secret_for_back_to_show_again() {
     fake();
-    let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
-    create_and_show(&root).await;
+    let (root, _h) = step_four().await;
     let memory = wasm_bindgen::memory();
     assert_eq!(secrets_in(&memory), 3, "the check sees the secrets shown");
 
@@ -429,8 +433,7 @@ async fn an_answer_with_the_secrets_that_cannot_be_read_is_zeroed_too() {
 async fn the_key_step_shows_usage_tabs_with_the_public_values_only() {
     fake();
     install_fake_clipboard(true);
-    let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
-    create_and_show(&root).await;
+    let (root, _h) = step_four().await;
     let tabs = root
         .query_selector_all("[role=tablist] [role=tab]")
         .unwrap();
@@ -480,15 +483,10 @@ async fn the_key_step_shows_usage_tabs_with_the_public_values_only() {
     })
     .await;
     assert!(!clipboard_holds_secret());
-    let env: HtmlElement = root
-        .query_selector_all(".copy-button")
-        .unwrap()
-        .values()
-        .into_iter()
-        .map(|b| b.unwrap().unchecked_into::<HtmlElement>())
-        .find(|b| b.text_content().unwrap_or_default() == "Copy as environment variables")
-        .expect("the environment copy button");
-    env.click();
+    copy_buttons(&root)
+        .remove("Copy as environment variables")
+        .expect("the environment copy button")
+        .click();
     eventually("exports copied", clipboard_is_env_exports).await;
 }
 
@@ -498,23 +496,12 @@ async fn the_key_step_shows_usage_tabs_with_the_public_values_only() {
 async fn secrets_that_would_not_paste_safely_are_not_offered_as_shell_lines() {
     fake();
     fake_secrets_pasting_badly(SECRETS);
-    let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
-    create_and_show(&root).await;
-    let offered: Vec<String> = root
-        .query_selector_all(".copy-button")
-        .unwrap()
-        .values()
-        .into_iter()
-        .map(|b| {
-            b.unwrap()
-                .unchecked_into::<web_sys::Node>()
-                .text_content()
-                .unwrap_or_default()
-        })
-        .collect();
+    let (root, _h) = step_four().await;
+    let offered = copy_buttons(&root);
     assert!(
-        !offered.iter().any(|t| t == "Copy as environment variables"),
-        "{offered:?}"
+        !offered.contains_key("Copy as environment variables"),
+        "{:?}",
+        offered.keys()
     );
     let note = find(&root, "[data-testid=no-exports]").expect("why there are no shell lines");
     assert!(text_of(&note).contains("Download the credentials file instead"));
@@ -527,27 +514,27 @@ async fn secrets_that_would_not_paste_safely_are_not_offered_as_shell_lines() {
 async fn public_fields_the_secrets_answer_leaves_out_come_from_the_key() {
     fake();
     fake_secrets_without_public_fields(SECRETS);
-    let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
-    create_and_show(&root).await;
+    let (root, _h) = step_four().await;
     let access: HtmlInputElement = find(&root, "[data-testid=access-key]")
         .unwrap()
         .unchecked_into();
     assert_eq!(access.value(), "onq.NEW");
     click(&root, "[data-testid=stored]");
     eventually("the key's link", || {
-        find(&root, "[data-testid=view-key]")
-            .and_then(|a| a.get_attribute("href"))
-            .as_deref()
-            == Some("/keys/apikey--n")
+        find(&root, "[data-testid=view-key]").is_some()
     })
     .await;
+    let link = find(&root, "[data-testid=view-key]").unwrap();
+    assert_eq!(
+        link.get_attribute("href").as_deref(),
+        Some("/keys/apikey--n")
+    );
 }
 
 #[wasm_bindgen_test]
 async fn once_stored_the_key_step_offers_the_next_steps() {
     fake();
-    let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
-    create_and_show(&root).await;
+    let (root, _h) = step_four().await;
     assert!(find(&root, "[data-testid=view-key]").is_none());
     click(&root, "[data-testid=stored]");
     eventually("next steps", || {
@@ -579,8 +566,7 @@ async fn once_stored_the_key_step_offers_the_next_steps() {
 #[wasm_bindgen_test]
 async fn the_key_s_page_offers_no_secrets_the_key_step_showed() {
     fake();
-    let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
-    create_and_show(&root).await;
+    let (root, _h) = step_four().await;
     click(&root, "[data-testid=stored]");
     eventually("next steps", || {
         find(&root, "[data-testid=view-key]").is_some()
