@@ -68,10 +68,10 @@ fn worst_case_len(fields: &[(&str, &str)]) -> usize {
 /// when a value would not paste safely into a terminal: text from the platform must not be able
 /// to run a command in the shell it is pasted into.
 pub fn env_exports(data: &SensitiveData) -> Option<Zeroizing<String>> {
-    let vars = env_vars(data);
-    if !vars.iter().all(|(_, value)| pastes_safely(value)) {
+    if !env_exports_offered(data) {
         return None;
     }
+    let vars = env_vars(data);
     let mut out = Zeroizing::new(String::with_capacity(exports_worst_case_len(&vars)));
     for (name, value) in vars {
         out.push_str("export ");
