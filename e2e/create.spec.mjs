@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import {
   test, expect, signIn, ACCOUNTS, expectNoAxeViolations, apiToken, chooseAndReview, createAsOwner, inJsHeap,
+  revealedValue, pageHolds,
 } from './fixtures.mjs';
 
 async function secretValues(page) {
@@ -9,8 +10,8 @@ async function secretValues(page) {
   return {
     access_key: await v('access-key'),
     arx_url: await v('arx-url'),
-    server_signing_key: await v('server-signing-key'),
-    server_secret_key: await v('server-secret-key'),
+    server_signing_key: await revealedValue(page, 'Server signing key'),
+    server_secret_key: await revealedValue(page, 'Server secret key'),
   };
 }
 
@@ -30,6 +31,8 @@ for (const who of ['owner', 'developer']) {
     const shown = await secretValues(page);
     expect(shown.access_key).toMatch(/^onq\./);
     expect(shown.server_signing_key.length).toBeGreaterThan(40);
+    // Masked, the secrets are nowhere in the page: they come in with Reveal and leave with Hide.
+    expect(await pageHolds(page, [shown.server_signing_key, shown.server_secret_key])).toBe(false);
     // Masked until revealed.
     await expect(page.getByTestId('server-signing-key')).toHaveAttribute('type', 'password');
     await page.getByRole('button', { name: /Reveal Server signing key/ }).click();
@@ -79,14 +82,14 @@ test('reloading step 4 shows no secret and links to the key', async ({ page }) =
 
 test('Back on step 4 asks first: staying keeps the secrets, leaving goes back', async ({ page }) => {
   await createAsOwner(page);
-  const secret = await page.getByTestId('server-signing-key').inputValue();
+  const secret = await revealedValue(page, 'Server signing key');
   const asked = [];
   page.once('dialog', (d) => { asked.push(d.message()); d.dismiss(); });
   await page.evaluate(() => history.back());
   await expect.poll(() => asked.length).toBe(1);
   expect(asked[0]).toContain('They cannot be shown again');
   await expect(page).toHaveURL(/\/keys\/new\/key\?key=apikey--[^&]+$/);
-  await expect(page.getByTestId('server-signing-key')).toHaveValue(secret);
+  expect(await revealedValue(page, 'Server signing key')).toBe(secret);
   // Asked once, not again for the entry that put the person back.
   await page.waitForTimeout(300);
   expect(asked.length).toBe(1);
@@ -107,14 +110,14 @@ test('Back on step 4 asks first: staying keeps the secrets, leaving goes back', 
 // entries the browser skips because the page added them without a click) asks too.
 test('going back several entries from step 4 asks first, and staying keeps the secrets', async ({ page }) => {
   await createAsOwner(page);
-  const secret = await page.getByTestId('server-signing-key').inputValue();
+  const secret = await revealedValue(page, 'Server signing key');
   const asked = [];
   page.once('dialog', (d) => { asked.push(d.message()); d.dismiss(); });
   await page.evaluate(() => history.go(-3));
   await expect.poll(() => asked.length).toBe(1);
   expect(asked[0]).toContain('They cannot be shown again');
   await expect(page).toHaveURL(/\/keys\/new\/key\?key=apikey--[^&]+$/);
-  await expect(page.getByTestId('server-signing-key')).toHaveValue(secret);
+  expect(await revealedValue(page, 'Server signing key')).toBe(secret);
   await page.waitForTimeout(300);
   expect(asked.length, 'asked once').toBe(1);
   // Leaving, once agreed, goes where the person went.

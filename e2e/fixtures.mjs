@@ -102,6 +102,29 @@ export async function chooseAndReview(page, arxName = 'Development SG') {
   await expect(page.getByText('can take up to 10 minutes')).toBeVisible();
 }
 
+/**
+ * A secret field's value, read while revealed and hidden again after: masked, the field holds a
+ * filler, not the secret. `label` is the field's label ("Server signing key").
+ */
+export async function revealedValue(page, label) {
+  await page.getByRole('button', { name: `Reveal ${label}` }).click();
+  const field = page.getByLabel(label, { exact: true });
+  await expect(field).toHaveAttribute('type', 'text');
+  const value = await field.inputValue();
+  await page.getByRole('button', { name: `Hide ${label}` }).click();
+  await expect(field).toHaveAttribute('type', 'password');
+  return value;
+}
+
+/** Whether one of `secrets` is in the page's markup or a field's value. */
+export async function pageHolds(page, secrets) {
+  return page.evaluate((ss) => {
+    const values = [...document.querySelectorAll('input, textarea')].map((i) => i.value);
+    const html = document.documentElement.outerHTML;
+    return ss.some((s) => html.includes(s) || values.some((v) => v.includes(s)));
+  }, secrets);
+}
+
 /** Signs in as the owner and creates a key, up to its secrets on step 4. */
 export async function createAsOwner(page) {
   await signIn(page, ACCOUNTS.owner.email);

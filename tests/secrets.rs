@@ -66,10 +66,26 @@ async fn create_and_show(root: &HtmlElement) {
         .unchecked_into();
     create.click();
     eventually("secrets shown", || {
-        find(root, "[data-testid=server-signing-key]")
-            .is_some_and(|el| holds_secret(el.unchecked_ref::<HtmlInputElement>(), 0))
+        reveals_secret(root, "server-signing-key", 0)
     })
     .await;
+}
+
+/// Whether the secret field `testid` shows the `n`th secret of the fake once revealed. It is
+/// hidden again after, and then holds it no more.
+fn reveals_secret(root: &HtmlElement, testid: &str, n: u32) -> bool {
+    let Some(field) = find(root, &format!("[data-testid={testid}]")) else {
+        return false;
+    };
+    let field: HtmlInputElement = field.unchecked_into();
+    let toggle: HtmlElement = field
+        .next_element_sibling()
+        .expect("the field's Reveal button")
+        .unchecked_into();
+    toggle.click();
+    let shown = field.type_() == "text" && holds_secret(&field, n);
+    toggle.click();
+    shown && field.type_() == "password" && !holds_secret(&field, n)
 }
 
 /// The page's copy buttons by their accessible names.
@@ -118,10 +134,10 @@ async fn secrets_stay_through_a_sign_out(acl: serde_json::Value) {
         text(&root).contains("Copy or download the secrets now"),
         "the notice says what to do"
     );
-    let field: HtmlInputElement = find(&root, "[data-testid=server-secret-key]")
-        .unwrap()
-        .unchecked_into();
-    assert!(holds_secret(&field, 1), "the secrets are still shown");
+    assert!(
+        reveals_secret(&root, "server-secret-key", 1),
+        "the secrets are still shown"
+    );
     assert!(
         find(&root, "[data-testid=download]").is_some(),
         "and can still be downloaded"
@@ -183,8 +199,7 @@ async fn secrets_stay_with_fewer_roles(resumed: bool) {
     if resumed {
         press_show(&root).await;
         eventually("secrets shown", || {
-            find(&root, "[data-testid=server-signing-key]")
-                .is_some_and(|el| holds_secret(el.unchecked_ref::<HtmlInputElement>(), 0))
+            reveals_secret(&root, "server-signing-key", 0)
         })
         .await;
     } else {
@@ -197,10 +212,42 @@ async fn secrets_stay_with_fewer_roles(resumed: bool) {
         find(&root, "[data-testid=not-permitted]").is_none(),
         "no refusal in place of the secrets"
     );
+    assert!(
+        reveals_secret(&root, "server-signing-key", 0),
+        "the secrets are still shown"
+    );
+}
+
+/// Masked, a secret is nowhere in the page (its markup, a field's value): it comes into the page
+/// when the person reveals it and leaves when they hide it, and a copy does not bring it.
+#[wasm_bindgen_test]
+async fn the_page_holds_a_secret_only_while_it_is_revealed() {
+    fake();
+    install_fake_clipboard(true);
+    let (root, _h) = step_four().await;
+    assert!(!page_holds_a_secret(), "masked, no secret is in the page");
     let field: HtmlInputElement = find(&root, "[data-testid=server-signing-key]")
-        .expect("the secrets are still shown")
+        .unwrap()
         .unchecked_into();
-    assert!(holds_secret(&field, 0));
+    assert_eq!(field.type_(), "password");
+    assert!(
+        !field.value().is_empty() && field.value().chars().all(|c| c == '\u{2022}'),
+        "the field is masked by dots of its own, not the secret"
+    );
+    let toggle: HtmlElement = field.next_element_sibling().unwrap().unchecked_into();
+    toggle.click();
+    assert!(
+        field.type_() == "text" && holds_secret(&field, 0) && page_holds_a_secret(),
+        "revealed, the secret is in its field"
+    );
+    toggle.click();
+    assert!(!page_holds_a_secret(), "hidden again, it has left the page");
+    copy_buttons(&root)
+        .remove("Copy Server signing key")
+        .expect("the copy button")
+        .click();
+    eventually("the copy", clipboard_holds_secret).await;
+    assert!(!page_holds_a_secret(), "a copy does not put it in the page");
 }
 
 /// A copy the browser refuses says how to get the text another way: a masked secret gives nothing
@@ -621,8 +668,7 @@ async fn the_key_steps_retry_is_busy_until_its_answer() {
     assert_eq!(again().text_content().as_deref(), Some("Trying again…"));
     again().click();
     eventually("secrets shown", || {
-        find(&root, "[data-testid=server-signing-key]")
-            .is_some_and(|el| holds_secret(el.unchecked_ref::<HtmlInputElement>(), 0))
+        reveals_secret(&root, "server-signing-key", 0)
     })
     .await;
     sleep(600).await;
@@ -685,8 +731,7 @@ async fn secrets_nobody_received_are_shown_once_on_request_after_the_step_was_le
     show.focus().unwrap();
     show.click();
     eventually_within(5_000, "the secrets, once the key is active", || {
-        find(&root, "[data-testid=server-signing-key]")
-            .is_some_and(|el| holds_secret(el.unchecked_ref::<HtmlInputElement>(), 0))
+        reveals_secret(&root, "server-signing-key", 0)
     })
     .await;
     assert_eq!(fake_calls(SECRETS), 1, "asked for once");
@@ -707,8 +752,7 @@ async fn secrets_shown_on_request_are_not_kept_by_a_page_left() {
     let (root, _h) = mount_app("/keys/new/key?key=apikey--n");
     press_show(&root).await;
     eventually_within(5_000, "the secrets", || {
-        find(&root, "[data-testid=server-signing-key]")
-            .is_some_and(|el| holds_secret(el.unchecked_ref::<HtmlInputElement>(), 0))
+        reveals_secret(&root, "server-signing-key", 0)
     })
     .await;
     let memory = wasm_bindgen::memory();

@@ -190,6 +190,13 @@ export function clipboard_is_env_exports() {
   const [sig, sec] = window.__secrets;
   return window.__copied === `export ONQLAVE_ARX_URL='https://arx.example.test/arx--p'\nexport ONQLAVE_ACCESS_KEY='onq.NEW'\nexport ONQLAVE_SIGNING_KEY='${sig}'\nexport ONQLAVE_SECRET_KEY='${sec}'\n`;
 }
+// Whether one of the secrets of `fake_secrets` is anywhere a reader of the page finds it: the
+// document's markup or a field's value.
+export function page_holds_a_secret() {
+  const values = [...document.querySelectorAll('input, textarea')].map((i) => i.value);
+  const html = document.documentElement.outerHTML;
+  return (window.__secrets || []).some((s) => html.includes(s) || values.some((v) => v.includes(s)));
+}
 export function shows_a_secret(el) { return (window.__secrets || []).some((s) => el.textContent.includes(s)); }
 export function trap_errors() {
   window.__trapped = [];
@@ -276,6 +283,8 @@ extern "C" {
     pub fn clipboard_holds_secret() -> bool;
     /// Whether the fake clipboard holds the `export` lines of the key of [`fake_secrets`].
     pub fn clipboard_is_env_exports() -> bool;
+    /// Whether one of the secrets of [`fake_secrets`] is in the page's markup or a field's value.
+    pub fn page_holds_a_secret() -> bool;
     /// Whether `el`'s text contains one of the secrets of [`fake_secrets`].
     pub fn shows_a_secret(el: &web_sys::Element) -> bool;
     /// Starts recording uncaught errors and unhandled rejections of the page.

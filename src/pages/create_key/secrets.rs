@@ -138,7 +138,10 @@ fn PlainField(label: &'static str, value: String, testid: &'static str) -> impl 
 }
 
 /// A secret: masked until revealed, copied only on a click. Its text goes from the one copy in
-/// `data` straight to the browser, never through another Rust string.
+/// `data` straight to the browser, never through another Rust string, and reaches the page only
+/// while it is revealed: masked, the field holds a filler of the same length, which the browser
+/// draws as the same dots. So what reads the page (extensions, password managers, the
+/// accessibility tree) meets the secret only after the person asks for it.
 #[component]
 fn SecretField(
     label: &'static str,
@@ -153,22 +156,37 @@ fn SecretField(
     let id = format!("field-{testid}");
     let note_id = note.map(|_| format!("note-{testid}"));
     let input = NodeRef::<leptos::html::Input>::new();
-    {
+    let filler = "\u{2022}".repeat(pick(&data).expose().chars().count());
+    // Value and type change together, in the click's own task, so no frame draws one without
+    // the other.
+    let toggle = {
         let data = data.clone();
-        input.on_load(move |el| el.set_value(pick(&data).expose()));
-    }
+        let filler = filler.clone();
+        move |_| {
+            let show = !revealed.get_untracked();
+            if let Some(el) = input.get_untracked() {
+                if show {
+                    el.set_value(pick(&data).expose());
+                    el.set_type("text");
+                } else {
+                    el.set_type("password");
+                    el.set_value(&filler);
+                }
+            }
+            revealed.set(show);
+        }
+    };
     let text = CopyText::lent(move |f| f(pick(&data).expose()));
     view! {
         <div class="secret-row">
             <dt><label for=id.clone()>{label}</label></dt>
             <dd>
-                <input id=id node_ref=input type=move || if revealed.get() { "text" } else { "password" }
+                <input id=id node_ref=input type="password" prop:value=filler
                     readonly=true class="mono" data-testid=testid aria-describedby=note_id.clone()
                     autocomplete="off" spellcheck="false" autocapitalize="off"/>
                 // Its name says what it does next ("Reveal …", "Hide …"), so it is not also a
                 // pressed toggle.
-                <button type="button" class="copy-button"
-                    on:click=move |_| revealed.update(|r| *r = !*r)>
+                <button type="button" class="copy-button" on:click=toggle>
                     {move || if revealed.get() { "Hide" } else { "Reveal" }}
                     <span class="visually-hidden">{format!(" {label}")}</span>
                 </button>
