@@ -257,6 +257,57 @@ async fn a_401_mid_work_returns_to_the_same_route_after_signing_in_again() {
     assert_eq!(loc.search().unwrap(), "?q=onq&status=active");
 }
 
+/// Only the platform's word ends a session: a 401 whose renewal does not get through (the
+/// platform down for maintenance) fails the request as any failure on the way, with a way to try
+/// again, and the person stays signed in; once the platform is back, trying again renews the
+/// token and shows the keys.
+#[wasm_bindgen_test]
+async fn a_renewal_that_does_not_get_through_leaves_the_person_signed_in() {
+    let expired = json!({"status": 401, "body": err(401, "service_unauthorized_err", "expired")});
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [
+                {"body": session(&["developer"])},
+                {"status": 503, "body": err(503, "service_unavailable_err", "Down for maintenance")}
+            ],
+            "GET /api/tenants/tenant--t/keys": [expired],
+        })
+        .to_string(),
+    );
+    let (root, _h) = mount_app("/");
+    eventually_within(8_000, "the failure, with a way to try again", || {
+        find(&root, ".error-panel button").is_some()
+    })
+    .await;
+    assert!(
+        fake_calls("POST /auth/refresh") >= 2,
+        "the token was renewed, and that failed"
+    );
+    assert!(
+        text(&root).contains("temporarily unavailable"),
+        "says what failed: {}",
+        text(&root)
+    );
+    assert!(
+        find(&root, "#sign-in-email").is_none() && !text(&root).contains("session has ended"),
+        "still signed in"
+    );
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [{"body": session(&["developer"])}],
+            "GET /api/tenants/tenant--t/keys": [
+                expired,
+                {"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}
+            ],
+        })
+        .to_string(),
+    );
+    let retry: HtmlButtonElement = find(&root, ".error-panel button").unwrap().unchecked_into();
+    retry.click();
+    eventually("the keys", || text(&root).contains("onq.AAA")).await;
+    assert_eq!(fake_calls("POST /auth/refresh"), 1, "renewed once more");
+}
+
 /// Mounts the app after `index.html` "sent" a refresh answered by `early`, with the network's own
 /// refresh answering `network`; returns the root once the dashboard or the sign-in form shows.
 async fn with_handed_off_refresh(

@@ -428,8 +428,8 @@ impl apikeys_console::api::TokenSource for Signed {
     fn renew(
         &self,
         _: &apikeys_console::api::ApiClient,
-    ) -> futures::future::LocalBoxFuture<'static, bool> {
-        Box::pin(async { false })
+    ) -> futures::future::LocalBoxFuture<'static, apikeys_console::api::Renewal> {
+        Box::pin(async { apikeys_console::api::Renewal::Refused })
     }
     fn refused(&self) {}
 }

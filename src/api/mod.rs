@@ -87,15 +87,27 @@ impl Call {
     }
 }
 
+/// What asking for a new token came to.
+pub enum Renewal {
+    /// A new token (or nobody's to renew any more, the epoch says which): one more try.
+    Renewed,
+    /// The platform will not renew it (401, nobody signed in): the session is over.
+    Refused,
+    /// The renewal did not get through (no answer, a timeout, the platform failing or busy): the
+    /// refresh cookie may be good still, so the session stands, and the request fails with this
+    /// error, retried or not, as any failure on the way.
+    Failed(ApiError),
+}
+
 /// Where the client gets its bearer token, and who hears that the platform refused it.
 pub trait TokenSource: Send + Sync {
     /// The bearer token to send now, if any.
     fn token(&self) -> Option<String>;
     /// The tenant the token belongs to.
     fn tenant_id(&self) -> Option<String>;
-    /// The platform answered 401: get a new token. `true` when the request is worth one more try.
-    fn renew(&self, client: &ApiClient) -> LocalBoxFuture<'static, bool>;
-    /// The platform still answers 401 after renewing (or renewing failed): the token is over.
+    /// The platform answered 401: get a new token.
+    fn renew(&self, client: &ApiClient) -> LocalBoxFuture<'static, Renewal>;
+    /// The platform still answers 401 after renewing, or will not renew: the token is over.
     fn refused(&self);
     /// Changes whenever the person the tokens are for may have changed: a sign-out, here or in
     /// another tab, or a renewal that answered for someone else. A request begun under one value
@@ -199,14 +211,27 @@ impl ApiClient {
                     },
                     Err(e) => e,
                 };
-            if call.authenticated && matches!(err, ApiError::Unauthorized(_)) {
-                if !renewed && self.tokens.renew(self).await {
-                    renewed = true;
-                    continue;
+            let err = if call.authenticated && matches!(err, ApiError::Unauthorized(_)) {
+                // A 401 to a token renewed for this request: the platform refuses the person.
+                let renewal = if renewed {
+                    Renewal::Refused
+                } else {
+                    self.tokens.renew(self).await
+                };
+                match renewal {
+                    Renewal::Renewed => {
+                        renewed = true;
+                        continue;
+                    }
+                    Renewal::Failed(failure) => failure,
+                    Renewal::Refused => {
+                        self.tokens.refused();
+                        return Err(err);
+                    }
                 }
-                self.tokens.refused();
-                return Err(err);
-            }
+            } else {
+                err
+            };
             match self
                 .policy
                 .delay_ms(retries, call.replay(), &err, js_sys::Math::random())

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use platform_types::Session as WireSession;
 
 use super::{AuthState, Phase, Session, SignedIn};
-use crate::api::{ApiClient, ApiError, TokenSource};
+use crate::api::{ApiClient, ApiError, Renewal, TokenSource};
 
 type RefreshFuture = Shared<LocalBoxFuture<'static, Result<Option<WireSession>, ApiError>>>;
 
@@ -168,18 +168,27 @@ impl TokenSource for Session {
         })
     }
 
-    fn renew(&self, client: &ApiClient) -> LocalBoxFuture<'static, bool> {
+    fn renew(&self, client: &ApiClient) -> LocalBoxFuture<'static, Renewal> {
         let (session, client) = (*self, client.clone());
         async move {
             // Signed out meanwhile (another tab): nothing to renew, and no request to send.
-            session.phase_untracked() == Phase::SignedIn
-                && match session.refresh(&client).await {
-                    Ok(renewed) => renewed,
-                    // The session that got the 401 ended meanwhile: the request is not tried
-                    // again (the client sees the epoch moved on), whoever is signed in now.
-                    Err(ApiError::Cancelled) => session.phase_untracked() == Phase::SignedIn,
-                    Err(_) => false,
+            if session.phase_untracked() != Phase::SignedIn {
+                return Renewal::Refused;
+            }
+            match session.refresh(&client).await {
+                Ok(true) => Renewal::Renewed,
+                Ok(false) | Err(ApiError::Unauthorized(_)) => Renewal::Refused,
+                // The session that got the 401 ended meanwhile: the request is not tried
+                // again (the client sees the epoch moved on), whoever is signed in now.
+                Err(ApiError::Cancelled) if session.phase_untracked() == Phase::SignedIn => {
+                    Renewal::Renewed
                 }
+                Err(ApiError::Cancelled) => Renewal::Refused,
+                // Only the platform's word ends a session: a refresh that did not get through
+                // (the platform down for maintenance, busy, the network gone) leaves the
+                // refresh cookie as good as it was, and the person where they are.
+                Err(e) => Renewal::Failed(e),
+            }
         }
         .boxed_local()
     }
