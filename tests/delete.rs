@@ -169,6 +169,63 @@ async fn delete_is_enabled_only_by_the_exact_key_and_sends_once() {
     assert_eq!(fake_calls("GET /api/tenants/tenant--t/keys"), 1);
 }
 
+/// A key the platform gave no API key (the contract lets it be absent: a failed key, say) is
+/// named by its id, and deleted by typing that id.
+#[wasm_bindgen_test]
+async fn a_key_without_an_api_key_is_deleted_by_typing_its_id() {
+    let bare = |status: &str, can_delete: bool| {
+        let mut k = key("apikey--1", "", status, "Payments", can_delete);
+        k["access_key"] = serde_json::Value::Null;
+        k
+    };
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [{"body": session(&["platform_owner"])}],
+            "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![bare("failed", true)], true)}],
+            "GET /api/tenants/tenant--t/keys/apikey--1": [
+                {"body": ok(bare("failed", true))},
+                {"body": ok(bare("pending", false))},
+            ],
+            "DELETE /api/tenants/tenant--t/keys/apikey--1": [{"body": ok(bare("pending", false))}],
+        })
+        .to_string(),
+    );
+    let (root, _h) = mount_app("/keys/apikey--1/delete");
+    eventually("dialog field", || find(&root, "#delete-confirm").is_some()).await;
+    let label = find(&root, "label[for=delete-confirm]")
+        .and_then(|l| l.text_content())
+        .unwrap_or_default();
+    assert!(
+        label.contains("id apikey--1") && label.contains("no API key"),
+        "the label says what to type: {label}"
+    );
+    let input: HtmlInputElement = find(&root, "#delete-confirm").unwrap().unchecked_into();
+    let confirm: HtmlButtonElement = find(&root, "[data-testid=confirm-delete]")
+        .unwrap()
+        .unchecked_into();
+    for near in ["", "apikey--", "APIKEY--1"] {
+        type_into(&input, near);
+        sleep(20).await;
+        assert!(confirm.disabled(), "{near:?} keeps Delete disabled");
+    }
+    type_into(&input, "apikey--1");
+    eventually("enabled", || !confirm.disabled()).await;
+    confirm.click();
+    eventually("dialog closed", || find(&root, "[role=dialog]").is_none()).await;
+    assert_eq!(
+        fake_calls("DELETE /api/tenants/tenant--t/keys/apikey--1"),
+        1
+    );
+    assert!(
+        find(
+            &root,
+            "tr[data-key-id='apikey--1'] a[aria-label='Details of apikey--1']"
+        )
+        .is_some(),
+        "the line is named by the id too"
+    );
+}
+
 #[wasm_bindgen_test]
 async fn opened_from_the_key_s_page_cancel_goes_back_there_and_a_delete_to_the_list() {
     let mut routes = one_key_page(

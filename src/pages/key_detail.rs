@@ -165,7 +165,10 @@ fn KeyDetail(
     let creator = shown::name(key.creator_name()).into_owned();
     let access = key.access_key.clone();
     // Tabs of several keys are told apart by the key each shows.
-    document().set_title(&format!("API key {} · Onqlave", shown::name(&access)));
+    document().set_title(&format!(
+        "API key {} · Onqlave",
+        shown::name(key.access_key_or_id())
+    ));
     let latest = {
         let key = key.clone();
         Signal::derive(move || live.get().unwrap_or_else(|| key.clone()))

@@ -151,6 +151,16 @@ decode_object!(ApiKey, "an API key", {
 });
 
 impl ApiKey {
+    /// What names the key to a person: its API key, else its id (the contract lets a key come
+    /// without an API key, a failed one for instance, and it must still be named and deleted).
+    pub fn access_key_or_id(&self) -> &str {
+        if self.access_key.is_empty() {
+            &self.id
+        } else {
+            &self.access_key
+        }
+    }
+
     /// Its application's name for people, else the application id.
     pub fn application_name(&self) -> &str {
         name_or_id(self.application.as_ref(), &self.application_id)

@@ -1,4 +1,5 @@
-//! `/keys/:id/delete`: the dialog that deletes a key once the person has typed its API key.
+//! `/keys/:id/delete`: the dialog that deletes a key once the person has typed its API key (its
+//! id, for a key the platform gave none).
 
 use leptos::ev;
 use leptos::prelude::*;
@@ -19,24 +20,25 @@ use crate::session::use_session;
 use crate::shown;
 use crate::time;
 
-/// Whether the typed text confirms deleting `access_key`: exactly equal, byte for byte. No
-/// trimming, no case folding, no Unicode normalisation: a near miss must never delete.
-pub fn confirmation_matches(typed: &str, access_key: &str) -> bool {
-    !access_key.is_empty() && typed == access_key
+/// Whether the typed text confirms deleting the key named `name` (`ApiKey::access_key_or_id`):
+/// exactly equal, byte for byte. No trimming, no case folding, no Unicode normalisation: a near
+/// miss must never delete.
+pub fn confirmation_matches(typed: &str, name: &str) -> bool {
+    !name.is_empty() && typed == name
 }
 
-/// Why Delete is not enabled yet, for the hint under the field.
-pub fn confirmation_hint(typed: &str, access_key: &str) -> &'static str {
-    if confirmation_matches(typed, access_key) {
-        "The API key matches. Delete is enabled."
+/// Why Delete is not enabled yet, for the hint under the field (whose label says what to type).
+pub fn confirmation_hint(typed: &str, name: &str) -> &'static str {
+    if confirmation_matches(typed, name) {
+        "It matches. Delete is enabled."
     } else if typed.is_empty() {
-        "Type or paste the API key exactly to enable Delete."
-    } else if typed.trim() == access_key {
-        "Remove the extra spaces: the text must match the API key exactly."
-    } else if crate::fold::lowercase(typed) == crate::fold::lowercase(access_key) {
-        "Check upper and lower case: the text must match the API key exactly."
+        "Type or paste it exactly to enable Delete."
+    } else if typed.trim() == name {
+        "Remove the extra spaces: the text must match exactly."
+    } else if crate::fold::lowercase(typed) == crate::fold::lowercase(name) {
+        "Check upper and lower case: the text must match exactly."
     } else {
-        "This does not match the API key yet."
+        "This does not match yet."
     }
 }
 
@@ -124,13 +126,13 @@ pub fn DeleteKeyDialog() -> impl IntoView {
     let finish = Callback::new(move |_: ()| leave(true));
 
     let roles = Memo::new(move |_| session.roles());
-    let access_key = move || {
+    let name = move || {
         key.with(|k| match k {
-            Some(Ok(k)) => k.access_key.clone(),
+            Some(Ok(k)) => k.access_key_or_id().to_owned(),
             _ => String::new(),
         })
     };
-    let matches = Memo::new(move |_| typed.with(|t| confirmation_matches(t, &access_key())));
+    let matches = Memo::new(move |_| typed.with(|t| confirmation_matches(t, &name())));
 
     let confirm = {
         let client = client.clone();
@@ -202,7 +204,7 @@ pub fn DeleteKeyDialog() -> impl IntoView {
                                 };
                                 announce(format!(
                                     "API key {} {outcome}: {}",
-                                    target.access_key,
+                                    target.access_key_or_id(),
                                     e.user_message()
                                 ));
                             }
@@ -263,14 +265,18 @@ pub fn DeleteKeyDialog() -> impl IntoView {
                     </p>
                     <form on:submit=confirm_submit>
                         <div class="field">
-                            <label for="delete-confirm">"Type the API key "<code class="mono">{k.access_key.clone()}</code>" to confirm"</label>
+                            {if k.access_key.is_empty() {
+                                view! { <label for="delete-confirm">"Type the key's id "<code class="mono">{k.id.clone()}</code>" to confirm (it has no API key)"</label> }.into_any()
+                            } else {
+                                view! { <label for="delete-confirm">"Type the API key "<code class="mono">{k.access_key.clone()}</code>" to confirm"</label> }.into_any()
+                            }}
                             <input id="delete-confirm" type="text" class="mono" node_ref=field
                                 autocomplete="off" spellcheck="false" autocapitalize="off"
                                 aria-describedby="delete-hint"
                                 prop:value=move || typed.get()
                                 on:input=move |e| typed.set(event_target_value(&e))/>
                             <p id="delete-hint" class="muted small" aria-live="polite">
-                                {move || confirmation_hint(&typed.get(), &access_key())}
+                                {move || confirmation_hint(&typed.get(), &name())}
                             </p>
                         </div>
                         {move || error.get().map(|e| {
@@ -310,7 +316,7 @@ pub fn DeleteKeyDialog() -> impl IntoView {
 
 fn done(key: &ApiKey, announce: impl Fn(String), what: &str) {
     broadcast_key_event("deleted", &key.id);
-    announce(format!("API key {} {what}", key.access_key));
+    announce(format!("API key {} {what}", key.access_key_or_id()));
 }
 
 /// What will be deleted.
@@ -321,7 +327,11 @@ fn KeySummary(key: ApiKey) -> impl IntoView {
     let arx = shown::name(key.arx_name()).into_owned();
     view! {
         <dl class="detail-grid">
-            <dt>"API key"</dt><dd><code class="mono">{key.access_key.clone()}</code></dd>
+            <dt>"API key"</dt><dd>{if key.access_key.is_empty() {
+                view! { <span class="muted">"None"</span> }.into_any()
+            } else {
+                view! { <code class="mono">{key.access_key.clone()}</code> }.into_any()
+            }}</dd>
             <dt>"Application"</dt><dd class="name">{app}</dd>
             <dt>"Arx"</dt><dd class="name">{arx}</dd>
             <dt>"Status"</dt><dd><StatusBadge status=key.status.clone()/></dd>

@@ -23,6 +23,8 @@ struct LineView {
     id: String,
     status: KeyStatus,
     access: String,
+    /// What names the key in the line's labels: its API key, else its id.
+    name: String,
     application: String,
     arx: String,
     /// The Arx's purpose and regions.
@@ -53,6 +55,7 @@ impl LineView {
             id: row.key.id.clone(),
             status: row.key.status.clone(),
             access: row.key.access_key.clone(),
+            name: row.key.access_key_or_id().to_owned(),
             application: row.application.clone(),
             arx: row.arx.clone(),
             arx_detail,
@@ -98,6 +101,7 @@ pub fn KeyLine(
     let status = Memo::new(move |_| line.with(|l| l.status.clone()));
     let may_delete = Memo::new(move |_| line.with(|l| l.may_delete));
     let access = Memo::new(move |_| line.with(|l| l.access.clone()));
+    let name = Memo::new(move |_| line.with(|l| l.name.clone()));
     let created = Memo::new(move |_| line.with(|l| l.created.clone()));
     let used = Memo::new(move |_| line.with(|l| l.last_used.is_some()));
     let last_used = Memo::new(move |_| line.with(|l| l.last_used.clone().unwrap_or_default()));
@@ -138,10 +142,10 @@ pub fn KeyLine(
                 // Plain links: the router handles their clicks; `A` would add memos on the
                 // location that a line never needs. Named by aria-label, not by hidden text: an
                 // attribute change needs no layout.
-                <a href=detail_href class="link" aria-label=move || format!("Details of {}", access.get())>"Details"</a>
+                <a href=detail_href class="link" aria-label=move || format!("Details of {}", name.get())>"Details"</a>
                 <Show when=move || may_delete.get()>
                     <a href=delete_href class="link danger" data-testid="delete-key" data-history-state=links::OPENED_FROM_LIST
-                        aria-label=move || format!("Delete {}", access.get())>"Delete"</a>
+                        aria-label=move || format!("Delete {}", name.get())>"Delete"</a>
                 </Show>
             </td>
         </tr>

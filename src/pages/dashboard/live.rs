@@ -92,7 +92,7 @@ fn poll_pending(keys: UseKeys, client: ApiClient) {
                     if key.status != KeyStatus::Pending {
                         announce.say(format!(
                             "API key {} is now {}",
-                            key.access_key,
+                            key.access_key_or_id(),
                             status_label(&key.status)
                         ));
                     }
