@@ -19,14 +19,29 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
-            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::TooLarge
-            } else {
-                ApiError::payload("body", "could not be read")
-            }
-        })?;
+        let RawBody(bytes) = RawBody::from_request(req, state).await?;
         parse(&bytes).map(JsonBody)
+    }
+}
+
+/// A body read whole (size-limited) and not decoded yet: for a route that must decide who may
+/// call it first, so that a caller it refuses hears 403 whatever the body holds.
+pub struct RawBody(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for RawBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        Bytes::from_request(req, state)
+            .await
+            .map(RawBody)
+            .map_err(|e| {
+                if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::TooLarge
+                } else {
+                    ApiError::payload("body", "could not be read")
+                }
+            })
     }
 }
 

@@ -82,7 +82,50 @@ async fn roles_times_routes() {
                     .unwrap()
                     .contains("Only Platform Owners and Developers"));
             }
+            // Refused before its body is read: whatever the body holds, the answer is the role's.
+            let unread = p
+                .call(
+                    Method::POST,
+                    &format!("/api/tenants/{DEMO}/keys"),
+                    Some(&t),
+                    Some(json!({})),
+                    &[],
+                )
+                .await;
+            assert_eq!(
+                unread.status,
+                StatusCode::FORBIDDEN,
+                "{email}: {:?}",
+                unread.body
+            );
+            assert_eq!(unread.error_status(), "internal_authz_err");
         }
+    }
+}
+
+/// An address no id can make (bytes that are not UTF-8) is answered in the envelope, as every
+/// answer is (contract §2), on every route that takes an id.
+#[tokio::test]
+async fn a_path_no_id_can_make_is_answered_in_the_envelope() {
+    let p = platform(50);
+    let t = p.login("owner@demo.test").await;
+    let keys = format!("/api/tenants/{DEMO}/keys");
+    for (method, path) in [
+        (Method::GET, "/api/tenants/%FF/keys".to_owned()),
+        (Method::GET, "/api/tenants/%FF/keys/base".to_owned()),
+        (Method::POST, "/api/tenants/%FF/keys".to_owned()),
+        (Method::GET, format!("{keys}/%C0%AE")),
+        (Method::DELETE, format!("{keys}/%C0%AE")),
+        (Method::GET, format!("{keys}/%C0%AE/sensitive")),
+    ] {
+        let r = p.call(method.clone(), &path, Some(&t), None, &[]).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{method} {path}");
+        assert_eq!(
+            r.error_status(),
+            "db_not_exist_err",
+            "{method} {path}: {:?}",
+            r.body
+        );
     }
 }
 

@@ -136,6 +136,8 @@ async fn a_token_for_one_tenant_gets_403_on_every_route_of_another() {
         (Method::GET, format!("{keys}/base"), None),
         (Method::GET, format!("{keys}/{id}"), None),
         (Method::POST, keys.clone(), Some(body)),
+        // Refused before its body is read.
+        (Method::POST, keys.clone(), Some(json!({}))),
         (Method::DELETE, format!("{keys}/{id}"), None),
         (Method::GET, format!("{keys}/{id}/sensitive"), None),
     ] {

@@ -4,15 +4,15 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use platform_types::{ApiKey, CreateApiKey, CreateApiKeyRequest};
 use sha2::{Digest, Sha256};
 
-use super::{ok, reasons, with_acl};
+use super::{ok, reasons, with_acl, Ids};
 use crate::auth::Caller;
-use crate::body::JsonBody;
+use crate::body::{parse, RawBody};
 use crate::error::{ApiError, ApiResult};
 use crate::{clock, db, AppState};
 
@@ -110,14 +110,15 @@ fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
 pub async fn create(
     State(state): State<Arc<AppState>>,
     caller: Caller,
-    Path(tenant): Path<String>,
+    Ids(tenant): Ids<String>,
     headers: HeaderMap,
-    JsonBody(req): JsonBody<CreateApiKeyRequest>,
+    RawBody(body): RawBody,
 ) -> ApiResult<Response> {
     caller.check_tenant(&tenant)?;
     if !caller.may_manage() {
         return Err(ApiError::Forbidden(reasons::CREATE_ROLE.into()));
     }
+    let req: CreateApiKeyRequest = parse(&body)?;
     let idem = idempotency_key(&headers)?;
     let body_hash: String = Sha256::digest(serde_json::to_vec(&req.api_key).unwrap_or_default())
         .iter()

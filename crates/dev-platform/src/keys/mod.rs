@@ -2,7 +2,8 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use platform_types::{
@@ -60,6 +61,22 @@ fn with_acl(caller: &Caller, mut key: ApiKey) -> ApiKey {
     key
 }
 
+/// A route's path parameters, whose failure (bytes that are not UTF-8, an address no id can
+/// make) is the envelope's 404 rather than axum's plain-text 400: every answer is the envelope
+/// (contract §2).
+pub struct Ids<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> FromRequestParts<S> for Ids<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Path(ids)| Ids(ids))
+            .map_err(|_| ApiError::NotFound("No such route"))
+    }
+}
+
 fn ok<T: serde::Serialize>(data: T) -> Response {
     Json(Envelope::ok(data)).into_response()
 }
@@ -68,7 +85,7 @@ fn ok<T: serde::Serialize>(data: T) -> Response {
 pub async fn list(
     State(state): State<Arc<AppState>>,
     caller: Caller,
-    Path(tenant): Path<String>,
+    Ids(tenant): Ids<String>,
     headers: axum::http::HeaderMap,
 ) -> ApiResult<Response> {
     caller.check_tenant(&tenant)?;
@@ -105,7 +122,7 @@ pub fn render_list(
 pub async fn base(
     State(state): State<Arc<AppState>>,
     caller: Caller,
-    Path(tenant): Path<String>,
+    Ids(tenant): Ids<String>,
 ) -> ApiResult<Response> {
     caller.check_tenant(&tenant)?;
     let model = state
@@ -121,7 +138,7 @@ pub async fn base(
 pub async fn get(
     State(state): State<Arc<AppState>>,
     caller: Caller,
-    Path((tenant, id)): Path<(String, String)>,
+    Ids((tenant, id)): Ids<(String, String)>,
 ) -> ApiResult<Response> {
     caller.check_tenant(&tenant)?;
     let key = state
@@ -155,7 +172,7 @@ fn own_key(
 pub async fn delete(
     State(state): State<Arc<AppState>>,
     caller: Caller,
-    Path((tenant, id)): Path<(String, String)>,
+    Ids((tenant, id)): Ids<(String, String)>,
 ) -> ApiResult<Response> {
     let delay = state.provisioning_delay_ms as i64;
     let who = caller.clone();
@@ -184,7 +201,7 @@ pub async fn delete(
 pub async fn sensitive(
     State(state): State<Arc<AppState>>,
     caller: Caller,
-    Path((tenant, id)): Path<(String, String)>,
+    Ids((tenant, id)): Ids<(String, String)>,
 ) -> ApiResult<Response> {
     let user = caller.user_id.clone();
     let revealed = state
