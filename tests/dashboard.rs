@@ -416,6 +416,63 @@ async fn a_list_that_failed_comes_by_itself_once_the_platform_is_back() {
     assert_eq!(fake_calls("GET /api/tenants/tenant--t/keys"), 5);
 }
 
+/// A platform that asks for a wait (`Retry-After`) is not asked for the list again before then,
+/// however soon the list would mend by itself otherwise.
+#[wasm_bindgen_test]
+async fn a_list_refused_with_a_wait_is_asked_again_only_after_it() {
+    with_list(json!([
+        {"status": 429, "headers": {"retry-after": "20"}, "body": err(429, "internal_rate_limited", "Too many requests")},
+        {"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}
+    ]));
+    // The list's own first wait, and the platform's 20 s, made short enough for a test.
+    let _own = HastenedTimeouts::new(5_000, 20);
+    let _asked = HastenedTimeouts::new(20_000, 1_500);
+    let (root, _h) = mount_app("/");
+    eventually("the refusal", || {
+        text(&root).contains("Try again in 20 seconds")
+    })
+    .await;
+    sleep(600).await;
+    assert_eq!(
+        fake_calls("GET /api/tenants/tenant--t/keys"),
+        1,
+        "not asked again before the wait"
+    );
+    eventually_within(5_000, "asked again after it", || {
+        text(&root).contains("onq.AAA")
+    })
+    .await;
+    assert_eq!(fake_calls("GET /api/tenants/tenant--t/keys"), 2);
+}
+
+/// A pending key's poll that the platform refuses with a wait (`Retry-After`) is not sent again
+/// before then.
+#[wasm_bindgen_test]
+async fn a_poll_refused_with_a_wait_is_sent_again_only_after_it() {
+    let poll = "GET /api/tenants/tenant--t/keys/apikey--p";
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [{"body": session(&["platform_owner"])}],
+            "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![key("apikey--p", "onq.PPP", "pending", "Portal", false)], true)}],
+            poll: [
+                {"status": 429, "headers": {"retry-after": "20"}, "body": err(429, "internal_rate_limited", "Too many requests")},
+                {"body": ok(key("apikey--p", "onq.PPP", "active", "Portal", true))}
+            ],
+        })
+        .to_string(),
+    );
+    let _asked = HastenedTimeouts::new(20_000, 1_500);
+    let (root, _h) = mount_app("/");
+    eventually("the first poll", || fake_calls(poll) == 1).await;
+    sleep(600).await;
+    assert_eq!(fake_calls(poll), 1, "not sent again before the wait");
+    eventually_within(5_000, "sent again after it", || {
+        find(&root, "tr[data-key-id='apikey--p'][data-status=active]").is_some()
+    })
+    .await;
+    assert_eq!(fake_calls(poll), 2);
+}
+
 #[wasm_bindgen_test]
 async fn a_malformed_body_is_an_error_not_a_panic() {
     with_list(json!([{"body": "{\"data\": {\"api_keys\": \"surprise\"}}"}]));

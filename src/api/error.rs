@@ -173,6 +173,22 @@ impl ApiError {
         )
     }
 
+    /// The wait the platform asked for before the next request (`Retry-After`, with a 429 or a
+    /// platform failure), in milliseconds; a day at most, as a timer takes no longer.
+    pub fn asked_wait_ms(&self) -> u32 {
+        match self {
+            Self::RateLimited {
+                retry_after_secs: Some(s),
+                ..
+            }
+            | Self::Server {
+                retry_after_secs: Some(s),
+                ..
+            } => s.saturating_mul(1000).min(86_400_000) as u32,
+            _ => 0,
+        }
+    }
+
     /// Whether trying the same request again may help (offer a retry button).
     pub fn is_retryable(&self) -> bool {
         matches!(
@@ -247,5 +263,25 @@ mod tests {
         assert!(!ApiError::Forbidden(Said::nothing()).is_retryable());
         assert_eq!(wait_text(1), "1 second");
         assert_eq!(wait_text(30), "30 seconds");
+    }
+
+    #[test]
+    fn the_wait_the_platform_asked_for_is_kept_to_a_day() {
+        let limited = |secs| ApiError::RateLimited {
+            retry_after_secs: secs,
+            message: String::new(),
+            correlation_id: String::new(),
+        };
+        assert_eq!(limited(Some(20)).asked_wait_ms(), 20_000);
+        assert_eq!(limited(None).asked_wait_ms(), 0);
+        assert_eq!(limited(Some(u64::MAX)).asked_wait_ms(), 86_400_000);
+        let down = ApiError::Server {
+            status: 503,
+            message: String::new(),
+            correlation_id: String::new(),
+            retry_after_secs: Some(2),
+        };
+        assert_eq!(down.asked_wait_ms(), 2_000);
+        assert_eq!(ApiError::Timeout.asked_wait_ms(), 0);
     }
 }

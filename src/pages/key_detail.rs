@@ -117,12 +117,13 @@ fn follow_pending(found: Loaded<Result<Found, ApiError>>, client: ApiClient, id:
             let mut delay = client.config().poll_interval_ms;
             loop {
                 sleep_ms(delay).await;
+                let mut asked = 0;
                 match client.get_key(&id.get_untracked()).await {
                     Ok(k) if k.status == KeyStatus::Pending => {}
                     Ok(_) | Err(ApiError::NotFound(_) | ApiError::Forbidden(_)) => break,
-                    Err(_) => {}
+                    Err(e) => asked = e.asked_wait_ms(),
                 }
-                delay = next_poll_delay_ms(delay);
+                delay = next_poll_delay_ms(delay).max(asked);
             }
             found.refetch();
         };

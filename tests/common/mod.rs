@@ -228,11 +228,13 @@ export function restore_random_uuid() { delete crypto.randomUUID; }
 export function hasten_timeouts(from, to) {
   const original = window.__originalSetTimeout || window.setTimeout;
   window.__originalSetTimeout = original;
-  window.setTimeout = (f, ms, ...args) => original(f, ms === from ? to : ms, ...args);
+  window.__hastened = Object.assign(window.__hastened || {}, { [from]: to });
+  window.setTimeout = (f, ms, ...args) => original(f, window.__hastened[ms] ?? ms, ...args);
 }
 export function restore_timeouts() {
   if (window.__originalSetTimeout) window.setTimeout = window.__originalSetTimeout;
   delete window.__originalSetTimeout;
+  delete window.__hastened;
 }
 export function hand_off(name, answer_json) {
   const r = JSON.parse(answer_json);
@@ -522,7 +524,7 @@ impl Drop for ShiftedClock {
 }
 
 /// Makes every `setTimeout` of `from` ms wait `to` ms instead, until dropped: a minute's timer
-/// comes at once.
+/// comes at once. Several may stand together; dropping one ends them all.
 pub struct HastenedTimeouts;
 
 impl HastenedTimeouts {

@@ -203,7 +203,7 @@ async fn reveal(
             Ok(k) if k.id == key.id => key = k,
             Ok(_) => {}
             Err(e) if !e.is_retryable() => return Err(e),
-            Err(_) => {}
+            Err(e) => delay = delay.max(e.asked_wait_ms()),
         }
         // Gone (with the view that owns `waited`) before the next ask: nobody would see it.
         if waited

@@ -67,6 +67,8 @@ fn poll_pending(keys: UseKeys, client: ApiClient) {
             let mut unseen = std::collections::HashSet::<String>::new();
             loop {
                 sleep_ms(delay).await;
+                // What the platform asked for when it refused for now (`Retry-After`).
+                let mut asked = 0;
                 let mut ids = pending.get_untracked();
                 ids.retain(|id| !unseen.contains(id));
                 if ids.is_empty() {
@@ -86,6 +88,11 @@ fn poll_pending(keys: UseKeys, client: ApiClient) {
                             keys.reload();
                             continue;
                         }
+                        // A platform that asked for a wait is asked nothing more until then.
+                        Err(e) if e.asked_wait_ms() > 0 => {
+                            asked = e.asked_wait_ms();
+                            break;
+                        }
                         Err(_) => continue,
                     };
                     // Said when it settles: the badge alone changes in silence.
@@ -98,7 +105,7 @@ fn poll_pending(keys: UseKeys, client: ApiClient) {
                     }
                     keys.settle(key);
                 }
-                delay = next_poll_delay_ms(delay);
+                delay = next_poll_delay_ms(delay).max(asked);
             }
             polling.set_value(false);
         };

@@ -173,18 +173,22 @@ const MEND_AFTER_MS: u32 = 5_000;
 const MEND_AT_MOST_MS: u32 = 60_000;
 
 /// A failure on screen that may pass (the platform or the network down, a timeout) mends itself
-/// once it has: the list is asked for again, with backoff, for as long as the failure shows.
-/// "Try again" stays for whoever will not wait.
+/// once it has: the list is asked for again, with backoff, for as long as the failure shows, and
+/// never before the wait the platform asked for. "Try again" stays for whoever will not wait.
 fn mend_by_itself(list: Loaded<Result<Arc<ListFacts>, ApiError>>) {
     let wait = StoredValue::new(MEND_AFTER_MS);
     Effect::new(move |_| {
-        let failed = matches!(list.get(), Some(Err(e)) if e.is_retryable());
-        if !failed {
+        let asked = match list.get() {
+            Some(Err(e)) if e.is_retryable() => Some(e.asked_wait_ms()),
+            _ => None,
+        };
+        let Some(asked) = asked else {
             wait.set_value(MEND_AFTER_MS);
             return;
-        }
+        };
         let ms = wait.get_value();
         wait.set_value((ms + ms / 2).min(MEND_AT_MOST_MS));
+        let ms = ms.max(asked);
         // Scoped to this run of the effect: an answer meanwhile cancels it.
         leptos::task::spawn_local_scoped_with_cancellation(async move {
             crate::timer::sleep_ms(ms).await;
