@@ -169,6 +169,43 @@ async fn delete_is_enabled_only_by_the_exact_key_and_sends_once() {
     assert_eq!(fake_calls("GET /api/tenants/tenant--t/keys"), 1);
 }
 
+/// A delete's answer with only what the contract requires (the id) does not blank the row: what
+/// it leaves out stays as the list had it, and the key is being deleted.
+#[wasm_bindgen_test]
+async fn a_sparse_answer_to_a_delete_keeps_what_the_row_knew() {
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [{"body": session(&["platform_owner"])}],
+            "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}],
+            "GET /api/tenants/tenant--t/keys/apikey--1": [
+                {"body": ok(key("apikey--1", "onq.AAA", "active", "Payments", true))},
+                {"delay": 60_000, "body": ok(key("apikey--1", "onq.AAA", "pending", "Payments", false))},
+            ],
+            "DELETE /api/tenants/tenant--t/keys/apikey--1": [{"body": ok(json!({"id": "apikey--1"}))}],
+        })
+        .to_string(),
+    );
+    let (root, _h) = mount_app("/keys/apikey--1/delete");
+    eventually("dialog field", || find(&root, "#delete-confirm").is_some()).await;
+    let input: HtmlInputElement = find(&root, "#delete-confirm").unwrap().unchecked_into();
+    type_into(&input, "onq.AAA");
+    let confirm: HtmlButtonElement = find(&root, "[data-testid=confirm-delete]")
+        .unwrap()
+        .unchecked_into();
+    eventually("enabled", || !confirm.disabled()).await;
+    confirm.click();
+    eventually("the row, being deleted", || {
+        find(&root, "tr[data-key-id='apikey--1'][data-status=pending]").is_some()
+    })
+    .await;
+    let row = find(&root, "tr[data-key-id='apikey--1']").unwrap();
+    let shown = row.text_content().unwrap_or_default();
+    assert!(
+        shown.contains("onq.AAA") && shown.contains("Payments") && shown.contains("Test Person"),
+        "the row keeps what the answer left out: {shown}"
+    );
+}
+
 /// A key the platform gave no API key (the contract lets it be absent: a failed key, say) is
 /// named by its id, and deleted by typing that id.
 #[wasm_bindgen_test]

@@ -161,6 +161,31 @@ impl ApiKey {
         }
     }
 
+    /// Fills what this answer about the key left out (absent or null, as the contract allows)
+    /// from `older`, a copy of the same key, so that a sparse answer to a delete or a poll does
+    /// not blank what is known of it. The status and the permissions stay this answer's.
+    pub fn fill_from(&mut self, older: &ApiKey) {
+        fn text(field: &mut String, older: &str) {
+            if field.is_empty() {
+                older.clone_into(field);
+            }
+        }
+        fn part<T: Clone>(field: &mut Option<T>, older: &Option<T>) {
+            if field.is_none() {
+                field.clone_from(older);
+            }
+        }
+        text(&mut self.access_key, &older.access_key);
+        text(&mut self.created_at, &older.created_at);
+        text(&mut self.application_id, &older.application_id);
+        text(&mut self.cluster_id, &older.cluster_id);
+        text(&mut self.arx_url, &older.arx_url);
+        part(&mut self.created_by, &older.created_by);
+        part(&mut self.application, &older.application);
+        part(&mut self.cluster, &older.cluster);
+        part(&mut self.last_used_at, &older.last_used_at);
+    }
+
     /// Its application's name for people, else the application id.
     pub fn application_name(&self) -> &str {
         name_or_id(self.application.as_ref(), &self.application_id)

@@ -200,7 +200,10 @@ async fn reveal(
         // may no longer see it) ends the wait with the error rather than a spinner forever.
         match client.get_key(&key.id).await {
             // The latest copy: the secrets' answer is completed from it.
-            Ok(k) if k.id == key.id => key = k,
+            Ok(mut k) if k.id == key.id => {
+                k.fill_from(&key);
+                key = k;
+            }
             Ok(_) => {}
             Err(e) if !e.is_retryable() => return Err(e),
             Err(e) => delay = delay.max(e.asked_wait_ms()),

@@ -3,7 +3,7 @@
 
 use leptos::ev;
 use leptos::prelude::*;
-use platform_types::ApiKey;
+use platform_types::{ApiKey, KeyStatus};
 
 use super::use_keys::use_keys_context;
 use crate::api::{use_api_client, ApiError};
@@ -158,7 +158,11 @@ pub fn DeleteKeyDialog() -> impl IntoView {
             };
             leptos::task::spawn_local(async move {
                 match client.delete_key(&target.id).await {
-                    Ok(updated) => {
+                    Ok(mut updated) => {
+                        // Without a status, it is what a delete makes a key (contract §5).
+                        if updated.status == KeyStatus::Other(String::new()) {
+                            updated.status = KeyStatus::Pending;
+                        }
                         if let Some(k) = keys {
                             // An answer about another key is not this delete's: the list is
                             // read again instead.
