@@ -448,6 +448,53 @@ async fn the_list_sent_by_the_page_is_shown_when_it_is_this_tenants() {
     }
 }
 
+/// A platform that refuses the ended session's token at sign-out (it expired while the computer
+/// slept) is sent the sign-out again with a token of the refresh cookie, so that cookie is ended
+/// too; a cookie that signs nobody in any more leaves nothing to end.
+#[wasm_bindgen_test]
+async fn a_sign_out_with_an_expired_token_still_ends_the_refresh_cookie() {
+    let expired = json!({"status": 401, "body": err(401, "service_unauthorized_err", "expired")});
+    let mut fresh = session(&["developer"]);
+    fresh["data"]["token"] = json!("bbb.eyJleHAiOjQxMDI0NDQ4MDB9.sig");
+    for (refresh, logouts, ended) in [
+        (json!({"body": fresh}), 2, "with a token of the cookie"),
+        (expired.clone(), 1, "nothing left to end"),
+    ] {
+        let (root, _h) = dashboard_as(&["developer"], true, true).await;
+        install_fake_fetch(
+            &json!({
+                "POST /auth/logout": [expired, {"body": ok(serde_json::Value::Null)}],
+                "POST /auth/refresh": [refresh],
+            })
+            .to_string(),
+        );
+        let sign_out: HtmlButtonElement =
+            find(&root, ".user-menu button").unwrap().unchecked_into();
+        sign_out.click();
+        eventually(ended, || {
+            find(&root, "[role=status] [data-testid=sign-in-notice]")
+                .and_then(|n| n.text_content())
+                .as_deref()
+                == Some("You have signed out.")
+        })
+        .await;
+        sleep(300).await;
+        assert!(
+            find(&root, "[data-testid=logout-failed]").is_none(),
+            "{ended}: no warning"
+        );
+        assert_eq!(fake_calls("POST /auth/refresh"), 1, "{ended}");
+        assert_eq!(fake_calls("POST /auth/logout"), logouts, "{ended}");
+        if logouts == 2 {
+            assert_eq!(
+                fake_authorization("POST /auth/logout").as_deref(),
+                Some("Bearer bbb.eyJleHAiOjQxMDI0NDQ4MDB9.sig"),
+                "the second sign-out carries the cookie's token"
+            );
+        }
+    }
+}
+
 #[wasm_bindgen_test]
 async fn a_sign_out_the_platform_did_not_hear_is_retried_and_can_be_tried_again() {
     let (root, _h) = dashboard_as(&["developer"], true, true).await;

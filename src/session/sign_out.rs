@@ -16,7 +16,7 @@ pub(super) const SIGNED_OUT_ELSEWHERE: &str = "You were signed out in another ta
 /// What it says when the refresh cookie turned out to be someone else's.
 pub(super) const SOMEONE_ELSE: &str =
     "Someone else signed in on this browser, in another tab, so your session here has ended.";
-use crate::api::ApiClient;
+use crate::api::{ApiClient, ApiError};
 
 impl Session {
     /// The session ended by itself (a 401 that a refresh could not fix): remember where the
@@ -76,11 +76,32 @@ impl Session {
             state.try_with_untracked(|s| matches!(s, AuthState::SignedIn(_))) != Some(false)
         };
         leptos::task::spawn_local(async move {
+            let mut token = token;
             let mut retries = 0;
+            let mut renewed = false;
             let outcome = loop {
                 let e = match client.logout(token.clone()).await {
                     Ok(()) => break Logout::Done,
                     Err(e) => e,
+                };
+                // A platform that will not take the ended session's token (it expired while the
+                // computer slept) would leave its refresh cookie alive. The cookie is asked for
+                // a token of its own, once and at once, while it is still this session's (no
+                // sign-in can have replaced it yet), and the sign-out is sent with that.
+                let e = match e {
+                    ApiError::Unauthorized(_) if token.is_some() && !renewed && retries == 0 => {
+                        renewed = true;
+                        match client.refresh_session().await {
+                            Ok(Some(fresh)) => {
+                                token = Some(fresh.token);
+                                continue;
+                            }
+                            // No sign-in left behind that cookie: nothing to end.
+                            Ok(None) | Err(ApiError::Unauthorized(_)) => break Logout::Done,
+                            Err(e) => e,
+                        }
+                    }
+                    e => e,
                 };
                 let Some(ms) = client.retry_delay_ms(retries, &e) else {
                     break Logout::Failed(e);
