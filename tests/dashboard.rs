@@ -445,6 +445,55 @@ async fn a_list_refused_with_a_wait_is_asked_again_only_after_it() {
     assert_eq!(fake_calls("GET /api/tenants/tenant--t/keys"), 2);
 }
 
+/// A key that turns pending while another has been pending for long (deleted in another tab) is
+/// asked for after the first poll delay, not after the other's backed-off one.
+#[wasm_bindgen_test]
+async fn a_key_that_turns_pending_later_is_polled_without_the_others_backoff() {
+    let long = "GET /api/tenants/tenant--t/keys/apikey--p";
+    let later = "GET /api/tenants/tenant--t/keys/apikey--q";
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [{"body": session(&["platform_owner"])}],
+            "GET /api/tenants/tenant--t/keys": [
+                {"body": key_list(vec![
+                    key("apikey--p", "onq.PPP", "pending", "Portal", false),
+                    key("apikey--q", "onq.QQQ", "active", "Payments", true),
+                ], true)},
+                {"body": key_list(vec![
+                    key("apikey--p", "onq.PPP", "pending", "Portal", false),
+                    key("apikey--q", "onq.QQQ", "pending", "Payments", false),
+                ], true)}
+            ],
+            long: [{"body": ok(key("apikey--p", "onq.PPP", "pending", "Portal", false))}],
+            later: [{"body": ok(key("apikey--q", "onq.QQQ", "deleted", "Payments", false))}],
+        })
+        .to_string(),
+    );
+    let (root, _h) = mount_app("/");
+    // The first poll delay is 50 ms, × 1.5 a pass: after 4 s of polls the next is 1.9 s off.
+    eventually_within(6_000, "the long-pending key backed off", || {
+        fake_calls(long) >= 10
+    })
+    .await;
+    let channel = web_sys::BroadcastChannel::new("onqlave-console-keys").unwrap();
+    channel
+        .post_message(&r#"{"event":"deleted","id":"apikey--q"}"#.into())
+        .unwrap();
+    eventually("the list read again", || {
+        find(&root, "tr[data-key-id='apikey--q'][data-status=pending]").is_some()
+    })
+    .await;
+    eventually_within(700, "the new pending key asked for soon", || {
+        fake_calls(later) >= 1
+    })
+    .await;
+    eventually("and settled", || {
+        find(&root, "tr[data-key-id='apikey--q']").is_none()
+            || find(&root, "tr[data-key-id='apikey--q'][data-status=deleted]").is_some()
+    })
+    .await;
+}
+
 /// A pending key's poll that the platform refuses with a wait (`Retry-After`) is not sent again
 /// before then.
 #[wasm_bindgen_test]

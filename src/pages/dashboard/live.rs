@@ -2,6 +2,8 @@
 //! they settle, the list is read again when the tab comes back after a while or another tab
 //! changed a key, and relative times move on once a minute.
 
+use std::collections::HashSet;
+
 use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped_with_cancellation;
@@ -49,24 +51,35 @@ fn poll_pending(keys: UseKeys, client: ApiClient) {
                 .collect::<Vec<_>>()
         })
     });
-    let polling = StoredValue::new(false);
+    // The keys the poller out now was started for, and its number. A key that turns pending
+    // while it is out (deleted here, made in another tab) starts a new one, which asks after the
+    // first delay rather than the backed-off delay of keys pending for long; the older one ends
+    // when it wakes.
+    let watched = StoredValue::new(HashSet::<String>::new());
+    let run = StoredValue::new(0u32);
     let announce = use_announcer();
     let first_delay = client.config().poll_interval_ms;
     // The caller's owner, not the effect's: one poller lives as long as the page.
     let owner = Owner::current();
     Effect::new(move |_| {
-        if pending.with(Vec::is_empty) || polling.get_value() {
+        let ids = pending.get();
+        if !watched.with_value(|w| ids.iter().any(|id| !w.contains(id))) {
             return;
         }
-        polling.set_value(true);
+        watched.update_value(|w| w.extend(ids));
+        run.update_value(|r| *r = r.wrapping_add(1));
+        let this_run = run.get_value();
         let client = client.clone();
         let task = async move {
             let mut delay = first_delay;
             // Keys the platform would not show, for which the list was read again once: the
             // list may still say they are pending, but asking for them again would not help.
-            let mut unseen = std::collections::HashSet::<String>::new();
+            let mut unseen = HashSet::<String>::new();
             loop {
                 sleep_ms(delay).await;
+                if run.try_get_value() != Some(this_run) {
+                    return;
+                }
                 // What the platform asked for when it refused for now (`Retry-After`).
                 let mut asked = 0;
                 let mut ids = pending.get_untracked();
@@ -107,7 +120,9 @@ fn poll_pending(keys: UseKeys, client: ApiClient) {
                 }
                 delay = next_poll_delay_ms(delay).max(asked);
             }
-            polling.set_value(false);
+            if run.try_get_value() == Some(this_run) {
+                watched.update_value(HashSet::clear);
+            }
         };
         match &owner {
             Some(o) => o.with(|| spawn_local_scoped_with_cancellation(task)),
