@@ -308,6 +308,29 @@ async fn a_renewal_that_does_not_get_through_leaves_the_person_signed_in() {
     assert_eq!(fake_calls("POST /auth/refresh"), 1, "renewed once more");
 }
 
+/// A refresh that gets through but is refused otherwise than by 401 (403 for a request the
+/// platform takes as cross-site) is the platform's word too: the session ends, and the request's
+/// page is not handed the refresh's answer as its own.
+#[wasm_bindgen_test]
+async fn a_renewal_refused_otherwise_than_by_401_ends_the_session() {
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [
+                {"body": session(&["developer"])},
+                {"status": 403, "body": err(403, "internal_authz_err", "Cross-site request refused")}
+            ],
+            "GET /api/tenants/tenant--t/keys": [{"status": 401, "body": err(401, "service_unauthorized_err", "expired")}],
+        })
+        .to_string(),
+    );
+    let (root, _h) = mount_app("/");
+    eventually("sent to sign in", || {
+        find(&root, "#sign-in-email").is_some()
+    })
+    .await;
+    assert!(text(&root).contains("Your session has ended"), "says why");
+}
+
 /// Mounts the app after `index.html` "sent" a refresh answered by `early`, with the network's own
 /// refresh answering `network`; returns the root once the dashboard or the sign-in form shows.
 async fn with_handed_off_refresh(

@@ -174,7 +174,9 @@ impl ApiError {
     }
 
     /// The wait the platform asked for before the next request (`Retry-After`, with a 429 or a
-    /// platform failure), in milliseconds; a day at most, as a timer takes no longer.
+    /// platform failure), in milliseconds; a minute at most: what asks again by itself (the
+    /// key step waiting for a key's secrets among them) does not leave the person waiting
+    /// longer on a wait it may not show.
     pub fn asked_wait_ms(&self) -> u32 {
         match self {
             Self::RateLimited {
@@ -184,7 +186,7 @@ impl ApiError {
             | Self::Server {
                 retry_after_secs: Some(s),
                 ..
-            } => s.saturating_mul(1000).min(86_400_000) as u32,
+            } => s.saturating_mul(1000).min(60_000) as u32,
             _ => 0,
         }
     }
@@ -266,7 +268,7 @@ mod tests {
     }
 
     #[test]
-    fn the_wait_the_platform_asked_for_is_kept_to_a_day() {
+    fn the_wait_the_platform_asked_for_is_kept_to_a_minute() {
         let limited = |secs| ApiError::RateLimited {
             retry_after_secs: secs,
             message: String::new(),
@@ -274,7 +276,8 @@ mod tests {
         };
         assert_eq!(limited(Some(20)).asked_wait_ms(), 20_000);
         assert_eq!(limited(None).asked_wait_ms(), 0);
-        assert_eq!(limited(Some(u64::MAX)).asked_wait_ms(), 86_400_000);
+        assert_eq!(limited(Some(3_600)).asked_wait_ms(), 60_000);
+        assert_eq!(limited(Some(u64::MAX)).asked_wait_ms(), 60_000);
         let down = ApiError::Server {
             status: 503,
             message: String::new(),

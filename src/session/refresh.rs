@@ -184,10 +184,17 @@ impl TokenSource for Session {
                     Renewal::Renewed
                 }
                 Err(ApiError::Cancelled) => Renewal::Refused,
-                // Only the platform's word ends a session: a refresh that did not get through
-                // (the platform down for maintenance, busy, the network gone) leaves the
-                // refresh cookie as good as it was, and the person where they are.
-                Err(e) => Renewal::Failed(e),
+                // A refresh that did not get through (no answer, the platform failing, down
+                // for maintenance or busy) leaves the refresh cookie as good as it was, and the
+                // person where they are. Any other answer (a refusal, a shape not understood)
+                // is the platform's word that this session cannot go on.
+                Err(e)
+                    if e.is_unanswered()
+                        || matches!(e, ApiError::RateLimited { .. } | ApiError::Server { .. }) =>
+                {
+                    Renewal::Failed(e)
+                }
+                Err(_) => Renewal::Refused,
             }
         }
         .boxed_local()

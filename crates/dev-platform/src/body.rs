@@ -25,7 +25,8 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
 }
 
 /// A body read whole (size-limited) and not decoded yet: for a route that must decide who may
-/// call it first, so that a caller it refuses hears 403 whatever the body holds.
+/// call it before decoding, so that a caller it refuses hears 403 whatever the body holds (a
+/// body over the limit is still 413 first).
 pub struct RawBody(pub Bytes);
 
 impl<S: Send + Sync> FromRequest<S> for RawBody {

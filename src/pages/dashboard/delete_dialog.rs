@@ -67,6 +67,10 @@ pub fn DeleteKeyDialog() -> impl IntoView {
         })
     };
     let key = Memo::new(move |_| match (fresh.get(), &cached) {
+        (Some(Ok(mut k)), Some(listed)) if k.id == listed.id => {
+            k.fill_from(listed);
+            Some(Ok(k))
+        }
         (Some(Ok(k)), _) => Some(Ok(k)),
         (_, Some(k)) => Some(Ok(k.clone())),
         (answer, None) => answer,
