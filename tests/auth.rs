@@ -473,28 +473,44 @@ async fn the_list_sent_by_the_page_is_shown_when_it_is_this_tenants() {
 
 /// A platform that refuses the ended session's token at sign-out (it expired while the computer
 /// slept) is sent the sign-out again with a token of the refresh cookie, so that cookie is ended
-/// too; a cookie that signs nobody in any more leaves nothing to end.
+/// too, a refresh that does not get through being tried again; a cookie that signs nobody in any
+/// more leaves nothing to end, and one that is now someone else's is not ended.
 #[wasm_bindgen_test]
 async fn a_sign_out_with_an_expired_token_still_ends_the_refresh_cookie() {
     let expired = json!({"status": 401, "body": err(401, "service_unauthorized_err", "expired")});
+    let down = json!({"status": 503, "body": err(503, "service_unavailable_err", "Down")});
     let mut fresh = session(&["developer"]);
     fresh["data"]["token"] = json!("bbb.eyJleHAiOjQxMDI0NDQ4MDB9.sig");
-    for (refresh, logouts, ended) in [
-        (json!({"body": fresh}), 2, "with a token of the cookie"),
-        (expired.clone(), 1, "nothing left to end"),
+    let mut someone_else = fresh.clone();
+    someone_else["data"]["user"]["id"] = json!("user--2");
+    for (refresh, logouts, refreshes, case) in [
+        (json!([{"body": fresh}]), 2, 1, "with a token of the cookie"),
+        (
+            json!([down, {"body": fresh}]),
+            2,
+            2,
+            "the refresh tried again",
+        ),
+        (json!([expired]), 1, 1, "nothing left to end"),
+        (
+            json!([{"body": someone_else}]),
+            1,
+            1,
+            "someone else's cookie",
+        ),
     ] {
         let (root, _h) = dashboard_as(&["developer"], true, true).await;
         install_fake_fetch(
             &json!({
                 "POST /auth/logout": [expired, {"body": ok(serde_json::Value::Null)}],
-                "POST /auth/refresh": [refresh],
+                "POST /auth/refresh": refresh,
             })
             .to_string(),
         );
         let sign_out: HtmlButtonElement =
             find(&root, ".user-menu button").unwrap().unchecked_into();
         sign_out.click();
-        eventually(ended, || {
+        eventually(case, || {
             find(&root, "[role=status] [data-testid=sign-in-notice]")
                 .and_then(|n| n.text_content())
                 .as_deref()
@@ -504,15 +520,15 @@ async fn a_sign_out_with_an_expired_token_still_ends_the_refresh_cookie() {
         sleep(300).await;
         assert!(
             find(&root, "[data-testid=logout-failed]").is_none(),
-            "{ended}: no warning"
+            "{case}: no warning"
         );
-        assert_eq!(fake_calls("POST /auth/refresh"), 1, "{ended}");
-        assert_eq!(fake_calls("POST /auth/logout"), logouts, "{ended}");
+        assert_eq!(fake_calls("POST /auth/refresh"), refreshes, "{case}");
+        assert_eq!(fake_calls("POST /auth/logout"), logouts, "{case}");
         if logouts == 2 {
             assert_eq!(
                 fake_authorization("POST /auth/logout").as_deref(),
                 Some("Bearer bbb.eyJleHAiOjQxMDI0NDQ4MDB9.sig"),
-                "the second sign-out carries the cookie's token"
+                "{case}: the second sign-out carries the cookie's token"
             );
         }
     }

@@ -29,6 +29,9 @@ pub struct Session {
     /// Counts the sign-outs this tab has seen: a refresh answer that left before the last one
     /// is not installed.
     sign_outs: StoredValue<u32>,
+    /// Who signed out here last (user id, tenant id): the sign-out may ask the refresh cookie
+    /// for a token to end it with, and only while the cookie is still theirs.
+    left_as: StoredValue<Option<(String, String)>>,
 }
 
 const CHANNEL: &str = "onqlave-console-session";
@@ -45,6 +48,7 @@ impl Session {
             logout: RwSignal::new(Logout::Done),
             holds: RwSignal::new(0),
             sign_outs: StoredValue::new(0),
+            left_as: StoredValue::new(None),
         }
     }
 

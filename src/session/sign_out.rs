@@ -51,6 +51,11 @@ impl Session {
     /// that held it, which unmount as the state changes.
     pub fn sign_out(&self, client: &ApiClient) {
         let token = crate::api::TokenSource::token(self);
+        let who = self.state.with_untracked(|s| match s {
+            AuthState::SignedIn(s) => Some((s.user.id.clone(), s.tenant_id.clone())),
+            _ => None,
+        });
+        self.left_as.set_value(who);
         self.end_locally(SIGNED_OUT_HERE);
         crate::channel::post(CHANNEL, SIGNED_OUT);
         self.tell_platform(client, token);
@@ -75,33 +80,35 @@ impl Session {
         let signed_in_again = move || {
             state.try_with_untracked(|s| matches!(s, AuthState::SignedIn(_))) != Some(false)
         };
+        let left_as = self.left_as.get_value();
         leptos::task::spawn_local(async move {
             let mut token = token;
             let mut retries = 0;
-            let mut renewed = false;
+            // A platform that will not take the token sent (the ended session's, expired while
+            // the computer slept, or none on "Try again") would leave the refresh cookie alive:
+            // the cookie is asked for a token of its own, once per sending, and the sign-out
+            // sent again with it.
+            let (mut renew, mut renewed) = (false, false);
             let outcome = loop {
-                let e = match client.logout(token.clone()).await {
-                    Ok(()) => break Logout::Done,
-                    Err(e) => e,
-                };
-                // A platform that will not take the ended session's token (it expired while the
-                // computer slept) would leave its refresh cookie alive. The cookie is asked for
-                // a token of its own, once and at once, while it is still this session's (no
-                // sign-in can have replaced it yet), and the sign-out is sent with that.
-                let e = match e {
-                    ApiError::Unauthorized(_) if token.is_some() && !renewed && retries == 0 => {
-                        renewed = true;
-                        match client.refresh_session().await {
-                            Ok(Some(fresh)) => {
-                                token = Some(fresh.token);
-                                continue;
-                            }
-                            // No sign-in left behind that cookie: nothing to end.
-                            Ok(None) | Err(ApiError::Unauthorized(_)) => break Logout::Done,
-                            Err(e) => e,
+                let e = if renew {
+                    match cookie_token(&client, left_as.as_ref(), &signed_in_again).await {
+                        Ok(Some(fresh)) => {
+                            token = Some(fresh);
+                            renew = false;
+                            continue;
                         }
+                        Ok(None) => break Logout::Done,
+                        Err(e) => e,
                     }
-                    e => e,
+                } else {
+                    match client.logout(token.clone()).await {
+                        Ok(()) => break Logout::Done,
+                        Err(ApiError::Unauthorized(_)) if !renewed => {
+                            (renew, renewed) = (true, true);
+                            continue;
+                        }
+                        Err(e) => e,
+                    }
                 };
                 let Some(ms) = client.retry_delay_ms(retries, &e) else {
                     break Logout::Failed(e);
@@ -144,6 +151,28 @@ impl Session {
     pub(super) fn count_sign_out(&self) {
         self.sign_outs.try_update_value(|n| *n = n.wrapping_add(1));
         super::refresh::forget_in_flight();
+    }
+}
+
+/// A token of the refresh cookie, to end it with; `None` when nothing is left to end here:
+/// nobody signs in with the cookie any more, or it is no longer the cookie of `left_as`, who
+/// signed out (someone signed in since, here or in another tab, and the cookie that was to end is
+/// gone from this browser). Asked only while nobody is signed in here, and its answer kept only
+/// if that is still so: a sign-out never ends a sign-in made after it.
+async fn cookie_token(
+    client: &ApiClient,
+    left_as: Option<&(String, String)>,
+    signed_in_again: &impl Fn() -> bool,
+) -> Result<Option<String>, ApiError> {
+    let Some((user, tenant)) = left_as.filter(|_| !signed_in_again()) else {
+        return Ok(None);
+    };
+    match client.refresh_session().await {
+        Ok(Some(s)) if &s.user.id == user && &s.tenant_id == tenant && !signed_in_again() => {
+            Ok(Some(s.token))
+        }
+        Ok(_) | Err(ApiError::Unauthorized(_)) => Ok(None),
+        Err(e) => Err(e),
     }
 }
 
