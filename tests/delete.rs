@@ -186,14 +186,7 @@ async fn a_sparse_answer_to_a_delete_keeps_what_the_row_knew() {
         .to_string(),
     );
     let (root, _h) = mount_app("/keys/apikey--1/delete");
-    eventually("dialog field", || find(&root, "#delete-confirm").is_some()).await;
-    let input: HtmlInputElement = find(&root, "#delete-confirm").unwrap().unchecked_into();
-    type_into(&input, "onq.AAA");
-    let confirm: HtmlButtonElement = find(&root, "[data-testid=confirm-delete]")
-        .unwrap()
-        .unchecked_into();
-    eventually("enabled", || !confirm.disabled()).await;
-    confirm.click();
+    press_delete(&root).await;
     eventually("the row, being deleted", || {
         find(&root, "tr[data-key-id='apikey--1'][data-status=pending]").is_some()
     })
@@ -351,14 +344,7 @@ async fn a_delete_of_a_key_already_gone_says_so() {
         .to_string(),
     );
     let (root, _h) = mount_app("/keys/apikey--1/delete");
-    eventually("dialog field", || find(&root, "#delete-confirm").is_some()).await;
-    let input: HtmlInputElement = find(&root, "#delete-confirm").unwrap().unchecked_into();
-    type_into(&input, "onq.AAA");
-    let confirm: HtmlButtonElement = find(&root, "[data-testid=confirm-delete]")
-        .unwrap()
-        .unchecked_into();
-    eventually("enabled", || !confirm.disabled()).await;
-    confirm.click();
+    press_delete(&root).await;
     eventually("dialog closed", || find(&root, "[role=dialog]").is_none()).await;
     eventually("said", || {
         find(&root, "#announcer")
