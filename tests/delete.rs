@@ -13,6 +13,15 @@ use web_sys::{HtmlButtonElement, HtmlElement, HtmlInputElement};
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn fake() {
+    let deleting = json!({"body": ok(key("apikey--1", "onq.AAA", "pending", "Payments", false))});
+    let mut answer = deleting.clone();
+    answer["delay"] = json!(200);
+    fake_deleting(answer, deleting);
+}
+
+/// One key, `onq.AAA`, whose delete is answered with `answer`, and its polls after the dialog's
+/// own read with `polled`.
+fn fake_deleting(answer: serde_json::Value, polled: serde_json::Value) {
     install_fake_fetch(
         &json!({
             "POST /auth/refresh": [{"body": session(&["platform_owner"])}],
@@ -20,9 +29,9 @@ fn fake() {
             // The dialog reads the key first; the dashboard's poller then sees it being deleted.
             "GET /api/tenants/tenant--t/keys/apikey--1": [
                 {"body": ok(key("apikey--1", "onq.AAA", "active", "Payments", true))},
-                {"body": ok(key("apikey--1", "onq.AAA", "pending", "Payments", false))},
+                polled,
             ],
-            "DELETE /api/tenants/tenant--t/keys/apikey--1": [{"delay": 200, "body": ok(key("apikey--1", "onq.AAA", "pending", "Payments", false))}],
+            "DELETE /api/tenants/tenant--t/keys/apikey--1": [answer],
         })
         .to_string(),
     );
@@ -126,30 +135,42 @@ async fn a_dialog_opened_from_the_list_and_closed_goes_back_to_it() {
     );
 }
 
+/// Types each of `near` into the open dialog's field, checking that Delete stays disabled, then
+/// `exact`, and returns Delete once it is enabled.
+async fn only_the_exact_text_enables(
+    root: &HtmlElement,
+    near: &[&str],
+    exact: &str,
+) -> HtmlButtonElement {
+    eventually("dialog field", || find(root, "#delete-confirm").is_some()).await;
+    let input: HtmlInputElement = find(root, "#delete-confirm").unwrap().unchecked_into();
+    let confirm: HtmlButtonElement = find(root, "[data-testid=confirm-delete]")
+        .unwrap()
+        .unchecked_into();
+    for near in near {
+        type_into(&input, near);
+        sleep(20).await;
+        assert!(confirm.disabled(), "{near:?} keeps Delete disabled");
+    }
+    type_into(&input, exact);
+    eventually("enabled", || !confirm.disabled()).await;
+    confirm
+}
+
 #[wasm_bindgen_test]
 async fn delete_is_enabled_only_by_the_exact_key_and_sends_once() {
     fake();
     // A deep link (a second router in this page would intercept link clicks).
     let (root, _h) = mount_app("/keys/apikey--1/delete");
-    eventually("dialog field", || find(&root, "#delete-confirm").is_some()).await;
-    let input: HtmlInputElement = find(&root, "#delete-confirm").unwrap().unchecked_into();
-    let confirm: HtmlButtonElement = find(&root, "[data-testid=confirm-delete]")
-        .unwrap()
-        .unchecked_into();
-    for near in [
+    let near = [
         "",
         "onq.aaa",
         "onq.AAA ",
         " onq.AAA",
         "onq.AA",
         "onq.AAA\u{200b}",
-    ] {
-        type_into(&input, near);
-        sleep(20).await;
-        assert!(confirm.disabled(), "{near:?} keeps Delete disabled");
-    }
-    type_into(&input, "onq.AAA");
-    eventually("enabled", || !confirm.disabled()).await;
+    ];
+    let confirm = only_the_exact_text_enables(&root, &near, "onq.AAA").await;
     confirm.click();
     confirm.click();
     let form: web_sys::HtmlFormElement =
@@ -173,17 +194,10 @@ async fn delete_is_enabled_only_by_the_exact_key_and_sends_once() {
 /// it leaves out stays as the list had it, and the key is being deleted.
 #[wasm_bindgen_test]
 async fn a_sparse_answer_to_a_delete_keeps_what_the_row_knew() {
-    install_fake_fetch(
-        &json!({
-            "POST /auth/refresh": [{"body": session(&["platform_owner"])}],
-            "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}],
-            "GET /api/tenants/tenant--t/keys/apikey--1": [
-                {"body": ok(key("apikey--1", "onq.AAA", "active", "Payments", true))},
-                {"delay": 60_000, "body": ok(key("apikey--1", "onq.AAA", "pending", "Payments", false))},
-            ],
-            "DELETE /api/tenants/tenant--t/keys/apikey--1": [{"body": ok(json!({"id": "apikey--1"}))}],
-        })
-        .to_string(),
+    // The poll's full copy comes too late to hide what the delete's answer left out.
+    fake_deleting(
+        json!({"body": ok(json!({"id": "apikey--1"}))}),
+        json!({"delay": 60_000, "body": ok(key("apikey--1", "onq.AAA", "pending", "Payments", false))}),
     );
     let (root, _h) = mount_app("/keys/apikey--1/delete");
     press_delete(&root).await;
@@ -229,17 +243,8 @@ async fn a_key_without_an_api_key_is_deleted_by_typing_its_id() {
         label.contains("id apikey--1") && label.contains("no API key"),
         "the label says what to type: {label}"
     );
-    let input: HtmlInputElement = find(&root, "#delete-confirm").unwrap().unchecked_into();
-    let confirm: HtmlButtonElement = find(&root, "[data-testid=confirm-delete]")
-        .unwrap()
-        .unchecked_into();
-    for near in ["", "apikey--", "APIKEY--1"] {
-        type_into(&input, near);
-        sleep(20).await;
-        assert!(confirm.disabled(), "{near:?} keeps Delete disabled");
-    }
-    type_into(&input, "apikey--1");
-    eventually("enabled", || !confirm.disabled()).await;
+    let near = ["", "apikey--", "APIKEY--1"];
+    let confirm = only_the_exact_text_enables(&root, &near, "apikey--1").await;
     confirm.click();
     eventually("dialog closed", || find(&root, "[role=dialog]").is_none()).await;
     assert_eq!(
@@ -416,13 +421,7 @@ fn fake_failing_delete(delay: u32) {
 
 /// Types the key and presses Delete; the button pressed.
 async fn press_delete(root: &HtmlElement) -> HtmlButtonElement {
-    eventually("dialog field", || find(root, "#delete-confirm").is_some()).await;
-    let input: HtmlInputElement = find(root, "#delete-confirm").unwrap().unchecked_into();
-    type_into(&input, "onq.AAA");
-    let confirm: HtmlButtonElement = find(root, "[data-testid=confirm-delete]")
-        .unwrap()
-        .unchecked_into();
-    eventually("enabled", || !confirm.disabled()).await;
+    let confirm = only_the_exact_text_enables(root, &[], "onq.AAA").await;
     confirm.focus().unwrap();
     confirm.click();
     confirm
