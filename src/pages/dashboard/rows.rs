@@ -107,9 +107,12 @@ pub struct Rows {
 
 impl Rows {
     /// Puts a fresher copy of `key` into its row (by id); gives the key back if no row has it.
-    pub fn replace(&mut self, key: ApiKey) -> Option<ApiKey> {
+    pub fn replace(&mut self, mut key: ApiKey) -> Option<ApiKey> {
         let row = self.rows.iter_mut().find(|r| r.key.id == key.id);
         let Some(row) = row else { return Some(key) };
+        // An answer about one key (a delete's, a poll's) may leave out what the row knows: the
+        // contract requires only the id.
+        key.fill_from(&row.key);
         *row = Row::new(key);
         self.search = OnceLock::new();
         None

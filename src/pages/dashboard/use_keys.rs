@@ -64,20 +64,14 @@ impl UseKeys {
 
     /// Puts the platform's answer to a change made here into its row at once (adding it if the
     /// list lacks it). An answer asked for before it and given after cannot undo it.
-    pub fn apply(&self, mut key: ApiKey) {
-        if let Some(older) = self.find(&key.id) {
-            key.fill_from(&older);
-        }
+    pub fn apply(&self, key: ApiKey) {
         self.changes.update_value(|c| c.record(key.clone()));
         self.rows.update(|rows| rows.upsert(key));
     }
 
     /// Puts a key's polled status into its row; a key changed here is recorded as changed
     /// again, so that a list asked for before this answer does not put back the older change.
-    pub fn settle(&self, mut key: ApiKey) {
-        if let Some(older) = self.find(&key.id) {
-            key.fill_from(&older);
-        }
+    pub fn settle(&self, key: ApiKey) {
         let ours = self
             .changes
             .try_with_value(|c| c.has(&key.id))
