@@ -51,10 +51,9 @@ impl Session {
     /// that held it, which unmount as the state changes.
     pub fn sign_out(&self, client: &ApiClient) {
         let token = crate::api::TokenSource::token(self);
-        let who = self.state.with_untracked(|s| match s {
-            AuthState::SignedIn(s) => Some((s.user.id.clone(), s.tenant_id.clone())),
-            _ => None,
-        });
+        let who = self
+            .user_id_untracked()
+            .zip(crate::api::TokenSource::tenant_id(self));
         self.left_as.set_value(who);
         self.end_locally(SIGNED_OUT_HERE);
         crate::channel::post(CHANNEL, SIGNED_OUT);
