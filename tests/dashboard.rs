@@ -1341,6 +1341,76 @@ async fn pages_turn_in_place_and_the_page_size_holds() {
     assert_eq!(nodes(), after_one_change, "the table's body grew");
 }
 
+/// A page past the last shows the last page, and the address says so, in place: Back does not
+/// return to a page that is not there. Not while the delete dialog is over the list: the address
+/// is the dialog's, and the dialog stays.
+#[wasm_bindgen_test]
+async fn a_page_past_the_last_is_put_right_in_the_address() {
+    let keys: Vec<_> = (1..=12)
+        .map(|i| {
+            key(
+                &format!("apikey--{i:02}"),
+                &format!("onq.K{i:02}"),
+                "active",
+                &format!("App {i:02}"),
+                true,
+            )
+        })
+        .collect();
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [{"body": session(&["platform_owner"])}],
+            "GET /api/tenants/tenant--t/keys": [{"body": key_list(keys.clone(), true)}],
+            "GET /api/tenants/tenant--t/keys/apikey--11": [{"body": ok(keys[10].clone())}],
+        })
+        .to_string(),
+    );
+    let location = || leptos::prelude::window().location();
+    let search = || location().search().unwrap();
+    let last_page = ["onq.K11", "onq.K12"];
+
+    let (root, mounted) = mount_app("/?sort=application&size=10&page=5");
+    let entries = leptos::prelude::window()
+        .history()
+        .unwrap()
+        .length()
+        .unwrap();
+    eventually("the last page", || access_keys_shown(&root) == last_page).await;
+    eventually("the address put right", || search().contains("page=2")).await;
+    assert!(!search().contains("page=5"), "{}", search());
+    assert!(
+        search().contains("size=10"),
+        "the rest of the view stays: {}",
+        search()
+    );
+    assert_eq!(
+        leptos::prelude::window()
+            .history()
+            .unwrap()
+            .length()
+            .unwrap(),
+        entries,
+        "in place, not a new history entry"
+    );
+    drop(mounted);
+
+    let (root, _h) = mount_app("/keys/apikey--11/delete?sort=application&size=10&page=5");
+    eventually("the last page under the dialog", || {
+        access_keys_shown(&root) == last_page && find(&root, "#delete-confirm").is_some()
+    })
+    .await;
+    sleep(200).await;
+    assert_eq!(location().pathname().unwrap(), "/keys/apikey--11/delete");
+    assert!(search().contains("page=5"), "{}", search());
+    assert!(find(&root, "#delete-confirm").is_some(), "the dialog stays");
+    // Closed, the list's own address is put right.
+    key_event(&find(&root, "#delete-confirm").unwrap(), "Escape", false);
+    eventually("the list's address put right", || {
+        location().pathname().unwrap() == "/" && search().contains("page=2")
+    })
+    .await;
+}
+
 /// Chooses `size` in the pager's "Rows per page".
 async fn choose_page_size(root: &web_sys::HtmlElement, size: &str) {
     choose(root, "nav.pager select", size).await;

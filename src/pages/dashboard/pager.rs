@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use super::table::Shown;
 use super::use_view::UseView;
 use super::view_state::{ViewState, PAGE_SIZES};
+use crate::routes::{current_route, Route};
 
 /// The pager under the key table.
 #[component]
@@ -38,6 +39,23 @@ pub fn Pager(view: UseView, shown: Shown) -> impl IntoView {
             std::time::Duration::ZERO,
         );
     };
+    // A page past the last (its keys deleted, here or in another tab; an old link) shows the
+    // last page, and the address is put right in place: Back does not return to a page that is
+    // not there, and keys added later do not move the view to it. Not under the delete dialog,
+    // whose address it is: changing it would close the dialog.
+    let route = current_route();
+    Effect::new(move |_| {
+        let shown_page = page.with(|p| p.1);
+        let under_dialog = route.with(|r| !matches!(r, Route::Dashboard { delete: None }));
+        let state = view.state.get_untracked();
+        if !under_dialog && state.page != shown_page {
+            let state = ViewState {
+                page: shown_page,
+                ..state
+            };
+            view.set.run((state, true));
+        }
+    });
     let on_size = move |ev: ev::Event| {
         let size = event_target_value(&ev).parse().unwrap_or(25);
         view.choose("page-size", |s| s.page_size = size);
