@@ -87,13 +87,13 @@ impl Session {
             // the computer slept, or none on "Try again") would leave the refresh cookie alive:
             // the cookie is asked for a token of its own, once per sending, and the sign-out
             // sent again with it.
-            let (mut renew, mut renewed) = (false, false);
+            let mut next = Next::Logout;
             let outcome = loop {
-                let e = if renew {
+                let e = if next == Next::CookieToken {
                     match cookie_token(&client, left_as.as_ref(), &signed_in_again).await {
                         Ok(Some(fresh)) => {
                             token = Some(fresh);
-                            renew = false;
+                            next = Next::LogoutRenewed;
                             continue;
                         }
                         Ok(None) => break Logout::Done,
@@ -102,8 +102,8 @@ impl Session {
                 } else {
                     match client.logout(token.clone()).await {
                         Ok(()) => break Logout::Done,
-                        Err(ApiError::Unauthorized(_)) if !renewed => {
-                            (renew, renewed) = (true, true);
+                        Err(ApiError::Unauthorized(_)) if next == Next::Logout => {
+                            next = Next::CookieToken;
                             continue;
                         }
                         Err(e) => e,
@@ -151,6 +151,17 @@ impl Session {
         self.sign_outs.try_update_value(|n| *n = n.wrapping_add(1));
         super::refresh::forget_in_flight();
     }
+}
+
+/// What a sign-out sends next.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Next {
+    /// The sign-out, with the token it was given.
+    Logout,
+    /// A refresh, for a token of the cookie's own: the platform refused the token given.
+    CookieToken,
+    /// The sign-out with the cookie's token; refused again, nothing more is asked.
+    LogoutRenewed,
 }
 
 /// A token of the refresh cookie, to end it with; `None` when nothing is left to end here:
