@@ -1263,10 +1263,9 @@ fn access_keys_shown(root: &web_sys::HtmlElement) -> Vec<String> {
         .collect()
 }
 
-/// Pages turn in the same lines, and a new page size shows as many rows as it says.
-#[wasm_bindgen_test]
-async fn pages_turn_in_place_and_the_page_size_holds() {
-    let keys = (1..=12)
+/// Twelve active keys, `apikey--01`/`onq.K01` of "App 01" to `apikey--12`/`onq.K12` of "App 12".
+fn twelve_keys() -> Vec<serde_json::Value> {
+    (1..=12)
         .map(|i| {
             key(
                 &format!("apikey--{i:02}"),
@@ -1276,7 +1275,13 @@ async fn pages_turn_in_place_and_the_page_size_holds() {
                 true,
             )
         })
-        .collect();
+        .collect()
+}
+
+/// Pages turn in the same lines, and a new page size shows as many rows as it says.
+#[wasm_bindgen_test]
+async fn pages_turn_in_place_and_the_page_size_holds() {
+    let keys = twelve_keys();
     with_list(json!([{ "body": key_list(keys, true) }]));
     let (root, _h) = mount_app("/?sort=application&size=10");
     let first_ten: Vec<String> = (1..=10).map(|i| format!("onq.K{i:02}")).collect();
@@ -1346,17 +1351,7 @@ async fn pages_turn_in_place_and_the_page_size_holds() {
 /// is the dialog's, and the dialog stays.
 #[wasm_bindgen_test]
 async fn a_page_past_the_last_is_put_right_in_the_address() {
-    let keys: Vec<_> = (1..=12)
-        .map(|i| {
-            key(
-                &format!("apikey--{i:02}"),
-                &format!("onq.K{i:02}"),
-                "active",
-                &format!("App {i:02}"),
-                true,
-            )
-        })
-        .collect();
+    let keys = twelve_keys();
     install_fake_fetch(
         &json!({
             "POST /auth/refresh": [{"body": session(&["platform_owner"])}],
