@@ -251,21 +251,49 @@ async fn the_page_holds_a_secret_only_while_it_is_revealed() {
 }
 
 /// A copy the browser refuses says how to get the text another way: a masked secret gives nothing
-/// to a selection until it is revealed, and the shell lines are on no page.
+/// to a selection until it is revealed, and the shell lines are on no page. The words are said,
+/// and stay on the page under the button until a copy succeeds.
 #[wasm_bindgen_test]
 async fn a_refused_copy_says_how_to_get_each_text_another_way() {
     fake();
     install_fake_clipboard(false);
     let (root, _h) = step_four().await;
     let button = |name: &str| copy_buttons(&root).remove(name).expect(name);
-    button("Copy Server signing key").click();
+    // The words shown after `button`, if any.
+    let shown_after = |button: &HtmlElement| {
+        button
+            .next_element_sibling()
+            .filter(|e| e.class_list().contains("copy-help"))
+            .filter(|e| !e.unchecked_ref::<HtmlElement>().hidden())
+            .and_then(|e| e.text_content())
+    };
+    let secret = button("Copy Server signing key");
+    assert_eq!(shown_after(&secret), None, "nothing shown before a copy");
+    secret.click();
     eventually("the secret's way round", || {
         announced(&root).contains("reveal the value, then select it")
     })
     .await;
-    button("Copy as environment variables").click();
+    let words = "Copy failed: reveal the value, then select it and copy it by hand";
+    assert_eq!(shown_after(&secret).as_deref(), Some(words));
+    sleep(2_300).await;
+    assert_eq!(
+        shown_after(&secret).as_deref(),
+        Some(words),
+        "the words stay after the button says Copy again"
+    );
+    let lines = button("Copy as environment variables");
+    lines.click();
     eventually("the lines' way round", || {
         announced(&root).contains("download the credentials file instead")
+            && shown_after(&lines).as_deref()
+                == Some("Copy failed: download the credentials file instead")
+    })
+    .await;
+    install_fake_clipboard(true);
+    secret.click();
+    eventually("gone once a copy succeeds", || {
+        shown_after(&secret).is_none() && secret.text_content().as_deref() == Some("Copied")
     })
     .await;
 }

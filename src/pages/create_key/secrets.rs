@@ -86,7 +86,7 @@ pub fn Secrets(
                 {exports.map(|exports| view! {
                     // The lines are on no page to select: the file is the way round.
                     <CopyButton text=exports label="Copy as environment variables" idle="Copy as environment variables"
-                        failed="Copy failed: download the credentials file instead"/>
+                        failed="Copy failed: download the credentials file instead" show_failure=true/>
                 })}
             </div>
             {(!offered).then(|| view! {
@@ -131,7 +131,7 @@ fn PlainField(label: &'static str, value: String, testid: &'static str) -> impl 
             <dd class="one-action">
                 <input id=id type="text" readonly=true class="mono" data-testid=testid
                     autocomplete="off" spellcheck="false" autocapitalize="off" prop:value=value.clone()/>
-                <CopyButton text=value label=format!("Copy {label}")/>
+                <CopyButton text=value label=format!("Copy {label}") show_failure=true/>
             </dd>
         </div>
     }
@@ -192,7 +192,7 @@ fn SecretField(
                 </button>
                 // A masked field gives nothing to a selection: it is revealed first.
                 <CopyButton text label=format!("Copy {label}")
-                    failed="Copy failed: reveal the value, then select it and copy it by hand"/>
+                    failed="Copy failed: reveal the value, then select it and copy it by hand" show_failure=true/>
                 {note.map(|n| view! {
                     <p class="muted small" id=note_id data-testid=format!("{testid}-note")>{n}</p>
                 })}
