@@ -103,17 +103,16 @@ pub fn CopyButton(
     /// What is said when the browser refuses the copy: how to get the text another way.
     #[prop(default = "Copy failed: select the text and copy it by hand")]
     failed: &'static str,
-    /// Whether a refused copy's words also stay on the page under the button until a copy
-    /// succeeds: where the way round matters (secrets shown once), not in a table's cells.
+    /// Where a refused copy's words also stay, shown, until a copy succeeds: a paragraph of the
+    /// caller's (the key step's), so that the table's many buttons carry no element for it.
     #[prop(optional)]
-    show_failure: bool,
+    help: Option<NodeRef<leptos::html::P>>,
 ) -> impl IntoView {
     let announce = use_context::<Announce>();
     // Owned by the view, so the text goes when the view does, even while a shown outcome is
     // still counting down (the text may lend a secret).
     let text = StoredValue::new(text);
     let generation = Rc::new(Cell::new(0u32));
-    let help = NodeRef::<leptos::html::P>::new();
     let copy = move |ev: ev::MouseEvent| {
         let Some(button) = ev
             .current_target()
@@ -136,8 +135,7 @@ pub fn CopyButton(
                 CopyState::Failed
             };
             state.show_on(&button, idle);
-            // Written once, here; the announcer speaks the words, so this is no live region.
-            if let Some(help) = help.try_get_untracked().flatten() {
+            if let Some(help) = help.and_then(|h| h.try_get_untracked().flatten()) {
                 help.set_text_content(Some(failed));
                 help.set_hidden(ok);
             }
@@ -168,7 +166,6 @@ pub fn CopyButton(
         <button type="button" class="copy-button" aria-label=label title=label on:click=copy>
             {idle}
         </button>
-        {show_failure.then(|| view! { <p class="copy-help small" node_ref=help hidden=true></p> })}
     }
 }
 

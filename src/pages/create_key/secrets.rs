@@ -83,10 +83,14 @@ pub fn Secrets(
             </dl>
             <div class="wizard-actions start">
                 <button type="button" class="button secondary" data-testid="download" on:click=download>"Download credentials"</button>
-                {exports.map(|exports| view! {
-                    // The lines are on no page to select: the file is the way round.
-                    <CopyButton text=exports label="Copy as environment variables" idle="Copy as environment variables"
-                        failed="Copy failed: download the credentials file instead" show_failure=true/>
+                {exports.map(|exports| {
+                    let (help, way_round) = way_round();
+                    view! {
+                        // The lines are on no page to select: the file is the way round.
+                        <CopyButton text=exports label="Copy as environment variables" idle="Copy as environment variables"
+                            failed="Copy failed: download the credentials file instead" help/>
+                        {way_round}
+                    }
                 })}
             </div>
             {(!offered).then(|| view! {
@@ -121,17 +125,29 @@ pub fn Secrets(
     }
 }
 
+/// The paragraph under a copy button where a refused copy's way round stays (`CopyButton`'s
+/// `help`), hidden until a copy is refused. The announcer speaks the words: no live region.
+fn way_round() -> (NodeRef<leptos::html::P>, impl IntoView) {
+    let help = NodeRef::new();
+    (
+        help,
+        view! { <p class="copy-help small" node_ref=help hidden=true></p> },
+    )
+}
+
 /// A visible identifier with copy.
 #[component]
 fn PlainField(label: &'static str, value: String, testid: &'static str) -> impl IntoView {
     let id = format!("field-{testid}");
+    let (help, way_round) = way_round();
     view! {
         <div class="secret-row">
             <dt><label for=id.clone()>{label}</label></dt>
             <dd class="one-action">
                 <input id=id type="text" readonly=true class="mono" data-testid=testid
                     autocomplete="off" spellcheck="false" autocapitalize="off" prop:value=value.clone()/>
-                <CopyButton text=value label=format!("Copy {label}") show_failure=true/>
+                <CopyButton text=value label=format!("Copy {label}") help/>
+                {way_round}
             </dd>
         </div>
     }
@@ -177,6 +193,7 @@ fn SecretField(
         }
     };
     let text = CopyText::lent(move |f| f(pick(&data).expose()));
+    let (help, way_round) = way_round();
     view! {
         <div class="secret-row">
             <dt><label for=id.clone()>{label}</label></dt>
@@ -192,7 +209,8 @@ fn SecretField(
                 </button>
                 // A masked field gives nothing to a selection: it is revealed first.
                 <CopyButton text label=format!("Copy {label}")
-                    failed="Copy failed: reveal the value, then select it and copy it by hand" show_failure=true/>
+                    failed="Copy failed: reveal the value, then select it and copy it by hand" help/>
+                {way_round}
                 {note.map(|n| view! {
                     <p class="muted small" id=note_id data-testid=format!("{testid}-note")>{n}</p>
                 })}
