@@ -14,14 +14,18 @@ use crate::routes::{current_route, Route};
 pub fn Pager(view: UseView, shown: Shown) -> impl IntoView {
     let page = shown.page;
     let (previous, next_button) = (NodeRef::<Button>::new(), NodeRef::<Button>::new());
+    // The current view on page `n`; `replace`: in place of the current history entry.
+    let to_page = move |n: usize, replace: bool| {
+        let state = ViewState {
+            page: n,
+            ..view.state.get_untracked()
+        };
+        view.set.run((state, replace));
+    };
     let go = move |delta: isize| {
         let (_, current, pages) = page.get_untracked();
         let next = (current as isize + delta).clamp(1, pages as isize) as usize;
-        let state = ViewState {
-            page: next,
-            ..view.state.get_untracked()
-        };
-        view.set.run((state, false));
+        to_page(next, false);
         // At either end the button pressed turns disabled, which would drop the focus to the
         // page's start: it goes to the way back instead, once that is enabled (a task later).
         let other = match next {
@@ -46,14 +50,9 @@ pub fn Pager(view: UseView, shown: Shown) -> impl IntoView {
     let route = current_route();
     Effect::new(move |_| {
         let shown_page = page.with(|p| p.1);
-        let under_dialog = route.with(|r| !matches!(r, Route::Dashboard { delete: None }));
-        let state = view.state.get_untracked();
-        if !under_dialog && state.page != shown_page {
-            let state = ViewState {
-                page: shown_page,
-                ..state
-            };
-            view.set.run((state, true));
+        let on_the_list = route.with(|r| matches!(r, Route::Dashboard { delete: None }));
+        if on_the_list && view.state.with_untracked(|s| s.page) != shown_page {
+            to_page(shown_page, true);
         }
     });
     let on_size = move |ev: ev::Event| {
