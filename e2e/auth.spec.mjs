@@ -95,11 +95,18 @@ test('an outside return path is ignored', async ({ page, baseURL }) => {
   expect(page.url()).not.toContain('evil');
 });
 
-test('no token or key data is kept in browser storage or readable cookies', async ({ page }) => {
+test('no token or key data is kept in browser storage or readable cookies', async ({ page, problems }) => {
   await signIn(page, ACCOUNTS.owner.email);
   await expect(keyRows(page).first()).toBeVisible();
+  const refresh = page.waitForResponse((r) => new URL(r.url()).pathname === '/auth/refresh');
   await page.reload();
+  const { token } = (await (await refresh).json()).data;
+  expect(token.length).toBeGreaterThan(20);
   await expect(keyRows(page).first()).toBeVisible();
+  // Nor in the address, the history entry or any console message.
+  const here = await page.evaluate(() => JSON.stringify({ url: location.href, state: history.state }));
+  expect(here).not.toContain(token);
+  expect(problems.logged.join('\n')).not.toContain(token);
   const stored = await page.evaluate(async () => ({
     local: Object.keys(localStorage).length,
     session: Object.keys(sessionStorage).length,

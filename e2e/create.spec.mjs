@@ -37,6 +37,10 @@ for (const who of ['owner', 'developer']) {
     await expect(page.getByTestId('server-signing-key')).toHaveAttribute('type', 'password');
     await page.getByRole('button', { name: /Reveal Server signing key/ }).click();
     await expect(page.getByTestId('server-signing-key')).toHaveAttribute('type', 'text');
+    // Shown, the secrets are not in this step's address or history entry either.
+    const secrets = [shown.server_signing_key, shown.server_secret_key];
+    const here = await page.evaluate(() => JSON.stringify({ url: location.href, state: history.state }));
+    for (const s of secrets) expect(here).not.toContain(s);
     for (const id of ['server-signing-key', 'server-secret-key', 'access-key']) {
       await expect(page.getByTestId(id)).toHaveAttribute('autocomplete', 'off');
       await expect(page.getByTestId(id)).toHaveAttribute('spellcheck', 'false');
@@ -53,14 +57,17 @@ for (const who of ['owner', 'developer']) {
     await expect(page).toHaveURL(/\/$/);
     const row = page.locator('tr', { hasText: shown.access_key });
     await expect(row).toBeVisible();
-    // Nothing secret anywhere a page can keep it.
-    const secrets = [shown.server_signing_key, shown.server_secret_key];
-    const kept = await page.evaluate(async () => JSON.stringify({
+    // Nothing secret anywhere a page can keep it: no database or cache made at all, and the
+    // secrets in no storage, cookie, address, history entry or console message of any level.
+    const made = await page.evaluate(async () => ({ idb: (await indexedDB.databases()).length, caches: (await caches.keys()).length }));
+    expect(made).toEqual({ idb: 0, caches: 0 });
+    const kept = await page.evaluate(() => JSON.stringify({
       local: { ...localStorage }, session: { ...sessionStorage }, cookies: document.cookie,
-      idb: (await indexedDB.databases()).length, url: location.href, state: JSON.stringify(history.state),
+      url: location.href, state: history.state,
     }));
     for (const s of secrets) {
       expect(kept).not.toContain(s);
+      expect(problems.logged.join('\n')).not.toContain(s);
       expect(problems.join('\n')).not.toContain(s);
     }
     // Step 4 again shows no secret.

@@ -1,11 +1,15 @@
-// Shared fixtures: every page records console errors and page errors, and a test fails on any.
+// Shared fixtures: every page records console errors and page errors, and a test fails on any;
+// `problems.logged` keeps every console message.
 import { test as base, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 
 export const test = base.extend({
   problems: async ({ page }, use) => {
     const problems = [];
+    // Every message of every level, for the tests that check nothing secret is logged.
+    problems.logged = [];
     page.on('console', (msg) => {
+      problems.logged.push(`${msg.type()}: ${msg.text()}`);
       if (msg.type() !== 'error') return;
       problems.push(`console: ${msg.text()} (${msg.location().url})`);
     });
