@@ -592,6 +592,75 @@ async fn secrets_go_to_the_key_creator_only() {
     assert!(mine.data()["server_signing_key"].as_str().unwrap().len() >= 40);
 }
 
+/// A creator whose role no longer manages keys (here: the key made over to a Platform Admin) is
+/// refused the secrets for the role, not as a stranger, and they stay stored, unclaimed.
+#[tokio::test]
+async fn secrets_need_a_managing_role_even_for_their_creator() {
+    let p = platform(20);
+    let developer = p.login("developer@demo.test").await;
+    let admin = p.login("admin@demo.test").await;
+    let id = active_key(&p, &developer, "made-over").await;
+    p.state
+        .db()
+        .execute(
+            "UPDATE api_keys SET created_by = 'user--admin' WHERE id = ?1",
+            [&id],
+        )
+        .unwrap();
+    let refused = p
+        .get(&format!("/api/tenants/{DEMO}/keys/{id}/sensitive"), &admin)
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{:?}", refused.body);
+    assert_eq!(refused.error_status(), "internal_authz_err");
+    assert!(refused.data().is_null());
+    assert!(stored_secrets(&p, &id).iter().all(Option::is_some));
+}
+
+/// Secrets handed out or erased by a delete are gone from the database's files, not only from
+/// its rows: not in the freed space of a page, nor in an old page the write-ahead log keeps.
+#[tokio::test]
+async fn erased_secrets_are_not_left_in_the_database_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut opts = Options::for_tests(20);
+    opts.db = dir.path().join("db.sqlite3");
+    let p = platform_with(opts.clone());
+    let t = p.login("developer@demo.test").await;
+    let mut keys = vec![];
+    for name in ["a", "b", "c", "d", "e", "f"] {
+        keys.push(active_key(&p, &t, name).await);
+    }
+    let secrets: Vec<String> = keys
+        .iter()
+        .flat_map(|id| stored_secrets(&p, id))
+        .map(Option::unwrap)
+        .collect();
+    let files = || {
+        ["", "-wal"]
+            .iter()
+            .map(|suffix| {
+                let mut path = opts.db.clone().into_os_string();
+                path.push(suffix);
+                std::fs::read(path).unwrap_or_default()
+            })
+            .collect::<Vec<_>>()
+    };
+    let holds = |bytes: &[u8], s: &str| bytes.windows(s.len()).any(|w| w == s.as_bytes());
+    // The check can see them while they are stored.
+    assert!(secrets.iter().all(|s| files().iter().any(|f| holds(f, s))));
+    for (i, id) in keys.iter().enumerate() {
+        let path = format!("/api/tenants/{DEMO}/keys/{id}");
+        let r = if i % 2 == 0 {
+            p.get(&format!("{path}/sensitive"), &t).await
+        } else {
+            p.call(Method::DELETE, &path, Some(&t), None, &[]).await
+        };
+        assert_eq!(r.status, StatusCode::OK);
+    }
+    for s in &secrets {
+        assert!(!files().iter().any(|f| holds(f, s)), "a secret is left");
+    }
+}
+
 fn stored_secrets(p: &Platform, id: &str) -> [Option<String>; 3] {
     p.state
         .db()

@@ -177,7 +177,20 @@ pub fn erase_secrets(conn: &Connection, id: &str) -> rusqlite::Result<()> {
          WHERE id = ?1",
         [id],
     )?;
+    forget_erased(conn);
     Ok(())
+}
+
+/// Erased secrets are gone from the files too: the write-ahead log keeps every version of a
+/// page written since its last checkpoint, the secrets' among them, so it is copied into the
+/// database (whose freed space `secure_delete` zeroes) and cut to nothing. A reader holding the
+/// log open would make the checkpoint wait; the platform has one connection. A checkpoint that
+/// fails fails nothing else: the secrets are erased for every reader, and the answer that hands
+/// them out must still go.
+fn forget_erased(conn: &Connection) {
+    if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())) {
+        tracing::warn!(error = %e, "could not checkpoint the log after erasing secrets");
+    }
 }
 
 /// Outcome of asking for the one-time secrets.
@@ -224,6 +237,7 @@ pub fn reveal(conn: &mut Connection, key: &ApiKey, now: &str) -> rusqlite::Resul
         params![key.id, now],
     )?;
     tx.commit()?;
+    forget_erased(conn);
     Ok(Reveal::Secrets(SensitiveData {
         id: key.id.clone(),
         access_key: key.access_key.clone(),

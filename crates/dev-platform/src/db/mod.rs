@@ -138,7 +138,9 @@ pub fn open(path: &Path) -> rusqlite::Result<Connection> {
     }
     let mut conn = Connection::open(path)?;
     conn.execute_batch(
-        "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;",
+        // secure_delete: the space a secret leaves when it is erased is zeroed, not left for
+        // the next write (see `keys::forget_erased` for the WAL's copies).
+        "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA secure_delete = ON;",
     )?;
     migrate(&mut conn)?;
     Ok(conn)
