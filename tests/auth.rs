@@ -62,8 +62,21 @@ async fn an_empty_field_takes_the_focus_when_the_form_is_sent() {
     })
     .await;
     assert_eq!(focused_id(), "sign-in-email");
+    let invalid = |id: &str| {
+        find(&root, &format!("#{id}"))
+            .unwrap()
+            .get_attribute("aria-invalid")
+    };
+    assert_eq!(invalid("sign-in-email").as_deref(), Some("true"));
+    assert_eq!(invalid("sign-in-password").as_deref(), Some("true"));
     fill_and_submit(&root, "a@b.test", "").await;
     assert_eq!(focused_id(), "sign-in-password");
+    // Only the field left empty is marked.
+    eventually("the e-mail no longer marked", || {
+        invalid("sign-in-email").is_none()
+    })
+    .await;
+    assert_eq!(invalid("sign-in-password").as_deref(), Some("true"));
     assert_eq!(fake_calls("POST /auth/login"), 0, "nothing sent");
 }
 
@@ -86,6 +99,20 @@ async fn wrong_credentials_show_the_server_message() {
     assert_eq!(b.get_attribute("aria-disabled").as_deref(), Some("false"));
     let email = find(&root, "#sign-in-email").unwrap();
     assert_eq!(email.get_attribute("aria-invalid").as_deref(), Some("true"));
+    let password = find(&root, "#sign-in-password").unwrap();
+    assert_eq!(
+        password.get_attribute("aria-invalid").as_deref(),
+        Some("true")
+    );
+    // Should the app's handler not run, the browser's own submission keeps the password out of
+    // the address.
+    assert_eq!(
+        find(&root, "form")
+            .unwrap()
+            .get_attribute("method")
+            .as_deref(),
+        Some("post")
+    );
     assert_eq!(
         email.get_attribute("aria-describedby").as_deref(),
         Some("sign-in-error"),
@@ -117,6 +144,17 @@ async fn a_slip_in_the_e_mail_address_is_said_as_such() {
     })
     .await;
     assert_eq!(fake_calls("POST /auth/login"), 0);
+    let invalid = |id: &str| {
+        find(&root, &format!("#{id}"))
+            .unwrap()
+            .get_attribute("aria-invalid")
+    };
+    assert_eq!(invalid("sign-in-email").as_deref(), Some("true"));
+    assert_eq!(
+        invalid("sign-in-password"),
+        None,
+        "the password is not what is wrong"
+    );
     assert!(
         find(&root, "nav.app-nav").is_none(),
         "signed out, no link leads anywhere but here"
@@ -587,19 +625,40 @@ async fn a_sign_out_the_platform_did_not_hear_is_retried_and_can_be_tried_again(
 
     install_fake_fetch(
         &json!({
-            "POST /auth/logout": [{"body": ok(json!(null))}],
+            "POST /auth/logout": [{"delay": 300, "body": ok(json!(null))}],
         })
         .to_string(),
     );
     let again: HtmlButtonElement = find(&root, "[data-testid=logout-failed] button")
         .unwrap()
         .unchecked_into();
+    again.focus().unwrap();
+    again.click();
+    // While it is tried again, the button stays, busy, with the focus.
+    eventually("busy", || {
+        again.get_attribute("aria-disabled").as_deref() == Some("true")
+    })
+    .await;
+    assert!(again.is_connected(), "the same button");
+    assert_eq!(again.text_content().as_deref(), Some("Trying again…"));
+    let focused = || leptos::prelude::document().active_element();
+    assert_eq!(focused(), Some(again.clone().unchecked_into()));
     again.click();
     eventually("the warning goes once the platform heard it", || {
         find(&root, "[data-testid=logout-failed]").is_none()
     })
     .await;
-    assert_eq!(fake_calls("POST /auth/logout"), 1);
+    assert_eq!(
+        fake_calls("POST /auth/logout"),
+        1,
+        "a busy button sends nothing"
+    );
+    // Said from the status region, and the focus goes where the person goes on.
+    assert!(find(&root, "[role=status] [data-testid=logout-told]").is_some());
+    eventually("the focus in the e-mail field", || {
+        focused().map(|e| e.id()).as_deref() == Some("sign-in-email")
+    })
+    .await;
     // Tried again from the sign-in page: nobody is signed in here any more, and the token went
     // with the session.
     assert_eq!(fake_authorization("POST /auth/logout"), None);

@@ -19,6 +19,9 @@ pub fn SignInPage() -> impl IntoView {
     let password = NodeRef::<Input>::new();
     let (pending, set_pending) = signal(false);
     let (error, set_error) = signal(None::<ApiError>);
+    // Which fields the error is about, (e-mail, password): a refusal by the platform is about
+    // both, a field left empty or no address only about that field.
+    let (blamed, set_blamed) = signal((false, false));
 
     // Once the person has left (signed out here or in another tab), whoever signs in next is not
     // taken to the page they were on: the address forgets it.
@@ -58,30 +61,55 @@ pub fn SignInPage() -> impl IntoView {
 
     let notice = move || session.ended_notice();
 
-    let logout = {
+    // The warning that the platform has not heard of the sign-out stays one element while it is
+    // tried again, so the focus stays on its button; once the platform has heard, the status
+    // region says so and the focus, if it was on the warning, goes to the e-mail field.
+    let logout = Memo::new(move |_| session.logout());
+    let warned =
+        Memo::new(move |_| logout.with(|l| matches!(l, Logout::Failed(_) | Logout::Retrying)));
+    let retrying = Memo::new(move |_| logout.with(|l| *l == Logout::Retrying));
+    let why = Memo::new(move |before: Option<&String>| match logout.get() {
+        Logout::Failed(e) => e.user_message(),
+        _ => before.cloned().unwrap_or_default(),
+    });
+    let (told, set_told) = signal(false);
+    Effect::new(move |was_warned: Option<bool>| {
+        let now = warned.get();
+        if was_warned == Some(true) && !now && logout.with_untracked(|l| *l == Logout::Done) {
+            set_told.set(true);
+            let lost = document()
+                .active_element()
+                .is_none_or(|a| !a.is_connected() || document().body().is_some_and(|b| *b == a));
+            if lost {
+                if let Some(field) = email.get_untracked() {
+                    let _ = field.focus();
+                }
+            }
+        }
+        now
+    });
+    let warning_view = {
         let client = client.clone();
-        move || match session.logout() {
-            Logout::Done | Logout::Sending => None,
-            logout => {
-                let client = client.clone();
-                let sending = logout == Logout::Retrying;
-                let why = match logout {
-                    Logout::Failed(e) => e.user_message(),
-                    _ => String::new(),
-                };
-                Some(view! {
-                    <div class="notice" role="alert" data-testid="logout-failed">
-                        <p>
-                            "You are signed out of this console, but the platform could not be told, so your "
-                            "session may persist on this browser. Try again before you leave this computer. "
-                            {why}
-                        </p>
-                        <button type="button" class="button secondary small" disabled=sending
-                            on:click=move |_| session.tell_platform(&client, None)>
-                            {if sending { "Trying again…" } else { "Try again" }}
-                        </button>
-                    </div>
-                })
+        move || {
+            let client = client.clone();
+            view! {
+                <div class="notice" role="alert" data-testid="logout-failed">
+                    <p>
+                        "You are signed out of this console, but the platform could not be told, so your "
+                        "session may persist on this browser. Try again before you leave this computer. "
+                        {why}
+                    </p>
+                    // Busy, not disabled: a disabled button under the focus drops it.
+                    <button type="button" class="button secondary small"
+                        aria-disabled=move || retrying.get().to_string()
+                        on:click=move |_| {
+                            if !retrying.get_untracked() {
+                                session.tell_platform(&client, None);
+                            }
+                        }>
+                        {move || if retrying.get() { "Trying again…" } else { "Try again" }}
+                    </button>
+                </div>
             }
         }
     };
@@ -98,6 +126,7 @@ pub fn SignInPage() -> impl IntoView {
         };
         let (email, password) = (email_field.value(), password_field.value());
         if email.trim().is_empty() || password.is_empty() {
+            set_blamed.set((email.trim().is_empty(), password.is_empty()));
             set_error.set(Some(ApiError::Validation {
                 message: "Enter your e-mail address and password.".into(),
                 fields: vec![],
@@ -118,6 +147,7 @@ pub fn SignInPage() -> impl IntoView {
             !name.is_empty() && !host.is_empty() && !email.trim().contains(char::is_whitespace)
         });
         if !email_shaped {
+            set_blamed.set((true, false));
             set_error.set(Some(ApiError::Validation {
                 message: "Enter an e-mail address, such as name@example.com.".into(),
                 fields: vec![],
@@ -132,18 +162,24 @@ pub fn SignInPage() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match client.login(email.trim(), &password).await {
                 Ok(wire) => session.establish(wire, &client),
-                Err(e) => set_error.set(Some(e)),
+                Err(e) => {
+                    set_blamed.set((true, true));
+                    set_error.set(Some(e));
+                }
             }
             set_pending.set(false);
         });
     };
 
     // The fields say they were refused, and by what (read with them).
-    let invalid = move || error.with(Option::is_some).then_some("true");
+    let blames = move |field: fn((bool, bool)) -> bool| {
+        move || (error.with(Option::is_some) && field(blamed.get())).then_some("true")
+    };
     let described = move || error.with(Option::is_some).then_some("sign-in-error");
     let restoring = Memo::new(move |_| session.phase() == Phase::Restoring);
     move || {
         let submit = submit.clone();
+        let warning_view = warning_view.clone();
         if restoring.get() {
             return view! { <PageSkeleton/> }.into_any();
         }
@@ -156,21 +192,26 @@ pub fn SignInPage() -> impl IntoView {
                 // signed out) is said from here.
                 <div role="status">
                     {move || notice().map(|n| view! { <p class="notice" data-testid="sign-in-notice">{n}</p> })}
+                    {move || (told.get() && !warned.get()).then(|| view! {
+                        <p class="notice" data-testid="logout-told">"The platform has been told: the session has ended on this browser."</p>
+                    })}
                 </div>
-                {logout.clone()}
-                <form on:submit=submit novalidate=true>
+                <Show when=move || warned.get()>{warning_view.clone()}</Show>
+                // `post`: should the app's handler not run, the browser's own submission sends no
+                // password in the address.
+                <form method="post" on:submit=submit novalidate=true>
                     <div class="field">
                         <label for="sign-in-email">"E-mail address"</label>
                         <input id="sign-in-email" node_ref=email type="email" name="email"
                             autocomplete="username" inputmode="email" required=true
-                            aria-invalid=invalid aria-describedby=described
+                            aria-invalid=blames(|b| b.0) aria-describedby=described
                             autocapitalize="off" spellcheck="false"/>
                     </div>
                     <div class="field">
                         <label for="sign-in-password">"Password"</label>
                         <input id="sign-in-password" node_ref=password type="password" name="password"
                             autocomplete="current-password" required=true
-                            aria-invalid=invalid aria-describedby=described/>
+                            aria-invalid=blames(|b| b.1) aria-describedby=described/>
                     </div>
                     {move || error.get().map(|e| view! {
                         <p class="form-error" role="alert" id="sign-in-error">{sign_in_message(&e)}</p>
