@@ -841,6 +841,42 @@ async fn someone_else_s_key_is_not_asked_for_and_not_to_be_deleted() {
     .await;
     assert_eq!(fake_calls(SECRETS), 0, "nothing asked for");
     assert!(!text(&root).contains("delete this key"), "{}", text(&root));
+    focus_follows_to(&root, "[data-testid=not-yours] h2").await;
+}
+
+/// The button pressed is gone: the focus goes to the heading of what took its place, which
+/// a screen reader then reads out.
+async fn focus_follows_to(root: &HtmlElement, heading: &str) {
+    let heading = find(root, heading).unwrap();
+    eventually("the focus on the heading", || {
+        leptos::prelude::document().active_element().as_ref() == Some(&heading)
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn a_failed_key_s_secrets_are_not_asked_for_and_the_page_says_why() {
+    fake_step_four(
+        json!([{"body": ok(key("apikey--n", "onq.NEW", "failed", "Server app", true))}]),
+        json!([]),
+    );
+    let (root, _h) = mount_app("/keys/new/key?key=apikey--n");
+    eventually("the offer", || {
+        find(&root, "[data-testid=show-secrets]").is_some()
+    })
+    .await;
+    let show: HtmlElement = find(&root, "[data-testid=show-secrets]")
+        .unwrap()
+        .unchecked_into();
+    show.focus().unwrap();
+    show.click();
+    eventually("no secrets to show", || {
+        find(&root, "[data-testid=no-secrets]").is_some()
+    })
+    .await;
+    assert_eq!(fake_calls(SECRETS), 0, "nothing asked for");
+    assert!(text(&root).contains("This API key has no secrets to show"));
+    focus_follows_to(&root, "[data-testid=no-secrets] h2").await;
 }
 
 #[wasm_bindgen_test]

@@ -265,7 +265,7 @@ fn ProvisioningFailed(key: ApiKey) -> impl IntoView {
 pub(super) fn NotYours() -> impl IntoView {
     view! {
         <div class="panel empty-state" data-testid="not-yours">
-            <h2>"Only the key's creator can see its secrets"</h2>
+            <h2 data-arrive>"Only the key's creator can see its secrets"</h2>
             <p>"The platform gives an API key's secrets once, to the person who created it, and gave nothing here. If you created this key, it may have been deleted meanwhile."</p>
             <a href=links::DASHBOARD class="button">"Back to API keys"</a>
         </div>

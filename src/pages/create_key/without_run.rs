@@ -103,7 +103,7 @@ pub(super) fn CannotShowAgain(id: Option<String>) -> impl IntoView {
         (None, Some(Refusal::NotYours)) => view! { <NotYours/> }.into_any(),
         (None, Some(Refusal::Settled)) => view! {
             <div class="panel empty-state" data-testid="no-secrets">
-                <h2>"This API key has no secrets to show"</h2>
+                <h2 data-arrive>"This API key has no secrets to show"</h2>
                 <p>"It failed, was disabled or was deleted, so its secrets cannot be used."</p>
                 <a href=links::DASHBOARD class="button">"Back to API keys"</a>
             </div>
