@@ -70,3 +70,39 @@ pub fn follow_replacement(control: Element) {
         }
     });
 }
+
+/// The controls of a line of the key table, by which one has the focus: when the line comes to
+/// show another key, the focus goes to the same control on the line that now shows its key.
+pub const KEY_LINE_CONTROLS: [&str; 3] = [".copy-button", "a.link:not(.danger)", "a.danger"];
+
+/// The line of `table` that shows the key `id`, if a line does. Ids are compared, never put
+/// into a selector: they come from the platform.
+fn line_of_key(table: &Element, id: &str) -> Option<Element> {
+    let lines = table.query_selector_all("tbody tr").ok()?;
+    (0..lines.length())
+        .filter_map(|i| lines.item(i)?.dyn_into::<Element>().ok())
+        .find(|l| l.get_attribute("data-key-id").as_deref() == Some(id))
+}
+
+/// `control` (one of [`KEY_LINE_CONTROLS`]) of the line of `table` that shows the key `id`.
+pub fn control_of_key(table: &Element, id: &str, control: &str) -> Option<Element> {
+    line_of_key(table, id)?.query_selector(control).ok()?
+}
+
+/// Where the focus goes from `control`, on a line of `table` that showed the key `id` and now
+/// shows another: the same control of the key's line, else that line's first control (the one
+/// it was on went with the key's change, as Delete goes with a delete), else the table itself,
+/// when the key has left the page. Not the line's new key: Enter would act on another key than
+/// the one the person chose.
+pub fn follow_key(table: &Element, id: &str, control: &Element) -> Element {
+    let line = line_of_key(table, id);
+    let same = KEY_LINE_CONTROLS
+        .into_iter()
+        .find(|c| control.matches(c).unwrap_or(false))
+        .and_then(|c| line.as_ref()?.query_selector(c).ok()?);
+    let first = || line.as_ref()?.query_selector("a[href], button").ok()?;
+    same.or_else(first).unwrap_or_else(|| {
+        let _ = table.set_attribute("tabindex", "-1");
+        table.clone()
+    })
+}

@@ -406,6 +406,47 @@ async fn a_delete_from_the_list_goes_back_to_it_with_the_focus_on_the_line() {
     .await;
 }
 
+/// A delete from a view that shows only active keys: the deleted key leaves the view and the
+/// next key takes its line. The focus does not stay on that line's Delete link, which is now
+/// the next key's; it goes to the table, where the key was.
+#[wasm_bindgen_test]
+async fn a_key_that_leaves_the_view_with_its_delete_takes_the_focus_off_its_old_line() {
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [{"body": session(&["platform_owner"])}],
+            "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![
+                key("apikey--1", "onq.AAA", "active", "Payments", true),
+                key("apikey--2", "onq.BBB", "active", "Portal", true),
+            ], true)}],
+            "GET /api/tenants/tenant--t/keys/apikey--1": [
+                {"body": ok(key("apikey--1", "onq.AAA", "active", "Payments", true))},
+                {"delay": 60_000, "body": ok(key("apikey--1", "onq.AAA", "pending", "Payments", false))},
+            ],
+            "DELETE /api/tenants/tenant--t/keys/apikey--1": [{"body": ok(json!({"id": "apikey--1"}))}],
+        })
+        .to_string(),
+    );
+    let (root, _h) = mount_app("/?status=active&sort=key&dir=asc");
+    let line = || find(&root, "tbody tr").and_then(|tr| tr.get_attribute("data-key-id"));
+    eventually("A on the first line", || {
+        line().as_deref() == Some("apikey--1")
+    })
+    .await;
+    open_dialog(&root, LINE_S_LINK).await;
+    press_delete(&root).await;
+    eventually("closed, and B on the first line", || {
+        find(&root, "[role=dialog]").is_none() && line().as_deref() == Some("apikey--2")
+    })
+    .await;
+    let table = find(&root, "table").unwrap();
+    eventually("the focus on the table", || {
+        active().as_ref() == Some(&table)
+    })
+    .await;
+    sleep(100).await;
+    assert_eq!(active().as_ref(), Some(&table), "and it stays there");
+}
+
 /// The fake platform with a delete that fails after `delay` ms.
 fn fake_failing_delete(delay: u32) {
     install_fake_fetch(

@@ -41,7 +41,8 @@ pub fn Dialog(
     // no opener.)
     let opener = focused().map(|el| {
         let row = el.closest("tr").ok().flatten();
-        send_wrapper::SendWrapper::new((el, row))
+        let key = row.as_ref().and_then(|r| r.get_attribute("data-key-id"));
+        send_wrapper::SendWrapper::new((el, row, key))
     });
     on_cleanup(move || {
         let opener = opener.map(send_wrapper::SendWrapper::take);
@@ -50,7 +51,19 @@ pub fn Dialog(
                 if focused().is_some() {
                     return;
                 }
-                let (opener, row) = opener.unzip();
+                // A line of the key table shows whichever key is nth: one that has come to show
+                // another key (the deleted key left a filtered view, or moved in the sort) is not
+                // the place, the key's own line is, or the table.
+                if let Some((el, row, Some(key))) = &opener {
+                    let moved = row.as_ref().filter(|r| {
+                        r.is_connected() && r.get_attribute("data-key-id").as_ref() != Some(key)
+                    });
+                    if let Some(table) = moved.and_then(|r| r.closest("table").ok().flatten()) {
+                        focus(&crate::focus::follow_key(&table, key, el), false);
+                        return;
+                    }
+                }
+                let (opener, row) = opener.map(|(el, row, _)| (el, row)).unzip();
                 let in_row = || {
                     row.flatten()
                         .filter(|r| r.is_connected())

@@ -152,28 +152,10 @@ pub fn KeyLine(
     }
 }
 
-/// The controls of a line, by which one has the focus: after a reload the focus goes to the
-/// same control on the line that now shows its key.
-pub(super) const CONTROLS: [&str; 3] = [".copy-button", "a.link:not(.danger)", "a.danger"];
-
-/// `control` (one of [`CONTROLS`]) of the line of `table` that shows the key `id`, if a line
-/// does. Ids are compared, never put into a selector: they come from the platform.
-pub(super) fn control_of_key(
-    table: &web_sys::Element,
-    id: &str,
-    control: &str,
-) -> Option<web_sys::Element> {
-    let lines = table.query_selector_all("tbody tr").ok()?;
-    let line = (0..lines.length())
-        .filter_map(|i| lines.item(i)?.dyn_into::<web_sys::Element>().ok())
-        .find(|l| l.get_attribute("data-key-id").as_deref() == Some(id))?;
-    line.query_selector(control).ok()?
-}
-
 /// When the key on this line changes under the focus (the list was read again while the person
-/// was on one of its controls), moves the focus to the same control of the line that now shows
-/// that key, or to the table if it has left the page: otherwise Enter would act on another key
-/// (copy its API key, open it) than the one the person chose.
+/// was on one of its controls), moves the focus to the line that now shows that key, or to the
+/// table if it has left the page ([`crate::focus::follow_key`]): otherwise Enter would act on
+/// another key (copy its API key, open it) than the one the person chose.
 fn keep_focus_on_its_key(row: NodeRef<leptos::html::Tr>, id: Memo<String>) {
     Effect::new(move |before: Option<String>| {
         let now = id.get();
@@ -187,21 +169,9 @@ fn keep_focus_on_its_key(row: NodeRef<leptos::html::Tr>, id: Memo<String>) {
         if !tr.contains(Some(&active)) {
             return now;
         }
-        let control = CONTROLS
-            .into_iter()
-            .find(|c| active.matches(c).unwrap_or(false));
-        let table = tr.closest("table").ok().flatten();
-        let target = table
-            .as_ref()
-            .zip(control)
-            .and_then(|(t, control)| control_of_key(t, &before, control));
-        let target = target.or_else(|| {
-            let t = table?;
-            let _ = t.set_attribute("tabindex", "-1");
-            Some(t)
-        });
-        if let Some(el) = target {
-            let _ = el.unchecked_into::<web_sys::HtmlElement>().focus();
+        if let Some(table) = tr.closest("table").ok().flatten() {
+            let target = crate::focus::follow_key(&table, &before, &active);
+            let _ = target.unchecked_into::<web_sys::HtmlElement>().focus();
         }
         now
     });

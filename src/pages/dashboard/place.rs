@@ -14,8 +14,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
-use super::key_line::{control_of_key, CONTROLS};
-use crate::focus::focus;
+use crate::focus::{control_of_key, focus, KEY_LINE_CONTROLS};
 use crate::router::{own_link, use_router};
 use crate::routes::Route;
 
@@ -69,7 +68,7 @@ pub fn keep_place() {
             .and_then(|tr| tr.get_attribute("data-key-id"))
             .and_then(|key| {
                 let on = |c: &&str| target.closest(c).is_ok_and(|el| el.is_some());
-                CONTROLS.into_iter().find(on).map(|c| (key, c))
+                KEY_LINE_CONTROLS.into_iter().find(on).map(|c| (key, c))
             });
         let place = Place {
             search: router.with_untracked(|a| a.search.clone()),
