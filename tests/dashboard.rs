@@ -37,6 +37,23 @@ fn with_one_key() {
     );
 }
 
+/// A key never used shows a dash, and says in words what it means to a screen reader.
+#[wasm_bindgen_test]
+async fn a_key_never_used_says_so_in_words() {
+    with_one_key();
+    let (root, _h) = mount_app("/");
+    eventually("the row", || find(&root, "tbody tr").is_some()).await;
+    let cell = find(&root, "tbody tr td[data-label='Last used']").unwrap();
+    let dash = cell.query_selector("[aria-hidden=true]").unwrap().unwrap();
+    assert_eq!(dash.text_content().as_deref(), Some("—"));
+    let words = cell.query_selector(".visually-hidden").unwrap().unwrap();
+    assert_eq!(
+        words.text_content().as_deref(),
+        Some("Never used or not reported")
+    );
+    assert!(cell.query_selector("[aria-label]").unwrap().is_none());
+}
+
 /// A request tried again after a failure that may pass is said to be, whatever page waits for
 /// it, and the words go with the retry.
 #[wasm_bindgen_test]

@@ -134,7 +134,12 @@ pub fn KeyLine(
             <td data-label="Created by"><span class="name">{text(|l| &l.creator)}</span></td>
             <td data-label="Last used">
                 <Show when=move || used.get()
-                    fallback=|| view! { <span class="muted" aria-label="Never used or not reported">"—"</span> }>
+                    // Said in words, hidden from sight: a name (aria-label) on a plain span is
+                    // not read out by every screen reader.
+                    fallback=|| view! {
+                        <span class="muted" aria-hidden="true">"—"</span>
+                        <span class="visually-hidden">"Never used or not reported"</span>
+                    }>
                     <TimeText shown=last_used/>
                 </Show>
             </td>
