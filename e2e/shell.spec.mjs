@@ -92,7 +92,7 @@ test('the dashboard loads no chunk before its rows, each request once; a chunk t
   expect(await page.evaluate(() => window.__keysCache)).toBe('no-store');
   expect(await page.evaluate(() => window.__consoleBoot && Object.keys(window.__consoleBoot)), 'all taken').toEqual([]);
   // Without its tools, the dashboard still lists the keys and says what is missing.
-  await expect(page.getByText('Search and filters could not be loaded')).toBeVisible();
+  await expect(page.getByText('Search, filters, paging and live status could not be loaded')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Reload' })).toBeVisible();
 
   await page.getByTestId('create-key').click();

@@ -252,7 +252,8 @@ fn ToolbarPlaceholder() -> impl IntoView {
     }
 }
 
-/// The toolbar's code could not be fetched: the list stays, and a reload brings the rest.
+/// The tools' code could not be fetched: the list's first page stays, and a reload brings the
+/// rest (the toolbar, the pager and the status polls all come with that code).
 #[component]
 fn ToolsFailed() -> impl IntoView {
     let reload = |_| {
@@ -260,7 +261,7 @@ fn ToolsFailed() -> impl IntoView {
     };
     view! {
         <p class="notice" role="status">
-            "Search and filters could not be loaded; the connection may have dropped. Reloading the page tries again. "
+            "Search, filters, paging and live status could not be loaded: the list shows its first page as it was read, and the connection may have dropped. Reloading the page tries again. "
             <button type="button" class="button secondary small" on:click=reload>"Reload"</button>
         </p>
     }
