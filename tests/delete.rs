@@ -447,6 +447,64 @@ async fn a_key_that_leaves_the_view_with_its_delete_takes_the_focus_off_its_old_
     assert_eq!(active().as_ref(), Some(&table), "and it stays there");
 }
 
+/// A dialog whose key cannot be read offers Try again: the button keeps the focus while it
+/// reads (busy, not disabled), and a read that fails as the one before is said again.
+#[wasm_bindgen_test]
+async fn a_retry_of_the_dialog_s_read_keeps_the_focus_and_says_a_second_failure() {
+    let failure = json!({"status": 500, "body": err(500, "internal_err", "Something broke")});
+    let mut slow_failure = failure.clone();
+    slow_failure["delay"] = json!(300);
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [{"body": session(&["platform_owner"])}],
+            "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![], true)}],
+            "GET /api/tenants/tenant--t/keys/apikey--1": [
+                failure,
+                slow_failure,
+                {"body": ok(key("apikey--1", "onq.AAA", "active", "Payments", true))},
+            ],
+        })
+        .to_string(),
+    );
+    let (root, _h) = mount_app("/keys/apikey--1/delete");
+    eventually("the failure", || {
+        find(&root, "[role=dialog] [role=alert]").is_some()
+    })
+    .await;
+    let retry: HtmlButtonElement = find(
+        &root,
+        "[role=dialog] .dialog-actions .button:not(.secondary)",
+    )
+    .unwrap()
+    .unchecked_into();
+    assert_eq!(retry.text_content().as_deref(), Some("Try again"));
+    retry.focus().unwrap();
+    retry.click();
+    eventually("busy", || {
+        retry.get_attribute("aria-disabled").as_deref() == Some("true")
+    })
+    .await;
+    assert!(!retry.disabled());
+    assert_eq!(
+        active(),
+        Some(retry.clone().unchecked_into()),
+        "the focus stays"
+    );
+    eventually("the second failure said", || {
+        find(&root, "#announcer")
+            .and_then(|a| a.text_content())
+            .is_some_and(|t| t.starts_with("The API key still could not be loaded"))
+    })
+    .await;
+    assert!(retry.is_connected());
+    assert_eq!(active(), Some(retry.clone().unchecked_into()));
+    retry.click();
+    eventually("the key, read at last", || {
+        find(&root, "#delete-confirm").is_some()
+    })
+    .await;
+}
+
 /// The fake platform with a delete that fails after `delay` ms.
 fn fake_failing_delete(delay: u32) {
     install_fake_fetch(

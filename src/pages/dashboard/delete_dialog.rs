@@ -85,6 +85,22 @@ pub fn DeleteKeyDialog() -> impl IntoView {
     });
     let pending = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
+    // A retry that fails as the read before it leaves the alert's words as they were, which
+    // is not read out again: the announcer says it.
+    let retried = RwSignal::new(false);
+    Effect::new(move |was_loading: Option<bool>| {
+        let loading = fresh.loading().get();
+        if was_loading == Some(true) && !loading && retried.get_untracked() {
+            retried.set(false);
+            if let Some(Err(e)) = key.get_untracked() {
+                announce.say(format!(
+                    "The API key still could not be loaded: {}",
+                    e.user_message()
+                ));
+            }
+        }
+        loading
+    });
 
     // Opened by a link of the page under it (the dashboard's line, the key's own page: its
     // entry is the one before this), a close without a delete goes back to it, so that Back
@@ -244,12 +260,19 @@ pub fn DeleteKeyDialog() -> impl IntoView {
                 </div>
             }
             .into_any(),
+            // Busy, not disabled: a disabled button under the focus drops it to the page.
             Some(Err(e)) => view! {
                 <p role="alert">{e.user_message()}</p>
                 <div class="dialog-actions">
                     <button type="button" class="button secondary" on:click=move |_| close.run(())>"Close"</button>
                     <button type="button" class="button" aria-busy=move || fresh.loading().get().to_string()
-                        disabled=move || fresh.loading().get() on:click=move |_| fresh.refetch()>"Try again"</button>
+                        aria-disabled=move || fresh.loading().get().to_string()
+                        on:click=move |_| if !fresh.loading().get_untracked() {
+                            retried.set(true);
+                            fresh.refetch();
+                        }>
+                        {move || if fresh.loading().get() { "Trying again…" } else { "Try again" }}
+                    </button>
                 </div>
             }
             .into_any(),
