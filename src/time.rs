@@ -222,6 +222,9 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
+/// A page's data read this long ago is read again when its tab comes back.
+pub const STALE_AFTER_MS: f64 = 30_000.0;
+
 /// Now, in milliseconds since the epoch.
 pub fn now_ms() -> f64 {
     #[cfg(target_arch = "wasm32")]

@@ -1500,6 +1500,81 @@ async fn a_page_reached_by_a_link_takes_the_focus_to_its_heading_unless_it_was_m
     );
 }
 
+/// Back to a key's page after a while, the key is read again; a read that fails keeps the key
+/// on screen as it was read and says so, with a retry that keeps the focus.
+#[wasm_bindgen_test]
+async fn a_key_s_page_read_again_keeps_the_key_when_the_read_fails() {
+    let clock = ShiftedClock::new();
+    let failure = json!({"status": 500, "body": err(500, "internal_err", "Something broke")});
+    let mut slow_failure = failure.clone();
+    slow_failure["delay"] = json!(300);
+    install_fake_fetch(
+        &one_key_page(json!([
+            {"body": ok(key("apikey--1", "onq.AAA", "active", "Payments", true))},
+            failure,
+            slow_failure,
+            {"body": ok(key("apikey--1", "onq.AAA", "disabled", "Payments", true))}
+        ]))
+        .to_string(),
+    );
+    let (root, _h) = mount_app("/keys/apikey--1");
+    let reads = || fake_calls("GET /api/tenants/tenant--t/keys/apikey--1");
+    let heading = || {
+        find(&root, "h1#detail-title")
+            .and_then(|h| h.text_content())
+            .unwrap_or_default()
+    };
+    eventually("the key", || heading().contains("onq.AAA")).await;
+    let focus = || {
+        leptos::prelude::window()
+            .dispatch_event(&web_sys::Event::new("focus").unwrap())
+            .unwrap()
+    };
+    // Back soon: nothing is read again.
+    focus();
+    sleep(100).await;
+    assert_eq!(reads(), 1);
+    clock.move_on_minutes(1.0);
+    focus();
+    eventually("said", || find(&root, "[data-testid=stale-key]").is_some()).await;
+    assert_eq!(reads(), 2);
+    assert!(heading().contains("onq.AAA"), "the key stays on screen");
+    assert!(find(&root, ".error-panel").is_none());
+    assert!(text(&root).contains("The API key could not be read again"));
+    let retry: HtmlButtonElement = find(&root, "[data-testid=stale-key] button")
+        .unwrap()
+        .unchecked_into();
+    retry.focus().unwrap();
+    retry.click();
+    eventually("busy", || {
+        retry.get_attribute("aria-disabled").as_deref() == Some("true")
+    })
+    .await;
+    let focused = || document().active_element();
+    assert_eq!(focused(), Some(retry.clone().unchecked_into()));
+    eventually("the second failure said", || {
+        find(&root, "#announcer")
+            .and_then(|a| a.text_content())
+            .is_some_and(|t| t.starts_with("The API key still could not be read again"))
+    })
+    .await;
+    assert!(retry.is_connected());
+    assert_eq!(focused(), Some(retry.clone().unchecked_into()));
+    retry.click();
+    eventually(
+        "read at last: the notice gone, the new status shown",
+        || {
+            find(&root, "[data-testid=stale-key]").is_none()
+                && find(&root, ".page-head [data-status='disabled']").is_some()
+        },
+    )
+    .await;
+    eventually("the focus on the key's heading", || {
+        focused().is_some_and(|a| a.id() == "detail-title")
+    })
+    .await;
+}
+
 /// Left open, a key's page moves its times on with the minutes.
 #[wasm_bindgen_test]
 async fn a_key_s_page_moves_its_times_on_with_the_minutes() {

@@ -47,11 +47,16 @@ pub fn KeyDetailPage() -> impl IntoView {
         _ => prev.cloned().unwrap_or_default(),
     });
     let poll_client = client.clone();
+    // The last answer for this address and when it was read: a read again that fails (the
+    // key settled, changed in another tab, the tab back after a while) keeps the page as it was
+    // read and says so, as the dashboard's list does, rather than trading it for an error.
+    let last = StoredValue::new_local(None::<(String, Found, f64)>);
+    let refresh_failed = RwSignal::new(None::<ApiError>);
     let found = Loaded::new(move || {
         let (client, id) = (client.clone(), id.get());
         async move {
             let (key, base) = futures::join!(client.get_key(&id), client.key_base());
-            match key {
+            let answer = match key {
                 Ok(k) => {
                     let arx = base
                         .ok()
@@ -60,10 +65,48 @@ pub fn KeyDetailPage() -> impl IntoView {
                 }
                 Err(ApiError::NotFound(_) | ApiError::Forbidden(_)) => Ok(Found::Missing),
                 Err(e) => Err(e),
+            };
+            let kept = || {
+                last.try_with_value(|l| {
+                    l.as_ref()
+                        .filter(|(of, ..)| *of == id)
+                        .map(|(_, found, _)| found.clone())
+                })
+                .flatten()
+            };
+            match answer {
+                Ok(found) => {
+                    last.try_set_value(Some((id, found.clone(), time::now_ms())));
+                    refresh_failed.try_set(None);
+                    Ok(found)
+                }
+                Err(e) => match kept() {
+                    Some(found) => {
+                        refresh_failed.try_set(Some(e));
+                        Ok(found)
+                    }
+                    None => {
+                        refresh_failed.try_set(None);
+                        Err(e)
+                    }
+                },
             }
         }
     });
     follow_pending(found, poll_client, id);
+    // Back to the tab after a while, the key is read again: someone else may have deleted it.
+    let on_focus = window_event_listener(leptos::ev::focus, move |_| {
+        let stale = last
+            .try_with_value(|l| {
+                l.as_ref()
+                    .is_some_and(|(.., at)| time::now_ms() - at > time::STALE_AFTER_MS)
+            })
+            .unwrap_or(false);
+        if stale && !found.loading().get_untracked() {
+            found.refetch();
+        }
+    });
+    on_cleanup(move || on_focus.remove());
     // Which view the page shows: the key (by id), or none. A new answer for the same key
     // updates its view in place (status, last use, delete) instead of building it again, so
     // that the tab chosen and the focus stay when a pending key settles.
@@ -84,6 +127,9 @@ pub fn KeyDetailPage() -> impl IntoView {
     view! {
         <section class="key-detail" aria-labelledby="detail-title">
             <p><a href=use_router().dashboard_href() class="link">"← API keys"</a></p>
+            <RefreshFailed found error=refresh_failed read_at=Signal::derive(move || {
+                last.with_value(|l| l.as_ref().map(|(.., at)| *at))
+            })/>
             <Load resource=found title="The API key could not be loaded">
                 {move || match shown.get() {
                     Some(Some(_)) => match untrack(|| found.get()) {
@@ -131,6 +177,60 @@ fn follow_pending(found: Loaded<Result<Found, ApiError>>, client: ApiClient, id:
         // Untracked: what the client reads on its way is not this effect's concern.
         untrack(|| spawn_local_scoped_with_cancellation(task));
     });
+}
+
+/// Said above the key when reading it again failed: what is shown is as it was read, and a
+/// retry. One element while it is tried again, so its button keeps the focus; a retry that
+/// fails as the one before is said by the announcer (the alert's words do not change).
+#[component]
+fn RefreshFailed(
+    found: Loaded<Result<Found, ApiError>>,
+    error: RwSignal<Option<ApiError>>,
+    read_at: Signal<Option<f64>>,
+) -> impl IntoView {
+    let announce = use_announcer();
+    let failing = Memo::new(move |_| error.with(Option::is_some));
+    let busy = found.loading();
+    let retried = RwSignal::new(false);
+    Effect::new(move |was_busy: Option<bool>| {
+        let now = busy.get();
+        if was_busy == Some(true) && !now && retried.get_untracked() {
+            retried.set(false);
+            if let Some(e) = error.get_untracked() {
+                announce.say(format!(
+                    "The API key still could not be read again: {}",
+                    e.user_message()
+                ));
+            }
+        }
+        now
+    });
+    let words = move || {
+        let why = error.with(|e| e.as_ref().map(ApiError::user_message))?;
+        let read = read_at.get().map(time::clock_local)?;
+        Some(format!(
+            "The API key could not be read again: {why} The page shows it as read at {read}."
+        ))
+    };
+    view! {
+        <Show when=move || failing.get()>
+            <div class="notice" role="alert" data-testid="stale-key">
+                <p>{words}</p>
+                // Busy, not disabled: a disabled button under the focus drops it to the page.
+                <button type="button" class="button small secondary"
+                    aria-busy=move || busy.get().to_string() aria-disabled=move || busy.get().to_string()
+                    on:click=move |e| if !busy.get_untracked() {
+                        if let Some(button) = e.current_target().and_then(|t| wasm_bindgen::JsCast::dyn_into(t).ok()) {
+                            crate::focus::follow_replacement(button);
+                        }
+                        retried.set(true);
+                        found.refetch();
+                    }>
+                    {move || if busy.get() { "Trying again…" } else { "Try again" }}
+                </button>
+            </div>
+        </Show>
+    }
 }
 
 #[component]

@@ -18,9 +18,6 @@ use crate::key_events::use_key_events;
 use crate::time;
 use crate::timer::{every_minute, sleep_ms};
 
-/// Back to the tab after this long, the list is read again.
-const STALE_AFTER_MS: f64 = 30_000.0;
-
 /// Keeps `keys` live for as long as the calling owner lives.
 pub fn keep_live(keys: UseKeys, client: ApiClient) {
     poll_pending(keys, client);
@@ -28,7 +25,7 @@ pub fn keep_live(keys: UseKeys, client: ApiClient) {
     let on_focus = window_event_listener(ev::focus, move |_| {
         let stale = keys
             .facts_untracked()
-            .is_some_and(|f| time::now_ms() - f.fetched_at > STALE_AFTER_MS);
+            .is_some_and(|f| time::now_ms() - f.fetched_at > time::STALE_AFTER_MS);
         if stale {
             keys.reload();
         }
