@@ -307,8 +307,8 @@ async fn a_create_is_not_retried_in_the_name_of_whoever_signs_in_next() {
     );
 }
 
-/// While the create is on its way, the summary's Cancel and Back wait for it (it cannot be
-/// called back); a key made after the person left the wizard by the header's link is said, and
+/// While the create is on its way, the summary's Cancel and Back and the stepper's links wait
+/// for it (it cannot be called back); a key made after the person left the wizard by the header's link is said, and
 /// the dashboard they went to, which read the list before the key was made, reads it again.
 #[wasm_bindgen_test]
 async fn a_create_on_its_way_is_waited_for_and_a_key_made_after_leaving_is_said() {
@@ -330,6 +330,15 @@ async fn a_create_on_its_way_is_waited_for_and_a_key_made_after_leaving_is_said(
         leptos::prelude::window().location().pathname().unwrap(),
         "/keys/new/summary",
         "Cancel waits for the create"
+    );
+    let step: web_sys::HtmlElement = find(&root, ".stepper a").unwrap().unchecked_into();
+    assert_eq!(step.get_attribute("aria-disabled").as_deref(), Some("true"));
+    step.click();
+    sleep(50).await;
+    assert_eq!(
+        leptos::prelude::window().location().pathname().unwrap(),
+        "/keys/new/summary",
+        "so do the stepper's links"
     );
     let home: web_sys::HtmlElement = find(&root, ".app-nav a").unwrap().unchecked_into();
     home.click();

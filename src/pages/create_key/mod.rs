@@ -37,6 +37,9 @@ pub struct Wizard {
     pub created: RwSignal<Option<ApiKey>>,
     /// Whether step 4 waits for or shows a key's secrets (this run's, or ones resumed).
     pub revealing: RwSignal<bool>,
+    /// Whether a create is on its way: the wizard's own ways back (the summary's Cancel and
+    /// Back, the stepper's links) wait for it, since it cannot be called back.
+    pub creating: RwSignal<bool>,
 }
 
 impl Wizard {
@@ -122,6 +125,7 @@ pub fn CreateKeyPage() -> impl IntoView {
         intent: StoredValue::new(None),
         created: RwSignal::new(None),
         revealing: RwSignal::new(false),
+        creating: RwSignal::new(false),
     };
     provide_context(wizard);
     let route = current_route();
@@ -206,7 +210,11 @@ fn Stepper() -> impl IntoView {
                 view! {
                     <li class=format!("step step-{state}") aria-current=is_current.then_some("step")>
                         {if reachable {
-                            view! { <a href=href>{label}</a> }.into_any()
+                            view! {
+                                <a href=href aria-disabled=move || wizard.creating.get().to_string()
+                                    on:click=move |e| if wizard.creating.get_untracked() { e.prevent_default() }>{label}</a>
+                            }
+                            .into_any()
                         } else {
                             view! { <span>{label}</span> }.into_any()
                         }}

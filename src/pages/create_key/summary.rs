@@ -46,7 +46,7 @@ pub fn SummaryStep() -> impl IntoView {
     let me = move || session.user_id_untracked();
     let record = created_here::use_created_here();
     let announce = use_announcer();
-    let creating = RwSignal::new(false);
+    let creating = wizard.creating;
     let error = RwSignal::new(None::<ApiError>);
     // A key made from these very choices a moment ago (Back from step 4 comes here): another
     // Create makes a second key, which may be meant, so it is said rather than prevented.
