@@ -65,6 +65,11 @@ test('the key detail, the wizard and the delete dialog show them as text too', a
   await page.goto(`/keys/${long.id}`);
   await expect(page.getByRole('heading', { name: /^API key/ })).toBeVisible();
   expect(await page.locator('main').evaluate((m) => m.textContent)).toContain(shown(label(long.application)));
+  // Here, where a person comes to read the key in full, the name is not cut to a few lines.
+  const application = page.locator('.detail-grid dd.name').first();
+  const { full, seen } = await application.evaluate((dd) => ({ full: dd.scrollHeight, seen: dd.clientHeight }));
+  expect(seen).toBeGreaterThan(200);
+  expect(full).toBeLessThanOrEqual(seen + 1);
   await expectIntact(page);
   await expectNoAxeViolations(page);
 
