@@ -1544,22 +1544,8 @@ async fn a_key_s_page_read_again_keeps_the_key_when_the_read_fails() {
     let retry: HtmlButtonElement = find(&root, "[data-testid=stale-key] button")
         .unwrap()
         .unchecked_into();
-    retry.focus().unwrap();
-    retry.click();
-    eventually("busy", || {
-        retry.get_attribute("aria-disabled").as_deref() == Some("true")
-    })
-    .await;
-    let focused = || document().active_element();
-    assert_eq!(focused(), Some(retry.clone().unchecked_into()));
-    eventually("the second failure said", || {
-        find(&root, "#announcer")
-            .and_then(|a| a.text_content())
-            .is_some_and(|t| t.starts_with("The API key still could not be read again"))
-    })
-    .await;
-    assert!(retry.is_connected());
-    assert_eq!(focused(), Some(retry.clone().unchecked_into()));
+    retry_fails_again_keeping_the_focus(&root, &retry, "The API key still could not be read again")
+        .await;
     retry.click();
     eventually(
         "read at last: the notice gone, the new status shown",
@@ -1570,7 +1556,9 @@ async fn a_key_s_page_read_again_keeps_the_key_when_the_read_fails() {
     )
     .await;
     eventually("the focus on the key's heading", || {
-        focused().is_some_and(|a| a.id() == "detail-title")
+        document()
+            .active_element()
+            .is_some_and(|a| a.id() == "detail-title")
     })
     .await;
 }

@@ -478,26 +478,8 @@ async fn a_retry_of_the_dialog_s_read_keeps_the_focus_and_says_a_second_failure(
     .unwrap()
     .unchecked_into();
     assert_eq!(retry.text_content().as_deref(), Some("Try again"));
-    retry.focus().unwrap();
-    retry.click();
-    eventually("busy", || {
-        retry.get_attribute("aria-disabled").as_deref() == Some("true")
-    })
-    .await;
-    assert!(!retry.disabled());
-    assert_eq!(
-        active(),
-        Some(retry.clone().unchecked_into()),
-        "the focus stays"
-    );
-    eventually("the second failure said", || {
-        find(&root, "#announcer")
-            .and_then(|a| a.text_content())
-            .is_some_and(|t| t.starts_with("The API key still could not be loaded"))
-    })
-    .await;
-    assert!(retry.is_connected());
-    assert_eq!(active(), Some(retry.clone().unchecked_into()));
+    retry_fails_again_keeping_the_focus(&root, &retry, "The API key still could not be loaded")
+        .await;
     retry.click();
     eventually("the key, read at last", || {
         find(&root, "#delete-confirm").is_some()

@@ -351,6 +351,35 @@ pub async fn fill_and_submit(root: &HtmlElement, email: &str, password: &str) {
     b.click();
 }
 
+/// Presses `retry` with the focus on it, as a person does, when the request it sends again will
+/// fail as before: the button stays, busy (not disabled), with the focus, and the failure is
+/// said again, by the announcer, in words that start with `said`.
+pub async fn retry_fails_again_keeping_the_focus(
+    root: &HtmlElement,
+    retry: &web_sys::HtmlButtonElement,
+    said: &str,
+) {
+    let focused = || document().active_element();
+    retry.focus().unwrap();
+    retry.click();
+    eventually("busy", || {
+        retry.get_attribute("aria-disabled").as_deref() == Some("true")
+    })
+    .await;
+    assert!(!retry.disabled(), "busy, not disabled");
+    assert_eq!(
+        focused(),
+        Some(retry.clone().unchecked_into()),
+        "the focus stays"
+    );
+    eventually("the second failure said", || {
+        announced(root).starts_with(said)
+    })
+    .await;
+    assert!(retry.is_connected(), "the same button");
+    assert_eq!(focused(), Some(retry.clone().unchecked_into()));
+}
+
 /// An envelope around `data`.
 pub fn ok(data: serde_json::Value) -> serde_json::Value {
     serde_json::json!({"data": data, "error": {"code": 0, "status": "", "message": "", "correlation_id": "", "details": null}})
