@@ -176,6 +176,10 @@ async fn network_failure_says_the_platform_is_unreachable() {
         text(&root).contains("could not be reached")
     })
     .await;
+    // Nothing typed is in question.
+    for id in ["#sign-in-email", "#sign-in-password"] {
+        assert_eq!(find(&root, id).unwrap().get_attribute("aria-invalid"), None);
+    }
 }
 
 #[wasm_bindgen_test]
@@ -623,16 +627,25 @@ async fn a_sign_out_the_platform_did_not_hear_is_retried_and_can_be_tried_again(
     );
     assert!(text(&root).contains("session may persist"));
 
+    let again: HtmlButtonElement = find(&root, "[data-testid=logout-failed] button")
+        .unwrap()
+        .unchecked_into();
+    let focused = || leptos::prelude::document().active_element();
+    // Tried again and failing again: said again, by the announcer (the warning's words stay).
+    again.focus().unwrap();
+    again.click();
+    eventually_within(8_000, "the second failure said", || {
+        announced(&root).starts_with("The platform still could not be told of the sign-out")
+    })
+    .await;
+    assert!(again.is_connected(), "the same button");
+    assert_eq!(focused(), Some(again.clone().unchecked_into()));
     install_fake_fetch(
         &json!({
             "POST /auth/logout": [{"delay": 300, "body": ok(json!(null))}],
         })
         .to_string(),
     );
-    let again: HtmlButtonElement = find(&root, "[data-testid=logout-failed] button")
-        .unwrap()
-        .unchecked_into();
-    again.focus().unwrap();
     again.click();
     // While it is tried again, the button stays, busy, with the focus.
     eventually("busy", || {
@@ -641,7 +654,6 @@ async fn a_sign_out_the_platform_did_not_hear_is_retried_and_can_be_tried_again(
     .await;
     assert!(again.is_connected(), "the same button");
     assert_eq!(again.text_content().as_deref(), Some("Trying again…"));
-    let focused = || leptos::prelude::document().active_element();
     assert_eq!(focused(), Some(again.clone().unchecked_into()));
     again.click();
     eventually("the warning goes once the platform heard it", || {

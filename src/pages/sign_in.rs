@@ -4,6 +4,7 @@ use leptos::html::Input;
 use leptos::prelude::*;
 
 use crate::api::{use_api_client, ApiError};
+use crate::components::announcer::use_announcer;
 use crate::components::skeleton::PageSkeleton;
 use crate::router::{use_navigate, use_router, NavigateOptions};
 use crate::session::{safe_return_path, use_session, Logout, Phase};
@@ -77,13 +78,32 @@ pub fn SignInPage() -> impl IntoView {
         let now = warned.get();
         if was_warned == Some(true) && !now && logout.with_untracked(|l| *l == Logout::Done) {
             set_told.set(true);
-            let lost = document()
-                .active_element()
-                .is_none_or(|a| !a.is_connected() || document().body().is_some_and(|b| *b == a));
+            // On the warning, on its way out, or already dropped with it.
+            let lost = document().active_element().is_none_or(|a| {
+                !a.is_connected()
+                    || document().body().is_some_and(|b| *b == a)
+                    || a.closest("[data-testid=logout-failed]")
+                        .is_ok_and(|w| w.is_some())
+            });
             if lost {
                 if let Some(field) = email.get_untracked() {
                     let _ = field.focus();
                 }
+            }
+        }
+        now
+    });
+    // A retry that fails as the sending before it leaves the alert's words as they were, which
+    // is not read out again: the announcer says it.
+    let announce = use_announcer();
+    Effect::new(move |was_retrying: Option<bool>| {
+        let now = retrying.get();
+        if was_retrying == Some(true) && !now {
+            if let Logout::Failed(e) = logout.get_untracked() {
+                announce.say(format!(
+                    "The platform still could not be told of the sign-out: {}",
+                    e.user_message()
+                ));
             }
         }
         now
@@ -163,7 +183,11 @@ pub fn SignInPage() -> impl IntoView {
             match client.login(email.trim(), &password).await {
                 Ok(wire) => session.establish(wire, &client),
                 Err(e) => {
-                    set_blamed.set((true, true));
+                    // Refused as given: both fields are in question. A failure on the way (no
+                    // answer, a limit, the platform down) is about neither.
+                    let refused =
+                        matches!(e, ApiError::Unauthorized(_) | ApiError::Validation { .. });
+                    set_blamed.set((refused, refused));
                     set_error.set(Some(e));
                 }
             }
