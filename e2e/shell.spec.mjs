@@ -209,24 +209,29 @@ test('a config.json with no usable auth base lets the wasm start without waiting
 
 // A tenant id goes into the keys route only when it has the platform's form, in index.html's
 // script as in the app (platform_types::ids): `..` would make the path name another route.
-test('a session whose tenant id is no tenant id asks for no key list', async ({ page }) => {
-  await signIn(page, ACCOUNTS.owner.email);
-  await page.goto('about:blank');
-  const asked = [];
-  page.on('request', (r) => {
-    const p = new URL(r.url()).pathname;
-    if (p.startsWith('/api/')) asked.push(p);
+for (const [what, spoil] of [
+  ['whose tenant id is no tenant id', (data) => { data.tenant_id = '..'; }],
+  ['without an access token', (data) => { data.token = ''; }],
+]) {
+  test(`a session ${what} asks for no key list`, async ({ page }) => {
+    await signIn(page, ACCOUNTS.owner.email);
+    await page.goto('about:blank');
+    const asked = [];
+    page.on('request', (r) => {
+      const p = new URL(r.url()).pathname;
+      if (p.startsWith('/api/')) asked.push(p);
+    });
+    await page.route((url) => url.pathname === '/auth/refresh', async (route) => {
+      const response = await route.fetch();
+      const json = await response.json();
+      spoil(json.data);
+      await route.fulfill({ response, json });
+    });
+    await page.goto('/');
+    await expect(page.getByText('The platform sent an answer this console does not understand.')).toBeVisible();
+    expect(asked, 'no API route was asked').toEqual([]);
   });
-  await page.route((url) => url.pathname === '/auth/refresh', async (route) => {
-    const response = await route.fetch();
-    const json = await response.json();
-    json.data.tenant_id = '..';
-    await route.fulfill({ response, json });
-  });
-  await page.goto('/');
-  await expect(page.getByText('The platform sent an answer this console does not understand.')).toBeVisible();
-  expect(asked, 'no API route was asked').toEqual([]);
-});
+}
 
 // index.html sends the session refresh beside config.json, at the contract's default base, a
 // round trip sooner than after it. config.json still decides where the auth routes are.

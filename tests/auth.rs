@@ -120,6 +120,28 @@ async fn wrong_credentials_show_the_server_message() {
     );
 }
 
+/// A session answer without an access token is not a sign-in: the form says the answer was not
+/// understood, and nothing is asked for with an empty `Bearer`.
+#[wasm_bindgen_test]
+async fn a_session_without_a_token_signs_nobody_in() {
+    let mut tokenless = session(&["developer"]);
+    tokenless["data"]["token"] = json!("");
+    install_fake_fetch(&routes(json!([{"body": tokenless}])));
+    let (root, _h) = mount_app("/sign-in");
+    fill_and_submit(&root, "a@b.test", "pw").await;
+    eventually("said", || {
+        text(&root).contains("The platform sent an answer this console does not understand.")
+    })
+    .await;
+    assert!(
+        find(&root, "#sign-in-email").is_some(),
+        "still on the sign-in page"
+    );
+    assert!(find(&root, ".user-menu").is_none(), "nobody signed in");
+    sleep(100).await;
+    assert_eq!(fake_calls("GET /api/tenants/tenant--t/keys"), 0);
+}
+
 #[wasm_bindgen_test]
 async fn rate_limit_shows_the_wait() {
     install_fake_fetch(&routes(

@@ -19,7 +19,7 @@ impl ApiClient {
             with_credentials: true,
             ..Call::new(Method::Post, self.auth_url(paths::LOGIN))
         };
-        self.send(call).await
+        with_token(self.send(call).await?)
     }
 
     /// `POST /auth/refresh`: a new access token from the HttpOnly refresh cookie, or `None` when
@@ -29,7 +29,7 @@ impl ApiClient {
     pub async fn refresh_session(&self) -> Result<Option<WireSession>, ApiError> {
         if let Some(raw) = http::handed_off("refresh", self.config.request_timeout_ms, None).await {
             match decode::<Option<WireSession>>(&raw) {
-                Ok(session) => return Ok(session),
+                Ok(session) => return session.map(with_token).transpose(),
                 Err(e @ ApiError::Unauthorized(_)) => return Err(e),
                 Err(_) => {}
             }
@@ -41,7 +41,9 @@ impl ApiClient {
         };
         // Sent once, and given up at the request deadline (a POST without an idempotency key
         // is not retried), so the lock is held that long at most.
-        crate::tab_lock::one_tab_at_a_time(paths::REFRESH_LOCK, self.send(call)).await
+        let session: Option<WireSession> =
+            crate::tab_lock::one_tab_at_a_time(paths::REFRESH_LOCK, self.send(call)).await?;
+        session.map(with_token).transpose()
     }
 
     /// `POST /auth/logout`: revokes the refresh cookie the browser holds when it is sent. Sent
@@ -59,4 +61,14 @@ impl ApiClient {
             .await
             .map(|_| ())
     }
+}
+
+/// A session without an access token is no sign-in: every request would go out with an empty
+/// `Bearer`. An answer the console cannot use, not "nobody signed in" (only the platform's
+/// `data: null` says that).
+fn with_token(session: WireSession) -> Result<WireSession, ApiError> {
+    if session.token.trim().is_empty() {
+        return Err(ApiError::Decode("a session without an access token".into()));
+    }
+    Ok(session)
 }
