@@ -103,6 +103,20 @@ fn exports_worst_case_len(vars: &[(&str, &str)]) -> usize {
         .sum()
 }
 
+/// The credentials file's name: the API key's letters, digits, dots, dashes and underscores
+/// (the platform's text, which could carry a `/`, control or direction characters, never
+/// names a file as it stands), else the key's id, which the console checked has that form.
+pub fn credential_file_name(data: &SensitiveData) -> String {
+    let safe = |c: &char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_');
+    let from_key: String = data.access_key.chars().filter(safe).collect();
+    let name = if from_key.trim_matches('.').is_empty() {
+        data.id.chars().filter(safe).collect()
+    } else {
+        from_key
+    };
+    format!("onqlave-credentials-{name}.json")
+}
+
 /// Offers `bytes` as a download named `file_name`; whether the browser was asked to save it. The
 /// object URL is revoked once the download has started (a task later: revoking it at once can
 /// cancel it).
@@ -184,6 +198,24 @@ mod tests {
             (given.access_key.as_str(), given.arx_url.as_str()),
             ("onq.ABC", "https://arx.example")
         );
+    }
+
+    #[test]
+    fn the_file_s_name_keeps_only_plain_characters_of_the_key() {
+        let named = |access_key: &str| {
+            credential_file_name(&SensitiveData {
+                access_key: access_key.into(),
+                ..data()
+            })
+        };
+        assert_eq!(named("onq.ABC_d-9"), "onqlave-credentials-onq.ABC_d-9.json");
+        assert_eq!(
+            named("../x/\u{202e}nosj.exe\u{7}"),
+            "onqlave-credentials-..xnosj.exe.json"
+        );
+        // Nothing usable in the key: its id names the file.
+        assert_eq!(named("/\u{202e}"), "onqlave-credentials-apikey--1.json");
+        assert_eq!(named(".."), "onqlave-credentials-apikey--1.json");
     }
 
     #[test]

@@ -7,7 +7,9 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use platform_types::{Secret, SensitiveData};
 
-use super::credentials::{credential_file, env_exports, env_exports_offered, save_file};
+use super::credentials::{
+    credential_file, credential_file_name, env_exports, env_exports_offered, save_file,
+};
 use super::replace_entry;
 use crate::components::announcer::use_announcer;
 use crate::components::copy_button::{CopyButton, CopyText};
@@ -34,7 +36,7 @@ pub fn Secrets(
         let data = data.clone();
         move |_| {
             let file = credential_file(&data);
-            let name = format!("onqlave-credentials-{}.json", data.access_key);
+            let name = credential_file_name(&data);
             // The browser's own download shows where it went; this says it to everyone.
             announce.say(if save_file(&name, &file) {
                 format!("Saving the credential file {name}")
