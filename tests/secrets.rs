@@ -31,10 +31,15 @@ fn may_add() -> serde_json::Value {
 /// A platform where the new key is active at once; its secrets are made up in JS. `acl` is the
 /// base's.
 fn fake_with(acl: serde_json::Value) {
+    fake_on(base(acl));
+}
+
+/// The platform of [`fake_with`], its base answered with `base_answer`.
+fn fake_on(base_answer: serde_json::Value) {
     install_fake_fetch(
         &json!({
             "POST /auth/refresh": [{"body": session(&["developer"])}],
-            "GET /api/tenants/tenant--t/keys/base": [{"body": base(acl)}],
+            "GET /api/tenants/tenant--t/keys/base": [{"body": base_answer}],
             "POST /api/tenants/tenant--t/keys": [{"body": ok(key("apikey--n", "onq.NEW", "active", "Server app", true))}],
             "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![key("apikey--n", "onq.NEW", "active", "Server app", true)], true)}],
             "GET /api/tenants/tenant--t/keys/apikey--n": [{"body": ok(key("apikey--n", "onq.NEW", "active", "Server app", true))}],
@@ -1003,7 +1008,21 @@ async fn a_key_the_platform_does_not_know_offers_only_the_way_back() {
 #[wasm_bindgen_test]
 async fn back_after_done_says_the_secrets_were_shown_and_the_key_made() {
     fake();
-    let (root, _h) = mount_app("/keys/new/summary?app=app--s&arx=arx--p");
+    back_after_done("/keys/new/summary?app=app--s&arx=arx--p").await;
+}
+
+/// The same on a platform that offers no applications (the key names none).
+#[wasm_bindgen_test]
+async fn back_after_done_says_the_key_made_without_applications_too() {
+    let mut no_applications = base(may_add());
+    no_applications["data"]["model"]["applications"] = json!([]);
+    fake_on(no_applications);
+    back_after_done("/keys/new/summary?arx=arx--p").await;
+}
+
+/// From the summary at `path`: Create, the secrets shown, stored, Done, then Back twice.
+async fn back_after_done(path: &str) {
+    let (root, _h) = mount_app(path);
     assert!(find(&root, "[data-testid=made-before]").is_none());
     create_and_show(&root).await;
     click(&root, "[data-testid=stored]");

@@ -50,10 +50,17 @@ pub fn SummaryStep() -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     // A key made from these very choices a moment ago (Back from step 4 comes here): another
     // Create makes a second key, which may be meant, so it is said rather than prevented.
+    // What the create would send, as the record keeps it: a platform without applications
+    // names none.
     let made_before = move || {
         let user = me()?;
-        let draft = wizard.draft.get();
-        record?.made_from(&user, draft.application.as_deref()?, draft.arx.as_deref()?)
+        let request = wizard.checked()?.request()?;
+        let application = request
+            .api_key
+            .application_id
+            .as_deref()
+            .unwrap_or_default();
+        record?.made_from(&user, application, &request.api_key.cluster_id)
     };
     // While the create's outcome is unknown, the intent's key lives in this page only: after a
     // reload or from a new tab, Create would make a second key. So closing or reloading the
