@@ -434,11 +434,37 @@ async fn a_refused_create_offers_another_arx_and_may_be_sent_again() {
     );
     let again = button(&root, "[data-testid=create-submit]");
     assert_eq!(again.text_content().as_deref(), Some("Create API key"));
+    // What the platform offers is read again, for a withdrawn choice to be said as such.
+    eventually("the choices read again", || {
+        fake_calls("GET /api/tenants/tenant--t/keys/base") == 2
+    })
+    .await;
     again.click();
     eventually("provisioning view", || {
         text(&root).contains("Provisioning your key")
     })
     .await;
+}
+
+/// A create refused for the role (taken away since the wizard read its choices) offers no
+/// retry: the choices are read again, and the page says this person may not create keys.
+#[wasm_bindgen_test]
+async fn a_create_refused_for_the_role_says_so_and_offers_no_retry() {
+    let mut refused = base(true);
+    refused["data"]["acl"] = json!({"can": {"add": false}, "can_not": {"add_reason": "Your role may not create API keys"}});
+    fake(
+        json!([{"body": base(true)}, {"body": refused}]),
+        json!([{"status": 403, "body": err(403, "internal_authz_err", "Your role may not create API keys")}]),
+    );
+    let (root, _h) = summary().await;
+    button(&root, "[data-testid=create-submit]").click();
+    eventually("the page says this person may not create", || {
+        find(&root, "[data-testid=not-permitted]").is_some()
+    })
+    .await;
+    assert!(find(&root, "[data-testid=create-submit]").is_none());
+    assert!(!text(&root).contains("Try again"));
+    assert_eq!(fake_calls("POST /api/tenants/tenant--t/keys"), 1);
 }
 
 #[wasm_bindgen_test]

@@ -111,6 +111,12 @@ pub fn SummaryStep() -> impl IntoView {
                     navigate(&links::key_step(&id), NavigateOptions::default());
                 }
                 Err(e) => {
+                    // Refused as asked (the choices, or the role, changed on the platform since
+                    // the wizard read them): what it offers now is read again, so that a choice
+                    // withdrawn is said as such, or the page says this person may not create.
+                    if !may_have_made(&e) {
+                        wizard.base.refetch();
+                    }
                     error.try_set(Some(e));
                 }
             }
@@ -185,7 +191,7 @@ pub fn SummaryStep() -> impl IntoView {
                 on:click=move |_| create()>
                 {move || if creating.get() {
                     "Creating…"
-                } else if error.with(|e| e.as_ref().is_some_and(|e| !matches!(e, ApiError::Validation { .. }))) {
+                } else if error.with(|e| e.as_ref().is_some_and(may_have_made)) {
                     "Try again"
                 } else {
                     "Create API key"
