@@ -681,6 +681,10 @@ async fn the_key_steps_retry_is_busy_until_its_answer() {
         text(&root).contains("The key could not be shown")
     })
     .await;
+    assert!(
+        find(&root, "a[href='/keys/apikey--n']").is_some(),
+        "the way to the key its hint says to delete"
+    );
     let again = || -> HtmlButtonElement {
         find(&root, "[role=alert] button")
             .expect("the retry button")
@@ -831,6 +835,12 @@ async fn secrets_already_received_are_said_to_be_gone() {
         text(&root).contains("The secrets were already handed out")
     })
     .await;
+    // The way to do what it says: the key's page, where it can be deleted.
+    let to_key = find(&root, ".error-panel a[href='/keys/apikey--n']").expect("a link to the key");
+    assert_eq!(
+        to_key.text_content().as_deref(),
+        Some("Go to the key to delete it")
+    );
 }
 
 #[wasm_bindgen_test]

@@ -120,7 +120,8 @@ fn Reveal(key: ApiKey) -> impl IntoView {
     // Its own state, not `Suspense`: see `components::load`. While a retry is out the error
     // stays and its button is busy: a second click would ask again for secrets the first may be
     // receiving.
-    let shown = move || match outcome.get() {
+    let shown = move || {
+        match outcome.get() {
         None => view! { <Provisioning waited/> }.into_any(),
         Some(Ok(Outcome::Ready(data, _))) => {
             if let Some(user) = untrack(|| session.signed_in()).map(|s| s.user.id.clone()) {
@@ -133,7 +134,9 @@ fn Reveal(key: ApiKey) -> impl IntoView {
         Some(Ok(Outcome::Failed)) => {
             view! { <ProvisioningFailed key=failed_key.clone()/> }.into_any()
         }
-        Some(Ok(Outcome::AlreadyProvided)) => view! { <AlreadyProvided/> }.into_any(),
+        Some(Ok(Outcome::AlreadyProvided)) => {
+            view! { <AlreadyProvided key_href=links::key(&key_id)/> }.into_any()
+        }
         Some(Ok(Outcome::Left)) => ().into_any(),
         Some(Ok(Outcome::NotYours)) => view! { <NotYours/> }.into_any(),
         Some(Err(error)) => view! {
@@ -141,9 +144,13 @@ fn Reveal(key: ApiKey) -> impl IntoView {
                 on_retry=Callback::new(move |_| outcome.refetch())
                 busy=outcome.loading()
                 hint=LOST_HINT/>
-            <p><a href=links::DASHBOARD class="link">"Back to API keys"</a></p>
+            <p class="wizard-actions start">
+                {links::key(&key_id).map(|href| view! { <a href=href class="link">"The key's page"</a> })}
+                <a href=links::DASHBOARD class="link">"Back to API keys"</a>
+            </p>
         }
         .into_any(),
+    }
     };
     view! {
         <section aria-labelledby="key-title">
@@ -272,13 +279,18 @@ pub(super) fn NotYours() -> impl IntoView {
     }
 }
 
+/// `key_href`: the key's page, where it can be deleted (none for an id not of the platform's
+/// form).
 #[component]
-fn AlreadyProvided() -> impl IntoView {
+fn AlreadyProvided(key_href: Option<String>) -> impl IntoView {
     view! {
         <div class="panel error-panel" role="alert">
             <h2>"The secrets were already handed out"</h2>
             <p>"They are shown only once, and were shown elsewhere (perhaps in another tab). If nobody stored them, delete this key and create a new one."</p>
-            <a href=links::DASHBOARD class="button">"Back to API keys"</a>
+            <div class="wizard-actions start">
+                {key_href.map(|href| view! { <a href=href class="button">"Go to the key to delete it"</a> })}
+                <a href=links::DASHBOARD class="button secondary">"Back to API keys"</a>
+            </div>
         </div>
     }
 }
