@@ -296,6 +296,21 @@ test.describe('on a phone', () => {
     for (const box of await copies.evaluateAll((bs) => bs.map((b) => b.getBoundingClientRect().toJSON()))) {
       expect(box.right).toBeLessThanOrEqual(390);
     }
+    // Once stored, the ways on (View key, Create another, Done) each keep their words on one line.
+    await page.getByTestId('stored').check();
+    const actions = page.locator('.wizard-actions').last().locator('a, button');
+    expect(await actions.count()).toBeGreaterThanOrEqual(3);
+    const measured = await actions.evaluateAll((els) => els.map((el) => {
+      // One client rect per line the label's text takes.
+      const text = document.createRange();
+      text.selectNodeContents(el);
+      const lines = new Set([...text.getClientRects()].map((r) => Math.round(r.top))).size;
+      return { label: el.textContent, lines, right: el.getBoundingClientRect().right };
+    }));
+    for (const { label, lines, right } of measured) {
+      expect(lines, label).toBe(1);
+      expect(right, label).toBeLessThanOrEqual(390);
+    }
   });
 });
 
