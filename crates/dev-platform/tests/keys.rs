@@ -661,6 +661,83 @@ async fn erased_secrets_are_not_left_in_the_database_files() {
     }
 }
 
+/// A database of an older platform (schema 6) holds the secrets of keys it deleted (it did not
+/// erase them): opened by this platform, they are gone, from the rows and from the files.
+#[tokio::test]
+async fn secrets_an_older_platform_kept_for_deleted_keys_are_erased_on_upgrade() {
+    let (p, deleted, secrets, dir) = upgraded(true).await;
+    assert_eq!(stored_secrets(&p, &deleted), [None, None, None]);
+    drop(p);
+    assert_no_secret_in_files(&dir, &secrets);
+}
+
+/// In its free space, the same database holds the secrets it handed out (it erased them without
+/// `secure_delete`): opened by this platform, the file is rewritten without them.
+#[tokio::test]
+async fn secrets_an_older_platform_left_in_free_space_are_gone_on_upgrade() {
+    let (p, _, secrets, dir) = upgraded(false).await;
+    drop(p);
+    assert_no_secret_in_files(&dir, &secrets);
+}
+
+const OLD_DB: &str = "db.sqlite3";
+
+/// A database as a platform of schema 6 left it: six keys made, their secrets handed out (the
+/// rows erased, their freed space left as it was), the first one deleted instead when
+/// `with_deleted` (its secrets kept); then opened by this platform. The platform, the deleted
+/// key's id, every secret and the database's directory.
+async fn upgraded(with_deleted: bool) -> (Platform, String, Vec<String>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut opts = Options::for_tests(20);
+    opts.db = dir.path().join(OLD_DB);
+    let (deleted, secrets) = {
+        let p = platform_with(opts.clone());
+        let t = p.login("developer@demo.test").await;
+        let mut keys = vec![];
+        for name in ["a", "b", "c", "d", "e", "f"] {
+            keys.push(active_key(&p, &t, name).await);
+        }
+        let secrets: Vec<String> = keys
+            .iter()
+            .flat_map(|id| stored_secrets(&p, id))
+            .map(Option::unwrap)
+            .collect();
+        let conn = p.state.db();
+        conn.execute_batch("PRAGMA secure_delete = OFF;").unwrap();
+        let (deleted, handed_out) = keys.split_first().unwrap();
+        let erase = "UPDATE api_keys SET client_key = NULL, server_signing_key = NULL,
+                     server_crypto_access_key = NULL WHERE id = ?1";
+        for id in handed_out {
+            conn.execute(erase, [id]).unwrap();
+        }
+        if with_deleted {
+            conn.execute(
+                "UPDATE api_keys SET status = 'deleted' WHERE id = ?1",
+                [deleted],
+            )
+            .unwrap();
+        } else {
+            conn.execute(erase, [deleted]).unwrap();
+        }
+        conn.execute_batch("PRAGMA user_version = 6;").unwrap();
+        (deleted.clone(), secrets)
+    };
+    (platform_with(opts), deleted, secrets, dir)
+}
+
+/// None of `secrets` is in the database file of [`upgraded`] in `dir`, or its log.
+fn assert_no_secret_in_files(dir: &tempfile::TempDir, secrets: &[String]) {
+    for suffix in ["", "-wal"] {
+        let bytes = std::fs::read(dir.path().join(format!("{OLD_DB}{suffix}"))).unwrap_or_default();
+        for s in secrets {
+            assert!(
+                !bytes.windows(s.len()).any(|w| w == s.as_bytes()),
+                "a secret is left in the file{suffix}"
+            );
+        }
+    }
+}
+
 fn stored_secrets(p: &Platform, id: &str) -> [Option<String>; 3] {
     p.state
         .db()

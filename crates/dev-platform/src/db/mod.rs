@@ -129,7 +129,17 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE refresh_families ADD COLUMN started_at INTEGER;
     UPDATE refresh_families SET started_at = CAST(strftime('%s', 'now') AS INTEGER);
     "#,
+    // 7: deleting a key erases its secrets now; a key deleted before kept them. (Then the file
+    // is rewritten: see `FILE_REWRITTEN_AT`.)
+    r#"
+    UPDATE api_keys SET client_key = NULL, server_signing_key = NULL, server_crypto_access_key = NULL
+    WHERE status = 'deleted' OR next_status = 'deleted';
+    "#,
 ];
+
+/// A database migrated from before this step is rewritten once (`VACUUM`, then the log cut):
+/// secrets erased before `secure_delete` was on, or by step 7, may still lie in its free space.
+const FILE_REWRITTEN_AT: usize = 7;
 
 /// Opens (creating if needed) and migrates the database at `path`; `:memory:` for tests.
 pub fn open(path: &Path) -> rusqlite::Result<Connection> {
@@ -181,6 +191,10 @@ fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
         tx.execute_batch(step)?;
         tx.pragma_update(None, "user_version", i + 1)?;
         tx.commit()?;
+    }
+    if (1..FILE_REWRITTEN_AT).contains(&done) {
+        conn.execute_batch("VACUUM;")?;
+        forget_erased(conn);
     }
     Ok(())
 }

@@ -184,8 +184,12 @@ pub async fn delete(
                 KeyStatus::Deleted => return Ok((key, false)),
                 _ => {}
             }
-            db::schedule(conn, &id, "deleted", clock::now_ms() + delay)?;
-            db::erase_secrets(conn, &id)?;
+            // One write: a key scheduled for deletion never keeps its secrets.
+            let tx = conn.transaction()?;
+            db::schedule(&tx, &id, "deleted", clock::now_ms() + delay)?;
+            db::erase_secrets(&tx, &id)?;
+            tx.commit()?;
+            db::forget_erased(conn);
             let key = db::key(conn, &tenant, &id)?.ok_or(ApiError::NotFound(NO_SUCH_KEY))?;
             Ok((key, true))
         })
