@@ -138,7 +138,7 @@ pub struct AppState {
     loopback_only: bool,
     dummy_hash: String,
     /// Password hashes computed at once: each takes a core and 19 MiB for tens of milliseconds.
-    hashing: tokio::sync::Semaphore,
+    hashing: Arc<tokio::sync::Semaphore>,
     /// Fault injection switchboard.
     pub faults: faults::Faults,
     generation: AtomicU64,
@@ -177,9 +177,9 @@ impl AppState {
             allowed_origins: opts.allow_origins.clone(),
             loopback_only: rebinding::is_loopback_bind(&opts.bind),
             dummy_hash: auth::hash_password("not-a-real-password"),
-            hashing: tokio::sync::Semaphore::new(
+            hashing: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
-            ),
+            )),
             faults: faults::Faults::new(opts.faults),
             generation: AtomicU64::new(0),
             list_cache: Mutex::default(),
@@ -206,15 +206,21 @@ impl AppState {
     }
 
     /// Checks `password` against `phc` on the blocking pool, at most one hash per core at once.
+    /// The permit goes with the hash, not with the request: a client that hangs up drops its
+    /// request, while the hash it started runs on.
     pub async fn verify_password(&self, password: String, phc: String) -> ApiResult<bool> {
-        let _permit = self
+        let permit = self
             .hashing
-            .acquire()
+            .clone()
+            .acquire_owned()
             .await
             .map_err(|e| ApiError::Internal(format!("hashing: {e}")))?;
-        tokio::task::spawn_blocking(move || auth::verify_password(&password, &phc))
-            .await
-            .map_err(|e| ApiError::Internal(format!("blocking task: {e}")))
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            auth::verify_password(&password, &phc)
+        })
+        .await
+        .map_err(|e| ApiError::Internal(format!("blocking task: {e}")))
     }
 
     /// Marks cached reads stale after a write.
@@ -464,5 +470,36 @@ mod tests {
         let _client = tokio::net::TcpStream::connect(addr).await.unwrap();
         let (accepted, _) = listener.accept().await;
         assert!(accepted.nodelay().unwrap(), "Nagle's algorithm is off");
+    }
+
+    /// A sign-in whose client hangs up mid-hash keeps the hash's permit until the hash ends:
+    /// otherwise clients that hang up at once could run any number of hashes (19 MiB each).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_hash_keeps_its_permit_when_its_request_goes() {
+        let (_, state) = build(&Options::for_tests(0)).unwrap();
+        let all = state.hashing.available_permits();
+        let phc = auth::hash_password("pw");
+        let request = tokio::spawn({
+            let state = state.clone();
+            async move { state.verify_password("pw".into(), phc).await }
+        });
+        while state.hashing.available_permits() == all {
+            tokio::task::yield_now().await;
+        }
+        // The client hangs up: its request is dropped.
+        request.abort();
+        let _ = request.await;
+        assert_eq!(
+            state.hashing.available_permits(),
+            all - 1,
+            "the hash runs on, holding its permit"
+        );
+        for _ in 0..500 {
+            if state.hashing.available_permits() == all {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        panic!("the permit was never given back");
     }
 }
