@@ -778,6 +778,45 @@ async fn delete_erases_secrets_that_were_never_fetched() {
     assert!(deleted.data().is_null());
 }
 
+/// A create whose key is made but whose reservation cannot be completed makes no key: the two
+/// are one write, so the retry with the same Idempotency-Key, which the released reservation
+/// lets through, makes the only key.
+#[tokio::test]
+async fn a_create_that_cannot_complete_its_reservation_makes_no_key() {
+    let p = platform(50);
+    let t = p.login("developer@demo.test").await;
+    let (app, tech, arx, _) = p.base(&t).await;
+    let count = |p: &Platform| -> i64 {
+        p.state
+            .db()
+            .query_row("SELECT COUNT(*) FROM api_keys", [], |r| r.get(0))
+            .unwrap()
+    };
+    let before = count(&p);
+    p.state
+        .db()
+        .execute_batch(
+            "CREATE TRIGGER fail_complete BEFORE UPDATE ON idempotency WHEN NEW.key_id IS NOT NULL
+             BEGIN SELECT RAISE(ABORT, 'injected'); END;",
+        )
+        .unwrap();
+    let failed = p.create(&t, &app, &tech, &arx, Some("half-made")).await;
+    assert_eq!(
+        failed.status,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "{:?}",
+        failed.body
+    );
+    assert_eq!(count(&p), before, "no key made");
+    p.state
+        .db()
+        .execute_batch("DROP TRIGGER fail_complete;")
+        .unwrap();
+    let retried = p.create(&t, &app, &tech, &arx, Some("half-made")).await;
+    assert_eq!(retried.status, StatusCode::OK, "{:?}", retried.body);
+    assert_eq!(count(&p), before + 1, "one key, the retry's");
+}
+
 #[tokio::test]
 async fn idempotency_keys_are_per_user() {
     let p = platform(50);

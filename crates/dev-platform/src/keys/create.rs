@@ -235,8 +235,8 @@ fn reserve(
     Ok(Reserved::Fresh { fails })
 }
 
-/// Inserts the key of a create and completes its reservation; on failure the reservation is
-/// released so a retry can proceed.
+/// Inserts the key of a create and completes its reservation, in one write; if that write
+/// fails, the reservation is released so a retry can proceed (no key was made).
 fn commit_create(
     conn: &rusqlite::Connection,
     tenant: &str,
@@ -247,35 +247,37 @@ fn commit_create(
     delay_ms: i64,
 ) -> ApiResult<ApiKey> {
     let now = clock::now_ms();
-    let inserted = db::insert_key(
-        conn,
-        &db::NewKey {
-            tenant_id: tenant,
-            application_id: req.application_id.as_deref(),
-            cluster_id: &req.cluster_id,
-            created_by: user,
-            status: "pending",
-            next_status: Some(if fails { "failed" } else { "active" }),
-            transition_at: Some(now + delay_ms),
-            created_at: &clock::rfc3339(now),
-            with_secrets: !fails,
-            last_used_at: None,
-        },
-    )
-    .and_then(|id| {
+    let committed = (|| {
+        let tx = conn.unchecked_transaction()?;
+        let id = db::insert_key(
+            &tx,
+            &db::NewKey {
+                tenant_id: tenant,
+                application_id: req.application_id.as_deref(),
+                cluster_id: &req.cluster_id,
+                created_by: user,
+                status: "pending",
+                next_status: Some(if fails { "failed" } else { "active" }),
+                transition_at: Some(now + delay_ms),
+                created_at: &clock::rfc3339(now),
+                with_secrets: !fails,
+                last_used_at: None,
+            },
+        )?;
         if let Some(idem) = idem {
-            db::idem_complete(conn, idem, &id)?;
+            db::idem_complete(&tx, idem, &id)?;
         }
-        db::key(conn, tenant, &id)
-    });
-    match inserted {
-        Ok(Some(key)) => Ok(key),
-        Ok(None) => Err(ApiError::Internal("created key not found".into())),
+        tx.commit()?;
+        Ok::<_, rusqlite::Error>(id)
+    })();
+    let id = match committed {
+        Ok(id) => id,
         Err(e) => {
             if let Some(idem) = idem {
                 let _ = db::idem_release(conn, idem);
             }
-            Err(e.into())
+            return Err(e.into());
         }
-    }
+    };
+    db::key(conn, tenant, &id)?.ok_or(ApiError::Internal("created key not found".into()))
 }
