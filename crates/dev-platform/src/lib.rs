@@ -431,7 +431,33 @@ pub async fn spawn(
     Ok((addr, state))
 }
 
-/// Runs the server until Ctrl-C.
+/// How long a stop waits for the requests under way (a slow upload, a fault rule's hang)
+/// before it closes their connections. Writes are committed as they are made: nothing is lost.
+const STOP_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Resolves on Ctrl-C or, on Unix, SIGTERM (`kill`, a container or service manager stopping
+/// the server).
+async fn stop_signal() {
+    #[cfg(unix)]
+    let terminate = async {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                term.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminate => {}
+    }
+}
+
+/// Runs the server until Ctrl-C or SIGTERM, then lets the requests under way finish, for
+/// [`STOP_GRACE`] at most.
 pub async fn run(opts: Options) -> Result<(), Box<dyn std::error::Error>> {
     let (app, _state) = build(&opts)?;
     let listener = bind(&opts).await?;
@@ -447,14 +473,26 @@ pub async fn run(opts: Options) -> Result<(), Box<dyn std::error::Error>> {
         "dev-platform listening on http://{}",
         listener.local_addr()?
     );
-    axum::serve(
+    let stopping = Arc::new(tokio::sync::Notify::new());
+    let served = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await?;
+    .with_graceful_shutdown({
+        let stopping = stopping.clone();
+        async move {
+            stop_signal().await;
+            tracing::info!("stopping");
+            stopping.notify_one();
+        }
+    });
+    tokio::select! {
+        served = std::future::IntoFuture::into_future(served) => served?,
+        () = async {
+            stopping.notified().await;
+            tokio::time::sleep(STOP_GRACE).await;
+        } => tracing::warn!("stopped with requests still under way after {STOP_GRACE:?}"),
+    }
     Ok(())
 }
 
