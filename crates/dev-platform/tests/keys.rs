@@ -817,6 +817,36 @@ async fn a_create_that_cannot_complete_its_reservation_makes_no_key() {
     assert_eq!(count(&p), before + 1, "one key, the retry's");
 }
 
+/// Idempotency records past their 24 hours are forgotten, not kept for good.
+#[tokio::test]
+async fn idempotency_records_past_their_lifetime_are_forgotten() {
+    let p = platform(50);
+    let t = p.login("developer@demo.test").await;
+    let (app, tech, arx, _) = p.base(&t).await;
+    let records = |p: &Platform| -> Vec<String> {
+        let conn = p.state.db();
+        let mut q = conn
+            .prepare("SELECT idem_key FROM idempotency ORDER BY idem_key")
+            .unwrap();
+        q.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    let made = p.create(&t, &app, &tech, &arx, Some("two-days-ago")).await;
+    assert_eq!(made.status, StatusCode::OK);
+    p.state
+        .db()
+        .execute(
+            "UPDATE idempotency SET created_at = created_at - 2 * 86400000",
+            [],
+        )
+        .unwrap();
+    let fresh = p.create(&t, &app, &tech, &arx, Some("now")).await;
+    assert_eq!(fresh.status, StatusCode::OK);
+    assert_eq!(records(&p), ["now"]);
+}
+
 #[tokio::test]
 async fn idempotency_keys_are_per_user() {
     let p = platform(50);

@@ -76,3 +76,10 @@ pub fn idem_release(conn: &Connection, s: IdemScope<'_>) -> rusqlite::Result<()>
     )?;
     Ok(())
 }
+
+/// Forgets the records made before `before_ms`: past their lifetime they answer nothing, and
+/// each create with a key would otherwise leave one for good.
+pub fn idem_forget_before(conn: &Connection, before_ms: i64) -> rusqlite::Result<()> {
+    conn.execute("DELETE FROM idempotency WHERE created_at < ?1", [before_ms])?;
+    Ok(())
+}

@@ -230,6 +230,7 @@ fn reserve(
     }
     let fails = validate_create(conn, tenant, req)?;
     if let Some(idem) = idem {
+        db::idem_forget_before(conn, now - IDEMPOTENCY_TTL_MS)?;
         db::idem_reserve(conn, idem, body_hash, now)?;
     }
     Ok(Reserved::Fresh { fails })
