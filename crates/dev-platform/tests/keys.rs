@@ -924,6 +924,10 @@ async fn a_committed_create_is_replayed_after_its_arx_is_withdrawn() {
     let retry = p.create(&t, &app, &tech, &arx, Some("withdrawn")).await;
     assert_eq!(retry.status, StatusCode::OK, "{:?}", retry.body);
     assert_eq!(retry.data()["id"], first.data()["id"]);
+    // The Arx is now another tenant's: the key names it by its id only, not by that tenant's
+    // name and label.
+    assert_eq!(retry.data()["cluster_id"], json!(arx));
+    assert!(retry.data()["cluster"].is_null(), "{:?}", retry.data());
     let fresh = p.create(&t, &app, &tech, &arx, Some("a new intent")).await;
     assert_eq!(
         fresh.status,

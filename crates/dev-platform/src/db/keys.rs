@@ -28,7 +28,7 @@ const KEY_SELECT: &str = "
            k.cluster_id, c.name, c.label, u.id, u.full_name, u.email, k.last_used_at
     FROM api_keys k
     LEFT JOIN applications a ON a.id = k.application_id AND a.tenant_id = k.tenant_id
-    JOIN clusters c ON c.id = k.cluster_id
+    LEFT JOIN clusters c ON c.id = k.cluster_id AND c.tenant_id = k.tenant_id
     LEFT JOIN users u ON u.id = k.created_by";
 
 /// The Arx endpoint the SDKs of a tenant call for one Arx.
@@ -68,10 +68,15 @@ fn key_from_row(r: &Row<'_>) -> rusqlite::Result<ApiKey> {
             _ => None,
         },
         application_id: application_id.unwrap_or_default(),
-        cluster: Some(Ref {
+        // Likewise the Arx.
+        cluster: r.get::<_, Option<String>>(8)?.map(|name| Ref {
             id: cluster_id.clone(),
-            name: r.get(8)?,
-            label: r.get(9)?,
+            name,
+            label: r
+                .get::<_, Option<String>>(9)
+                .ok()
+                .flatten()
+                .unwrap_or_default(),
         }),
         arx_url: arx_url(&cluster_id),
         cluster_id,
