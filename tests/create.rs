@@ -80,6 +80,45 @@ async fn step_one_enables_next_only_with_a_choice_and_keeps_it_in_the_url() {
     .await;
 }
 
+/// The browser's Back from step 2 lands on step 1's address, made before the Arx was chosen:
+/// Next from there brings the chosen Arx back rather than asking for it again.
+#[wasm_bindgen_test]
+async fn back_from_step_two_and_next_again_keeps_the_chosen_arx() {
+    fake(json!([{"body": base(true)}]), json!([]));
+    let (root, _h) = mount_app("/keys/new/application");
+    let path = || leptos::prelude::window().location().pathname().unwrap();
+    eventually("choices", || find(&root, "#app-app--s").is_some()).await;
+    find(&root, "#app-app--s")
+        .unwrap()
+        .unchecked_into::<HtmlInputElement>()
+        .click();
+    eventually("chosen", || window_search().contains("app=app--s")).await;
+    let next_enabled = || {
+        find(&root, ".wizard-actions button")
+            .is_some_and(|b| !b.unchecked_ref::<HtmlButtonElement>().disabled())
+    };
+    eventually("Next", next_enabled).await;
+    button(&root, ".wizard-actions button").click();
+    eventually("step 2", || find(&root, "#arx-arx--p").is_some()).await;
+    find(&root, "#arx-arx--p")
+        .unwrap()
+        .unchecked_into::<HtmlInputElement>()
+        .click();
+    eventually("chosen", || window_search().contains("arx=arx--p")).await;
+    leptos::prelude::window().history().unwrap().back().unwrap();
+    eventually("step 1 again", || path() == "/keys/new/application").await;
+    assert!(!window_search().contains("arx="), "step 1's own address");
+    eventually("Next", next_enabled).await;
+    button(&root, ".wizard-actions button").click();
+    eventually("step 2 with the Arx chosen", || {
+        path() == "/keys/new/arx"
+            && window_search().contains("arx=arx--p")
+            && find(&root, "#arx-arx--p")
+                .is_some_and(|r| r.unchecked_ref::<HtmlInputElement>().checked())
+    })
+    .await;
+}
+
 /// Enter on the choices goes on, as Enter in a form does, once something is chosen.
 #[wasm_bindgen_test]
 async fn enter_on_a_step_s_choices_goes_on_once_one_is_chosen() {

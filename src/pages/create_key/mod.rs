@@ -40,6 +40,9 @@ pub struct Wizard {
     /// Whether a create is on its way: the wizard's own ways back (the summary's Cancel and
     /// Back, the stepper's links) wait for it, since it cannot be called back.
     pub creating: RwSignal<bool>,
+    /// The last Arx chosen in this run. Step 1's address was made before it was chosen: after
+    /// the browser's Back from step 2, step 1's Next brings it back rather than losing it.
+    pub last_arx: StoredValue<Option<String>>,
 }
 
 impl Wizard {
@@ -126,7 +129,13 @@ pub fn CreateKeyPage() -> impl IntoView {
         created: RwSignal::new(None),
         revealing: RwSignal::new(false),
         creating: RwSignal::new(false),
+        last_arx: StoredValue::new(None),
     };
+    Effect::new(move |_| {
+        if let Some(arx) = wizard.draft.with(|d| d.arx.clone()) {
+            wizard.last_arx.set_value(Some(arx));
+        }
+    });
     provide_context(wizard);
     let route = current_route();
     // `None` once the address has left the wizard, which is then on its way out.

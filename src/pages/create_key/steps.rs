@@ -117,10 +117,11 @@ pub fn ApplicationStep() -> impl IntoView {
         })
     };
     let next = move || {
-        navigate(
-            &step_href(Step::Arx, &wizard.draft.get_untracked()),
-            Default::default(),
-        )
+        let mut draft = wizard.draft.get_untracked();
+        if draft.arx.is_none() {
+            draft.arx = wizard.last_arx.get_value();
+        }
+        navigate(&step_href(Step::Arx, &draft), Default::default())
     };
     view! {
         <fieldset class="choices" on:keydown=enter_goes_on(move || chosen().is_some(), next.clone())>
