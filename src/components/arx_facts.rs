@@ -3,11 +3,12 @@
 use leptos::prelude::*;
 use platform_types::Arx;
 
-/// The properties of an Arx, labelled.
+/// The properties of an Arx the platform gave, labelled (every one is optional: one it left
+/// out is not shown as a label with nothing after it).
 pub fn arx_facts(arx: &Arx) -> Vec<(&'static str, String)> {
     let regions: Vec<&str> = arx.regions.iter().map(|r| r.display_name()).collect();
     [
-        ("Purpose", arx.purpose.display_name().to_owned()),
+        (PURPOSE, arx.purpose.display_name().to_owned()),
         ("Plan", arx.plan.display_name().to_owned()),
         ("Provider", arx.provider.display_name().to_owned()),
         ("Regions", regions.join(", ")),
@@ -18,22 +19,33 @@ pub fn arx_facts(arx: &Arx) -> Vec<(&'static str, String)> {
         ),
     ]
     .into_iter()
+    .filter(|(_, value)| !value.trim().is_empty())
     .map(|(label, value)| (label, crate::shown::owned(value)))
     .collect()
 }
+
+/// The label of the purpose among [`arx_facts`].
+const PURPOSE: &str = "Purpose";
 
 /// The purpose as a coloured badge (production stands out from development at a glance), the
 /// rest in a compact list: for choosing between Arx.
 #[component]
 pub fn ArxFacts(arx: Arx) -> impl IntoView {
-    let purpose_class = format!("badge purpose-{}", arx.purpose.id);
-    let rest = arx_facts(&arx)
+    let mut facts = arx_facts(&arx);
+    let purpose = facts
+        .iter()
+        .position(|(label, _)| *label == PURPOSE)
+        .map(|at| facts.remove(at).1);
+    let purpose = purpose.map(|name| {
+        let class = format!("badge purpose-{}", arx.purpose.id);
+        view! { <span class=class>{name}</span> }
+    });
+    let rest = facts
         .into_iter()
-        .skip(1)
         .map(|(label, value)| view! { <div><dt>{label}</dt><dd>{value}</dd></div> })
         .collect_view();
     view! {
-        <span class=purpose_class>{crate::shown::name(arx.purpose.display_name()).into_owned()}</span>
+        {purpose}
         <dl class="facts">{rest}</dl>
     }
 }
@@ -50,5 +62,28 @@ pub fn ArxDetails(arx: Arx) -> impl IntoView {
             <h2>"Arx: " <span class="name">{crate::shown::name(arx.display_name()).into_owned()}</span></h2>
             <dl class="detail-grid">{facts}</dl>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use platform_types::Named;
+
+    #[test]
+    fn only_the_facts_the_platform_gave_are_listed() {
+        let bare = Arx {
+            id: "arx--1".into(),
+            ..Default::default()
+        };
+        assert_eq!(arx_facts(&bare), vec![]);
+        let some = Arx {
+            plan: Named {
+                id: "basic".into(),
+                name: "Basic".into(),
+            },
+            ..bare
+        };
+        assert_eq!(arx_facts(&some), vec![("Plan", "Basic".to_owned())]);
     }
 }
