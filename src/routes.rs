@@ -181,10 +181,14 @@ lazy_page!(
     key_step => wizard, key_step_view, preload_key_step, view! { <KeyStep/> }, || ()
 );
 
-/// The wizard's step at the current address: `/keys/new` itself goes on to step 1.
+/// The wizard's step at the current address: `/keys/new` itself goes on to step 1, with the
+/// choices its address carries (a link made by hand or by another tool).
 pub fn wizard_step_view(step: Option<Step>) -> AnyView {
     match step {
-        None => redirect(links::NEW_KEY.to_owned()).into_any(),
+        None => {
+            let query = window().location().search().unwrap_or_default();
+            redirect(format!("{}{query}", links::NEW_KEY)).into_any()
+        }
         Some(Step::Application) => application_step().into_any(),
         Some(Step::Arx) => arx_step().into_any(),
         Some(Step::Summary) => summary_step().into_any(),

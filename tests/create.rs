@@ -80,6 +80,20 @@ async fn step_one_enables_next_only_with_a_choice_and_keeps_it_in_the_url() {
     .await;
 }
 
+/// `/keys/new` goes on to step 1 with the choices its address carries.
+#[wasm_bindgen_test]
+async fn the_wizard_s_own_address_keeps_the_choices_it_carries() {
+    fake(json!([{"body": base(true)}]), json!([]));
+    let (root, _h) = mount_app("/keys/new?app=app--c&arx=arx--p");
+    eventually("step 1, with the application chosen", || {
+        leptos::prelude::window().location().pathname().unwrap() == "/keys/new/application"
+            && find(&root, "#app-app--c")
+                .is_some_and(|r| r.unchecked_ref::<HtmlInputElement>().checked())
+    })
+    .await;
+    assert!(window_search().contains("arx=arx--p"));
+}
+
 /// The browser's Back from step 2 lands on step 1's address, made before the Arx was chosen:
 /// Next from there brings the chosen Arx back rather than asking for it again.
 #[wasm_bindgen_test]
