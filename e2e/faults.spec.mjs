@@ -95,9 +95,11 @@ const ROUTES = {
       if (fault.says) await expect(error).toContainText(fault.says);
       // The same intent still in flight after the client asked again: said in the person's terms.
       if (fault.respond.status === 409) await expect(error).toContainText('still working on this request');
-      // A refusal of the choices offers another Arx; sending them again is no "retry".
+      // A refusal of the choices offers another Arx; sending them again is no "retry", nor is it
+      // after a refusal of the role (which made nothing).
       const refused = [400, 422].includes(fault.respond.status);
-      await expect(page.getByTestId('create-submit')).toHaveText(refused ? 'Create API key' : 'Try again');
+      const settled = refused || fault.respond.status === 403;
+      await expect(page.getByTestId('create-submit')).toHaveText(settled ? 'Create API key' : 'Try again');
       if (refused) await expect(error.getByRole('link', { name: 'Choose another Arx' })).toBeVisible();
       return () => page.getByTestId('create-submit').click();
     },

@@ -499,6 +499,47 @@ async fn a_refused_create_offers_another_arx_and_may_be_sent_again() {
     .await;
 }
 
+/// A refusal of the role after an attempt whose answer was lost settles nothing: that attempt
+/// may have made the key, and the page says so, rather than that this person may not create.
+#[wasm_bindgen_test]
+async fn a_role_refusal_after_a_lost_answer_says_a_key_may_have_been_made() {
+    fake(
+        json!([{"body": base(true)}]),
+        json!([{"network_error": true}]),
+    );
+    let (root, _h) = summary().await;
+    button(&root, "[data-testid=create-submit]").click();
+    eventually_within(10_000, "the lost answer said", || {
+        text(&root).contains("Creating again from this page is safe")
+    })
+    .await;
+    fake(
+        json!([{"body": base(true)}]),
+        json!([{"status": 403, "body": err(403, "internal_authz_err", "Your role may not create API keys")}]),
+    );
+    button(&root, "[data-testid=create-submit]").click();
+    eventually("the refusal", || {
+        text(&root).contains("Your role may not create API keys")
+    })
+    .await;
+    assert!(text(&root).contains("An earlier attempt may have made the key"));
+    assert!(!text(&root).contains("Creating again from this page is safe"));
+    assert!(leaving_asks(), "the outcome is still open");
+    sleep(100).await;
+    assert!(find(&root, "[data-testid=not-permitted]").is_none());
+    assert_eq!(
+        fake_calls("GET /api/tenants/tenant--t/keys/base"),
+        0,
+        "not read again"
+    );
+    assert_ne!(
+        button(&root, "[data-testid=create-submit]")
+            .text_content()
+            .as_deref(),
+        Some("Try again")
+    );
+}
+
 /// A create refused for the role (taken away since the wizard read its choices) offers no
 /// retry: the choices are read again, and the page says this person may not create keys.
 #[wasm_bindgen_test]

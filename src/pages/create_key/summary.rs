@@ -17,13 +17,19 @@ use crate::router::{use_navigate, use_router, NavigateOptions};
 use crate::session::use_session;
 use crate::shown;
 
-/// Whether a create that failed with `e` may still have made its key. An answer lost on the
-/// way, or a failure after an earlier attempt's answer was lost (the client retried it), leaves
-/// that open. Only a refusal the platform makes after looking up the intent settles it: a replay
-/// of a create already made gets its key before its choices are judged (contract §5.2). 403 is
-/// the person's role, which no Create from here or elsewhere gets past.
-fn may_have_made(e: &ApiError) -> bool {
-    !matches!(e, ApiError::Validation { .. } | ApiError::Forbidden(_))
+/// Whether the intent may have made its key after its latest attempt failed with `e`, when
+/// `open` says whether it might have before. An answer lost on the way, or a failure after an
+/// earlier attempt's answer was lost (the client retried it), leaves that open. A refusal of
+/// the choices (422) settles it: the platform looks up the intent first, and a replay of a
+/// create already made gets its key before its choices are judged (contract §5.2). A refusal
+/// of the role (403) comes before that look-up: it settles nothing an earlier attempt left
+/// open, and makes nothing itself.
+fn still_open(e: &ApiError, open: bool) -> bool {
+    match e {
+        ApiError::Validation { .. } => false,
+        ApiError::Forbidden(_) => open,
+        _ => true,
+    }
 }
 
 /// What a failed create says. A 409 after the client's retries is the same intent still being
@@ -48,6 +54,8 @@ pub fn SummaryStep() -> impl IntoView {
     let announce = use_announcer();
     let creating = wizard.creating;
     let error = RwSignal::new(None::<ApiError>);
+    // Whether this intent may have made a key that has not been seen (see `still_open`).
+    let open = RwSignal::new(false);
     // A key made from these very choices a moment ago (Back from step 4 comes here): another
     // Create makes a second key, which may be meant, so it is said rather than prevented.
     // What the create would send, as the record keeps it: a platform without applications
@@ -65,9 +73,7 @@ pub fn SummaryStep() -> impl IntoView {
     // While the create's outcome is unknown, the intent's key lives in this page only: after a
     // reload or from a new tab, Create would make a second key. So closing or reloading the
     // tab asks first.
-    let unresolved = move || {
-        creating.get_untracked() || error.with_untracked(|e| e.as_ref().is_some_and(may_have_made))
-    };
+    let unresolved = move || creating.get_untracked() || open.get_untracked();
     leave_guard::ask_before_unload(unresolved);
     let create = move || {
         if creating.get_untracked() {
@@ -88,6 +94,7 @@ pub fn SummaryStep() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match client.create_key(&request, &idempotency_key).await {
                 Ok(key) => {
+                    open.try_set(false);
                     wizard.finish_intent();
                     if let (Some(record), Some(user)) = (record, &user) {
                         record.created(user, &key, &request);
@@ -114,9 +121,12 @@ pub fn SummaryStep() -> impl IntoView {
                     // Refused as asked (the choices, or the role, changed on the platform since
                     // the wizard read them): what it offers now is read again, so that a choice
                     // withdrawn is said as such, or the page says this person may not create.
-                    if !may_have_made(&e) {
+                    let was_open = open.try_get_untracked().unwrap_or(false);
+                    let now_open = still_open(&e, was_open);
+                    if !now_open {
                         wizard.base.refetch();
                     }
+                    open.try_set(now_open);
                     error.try_set(Some(e));
                 }
             }
@@ -166,7 +176,11 @@ pub fn SummaryStep() -> impl IntoView {
                 <p class="form-error" role="alert">
                     {create_failed_message(&e)}
                     {e.correlation_id().map(|c| format!(" (reference {c})"))}
-                    {may_have_made(&e).then_some(" Creating again from this page is safe: it will not make a second key.")}
+                    {match (open.get(), &e) {
+                        (true, ApiError::Forbidden(_)) => Some(" An earlier attempt may have made the key: look for it in the list of API keys."),
+                        (true, _) => Some(" Creating again from this page is safe: it will not make a second key."),
+                        _ => None,
+                    }}
                     {refused.then(|| view! { " " <a href=back_href class="link">"Choose another Arx"</a> })}
                 </p>
             }
@@ -191,7 +205,7 @@ pub fn SummaryStep() -> impl IntoView {
                 on:click=move |_| create()>
                 {move || if creating.get() {
                     "Creating…"
-                } else if error.with(|e| e.as_ref().is_some_and(may_have_made)) {
+                } else if open.get() && error.with(|e| !matches!(e, Some(ApiError::Forbidden(_)))) {
                     "Try again"
                 } else {
                     "Create API key"
