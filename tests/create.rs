@@ -499,6 +499,26 @@ async fn a_refused_create_offers_another_arx_and_may_be_sent_again() {
     .await;
 }
 
+/// A refused create reads the offer again; should that read fail, the offer read before stands
+/// and the refusal stays on screen, rather than the wizard giving way to an error.
+#[wasm_bindgen_test]
+async fn a_failed_read_again_of_the_offer_keeps_the_wizard() {
+    fake(
+        json!([{"body": base(true)}, {"status": 500, "body": err(500, "internal_err", "Something broke")}]),
+        json!([{"status": 422, "body": err(422, "handler_data_err", "This Arx is not available for new keys")}]),
+    );
+    let (root, _h) = summary().await;
+    button(&root, "[data-testid=create-submit]").click();
+    eventually("the offer read again", || {
+        fake_calls("GET /api/tenants/tenant--t/keys/base") == 2
+    })
+    .await;
+    sleep(100).await;
+    assert!(text(&root).contains("This Arx is not available for new keys"));
+    assert!(!text(&root).contains("could not load its choices"));
+    assert!(find(&root, "[data-testid=create-submit]").is_some());
+}
+
 /// A refusal of the role after an attempt whose answer was lost settles nothing: that attempt
 /// may have made the key, and the page says so, rather than that this person may not create.
 #[wasm_bindgen_test]

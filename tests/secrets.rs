@@ -1012,6 +1012,35 @@ async fn a_key_the_platform_does_not_know_offers_only_the_way_back() {
     assert!(find(&root, "[data-testid=no-such-key] a[href='/']").is_some());
 }
 
+/// "Create another key" starts afresh: the Arx of the run that made the key is not brought
+/// back by step 1's Next.
+#[wasm_bindgen_test]
+async fn create_another_key_starts_without_the_last_run_s_arx() {
+    fake();
+    let (root, _h) = step_four().await;
+    click(&root, "[data-testid=stored]");
+    eventually("create another", || {
+        find(&root, "[data-testid=create-another]").is_some()
+    })
+    .await;
+    click(&root, "[data-testid=create-another]");
+    eventually("step 1", || find(&root, "#app-app--s").is_some()).await;
+    click(&root, "#app-app--s");
+    let next_enabled = || {
+        find(&root, ".wizard-actions button")
+            .is_some_and(|b| !b.unchecked_ref::<HtmlButtonElement>().disabled())
+    };
+    eventually("Next", next_enabled).await;
+    click(&root, ".wizard-actions button");
+    eventually("step 2", || find(&root, "#arx-arx--p").is_some()).await;
+    let search = leptos::prelude::window().location().search().unwrap();
+    assert!(!search.contains("arx="), "{search}");
+    assert!(!find(&root, "#arx-arx--p")
+        .unwrap()
+        .unchecked_ref::<HtmlInputElement>()
+        .checked());
+}
+
 /// Back after Done passes the wizard's entries again: step 4 says the secrets were shown here and
 /// asks the platform for nothing; the summary says a key was made from its choices, so that a
 /// second Create is not made unawares.

@@ -74,6 +74,8 @@ impl Wizard {
     /// Forgets the intent once it produced a key: the next run starts afresh.
     pub fn finish_intent(&self) {
         self.intent.set_value(None);
+        // The next run ("Create another key") starts afresh.
+        self.last_arx.set_value(None);
     }
 }
 
@@ -110,9 +112,21 @@ pub fn CreateKeyPage() -> impl IntoView {
     let session = use_session();
     let router = use_router();
     let draft = Memo::new(move |_| router.with(|a| Draft::from_query(|k| a.query(k))));
+    // Read again after a refused create: should that read fail, the offer read before stands
+    // (the refusal is on screen; the wizard must not give way to an error).
+    let last_base = StoredValue::new(None::<Arc<BaseInfo>>);
     let base = Loaded::new(move || {
         let client = client.clone();
-        async move { client.key_base().await.map(Arc::new) }
+        async move {
+            match client.key_base().await {
+                Ok(info) => {
+                    let info = Arc::new(info);
+                    last_base.try_set_value(Some(info.clone()));
+                    Ok(info)
+                }
+                Err(e) => last_base.try_get_value().flatten().ok_or(e),
+            }
+        }
     });
     // Checked once per change of the draft or the base, however many views ask.
     let checked = Memo::new(move |_| {
