@@ -436,23 +436,28 @@ pub async fn spawn(
 const STOP_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Resolves on Ctrl-C or, on Unix, SIGTERM (`kill`, a container or service manager stopping
-/// the server).
-async fn stop_signal() {
+/// the server). Both are heard from the call, not from the first poll: a script that stops the
+/// server as soon as it has printed its address gets a stop, not the signal's default kill.
+fn stop_signal() -> impl std::future::Future<Output = ()> {
+    let interrupt = tokio::signal::ctrl_c();
     #[cfg(unix)]
-    let terminate = async {
-        use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                term.recv().await;
+    let terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    async move {
+        #[cfg(unix)]
+        let terminate = async move {
+            match terminate {
+                Some(mut term) => {
+                    term.recv().await;
+                }
+                None => std::future::pending::<()>().await,
             }
-            Err(_) => std::future::pending::<()>().await,
+        };
+        #[cfg(not(unix))]
+        let terminate = std::future::pending::<()>();
+        tokio::select! {
+            _ = interrupt => {}
+            () = terminate => {}
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        () = terminate => {}
     }
 }
 
@@ -461,6 +466,7 @@ async fn stop_signal() {
 pub async fn run(opts: Options) -> Result<(), Box<dyn std::error::Error>> {
     let (app, _state) = build(&opts)?;
     let listener = bind(&opts).await?;
+    let stop = stop_signal();
     tracing::info!(
         db = %opts.db.display(),
         static_dir = ?opts.static_dir,
@@ -481,7 +487,7 @@ pub async fn run(opts: Options) -> Result<(), Box<dyn std::error::Error>> {
     .with_graceful_shutdown({
         let stopping = stopping.clone();
         async move {
-            stop_signal().await;
+            stop.await;
             tracing::info!("stopping");
             stopping.notify_one();
         }
@@ -516,7 +522,16 @@ mod tests {
     async fn a_hash_keeps_its_permit_when_its_request_goes() {
         let (_, state) = build(&Options::for_tests(0)).unwrap();
         let all = state.hashing.available_permits();
-        let phc = auth::hash_password("pw");
+        // About a second's hash on this machine, so that it is surely still running when the
+        // permit is counted, however busy the machine.
+        let phc = {
+            use argon2::password_hash::{PasswordHasher, SaltString};
+            let params = argon2::Params::new(64 * 1024, 16, 1, None).unwrap();
+            let slow =
+                argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
+            let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
+            slow.hash_password(b"pw", &salt).unwrap().to_string()
+        };
         let request = tokio::spawn({
             let state = state.clone();
             async move { state.verify_password("pw".into(), phc).await }

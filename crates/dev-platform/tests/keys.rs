@@ -665,7 +665,7 @@ async fn erased_secrets_are_not_left_in_the_database_files() {
 /// erase them): opened by this platform, they are gone, from the rows and from the files.
 #[tokio::test]
 async fn secrets_an_older_platform_kept_for_deleted_keys_are_erased_on_upgrade() {
-    let (p, deleted, secrets, dir) = upgraded(true).await;
+    let (p, deleted, secrets, dir) = upgraded(true, false).await;
     assert_eq!(stored_secrets(&p, &deleted), [None, None, None]);
     drop(p);
     assert_no_secret_in_files(&dir, &secrets);
@@ -675,7 +675,26 @@ async fn secrets_an_older_platform_kept_for_deleted_keys_are_erased_on_upgrade()
 /// `secure_delete`): opened by this platform, the file is rewritten without them.
 #[tokio::test]
 async fn secrets_an_older_platform_left_in_free_space_are_gone_on_upgrade() {
-    let (p, _, secrets, dir) = upgraded(false).await;
+    let (p, _, secrets, dir) = upgraded(false, false).await;
+    drop(p);
+    assert_no_secret_in_files(&dir, &secrets);
+}
+
+/// A rewrite that could not be done at the upgrade (a full disk) is owed still: the next start
+/// does it.
+#[tokio::test]
+async fn a_rewrite_that_could_not_be_done_is_done_at_the_next_start() {
+    let (p, _, secrets, dir) = upgraded(false, true).await;
+    let owed: Option<String> = p
+        .state
+        .db()
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'rewrite_owed'",
+            [],
+            |r| r.get(0),
+        )
+        .ok();
+    assert_eq!(owed, None, "done, and no longer owed");
     drop(p);
     assert_no_secret_in_files(&dir, &secrets);
 }
@@ -684,9 +703,13 @@ const OLD_DB: &str = "db.sqlite3";
 
 /// A database as a platform of schema 6 left it: six keys made, their secrets handed out (the
 /// rows erased, their freed space left as it was), the first one deleted instead when
-/// `with_deleted` (its secrets kept); then opened by this platform. The platform, the deleted
-/// key's id, every secret and the database's directory.
-async fn upgraded(with_deleted: bool) -> (Platform, String, Vec<String>, tempfile::TempDir) {
+/// `with_deleted` (its secrets kept); then opened by this platform. `owing`: left instead at
+/// schema 7 with its rewrite still owed, as a start whose rewrite failed leaves it. The
+/// platform, the deleted key's id, every secret and the database's directory.
+async fn upgraded(
+    with_deleted: bool,
+    owing: bool,
+) -> (Platform, String, Vec<String>, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let mut opts = Options::for_tests(20);
     opts.db = dir.path().join(OLD_DB);
@@ -719,7 +742,15 @@ async fn upgraded(with_deleted: bool) -> (Platform, String, Vec<String>, tempfil
         } else {
             conn.execute(erase, [deleted]).unwrap();
         }
-        conn.execute_batch("PRAGMA user_version = 6;").unwrap();
+        if owing {
+            conn.execute_batch(
+                "INSERT INTO meta(key, value) VALUES ('rewrite_owed', '1')
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value;",
+            )
+            .unwrap();
+        } else {
+            conn.execute_batch("PRAGMA user_version = 6;").unwrap();
+        }
         (deleted.clone(), secrets)
     };
     (platform_with(opts), deleted, secrets, dir)

@@ -129,17 +129,19 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE refresh_families ADD COLUMN started_at INTEGER;
     UPDATE refresh_families SET started_at = CAST(strftime('%s', 'now') AS INTEGER);
     "#,
-    // 7: deleting a key erases its secrets now; a key deleted before kept them. (Then the file
-    // is rewritten: see `FILE_REWRITTEN_AT`.)
+    // 7: deleting a key erases its secrets now; a key deleted before kept them. And the file is
+    // owed one rewrite (`rewrite_owed`): secrets erased before `secure_delete` was on may still
+    // lie in its free space.
     r#"
     UPDATE api_keys SET client_key = NULL, server_signing_key = NULL, server_crypto_access_key = NULL
     WHERE status = 'deleted' OR next_status = 'deleted';
+    INSERT INTO meta(key, value) VALUES ('rewrite_owed', '1')
+        ON CONFLICT(key) DO UPDATE SET value = excluded.value;
     "#,
 ];
 
-/// A database migrated from before this step is rewritten once (`VACUUM`, then the log cut):
-/// secrets erased before `secure_delete` was on, or by step 7, may still lie in its free space.
-const FILE_REWRITTEN_AT: usize = 7;
+/// The `meta` key that says the file is owed a rewrite (step 7).
+const REWRITE_OWED: &str = "rewrite_owed";
 
 /// Opens (creating if needed) and migrates the database at `path`; `:memory:` for tests.
 pub fn open(path: &Path) -> rusqlite::Result<Connection> {
@@ -192,11 +194,29 @@ fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
         tx.pragma_update(None, "user_version", i + 1)?;
         tx.commit()?;
     }
-    if (1..FILE_REWRITTEN_AT).contains(&done) {
-        conn.execute_batch("VACUUM;")?;
-        forget_erased(conn);
-    }
+    let _ = done;
+    rewrite_if_owed(conn);
     Ok(())
+}
+
+/// Rewrites the file (`VACUUM`, then the log cut) when a migration said it is owed one. A
+/// rewrite that fails (a full disk: it needs about the file's size again) is logged and owed
+/// still: the platform starts, and the next start tries again.
+fn rewrite_if_owed(conn: &Connection) {
+    if meta_get(conn, REWRITE_OWED).ok().flatten().is_none() {
+        return;
+    }
+    match conn.execute_batch("VACUUM;") {
+        Ok(()) => {
+            forget_erased(conn);
+            if let Err(e) = conn.execute("DELETE FROM meta WHERE key = ?1", [REWRITE_OWED]) {
+                tracing::warn!(error = %e, "could not record the database's rewrite");
+            }
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "could not rewrite the database; trying again at the next start")
+        }
+    }
 }
 
 /// Reads a value of the `meta` table.
