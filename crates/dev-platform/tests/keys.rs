@@ -620,33 +620,9 @@ async fn secrets_need_a_managing_role_even_for_their_creator() {
 /// its rows: not in the freed space of a page, nor in an old page the write-ahead log keeps.
 #[tokio::test]
 async fn erased_secrets_are_not_left_in_the_database_files() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut opts = Options::for_tests(20);
-    opts.db = dir.path().join("db.sqlite3");
-    let p = platform_with(opts.clone());
-    let t = p.login("developer@demo.test").await;
-    let mut keys = vec![];
-    for name in ["a", "b", "c", "d", "e", "f"] {
-        keys.push(active_key(&p, &t, name).await);
-    }
-    let secrets: Vec<String> = keys
-        .iter()
-        .flat_map(|id| stored_secrets(&p, id))
-        .map(Option::unwrap)
-        .collect();
-    let files = || {
-        ["", "-wal"]
-            .iter()
-            .map(|suffix| {
-                let mut path = opts.db.clone().into_os_string();
-                path.push(suffix);
-                std::fs::read(path).unwrap_or_default()
-            })
-            .collect::<Vec<_>>()
-    };
-    let holds = |bytes: &[u8], s: &str| bytes.windows(s.len()).any(|w| w == s.as_bytes());
+    let (p, t, keys, secrets, dir) = six_keys_on_file().await;
     // The check can see them while they are stored.
-    assert!(secrets.iter().all(|s| files().iter().any(|f| holds(f, s))));
+    assert!(secrets.iter().all(|s| in_files(&dir, s)));
     for (i, id) in keys.iter().enumerate() {
         let path = format!("/api/tenants/{DEMO}/keys/{id}");
         let r = if i % 2 == 0 {
@@ -656,9 +632,7 @@ async fn erased_secrets_are_not_left_in_the_database_files() {
         };
         assert_eq!(r.status, StatusCode::OK);
     }
-    for s in &secrets {
-        assert!(!files().iter().any(|f| holds(f, s)), "a secret is left");
-    }
+    assert_no_secret_in_files(&dir, &secrets);
 }
 
 /// A database of an older platform (schema 6) holds the secrets of keys it deleted (it did not
@@ -699,7 +673,47 @@ async fn a_rewrite_that_could_not_be_done_is_done_at_the_next_start() {
     assert_no_secret_in_files(&dir, &secrets);
 }
 
-const OLD_DB: &str = "db.sqlite3";
+const DB_FILE: &str = "db.sqlite3";
+
+/// The options of a platform on a database file in `dir`.
+fn on_file(dir: &tempfile::TempDir) -> Options {
+    let mut opts = Options::for_tests(20);
+    opts.db = dir.path().join(DB_FILE);
+    opts
+}
+
+/// A platform on a database file with six keys of the developer's made active: the platform,
+/// the developer's token, the keys' ids, their secrets and the database's directory.
+async fn six_keys_on_file() -> (
+    Platform,
+    String,
+    Vec<String>,
+    Vec<String>,
+    tempfile::TempDir,
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let p = platform_with(on_file(&dir));
+    let t = p.login("developer@demo.test").await;
+    let mut keys = vec![];
+    for name in ["a", "b", "c", "d", "e", "f"] {
+        keys.push(active_key(&p, &t, name).await);
+    }
+    let secrets = keys
+        .iter()
+        .flat_map(|id| stored_secrets(&p, id))
+        .map(Option::unwrap)
+        .collect();
+    (p, t, keys, secrets, dir)
+}
+
+/// Whether the database file in `dir`, or its log, holds `secret`.
+fn in_files(dir: &tempfile::TempDir, secret: &str) -> bool {
+    ["", "-wal"].iter().any(|suffix| {
+        let bytes =
+            std::fs::read(dir.path().join(format!("{DB_FILE}{suffix}"))).unwrap_or_default();
+        bytes.windows(secret.len()).any(|w| w == secret.as_bytes())
+    })
+}
 
 /// A database as a platform of schema 6 left it: six keys made, their secrets handed out (the
 /// rows erased, their freed space left as it was), the first one deleted instead when
@@ -710,21 +724,8 @@ async fn upgraded(
     with_deleted: bool,
     owing: bool,
 ) -> (Platform, String, Vec<String>, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut opts = Options::for_tests(20);
-    opts.db = dir.path().join(OLD_DB);
-    let (deleted, secrets) = {
-        let p = platform_with(opts.clone());
-        let t = p.login("developer@demo.test").await;
-        let mut keys = vec![];
-        for name in ["a", "b", "c", "d", "e", "f"] {
-            keys.push(active_key(&p, &t, name).await);
-        }
-        let secrets: Vec<String> = keys
-            .iter()
-            .flat_map(|id| stored_secrets(&p, id))
-            .map(Option::unwrap)
-            .collect();
+    let (p, _, keys, secrets, dir) = six_keys_on_file().await;
+    let deleted = {
         let conn = p.state.db();
         conn.execute_batch("PRAGMA secure_delete = OFF;").unwrap();
         let (deleted, handed_out) = keys.split_first().unwrap();
@@ -751,22 +752,18 @@ async fn upgraded(
         } else {
             conn.execute_batch("PRAGMA user_version = 6;").unwrap();
         }
-        (deleted.clone(), secrets)
+        deleted.clone()
     };
-    (platform_with(opts), deleted, secrets, dir)
+    drop(p);
+    (platform_with(on_file(&dir)), deleted, secrets, dir)
 }
 
-/// None of `secrets` is in the database file of [`upgraded`] in `dir`, or its log.
+/// None of `secrets` is in the database file in `dir`, or its log.
 fn assert_no_secret_in_files(dir: &tempfile::TempDir, secrets: &[String]) {
-    for suffix in ["", "-wal"] {
-        let bytes = std::fs::read(dir.path().join(format!("{OLD_DB}{suffix}"))).unwrap_or_default();
-        for s in secrets {
-            assert!(
-                !bytes.windows(s.len()).any(|w| w == s.as_bytes()),
-                "a secret is left in the file{suffix}"
-            );
-        }
-    }
+    assert!(
+        !secrets.iter().any(|s| in_files(dir, s)),
+        "a secret is left in the files"
+    );
 }
 
 fn stored_secrets(p: &Platform, id: &str) -> [Option<String>; 3] {

@@ -15,6 +15,21 @@ async fn server(opts: Options) -> SocketAddr {
     dev_platform::spawn(&opts).await.expect("server starts").0
 }
 
+/// Signs the demo developer in through `c`: the `Authorization` header's value.
+async fn developer_bearer(c: &mut Client) -> String {
+    let login = c
+        .send(
+            Method::POST,
+            "/auth/login",
+            &[],
+            Some(&json!({"email": "developer@demo.test", "password": "demo-password"})),
+        )
+        .await
+        .unwrap()
+        .json();
+    format!("Bearer {}", login["data"]["token"].as_str().unwrap())
+}
+
 /// Password hashing runs off the async workers and outside the database's lock: while many
 /// sign-ins hash, a signed-in request that reads the database is still answered at once. With
 /// the hashing inline, the two workers are busy with the sign-ins queued before it (about 0.6 s
@@ -26,17 +41,7 @@ async fn parallel_sign_ins_do_not_stall_other_requests() {
     opts.login_failures_per_address = 1_000;
     let addr = server(opts).await;
     let mut cheap = Client::new(addr);
-    let login = cheap
-        .send(
-            Method::POST,
-            "/auth/login",
-            &[],
-            Some(&json!({"email": "developer@demo.test", "password": "demo-password"})),
-        )
-        .await
-        .unwrap()
-        .json();
-    let token = format!("Bearer {}", login["data"]["token"].as_str().unwrap());
+    let token = developer_bearer(&mut cheap).await;
     let signins: Vec<_> = (0..128)
         .map(|i| {
             tokio::spawn(async move {
@@ -80,17 +85,7 @@ async fn lost_create_answers_retried_make_no_duplicates() {
     opts.faults = true;
     let addr = server(opts.clone()).await;
     let mut c = Client::new(addr);
-    let login = c
-        .send(
-            Method::POST,
-            "/auth/login",
-            &[],
-            Some(&json!({"email": "developer@demo.test", "password": "demo-password"})),
-        )
-        .await
-        .unwrap()
-        .json();
-    let token = format!("Bearer {}", login["data"]["token"].as_str().unwrap());
+    let token = developer_bearer(&mut c).await;
     let keys = "/api/tenants/tenant--demo/keys";
     let base = c
         .send(
