@@ -194,7 +194,6 @@ fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
         tx.pragma_update(None, "user_version", i + 1)?;
         tx.commit()?;
     }
-    let _ = done;
     rewrite_if_owed(conn);
     Ok(())
 }
