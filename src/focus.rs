@@ -33,6 +33,17 @@ pub fn focus(el: &Element, keep_scroll: bool) -> bool {
     document().active_element().as_ref() == Some(el)
 }
 
+/// Whether the focus has gone with its element: nothing has it, or the page's body (where the
+/// browser leaves it), or an element no longer on the page.
+pub fn focus_lost() -> bool {
+    document().active_element().is_none_or(|a| {
+        !a.is_connected()
+            || document()
+                .body()
+                .is_some_and(|b| b.unchecked_ref::<Element>() == &a)
+    })
+}
+
 /// How often, and for how long, [`follow_replacement`] looks whether its control has gone.
 const LOOK_EVERY_MS: u32 = 50;
 const LOOK_FOR_MS: u32 = 60_000;
@@ -54,13 +65,7 @@ pub fn follow_replacement(control: Element) {
             crate::timer::sleep_ms(LOOK_EVERY_MS).await;
             waited += LOOK_EVERY_MS;
         }
-        let lost = document().active_element().is_none_or(|a| {
-            !a.is_connected()
-                || document()
-                    .body()
-                    .is_some_and(|b| b.unchecked_ref::<Element>() == &a)
-        });
-        if !lost || here() != page {
+        if !focus_lost() || here() != page {
             return;
         }
         let retry =

@@ -2,8 +2,7 @@
 
 use leptos::prelude::*;
 
-use wasm_bindgen::JsCast;
-
+use super::retry_button::RetryButton;
 use crate::api::ApiError;
 
 /// Shows `error` as a message for people; never as HTML.
@@ -33,19 +32,7 @@ pub fn ErrorPanel(
                 <p class="muted">"Reference for support: " <code class="mono">{id}</code></p>
             })}
             {hint.map(|h| view! { <p>{h}</p> })}
-            // Busy, not disabled: a disabled button under the focus drops it to the page's start.
-            {on_retry.map(|cb| view! {
-                <button type="button" class="button" aria-disabled=move || busy.get().to_string()
-                    aria-busy=move || busy.get().to_string()
-                    on:click=move |e| if !busy.get_untracked() {
-                        if let Some(button) = e.current_target().and_then(|t| t.dyn_into().ok()) {
-                            crate::focus::follow_replacement(button);
-                        }
-                        cb.run(())
-                    }>
-                    {move || if busy.get() { "Trying again…" } else { "Try again" }}
-                </button>
-            })}
+            {on_retry.map(|on_retry| view! { <RetryButton busy on_retry/> })}
         </section>
     }
 }

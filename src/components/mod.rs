@@ -7,6 +7,7 @@ pub mod copy_button;
 pub mod dialog;
 pub mod error_panel;
 pub mod load;
+pub mod retry_button;
 pub mod skeleton;
 pub mod status_badge;
 pub mod time_text;

@@ -12,6 +12,7 @@ use crate::components::announcer::use_announcer;
 use crate::components::arx_facts::ArxDetails;
 use crate::components::copy_button::CopyButton;
 use crate::components::load::{Load, Loaded};
+use crate::components::retry_button::RetryButton;
 use crate::components::status_badge::{status_label, StatusBadge};
 use crate::components::time_text::TimeText;
 use crate::components::usage_tabs::UsageTabs;
@@ -188,22 +189,16 @@ fn RefreshFailed(
     error: RwSignal<Option<ApiError>>,
     read_at: Signal<Option<f64>>,
 ) -> impl IntoView {
-    let announce = use_announcer();
     let failing = Memo::new(move |_| error.with(Option::is_some));
-    let busy = found.loading();
-    let retried = RwSignal::new(false);
-    Effect::new(move |was_busy: Option<bool>| {
-        let now = busy.get();
-        if was_busy == Some(true) && !now && retried.get_untracked() {
-            retried.set(false);
-            if let Some(e) = error.get_untracked() {
-                announce.say(format!(
+    let still_failing = Callback::new(move |_| {
+        error.with_untracked(|e| {
+            e.as_ref().map(|e| {
+                format!(
                     "The API key still could not be read again: {}",
                     e.user_message()
-                ));
-            }
-        }
-        now
+                )
+            })
+        })
     });
     let words = move || {
         let why = error.with(|e| e.as_ref().map(ApiError::user_message))?;
@@ -216,18 +211,8 @@ fn RefreshFailed(
         <Show when=move || failing.get()>
             <div class="notice" role="alert" data-testid="stale-key">
                 <p>{words}</p>
-                // Busy, not disabled: a disabled button under the focus drops it to the page.
-                <button type="button" class="button small secondary"
-                    aria-busy=move || busy.get().to_string() aria-disabled=move || busy.get().to_string()
-                    on:click=move |e| if !busy.get_untracked() {
-                        if let Some(button) = e.current_target().and_then(|t| wasm_bindgen::JsCast::dyn_into(t).ok()) {
-                            crate::focus::follow_replacement(button);
-                        }
-                        retried.set(true);
-                        found.refetch();
-                    }>
-                    {move || if busy.get() { "Trying again…" } else { "Try again" }}
-                </button>
+                <RetryButton busy=found.loading() on_retry=Callback::new(move |_| found.refetch())
+                    still_failing class="button small secondary"/>
             </div>
         </Show>
     }

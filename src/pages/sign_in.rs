@@ -4,7 +4,7 @@ use leptos::html::Input;
 use leptos::prelude::*;
 
 use crate::api::{use_api_client, ApiError};
-use crate::components::announcer::use_announcer;
+use crate::components::retry_button::RetryButton;
 use crate::components::skeleton::PageSkeleton;
 use crate::router::{use_navigate, use_router, NavigateOptions};
 use crate::session::{safe_return_path, use_session, Logout, Phase};
@@ -79,13 +79,11 @@ pub fn SignInPage() -> impl IntoView {
         if was_warned == Some(true) && !now && logout.with_untracked(|l| *l == Logout::Done) {
             set_told.set(true);
             // On the warning, on its way out, or already dropped with it.
-            let lost = document().active_element().is_none_or(|a| {
-                !a.is_connected()
-                    || document().body().is_some_and(|b| *b == a)
-                    || a.closest("[data-testid=logout-failed]")
-                        .is_ok_and(|w| w.is_some())
+            let on_warning = document().active_element().is_some_and(|a| {
+                a.closest("[data-testid=logout-failed]")
+                    .is_ok_and(|w| w.is_some())
             });
-            if lost {
+            if on_warning || crate::focus::focus_lost() {
                 if let Some(field) = email.get_untracked() {
                     let _ = field.focus();
                 }
@@ -93,20 +91,13 @@ pub fn SignInPage() -> impl IntoView {
         }
         now
     });
-    // A retry that fails as the sending before it leaves the alert's words as they were, which
-    // is not read out again: the announcer says it.
-    let announce = use_announcer();
-    Effect::new(move |was_retrying: Option<bool>| {
-        let now = retrying.get();
-        if was_retrying == Some(true) && !now {
-            if let Logout::Failed(e) = logout.get_untracked() {
-                announce.say(format!(
-                    "The platform still could not be told of the sign-out: {}",
-                    e.user_message()
-                ));
-            }
-        }
-        now
+    // A retry that fails as the sending before it is said (the alert's words do not change).
+    let still_failing = Callback::new(move |_| match logout.get_untracked() {
+        Logout::Failed(e) => Some(format!(
+            "The platform still could not be told of the sign-out: {}",
+            e.user_message()
+        )),
+        _ => None,
     });
     let warning_view = {
         let client = client.clone();
@@ -119,16 +110,8 @@ pub fn SignInPage() -> impl IntoView {
                         "session may persist on this browser. Try again before you leave this computer. "
                         {why}
                     </p>
-                    // Busy, not disabled: a disabled button under the focus drops it.
-                    <button type="button" class="button secondary small"
-                        aria-disabled=move || retrying.get().to_string()
-                        on:click=move |_| {
-                            if !retrying.get_untracked() {
-                                session.tell_platform(&client, None);
-                            }
-                        }>
-                        {move || if retrying.get() { "Trying again…" } else { "Try again" }}
-                    </button>
+                    <RetryButton busy=retrying on_retry=Callback::new(move |_| session.tell_platform(&client, None))
+                        still_failing class="button secondary small"/>
                 </div>
             }
         }

@@ -14,6 +14,7 @@ use crate::api::{use_api_client, ApiError};
 use crate::components::announcer::use_announcer;
 use crate::components::dialog::Dialog;
 use crate::components::load::Loaded;
+use crate::components::retry_button::RetryButton;
 use crate::permissions::delete_permission;
 use crate::router::{use_navigate, use_router};
 use crate::routes::{current_route, Route};
@@ -64,21 +65,13 @@ pub fn DeleteKeyDialog() -> impl IntoView {
     });
     let pending = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
-    // A retry that fails as the read before it leaves the alert's words as they were, which
-    // is not read out again: the announcer says it.
-    let retried = RwSignal::new(false);
-    Effect::new(move |was_loading: Option<bool>| {
-        let loading = fresh.loading().get();
-        if was_loading == Some(true) && !loading && retried.get_untracked() {
-            retried.set(false);
-            if let Some(Err(e)) = key.get_untracked() {
-                announce.say(format!(
-                    "The API key still could not be loaded: {}",
-                    e.user_message()
-                ));
-            }
-        }
-        loading
+    // A retry of the read that fails as before is said (the alert's words do not change).
+    let still_failing = Callback::new(move |_| match key.get_untracked() {
+        Some(Err(e)) => Some(format!(
+            "The API key still could not be loaded: {}",
+            e.user_message()
+        )),
+        _ => None,
     });
 
     let leave = leave::leaving(router, navigate);
@@ -155,19 +148,12 @@ pub fn DeleteKeyDialog() -> impl IntoView {
                 </div>
             }
             .into_any(),
-            // Busy, not disabled: a disabled button under the focus drops it to the page.
             Some(Err(e)) => view! {
                 <p role="alert">{e.user_message()}</p>
                 <div class="dialog-actions">
                     <button type="button" class="button secondary" on:click=move |_| close.run(())>"Close"</button>
-                    <button type="button" class="button" aria-busy=move || fresh.loading().get().to_string()
-                        aria-disabled=move || fresh.loading().get().to_string()
-                        on:click=move |_| if !fresh.loading().get_untracked() {
-                            retried.set(true);
-                            fresh.refetch();
-                        }>
-                        {move || if fresh.loading().get() { "Trying again…" } else { "Try again" }}
-                    </button>
+                    <RetryButton busy=fresh.loading() on_retry=Callback::new(move |_| fresh.refetch())
+                        still_failing/>
                 </div>
             }
             .into_any(),
