@@ -1,5 +1,9 @@
 //! "Try again": busy, not disabled, while its retry is out (a disabled button under the focus
-//! drops it to the page's start), and a retry that fails again said in words.
+//! drops it to the page's start), and, in [`AnnouncedRetryButton`], a retry that fails again
+//! said in words.
+//!
+//! Two components rather than one with an optional part: the error panel of the first view uses
+//! only the plain button, and a part behind an option would be in the first load all the same.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -8,8 +12,6 @@ use super::announcer::use_announcer;
 
 /// A retry button. While `busy`, it says "Trying again…" and a press does nothing. Once its
 /// view is replaced by what the retry brought, the focus follows (`focus::follow_replacement`).
-/// `still_failing`: asked when a retry pressed here has ended; the words it gives are said by
-/// the announcer, since an alert whose words do not change is not read out again.
 #[component]
 pub fn RetryButton(
     /// Whether the retry is under way.
@@ -17,27 +19,10 @@ pub fn RetryButton(
     busy: Signal<bool>,
     /// Sends the retry.
     on_retry: Callback<()>,
-    /// What to say when the retry failed as before; `None` when it did not.
-    #[prop(optional)]
-    still_failing: Option<Callback<(), Option<String>>>,
     /// The button's classes.
     #[prop(default = "button")]
     class: &'static str,
 ) -> impl IntoView {
-    let pressed = RwSignal::new(false);
-    if let Some(still_failing) = still_failing {
-        let announce = use_announcer();
-        Effect::new(move |was_busy: Option<bool>| {
-            let now = busy.get();
-            if was_busy == Some(true) && !now && pressed.get_untracked() {
-                pressed.set(false);
-                if let Some(words) = still_failing.run(()) {
-                    announce.say(words);
-                }
-            }
-            now
-        });
-    }
     view! {
         <button type="button" class=class aria-disabled=move || busy.get().to_string()
             aria-busy=move || busy.get().to_string()
@@ -45,10 +30,44 @@ pub fn RetryButton(
                 if let Some(button) = e.current_target().and_then(|t| t.dyn_into().ok()) {
                     crate::focus::follow_replacement(button);
                 }
-                pressed.set(true);
                 on_retry.run(())
             }>
             {move || if busy.get() { "Trying again…" } else { "Try again" }}
         </button>
     }
+}
+
+/// A [`RetryButton`] for a failure that stays on screen: once a retry pressed here has ended,
+/// `still_failing` is asked, and the words it gives are said by the announcer, since an alert
+/// whose words do not change is not read out again.
+#[component]
+pub fn AnnouncedRetryButton(
+    /// Whether the retry is under way.
+    #[prop(into)]
+    busy: Signal<bool>,
+    /// Sends the retry.
+    on_retry: Callback<()>,
+    /// What to say when the retry failed as before; `None` when it did not.
+    still_failing: Callback<(), Option<String>>,
+    /// The button's classes.
+    #[prop(default = "button")]
+    class: &'static str,
+) -> impl IntoView {
+    let pressed = RwSignal::new(false);
+    let announce = use_announcer();
+    Effect::new(move |was_busy: Option<bool>| {
+        let now = busy.get();
+        if was_busy == Some(true) && !now && pressed.get_untracked() {
+            pressed.set(false);
+            if let Some(words) = still_failing.run(()) {
+                announce.say(words);
+            }
+        }
+        now
+    });
+    let on_retry = Callback::new(move |()| {
+        pressed.set(true);
+        on_retry.run(())
+    });
+    view! { <RetryButton busy on_retry class/> }
 }

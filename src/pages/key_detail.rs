@@ -12,7 +12,7 @@ use crate::components::announcer::use_announcer;
 use crate::components::arx_facts::ArxDetails;
 use crate::components::copy_button::CopyButton;
 use crate::components::load::{Load, Loaded};
-use crate::components::retry_button::RetryButton;
+use crate::components::retry_button::AnnouncedRetryButton;
 use crate::components::status_badge::{status_label, StatusBadge};
 use crate::components::time_text::TimeText;
 use crate::components::usage_tabs::UsageTabs;
@@ -211,7 +211,7 @@ fn RefreshFailed(
         <Show when=move || failing.get()>
             <div class="notice" role="alert" data-testid="stale-key">
                 <p>{words}</p>
-                <RetryButton busy=found.loading() on_retry=Callback::new(move |_| found.refetch())
+                <AnnouncedRetryButton busy=found.loading() on_retry=Callback::new(move |_| found.refetch())
                     still_failing class="button small secondary"/>
             </div>
         </Show>

@@ -4,7 +4,7 @@ use leptos::html::Input;
 use leptos::prelude::*;
 
 use crate::api::{use_api_client, ApiError};
-use crate::components::retry_button::RetryButton;
+use crate::components::retry_button::AnnouncedRetryButton;
 use crate::components::skeleton::PageSkeleton;
 use crate::router::{use_navigate, use_router, NavigateOptions};
 use crate::session::{safe_return_path, use_session, Logout, Phase};
@@ -110,7 +110,7 @@ pub fn SignInPage() -> impl IntoView {
                         "session may persist on this browser. Try again before you leave this computer. "
                         {why}
                     </p>
-                    <RetryButton busy=retrying on_retry=Callback::new(move |_| session.tell_platform(&client, None))
+                    <AnnouncedRetryButton busy=retrying on_retry=Callback::new(move |_| session.tell_platform(&client, None))
                         still_failing class="button secondary small"/>
                 </div>
             }

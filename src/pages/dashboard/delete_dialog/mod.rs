@@ -14,7 +14,7 @@ use crate::api::{use_api_client, ApiError};
 use crate::components::announcer::use_announcer;
 use crate::components::dialog::Dialog;
 use crate::components::load::Loaded;
-use crate::components::retry_button::RetryButton;
+use crate::components::retry_button::AnnouncedRetryButton;
 use crate::permissions::delete_permission;
 use crate::router::{use_navigate, use_router};
 use crate::routes::{current_route, Route};
@@ -152,7 +152,7 @@ pub fn DeleteKeyDialog() -> impl IntoView {
                 <p role="alert">{e.user_message()}</p>
                 <div class="dialog-actions">
                     <button type="button" class="button secondary" on:click=move |_| close.run(())>"Close"</button>
-                    <RetryButton busy=fresh.loading() on_retry=Callback::new(move |_| fresh.refetch())
+                    <AnnouncedRetryButton busy=fresh.loading() on_retry=Callback::new(move |_| fresh.refetch())
                         still_failing/>
                 </div>
             }
