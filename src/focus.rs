@@ -51,11 +51,13 @@ const LOOK_FOR_MS: u32 = 60_000;
 /// For a control whose view is replaced by what it asked for (a retry, "Show the secrets"): once
 /// it has left the page, if the focus went with it, the focus goes to a retry in its place (the
 /// attempt failed again) or else to the new view's heading. The browser would leave it at the
-/// document's start, where the next Tab begins again from the skip link.
+/// document's start, where the next Tab begins again from the skip link. A control in a modal
+/// dialog is followed within the dialog: the page behind it is out of reach.
 pub fn follow_replacement(control: Element) {
     // A navigation meanwhile is the arrival's to handle (`app::arrival`), not this.
     let here = || window().location().href().ok();
     let page = here();
+    let dialog = control.closest("[role=dialog]").ok().flatten();
     leptos::task::spawn_local(async move {
         let mut waited = 0;
         while control.is_connected() {
@@ -68,9 +70,18 @@ pub fn follow_replacement(control: Element) {
         if !focus_lost() || here() != page {
             return;
         }
-        let retry =
-            main_region().and_then(|m| m.query_selector(".error-panel button").ok().flatten());
-        if let Some(next) = retry.or_else(page_heading) {
+        let next = match dialog {
+            Some(dialog) if dialog.is_connected() => {
+                let find = |selector| dialog.query_selector(selector).ok().flatten();
+                find(".error-panel button")
+                    .or_else(|| find("h2"))
+                    .or(Some(dialog))
+            }
+            _ => main_region()
+                .and_then(|m| m.query_selector(".error-panel button").ok().flatten())
+                .or_else(page_heading),
+        };
+        if let Some(next) = next {
             focus(&next, true);
         }
     });

@@ -448,12 +448,15 @@ async fn a_key_that_leaves_the_view_with_its_delete_takes_the_focus_off_its_old_
 }
 
 /// A dialog whose key cannot be read offers Try again: the button keeps the focus while it
-/// reads (busy, not disabled), and a read that fails as the one before is said again.
+/// reads (busy, not disabled), and a read that fails as the one before (with a reference of its
+/// own, as each failure has) is said again. A retry that finds no key keeps the focus in the
+/// dialog, not on the page behind it.
 #[wasm_bindgen_test]
 async fn a_retry_of_the_dialog_s_read_keeps_the_focus_and_says_a_second_failure() {
     let failure = json!({"status": 500, "body": err(500, "internal_err", "Something broke")});
     let mut slow_failure = failure.clone();
     slow_failure["delay"] = json!(300);
+    slow_failure["body"]["error"]["correlation_id"] = json!("corr--second");
     install_fake_fetch(
         &json!({
             "POST /auth/refresh": [{"body": session(&["platform_owner"])}],
@@ -461,7 +464,7 @@ async fn a_retry_of_the_dialog_s_read_keeps_the_focus_and_says_a_second_failure(
             "GET /api/tenants/tenant--t/keys/apikey--1": [
                 failure,
                 slow_failure,
-                {"body": ok(key("apikey--1", "onq.AAA", "active", "Payments", true))},
+                {"status": 404, "body": err(404, "not_found", "No such key")},
             ],
         })
         .to_string(),
@@ -480,9 +483,23 @@ async fn a_retry_of_the_dialog_s_read_keeps_the_focus_and_says_a_second_failure(
     assert_eq!(retry.text_content().as_deref(), Some("Try again"));
     retry_fails_again_keeping_the_focus(&root, &retry, "The API key still could not be loaded")
         .await;
+    let alert = find(&root, "[role=dialog] [role=alert]")
+        .and_then(|a| a.text_content())
+        .unwrap_or_default();
+    assert!(
+        alert.contains("(reference corr--second)"),
+        "the new failure's reference: {alert}"
+    );
     retry.click();
-    eventually("the key, read at last", || {
-        find(&root, "#delete-confirm").is_some()
+    eventually("no such key", || {
+        text(&root).contains("There is no such API key")
+    })
+    .await;
+    eventually("the focus in the dialog", || {
+        document()
+            .active_element()
+            .and_then(|a| a.closest("[role=dialog]").ok().flatten())
+            .is_some()
     })
     .await;
 }

@@ -20,6 +20,7 @@ use crate::router::{use_navigate, use_router};
 use crate::routes::{current_route, Route};
 use crate::session::use_session;
 pub use confirmation::{confirmation_hint, confirmation_matches};
+use platform_types::ApiKey;
 use summary::KeySummary;
 
 /// The delete dialog, routed over the dashboard.
@@ -137,19 +138,38 @@ pub fn DeleteKeyDialog() -> impl IntoView {
         }
     };
 
+    // What the dialog shows, by its shape: a read that fails again (each failure has its own
+    // reference) keeps the view, with the retry under the focus, and says only its new words.
+    let shape = Memo::new(move |_| {
+        key.with(|k| match k {
+            None => Shape::Loading,
+            Some(Err(ApiError::NotFound(_) | ApiError::Forbidden(_))) => Shape::Gone,
+            Some(Err(_)) => Shape::Failed,
+            Some(Ok(k)) => Shape::Key(Box::new(k.clone())),
+        })
+    });
+    let failure = move || {
+        key.with(|k| match k {
+            Some(Err(e)) => {
+                let reference = e.correlation_id().map(|c| format!(" (reference {c})"));
+                format!("{}{}", e.user_message(), reference.unwrap_or_default())
+            }
+            _ => String::new(),
+        })
+    };
     let body = move || {
         let confirm_submit = confirm_submit.clone();
-        match key.get() {
-            None => view! { <p class="muted" aria-busy="true">"Loading the API key…"</p> }.into_any(),
-            Some(Err(ApiError::NotFound(_))) | Some(Err(ApiError::Forbidden(_))) => view! {
+        match shape.get() {
+            Shape::Loading => view! { <p class="muted" aria-busy="true">"Loading the API key…"</p> }.into_any(),
+            Shape::Gone => view! {
                 <p>"There is no such API key in your tenant."</p>
                 <div class="dialog-actions">
                     <button type="button" class="button secondary" on:click=move |_| finish.run(())>"Close"</button>
                 </div>
             }
             .into_any(),
-            Some(Err(e)) => view! {
-                <p role="alert">{e.user_message()}</p>
+            Shape::Failed => view! {
+                <p role="alert">{failure}</p>
                 <div class="dialog-actions">
                     <button type="button" class="button secondary" on:click=move |_| close.run(())>"Close"</button>
                     <AnnouncedRetryButton busy=fresh.loading() on_retry=Callback::new(move |_| fresh.refetch())
@@ -157,7 +177,8 @@ pub fn DeleteKeyDialog() -> impl IntoView {
                 </div>
             }
             .into_any(),
-            Some(Ok(k)) => {
+            Shape::Key(k) => {
+                let k = *k;
                 let permission = delete_permission(&k, &roles.get());
                 let summary = view! { <KeySummary key=k.clone()/> };
                 if let Some(reason) = permission.reason() {
@@ -224,4 +245,15 @@ pub fn DeleteKeyDialog() -> impl IntoView {
             {body}
         </Dialog>
     }
+}
+
+/// The dialog's view by what the key's read gave (see `shape` in [`DeleteKeyDialog`]).
+#[derive(Clone, PartialEq)]
+enum Shape {
+    Loading,
+    /// No such key in this tenant, or none this person may see.
+    Gone,
+    /// The read failed; its words are read from the answer as it changes.
+    Failed,
+    Key(Box<ApiKey>),
 }
