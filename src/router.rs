@@ -124,7 +124,12 @@ impl Router {
 
     /// The dashboard as the person last saw it, for the links back to it from other pages.
     pub fn dashboard_href(&self) -> String {
-        format!("/{}", self.dashboard_search.get_value())
+        format!("/{}", self.dashboard_search())
+    }
+
+    /// The query of the dashboard as the person last saw it (`?…`, or empty).
+    pub fn dashboard_search(&self) -> String {
+        self.dashboard_search.get_value()
     }
 
     /// Shows `next`; `redirected` and `traversed` as [`Router::redirected`] and

@@ -261,6 +261,8 @@ async fn a_key_without_an_api_key_is_deleted_by_typing_its_id() {
     );
 }
 
+/// From a key's page reached from a searched list: Cancel goes back to the key's page, a delete
+/// to the list as the person left it.
 #[wasm_bindgen_test]
 async fn opened_from_the_key_s_page_cancel_goes_back_there_and_a_delete_to_the_list() {
     let mut routes = one_key_page(
@@ -269,8 +271,15 @@ async fn opened_from_the_key_s_page_cancel_goes_back_there_and_a_delete_to_the_l
     routes["DELETE /api/tenants/tenant--t/keys/apikey--1"] =
         json!([{"body": ok(key("apikey--1", "onq.AAA", "pending", "Payments", false))}]);
     install_fake_fetch(&routes.to_string());
-    let (root, _h) = mount_app("/keys/apikey--1");
+    let (root, _h) = mount_app("/?q=onq");
     let path = || window().location().pathname().unwrap();
+    let details = "tr[data-key-id='apikey--1'] a.link:not(.danger)";
+    eventually("the line", || find(&root, details).is_some()).await;
+    find(&root, details)
+        .unwrap()
+        .unchecked_into::<HtmlElement>()
+        .click();
+    eventually("the key's page", || path() == "/keys/apikey--1").await;
     let open = || async {
         open_dialog(&root, PAGE_S_LINK).await;
         assert_eq!(path(), "/keys/apikey--1/delete");
@@ -297,6 +306,11 @@ async fn opened_from_the_key_s_page_cancel_goes_back_there_and_a_delete_to_the_l
         path() == "/" && find(&root, "#delete-confirm").is_none()
     })
     .await;
+    assert_eq!(
+        window().location().search().unwrap(),
+        "?q=onq",
+        "the list as it was left"
+    );
 }
 
 /// Closed over a key's page that is still loading (its read held a second, so the loading

@@ -226,7 +226,7 @@ fn NotFound() -> impl IntoView {
         <div class="panel empty-state">
             <h1 id="detail-title">"API key not found"</h1>
             <p>"There is no such key in your tenant. It may have been mistyped, or it belongs to someone else."</p>
-            <a href=links::DASHBOARD class="button">"Back to API keys"</a>
+            <a href=use_router().dashboard_href() class="button">"Back to API keys"</a>
         </div>
     }
 }
@@ -296,7 +296,8 @@ fn KeyDetail(
         let key = latest.get();
         match delete_permission(&key, &roles.get()).reason() {
             None => {
-                let href = links::delete_key(&key.id, "");
+                // Over the dashboard as the person left it, which a delete then goes back to.
+                let href = links::delete_key(&key.id, &use_router().dashboard_search());
                 // Marked in the history entry, so that closing the dialog comes back here.
                 view! {
                     <a href=href class="button danger" data-history-state=links::OPENED_HERE>"Delete API key"</a>
