@@ -594,6 +594,40 @@ async fn a_delete_that_fails_after_its_dialog_has_gone_is_said() {
     .await;
 }
 
+/// A delete answered by a gateway's page, not the platform's, may have been done (contract
+/// §2.1: a network-level failure): neither outcome is claimed, and the list is read again.
+#[wasm_bindgen_test]
+async fn a_delete_answered_by_a_gateway_s_page_is_not_said_to_have_failed() {
+    let listed = key("apikey--1", "onq.AAA", "active", "Payments", true);
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [{"body": session(&["platform_owner"])}],
+            "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![listed.clone()], true)}],
+            "GET /api/tenants/tenant--t/keys/apikey--1": [{"body": ok(listed)}],
+            "DELETE /api/tenants/tenant--t/keys/apikey--1": [{
+                "delay": 300, "status": 502, "headers": {"content-type": "text/html"},
+                "body": "<html><body>502 Bad Gateway</body></html>"
+            }],
+        })
+        .to_string(),
+    );
+    go_to("/");
+    let (root, _h) = mount_app("/keys/apikey--1/delete");
+    press_delete(&root).await;
+    window().history().unwrap().back().unwrap();
+    eventually("the dialog gone", || find(&root, "[role=dialog]").is_none()).await;
+    eventually_within(10_000, "the outcome said", || {
+        announced(&root).starts_with("API key onq.AAA ")
+    })
+    .await;
+    let said = announced(&root);
+    assert!(said.contains("may not have been deleted"), "{said}");
+    assert!(
+        fake_calls("GET /api/tenants/tenant--t/keys") >= 2,
+        "the list read again"
+    );
+}
+
 /// Opened by its address, the dialog closed without a delete gives its entry to the dashboard:
 /// Back does not bring the dialog again.
 #[wasm_bindgen_test]

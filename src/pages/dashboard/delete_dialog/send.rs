@@ -64,10 +64,7 @@ impl Outcome {
             // the key and the list again: if this person may no longer delete it, the
             // dialog says so in place of the form.
             Err(e) => {
-                let unknown = matches!(
-                    e,
-                    ApiError::Timeout | ApiError::Network(_) | ApiError::Decode(_)
-                );
+                let unknown = e.is_unanswered() || matches!(e, ApiError::Decode(_));
                 let refused = matches!(e, ApiError::Forbidden(_));
                 if let Some(k) = keys.filter(|_| unknown || refused) {
                     k.reload();
