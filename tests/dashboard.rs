@@ -1563,6 +1563,26 @@ async fn a_key_s_page_read_again_keeps_the_key_when_the_read_fails() {
     .await;
 }
 
+/// A key the platform gave no API key (the contract lets it be absent) is named by its id on
+/// its page, which offers nothing to copy.
+#[wasm_bindgen_test]
+async fn a_key_s_page_without_an_api_key_names_it_by_its_id() {
+    let mut k = key("apikey--1", "", "failed", "Payments", true);
+    k["access_key"] = serde_json::Value::Null;
+    install_fake_fetch(&one_key_page(json!([{"body": ok(k)}])).to_string());
+    let (root, _h) = mount_app("/keys/apikey--1");
+    eventually("the key's page", || find(&root, ".detail-grid").is_some()).await;
+    let heading = find(&root, "h1").and_then(|h| h.text_content());
+    assert_eq!(heading.as_deref(), Some("API key apikey--1"));
+    let grid = find(&root, ".detail-grid").unwrap();
+    assert!(grid.query_selector(".copy-button").unwrap().is_none());
+    let first = grid
+        .query_selector("dd")
+        .unwrap()
+        .and_then(|d| d.text_content());
+    assert_eq!(first.as_deref(), Some("None"));
+}
+
 /// Left open, a key's page moves its times on with the minutes.
 #[wasm_bindgen_test]
 async fn a_key_s_page_moves_its_times_on_with_the_minutes() {

@@ -259,6 +259,12 @@ async fn a_key_without_an_api_key_is_deleted_by_typing_its_id() {
         .is_some(),
         "the line is named by the id too"
     );
+    let cell = find(&root, "tr[data-key-id='apikey--1'] td.access-key").unwrap();
+    assert!(
+        cell.query_selector(".copy-button").unwrap().is_none(),
+        "no API key to copy"
+    );
+    assert_eq!(cell.text_content().as_deref(), Some("None"));
 }
 
 /// From a key's page reached from a searched list: Cancel goes back to the key's page, a delete

@@ -309,14 +309,19 @@ fn KeyDetail(
     };
     view! {
         <div class="page-head">
-            <h1 id="detail-title">"API key " <code class="mono">{access.clone()}</code></h1>
+            <h1 id="detail-title">"API key " <code class="mono">{key.access_key_or_id().to_owned()}</code></h1>
             {move || view! { <StatusBadge status=status.get()/> }}
         </div>
         <div class="panel">
             <dl class="detail-grid">
                 <dt>"API key"</dt>
-                <dd><code class="mono">{access.clone()}</code>
-                    <CopyButton text=access label="Copy API key"/></dd>
+                <dd>{if access.is_empty() {
+                    // The contract lets a key (a failed one) have none; nothing to copy.
+                    view! { <span class="muted">"None"</span> }.into_any()
+                } else {
+                    view! { <code class="mono">{access.clone()}</code>
+                        <CopyButton text=access label="Copy API key"/> }.into_any()
+                }}</dd>
                 <dt>"Id"</dt><dd><code class="mono">{key.id.clone()}</code></dd>
                 <dt>"Application"</dt><dd class="name">{app}</dd>
                 <dt>"Arx"</dt><dd class="name">{arx_name}</dd>

@@ -118,10 +118,14 @@ pub fn KeyLine(
     view! {
         <tr node_ref=row data-key-id=move || id.get() data-status=move || status.with(|s| s.as_str().to_owned())>
             <td class="access-key">
-                <code class="mono">{text(|l| &l.access)}</code>
-                // Follows the line's key: the label changes with it, and a shown "Copied" goes
-                // back to "Copy" once the line stands for another key.
-                <CopyButton text=access label=Signal::derive(move || format!("Copy API key {}", access.get()))/>
+                // The contract lets a key (a failed one) have no API key: nothing to copy.
+                <Show when=move || access.with(|a| !a.is_empty())
+                    fallback=|| view! { <span class="muted">"None"</span> }>
+                    <code class="mono">{text(|l| &l.access)}</code>
+                    // Follows the line's key: the label changes with it, and a shown "Copied"
+                    // goes back to "Copy" once the line stands for another key.
+                    <CopyButton text=access label=Signal::derive(move || format!("Copy API key {}", access.get()))/>
+                </Show>
             </td>
             // The labels head the cells where a phone shows each key as a card (style/app.css).
             <td data-label="Application"><span class="name">{text(|l| &l.application)}</span></td>
