@@ -118,6 +118,26 @@ async fn wrong_credentials_show_the_server_message() {
         Some("sign-in-error"),
         "the field is read with why it was refused"
     );
+    assert!(
+        !text(&root).contains("(reference"),
+        "a refusal of the credentials needs no reference"
+    );
+}
+
+/// A sign-in the platform failed to handle gives its reference, to quote to support.
+#[wasm_bindgen_test]
+async fn a_sign_in_the_platform_failed_says_its_reference() {
+    install_fake_fetch(&routes(
+        json!([{"status": 500, "body": err(500, "internal_err", "Something broke")}]),
+    ));
+    let (root, _h) = mount_app("/sign-in");
+    fill_and_submit(&root, "a@b.test", "pw").await;
+    eventually("the failure and its reference", || {
+        find(&root, "#sign-in-error")
+            .and_then(|e| e.text_content())
+            .is_some_and(|t| t.contains("(reference corr--test)"))
+    })
+    .await;
 }
 
 /// A session answer without an access token is not a sign-in: the form says the answer was not

@@ -143,6 +143,11 @@ impl ApiError {
         }
     }
 
+    /// " (reference …)", said after an error's message, when the platform sent a correlation id.
+    pub fn reference(&self) -> Option<String> {
+        self.correlation_id().map(|c| format!(" (reference {c})"))
+    }
+
     /// The correlation id to quote to support, when the platform sent one.
     pub fn correlation_id(&self) -> Option<&str> {
         let id = match self {

@@ -221,7 +221,7 @@ pub fn SignInPage() -> impl IntoView {
                             aria-invalid=blames(|b| b.1) aria-describedby=described/>
                     </div>
                     {move || error.get().map(|e| view! {
-                        <p class="form-error" role="alert" id="sign-in-error">{sign_in_message(&e)}</p>
+                        <p class="form-error" role="alert" id="sign-in-error">{sign_in_message(&e)}{reference(&e)}</p>
                     })}
                     // Busy, not disabled (the submit is ignored while it is): a disabled button
                     // under the focus drops it to the page's start.
@@ -237,6 +237,14 @@ pub fn SignInPage() -> impl IntoView {
 }
 
 /// What a refused sign-in says: as any error, but a limit is on sign-in attempts.
+/// The reference of a failure support may need to trace (the platform's own); a refusal of the
+/// credentials or of too many attempts says all there is.
+fn reference(e: &ApiError) -> Option<String> {
+    matches!(e, ApiError::Server { .. })
+        .then(|| e.reference())
+        .flatten()
+}
+
 fn sign_in_message(e: &ApiError) -> String {
     match e {
         ApiError::RateLimited {

@@ -175,7 +175,7 @@ pub fn SummaryStep() -> impl IntoView {
             view! {
                 <p class="form-error" role="alert">
                     {create_failed_message(&e)}
-                    {e.correlation_id().map(|c| format!(" (reference {c})"))}
+                    {e.reference()}
                     {match (open.get(), &e) {
                         (true, ApiError::Forbidden(_)) => Some(" An earlier attempt may have made the key: look for it in the list of API keys."),
                         (true, _) => Some(" Creating again from this page is safe: it will not make a second key."),

@@ -125,7 +125,7 @@ pub(super) fn CannotShowAgain(id: Option<String>) -> impl IntoView {
                     <p>"An API key's secrets are displayed once, and this console does not keep them. If nobody has received them yet (this step was reloaded or left while the key was being set up), they can be shown now, once."</p>
                     {move || error.get().map(|e| view! {
                         <p class="form-error" role="alert">{e.user_message()}
-                            {e.correlation_id().map(|c| format!(" (reference {c})"))}</p>
+                            {e.reference()}</p>
                     })}
                     <div class="wizard-actions">
                         <button type="button" class="button" data-testid="show-secrets"

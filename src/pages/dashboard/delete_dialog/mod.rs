@@ -151,8 +151,7 @@ pub fn DeleteKeyDialog() -> impl IntoView {
     let failure = move || {
         key.with(|k| match k {
             Some(Err(e)) => {
-                let reference = e.correlation_id().map(|c| format!(" (reference {c})"));
-                format!("{}{}", e.user_message(), reference.unwrap_or_default())
+                format!("{}{}", e.user_message(), e.reference().unwrap_or_default())
             }
             _ => String::new(),
         })
@@ -218,7 +217,7 @@ pub fn DeleteKeyDialog() -> impl IntoView {
                                 other => other.user_message(),
                             };
                             view! { <p class="form-error" role="alert">{message}
-                                {e.correlation_id().map(|c| format!(" (reference {c})"))}</p> }
+                                {e.reference()}</p> }
                         })}
                         <div class="dialog-actions">
                             <button type="button" class="button secondary" on:click=move |_| close.run(())
