@@ -100,8 +100,9 @@ pub struct Router {
     traversed: StoredValue<bool>,
     /// The query the dashboard last showed (its search, filters, sort and page).
     dashboard_search: StoredValue<String>,
-    /// Asked before a Back or Forward leaves the address shown (see [`Router::ask_before_leaving`]).
-    leave_check: StoredValue<Option<(u32, LeaveCheck)>, LocalStorage>,
+    /// Asked before a Back or Forward leaves the address shown, the latest first (see
+    /// [`Router::ask_before_leaving`]).
+    leave_checks: StoredValue<Vec<(u32, LeaveCheck)>, LocalStorage>,
     /// Whether the `popstate` being handled was answered by staying ([`Router::stayed`]).
     stayed: StoredValue<bool>,
 }
@@ -164,7 +165,8 @@ impl Router {
     /// entry the browser skips). When `go` says no, the page stays: its address is pushed again
     /// on top of the entry the person landed on, so the entries after that one (the page's own
     /// among them) are dropped, as with any new navigation. The page's own navigations are not
-    /// asked about: it decides those itself.
+    /// asked about: it decides those itself. Views within views may each ask; the innermost,
+    /// the latest to ask, is asked first.
     pub fn ask_before_leaving(&self, go: impl Fn() -> bool + 'static) {
         thread_local! {
             static ASKED: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
@@ -173,17 +175,12 @@ impl Router {
             a.set(a.get().wrapping_add(1));
             a.get()
         });
-        self.leave_check
-            .set_value(Some((n, std::rc::Rc::new(go) as LeaveCheck)));
-        let leave_check = self.leave_check;
+        self.leave_checks
+            .update_value(|c| c.push((n, std::rc::Rc::new(go) as LeaveCheck)));
+        let leave_checks = self.leave_checks;
         on_cleanup(move || {
-            // Only its own: a view that asked since keeps its check.
-            let own = leave_check
-                .try_with_value(|c| c.as_ref().is_some_and(|(m, _)| *m == n))
-                .unwrap_or(false);
-            if own {
-                leave_check.try_set_value(None);
-            }
+            // Only its own: the others' views still stand.
+            leave_checks.try_update_value(|c| c.retain(|(m, _)| *m != n));
         });
     }
 
@@ -234,7 +231,7 @@ pub fn provide_router() -> Router {
         address: RwSignal::new(here),
         redirected: StoredValue::new(false),
         traversed: StoredValue::new(false),
-        leave_check: StoredValue::new_local(None),
+        leave_checks: StoredValue::new_local(Vec::new()),
         stayed: StoredValue::new(false),
     };
     provide_context(router);
@@ -245,10 +242,11 @@ pub fn provide_router() -> Router {
         if shown == now {
             return;
         }
-        let check = router
-            .leave_check
-            .with_value(|c| c.as_ref().map(|(_, go)| go.clone()));
-        if check.is_some_and(|go| !go()) {
+        // The latest view's check first; one that says no keeps the page, and asks no more.
+        let checks = router
+            .leave_checks
+            .with_value(|c| c.iter().rev().map(|(_, go)| go.clone()).collect::<Vec<_>>());
+        if !checks.iter().all(|go| go()) {
             if let Ok(history) = window().history() {
                 let href = format!("{}{}", shown.path, shown.search);
                 let _ = history.push_state_with_url(&JsValue::NULL, "", Some(&href));

@@ -273,6 +273,104 @@ async fn a_create_whose_answer_was_lost_asks_before_the_tab_is_left() {
     assert!(leaving_asks(), "its outcome is unknown");
 }
 
+/// Answers the page's `confirm` with `answer`, counting the questions, until dropped.
+struct Confirm;
+
+impl Confirm {
+    fn answering(answer: bool) -> Self {
+        js_sys::Function::new_with_args(
+            "answer",
+            "window.__realConfirm = window.__realConfirm || window.confirm; window.__asked = 0; \
+             window.confirm = () => { window.__asked += 1; return answer; };",
+        )
+        .call1(&wasm_bindgen::JsValue::NULL, &answer.into())
+        .unwrap();
+        Self
+    }
+
+    fn asked(&self) -> u32 {
+        js_sys::Reflect::get(&web_sys::window().unwrap(), &"__asked".into())
+            .ok()
+            .and_then(|n| n.as_f64())
+            .unwrap_or(0.0) as u32
+    }
+}
+
+impl Drop for Confirm {
+    fn drop(&mut self) {
+        let _ = js_sys::Function::new_no_args(
+            "window.confirm = window.__realConfirm || window.confirm;",
+        )
+        .call0(&wasm_bindgen::JsValue::NULL);
+    }
+}
+
+/// A create whose outcome is unknown keeps its intent in the wizard: leaving the wizard by a
+/// link or by Back asks first, and staying keeps Create safe to press again; moving between
+/// the wizard's own steps does not ask.
+#[wasm_bindgen_test]
+async fn a_create_whose_answer_was_lost_asks_before_the_wizard_is_left() {
+    fake(
+        json!([{"body": base(true)}]),
+        json!([{"network_error": true}]),
+    );
+    // Back from the review then leaves the wizard.
+    go_to("/");
+    let (root, _h) = summary().await;
+    button(&root, "[data-testid=create-submit]").click();
+    eventually_within(10_000, "the create failed", || {
+        text(&root).contains("Creating again from this page is safe")
+    })
+    .await;
+    let path = || web_sys::window().unwrap().location().pathname().unwrap();
+    let header_link: web_sys::HtmlElement = find(&root, ".app-nav a").unwrap().unchecked_into();
+
+    let staying = Confirm::answering(false);
+    header_link.click();
+    assert_eq!(staying.asked(), 1, "asked");
+    sleep(100).await;
+    assert_eq!(path(), "/keys/new/summary", "stayed");
+    web_sys::window()
+        .unwrap()
+        .history()
+        .unwrap()
+        .back()
+        .unwrap();
+    eventually("asked on Back", || staying.asked() == 2).await;
+    sleep(100).await;
+    assert_eq!(path(), "/keys/new/summary", "stayed");
+    assert!(text(&root).contains("Creating again from this page is safe"));
+    drop(staying);
+
+    let leaving = Confirm::answering(true);
+    let arx_step: web_sys::HtmlElement = find(&root, ".wizard-actions a:nth-child(2)")
+        .unwrap()
+        .unchecked_into();
+    arx_step.click();
+    eventually("on step 2", || path() == "/keys/new/arx").await;
+    assert_eq!(leaving.asked(), 0, "a step of the wizard is not leaving it");
+    let next = || {
+        find(&root, ".wizard-actions button")
+            .filter(|b| b.text_content().as_deref() == Some("Next: review"))
+    };
+    eventually("its Next", || next().is_some()).await;
+    next()
+        .unwrap()
+        .unchecked_into::<HtmlButtonElement>()
+        .click();
+    eventually("back on the review", || path() == "/keys/new/summary").await;
+    eventually("its Create", || {
+        find(&root, "[data-testid=create-submit]").is_some()
+    })
+    .await;
+    find(&root, ".app-nav a")
+        .unwrap()
+        .unchecked_into::<web_sys::HtmlElement>()
+        .click();
+    eventually("left for the list", || path() == "/").await;
+    assert_eq!(leaving.asked(), 1);
+}
+
 /// The platform still working on the same create (409) is asked again, and the replay gets
 /// the key that create made; after the client's retries, the outcome is still open.
 #[wasm_bindgen_test]
@@ -393,8 +491,12 @@ async fn a_create_on_its_way_is_waited_for_and_a_key_made_after_leaving_is_said(
         "/keys/new/summary",
         "so do the stepper's links"
     );
+    // Leaving the wizard while the create is on its way asks first: should it fail without an
+    // answer, its intent would go with the wizard.
+    let leaving = Confirm::answering(true);
     let home: web_sys::HtmlElement = find(&root, ".app-nav a").unwrap().unchecked_into();
     home.click();
+    assert_eq!(leaving.asked(), 1, "asked");
     eventually("the dashboard", || {
         fake_calls("GET /api/tenants/tenant--t/keys") == 1
     })

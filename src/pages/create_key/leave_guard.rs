@@ -128,6 +128,64 @@ pub fn use_leave_guard(stored: RwSignal<bool>, asked: Signal<bool>) {
     });
 }
 
+/// Whether `path` is the wizard's: a move there keeps the wizard, and what it holds.
+fn in_wizard(path: &str) -> bool {
+    path == "/keys/new" || path.starts_with("/keys/new/")
+}
+
+/// While `when` holds, leaving the wizard asks `question` first, for as long as the calling
+/// view lives: by a link of the page (its header's among them), by Back or Forward, or by
+/// closing or reloading the tab. Moves between the wizard's steps do not ask: the wizard, and
+/// what `when` is about, stays.
+pub fn ask_before_leaving_the_wizard(
+    when: impl Fn() -> bool + Clone + 'static,
+    question: &'static str,
+) {
+    ask_before_unload(when.clone());
+    let stay = move |path: &str| {
+        when() && !in_wizard(path) && !window().confirm_with_message(question).unwrap_or(false)
+    };
+    // Capture phase: before the router follows the link.
+    let on_click = {
+        let stay = stay.clone();
+        Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |e: web_sys::MouseEvent| {
+            let Some(href) = crate::router::own_link(&e) else {
+                return;
+            };
+            // A link that waits for the create on its way goes nowhere yet: nothing to ask.
+            let waiting = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|el| el.closest("a[href]").ok().flatten())
+                .is_some_and(|a| a.get_attribute("aria-disabled").as_deref() == Some("true"));
+            let path = href.split(['?', '#']).next().unwrap_or_default();
+            if !waiting && stay(path) {
+                e.prevent_default();
+                e.stop_immediate_propagation();
+            }
+        })
+    };
+    let _ = window().add_event_listener_with_callback_and_bool(
+        "click",
+        on_click.as_ref().unchecked_ref(),
+        true,
+    );
+    // Back or Forward: the address is already the one arrived at.
+    use_router().ask_before_leaving(move || {
+        let path = window().location().pathname().unwrap_or_default();
+        !stay(&path)
+    });
+    let holder = send_wrapper::SendWrapper::new(on_click);
+    on_cleanup(move || {
+        let click = holder.take();
+        let _ = window().remove_event_listener_with_callback_and_bool(
+            "click",
+            click.as_ref().unchecked_ref(),
+            true,
+        );
+    });
+}
+
 /// Closing or reloading the tab asks first while `when` holds, for as long as the calling view
 /// lives. The browser shows its own words: a page's text is not shown in this prompt.
 pub fn ask_before_unload(when: impl Fn() -> bool + 'static) {

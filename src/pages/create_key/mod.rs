@@ -43,6 +43,10 @@ pub struct Wizard {
     /// The last Arx chosen in this run. Step 1's address was made before it was chosen: after
     /// the browser's Back from step 2, step 1's Next brings it back rather than losing it.
     pub last_arx: StoredValue<Option<String>>,
+    /// Whether a create of this run may have made a key that has not been seen (its answer was
+    /// lost, or a failure followed one that was): its intent lives in this wizard only, so
+    /// leaving the wizard asks first (`summary::still_open`).
+    pub unresolved: StoredValue<bool>,
 }
 
 impl Wizard {
@@ -74,10 +78,14 @@ impl Wizard {
     /// Forgets the intent once it produced a key: the next run starts afresh.
     pub fn finish_intent(&self) {
         self.intent.set_value(None);
+        self.unresolved.set_value(false);
         // The next run ("Create another key") starts afresh.
         self.last_arx.set_value(None);
     }
 }
+
+/// Asked before leaving the wizard while a create's outcome is unknown.
+const LEAVE_UNRESOLVED: &str = "The platform has not said whether your API key was created. Leave anyway? If it was, it will be in the list of API keys; creating again from the start would make a second key.";
 
 /// The wizard's context.
 pub fn use_wizard() -> Wizard {
@@ -144,6 +152,7 @@ pub fn CreateKeyPage() -> impl IntoView {
         revealing: RwSignal::new(false),
         creating: RwSignal::new(false),
         last_arx: StoredValue::new(None),
+        unresolved: StoredValue::new(false),
     };
     Effect::new(move |_| {
         if let Some(arx) = wizard.draft.with(|d| d.arx.clone()) {
@@ -151,6 +160,15 @@ pub fn CreateKeyPage() -> impl IntoView {
         }
     });
     provide_context(wizard);
+    // While a create's outcome is unknown, Create from a new start (after leaving the wizard, a
+    // reload, or in a new tab) would make a second key: leaving asks first.
+    leave_guard::ask_before_leaving_the_wizard(
+        move || {
+            wizard.creating.try_get_untracked().unwrap_or(false)
+                || wizard.unresolved.try_get_value().unwrap_or(false)
+        },
+        LEAVE_UNRESOLVED,
+    );
     let route = current_route();
     // `None` once the address has left the wizard, which is then on its way out.
     let step = Memo::new(move |_| match route.get() {

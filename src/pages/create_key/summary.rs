@@ -4,7 +4,6 @@
 use leptos::prelude::*;
 
 use super::draft::Step;
-use super::leave_guard;
 use super::steps::guard;
 use super::{step_href, use_wizard};
 use crate::api::{use_api_client, ApiError};
@@ -70,11 +69,6 @@ pub fn SummaryStep() -> impl IntoView {
             .unwrap_or_default();
         record?.made_from(&user, application, &request.api_key.cluster_id)
     };
-    // While the create's outcome is unknown, the intent's key lives in this page only: after a
-    // reload or from a new tab, Create would make a second key. So closing or reloading the
-    // tab asks first.
-    let unresolved = move || creating.get_untracked() || open.get_untracked();
-    leave_guard::ask_before_unload(unresolved);
     let create = move || {
         if creating.get_untracked() {
             return;
@@ -127,6 +121,8 @@ pub fn SummaryStep() -> impl IntoView {
                         wizard.base.refetch();
                     }
                     open.try_set(now_open);
+                    // The wizard's, which outlives this step: leaving it asks while open.
+                    wizard.unresolved.try_set_value(now_open);
                     error.try_set(Some(e));
                 }
             }
