@@ -781,6 +781,45 @@ async fn secrets_nobody_received_are_shown_once_on_request_after_the_step_was_le
     .await;
 }
 
+/// Secrets left unclaimed are the creator's to ask for from step 4 whatever the wizard's offer
+/// says: a read of the offer that fails, or a plan or role that no longer allows creating, does
+/// not stand in the way (the platform decides who receives them). A creator the platform names
+/// without an id is left to the platform to judge, too.
+#[wasm_bindgen_test]
+async fn unclaimed_secrets_need_neither_the_offer_nor_the_right_to_create() {
+    let refused =
+        json!({"can": {"add": false}, "can_not": {"add": "The plan allows no more keys"}});
+    let unavailable =
+        json!({"status": 503, "body": err(503, "service_unavailable_err", "Maintenance")});
+    for (base_answer, creator) in [
+        (
+            json!({"body": base(refused)}),
+            json!({"id": "user--1", "full_name": "Test Person"}),
+        ),
+        (unavailable, json!({"full_name": "Test Person"})),
+    ] {
+        let mut pending = key("apikey--n", "onq.NEW", "pending", "Server app", false);
+        let mut active = key("apikey--n", "onq.NEW", "active", "Server app", true);
+        pending["created_by"] = creator.clone();
+        active["created_by"] = creator.clone();
+        let mut routes = json!({
+            "POST /auth/refresh": [{"body": session(&["developer"])}],
+            "GET /api/tenants/tenant--t/keys/base": [base_answer],
+            "GET /api/tenants/tenant--t/keys/apikey--n": [{"body": ok(pending)}, {"body": ok(active)}],
+        });
+        routes[SECRETS] = json!([]);
+        install_fake_fetch(&routes.to_string());
+        fake_secrets(SECRETS);
+        let (root, _h) = mount_app("/keys/new/key?key=apikey--n");
+        press_show(&root).await;
+        eventually_within(5_000, "the secrets", || {
+            reveals_secret(&root, "server-signing-key", 0)
+        })
+        .await;
+        assert_eq!(fake_calls(SECRETS), 1, "creator {creator}");
+    }
+}
+
 /// The secrets shown on request after a reload are dropped as well when the page is left.
 #[wasm_bindgen_test]
 async fn secrets_shown_on_request_are_not_kept_by_a_page_left() {

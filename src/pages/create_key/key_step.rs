@@ -99,13 +99,6 @@ fn Reveal(key: ApiKey) -> impl IntoView {
     // From the moment they are asked for, leaving may lose them: the answer on its way, or
     // lost on the way, may have been the one hand-out.
     use_leave_guard(stored, asked.into());
-    // The wizard's permission holds while this view lives (`CreateKeyPage`'s refusal).
-    if let Some(wizard) = use_context::<super::Wizard>() {
-        wizard.revealing.set(true);
-        on_cleanup(move || {
-            wizard.revealing.try_set(false);
-        });
-    }
     // Nothing to lose once the platform has said no secret will come.
     Effect::new(move |_| {
         if matches!(

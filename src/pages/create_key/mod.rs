@@ -35,8 +35,6 @@ pub struct Wizard {
     intent: StoredValue<Option<(String, CreateApiKeyRequest)>>,
     /// The key this run created (not secret); cleared when step 4 is left.
     pub created: RwSignal<Option<ApiKey>>,
-    /// Whether step 4 waits for or shows a key's secrets (this run's, or ones resumed).
-    pub revealing: RwSignal<bool>,
     /// Whether a create is on its way: the wizard's own ways back (the summary's Cancel and
     /// Back, the stepper's links) wait for it, since it cannot be called back.
     pub creating: RwSignal<bool>,
@@ -149,7 +147,6 @@ pub fn CreateKeyPage() -> impl IntoView {
         checked,
         intent: StoredValue::new(None),
         created: RwSignal::new(None),
-        revealing: RwSignal::new(false),
         creating: RwSignal::new(false),
         last_arx: StoredValue::new(None),
         unresolved: StoredValue::new(false),
@@ -177,12 +174,9 @@ pub fn CreateKeyPage() -> impl IntoView {
     });
     let roles = Memo::new(move |_| session.roles());
     let refusal = Memo::new(move |before: Option<&Option<String>>| {
-        // While step 4 waits for or shows a key's secrets, the decision stands: the platform
-        // made the key, and the secrets must not give way to a refusal, whether the roles are
-        // gone (signed out in another tab) or fewer (a token renewed with less). The next run
-        // of the wizard is decided anew.
-        let holding = wizard.revealing.get() || session.phase() != Phase::SignedIn;
-        if holding {
+        // Signed out (in another tab), the decision stands until the page gives way to the
+        // sign-in. Step 4 is not decided here at all (below).
+        if session.phase() != Phase::SignedIn {
             if let Some(before) = before {
                 return before.clone();
             }
@@ -194,9 +188,17 @@ pub fn CreateKeyPage() -> impl IntoView {
         })
     });
 
+    // Step 4 needs neither the offer nor the permission to create: its key is made, and its
+    // secrets go to whoever the platform hands them to (the creator, asking from the key's
+    // page after leaving while it was set up). A failed read of the offer, or a role or plan
+    // that no longer allows creating, must not keep them unclaimed.
+    let key_step = Memo::new(move |_| step.get() == Some(Some(Step::Key)));
     view! {
         <section class="wizard" aria-labelledby="wizard-title">
             <h1 id="wizard-title">"Create an API key"</h1>
+            {move || if key_step.get() {
+                view! { <Stepper/>{wizard_step_view(Some(Step::Key))}}.into_any()
+            } else { view! {
             <Load resource=base title="The wizard could not load its choices">
                 {move || match refusal.get() {
                     Some(reason) => view! {
@@ -210,6 +212,7 @@ pub fn CreateKeyPage() -> impl IntoView {
                     None => view! { <Stepper/>{move || step.get().map(wizard_step_view)} }.into_any(),
                 }}
             </Load>
+            }.into_any() }}
         </section>
     }
 }

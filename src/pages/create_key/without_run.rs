@@ -53,7 +53,13 @@ pub(super) fn CannotShowAgain(id: Option<String>) -> impl IntoView {
                         // Only the creator may receive them (the platform says 404 to anyone
                         // else), and only a key on its way or in use has any.
                         let me = session.signed_in().map(|s| s.user.id.clone());
-                        let creator = key.created_by.as_ref().map(|c| c.id.clone());
+                        // A creator without an id (the contract lets any field be absent) is
+                        // the platform's to judge: it says 404 to anyone but the creator.
+                        let creator = key
+                            .created_by
+                            .as_ref()
+                            .map(|c| c.id.clone())
+                            .filter(|id| !id.is_empty());
                         let refusal = match (&key.status, creator) {
                             (_, Some(c)) if me.is_some_and(|me| me != c) => Some(Refusal::NotYours),
                             (KeyStatus::Pending | KeyStatus::Active | KeyStatus::Other(_), _) => {
