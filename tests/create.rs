@@ -363,12 +363,97 @@ async fn a_create_whose_answer_was_lost_asks_before_the_wizard_is_left() {
         find(&root, "[data-testid=create-submit]").is_some()
     })
     .await;
+    // The same choices: Create replays the intent, and the review says so.
+    let earlier = find(&root, "[data-testid=earlier-create]")
+        .and_then(|n| n.text_content())
+        .unwrap_or_default();
+    assert!(
+        earlier.contains("Creating again from this page is safe"),
+        "{earlier}"
+    );
+    assert_eq!(
+        button(&root, "[data-testid=create-submit]")
+            .text_content()
+            .as_deref(),
+        Some("Try again")
+    );
     find(&root, ".app-nav a")
         .unwrap()
         .unchecked_into::<web_sys::HtmlElement>()
         .click();
     eventually("left for the list", || path() == "/").await;
     assert_eq!(leaving.asked(), 1);
+}
+
+/// Back at the review with other choices after a create whose answer was lost, Create makes a
+/// new intent: the review says the earlier one may have made a key.
+#[wasm_bindgen_test]
+async fn a_review_of_other_choices_says_an_earlier_create_may_have_made_a_key() {
+    fake(
+        json!([{"body": base(true)}]),
+        json!([{"network_error": true}]),
+    );
+    let (root, _h) = summary().await;
+    button(&root, "[data-testid=create-submit]").click();
+    eventually_within(10_000, "the create failed", || {
+        text(&root).contains("Creating again from this page is safe")
+    })
+    .await;
+    // Step 2 with the other application (a link within the wizard), then on to its review.
+    let link = leptos::prelude::document().create_element("a").unwrap();
+    link.set_attribute("href", "/keys/new/arx?app=app--c&arx=arx--p")
+        .unwrap();
+    root.append_child(&link).unwrap();
+    link.unchecked_into::<web_sys::HtmlElement>().click();
+    let next = || {
+        find(&root, ".wizard-actions button")
+            .filter(|b| b.text_content().as_deref() == Some("Next: review"))
+    };
+    eventually("step 2's Next", || next().is_some()).await;
+    next()
+        .unwrap()
+        .unchecked_into::<HtmlButtonElement>()
+        .click();
+    eventually("the other review", || {
+        text(&root).contains("Client app") && find(&root, "[data-testid=earlier-create]").is_some()
+    })
+    .await;
+    let earlier = find(&root, "[data-testid=earlier-create]")
+        .and_then(|n| n.text_content())
+        .unwrap_or_default();
+    assert!(earlier.contains("may have made one"), "{earlier}");
+    assert_eq!(
+        button(&root, "[data-testid=create-submit]")
+            .text_content()
+            .as_deref(),
+        Some("Create API key")
+    );
+}
+
+/// While a create is on its way, the browser's Back to another step waits for it, as the
+/// page's own links do (its answer would land on a review of other choices), and says why.
+#[wasm_bindgen_test]
+async fn back_during_a_create_waits_for_it() {
+    fake(
+        json!([{"body": base(true)}]),
+        json!([{"delay": 600, "body": ok(key("apikey--n", "onq.NEW", "pending", "Server app", false))}]),
+    );
+    go_to("/keys/new/arx?app=app--s&arx=arx--p");
+    let (root, _h) = summary().await;
+    let path = || web_sys::window().unwrap().location().pathname().unwrap();
+    button(&root, "[data-testid=create-submit]").click();
+    web_sys::window()
+        .unwrap()
+        .history()
+        .unwrap()
+        .back()
+        .unwrap();
+    eventually("said why", || {
+        announced(&root).starts_with("An API key is being created from this review")
+    })
+    .await;
+    assert_eq!(path(), "/keys/new/summary", "stayed");
+    eventually("step 4 once the key is made", || path() == "/keys/new/key").await;
 }
 
 /// The platform still working on the same create (409) is asked again, and the replay gets

@@ -129,7 +129,7 @@ pub fn use_leave_guard(stored: RwSignal<bool>, asked: Signal<bool>) {
 }
 
 /// Whether `path` is the wizard's: a move there keeps the wizard, and what it holds.
-fn in_wizard(path: &str) -> bool {
+pub(super) fn in_wizard(path: &str) -> bool {
     path == "/keys/new" || path.starts_with("/keys/new/")
 }
 

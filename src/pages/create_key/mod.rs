@@ -73,6 +73,12 @@ impl Wizard {
         })
     }
 
+    /// Whether the intent held is for `request`: a create of it again is a replay.
+    pub fn holds_intent_for(&self, request: &CreateApiKeyRequest) -> bool {
+        self.intent
+            .with_value(|i| i.as_ref().is_some_and(|(_, r)| r == request))
+    }
+
     /// Forgets the intent once it produced a key: the next run starts afresh.
     pub fn finish_intent(&self) {
         self.intent.set_value(None);

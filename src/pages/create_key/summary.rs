@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::draft::Step;
+use super::leave_guard;
 use super::steps::guard;
 use super::{step_href, use_wizard};
 use crate::api::{use_api_client, ApiError};
@@ -53,8 +54,17 @@ pub fn SummaryStep() -> impl IntoView {
     let announce = use_announcer();
     let creating = wizard.creating;
     let error = RwSignal::new(None::<ApiError>);
+    // Back at the review after a create whose outcome is unknown (by step 2, say): with the
+    // same choices, Create replays that intent; with others, it may make a second key.
+    let earlier = wizard.unresolved.get_value().then(|| {
+        wizard
+            .checked
+            .get_untracked()
+            .and_then(|c| c.request())
+            .is_some_and(|r| wizard.holds_intent_for(&r))
+    });
     // Whether this intent may have made a key that has not been seen (see `still_open`).
-    let open = RwSignal::new(false);
+    let open = RwSignal::new(earlier == Some(true));
     // A key made from these very choices a moment ago (Back from step 4 comes here): another
     // Create makes a second key, which may be meant, so it is said rather than prevented.
     // What the create would send, as the record keeps it: a platform without applications
@@ -115,7 +125,10 @@ pub fn SummaryStep() -> impl IntoView {
                     // Refused as asked (the choices, or the role, changed on the platform since
                     // the wizard read them): what it offers now is read again, so that a choice
                     // withdrawn is said as such, or the page says this person may not create.
-                    let was_open = open.try_get_untracked().unwrap_or(false);
+                    // The review's, or once it has gone (left while this was out), the wizard's.
+                    let was_open = open
+                        .try_get_untracked()
+                        .unwrap_or_else(|| wizard.unresolved.try_get_value().unwrap_or(false));
                     let now_open = still_open(&e, was_open);
                     if !now_open {
                         wizard.base.refetch();
@@ -129,6 +142,20 @@ pub fn SummaryStep() -> impl IntoView {
             creating.try_set(false);
         });
     };
+    // The browser's Back or Forward to another step waits for a create on its way, as the
+    // page's own links do: its answer would land on a review of other choices. Out of the
+    // wizard, the wizard asks.
+    use_router().ask_before_leaving(move || {
+        let path = window().location().pathname().unwrap_or_default();
+        if !creating.try_get_untracked().unwrap_or(false) || !leave_guard::in_wizard(&path) {
+            return true;
+        }
+        announce.say(
+            "An API key is being created from this review. It waits for the platform's answer."
+                .to_owned(),
+        );
+        false
+    });
     let back_href = move || step_href(Step::Arx, &wizard.draft.get());
     let wait_for_create = move |e: leptos::ev::MouseEvent| {
         if creating.get_untracked() {
@@ -180,6 +207,15 @@ pub fn SummaryStep() -> impl IntoView {
                     {refused.then(|| view! { " " <a href=back_href class="link">"Choose another Arx"</a> })}
                 </p>
             }
+        })}
+        {move || (earlier.is_some() && error.with(Option::is_none) && !creating.get()).then(|| view! {
+            <p class="notice" data-testid="earlier-create">
+                {if open.get() {
+                    "An earlier attempt to create this key got no answer. Creating again from this page is safe: it will not make a second key."
+                } else {
+                    "An earlier attempt to create a key in this wizard got no answer, and may have made one: look for it in the list of API keys before you create another."
+                }}
+            </p>
         })}
         {move || made_before().map(|(id, access_key)| view! {
             <p class="notice" data-testid="made-before">
