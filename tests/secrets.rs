@@ -820,6 +820,35 @@ async fn unclaimed_secrets_need_neither_the_offer_nor_the_right_to_create() {
     }
 }
 
+/// From one key's step 4 to another's within the wizard (the Back button's menu, or a link),
+/// once the person agrees to leave: the other key's step 4 is drawn, and the secrets shown
+/// are not left on screen under its address.
+#[wasm_bindgen_test]
+async fn another_key_s_step_four_does_not_keep_the_secrets_shown() {
+    fake();
+    let (root, _h) = step_four().await;
+    let set_confirm = |body: &str| {
+        js_sys::Function::new_no_args(body)
+            .call0(&wasm_bindgen::JsValue::NULL)
+            .unwrap();
+    };
+    set_confirm("window.__realConfirm = window.__realConfirm || window.confirm; window.confirm = () => true;");
+    let link = leptos::prelude::document().create_element("a").unwrap();
+    link.set_attribute("href", "/keys/new/key?key=apikey--a")
+        .unwrap();
+    root.append_child(&link).unwrap();
+    link.unchecked_into::<HtmlElement>().click();
+    eventually("the other key's step 4", || {
+        leptos::prelude::window().location().search().unwrap() == "?key=apikey--a"
+    })
+    .await;
+    eventually("the secrets gone", || {
+        find(&root, "[data-testid=server-signing-key]").is_none()
+    })
+    .await;
+    set_confirm("window.confirm = window.__realConfirm || window.confirm;");
+}
+
 /// The secrets shown on request after a reload are dropped as well when the page is left.
 #[wasm_bindgen_test]
 async fn secrets_shown_on_request_are_not_kept_by_a_page_left() {

@@ -45,7 +45,12 @@ pub fn KeyStep() -> impl IntoView {
     let remembered_id = use_router()
         .with_untracked(|a| a.query("key"))
         .filter(|id| ids::is_id(id, ids::API_KEY));
-    let Some(key) = wizard.created.get_untracked() else {
+    // This run's key, if the address names it (another key's step 4 is only its address).
+    let created = wizard
+        .created
+        .get_untracked()
+        .filter(|k| remembered_id.as_deref().is_none_or(|id| id == k.id));
+    let Some(key) = created else {
         return view! { <CannotShowAgain id=remembered_id/> }.into_any();
     };
     // Leaving this step ends the run: coming back shows the "cannot be shown again" view.

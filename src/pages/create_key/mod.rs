@@ -198,11 +198,15 @@ pub fn CreateKeyPage() -> impl IntoView {
     // secrets go to whoever the platform hands them to (the creator, asking from the key's
     // page after leaving while it was set up). A failed read of the offer, or a role or plan
     // that no longer allows creating, must not keep them unclaimed.
-    let key_step = Memo::new(move |_| step.get() == Some(Some(Step::Key)));
+    // Keyed by the key the address names, so that moving from one key's step 4 to another's
+    // (the Back button's menu) draws the other, not the first under the other's address.
+    let key_step = Memo::new(move |_| {
+        (step.get() == Some(Some(Step::Key))).then(|| router.with(|a| a.query("key")))
+    });
     view! {
         <section class="wizard" aria-labelledby="wizard-title">
             <h1 id="wizard-title">"Create an API key"</h1>
-            {move || if key_step.get() {
+            {move || if key_step.get().is_some() {
                 view! { <Stepper/>{wizard_step_view(Some(Step::Key))}}.into_any()
             } else { view! {
             <Load resource=base title="The wizard could not load its choices">
