@@ -995,6 +995,10 @@ async fn a_tenant_without_applications_takes_none_named() {
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    // A key of no application names none: `null`, as the contract's "string or null" says.
+    let made = r.data();
+    assert!(made["id"].is_string(), "{made:?}");
+    assert_eq!(made["application_id"], json!(null), "{made:?}");
     // The keys made with those applications no longer show another tenant's names.
     let list = p.get(&format!("/api/tenants/{DEMO}/keys"), &t).await;
     assert_eq!(list.status, StatusCode::OK, "{:?}", list.body);

@@ -115,6 +115,16 @@ impl<'de> Deserialize<'de> for KeyStatus {
     }
 }
 
+/// An empty string as `null`: the contract's "string or null" for a field this type keeps as a
+/// string.
+fn empty_as_null<S: serde::Serializer>(v: &str, s: S) -> Result<S::Ok, S::Error> {
+    if v.is_empty() {
+        s.serialize_none()
+    } else {
+        s.serialize_str(v)
+    }
+}
+
 /// One API key as listed; carries no secret.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ApiKey {
@@ -128,7 +138,8 @@ pub struct ApiKey {
     pub status: KeyStatus,
     /// Who created it.
     pub created_by: Option<Creator>,
-    /// Id of the application.
+    /// Id of the application; empty for a key made without one, `null` on the wire (§5.1).
+    #[serde(serialize_with = "empty_as_null")]
     pub application_id: String,
     /// The application, when expanded.
     pub application: Option<Ref>,
