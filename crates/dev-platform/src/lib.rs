@@ -11,12 +11,13 @@ use std::time::Duration;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{header, HeaderName, HeaderValue, Method};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::serve::{self, Listener, ListenerExt};
 use axum::Router;
 use clap::Parser;
 use rusqlite::Connection;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
@@ -339,17 +340,27 @@ pub fn router(state: Arc<AppState>, bundle: Option<Arc<static_files::Bundle>>) -
                 .with_state::<()>(bundle),
         );
     }
-    app.layer(middleware::from_fn_with_state(
-        Arc::<str>::from(csp),
-        headers::apply,
-    ))
-    .layer(
-        TraceLayer::new_for_http()
-            .make_span_with(request_span)
-            .on_request(())
-            .on_response(log_answer),
-    )
-    .layer(middleware::from_fn(correlate))
+    answered(app, Arc::from(csp))
+}
+
+/// What every answer passes through, innermost first: a handler's panic becomes the envelope's
+/// 500 (contract §2: every body is the envelope, 500 for anything else), the house's headers,
+/// the request log, and the correlation id, whose scope holds all of them.
+fn answered(app: Router, csp: Arc<str>) -> Router {
+    app.layer(CatchPanicLayer::custom(panicked))
+        .layer(middleware::from_fn_with_state(csp, headers::apply))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_request(())
+                .on_response(log_answer),
+        )
+        .layer(middleware::from_fn(correlate))
+}
+
+/// The answer to a request whose handler panicked; the cause is logged, not sent.
+fn panicked(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    error::ApiError::Internal("a handler panicked".into()).into_response()
 }
 
 /// The request log's span: method, path (never the query, which may carry anything) and
@@ -505,6 +516,34 @@ pub async fn run(opts: Options) -> Result<(), Box<dyn std::error::Error>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_handler_that_panics_answers_the_envelope_s_500() {
+        use axum::body::Body;
+        use axum::http::StatusCode;
+        use tower::ServiceExt;
+        let app = Router::new().route(
+            "/boom",
+            get(|| async { std::panic::panic_any::<&str>("boom") as () }),
+        );
+        let resp = answered(app, Arc::from(""))
+            .oneshot(Request::get("/boom").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let corr = resp.headers()["x-correlation-id"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let body = http_body_util::BodyExt::collect(resp.into_body())
+            .await
+            .unwrap()
+            .to_bytes();
+        let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(v["error"]["status"], "internal_err", "{v}");
+        assert_eq!(v["error"]["correlation_id"], corr.as_str(), "{v}");
+        assert_eq!(v["data"], serde_json::Value::Null);
+    }
 
     #[tokio::test]
     async fn every_connection_sends_without_waiting_for_acknowledgements() {
