@@ -170,6 +170,31 @@ async fn another_tenant_gets_403_and_nothing_leaks() {
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert_eq!(r.error_status(), "db_not_exist_err");
+    // Nor can it be deleted or its secrets asked for there, and the key is untouched.
+    for (method, path) in [
+        (
+            Method::DELETE,
+            format!("/api/tenants/tenant--other/keys/{demo_id}"),
+        ),
+        (
+            Method::GET,
+            format!("/api/tenants/tenant--other/keys/{demo_id}/sensitive"),
+        ),
+    ] {
+        let r = p.call(method.clone(), &path, Some(&other), None, &[]).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{method} {path}");
+        assert!(!r.body.to_string().contains("server_signing_key"), "{path}");
+    }
+    let demo_owner = p.login("owner@demo.test").await;
+    let still = p
+        .get(&format!("/api/tenants/{DEMO}/keys/{demo_id}"), &demo_owner)
+        .await;
+    assert_eq!(still.status, StatusCode::OK);
+    assert_eq!(
+        still.data()["status"],
+        demo_keys.data()["api_keys"][0]["status"],
+        "not scheduled for deletion"
+    );
     let own = p.get("/api/tenants/tenant--other/keys", &other).await;
     assert_eq!(own.data()["api_keys"].as_array().unwrap().len(), 2);
 }
@@ -319,6 +344,35 @@ async fn provisioning_turns_active_or_failed_and_secrets_come_once() {
         )
         .unwrap();
     assert!(left.is_none());
+}
+
+/// A key still being set up cannot be deleted yet (409, an operation in progress); once set up,
+/// it can.
+#[tokio::test]
+async fn a_key_being_set_up_is_deleted_only_once_it_is_ready() {
+    let p = platform(300);
+    let t = p.login("developer@demo.test").await;
+    let (app, tech, arx, _) = p.base(&t).await;
+    let made = p.create(&t, &app, &tech, &arx, None).await;
+    assert_eq!(made.status, StatusCode::OK, "{:?}", made.body);
+    assert_eq!(made.data()["status"], "pending");
+    let id = made.data()["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/tenants/{DEMO}/keys/{id}");
+    let early = p.call(Method::DELETE, &path, Some(&t), None, &[]).await;
+    assert_eq!(early.status, StatusCode::CONFLICT, "{:?}", early.body);
+    assert_eq!(early.error_status(), "internal_lock_hold_by_another");
+    let mut status = serde_json::Value::Null;
+    for _ in 0..50 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        status = p.get(&path, &t).await.data()["status"].clone();
+        if status != "pending" {
+            break;
+        }
+    }
+    assert_eq!(status, "active");
+    let later = p.call(Method::DELETE, &path, Some(&t), None, &[]).await;
+    assert_eq!(later.status, StatusCode::OK, "{:?}", later.body);
+    assert_eq!(later.data()["status"], "pending");
 }
 
 #[tokio::test]
