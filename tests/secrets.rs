@@ -849,6 +849,32 @@ async fn another_key_s_step_four_does_not_keep_the_secrets_shown() {
     set_confirm("window.confirm = window.__realConfirm || window.confirm;");
 }
 
+/// A creator whose role no longer manages keys (the platform gives secrets to such a role only)
+/// is offered no way to ask for them: neither from the key's page nor on step 4.
+#[wasm_bindgen_test]
+async fn a_view_only_creator_is_offered_no_secrets() {
+    let pending = key("apikey--n", "onq.NEW", "pending", "Server app", false);
+    let mut routes = json!({
+        "POST /auth/refresh": [{"body": session(&["platform_admin"])}],
+        "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![pending.clone()], true)}],
+        "GET /api/tenants/tenant--t/keys/base": [{"body": base(may_add())}],
+        "GET /api/tenants/tenant--t/keys/apikey--n": [{"body": ok(pending)}],
+    });
+    routes[SECRETS] = json!([]);
+    install_fake_fetch(&routes.to_string());
+    let (root, _h) = mount_app("/keys/apikey--n");
+    eventually("the key", || text(&root).contains("Arx URL")).await;
+    assert!(find(&root, "[data-testid=unreceived-secrets] a").is_none());
+    drop(_h);
+    let (root, _h) = mount_app("/keys/new/key?key=apikey--n");
+    eventually("said why", || {
+        find(&root, "[data-testid=not-permitted]").is_some()
+    })
+    .await;
+    assert!(find(&root, "[data-testid=show-secrets]").is_none());
+    assert_eq!(fake_calls(SECRETS), 0);
+}
+
 /// The secrets shown on request after a reload are dropped as well when the page is left.
 #[wasm_bindgen_test]
 async fn secrets_shown_on_request_are_not_kept_by_a_page_left() {

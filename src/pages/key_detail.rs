@@ -290,6 +290,8 @@ fn KeyDetail(
         .as_ref()
         .filter(|c| me.as_ref() == Some(&c.id) && ids::is_id(&key.id, ids::API_KEY))
         .filter(|c| !shown_here(&c.id))
+        // The platform hands them only to a role that manages keys.
+        .filter(|_| platform_types::roles_may_manage_keys(&session.roles()))
         .map(|_| links::key_step(&key.id));
     let (arx_url, usage_access) = (key.arx_url.clone(), key.access_key.clone());
     let delete = move || {

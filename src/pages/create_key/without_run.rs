@@ -104,7 +104,11 @@ pub(super) fn CannotShowAgain(id: Option<String>) -> impl IntoView {
         }
         .into_any();
     }
-    let shown = move || match (resumed.get(), refused.get()) {
+    // The platform hands secrets only to a role that manages keys; a role lowered since the key
+    // was made gets no button it may not use.
+    let may_receive = Memo::new(move |_| platform_types::roles_may_manage_keys(&session.roles()));
+    let shown = move || {
+        match (resumed.get(), refused.get()) {
         (Some(key), _) => view! { <RevealUntilLeft key/> }.into_any(),
         (None, Some(Refusal::NotYours)) => view! { <NotYours/> }.into_any(),
         (None, Some(Refusal::Settled)) => view! {
@@ -120,6 +124,14 @@ pub(super) fn CannotShowAgain(id: Option<String>) -> impl IntoView {
                 <h2 data-arrive>"There is no such API key in your tenant"</h2>
                 <p>"The address may be mistyped, or the key may have been removed."</p>
                 <a href=links::DASHBOARD class="button">"Back to API keys"</a>
+            </div>
+        }
+        .into_any(),
+        (None, None) if !may_receive.get() => view! {
+            <div class="panel empty-state" data-testid="not-permitted">
+                <h2 data-arrive>"Your role cannot receive a key's secrets"</h2>
+                <p>"Only a Platform Owner or a Developer may receive them. They stay with the platform, unclaimed, until the key's creator asks for them with such a role."</p>
+                <a href=key_href.clone() class="button secondary">"View the key's details"</a>
             </div>
         }
         .into_any(),
@@ -144,6 +156,7 @@ pub(super) fn CannotShowAgain(id: Option<String>) -> impl IntoView {
             }
             .into_any()
         }
+    }
     };
     shown.into_any()
 }
