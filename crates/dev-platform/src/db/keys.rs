@@ -213,8 +213,6 @@ pub enum Reveal {
     AlreadyProvided,
     /// The key is not active (yet).
     NotActive(KeyStatus),
-    /// The key is being deleted: its secrets were erased when the delete began.
-    Deleting,
 }
 
 /// Hands out the secrets of an active key once, erasing them in the same transaction.
@@ -241,10 +239,6 @@ pub fn reveal(conn: &mut Connection, key: &ApiKey, now: &str) -> rusqlite::Resul
     }
     if provided_at.is_some() {
         return Ok(Reveal::AlreadyProvided);
-    }
-    // Not "an operation in progress" (409, come back later): nothing will come.
-    if key.status == KeyStatus::Pending && next_status.as_deref() == Some("deleted") {
-        return Ok(Reveal::Deleting);
     }
     if key.status != KeyStatus::Active {
         return Ok(Reveal::NotActive(key.status.clone()));

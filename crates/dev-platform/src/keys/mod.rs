@@ -236,10 +236,6 @@ pub async fn sensitive(
             Ok(ok::<SensitiveData>(data))
         }
         db::Reveal::AlreadyProvided => Err(ApiError::Gone),
-        db::Reveal::Deleting => Err(ApiError::Invalid {
-            message: "This API key is being deleted; its secrets were forgotten with it".into(),
-            details: vec![],
-        }),
         db::Reveal::NotActive(KeyStatus::Pending) => Err(ApiError::Conflict(
             "The key has an operation in progress; its secrets are not available now",
         )),
