@@ -511,54 +511,6 @@ async fn a_key_that_turns_pending_later_is_polled_without_the_others_backoff() {
     .await;
 }
 
-/// A list asked for before a pending key's poll found it settled, and answered after, does not
-/// put the key back to pending: no flicker, no second poll, no second "is now Active".
-#[wasm_bindgen_test]
-async fn a_list_older_than_a_key_s_settling_does_not_undo_it() {
-    let poll = "GET /api/tenants/tenant--t/keys/apikey--p";
-    let list = "GET /api/tenants/tenant--t/keys";
-    let pending = || key("apikey--p", "onq.PPP", "pending", "Portal", false);
-    install_fake_fetch(
-        &json!({
-            "POST /auth/refresh": [{"body": session(&["platform_owner"])}],
-            list: [
-                {"body": key_list(vec![pending()], true)},
-                {"delay": 800, "body": key_list(vec![pending()], true)},
-            ],
-            poll: [{"delay": 300, "body": ok(key("apikey--p", "onq.PPP", "active", "Portal", true))}],
-        })
-        .to_string(),
-    );
-    let (root, _h) = mount_app("/");
-    eventually("pending row", || {
-        find(&root, "tr[data-key-id='apikey--p'][data-status=pending]").is_some()
-    })
-    .await;
-    eventually("the tools live", || {
-        find(&root, ".toolbar[role=search]:not([aria-busy=true])").is_some()
-    })
-    .await;
-    // News from another tab: the list is read again, and answered after the poll.
-    let channel = web_sys::BroadcastChannel::new("onqlave-console-keys").unwrap();
-    channel
-        .post_message(&r#"{"event":"created","id":"apikey--x"}"#.into())
-        .unwrap();
-    eventually("the list asked for again", || fake_calls(list) >= 2).await;
-    eventually("active row", || {
-        find(&root, "tr[data-key-id='apikey--p'][data-status=active]").is_some()
-    })
-    .await;
-    assert_eq!(fake_calls(poll), 1);
-    // The older list arrives about 500 ms later; a key put back to pending would be polled
-    // again within 50 ms of it.
-    sleep(1_200).await;
-    assert!(
-        find(&root, "tr[data-key-id='apikey--p'][data-status=active]").is_some(),
-        "still active"
-    );
-    assert_eq!(fake_calls(poll), 1, "not polled again");
-}
-
 /// A pending key's poll that the platform refuses with a wait (`Retry-After`) is not sent again
 /// before then.
 #[wasm_bindgen_test]

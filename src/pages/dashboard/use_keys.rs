@@ -4,9 +4,9 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use platform_types::{Acl, ApiKey, ApiKeys, Arx, KeyStatus};
+use platform_types::{Acl, ApiKey, ApiKeys, Arx};
 
-use super::local_changes::{LocalChanges, Origin};
+use super::local_changes::LocalChanges;
 use super::rows::{Row, Rows};
 use crate::api::{use_api_client, ApiError};
 use crate::components::load::Loaded;
@@ -65,25 +65,19 @@ impl UseKeys {
     /// Puts the platform's answer to a change made here into its row at once (adding it if the
     /// list lacks it). An answer asked for before it and given after cannot undo it.
     pub fn apply(&self, key: ApiKey) {
-        self.changes
-            .update_value(|c| c.record(key.clone(), Origin::Here));
+        self.changes.update_value(|c| c.record(key.clone()));
         self.rows.update(|rows| rows.upsert(key));
     }
 
-    /// Puts a key's polled status into its row. A key changed here is recorded as changed
-    /// again, and a key that settled as seen settling, so that a list asked for before this
-    /// answer puts back neither the older change nor the pending status.
+    /// Puts a key's polled status into its row; a key changed here is recorded as changed
+    /// again, so that a list asked for before this answer does not put back the older change.
     pub fn settle(&self, key: ApiKey) {
         let ours = self
             .changes
             .try_with_value(|c| c.has(&key.id))
             .unwrap_or(false);
         if ours {
-            self.changes
-                .update_value(|c| c.record(key.clone(), Origin::Here));
-        } else if key.status != KeyStatus::Pending {
-            self.changes
-                .update_value(|c| c.record(key.clone(), Origin::Settled));
+            self.changes.update_value(|c| c.record(key.clone()));
         }
         // A key gone from the list meanwhile is not put back.
         self.rows.update(|rows| {
@@ -135,19 +129,10 @@ pub fn use_keys() -> UseKeys {
                         let (facts, mut list) = prepare(data);
                         // What this tab changed after the list was asked for is newer than it.
                         let newer = changes
-                            .try_with_value(|c| {
-                                c.since(mark)
-                                    .map(|(k, o)| (k.clone(), o))
-                                    .collect::<Vec<_>>()
-                            })
+                            .try_with_value(|c| c.since(mark).cloned().collect::<Vec<_>>())
                             .unwrap_or_default();
-                        for (key, origin) in newer {
-                            match origin {
-                                Origin::Here => list.upsert(key),
-                                Origin::Settled => {
-                                    let _ = list.replace(key);
-                                }
-                            }
+                        for key in newer {
+                            list.upsert(key);
                         }
                         rows.try_set(list);
                         shown.try_set_value(Some(facts.clone()));
