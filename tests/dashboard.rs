@@ -511,6 +511,52 @@ async fn a_key_that_turns_pending_later_is_polled_without_the_others_backoff() {
     .await;
 }
 
+/// A list asked for before a pending key's poll found it settled, and answered after, puts
+/// the key back to pending for one more poll; that is not news: "is now Active" is said once.
+#[wasm_bindgen_test]
+async fn a_key_settling_again_after_an_older_list_is_said_once() {
+    let poll = "GET /api/tenants/tenant--t/keys/apikey--p";
+    let list = "GET /api/tenants/tenant--t/keys";
+    let pending = || key("apikey--p", "onq.PPP", "pending", "Portal", false);
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [{"body": session(&["platform_owner"])}],
+            list: [
+                {"body": key_list(vec![pending()], true)},
+                {"delay": 800, "body": key_list(vec![pending()], true)},
+            ],
+            poll: [{"delay": 300, "body": ok(key("apikey--p", "onq.PPP", "active", "Portal", true))}],
+        })
+        .to_string(),
+    );
+    let (root, _h) = mount_app("/");
+    eventually("the tools live", || {
+        find(&root, ".toolbar[role=search]:not([aria-busy=true])").is_some()
+    })
+    .await;
+    // News from another tab: the list is read again, and answered after the poll.
+    let channel = web_sys::BroadcastChannel::new("onqlave-console-keys").unwrap();
+    channel
+        .post_message(&r#"{"event":"created","id":"apikey--x"}"#.into())
+        .unwrap();
+    eventually("the list asked for again", || fake_calls(list) >= 2).await;
+    eventually("said", || {
+        announced(&root) == "API key onq.PPP is now Active"
+    })
+    .await;
+    eventually_within(5_000, "polled again after the older list", || {
+        fake_calls(poll) >= 2
+            && find(&root, "tr[data-key-id='apikey--p'][data-status=active]").is_some()
+    })
+    .await;
+    sleep(100).await;
+    assert_eq!(
+        announced(&root),
+        "API key onq.PPP is now Active",
+        "not said a second time"
+    );
+}
+
 /// A pending key's poll that the platform refuses with a wait (`Retry-After`) is not sent again
 /// before then.
 #[wasm_bindgen_test]

@@ -2,7 +2,7 @@
 //! they settle, the list is read again when the tab comes back after a while or another tab
 //! changed a key, and relative times move on once a minute.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use leptos::ev;
 use leptos::prelude::*;
@@ -55,6 +55,11 @@ fn poll_pending(keys: UseKeys, client: ApiClient) {
     let watched = StoredValue::new(HashSet::<String>::new());
     let run = StoredValue::new(0u32);
     let announce = use_announcer();
+    // The status each key was last said to have settled to. A list asked for before a poll saw a
+    // key settle, and answered after, may put it back to pending for one more poll; that is
+    // not news. (The list is not corrected instead: it cannot tell that pending from a delete
+    // made since, in another tab.)
+    let said = StoredValue::new(HashMap::<String, KeyStatus>::new());
     let first_delay = client.config().poll_interval_ms;
     // The caller's owner, not the effect's: one poller lives as long as the page.
     let owner = Owner::current();
@@ -106,7 +111,14 @@ fn poll_pending(keys: UseKeys, client: ApiClient) {
                         Err(_) => continue,
                     };
                     // Said when it settles: the badge alone changes in silence.
-                    if key.status != KeyStatus::Pending {
+                    let news = key.status != KeyStatus::Pending
+                        && said
+                            .try_update_value(|s| {
+                                s.insert(key.id.clone(), key.status.clone())
+                                    != Some(key.status.clone())
+                            })
+                            .unwrap_or(false);
+                    if news {
                         announce.say(format!(
                             "API key {} is now {}",
                             key.access_key_or_id(),
