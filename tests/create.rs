@@ -273,38 +273,6 @@ async fn a_create_whose_answer_was_lost_asks_before_the_tab_is_left() {
     assert!(leaving_asks(), "its outcome is unknown");
 }
 
-/// Answers the page's `confirm` with `answer`, counting the questions, until dropped.
-struct Confirm;
-
-impl Confirm {
-    fn answering(answer: bool) -> Self {
-        js_sys::Function::new_with_args(
-            "answer",
-            "window.__realConfirm = window.__realConfirm || window.confirm; window.__asked = 0; \
-             window.confirm = () => { window.__asked += 1; return answer; };",
-        )
-        .call1(&wasm_bindgen::JsValue::NULL, &answer.into())
-        .unwrap();
-        Self
-    }
-
-    fn asked(&self) -> u32 {
-        js_sys::Reflect::get(&web_sys::window().unwrap(), &"__asked".into())
-            .ok()
-            .and_then(|n| n.as_f64())
-            .unwrap_or(0.0) as u32
-    }
-}
-
-impl Drop for Confirm {
-    fn drop(&mut self) {
-        let _ = js_sys::Function::new_no_args(
-            "window.confirm = window.__realConfirm || window.confirm;",
-        )
-        .call0(&wasm_bindgen::JsValue::NULL);
-    }
-}
-
 /// A create whose outcome is unknown keeps its intent in the wizard: leaving the wizard by a
 /// link or by Back asks first, and staying keeps Create safe to press again; moving between
 /// the wizard's own steps does not ask.
@@ -325,7 +293,7 @@ async fn a_create_whose_answer_was_lost_asks_before_the_wizard_is_left() {
     let path = || web_sys::window().unwrap().location().pathname().unwrap();
     let header_link: web_sys::HtmlElement = find(&root, ".app-nav a").unwrap().unchecked_into();
 
-    let staying = Confirm::answering(false);
+    let staying = AnsweredConfirm::with(false);
     header_link.click();
     assert_eq!(staying.asked(), 1, "asked");
     sleep(100).await;
@@ -342,7 +310,7 @@ async fn a_create_whose_answer_was_lost_asks_before_the_wizard_is_left() {
     assert!(text(&root).contains("Creating again from this page is safe"));
     drop(staying);
 
-    let leaving = Confirm::answering(true);
+    let leaving = AnsweredConfirm::with(true);
     let arx_step: web_sys::HtmlElement = find(&root, ".wizard-actions a:nth-child(2)")
         .unwrap()
         .unchecked_into();
@@ -578,7 +546,7 @@ async fn a_create_on_its_way_is_waited_for_and_a_key_made_after_leaving_is_said(
     );
     // Leaving the wizard while the create is on its way asks first: should it fail without an
     // answer, its intent would go with the wizard.
-    let leaving = Confirm::answering(true);
+    let leaving = AnsweredConfirm::with(true);
     let home: web_sys::HtmlElement = find(&root, ".app-nav a").unwrap().unchecked_into();
     home.click();
     assert_eq!(leaving.asked(), 1, "asked");

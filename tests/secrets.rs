@@ -827,12 +827,7 @@ async fn unclaimed_secrets_need_neither_the_offer_nor_the_right_to_create() {
 async fn another_key_s_step_four_does_not_keep_the_secrets_shown() {
     fake();
     let (root, _h) = step_four().await;
-    let set_confirm = |body: &str| {
-        js_sys::Function::new_no_args(body)
-            .call0(&wasm_bindgen::JsValue::NULL)
-            .unwrap();
-    };
-    set_confirm("window.__realConfirm = window.__realConfirm || window.confirm; window.confirm = () => true;");
+    let _leaving = AnsweredConfirm::with(true);
     let link = leptos::prelude::document().create_element("a").unwrap();
     link.set_attribute("href", "/keys/new/key?key=apikey--a")
         .unwrap();
@@ -840,13 +835,15 @@ async fn another_key_s_step_four_does_not_keep_the_secrets_shown() {
     link.unchecked_into::<HtmlElement>().click();
     eventually("the other key's step 4", || {
         leptos::prelude::window().location().search().unwrap() == "?key=apikey--a"
+            && find(&root, "[data-testid=cannot-show-again]").is_some()
     })
     .await;
-    eventually("the secrets gone", || {
-        find(&root, "[data-testid=server-signing-key]").is_none()
-    })
-    .await;
-    set_confirm("window.confirm = window.__realConfirm || window.confirm;");
+    assert!(find(&root, "[data-testid=server-signing-key]").is_none());
+    assert_eq!(
+        fake_calls(SECRETS),
+        1,
+        "this run's secrets only, asked for once"
+    );
 }
 
 /// A creator whose role no longer manages keys (the platform gives secrets to such a role only)

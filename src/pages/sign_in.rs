@@ -236,7 +236,6 @@ pub fn SignInPage() -> impl IntoView {
     }
 }
 
-/// What a refused sign-in says: as any error, but a limit is on sign-in attempts.
 /// The reference of a failure support may need to trace (the platform's own); a refusal of the
 /// credentials or of too many attempts says all there is.
 fn reference(e: &ApiError) -> Option<String> {
@@ -245,6 +244,7 @@ fn reference(e: &ApiError) -> Option<String> {
         .flatten()
 }
 
+/// What a refused sign-in says: as any error, but a limit is on sign-in attempts.
 fn sign_in_message(e: &ApiError) -> String {
     match e {
         ApiError::RateLimited {

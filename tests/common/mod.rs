@@ -568,3 +568,36 @@ impl Drop for HastenedTimeouts {
         restore_timeouts();
     }
 }
+
+/// Answers the page's `confirm` with `answer`, counting the questions, until dropped.
+pub struct AnsweredConfirm;
+
+impl AnsweredConfirm {
+    pub fn with(answer: bool) -> Self {
+        js_sys::Function::new_with_args(
+            "answer",
+            "window.__realConfirm = window.__realConfirm || window.confirm; window.__asked = 0; \
+             window.confirm = () => { window.__asked += 1; return answer; };",
+        )
+        .call1(&wasm_bindgen::JsValue::NULL, &answer.into())
+        .unwrap();
+        Self
+    }
+
+    /// How many questions the page asked since.
+    pub fn asked(&self) -> u32 {
+        js_sys::Reflect::get(&web_sys::window().unwrap(), &"__asked".into())
+            .ok()
+            .and_then(|n| n.as_f64())
+            .unwrap_or(0.0) as u32
+    }
+}
+
+impl Drop for AnsweredConfirm {
+    fn drop(&mut self) {
+        let _ = js_sys::Function::new_no_args(
+            "window.confirm = window.__realConfirm || window.confirm;",
+        )
+        .call0(&wasm_bindgen::JsValue::NULL);
+    }
+}

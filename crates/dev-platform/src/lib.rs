@@ -359,8 +359,13 @@ fn answered(app: Router, csp: Arc<str>) -> Router {
 }
 
 /// The answer to a request whose handler panicked; the cause is logged, not sent.
-fn panicked(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
-    error::ApiError::Internal("a handler panicked".into()).into_response()
+fn panicked(payload: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let why = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    error::ApiError::Internal(format!("a handler panicked: {why}")).into_response()
 }
 
 /// The request log's span: method, path (never the query, which may carry anything) and

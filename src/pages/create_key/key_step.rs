@@ -45,12 +45,9 @@ pub fn KeyStep() -> impl IntoView {
     let remembered_id = use_router()
         .with_untracked(|a| a.query("key"))
         .filter(|id| ids::is_id(id, ids::API_KEY));
-    // This run's key, if the address names it (another key's step 4 is only its address).
-    let created = wizard
-        .created
-        .get_untracked()
-        .filter(|k| remembered_id.as_deref().is_none_or(|id| id == k.id));
-    let Some(key) = created else {
+    // A move to another key's step 4 rebuilds this view after the last one has ended the run
+    // (its clean-up below), so a run's key is never shown under another key's address.
+    let Some(key) = wizard.created.get_untracked() else {
         return view! { <CannotShowAgain id=remembered_id/> }.into_any();
     };
     // Leaving this step ends the run: coming back shows the "cannot be shown again" view.

@@ -1,5 +1,6 @@
 //! `/keys/new/*`: the four-step create wizard. This layout loads `/keys/base`, checks the
-//! permission, draws the stepper and holds the run (its idempotency key and the created key).
+//! permission (for steps 1–3: step 4's key is made already), draws the stepper and holds the
+//! run (its idempotency key, whether its outcome is open, and the created key).
 
 pub mod credentials;
 pub mod draft;

@@ -148,12 +148,18 @@ pub fn DeleteKeyDialog() -> impl IntoView {
             Some(Ok(k)) => Shape::Key(Box::new(k.clone())),
         })
     });
+    // The alert holds the words only: a new failure's reference, outside it, does not make it
+    // read out again on top of the retry's own "still could not be loaded".
     let failure = move || {
         key.with(|k| match k {
-            Some(Err(e)) => {
-                format!("{}{}", e.user_message(), e.reference().unwrap_or_default())
-            }
+            Some(Err(e)) => e.user_message(),
             _ => String::new(),
+        })
+    };
+    let reference = move || {
+        key.with(|k| match k {
+            Some(Err(e)) => e.correlation_id().map(|c| format!("Reference {c}")),
+            _ => None,
         })
     };
     let body = move || {
@@ -169,6 +175,7 @@ pub fn DeleteKeyDialog() -> impl IntoView {
             .into_any(),
             Shape::Failed => view! {
                 <p role="alert">{failure}</p>
+                <p class="muted small">{reference}</p>
                 <div class="dialog-actions">
                     <button type="button" class="button secondary" on:click=move |_| close.run(())>"Close"</button>
                     <AnnouncedRetryButton busy=fresh.loading() on_retry=Callback::new(move |_| fresh.refetch())
