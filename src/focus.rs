@@ -44,6 +44,13 @@ pub fn focus_lost() -> bool {
     })
 }
 
+/// Whether `el` has the focus: for a view's clean-up, which runs while its elements are still
+/// on the page, to hand the focus on before they leave.
+pub fn had_focus(el: Option<impl AsRef<web_sys::Node>>) -> bool {
+    el.zip(document().active_element())
+        .is_some_and(|(el, a)| a.is_same_node(Some(el.as_ref())))
+}
+
 /// How often, and for how long, [`follow_replacement`] looks whether its control has gone.
 const LOOK_EVERY_MS: u32 = 50;
 const LOOK_FOR_MS: u32 = 60_000;

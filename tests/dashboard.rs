@@ -557,6 +557,80 @@ async fn a_key_settling_again_after_an_older_list_is_said_once() {
     );
 }
 
+/// A line's Delete that goes from under the focus (the list read again finds the key being
+/// deleted elsewhere) hands the focus to the line's Details, not the document's start; so does
+/// a key page's Delete, to the page's heading.
+#[wasm_bindgen_test]
+async fn a_delete_link_that_goes_leaves_the_focus_on_its_key() {
+    let active = key("apikey--1", "onq.AAA", "active", "Payments", true);
+    let pending = key("apikey--1", "onq.AAA", "pending", "Payments", false);
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [{"body": session(&["platform_owner"])}],
+            "GET /api/tenants/tenant--t/keys": [
+                {"body": key_list(vec![active.clone()], true)},
+                {"body": key_list(vec![pending.clone()], true)},
+            ],
+            "GET /api/tenants/tenant--t/keys/base": [{"status": 404, "body": err(404, "not_found_err", "none")}],
+            "GET /api/tenants/tenant--t/keys/apikey--1": [{"delay": 5_000, "body": ok(pending.clone())}],
+        })
+        .to_string(),
+    );
+    let (root, _h) = mount_app("/");
+    eventually("the tools live", || {
+        find(&root, ".toolbar[role=search]:not([aria-busy=true])").is_some()
+    })
+    .await;
+    let delete: web_sys::HtmlElement = find(&root, "tr[data-key-id='apikey--1'] a.danger")
+        .unwrap()
+        .unchecked_into();
+    delete.focus().unwrap();
+    let channel = web_sys::BroadcastChannel::new("onqlave-console-keys").unwrap();
+    channel
+        .post_message(&r#"{"event":"deleted","id":"apikey--1"}"#.into())
+        .unwrap();
+    eventually("the line, being deleted", || {
+        find(&root, "tr[data-key-id='apikey--1'][data-status=pending]").is_some()
+    })
+    .await;
+    assert!(find(&root, "tr[data-key-id='apikey--1'] a.danger").is_none());
+    let active_text = || {
+        leptos::prelude::document()
+            .active_element()
+            .and_then(|a| a.get_attribute("aria-label"))
+    };
+    assert_eq!(active_text().as_deref(), Some("Details of onq.AAA"));
+    drop(_h);
+
+    install_fake_fetch(
+        &one_key_page(json!([{"body": ok(active)}, {"body": ok(pending)}])).to_string(),
+    );
+    let (root, _h) = mount_app("/keys/apikey--1");
+    eventually("the key's Delete", || {
+        find(&root, ".detail-actions a.danger").is_some()
+    })
+    .await;
+    find(&root, ".detail-actions a.danger")
+        .unwrap()
+        .unchecked_into::<web_sys::HtmlElement>()
+        .focus()
+        .unwrap();
+    channel
+        .post_message(&r#"{"event":"deleted","id":"apikey--1"}"#.into())
+        .unwrap();
+    eventually("the Delete gone", || {
+        find(&root, ".detail-actions a.danger").is_none()
+    })
+    .await;
+    assert_eq!(
+        leptos::prelude::document()
+            .active_element()
+            .map(|a| a.id())
+            .as_deref(),
+        Some("detail-title")
+    );
+}
+
 /// A pending key's poll that the platform refuses with a wait (`Retry-After`) is not sent again
 /// before then.
 #[wasm_bindgen_test]

@@ -168,6 +168,32 @@ async fn secrets_stay_through_a_sign_out(acl: serde_json::Value) {
     assert_eq!(fake_call_count(), calls, "still no API call");
 }
 
+/// Signing out here while step 4 shows the secrets keeps the page (they are not stored yet);
+/// the Sign out button goes, and the focus goes to the page's heading, not the document's
+/// start.
+#[wasm_bindgen_test]
+async fn a_sign_out_here_on_step_four_keeps_the_focus_on_the_page() {
+    fake();
+    let (root, _h) = step_four().await;
+    let sign_out: HtmlButtonElement = find(&root, ".user-menu button").unwrap().unchecked_into();
+    sign_out.focus().unwrap();
+    sign_out.click();
+    eventually("the notice", || {
+        find(&root, "[data-testid=signed-out-notice]").is_some()
+    })
+    .await;
+    assert!(
+        reveals_secret(&root, "server-signing-key", 0),
+        "still shown"
+    );
+    eventually("the focus on the page's heading", || {
+        leptos::prelude::document()
+            .active_element()
+            .is_some_and(|a| a.tag_name() == "H1" || a.has_attribute("data-arrive"))
+    })
+    .await;
+}
+
 /// A token renewed with fewer roles while step 4 shows the secrets (the roles decide, as the
 /// base's ACL says nothing) does not take them away: the platform decided when it made the key.
 /// For the run that made the key, and for secrets shown on request after the step was left.

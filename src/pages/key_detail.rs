@@ -294,20 +294,35 @@ fn KeyDetail(
         .filter(|_| platform_types::roles_may_manage_keys(&session.roles()))
         .map(|_| links::key_step(&key.id));
     let (arx_url, usage_access) = (key.arx_url.clone(), key.access_key.clone());
-    let delete = move || {
-        let key = latest.get();
-        match delete_permission(&key, &roles.get()).reason() {
-            None => {
-                // Over the dashboard as the person left it, which a delete then goes back to.
-                let href = links::delete_key(&key.id, &use_router().dashboard_search());
-                // Marked in the history entry, so that closing the dialog comes back here.
-                view! {
-                    <a href=href class="button danger" data-history-state=links::OPENED_HERE>"Delete API key"</a>
+    // Drawn again only when the answer changes it, not on every read of the key: the link may
+    // have the focus.
+    let refusal = Memo::new(move |_| {
+        delete_permission(&latest.get(), &roles.get())
+            .reason()
+            .map(str::to_owned)
+    });
+    let key_id = key.id.clone();
+    let delete = move || match refusal.get() {
+        None => {
+            // Over the dashboard as the person left it, which a delete then goes back to.
+            let href = links::delete_key(&key_id, &use_router().dashboard_search());
+            // Gone from under the focus (the key turned pending: deleted elsewhere), the focus
+            // goes to the page's heading, which says which key this is.
+            let link = NodeRef::<leptos::html::A>::new();
+            on_cleanup(move || {
+                if crate::focus::had_focus(link.try_get_untracked().flatten()) {
+                    if let Some(title) = document().get_element_by_id("detail-title") {
+                        crate::focus::focus(&title, true);
+                    }
                 }
-                .into_any()
+            });
+            // Marked in the history entry, so that closing the dialog comes back here.
+            view! {
+                <a node_ref=link href=href class="button danger" data-history-state=links::OPENED_HERE>"Delete API key"</a>
             }
-            Some(r) => view! { <p class="muted">{r.to_owned()}</p> }.into_any(),
+            .into_any()
         }
+        Some(r) => view! { <p class="muted">{r}</p> }.into_any(),
     };
     view! {
         <div class="page-head">

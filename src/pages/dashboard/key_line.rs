@@ -152,10 +152,24 @@ pub fn KeyLine(
                 // location that a line never needs. Named by aria-label, not by hidden text: an
                 // attribute change needs no layout.
                 <a href=detail_href class="link" aria-label=move || format!("Details of {}", name.get())>"Details"</a>
-                <Show when=move || may_delete.get()>
-                    <a href=delete_href class="link danger" data-testid="delete-key" data-history-state=links::OPENED_FROM_LIST
-                        aria-label=move || format!("Delete {}", name.get())>"Delete"</a>
-                </Show>
+                {move || may_delete.get().then(|| {
+                    // Gone from under the focus (the key turned pending: deleted elsewhere), the
+                    // focus stays on the line, on its Details.
+                    let link = NodeRef::<leptos::html::A>::new();
+                    on_cleanup(move || {
+                        if crate::focus::had_focus(link.try_get_untracked().flatten()) {
+                            if let Some(details) = row.try_get_untracked().flatten().and_then(|tr| {
+                                tr.query_selector("a.link:not(.danger)").ok().flatten()
+                            }) {
+                                crate::focus::focus(&details, true);
+                            }
+                        }
+                    });
+                    view! {
+                        <a node_ref=link href=delete_href class="link danger" data-testid="delete-key" data-history-state=links::OPENED_FROM_LIST
+                            aria-label=move || format!("Delete {}", name.get())>"Delete"</a>
+                    }
+                })}
             </td>
         </tr>
     }

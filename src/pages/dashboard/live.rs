@@ -169,12 +169,7 @@ pub fn StaleNotice(keys: UseKeys) -> impl IntoView {
             let button = NodeRef::<leptos::html::Button>::new();
             // Gone with a list read at last: the focus goes to the search rather than the page.
             on_cleanup(move || {
-                let focused = button
-                    .try_get_untracked()
-                    .flatten()
-                    .zip(document().active_element())
-                    .is_some_and(|(b, a)| a.is_same_node(Some(&b)));
-                if focused {
+                if crate::focus::had_focus(button.try_get_untracked().flatten()) {
                     super::table::focus_first_of(&[super::toolbar::SEARCH_ID]);
                 }
             });
