@@ -631,6 +631,51 @@ async fn a_delete_link_that_goes_leaves_the_focus_on_its_key() {
     );
 }
 
+/// The count of keys shown is said once the search settles, not on every keystroke, and again
+/// when keys match after a search that matched none (the pager is then drawn anew).
+#[wasm_bindgen_test]
+async fn the_count_is_said_once_a_search_settles() {
+    with_list(json!([{"body": key_list(vec![
+        key("apikey--1", "onq.AAA", "active", "Payments", true),
+        key("apikey--2", "onq.BBB", "active", "Portal", true),
+        key("apikey--3", "onq.CCC", "active", "Payroll", true),
+    ], true)}]));
+    let (root, _h) = mount_app("/");
+    eventually("rows", || text(&root).contains("onq.AAA")).await;
+    tools_live(&root).await;
+    assert!(
+        find(&root, ".pager [role=status]").is_none(),
+        "the pager's count is no live region"
+    );
+    let input: web_sys::HtmlInputElement = find(&root, "#key-search").unwrap().unchecked_into();
+    type_into(&input, "p");
+    sleep(30).await;
+    type_into(&input, "pa");
+    sleep(30).await;
+    assert!(
+        !announced(&root).starts_with("Showing"),
+        "not while typing: {}",
+        announced(&root)
+    );
+    eventually("said once it settles", || {
+        announced(&root) == "Showing 1–2 of 2"
+    })
+    .await;
+    type_into(&input, "zzz");
+    eventually("nothing matches", || {
+        find(&root, "[data-testid=no-results]").is_some()
+    })
+    .await;
+    find(&root, "[data-testid=no-results] button")
+        .unwrap()
+        .unchecked_into::<web_sys::HtmlElement>()
+        .click();
+    eventually("said again when keys match", || {
+        announced(&root) == "Showing 1–3 of 3"
+    })
+    .await;
+}
+
 /// A pending key's poll that the platform refuses with a wait (`Retry-After`) is not sent again
 /// before then.
 #[wasm_bindgen_test]

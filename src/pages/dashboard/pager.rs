@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use super::table::Shown;
 use super::use_view::UseView;
 use super::view_state::{ViewState, PAGE_SIZES};
+use crate::components::announcer::use_announcer;
 use crate::routes::{current_route, Route};
 
 /// The pager under the key table.
@@ -59,17 +60,11 @@ pub fn Pager(view: UseView, shown: Shown) -> impl IntoView {
         let size = event_target_value(&ev).parse().unwrap_or(25);
         view.choose("page-size", |s| s.page_size = size);
     };
-    let status = move || {
-        let total = shown.matches.with(Vec::len);
-        let (_, p, _) = page.get();
-        let size = view.state.with(|s| s.page_size);
-        let from = (p - 1) * size + 1;
-        let to = (p * size).min(total);
-        format!("Showing {from}–{to} of {total}")
-    };
+    let status = move || showing(view, shown);
     view! {
         <nav class="pager" aria-label="Pages">
-            <span class="muted" role="status">{status}</span>
+            // Not a live region: it follows the search as it is typed ([`say_what_is_shown`]).
+            <span class="muted">{status}</span>
             <label class="inline">
                 "Rows per page "
                 <select on:change=on_size prop:value=move || view.state.with(|s| s.page_size.to_string())>
@@ -83,4 +78,37 @@ pub fn Pager(view: UseView, shown: Shown) -> impl IntoView {
                 disabled=move || { let (_, p, n) = page.get(); p >= n }>"Next"</button>
         </nav>
     }
+}
+
+/// "Showing 26–50 of 60" (tracked).
+fn showing(view: UseView, shown: Shown) -> String {
+    let total = shown.matches.with(Vec::len);
+    let (_, p, _) = shown.page.get();
+    let size = view.state.with(|s| s.page_size);
+    let from = (p - 1) * size + 1;
+    let to = (p * size).min(total);
+    format!("Showing {from}–{to} of {total}")
+}
+
+/// Says which rows the list shows once the view has settled (the search paused or left, a
+/// filter, page or page size chosen), not on every keystroke; also when rows come back after a
+/// search that matched none, where the pager is drawn anew. A new order is said by the sort
+/// itself, and nothing matching by the table's empty state.
+pub fn say_what_is_shown(view: UseView, shown: Shown) {
+    let announce = use_announcer();
+    Effect::new(move |before: Option<ViewState>| {
+        let now = view.url.get();
+        let Some(before) = before else {
+            return now;
+        };
+        let order_only = ViewState {
+            sort: before.sort,
+            descending: before.descending,
+            ..now.clone()
+        } == before;
+        if !order_only && shown.matches.with_untracked(|m| !m.is_empty()) {
+            announce.say(untrack(|| showing(view, shown)));
+        }
+        now
+    });
 }

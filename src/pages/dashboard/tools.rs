@@ -167,6 +167,9 @@ in_tools_chunk! {
         let view = expect_context::<UseView>();
         keep_live(keys, use_api_client());
         keep_place();
+        if let Some(shown) = use_context::<Shown>() {
+            super::pager::say_what_is_shown(view, shown);
+        }
         let typed = placeholder_state();
         Ok(view! { <StaleNotice keys/> <Toolbar keys view typed/> }.into_any())
     }
