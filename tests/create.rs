@@ -253,6 +253,30 @@ fn leaving_asks() -> bool {
     e.default_prevented()
 }
 
+/// Presses Create on the review, whose every attempt fails without an answer (the fake's
+/// network error), and waits until the page says the outcome is open.
+async fn create_and_lose_the_answer(root: &web_sys::HtmlElement) {
+    button(root, "[data-testid=create-submit]").click();
+    eventually_within(10_000, "the create's answer lost", || {
+        text(root).contains("Creating again from this page is safe")
+    })
+    .await;
+}
+
+/// Presses step 2's "Next: review" once step 2 is drawn (the review it replaces may still be on
+/// the page a moment, with buttons of its own).
+async fn next_from_step_two(root: &web_sys::HtmlElement) {
+    let next = || {
+        find(root, ".wizard-actions button")
+            .filter(|b| b.text_content().as_deref() == Some("Next: review"))
+    };
+    eventually("step 2's Next", || next().is_some()).await;
+    next()
+        .unwrap()
+        .unchecked_into::<HtmlButtonElement>()
+        .click();
+}
+
 /// A create whose answer was lost lives in this page only (its idempotency key): closing or
 /// reloading the tab then asks first, since Create after a reload would make a second key.
 #[wasm_bindgen_test]
@@ -285,11 +309,7 @@ async fn a_create_whose_answer_was_lost_asks_before_the_wizard_is_left() {
     // Back from the review then leaves the wizard.
     go_to("/");
     let (root, _h) = summary().await;
-    button(&root, "[data-testid=create-submit]").click();
-    eventually_within(10_000, "the create failed", || {
-        text(&root).contains("Creating again from this page is safe")
-    })
-    .await;
+    create_and_lose_the_answer(&root).await;
     let path = || web_sys::window().unwrap().location().pathname().unwrap();
     let header_link: web_sys::HtmlElement = find(&root, ".app-nav a").unwrap().unchecked_into();
 
@@ -317,15 +337,7 @@ async fn a_create_whose_answer_was_lost_asks_before_the_wizard_is_left() {
     arx_step.click();
     eventually("on step 2", || path() == "/keys/new/arx").await;
     assert_eq!(leaving.asked(), 0, "a step of the wizard is not leaving it");
-    let next = || {
-        find(&root, ".wizard-actions button")
-            .filter(|b| b.text_content().as_deref() == Some("Next: review"))
-    };
-    eventually("its Next", || next().is_some()).await;
-    next()
-        .unwrap()
-        .unchecked_into::<HtmlButtonElement>()
-        .click();
+    next_from_step_two(&root).await;
     eventually("back on the review", || path() == "/keys/new/summary").await;
     eventually("its Create", || {
         find(&root, "[data-testid=create-submit]").is_some()
@@ -362,26 +374,14 @@ async fn a_review_of_other_choices_says_an_earlier_create_may_have_made_a_key() 
         json!([{"network_error": true}]),
     );
     let (root, _h) = summary().await;
-    button(&root, "[data-testid=create-submit]").click();
-    eventually_within(10_000, "the create failed", || {
-        text(&root).contains("Creating again from this page is safe")
-    })
-    .await;
+    create_and_lose_the_answer(&root).await;
     // Step 2 with the other application (a link within the wizard), then on to its review.
     let link = leptos::prelude::document().create_element("a").unwrap();
     link.set_attribute("href", "/keys/new/arx?app=app--c&arx=arx--p")
         .unwrap();
     root.append_child(&link).unwrap();
     link.unchecked_into::<web_sys::HtmlElement>().click();
-    let next = || {
-        find(&root, ".wizard-actions button")
-            .filter(|b| b.text_content().as_deref() == Some("Next: review"))
-    };
-    eventually("step 2's Next", || next().is_some()).await;
-    next()
-        .unwrap()
-        .unchecked_into::<HtmlButtonElement>()
-        .click();
+    next_from_step_two(&root).await;
     eventually("the other review", || {
         text(&root).contains("Client app") && find(&root, "[data-testid=earlier-create]").is_some()
     })
@@ -683,11 +683,7 @@ async fn a_role_refusal_after_a_lost_answer_says_a_key_may_have_been_made() {
         json!([{"network_error": true}]),
     );
     let (root, _h) = summary().await;
-    button(&root, "[data-testid=create-submit]").click();
-    eventually_within(10_000, "the lost answer said", || {
-        text(&root).contains("Creating again from this page is safe")
-    })
-    .await;
+    create_and_lose_the_answer(&root).await;
     fake(
         json!([{"body": base(true)}]),
         json!([{"status": 403, "body": err(403, "internal_authz_err", "Your role may not create API keys")}]),
