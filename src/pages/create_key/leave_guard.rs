@@ -44,36 +44,19 @@ pub fn use_leave_guard(stored: RwSignal<bool>, asked: Signal<bool>) {
             }
         })
     };
-    // Following a link asks first (capture phase: before the router sees the click). The page
-    // then navigates itself, replacing the guard entry below, so Back from the next page does
-    // not land on it.
-    let on_click = {
+    // Following a link asks first. The page then navigates itself, replacing the guard entry
+    // below, so Back from the next page does not land on it.
+    {
         let navigate = navigate.clone();
-        Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |e: web_sys::MouseEvent| {
-            let plain =
-                e.button() == 0 && !(e.ctrl_key() || e.meta_key() || e.shift_key() || e.alt_key());
-            let href = e
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .and_then(|el| el.closest("a[href]").ok().flatten())
-                .and_then(|a| a.get_attribute("href"))
-                .filter(|h| h.starts_with('/') && !h.starts_with("//"));
-            let Some(href) = href.filter(|_| plain) else {
-                return;
-            };
+        before_the_router_follows_links(move |e, href| {
             e.prevent_default();
             e.stop_immediate_propagation();
             if !guard_on() || confirm_leave() {
                 stored.set(true);
                 navigate(&href, replace_entry(false));
             }
-        })
-    };
-    let _ = window().add_event_listener_with_callback_and_bool(
-        "click",
-        on_click.as_ref().unchecked_ref(),
-        true,
-    );
+        });
+    }
     // Back asks first. The router hears a history move before any listener this page can add,
     // so the page puts a guard entry with the same URL on top of its own: Back then lands on
     // this same step (the router sees no change) and the page decides. Staying puts the guard
@@ -114,15 +97,10 @@ pub fn use_leave_guard(stored: RwSignal<bool>, asked: Signal<bool>) {
         stored.set(true);
         true
     });
-    let holder = send_wrapper::SendWrapper::new((on_click, on_pop));
+    let holder = send_wrapper::SendWrapper::new(on_pop);
     on_cleanup(move || {
         esc.remove();
-        let (click, pop) = holder.take();
-        let _ = window().remove_event_listener_with_callback_and_bool(
-            "click",
-            click.as_ref().unchecked_ref(),
-            true,
-        );
+        let pop = holder.take();
         let _ =
             window().remove_event_listener_with_callback("popstate", pop.as_ref().unchecked_ref());
     });
@@ -145,13 +123,9 @@ pub fn ask_before_leaving_the_wizard(
     let stay = move |path: &str| {
         when() && !in_wizard(path) && !window().confirm_with_message(question).unwrap_or(false)
     };
-    // Capture phase: before the router follows the link.
-    let on_click = {
+    {
         let stay = stay.clone();
-        Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |e: web_sys::MouseEvent| {
-            let Some(href) = crate::router::own_link(&e) else {
-                return;
-            };
+        before_the_router_follows_links(move |e, href| {
             // A link that waits for the create on its way goes nowhere yet: nothing to ask.
             let waiting = e
                 .target()
@@ -163,26 +137,12 @@ pub fn ask_before_leaving_the_wizard(
                 e.prevent_default();
                 e.stop_immediate_propagation();
             }
-        })
-    };
-    let _ = window().add_event_listener_with_callback_and_bool(
-        "click",
-        on_click.as_ref().unchecked_ref(),
-        true,
-    );
+        });
+    }
     // Back or Forward: the address is already the one arrived at.
     use_router().ask_before_leaving(move || {
         let path = window().location().pathname().unwrap_or_default();
         !stay(&path)
-    });
-    let holder = send_wrapper::SendWrapper::new(on_click);
-    on_cleanup(move || {
-        let click = holder.take();
-        let _ = window().remove_event_listener_with_callback_and_bool(
-            "click",
-            click.as_ref().unchecked_ref(),
-            true,
-        );
     });
 }
 
@@ -234,4 +194,28 @@ pub fn step_off_guard_entry_when_shown_again() {
         step_off.unchecked_ref(),
         &options,
     );
+}
+
+/// Calls `on_link` with each plain click on a link to this console's own pages
+/// (`router::own_link`) and its address, before the router follows it (capture phase), for as
+/// long as the calling view lives.
+fn before_the_router_follows_links(on_link: impl Fn(&web_sys::MouseEvent, String) + 'static) {
+    let on_click = Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |e: web_sys::MouseEvent| {
+        if let Some(href) = crate::router::own_link(&e) {
+            on_link(&e, href);
+        }
+    });
+    let _ = window().add_event_listener_with_callback_and_bool(
+        "click",
+        on_click.as_ref().unchecked_ref(),
+        true,
+    );
+    let holder = send_wrapper::SendWrapper::new(on_click);
+    on_cleanup(move || {
+        let _ = window().remove_event_listener_with_callback_and_bool(
+            "click",
+            holder.take().as_ref().unchecked_ref(),
+            true,
+        );
+    });
 }
