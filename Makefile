@@ -10,8 +10,8 @@ dev:        ## trunk serve with hot reload, proxying /api and /auth to the dev p
 test:       ## every check and test layer (installs what is missing)
 	@scripts/test.sh
 
-install:    ## install the toolchain pieces only
-	@scripts/install.sh
+install:    ## install the toolchain pieces only (make dev adds Trunk)
+	@scripts/install.sh --browser
 
 bench:      ## measure bundle, startup, 10,000 keys and the dev platform; report in target/bench/
 	@scripts/bench.sh
@@ -21,4 +21,4 @@ release:    ## build the release bundle into dist-release/
 
 clean:
 	cargo clean
-	rm -rf dist dist-release target/bench
+	rm -rf dist dist-release dist-bench

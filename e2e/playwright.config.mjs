@@ -11,6 +11,7 @@ const baseURL = `http://127.0.0.1:${port}`;
 const benchPort = Number(process.env.E2E_BENCH_PORT || 8766);
 export const benchURL = `http://127.0.0.1:${benchPort}`;
 const platform = path.join(root, 'target', 'debug', 'dev-platform');
+const log = (name) => path.join(root, 'target', `e2e-${name}.log`);
 
 export default defineConfig({
   testDir: '.',
@@ -19,7 +20,8 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  forbidOnly: !!process.env.CI,
+  // A stray test.only would run one test and pass.
+  forbidOnly: true,
   timeout: 60_000,
   expect: { timeout: 10_000 },
   reporter: [['list']],
@@ -42,20 +44,22 @@ export default defineConfig({
   },
   webServer: [
     {
-      command: `${platform} --port ${port} --db :memory: --provisioning-delay-ms 1500 --faults --hostile-names --static ${path.join(root, 'dist-release')}`,
+      command: `${platform} --port ${port} --db :memory: --provisioning-delay-ms 1500 --faults --hostile-names --static ${path.join(root, 'dist-release')} 2>${log('platform')}`,
       url: `${baseURL}/`,
       reuseExistingServer: false,
       timeout: 60_000,
-      // The platform logs every request (and each injected failure as an error) on stderr.
+      // The platform logs every request (and each injected failure as an error) on stderr: kept
+      // in a file, which also says why a platform did not start (a port taken, say).
       stdout: 'ignore',
       stderr: 'ignore',
     },
     {
-      command: `${platform} --port ${benchPort} --db :memory: --static ${path.join(root, 'dist-bench')}`,
+      command: `${platform} --port ${benchPort} --db :memory: --static ${path.join(root, 'dist-bench')} 2>${log('bench-platform')}`,
       url: `${benchURL}/`,
       reuseExistingServer: false,
       timeout: 60_000,
-      // The platform logs every request (and each injected failure as an error) on stderr.
+      // The platform logs every request (and each injected failure as an error) on stderr: kept
+      // in a file, which also says why a platform did not start (a port taken, say).
       stdout: 'ignore',
       stderr: 'ignore',
     },

@@ -1,4 +1,5 @@
 // The shell: the release bundle boots, deep links are served, the page is accessible.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -410,7 +411,12 @@ test('the release bundle names no path of the machine that built it', () => {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
   const dir = path.join(root, 'dist-release');
   // The checkout, the crate registry and the toolchain (std's own sources among them).
-  const places = [root, path.join(os.homedir(), '.cargo'), path.join(os.homedir(), '.rustup')];
+  const places = [
+    root,
+    process.env.CARGO_HOME || path.join(os.homedir(), '.cargo'),
+    process.env.RUSTUP_HOME || path.join(os.homedir(), '.rustup'),
+    execFileSync('rustc', ['--print', 'sysroot'], { encoding: 'utf8' }).trim(),
+  ];
   const files = fs.readdirSync(dir).filter((name) => /\.(wasm|js|html)$/.test(name));
   expect(files.filter((name) => name.endsWith('.wasm')).length).toBeGreaterThan(1);
   for (const name of files) {

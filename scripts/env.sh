@@ -3,7 +3,8 @@
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export ROOT
 # node_modules/.bin first: binaryen 132's wasm-opt must win over any other on PATH.
-export PATH="$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
+export PATH="$ROOT/node_modules/.bin:$CARGO_HOME/bin:$PATH"
 # Trunk may not download tools here; make a missing one a clear error instead of a hang.
 export TRUNK_OFFLINE=true
 export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
@@ -33,7 +34,7 @@ wasm_release_rustflags() {
   config_flags=$(sed -n 's/^rustflags = \[\(.*\)\]$/\1/p' "$ROOT/.cargo/config.toml" | tr -d '",')
   [ -n "$config_flags" ] || { echo "no rustflags found in .cargo/config.toml" >&2; return 1; }
   flags="$config_flags --remap-path-prefix=$(rustc --print sysroot)=rust --remap-path-prefix=$ROOT=."
-  for registry in "$HOME"/.cargo/registry/src/*/; do
+  for registry in "$CARGO_HOME"/registry/src/*/; do
     flags+=" --remap-path-prefix=${registry%/}=crates"
   done
   printf '%s' "$flags"

@@ -33,12 +33,36 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
     exit 1
   fi
 fi
-node_major=$(node -p 'process.versions.node.split(".")[0]')
-[ "$node_major" -ge 18 ] || { echo "Node.js $(node --version) is too old: 18 or later (20 tested)" >&2; exit 1; }
+# Playwright 1.65 stops on Node.js below 20, and bench/bench.mjs uses import.meta.dirname (20.11).
+node_ok=$(node -p 'const [a, b] = process.versions.node.split(".").map(Number); a > 20 || (a === 20 && b >= 11)')
+[ "$node_ok" = true ] || {
+  echo "Node.js $(node --version) is too old: 20.11 or later (Debian 12's own nodejs is 18; 20 is tested)" >&2
+  exit 1
+}
 echo "node $(node --version), npm $(npm --version)"
 
+step "a C compiler and linker (rustc links through cc; SQLite and ring build C)"
+if ! command -v cc >/dev/null; then
+  if [ "$(id -u)" = 0 ]; then
+    long "installing Debian's build-essential" "1 minute"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq build-essential
+  else
+    echo "No C compiler: install one (as root on Debian: apt-get install -y build-essential)" >&2
+    exit 1
+  fi
+fi
+cc --version | head -1
+
+step "rustfmt and clippy (make test checks both)"
+for component in rustfmt clippy; do
+  rustup component list --installed 2>/dev/null | grep -q "^$component" || rustup component add "$component"
+done
+echo "ok"
+
 step "wasm32 target"
-if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+# Looked for in the sysroot: a target unpacked by the fallback below is not listed by rustup.
+if [ ! -d "$(rustc --print sysroot)/lib/rustlib/wasm32-unknown-unknown/lib" ]; then
   if ! rustup target add wasm32-unknown-unknown; then
     fallback="$ROOT/../shared/toolchain/add-wasm32-target.sh"
     [ -f "$fallback" ] || { echo "rustup could not add wasm32-unknown-unknown and no fallback exists" >&2; exit 1; }
@@ -51,11 +75,11 @@ step "the standard library's source (the release wasm builds std without panic m
 # Not fatal: without it the release build links the prebuilt std and says so. A machine whose
 # rustup cannot reach its server is asked once per toolchain, not at every run; delete the
 # marker to ask again.
-no_src_marker="$HOME/.cargo/.rust-src-unavailable-$(rustc --version | awk '{print $2}')"
+no_src_marker="$CARGO_HOME/.rust-src-unavailable-$(rustc --version | awk '{print $2}')"
 if ! wasm_std_source && [ ! -f "$no_src_marker" ]; then
   if ! timeout 180 rustup component add rust-src; then
     echo "warning: rustup could not add rust-src; the release wasm keeps std's panic messages" >&2
-    mkdir -p "$HOME/.cargo" && touch "$no_src_marker"
+    mkdir -p "$CARGO_HOME" && touch "$no_src_marker"
   fi
 fi
 if wasm_std_source; then echo "ok"; else echo "not installed (to try again: rm $no_src_marker)"; fi
@@ -74,11 +98,11 @@ wasm-bindgen --version
 step "wasm-split-cli $WASM_SPLIT_VERSION (cuts the release wasm into chunks)"
 # The crate is wasm_split_cli_support; its binary needs the build-binary feature. Its version must
 # understand the split points of the wasm_split_helpers that Cargo.lock gives Leptos.
-if [ "$(cat "$HOME/.cargo/.wasm-split-cli-version" 2>/dev/null || true)" != "$WASM_SPLIT_VERSION" ] \
+if [ "$(cat "$CARGO_HOME/.wasm-split-cli-version" 2>/dev/null || true)" != "$WASM_SPLIT_VERSION" ] \
    || ! command -v wasm-split-cli >/dev/null; then
   long "compiling wasm-split-cli $WASM_SPLIT_VERSION" "2 minutes"
   cargo install --locked wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary --force
-  echo "$WASM_SPLIT_VERSION" > "$HOME/.cargo/.wasm-split-cli-version"
+  echo "$WASM_SPLIT_VERSION" > "$CARGO_HOME/.wasm-split-cli-version"
 fi
 command -v wasm-split-cli
 
