@@ -634,6 +634,45 @@ async fn a_delete_answered_by_a_gateway_s_page_is_not_said_to_have_failed() {
     );
 }
 
+/// A delete whose first attempt got no answer may have been done, whatever its retry is told
+/// next: a platform busy for longer than the client waits by itself says nothing of the first.
+#[wasm_bindgen_test]
+async fn a_delete_retried_after_a_lost_answer_and_refused_for_now_is_not_said_to_have_failed() {
+    let listed = key("apikey--1", "onq.AAA", "active", "Payments", true);
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [{"body": session(&["platform_owner"])}],
+            "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![listed.clone()], true)}],
+            "GET /api/tenants/tenant--t/keys/apikey--1": [{"body": ok(listed)}],
+            "DELETE /api/tenants/tenant--t/keys/apikey--1": [
+                {"delay": 200, "network_error": true},
+                {"status": 503, "headers": {"retry-after": "30"},
+                 "body": err(503, "service_unavailable_err", "Down for maintenance")},
+            ],
+        })
+        .to_string(),
+    );
+    go_to("/");
+    let (root, _h) = mount_app("/keys/apikey--1/delete");
+    press_delete(&root).await;
+    window().history().unwrap().back().unwrap();
+    eventually("the dialog gone", || find(&root, "[role=dialog]").is_none()).await;
+    eventually_within(10_000, "the outcome said", || {
+        announced(&root).starts_with("API key onq.AAA ")
+    })
+    .await;
+    assert_eq!(
+        fake_calls("DELETE /api/tenants/tenant--t/keys/apikey--1"),
+        2
+    );
+    let said = announced(&root);
+    assert!(said.contains("may not have been deleted"), "{said}");
+    assert!(
+        fake_calls("GET /api/tenants/tenant--t/keys") >= 2,
+        "the list read again"
+    );
+}
+
 /// Opened by its address, the dialog closed without a delete gives its entry to the dashboard:
 /// Back does not bring the dialog again.
 #[wasm_bindgen_test]

@@ -187,6 +187,10 @@ impl ApiClient {
         // Counts this request among those retried from its first retry until it ends, however
         // it ends (a view that goes drops its request in the middle).
         let mut counted = None;
+        // The first attempt of a change (a delete, a create) that got no answer: it may have been
+        // carried out, and a later attempt refused for a while (busy, failing) does not tell.
+        let mut lost = None;
+        let changes = call.method != Method::Get;
         let epoch = self.tokens.epoch();
         loop {
             if call.authenticated && self.tokens.epoch() != epoch {
@@ -237,11 +241,21 @@ impl ApiClient {
                 .delay_ms(retries, call.replay(), &err, js_sys::Math::random())
             {
                 Some(ms) => {
+                    if changes && lost.is_none() && err.is_unanswered() {
+                        lost = Some(err);
+                    }
                     counted.get_or_insert_with(|| Retrying::count(self.retrying));
                     crate::timer::sleep_ms(ms).await;
                     retries += 1;
                 }
-                None => return Err(err),
+                None => {
+                    let refused_for_now =
+                        matches!(err, ApiError::Server { .. } | ApiError::RateLimited { .. });
+                    return Err(match lost {
+                        Some(lost) if refused_for_now => lost,
+                        _ => err,
+                    });
+                }
             }
         }
     }
