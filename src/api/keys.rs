@@ -56,7 +56,7 @@ impl ApiClient {
 
     /// `GET /keys/{id}`.
     pub async fn get_key(&self, id: &str) -> Result<ApiKey, ApiError> {
-        self.send(Call::new(Method::Get, self.key_url(id, "")?))
+        self.send_key(Call::new(Method::Get, self.key_url(id, "")?))
             .await
     }
 
@@ -73,7 +73,19 @@ impl ApiClient {
             idempotency_key: Some(idempotency_key.to_owned()),
             ..Call::new(Method::Post, self.keys_url("")?)
         };
-        self.send(call).await
+        self.send_key(call).await
+    }
+
+    /// A call answered by one key. An answer that names none (the contract requires its id)
+    /// cannot be told from another key's: it is not understood, rather than a key of no id
+    /// whose step 4 or poll would wait for it forever.
+    async fn send_key(&self, call: Call) -> Result<ApiKey, ApiError> {
+        let key: ApiKey = self.send(call).await?;
+        if is_id(&key.id, ids::API_KEY) {
+            Ok(key)
+        } else {
+            Err(ApiError::Decode("the answer names no key".into()))
+        }
     }
 
     /// `DELETE /keys/{id}` (the id from fetched data, never typed text). The client replays a
