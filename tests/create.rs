@@ -812,6 +812,30 @@ async fn each_step_names_the_tab_and_takes_the_focus_to_its_question() {
     assert_eq!(doc.title(), "Create an API key: Application · Onqlave");
 }
 
+/// An application's technology id is the platform's text: it picks a known badge class or
+/// none, and never adds classes of the page's own to the badge.
+#[wasm_bindgen_test]
+async fn a_technology_id_never_becomes_the_page_s_classes() {
+    let mut answer = base(true);
+    answer["data"]["model"]["applications"][0]["application_technology"]["id"] =
+        json!("server dialog-backdrop");
+    fake(json!([{"body": answer}]), json!([]));
+    let (root, _h) = mount_app("/keys/new/application");
+    eventually("choices", || find(&root, "#app-app--s").is_some()).await;
+    let badges: Vec<String> = (0..2)
+        .map(|i| {
+            root.query_selector_all(".choice .badge")
+                .unwrap()
+                .item(i)
+                .unwrap()
+                .unchecked_into::<web_sys::Element>()
+                .class_name()
+        })
+        .collect();
+    assert_eq!(badges, ["badge", "badge tech-client"]);
+    assert!(find(&root, ".dialog-backdrop").is_none());
+}
+
 /// The summary names the application's technology as step 1 does: its name, not its id.
 #[wasm_bindgen_test]
 async fn the_summary_names_the_technology_as_step_one_does() {

@@ -9,6 +9,17 @@ use crate::router::{use_navigate, use_router};
 use crate::routes::{current_route, Route};
 use crate::shown;
 
+/// The class of an application's technology badge. The platform's id picks one of the names
+/// the console knows and never becomes one itself: an answer's text is shown, not made markup
+/// (an id of `"x dialog-backdrop"` would lay the dialog's backdrop over the page).
+pub(super) fn tech_badge_class(id: &str) -> &'static str {
+    match id {
+        "server" => "badge tech-server",
+        "client" => "badge tech-client",
+        _ => "badge",
+    }
+}
+
 /// Sends a person who skipped ahead (or whose link is stale) to the first open step.
 pub(super) fn guard(step: Step) {
     let wizard = use_wizard();
@@ -140,7 +151,7 @@ pub fn ApplicationStep() -> impl IntoView {
                         <Choice group="application" prefix="app" id=app.id.clone()
                             checked=Signal::derive(move || chosen().as_deref() == Some(id.as_str()))
                             on_choose=choose title>
-                            <span class=format!("badge tech-{}", tech.id)>{tech_name}</span>
+                            <span class=tech_badge_class(&tech.id)>{tech_name}</span>
                             <span class="muted small">{tech_about}</span>
                         </Choice>
                     }

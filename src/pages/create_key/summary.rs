@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::draft::Step;
 use super::leave_guard;
-use super::steps::guard;
+use super::steps::{guard, tech_badge_class};
 use super::{step_href, use_wizard};
 use crate::api::{use_api_client, ApiError};
 use crate::components::announcer::use_announcer;
@@ -169,7 +169,7 @@ pub fn SummaryStep() -> impl IntoView {
                 view! {
                     <dt>"Application"</dt>
                     <dd><span class="name">{shown::name(a.display_name()).into_owned()}</span> " "
-                        <span class=format!("badge tech-{}", tech.id)>{shown::name(tech.display_name()).into_owned()}</span></dd>
+                        <span class=tech_badge_class(&tech.id)>{shown::name(tech.display_name()).into_owned()}</span></dd>
                 }
             });
             let arx = c.arx.map(|a| view! {
