@@ -124,7 +124,8 @@ print(plain.decode())
 }
 
 /// A string literal of `s` that Go and Python read alike: platform text goes into code, so
-/// nothing in it may end the literal.
+/// nothing in it may end the literal, nor reorder how the line reads (a bidirectional control,
+/// as in "Trojan Source"), which an escape shows as what it is.
 fn string_literal(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
@@ -132,7 +133,9 @@ fn string_literal(s: &str) -> String {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c if c.is_control() || bidi_control(c) => {
+                out.push_str(&format!("\\u{:04x}", c as u32));
+            }
             c => out.push(c),
         }
     }
@@ -144,10 +147,12 @@ fn string_literal(s: &str) -> String {
 /// Ctrl-C or line break would end the quoted line and run the rest; an escape sequence can end a
 /// terminal's paste mode) and no bidirectional control (the line would not read as it runs).
 pub fn pastes_safely(value: &str) -> bool {
-    !value.chars().any(|c| {
-        c.is_control()
-            || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-    })
+    !value.chars().any(|c| c.is_control() || bidi_control(c))
+}
+
+/// A character that changes the direction in which the text around it is laid out.
+fn bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// `value` quoted for a POSIX shell: inside single quotes nothing is special but the quote.
@@ -190,6 +195,16 @@ mod tests {
         let py = Language::Python.program(ARX, ACCESS);
         assert!(py.contains("Credential(\n        access_key="));
         assert!(py.contains("options.ArxOption(arx_url="));
+    }
+
+    #[test]
+    fn direction_controls_in_platform_text_are_escaped_in_the_programs() {
+        let hostile = "onq.A\u{202E}B\u{2066}C";
+        for lang in Language::ALL {
+            let p = lang.program(ARX, hostile);
+            assert!(p.contains("\"onq.A\\u202eB\\u2066C\""), "{lang:?}: {p}");
+            assert!(!p.chars().any(bidi_control), "{lang:?}");
+        }
     }
 
     #[test]
