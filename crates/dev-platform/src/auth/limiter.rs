@@ -53,7 +53,7 @@ impl LoginLimiter {
     fn buckets(email: &str, addr: Option<IpAddr>) -> Vec<(Bucket, bool)> {
         let mut b = vec![(Bucket::Email(email.to_owned()), true)];
         if let Some(a) = addr {
-            b.push((Bucket::Address(a), false));
+            b.push((Bucket::Address(client_network(a)), false));
         }
         b
     }
@@ -114,9 +114,22 @@ impl LoginLimiter {
     pub fn succeed(&self, email: &str, addr: Option<IpAddr>) {
         let mut counts = self.counts.lock().unwrap_or_else(|p| p.into_inner());
         counts.remove(&Bucket::Email(email.to_owned()));
-        if let Some(c) = addr.and_then(|a| counts.get_mut(&Bucket::Address(a))) {
+        if let Some(c) = addr.and_then(|a| counts.get_mut(&Bucket::Address(client_network(a)))) {
             c.attempts = c.attempts.saturating_sub(1);
         }
+    }
+}
+
+/// The network an address is counted as: an IPv4 address itself (also when it comes as an
+/// IPv4-mapped IPv6 one), an IPv6 address its /64, which one host is commonly given whole: per
+/// /128, each of its addresses would bring a new allowance of guesses.
+fn client_network(addr: IpAddr) -> IpAddr {
+    match addr {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6((u128::from(v6) & !u128::from(u64::MAX)).into()),
+        },
+        v4 => v4,
     }
 }
 
@@ -162,6 +175,26 @@ mod tests {
             l.begin("victim@x.test", home).is_err(),
             "and no sixth: the four before the flood still count"
         );
+    }
+
+    #[test]
+    fn an_ipv6_host_counts_as_its_64_and_a_mapped_ipv4_as_itself() {
+        let l = LoginLimiter::new(100, 3);
+        for i in 1..=3u16 {
+            let addr = IpAddr::from([0x2001, 0xdb8, 0, 0, 0, 0, 0, i]);
+            assert!(l.begin(&format!("u{i}@x.test"), Some(addr)).is_ok());
+        }
+        let same_64 = IpAddr::from([0x2001, 0xdb8, 0, 0, 0xffff, 0, 0, 0xbeef]);
+        assert!(l.begin("v@x.test", Some(same_64)).is_err());
+        let next_64 = IpAddr::from([0x2001, 0xdb8, 0, 1, 0, 0, 0, 1]);
+        assert!(l.begin("v@x.test", Some(next_64)).is_ok());
+
+        let v4 = IpAddr::from([192, 0, 2, 7]);
+        let mapped = IpAddr::from(std::net::Ipv4Addr::new(192, 0, 2, 7).to_ipv6_mapped());
+        for i in 0..3 {
+            assert!(l.begin(&format!("w{i}@x.test"), Some(v4)).is_ok());
+        }
+        assert!(l.begin("x@x.test", Some(mapped)).is_err());
     }
 
     #[test]
