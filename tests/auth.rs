@@ -124,20 +124,23 @@ async fn wrong_credentials_show_the_server_message() {
     );
 }
 
-/// A sign-in the platform failed to handle gives its reference, to quote to support.
+/// A sign-in the platform failed to handle, or refused for another reason than the credentials
+/// (its cross-site guard, say), gives its reference, to quote to support (contract §2.1).
 #[wasm_bindgen_test]
-async fn a_sign_in_the_platform_failed_says_its_reference() {
-    install_fake_fetch(&routes(
-        json!([{"status": 500, "body": err(500, "internal_err", "Something broke")}]),
-    ));
-    let (root, _h) = mount_app("/sign-in");
-    fill_and_submit(&root, "a@b.test", "pw").await;
-    eventually("the failure and its reference", || {
-        find(&root, "#sign-in-error")
-            .and_then(|e| e.text_content())
-            .is_some_and(|t| t.contains("(reference corr--test)"))
-    })
-    .await;
+async fn a_sign_in_the_platform_failed_or_refused_says_its_reference() {
+    for (status, code) in [(500, "internal_err"), (403, "internal_authz_err")] {
+        install_fake_fetch(&routes(
+            json!([{"status": status, "body": err(status, code, "Something broke")}]),
+        ));
+        let (root, _h) = mount_app("/sign-in");
+        fill_and_submit(&root, "a@b.test", "pw").await;
+        eventually(&format!("the failure and its reference ({status})"), || {
+            find(&root, "#sign-in-error")
+                .and_then(|e| e.text_content())
+                .is_some_and(|t| t.contains("(reference corr--test)"))
+        })
+        .await;
+    }
 }
 
 /// A session answer without an access token is not a sign-in: the form says the answer was not

@@ -931,6 +931,14 @@ async fn a_list_that_could_not_be_read_again_says_it_may_be_out_of_date() {
         "{said}"
     );
     assert!(said.contains("as read at "), "{said}");
+    assert!(
+        !said.contains("reference"),
+        "the status is not read again for a new reference"
+    );
+    let notice = find(&root, "[data-testid=stale-list]")
+        .and_then(|s| s.text_content())
+        .unwrap_or_default();
+    assert!(notice.contains("(reference corr--test)"), "{notice}");
     assert!(text(&root).contains("onq.AAA"), "the rows stay");
     let retry: HtmlButtonElement = find(&root, "[data-testid=stale-list] button")
         .unwrap()
@@ -1706,6 +1714,16 @@ async fn a_key_s_page_read_again_keeps_the_key_when_the_read_fails() {
     assert!(heading().contains("onq.AAA"), "the key stays on screen");
     assert!(find(&root, ".error-panel").is_none());
     assert!(text(&root).contains("The API key could not be read again"));
+    let alert = find(&root, "[data-testid=stale-key] [role=alert]")
+        .and_then(|a| a.text_content())
+        .unwrap_or_default();
+    assert!(!alert.contains("reference"), "{alert}");
+    assert!(
+        find(&root, "[data-testid=stale-key]")
+            .and_then(|n| n.text_content())
+            .is_some_and(|t| t.contains("(reference corr--test)")),
+        "the failure's reference, beside the alert"
+    );
     let retry: HtmlButtonElement = find(&root, "[data-testid=stale-key] button")
         .unwrap()
         .unchecked_into();

@@ -207,10 +207,13 @@ fn RefreshFailed(
             "The API key could not be read again: {why} The page shows it as read at {read}."
         ))
     };
+    // Beside the alert, not in it: each failure has its own, which would have it read again.
+    let reference = move || error.with(|e| e.as_ref().and_then(ApiError::reference));
     view! {
         <Show when=move || failing.get()>
-            <div class="notice" role="alert" data-testid="stale-key">
-                <p>{words}</p>
+            <div class="notice" data-testid="stale-key">
+                <p role="alert">{words}</p>
+                <p class="muted small">{reference}</p>
                 <AnnouncedRetryButton busy=found.loading() on_retry=Callback::new(move |_| found.refetch())
                     still_failing class="button small secondary"/>
             </div>

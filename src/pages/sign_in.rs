@@ -236,12 +236,14 @@ pub fn SignInPage() -> impl IntoView {
     }
 }
 
-/// The reference of a failure support may need to trace (the platform's own); a refusal of the
-/// credentials or of too many attempts says all there is.
+/// The reference of a failure support may need to trace (contract §2.1); a refusal of the
+/// credentials, of too many attempts or of what was typed says all there is.
 fn reference(e: &ApiError) -> Option<String> {
-    matches!(e, ApiError::Server { .. })
-        .then(|| e.reference())
-        .flatten()
+    let says_all = matches!(
+        e,
+        ApiError::Unauthorized(_) | ApiError::RateLimited { .. } | ApiError::Validation { .. }
+    );
+    (!says_all).then(|| e.reference()).flatten()
 }
 
 /// What a refused sign-in says: as any error, but a limit is on sign-in attempts.

@@ -180,10 +180,17 @@ pub fn StaleNotice(keys: UseKeys) -> impl IntoView {
             }
         })
     };
+    // Beside the status, not in it: each failure has its own, which would have the whole
+    // notice read out again.
+    let reference = move || {
+        keys.refresh_failed
+            .with(|e| e.as_ref().and_then(ApiError::reference))
+    };
     view! {
         <div class="stale-list" class:notice=failing
             data-testid=move || failing.get().then_some("stale-list")>
             <span role="status">{words}</span>
+            <span class="muted">{reference}</span>
             " "
             {retry}
         </div>
