@@ -172,6 +172,20 @@ fn the_valid_bodies_decode() {
     ));
 }
 
+/// The platform forgets the secrets once sent: a public field of another type beside them (a
+/// date as a number, a status as a code) costs nothing of what the answer carries.
+#[test]
+fn the_secrets_survive_public_fields_of_another_type() {
+    let body = r#"{"data":{"id":42,"access_key":["onq.A"],"status":1,"arx_url":{"u":1},
+        "server_signing_key":"s","server_crypto_access_key":"k","client_key":null,
+        "provided_at":1735689600}}"#;
+    let secrets = decode::<SensitiveData>(&ok_raw(body)).expect("the secrets decode");
+    assert_eq!(secrets.server_signing_key.expose(), "s");
+    assert_eq!(secrets.server_crypto_access_key.expose(), "k");
+    assert_eq!(secrets.provided_at, "");
+    assert_eq!(secrets.id, "");
+}
+
 fn ok_raw(body: &str) -> RawResponse {
     RawResponse {
         status: 200,
@@ -207,12 +221,12 @@ fn classic_malformed_json_gives_the_envelope_error() {
         ("deep nesting in data", deep_data),
         (
             "huge float",
-            r#"{"data":{"expires_in":1e999999,"insights":{"total_keys":1e999999},"id":1e999999}}"#
+            r#"{"data":{"expires_in":1e999999,"insights":{"total_keys":1e999999},"server_signing_key":1e999999}}"#
                 .into(),
         ),
         (
             "huge integer",
-            r#"{"data":{"expires_in":18446744073709551616,"insights":{"total_keys":18446744073709551616},"id":18446744073709551616}}"#.into(),
+            r#"{"data":{"expires_in":18446744073709551616,"insights":{"total_keys":18446744073709551616},"server_signing_key":18446744073709551616}}"#.into(),
         ),
         ("byte order mark", "\u{feff}{\"data\":null}".into()),
         ("NUL", "{\"data\":null}\u{0}".into()),

@@ -151,6 +151,20 @@ where
     Ok(())
 }
 
+/// Reads the next value into `slot` as a key's status if it is a string, else as no status: for
+/// an answer in which the status only adds detail (the secrets'), so that its type never costs
+/// what the answer carries.
+pub(crate) fn status_or_skip<'de, A>(
+    map: &mut A,
+    slot: &mut crate::KeyStatus,
+) -> Result<(), A::Error>
+where
+    A: MapAccess<'de>,
+{
+    *slot = crate::KeyStatus::parse(&map.next_value::<TextOrSkip>()?.0);
+    Ok(())
+}
+
 struct TextOrSkip(String);
 
 impl<'de> Deserialize<'de> for TextOrSkip {

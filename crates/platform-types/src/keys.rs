@@ -452,9 +452,13 @@ pub struct SensitiveData {
     pub provided_at: String,
 }
 
+// Only the secrets are read strictly: the platform forgets them once sent, so a field of
+// another type beside them (a date as a number, say) must not cost them. The public fields are
+// the key's too, which the key step takes where these are empty.
 decode_object!(SensitiveData, "the key's secrets", {
-    id: lenient, access_key: lenient, status: strict, client_key: strict, server_signing_key: strict,
-    server_crypto_access_key: strict, arx_url: lenient, provided_at: lenient,
+    id: text_or_skip, access_key: text_or_skip, status: status_or_skip, client_key: strict,
+    server_signing_key: strict, server_crypto_access_key: strict, arx_url: text_or_skip,
+    provided_at: text_or_skip,
 });
 
 #[cfg(test)]
