@@ -130,6 +130,22 @@ async fn no_results_offers_to_clear_the_filter() {
     );
 }
 
+/// The search field takes no more than the address keeps, so nothing typed is cut off once the
+/// search reaches the address; as long as that, it is kept whole.
+#[wasm_bindgen_test]
+async fn the_search_field_takes_no_more_than_the_address_keeps() {
+    with_one_key();
+    let (root, _h) = mount_app("/");
+    tools_live(&root).await;
+    let input: web_sys::HtmlInputElement = find(&root, "#key-search").unwrap().unchecked_into();
+    assert_eq!(input.max_length(), 200);
+    let longest = "é".repeat(200);
+    type_into(&input, &longest);
+    eventually("the search in the URL", || location_search().contains("q=")).await;
+    sleep(50).await;
+    assert_eq!(input.value(), longest);
+}
+
 /// "Clear filters" after a search typed into the live toolbar clears what was typed too, whether
 /// or not the search has reached the URL yet: the typed text must not come back over the cleared
 /// view (the URL back at the view it was typed over).

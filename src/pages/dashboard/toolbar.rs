@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 use super::tools::Typed;
 use super::use_keys::UseKeys;
 use super::use_view::UseView;
-use super::view_state::{ViewState, STATUS_FILTERS};
+use super::view_state::{ViewState, SEARCH_MAX_CHARS, STATUS_FILTERS};
 use crate::components::status_badge::status_label;
 use crate::routes::{current_route, Route};
 
@@ -76,7 +76,7 @@ pub fn Toolbar(keys: UseKeys, view: UseView, typed: Typed) -> impl IntoView {
             <div class="field search-field">
                 <label for=SEARCH_ID>"Search" <kbd class="shortcut" aria-hidden="true">"/"</kbd></label>
                 <input id=SEARCH_ID node_ref=field type="search" placeholder="API key, application, Arx or creator"
-                    autocomplete="off" spellcheck="false" aria-keyshortcuts="/"
+                    autocomplete="off" spellcheck="false" aria-keyshortcuts="/" maxlength=SEARCH_MAX_CHARS
                     prop:value=move || view.state.with(|s| s.search.clone())
                     on:input=move |ev| view.type_search.run(event_target_value(&ev))
                     on:change=move |_| { view.commit_search.try_run(()); }/>

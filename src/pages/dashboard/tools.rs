@@ -21,6 +21,7 @@ use super::table::Shown;
 use super::toolbar::{use_slash_to_search, Toolbar, SEARCH_ID};
 use super::use_keys::UseKeys;
 use super::use_view::UseView;
+use super::view_state::SEARCH_MAX_CHARS;
 use crate::api::use_api_client;
 use crate::routes::ChunkLoadError;
 
@@ -249,7 +250,7 @@ fn ToolbarPlaceholder() -> impl IntoView {
             <div class="field search-field">
                 <label for=SEARCH_ID>"Search" <kbd class="shortcut" aria-hidden="true">"/"</kbd></label>
                 <input id=SEARCH_ID node_ref=field type="search" placeholder="API key, application, Arx or creator"
-                    autocomplete="off" spellcheck="false" aria-keyshortcuts="/" value=search/>
+                    autocomplete="off" spellcheck="false" aria-keyshortcuts="/" maxlength=SEARCH_MAX_CHARS value=search/>
             </div>
         </div>
     }

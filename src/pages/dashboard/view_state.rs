@@ -1,6 +1,10 @@
 //! The dashboard's view state: search, filters, sort and page. It lives in the URL query, so a
 //! view can be bookmarked, shared and restored with Back.
 
+/// The longest search the address keeps; the search fields take no more (their `maxlength`,
+/// in UTF-16 units, is never more characters than this), so nothing typed is cut off later.
+pub const SEARCH_MAX_CHARS: usize = 200;
+
 /// A sortable column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortKey {
@@ -125,7 +129,11 @@ impl ViewState {
         };
         let sort = get("sort").and_then(|s| SortKey::parse(&s));
         Self {
-            search: get("q").unwrap_or_default().chars().take(200).collect(),
+            search: get("q")
+                .unwrap_or_default()
+                .chars()
+                .take(SEARCH_MAX_CHARS)
+                .collect(),
             status: non_empty("status").filter(|s| STATUS_FILTERS.contains(&s.as_str())),
             application: non_empty("app").filter(|s| s.len() <= 200),
             arx: non_empty("arx").filter(|s| s.len() <= 200),
