@@ -17,13 +17,26 @@ struct Made {
     secrets_shown: bool,
 }
 
+/// A create whose outcome is unknown (its answer was lost): its intent, kept past the wizard
+/// that made it. A session that ends meanwhile takes the person through the sign-in and back to
+/// the review; the wizard they come back to takes this intent up, so that Create replays it
+/// rather than making a second key.
+struct Open {
+    user: String,
+    idempotency_key: String,
+    request: CreateApiKeyRequest,
+}
+
 /// The record, as [`provide`] starts it: `Copy`, so that a task may take it along.
 #[derive(Clone, Copy)]
-pub struct CreatedHere(StoredValue<Vec<Made>>);
+pub struct CreatedHere(StoredValue<Vec<Made>>, StoredValue<Option<Open>>);
 
 /// Starts the record; call once near the root.
 pub fn provide() {
-    provide_context(CreatedHere(StoredValue::new(Vec::new())));
+    provide_context(CreatedHere(
+        StoredValue::new(Vec::new()),
+        StoredValue::new(None),
+    ));
 }
 
 /// The record, when the app has one.
@@ -70,6 +83,29 @@ impl CreatedHere {
         self.0.with_value(|r| {
             r.iter()
                 .any(|m| m.user == user && m.key == key && m.secrets_shown)
+        })
+    }
+
+    /// Keeps `user`'s create intent whose outcome is unknown (see [`Open`]).
+    pub fn keep_open(&self, user: &str, idempotency_key: &str, request: &CreateApiKeyRequest) {
+        self.1.set_value(Some(Open {
+            user: user.to_owned(),
+            idempotency_key: idempotency_key.to_owned(),
+            request: request.clone(),
+        }));
+    }
+
+    /// Forgets the intent kept open: it was settled, or its person chose to leave it.
+    pub fn close_open(&self) {
+        self.1.set_value(None);
+    }
+
+    /// The idempotency key and request of `user`'s intent kept open, if any.
+    pub fn open_for(&self, user: &str) -> Option<(String, CreateApiKeyRequest)> {
+        self.1.with_value(|o| {
+            o.as_ref()
+                .filter(|o| o.user == user)
+                .map(|o| (o.idempotency_key.clone(), o.request.clone()))
         })
     }
 

@@ -297,6 +297,55 @@ async fn a_create_whose_answer_was_lost_asks_before_the_tab_is_left() {
     assert!(leaving_asks(), "its outcome is unknown");
 }
 
+/// A session that ends while a create's outcome is unknown does not lose its intent: the
+/// sign-in brings the person back to the review, which says so, and Create replays the same
+/// intent (one idempotency key), so no second key is made.
+#[wasm_bindgen_test]
+async fn a_create_whose_answer_was_lost_keeps_its_intent_through_a_new_sign_in() {
+    let lost = json!({"network_error": true});
+    let refused =
+        json!({"status": 401, "body": err(401, "internal_authn_err", "Your session has ended")});
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [{"body": session(&["developer"])}, refused.clone()],
+            "GET /api/tenants/tenant--t/keys/base": [{"body": base(true)}],
+            "POST /api/tenants/tenant--t/keys": [lost.clone(), lost.clone(), lost.clone(), lost, refused,
+                {"status": 201, "body": ok(key("apikey--n", "onq.NEW", "pending", "Server app", false))}],
+            "GET /api/tenants/tenant--t/keys/apikey--n": [{"body": ok(key("apikey--n", "onq.NEW", "pending", "Server app", false))}],
+            "POST /auth/login": [{"body": session(&["developer"])}],
+            "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![], true)}],
+        })
+        .to_string(),
+    );
+    let (root, _h) = summary().await;
+    create_and_lose_the_answer(&root).await;
+    // Create again: the platform no longer takes the session, and will not renew it.
+    button(&root, "[data-testid=create-submit]").click();
+    fill_and_submit(&root, "dev@demo.test", "pw").await;
+    eventually_within(
+        10_000,
+        "back at the review, which says what is open",
+        || {
+            find(&root, "[data-testid=earlier-create]")
+                .and_then(|n| n.text_content())
+                .is_some_and(|t| t.contains("Creating again from this page is safe"))
+        },
+    )
+    .await;
+    button(&root, "[data-testid=create-submit]").click();
+    eventually("step 4", || {
+        leptos::prelude::window()
+            .location()
+            .pathname()
+            .is_ok_and(|p| p.ends_with("/keys/new/key"))
+    })
+    .await;
+    let keys = fake_idempotency_keys("POST /api/tenants/tenant--t/keys");
+    let sent: Vec<&str> = keys.split(' ').collect();
+    assert_eq!(sent.len(), 6, "{keys}");
+    assert!(sent.iter().all(|k| *k == sent[0]), "one intent: {keys}");
+}
+
 /// A create whose outcome is unknown keeps its intent in the wizard: leaving the wizard by a
 /// link or by Back asks first, and staying keeps Create safe to press again; moving between
 /// the wizard's own steps does not ask.

@@ -68,7 +68,7 @@ impl Session {
     }
 
     /// The phase, untracked; signed out once the app has gone (tasks that outlive it ask).
-    fn phase_untracked(&self) -> Phase {
+    pub(crate) fn phase_untracked(&self) -> Phase {
         self.state
             .try_with_untracked(AuthState::phase)
             .unwrap_or(Phase::SignedOut)

@@ -94,6 +94,7 @@ export function install_fake_fetch(routes_json) {
   window.__fakeCalls = [];
   window.__fakeCacheModes = {};
   window.__fakeAuthorization = {};
+  window.__fakeIdempotencyKeys = {};
   window.fetch = async (input, init) => {
     const req = input instanceof Request ? input : new Request(input, init);
     const url = new URL(req.url, location.href);
@@ -101,6 +102,7 @@ export function install_fake_fetch(routes_json) {
     window.__fakeCalls.push(key);
     window.__fakeCacheModes[key] = req.cache;
     window.__fakeAuthorization[key] = req.headers.get('authorization');
+    (window.__fakeIdempotencyKeys[key] ||= []).push(req.headers.get('idempotency-key'));
     const list = routes[key];
     if (!list) return new Response('no fake for ' + key, { status: 404 });
     const r = list.length > 1 ? list.shift() : list[0];
@@ -207,6 +209,7 @@ export function trapped_errors() { return (window.__trapped || []).join('\n'); }
 export function fake_call_count() { return (window.__fakeCalls || []).length; }
 export function fake_cache_mode(key) { return window.__fakeCacheModes[key]; }
 export function fake_authorization(key) { return window.__fakeAuthorization[key]; }
+export function fake_idempotency_keys(key) { return (window.__fakeIdempotencyKeys[key] || []).join(' '); }
 export function fake_calls(key) {
   return (window.__fakeCalls || []).filter((k) => k === key).length;
 }
@@ -301,6 +304,9 @@ extern "C" {
     pub fn fake_cache_mode(key: &str) -> Option<String>;
     /// The `Authorization` header of the last request to `key`, as the fake fetch saw it.
     pub fn fake_authorization(key: &str) -> Option<String>;
+    /// The `Idempotency-Key` headers of every request to `key` ("METHOD /path"), in order,
+    /// separated by spaces.
+    pub fn fake_idempotency_keys(key: &str) -> String;
     /// Replaces `navigator.clipboard` with one that succeeds or refuses.
     pub fn install_fake_clipboard(succeed: bool);
     /// What the fake clipboard received.

@@ -18,6 +18,7 @@ use platform_types::{ApiKey, BaseInfo, CreateApiKeyRequest};
 
 use crate::api::{new_idempotency_key, use_api_client, ApiError};
 use crate::components::load::{Load, Loaded};
+use crate::created_here;
 use crate::links;
 use crate::permissions::create_permission;
 use crate::router::{use_router, NavigateOptions};
@@ -148,16 +149,28 @@ pub fn CreateKeyPage() -> impl IntoView {
             .and_then(Result::ok)
             .map(|base| Checked::new(&draft, &base))
     });
+    // A create of this person's whose outcome is unknown, from a wizard the session's end took
+    // them out of: this one takes it up (its Create of the same choices replays it). Left by
+    // the person's own choice (still signed in), the wizard lets it go, as they agreed to.
+    let record = created_here::use_created_here();
+    let taken_up = record.and_then(|r| session.user_id_untracked().and_then(|u| r.open_for(&u)));
     let wizard = Wizard {
         base,
         draft,
         checked,
-        intent: StoredValue::new(None),
+        unresolved: StoredValue::new(taken_up.is_some()),
+        intent: StoredValue::new(taken_up),
         created: RwSignal::new(None),
         creating: RwSignal::new(false),
         last_arx: StoredValue::new(None),
-        unresolved: StoredValue::new(false),
     };
+    on_cleanup(move || {
+        if session.phase_untracked() == Phase::SignedIn {
+            if let Some(record) = record {
+                record.close_open();
+            }
+        }
+    });
     Effect::new(move |_| {
         if let Some(arx) = wizard.draft.with(|d| d.arx.clone()) {
             wizard.last_arx.set_value(Some(arx));

@@ -100,6 +100,9 @@ pub fn SummaryStep() -> impl IntoView {
                 Ok(key) => {
                     open.try_set(false);
                     wizard.finish_intent();
+                    if let Some(record) = record {
+                        record.close_open();
+                    }
                     if let (Some(record), Some(user)) = (record, &user) {
                         record.created(user, &key, &request);
                     }
@@ -134,8 +137,17 @@ pub fn SummaryStep() -> impl IntoView {
                         wizard.base.refetch();
                     }
                     open.try_set(now_open);
-                    // The wizard's, which outlives this step: leaving it asks while open.
+                    // The wizard's, which outlives this step: leaving it asks while open. And
+                    // the app's, which outlives the wizard: a sign-in that brings the person
+                    // back to it takes the intent up.
                     wizard.unresolved.try_set_value(now_open);
+                    if let (Some(record), Some(user)) = (record, &user) {
+                        if now_open {
+                            record.keep_open(user, &idempotency_key, &request);
+                        } else {
+                            record.close_open();
+                        }
+                    }
                     error.try_set(Some(e));
                 }
             }
