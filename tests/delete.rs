@@ -213,8 +213,40 @@ async fn a_sparse_answer_to_a_delete_keeps_what_the_row_knew() {
     );
 }
 
-/// A key the platform gave no API key (the contract lets it be absent: a failed key, say) is
-/// named by its id, and deleted by typing that id.
+/// The dialog's own read answered with a key of no id (the contract requires one) is not
+/// understood: the dialog says so, with a retry, rather than offering a delete of no key that
+/// would be said to be of a key that "no longer exists".
+#[wasm_bindgen_test]
+async fn a_read_of_the_key_that_names_no_key_is_not_understood() {
+    let mut nameless = key("apikey--1", "onq.AAA", "active", "Payments", true);
+    nameless.as_object_mut().unwrap().remove("id");
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [{"body": session(&["platform_owner"])}],
+            "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}],
+            "GET /api/tenants/tenant--t/keys/apikey--1": [{"body": ok(nameless)}],
+            "DELETE /api/tenants/tenant--t/keys/apikey--1": [{"body": ok(key("apikey--1", "onq.AAA", "pending", "Payments", false))}],
+        })
+        .to_string(),
+    );
+    let (root, _h) = mount_app("/keys/apikey--1/delete");
+    eventually("the read not understood", || {
+        find(&root, "[role=dialog]")
+            .and_then(|d| d.text_content())
+            .is_some_and(|t| t.contains("does not understand"))
+    })
+    .await;
+    assert!(
+        find(&root, "#delete-confirm").is_none(),
+        "no delete of no key"
+    );
+    assert!(!announced(&root).contains("no longer exists"));
+    assert_eq!(
+        fake_calls("DELETE /api/tenants/tenant--t/keys/apikey--1"),
+        0
+    );
+}
+
 #[wasm_bindgen_test]
 async fn a_key_without_an_api_key_is_deleted_by_typing_its_id() {
     let bare = |status: &str, can_delete: bool| {
