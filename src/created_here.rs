@@ -8,6 +8,8 @@
 use leptos::prelude::*;
 use platform_types::{ApiKey, CreateApiKeyRequest};
 
+use crate::session::Session;
+
 struct Made {
     user: String,
     key: String,
@@ -20,7 +22,9 @@ struct Made {
 /// A create whose outcome is unknown (its answer was lost): its intent, kept past the wizard
 /// that made it. A session that ends meanwhile takes the person through the sign-in and back to
 /// the review; the wizard they come back to takes this intent up, so that Create replays it
-/// rather than making a second key.
+/// rather than making a second key. Let go when the person leaves it by choice: out of the
+/// wizard while signed in (the wizard asks first), or by signing out (the next sign-in starts
+/// afresh).
 struct Open {
     user: String,
     idempotency_key: String,
@@ -32,11 +36,14 @@ struct Open {
 pub struct CreatedHere(StoredValue<Vec<Made>>, StoredValue<Option<Open>>);
 
 /// Starts the record; call once near the root.
-pub fn provide() {
-    provide_context(CreatedHere(
-        StoredValue::new(Vec::new()),
-        StoredValue::new(None),
-    ));
+pub fn provide(session: Session) {
+    let record = CreatedHere(StoredValue::new(Vec::new()), StoredValue::new(None));
+    Effect::new(move |_| {
+        if session.left() {
+            record.close_open();
+        }
+    });
+    provide_context(record);
 }
 
 /// The record, when the app has one.

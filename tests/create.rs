@@ -346,6 +346,67 @@ async fn a_create_whose_answer_was_lost_keeps_its_intent_through_a_new_sign_in()
     assert!(sent.iter().all(|k| *k == sent[0]), "one intent: {keys}");
 }
 
+/// Goes to the review of the server application on `arx--p` by a link of the page, as a person
+/// would come back to it.
+async fn back_to_the_review(root: &web_sys::HtmlElement) {
+    let link = leptos::prelude::document().create_element("a").unwrap();
+    link.set_attribute("href", "/keys/new/summary?app=app--s&arx=arx--p")
+        .unwrap();
+    root.append_child(&link).unwrap();
+    link.unchecked_into::<web_sys::HtmlElement>().click();
+    eventually("the review", || {
+        find(root, "[data-testid=create-submit]").is_some()
+    })
+    .await;
+}
+
+/// An intent the person chose to leave is let go: by agreeing to leave the wizard while its
+/// create was on its way, or by signing out once its answer was lost. The next review of the
+/// same choices says nothing of it, and its Create is an intent of its own.
+#[wasm_bindgen_test]
+async fn a_lost_create_left_by_choice_is_not_taken_up_again() {
+    for sign_out in [false, true] {
+        fake(
+            json!([{"body": base(true)}]),
+            json!([{"delay": 300, "network_error": true}]),
+        );
+        go_to("/");
+        let (root, _h) = summary().await;
+        if sign_out {
+            create_and_lose_the_answer(&root).await;
+            click_sign_out(&root);
+            fill_and_submit(&root, "dev@demo.test", "pw").await;
+            eventually("signed in again", || find(&root, ".user-menu").is_some()).await;
+        } else {
+            let leaving = AnsweredConfirm::with(true);
+            button(&root, "[data-testid=create-submit]").click();
+            find(&root, ".app-nav a")
+                .unwrap()
+                .unchecked_into::<web_sys::HtmlElement>()
+                .click();
+            assert_eq!(leaving.asked(), 1);
+            // The create's attempts run out after the wizard has gone.
+            sleep(4_500).await;
+        }
+        back_to_the_review(&root).await;
+        sleep(100).await;
+        assert!(
+            find(&root, "[data-testid=earlier-create]").is_none(),
+            "sign_out: {sign_out}"
+        );
+        let before = fake_idempotency_keys("POST /api/tenants/tenant--t/keys");
+        button(&root, "[data-testid=create-submit]").click();
+        eventually("sent", || {
+            fake_idempotency_keys("POST /api/tenants/tenant--t/keys").len() > before.len()
+        })
+        .await;
+        let keys = fake_idempotency_keys("POST /api/tenants/tenant--t/keys");
+        let first = before.split(' ').next().unwrap();
+        let last = keys.split(' ').next_back().unwrap();
+        assert_ne!(first, last, "a new intent (sign_out: {sign_out})");
+    }
+}
+
 /// A create whose outcome is unknown keeps its intent in the wizard: leaving the wizard by a
 /// link or by Back asks first, and staying keeps Create safe to press again; moving between
 /// the wizard's own steps does not ask.

@@ -44,8 +44,8 @@ pub fn App(
     config: RuntimeConfig,
 ) -> impl IntoView {
     provide_announcer();
-    crate::created_here::provide();
     let session = provide_session();
+    crate::created_here::provide(session);
     let client = provide_api_client(config, std::sync::Arc::new(session));
     start_session(session, &client);
     // What was said to the person who signed out is not left in the page for the next one;

@@ -44,8 +44,9 @@ pub struct Wizard {
     /// the browser's Back from step 2, step 1's Next brings it back rather than losing it.
     pub last_arx: StoredValue<Option<String>>,
     /// Whether a create of this run may have made a key that has not been seen (its answer was
-    /// lost, or a failure followed one that was): its intent lives in this wizard only, so
-    /// leaving the wizard asks first (`summary::still_open`).
+    /// lost, or a failure followed one that was): its intent lives in the page's memory only
+    /// (here, and in `created_here` across a sign-in), so leaving the wizard asks first
+    /// (`summary::still_open`).
     pub unresolved: StoredValue<bool>,
 }
 
