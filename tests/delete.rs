@@ -632,23 +632,19 @@ async fn a_delete_that_fails_after_its_dialog_has_gone_is_said() {
     .await;
 }
 
-/// A delete answered by a gateway's page, not the platform's, may have been done (contract
-/// §2.1: a network-level failure): neither outcome is claimed, and the list is read again.
-#[wasm_bindgen_test]
-async fn a_delete_answered_by_a_gateway_s_page_is_not_said_to_have_failed() {
+/// Deletes `onq.AAA` from its dialog with the platform answering as `routes` (with the session
+/// and the list added), goes Back so that the outcome is said by the page, and returns what
+/// was said.
+async fn delete_and_hear(mut routes: serde_json::Value) -> String {
     let listed = key("apikey--1", "onq.AAA", "active", "Payments", true);
-    install_fake_fetch(
-        &json!({
-            "POST /auth/refresh": [{"body": session(&["platform_owner"])}],
-            "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![listed.clone()], true)}],
-            "GET /api/tenants/tenant--t/keys/apikey--1": [{"body": ok(listed)}],
-            "DELETE /api/tenants/tenant--t/keys/apikey--1": [{
-                "delay": 300, "status": 502, "headers": {"content-type": "text/html"},
-                "body": "<html><body>502 Bad Gateway</body></html>"
-            }],
-        })
-        .to_string(),
+    let all = routes.as_object_mut().unwrap();
+    all.entry("POST /auth/refresh")
+        .or_insert(json!([{"body": session(&["platform_owner"])}]));
+    all.insert(
+        "GET /api/tenants/tenant--t/keys".into(),
+        json!([{"body": key_list(vec![listed], true)}]),
     );
+    install_fake_fetch(&routes.to_string());
     go_to("/");
     let (root, _h) = mount_app("/keys/apikey--1/delete");
     press_delete(&root).await;
@@ -658,7 +654,22 @@ async fn a_delete_answered_by_a_gateway_s_page_is_not_said_to_have_failed() {
         announced(&root).starts_with("API key onq.AAA ")
     })
     .await;
-    let said = announced(&root);
+    announced(&root)
+}
+
+/// A delete answered by a gateway's page, not the platform's, may have been done (contract
+/// §2.1: a network-level failure): neither outcome is claimed, and the list is read again.
+#[wasm_bindgen_test]
+async fn a_delete_answered_by_a_gateway_s_page_is_not_said_to_have_failed() {
+    let listed = key("apikey--1", "onq.AAA", "active", "Payments", true);
+    let said = delete_and_hear(json!({
+        "GET /api/tenants/tenant--t/keys/apikey--1": [{"body": ok(listed)}],
+        "DELETE /api/tenants/tenant--t/keys/apikey--1": [{
+            "delay": 300, "status": 502, "headers": {"content-type": "text/html"},
+            "body": "<html><body>502 Bad Gateway</body></html>"
+        }],
+    }))
+    .await;
     assert!(said.contains("may not have been deleted"), "{said}");
     assert!(
         fake_calls("GET /api/tenants/tenant--t/keys") >= 2,
@@ -671,38 +682,57 @@ async fn a_delete_answered_by_a_gateway_s_page_is_not_said_to_have_failed() {
 #[wasm_bindgen_test]
 async fn a_delete_retried_after_a_lost_answer_and_refused_for_now_is_not_said_to_have_failed() {
     let listed = key("apikey--1", "onq.AAA", "active", "Payments", true);
-    install_fake_fetch(
-        &json!({
-            "POST /auth/refresh": [{"body": session(&["platform_owner"])}],
-            "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![listed.clone()], true)}],
-            "GET /api/tenants/tenant--t/keys/apikey--1": [{"body": ok(listed)}],
-            "DELETE /api/tenants/tenant--t/keys/apikey--1": [
-                {"delay": 200, "network_error": true},
-                {"status": 503, "headers": {"retry-after": "30"},
-                 "body": err(503, "service_unavailable_err", "Down for maintenance")},
-            ],
-        })
-        .to_string(),
-    );
-    go_to("/");
-    let (root, _h) = mount_app("/keys/apikey--1/delete");
-    press_delete(&root).await;
-    window().history().unwrap().back().unwrap();
-    eventually("the dialog gone", || find(&root, "[role=dialog]").is_none()).await;
-    eventually_within(10_000, "the outcome said", || {
-        announced(&root).starts_with("API key onq.AAA ")
-    })
+    let said = delete_and_hear(json!({
+        "GET /api/tenants/tenant--t/keys/apikey--1": [{"body": ok(listed)}],
+        "DELETE /api/tenants/tenant--t/keys/apikey--1": [
+            {"delay": 200, "network_error": true},
+            {"status": 503, "headers": {"retry-after": "30"},
+             "body": err(503, "service_unavailable_err", "Down for maintenance")},
+        ],
+    }))
     .await;
     assert_eq!(
         fake_calls("DELETE /api/tenants/tenant--t/keys/apikey--1"),
         2
     );
-    let said = announced(&root);
     assert!(said.contains("may not have been deleted"), "{said}");
     assert!(
         fake_calls("GET /api/tenants/tenant--t/keys") >= 2,
         "the list read again"
     );
+}
+
+/// A 409 to a delete is checked against the key (a replay of one that was applied meets it);
+/// a check that gets no answer leaves the outcome unknown rather than "was not deleted".
+#[wasm_bindgen_test]
+async fn a_conflict_whose_check_gets_no_answer_is_not_said_to_have_failed() {
+    let listed = key("apikey--1", "onq.AAA", "active", "Payments", true);
+    let said = delete_and_hear(json!({
+        "GET /api/tenants/tenant--t/keys/apikey--1": [{"body": ok(listed)}, {"network_error": true}],
+        "DELETE /api/tenants/tenant--t/keys/apikey--1": [{"delay": 200, "status": 409,
+            "body": err(409, "internal_lock_hold_by_another", "An operation is in progress")}],
+    }))
+    .await;
+    assert!(said.contains("may not have been deleted"), "{said}");
+}
+
+/// A delete refused as unauthorized was not carried out, whatever became of the session's
+/// renewal: a renewal that got no answer, then a platform busy for longer than the client
+/// waits, is a delete that did not happen.
+#[wasm_bindgen_test]
+async fn a_delete_refused_before_a_renewal_that_got_no_answer_was_not_done() {
+    let listed = key("apikey--1", "onq.AAA", "active", "Payments", true);
+    let said = delete_and_hear(json!({
+        "POST /auth/refresh": [{"body": session(&["platform_owner"])}, {"network_error": true}],
+        "GET /api/tenants/tenant--t/keys/apikey--1": [{"body": ok(listed)}],
+        "DELETE /api/tenants/tenant--t/keys/apikey--1": [
+            {"delay": 200, "status": 401, "body": err(401, "internal_authn_err", "Token expired")},
+            {"status": 503, "headers": {"retry-after": "30"},
+             "body": err(503, "service_unavailable_err", "Down for maintenance")},
+        ],
+    }))
+    .await;
+    assert!(said.contains("was not deleted"), "{said}");
 }
 
 /// Opened by its address, the dialog closed without a delete gives its entry to the dashboard:

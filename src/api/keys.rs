@@ -91,12 +91,14 @@ impl ApiClient {
     /// `DELETE /keys/{id}` (the id from fetched data, never typed text). The client replays a
     /// DELETE whose answer was lost; if the first one was applied, the replay gets 409 (a delete
     /// under way). So a 409 is checked against the key: being deleted, or deleted, is this
-    /// delete done, and its answer is the key as it is now.
+    /// delete done, and its answer is the key as it is now; a check that got no answer leaves
+    /// the outcome unknown, as it is.
     pub async fn delete_key(&self, id: &str) -> Result<ApiKey, ApiError> {
         let url = self.key_url(id, "")?;
         match self.send(Call::new(Method::Delete, url)).await {
             Err(ApiError::Conflict(said)) => match self.get_key(id).await {
                 Ok(now) if matches!(now.status, KeyStatus::Pending | KeyStatus::Deleted) => Ok(now),
+                Err(e) if e.is_unanswered() => Err(e),
                 _ => Err(ApiError::Conflict(said)),
             },
             answer => answer,

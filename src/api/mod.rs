@@ -215,6 +215,9 @@ impl ApiClient {
                     },
                     Err(e) => e,
                 };
+            // A failed renewal says nothing of whether the change was carried out: it was
+            // refused (401).
+            let mut renewal_failed = false;
             let err = if call.authenticated && matches!(err, ApiError::Unauthorized(_)) {
                 // A 401 to a token renewed for this request: the platform refuses the person.
                 let renewal = if renewed {
@@ -227,7 +230,10 @@ impl ApiClient {
                         renewed = true;
                         continue;
                     }
-                    Renewal::Failed(failure) => failure,
+                    Renewal::Failed(failure) => {
+                        renewal_failed = true;
+                        failure
+                    }
                     Renewal::Refused => {
                         self.tokens.refused();
                         return Err(err);
@@ -241,7 +247,7 @@ impl ApiClient {
                 .delay_ms(retries, call.replay(), &err, js_sys::Math::random())
             {
                 Some(ms) => {
-                    if changes && lost.is_none() && err.is_unanswered() {
+                    if changes && lost.is_none() && err.is_unanswered() && !renewal_failed {
                         lost = Some(err);
                     }
                     counted.get_or_insert_with(|| Retrying::count(self.retrying));
