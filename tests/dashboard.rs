@@ -1689,6 +1689,30 @@ async fn a_page_reached_by_a_link_takes_the_focus_to_its_heading_unless_it_was_m
     );
 }
 
+/// A key's page watching a key being set up stops when a poll's answer is not understood (the
+/// next would not be either) and reads the key again, which says so with a retry, rather than
+/// polling on in silence.
+#[wasm_bindgen_test]
+async fn a_key_s_page_whose_poll_is_not_understood_says_so() {
+    let mut nameless = key("apikey--1", "onq.AAA", "active", "Payments", true);
+    nameless.as_object_mut().unwrap().remove("id");
+    install_fake_fetch(
+        &one_key_page(json!([
+            {"body": ok(key("apikey--1", "onq.AAA", "pending", "Payments", false))},
+            {"body": ok(nameless)}
+        ]))
+        .to_string(),
+    );
+    let (root, _h) = mount_app("/keys/apikey--1");
+    eventually_within(5_000, "said", || {
+        find(&root, "[data-testid=stale-key]")
+            .and_then(|n| n.text_content())
+            .is_some_and(|t| t.contains("does not understand"))
+    })
+    .await;
+    assert!(text(&root).contains("onq.AAA"), "the key stays on screen");
+}
+
 /// Back to a key's page after a while, the key is read again; a read that fails keeps the key
 /// on screen as it was read and says so, with a retry that keeps the focus.
 #[wasm_bindgen_test]

@@ -1040,6 +1040,33 @@ async fn an_address_that_is_no_key_id_offers_nothing() {
     assert!(find(&root, "[data-testid=show-secrets]").is_none());
 }
 
+/// A poll answered with a key of no id is not understood, and the next one would not be
+/// either: the wait ends with the error and a retry, not "Provisioning…" forever.
+#[wasm_bindgen_test]
+async fn a_poll_the_console_does_not_understand_ends_the_wait_with_a_retry() {
+    let mut nameless = key("apikey--n", "onq.NEW", "pending", "Server app", false);
+    nameless.as_object_mut().unwrap().remove("id");
+    fake_step_four(
+        json!([
+            {"body": ok(key("apikey--n", "onq.NEW", "pending", "Server app", false))},
+            {"body": ok(nameless)}
+        ]),
+        json!([]),
+    );
+    let (root, _h) = mount_app("/keys/new/key?key=apikey--n");
+    press_show(&root).await;
+    eventually_within(5_000, "the wait ended with the error", || {
+        text(&root).contains("does not understand")
+    })
+    .await;
+    assert!(find(&root, ".provisioning").is_none());
+    assert!(
+        find(&root, "button").is_some_and(|_| text(&root).contains("Try again")),
+        "{}",
+        text(&root)
+    );
+}
+
 /// The wait counts the seconds as they pass, not only when the platform is asked again (the
 /// polls come further apart as it goes on).
 #[wasm_bindgen_test]

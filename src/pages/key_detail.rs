@@ -167,7 +167,12 @@ fn follow_pending(found: Loaded<Result<Found, ApiError>>, client: ApiClient, id:
                 let mut asked = 0;
                 match client.get_key(&id.get_untracked()).await {
                     Ok(k) if k.status == KeyStatus::Pending => {}
-                    Ok(_) | Err(ApiError::NotFound(_) | ApiError::Forbidden(_)) => break,
+                    // Settled, gone, refused, or an answer the next poll would not make
+                    // understood: the page reads the key again and says what it finds.
+                    Ok(_)
+                    | Err(ApiError::NotFound(_) | ApiError::Forbidden(_) | ApiError::Decode(_)) => {
+                        break
+                    }
                     Err(e) => asked = e.asked_wait_ms(),
                 }
                 delay = next_poll_delay_ms(delay).max(asked);

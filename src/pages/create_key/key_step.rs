@@ -198,8 +198,9 @@ async fn reveal(
         sleep_ms(delay).await;
         delay = next_poll_delay_ms(delay);
         // A failed poll is retried by the client; if it still fails for a reason that may pass,
-        // poll again later. One that will not (the key was deleted meanwhile, or this person
-        // may no longer see it) ends the wait with the error rather than a spinner forever.
+        // poll again later. One that will not (the key was deleted meanwhile, this person may
+        // no longer see it, or an answer this console does not understand, which the next
+        // poll would bring again) ends the wait with the error rather than a spinner forever.
         match client.get_key(&key.id).await {
             // The latest copy: the secrets' answer is completed from it.
             Ok(mut k) if k.id == key.id => {
@@ -207,7 +208,7 @@ async fn reveal(
                 key = k;
             }
             Ok(_) => {}
-            Err(e) if !e.is_retryable() => return Err(e),
+            Err(e) if !e.is_retryable() || matches!(e, ApiError::Decode(_)) => return Err(e),
             Err(e) => delay = delay.max(e.asked_wait_ms()),
         }
         // Gone (with the view that owns `waited`) before the next ask: nobody would see it.
