@@ -49,7 +49,7 @@ export default defineConfig({
       reuseExistingServer: false,
       timeout: 60_000,
       // The platform logs every request (and each injected failure as an error) on stderr: kept
-      // in a file, which also says why a platform did not start (a port taken, say).
+      // in a file, which also says why a platform stopped or did not start.
       stdout: 'ignore',
       stderr: 'ignore',
     },
@@ -59,7 +59,7 @@ export default defineConfig({
       reuseExistingServer: false,
       timeout: 60_000,
       // The platform logs every request (and each injected failure as an error) on stderr: kept
-      // in a file, which also says why a platform did not start (a port taken, say).
+      // in a file, which also says why a platform stopped or did not start.
       stdout: 'ignore',
       stderr: 'ignore',
     },

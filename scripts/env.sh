@@ -2,8 +2,8 @@
 # shellcheck shell=bash
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export ROOT
-# node_modules/.bin first: binaryen 132's wasm-opt must win over any other on PATH.
 export CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
+# node_modules/.bin first: binaryen 132's wasm-opt must win over any other on PATH.
 export PATH="$ROOT/node_modules/.bin:$CARGO_HOME/bin:$PATH"
 # Trunk may not download tools here; make a missing one a clear error instead of a hang.
 export TRUNK_OFFLINE=true

@@ -54,12 +54,6 @@ if ! command -v cc >/dev/null; then
 fi
 cc --version | head -1
 
-step "rustfmt and clippy (make test checks both)"
-for component in rustfmt clippy; do
-  rustup component list --installed 2>/dev/null | grep -q "^$component" || rustup component add "$component"
-done
-echo "ok"
-
 step "wasm32 target"
 # Looked for in the sysroot: a target unpacked by the fallback below is not listed by rustup.
 if [ ! -d "$(rustc --print sysroot)/lib/rustlib/wasm32-unknown-unknown/lib" ]; then
@@ -116,6 +110,14 @@ if $want_trunk; then
 fi
 
 if $want_browser; then
+  step "rustfmt and clippy (make test checks both)"
+  installed=$(rustup component list --installed 2>/dev/null || true)
+  for component in rustfmt clippy; do
+    grep -q "^$component" <<<"$installed" || timeout 180 rustup component add "$component" \
+      || { echo "rustup could not add $component, which make test needs" >&2; exit 1; }
+  done
+  echo "ok"
+
   step "Chromium and ChromeDriver (tests and benchmarks)"
   if [ ! -x "$CHROMIUM" ] || [ ! -x "$CHROMEDRIVER" ]; then
     if [ "$(id -u)" = 0 ]; then

@@ -475,8 +475,6 @@ async fn a_create_whose_answer_was_lost_asks_before_the_wizard_is_left() {
     assert_eq!(leaving.asked(), 1);
 }
 
-/// Back at the review with other choices after a create whose answer was lost, Create makes a
-/// new intent: the review says the earlier one may have made a key.
 /// A create answered with a key of no id (the contract requires one) may have made a key the
 /// console cannot name: the review says it did not understand, and Create replays the intent,
 /// rather than a step 4 of no key.
@@ -504,6 +502,8 @@ async fn a_create_answered_with_a_key_of_no_id_is_not_understood() {
         .ends_with("/summary"));
 }
 
+/// Back at the review with other choices after a create whose answer was lost, Create makes a
+/// new intent: the review says the earlier one may have made a key.
 #[wasm_bindgen_test]
 async fn a_review_of_other_choices_says_an_earlier_create_may_have_made_a_key() {
     fake(

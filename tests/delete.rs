@@ -247,6 +247,8 @@ async fn a_read_of_the_key_that_names_no_key_is_not_understood() {
     );
 }
 
+/// A key the platform gave no API key (the contract lets it be absent: a failed key, say) is
+/// named by its id, and deleted by typing that id.
 #[wasm_bindgen_test]
 async fn a_key_without_an_api_key_is_deleted_by_typing_its_id() {
     let bare = |status: &str, can_delete: bool| {

@@ -213,7 +213,13 @@ fn RefreshFailed(
         ))
     };
     // Beside the alert, not in it: each failure has its own, which would have it read again.
-    let reference = move || error.with(|e| e.as_ref().and_then(ApiError::reference));
+    let reference = move || {
+        error.with(|e| {
+            e.as_ref()
+                .and_then(ApiError::correlation_id)
+                .map(|c| format!("Reference {c}"))
+        })
+    };
     view! {
         <Show when=move || failing.get()>
             <div class="notice" data-testid="stale-key">
