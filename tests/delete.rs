@@ -659,6 +659,15 @@ async fn delete_and_hear(mut routes: serde_json::Value) -> String {
     announced(&root)
 }
 
+/// A delete of unknown outcome: what was said claims neither, and the list was read again.
+fn neither_outcome_claimed(said: &str) {
+    assert!(said.contains("may not have been deleted"), "{said}");
+    assert!(
+        fake_calls("GET /api/tenants/tenant--t/keys") >= 2,
+        "the list read again"
+    );
+}
+
 /// A delete answered by a gateway's page, not the platform's, may have been done (contract
 /// §2.1: a network-level failure): neither outcome is claimed, and the list is read again.
 #[wasm_bindgen_test]
@@ -672,11 +681,7 @@ async fn a_delete_answered_by_a_gateway_s_page_is_not_said_to_have_failed() {
         }],
     }))
     .await;
-    assert!(said.contains("may not have been deleted"), "{said}");
-    assert!(
-        fake_calls("GET /api/tenants/tenant--t/keys") >= 2,
-        "the list read again"
-    );
+    neither_outcome_claimed(&said);
 }
 
 /// A delete whose first attempt got no answer may have been done, whatever its retry is told
@@ -697,11 +702,7 @@ async fn a_delete_retried_after_a_lost_answer_and_refused_for_now_is_not_said_to
         fake_calls("DELETE /api/tenants/tenant--t/keys/apikey--1"),
         2
     );
-    assert!(said.contains("may not have been deleted"), "{said}");
-    assert!(
-        fake_calls("GET /api/tenants/tenant--t/keys") >= 2,
-        "the list read again"
-    );
+    neither_outcome_claimed(&said);
 }
 
 /// A 409 to a delete is checked against the key (a replay of one that was applied meets it);
@@ -715,7 +716,7 @@ async fn a_conflict_whose_check_gets_no_answer_is_not_said_to_have_failed() {
             "body": err(409, "internal_lock_hold_by_another", "An operation is in progress")}],
     }))
     .await;
-    assert!(said.contains("may not have been deleted"), "{said}");
+    neither_outcome_claimed(&said);
 }
 
 /// A delete refused as unauthorized was not carried out, whatever became of the session's
