@@ -159,7 +159,7 @@ fn cmp_time(a: Option<f64>, b: Option<f64>, descending: bool) -> std::cmp::Order
     }
 }
 
-/// Every row's index in `state`'s order (ties keep a stable order by id). Sorting depends only
+/// Every row's index in `state`'s order (ties newest first, then by id). Sorting depends only
 /// on the sort column and direction, so typing a search filters this order instead of sorting again.
 pub fn sort_all(rows: &[Row], sort: SortKey, desc: bool) -> Vec<usize> {
     let dir = |o: std::cmp::Ordering| if desc { o.reverse() } else { o };
@@ -186,7 +186,12 @@ pub fn sort_all(rows: &[Row], sort: SortKey, desc: bool) -> Vec<usize> {
         }
     };
     let mut idx: Vec<usize> = (0..rows.len()).collect();
-    idx.sort_by(|&i, &j| by(i, j).then_with(|| rows[i].key.id.cmp(&rows[j].key.id)));
+    // Ties newest first, as the list comes by default, then by id, so the order is stable.
+    idx.sort_by(|&i, &j| {
+        by(i, j)
+            .then_with(|| cmp_time(rows[i].created_ms, rows[j].created_ms, true))
+            .then_with(|| rows[i].key.id.cmp(&rows[j].key.id))
+    });
     idx
 }
 
@@ -390,15 +395,16 @@ mod tests {
         );
         assert_eq!(
             ids(&r, &filter_and_sort(&r, &asc(SortKey::Application))),
-            ["1", "3", "2", "5", "4"]
+            ["3", "1", "5", "2", "4"],
+            "ties newest first"
         );
         assert_eq!(
             ids(&r, &filter_and_sort(&r, &asc(SortKey::Arx))),
-            ["5", "1", "4", "2", "3"]
+            ["5", "1", "4", "3", "2"]
         );
         assert_eq!(
             ids(&r, &filter_and_sort(&r, &asc(SortKey::Status))),
-            ["1", "5", "3", "4", "2"]
+            ["5", "1", "3", "4", "2"]
         );
         assert_eq!(
             ids(&r, &filter_and_sort(&r, &asc(SortKey::Created))),
@@ -407,7 +413,7 @@ mod tests {
         );
         assert_eq!(
             ids(&r, &filter_and_sort(&r, &asc(SortKey::CreatedBy))),
-            ["2", "4", "1", "3", "5"]
+            ["2", "4", "3", "1", "5"]
         );
         let desc = ViewState {
             descending: true,

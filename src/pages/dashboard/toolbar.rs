@@ -10,6 +10,7 @@ use super::use_keys::UseKeys;
 use super::use_view::UseView;
 use super::view_state::{ViewState, SEARCH_MAX_CHARS, STATUS_FILTERS};
 use crate::components::status_badge::status_label;
+use crate::fold;
 use crate::routes::{current_route, Route};
 
 /// The search field's id (the label's target, and "/" finds it by it).
@@ -134,14 +135,18 @@ fn NamedFilter(
         </div>
     }
 }
-/// A filter's options, `(id, name)` by name. An id listed twice is offered once, under its first
-/// listing (as a row finds it): the options are keyed by id.
+/// A filter's options, `(id, name)` by name, case aside, as the table sorts names. An id listed
+/// twice is offered once, under its first listing (as a row finds it): the options are keyed by
+/// id.
 fn options(named: impl Iterator<Item = (String, String)>) -> Vec<(String, String)> {
     let mut named: Vec<(String, String)> = named.collect();
     // Stable sorts: by id to drop the later listings of an id, then by name.
     named.sort_by(|a, b| a.0.cmp(&b.0));
     named.dedup_by(|a, b| a.0 == b.0);
-    named.sort_by(|a, b| a.1.cmp(&b.1));
+    named.sort_by(|a, b| {
+        fold::cmp_sort_keys(&fold::sort_key(&a.1), &fold::sort_key(&b.1))
+            .then_with(|| a.1.cmp(&b.1))
+    });
     named
 }
 
@@ -205,6 +210,20 @@ mod tests {
             name: name.into(),
             ..Arx::default()
         }
+    }
+
+    #[test]
+    fn options_are_ordered_by_name_case_aside() {
+        let clusters = [
+            arx("arx-1", "Zeta"),
+            arx("arx-2", "acme"),
+            arx("arx-3", "Beta"),
+        ];
+        let names: Vec<String> = options(clusters.iter().map(|c| (c.id.clone(), c.name.clone())))
+            .into_iter()
+            .map(|(_, name)| name)
+            .collect();
+        assert_eq!(names, ["acme", "Beta", "Zeta"]);
     }
 
     #[test]
