@@ -26,6 +26,10 @@ test('seeded keys appear with every column and the counts', async ({ page, probl
   const key = await deletable.locator('code').innerText();
   await expect(deletable.getByTestId('delete-key')).toHaveAccessibleName(`Delete ${key}`);
   await expect(deletable.getByRole('link', { name: /^Details/ })).toHaveAccessibleName(`Details of ${key}`);
+  // The pager's count on the left, its controls together on the right.
+  const pager = await page.locator('nav.pager').boundingBox();
+  const lastControl = await page.locator('nav.pager > :last-child').boundingBox();
+  expect(pager.x + pager.width - (lastControl.x + lastControl.width)).toBeLessThan(2);
   await page.getByLabel('Show deleted').check();
   await expect(page.locator('tr[data-status="deleted"]')).not.toHaveCount(0);
   await expect(page).toHaveURL(/deleted=1/);

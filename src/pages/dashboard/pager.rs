@@ -64,7 +64,7 @@ pub fn Pager(view: UseView, shown: Shown) -> impl IntoView {
     view! {
         <nav class="pager" aria-label="Pages">
             // Not a live region: it follows the search as it is typed ([`say_what_is_shown`]).
-            <span class="muted">{status}</span>
+            <span class="muted pager-count">{status}</span>
             <label class="inline">
                 "Rows per page "
                 <select on:change=on_size prop:value=move || view.state.with(|s| s.page_size.to_string())>
