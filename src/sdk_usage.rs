@@ -3,6 +3,8 @@
 //! key (public) are written in; the two secrets are read from the environment, so the code can be
 //! pasted into a repository.
 
+use crate::shown::is_direction_control;
+
 /// The environment variable names the snippets and the "copy as environment variables" use.
 pub const ENV_ARX_URL: &str = "ONQLAVE_ARX_URL";
 /// The access key's variable.
@@ -133,7 +135,7 @@ fn string_literal(s: &str) -> String {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            c if c.is_control() || bidi_control(c) => {
+            c if c.is_control() || is_direction_control(c) => {
                 out.push_str(&format!("\\u{:04x}", c as u32));
             }
             c => out.push(c),
@@ -147,12 +149,9 @@ fn string_literal(s: &str) -> String {
 /// Ctrl-C or line break would end the quoted line and run the rest; an escape sequence can end a
 /// terminal's paste mode) and no bidirectional control (the line would not read as it runs).
 pub fn pastes_safely(value: &str) -> bool {
-    !value.chars().any(|c| c.is_control() || bidi_control(c))
-}
-
-/// A character that changes the direction in which the text around it is laid out.
-fn bidi_control(c: char) -> bool {
-    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    !value
+        .chars()
+        .any(|c| c.is_control() || is_direction_control(c))
 }
 
 /// `value` quoted for a POSIX shell: inside single quotes nothing is special but the quote.
@@ -203,7 +202,7 @@ mod tests {
         for lang in Language::ALL {
             let p = lang.program(ARX, hostile);
             assert!(p.contains("\"onq.A\\u202eB\\u2066C\""), "{lang:?}: {p}");
-            assert!(!p.chars().any(bidi_control), "{lang:?}");
+            assert!(!p.chars().any(is_direction_control), "{lang:?}");
         }
     }
 

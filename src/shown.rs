@@ -9,8 +9,21 @@ use std::borrow::Cow;
 
 /// The Unicode bidirectional formatting characters (UAX #9: embeddings, overrides, isolates and
 /// marks).
-fn is_direction_control(c: char) -> bool {
+pub(crate) fn is_direction_control(c: char) -> bool {
     matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// What the page shows for a fact the platform did not give (the contract lets any field be
+/// absent): said, rather than a blank beside its label.
+pub const NOT_REPORTED: &str = "Not reported";
+
+/// `name` as [`name`] shows it, or [`NOT_REPORTED`] when there is none.
+pub fn name_or_not_reported(text: &str) -> String {
+    if text.is_empty() {
+        NOT_REPORTED.to_owned()
+    } else {
+        name(text).into_owned()
+    }
 }
 
 /// `name` with each direction control replaced by its code point in brackets (`[U+202E]`);

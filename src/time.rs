@@ -117,16 +117,19 @@ pub fn relative(then_ms: f64, now_ms: f64) -> String {
     if abs < 45.0 {
         return "just now".into();
     }
-    let (n, unit) = if abs < 3_600.0 {
-        ((abs / 60.0).round().max(1.0), "minute")
-    } else if abs < 86_400.0 {
-        ((abs / 3_600.0).round(), "hour")
-    } else if abs < 30.0 * 86_400.0 {
-        ((abs / 86_400.0).round(), "day")
-    } else if abs < 365.0 * 86_400.0 {
-        ((abs / (30.0 * 86_400.0)).round(), "month")
+    // Each unit while its rounded count stays below the next unit's size: 59 min 30 s is
+    // "1 hour ago", not "60 minutes ago".
+    let in_units = |secs: f64| (abs / secs).round();
+    let (n, unit) = if in_units(60.0) < 60.0 {
+        (in_units(60.0).max(1.0), "minute")
+    } else if in_units(3_600.0) < 24.0 {
+        (in_units(3_600.0), "hour")
+    } else if in_units(86_400.0) < 30.0 {
+        (in_units(86_400.0), "day")
+    } else if in_units(30.0 * 86_400.0) < 12.0 {
+        (in_units(30.0 * 86_400.0), "month")
     } else {
-        ((abs / (365.0 * 86_400.0)).round(), "year")
+        (in_units(365.0 * 86_400.0).max(1.0), "year")
     };
     let n = n as u64;
     let plural = if n == 1 { "" } else { "s" };
@@ -146,6 +149,14 @@ pub struct Shown {
 
 /// Formats a platform timestamp for display.
 pub fn show(raw: &str, now_ms: f64) -> Shown {
+    if raw.trim().is_empty() {
+        let said = crate::shown::NOT_REPORTED.to_owned();
+        return Shown {
+            relative: said.clone(),
+            exact: said,
+            ms: None,
+        };
+    }
     match parse_timestamp(raw) {
         Some(ms) => Shown {
             relative: relative(ms, now_ms),
@@ -331,6 +342,18 @@ mod tests {
     }
 
     #[test]
+    fn an_absent_time_is_said_to_be_not_reported() {
+        for raw in ["", "  "] {
+            let s = show(raw, 0.0);
+            assert_eq!(
+                (s.relative.as_str(), s.exact.as_str()),
+                ("Not reported", "Not reported")
+            );
+            assert_eq!(s.ms, None);
+        }
+    }
+
+    #[test]
     fn unparseable_is_shown_verbatim() {
         let s = show("last tuesday", 0.0);
         assert_eq!(s.relative, "last tuesday");
@@ -349,6 +372,10 @@ mod tests {
         assert_eq!(relative(now - 2.0 * 1440.0 * min, now), "2 days ago");
         assert_eq!(relative(now - 65.0 * 1440.0 * min, now), "2 months ago");
         assert_eq!(relative(now - 800.0 * 1440.0 * min, now), "2 years ago");
+        assert_eq!(relative(now - 59.5 * min, now), "1 hour ago");
+        assert_eq!(relative(now - 23.5 * 60.0 * min, now), "1 day ago");
+        assert_eq!(relative(now - 29.5 * 1440.0 * min, now), "1 month ago");
+        assert_eq!(relative(now - 360.0 * 1440.0 * min, now), "1 year ago");
         assert_eq!(relative(now + 3.0 * min, now), "just now", "a clock ahead");
         assert_eq!(relative(now + 2.0 * 60.0 * min, now), "just now");
     }

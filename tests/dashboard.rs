@@ -1689,6 +1689,44 @@ async fn a_page_reached_by_a_link_takes_the_focus_to_its_heading_unless_it_was_m
     );
 }
 
+/// A key's page says which facts the platform did not give (the contract lets any field be
+/// absent), rather than leaving blanks beside their labels.
+#[wasm_bindgen_test]
+async fn a_key_s_page_says_which_facts_were_not_reported() {
+    install_fake_fetch(
+        &one_key_page(json!([
+            {"body": ok(json!({"id": "apikey--1", "access_key": "onq.AAA", "status": "active"}))}
+        ]))
+        .to_string(),
+    );
+    let (root, _h) = mount_app("/keys/apikey--1");
+    eventually("the key", || find(&root, ".detail-grid").is_some()).await;
+    let facts: std::collections::HashMap<String, String> = {
+        let terms = root.query_selector_all(".detail-grid dt").unwrap();
+        (0..terms.length())
+            .filter_map(|i| {
+                let dt = terms.item(i)?.unchecked_into::<web_sys::Element>();
+                let dd = dt.next_element_sibling()?;
+                Some((dt.text_content()?, dd.text_content()?))
+            })
+            .collect()
+    };
+    for fact in [
+        "Application",
+        "Arx",
+        "Arx URL",
+        "Created",
+        "Created by",
+        "Last used",
+    ] {
+        assert_eq!(
+            facts.get(fact).map(String::as_str),
+            Some("Not reported"),
+            "{fact}: {facts:?}"
+        );
+    }
+}
+
 /// A key's page watching a key being set up stops when a poll's answer is not understood (the
 /// next would not be either) and reads the key again, which says so with a retry, rather than
 /// polling on in silence.

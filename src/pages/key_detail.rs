@@ -260,9 +260,9 @@ fn KeyDetail(
     let now = RwSignal::new(time::now_ms());
     every_minute(move || now.set(time::now_ms()));
     let created_at = key.created_at.clone();
-    let app = shown::name(key.application_name()).into_owned();
-    let arx_name = shown::name(key.arx_name()).into_owned();
-    let creator = shown::name(key.creator_name()).into_owned();
+    let app = shown::name_or_not_reported(key.application_name());
+    let arx_name = shown::name_or_not_reported(key.arx_name());
+    let creator = shown::name_or_not_reported(key.creator_name());
     let access = key.access_key.clone();
     // Tabs of several keys are told apart by the key each shows.
     document().set_title(&format!(
@@ -356,7 +356,11 @@ fn KeyDetail(
                 <dt>"Id"</dt><dd><code class="mono">{key.id.clone()}</code></dd>
                 <dt>"Application"</dt><dd class="name">{app}</dd>
                 <dt>"Arx"</dt><dd class="name">{arx_name}</dd>
-                <dt>"Arx URL"</dt><dd><code class="mono">{key.arx_url.clone()}</code></dd>
+                <dt>"Arx URL"</dt><dd>{if key.arx_url.is_empty() {
+                    view! { <span class="muted">{shown::NOT_REPORTED}</span> }.into_any()
+                } else {
+                    view! { <code class="mono">{key.arx_url.clone()}</code> }.into_any()
+                }}</dd>
                 <dt>"Created"</dt><dd><TimeText shown=Signal::derive(move || time::show(&created_at, now.get())) exact=true/></dd>
                 <dt>"Created by"</dt><dd class="name">{creator}</dd>
                 <dt>"Last used"</dt><dd>{move || match &latest.get().last_used_at {
@@ -364,7 +368,7 @@ fn KeyDetail(
                         let t = t.clone();
                         view! { <TimeText shown=Signal::derive(move || time::show(&t, now.get())) exact=true/> }.into_any()
                     }
-                    None => view! { <span class="muted">"Not reported"</span> }.into_any(),
+                    None => view! { <span class="muted">{shown::NOT_REPORTED}</span> }.into_any(),
                 }}</dd>
             </dl>
         </div>

@@ -27,7 +27,7 @@ pub(super) fn KeySummary(key: ApiKey) -> impl IntoView {
             <dt>"Created"</dt><dd><TimeText shown=time::show(&key.created_at, now) exact=true/></dd>
             <dt>"Last used"</dt><dd>{match &key.last_used_at {
                 Some(t) => view! { <TimeText shown=time::show(t, now) exact=true/> }.into_any(),
-                None => view! { <span class="muted">"Not reported"</span> }.into_any(),
+                None => view! { <span class="muted">{shown::NOT_REPORTED}</span> }.into_any(),
             }}</dd>
         </dl>
     }
