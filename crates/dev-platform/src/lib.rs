@@ -239,6 +239,16 @@ async fn api_method_not_allowed() -> ApiError {
     ApiError::MethodNotAllowed
 }
 
+/// HEAD of the one-time secrets: axum would run the GET handler for it and drop the body, handing
+/// the secrets out to nobody. A safe method changes nothing: 405, GET only.
+async fn sensitive_head() -> Response {
+    let mut answer = ApiError::MethodNotAllowed.into_response();
+    answer
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static("GET"));
+    answer
+}
+
 /// The correlation id of a request, in its extensions for the request log.
 #[derive(Debug, Clone)]
 pub struct CorrelationId(pub String);
@@ -295,7 +305,7 @@ pub fn router(state: Arc<AppState>, bundle: Option<Arc<static_files::Bundle>>) -
         )
         .route(
             "/tenants/{tenant}/keys/{id}/sensitive",
-            get(keys::sensitive),
+            get(keys::sensitive).head(sensitive_head),
         )
         .method_not_allowed_fallback(api_method_not_allowed)
         .fallback(api_not_found);

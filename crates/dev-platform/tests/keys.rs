@@ -267,6 +267,25 @@ async fn create_validates_against_base() {
     assert!(fields.contains(&"api_key.application_id".to_owned()));
 }
 
+/// HEAD is safe: asked of the one-time secrets, it hands out nothing (axum would run the GET
+/// handler for it and drop the body), and the GET after it receives them.
+#[tokio::test]
+async fn a_head_of_the_secrets_hands_out_nothing() {
+    let p = platform(0);
+    let t = p.login("owner@demo.test").await;
+    let (app, tech, arx, _) = p.base(&t).await;
+    let made = p.create(&t, &app, &tech, &arx, Some("h")).await;
+    let id = made.data()["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/tenants/{DEMO}/keys/{id}/sensitive");
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let head = p.call(Method::HEAD, &path, Some(&t), None, &[]).await;
+    assert_eq!(head.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(head.headers["allow"], "GET");
+    let got = p.get(&path, &t).await;
+    assert_eq!(got.status, StatusCode::OK, "{:?}", got.body);
+    assert!(got.data()["server_signing_key"].is_string());
+}
+
 #[tokio::test]
 async fn provisioning_turns_active_or_failed_and_secrets_come_once() {
     let p = platform(150);
@@ -1053,6 +1072,18 @@ async fn a_tenant_without_applications_takes_none_named() {
     let made = r.data();
     assert!(made["id"].is_string(), "{made:?}");
     assert_eq!(made["application_id"], json!(null), "{made:?}");
+    // "" names none either (the console sends it for a tenant without applications).
+    let empty = p
+        .call(
+            Method::POST,
+            &format!("/api/tenants/{DEMO}/keys"),
+            Some(&t),
+            Some(json!({"api_key": {"application_id": "", "cluster_id": arx}})),
+            &[],
+        )
+        .await;
+    assert_eq!(empty.status, StatusCode::OK, "{:?}", empty.body);
+    assert_eq!(empty.data()["application_id"], json!(null));
     // The keys made with those applications no longer show another tenant's names.
     let list = p.get(&format!("/api/tenants/{DEMO}/keys"), &t).await;
     assert_eq!(list.status, StatusCode::OK, "{:?}", list.body);

@@ -254,7 +254,8 @@ fn commit_create(
             &tx,
             &db::NewKey {
                 tenant_id: tenant,
-                application_id: req.application_id.as_deref(),
+                // "" names no application, as null does: the checks above take them alike.
+                application_id: req.application_id.as_deref().filter(|a| !a.is_empty()),
                 cluster_id: &req.cluster_id,
                 created_by: user,
                 status: "pending",
