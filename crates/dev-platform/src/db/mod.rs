@@ -149,13 +149,37 @@ pub fn open(path: &Path) -> rusqlite::Result<Connection> {
         keep_private(path);
     }
     let mut conn = Connection::open(path)?;
+    // The exclusive lock, taken at the first read below and held while the platform runs: the
+    // list cache and the ended sign-ins live in this process's memory, so a second platform on
+    // the same file would serve a stale list and take tokens signed out here. It is refused
+    // at once instead (no busy wait while the lock is asked for).
+    conn.execute_batch("PRAGMA locking_mode = EXCLUSIVE; PRAGMA busy_timeout = 0;")?;
+    let in_use = |e: rusqlite::Error| match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+            refused(format!(
+                "{} is in use by another dev platform: stop it, or give this one another --db",
+                path.display()
+            ))
+        }
+        _ => e,
+    };
     conn.execute_batch(
         // secure_delete: the space a secret leaves when it is erased is zeroed, not left for
         // the next write (see `keys::forget_erased` for the WAL's copies).
-        "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA secure_delete = ON;",
-    )?;
-    migrate(&mut conn)?;
+        "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA secure_delete = ON;",
+    )
+    .map_err(in_use)?;
+    migrate(&mut conn).map_err(in_use)?;
+    conn.execute_batch("PRAGMA busy_timeout = 5000;")?;
     Ok(conn)
+}
+
+/// An error that stops the platform's start with `why`.
+fn refused(why: String) -> rusqlite::Error {
+    rusqlite::Error::SqliteFailure(
+        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CANTOPEN),
+        Some(why),
+    )
 }
 
 /// The database holds the token-signing secrets and the secrets of keys not yet fetched: on a
@@ -188,6 +212,15 @@ fn keep_private(path: &Path) {
 
 fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     let done: usize = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    // Made by a newer dev platform: its tables may have columns this one does not know, which
+    // would fail requests one by one; its start fails instead, saying why.
+    if done > MIGRATIONS.len() {
+        return Err(refused(format!(
+            "the database was made by a newer dev platform (schema {done}; this one knows {}): \
+             use that version, or another --db",
+            MIGRATIONS.len()
+        )));
+    }
     for (i, step) in MIGRATIONS.iter().enumerate().skip(done) {
         let tx = conn.transaction()?;
         tx.execute_batch(step)?;
