@@ -465,25 +465,34 @@ const STOP_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
 /// the server). Both are heard from the call, not from the first poll: a script that stops the
 /// server as soon as it has printed its address gets a stop, not the signal's default kill.
 fn stop_signal() -> impl std::future::Future<Output = ()> {
-    let interrupt = tokio::signal::ctrl_c();
+    // `tokio::signal::ctrl_c()` is an async fn: its handler would be installed at its first
+    // poll, after the address is printed. Unix signals are registered here, at the call.
     #[cfg(unix)]
-    let terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    let (interrupt, terminate) = {
+        use tokio::signal::unix::{signal, SignalKind};
+        (
+            signal(SignalKind::interrupt()).ok(),
+            signal(SignalKind::terminate()).ok(),
+        )
+    };
     async move {
         #[cfg(unix)]
-        let terminate = async move {
-            match terminate {
-                Some(mut term) => {
-                    term.recv().await;
+        {
+            let heard = |stream: Option<tokio::signal::unix::Signal>| async move {
+                match stream {
+                    Some(mut s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
                 }
-                None => std::future::pending::<()>().await,
+            };
+            tokio::select! {
+                () = heard(interrupt) => {}
+                () = heard(terminate) => {}
             }
-        };
-        #[cfg(not(unix))]
-        let terminate = std::future::pending::<()>();
-        tokio::select! {
-            _ = interrupt => {}
-            () = terminate => {}
         }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
     }
 }
 

@@ -6,8 +6,8 @@ use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-#[test]
-fn sigterm_stops_the_server_even_with_a_request_under_way() {
+/// Starts the server on a free port; it and the address it printed.
+fn start() -> (std::process::Child, String) {
     let mut server = Command::new(env!("CARGO_BIN_EXE_dev-platform"))
         .args(["--port", "0", "--db", ":memory:"])
         .stdout(Stdio::piped())
@@ -23,6 +23,41 @@ fn sigterm_stops_the_server_even_with_a_request_under_way() {
         .strip_prefix("dev-platform listening on http://")
         .unwrap_or_else(|| panic!("no address in {line:?}"))
         .to_owned();
+    (server, addr)
+}
+
+/// Sends `signal` to `server` and waits for it to end, 15 s at most.
+fn stop(server: &mut std::process::Child, signal: &str) -> std::process::ExitStatus {
+    let asked = Instant::now();
+    let sent = Command::new("kill")
+        .args([signal, &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    loop {
+        if let Some(status) = server.try_wait().unwrap() {
+            return status;
+        }
+        if asked.elapsed() > Duration::from_secs(15) {
+            let _ = server.kill();
+            panic!("still running 15 s after {signal}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Ctrl-C is a stop from the moment the address is printed (a script may stop the server as
+/// soon as it has read it), not the signal's default kill.
+#[test]
+fn sigint_right_after_the_address_is_a_stop() {
+    let (mut server, _) = start();
+    let status = stop(&mut server, "-INT");
+    assert!(status.success(), "a stop, not a kill: {status:?}");
+}
+
+#[test]
+fn sigterm_stops_the_server_even_with_a_request_under_way() {
+    let (mut server, addr) = start();
     // A request that never finishes sending its body.
     let mut slow = std::net::TcpStream::connect(&addr).unwrap();
     slow.write_all(
@@ -30,22 +65,7 @@ fn sigterm_stops_the_server_even_with_a_request_under_way() {
     )
     .unwrap();
     std::thread::sleep(Duration::from_millis(200));
-    let asked = Instant::now();
-    let killed = Command::new("kill")
-        .args(["-TERM", &server.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let status = loop {
-        if let Some(status) = server.try_wait().unwrap() {
-            break status;
-        }
-        if asked.elapsed() > Duration::from_secs(15) {
-            let _ = server.kill();
-            panic!("still running 15 s after SIGTERM");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let status = stop(&mut server, "-TERM");
     assert!(status.success(), "a stop, not a kill: {status:?}");
     drop(slow);
 }
