@@ -26,7 +26,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
 
 /// A body read whole (size-limited) and not decoded yet: for a route that must decide who may
 /// call it before decoding, so that a caller it refuses hears 403 whatever the body holds (a
-/// body over the limit is still 413 first).
+/// body over the limit is still 400 first).
 pub struct RawBody(pub Bytes);
 
 impl<S: Send + Sync> FromRequest<S> for RawBody {
@@ -38,7 +38,8 @@ impl<S: Send + Sync> FromRequest<S> for RawBody {
             .map(RawBody)
             .map_err(|e| {
                 if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::TooLarge
+                    // The contract's 400, whose details name the field: here the whole body.
+                    ApiError::payload("body", "is larger than the platform accepts (16 KiB)")
                 } else {
                     ApiError::payload("body", "could not be read")
                 }

@@ -26,9 +26,6 @@ pub enum ApiError {
         /// Per field.
         details: Vec<FieldError>,
     },
-    /// 413: the body is larger than the platform accepts.
-    #[error("The request body is too large")]
-    TooLarge,
     /// 401.
     #[error("{0}")]
     Unauthorized(&'static str),
@@ -91,7 +88,7 @@ impl ApiError {
 
     fn parts(&self) -> (StatusCode, &'static str) {
         match self {
-            Self::Payload { .. } | Self::TooLarge => (StatusCode::BAD_REQUEST, keys::PAYLOAD),
+            Self::Payload { .. } => (StatusCode::BAD_REQUEST, keys::PAYLOAD),
             Self::Unauthorized(_) => (StatusCode::UNAUTHORIZED, keys::UNAUTHORIZED),
             Self::Forbidden(_) => (StatusCode::FORBIDDEN, keys::FORBIDDEN),
             Self::NotFound(_) => (StatusCode::NOT_FOUND, keys::NOT_FOUND),

@@ -154,7 +154,11 @@ pub fn resolve(path: &str) -> Resolved {
 /// it may be cached.
 pub async fn serve(State(bundle): State<Arc<Bundle>>, req: Request) -> Response {
     if req.method() != Method::GET && req.method() != Method::HEAD {
-        return StatusCode::METHOD_NOT_ALLOWED.into_response();
+        return (
+            StatusCode::METHOD_NOT_ALLOWED,
+            [(header::ALLOW, HeaderValue::from_static("GET, HEAD"))],
+        )
+            .into_response();
     }
     let rel = match resolve(req.uri().path()) {
         Resolved::Index => PathBuf::from("index.html"),

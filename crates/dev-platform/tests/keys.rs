@@ -524,6 +524,11 @@ async fn malformed_and_oversized_bodies_get_400_envelopes_with_correlation_id() 
         )
         .await;
     assert_eq!(big.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        big.body["error"]["details"][0]["field"], "body",
+        "{:?}",
+        big.body
+    );
     assert!(!big.body.to_string().contains("xxxx"));
     let unknown = p.get("/api/nope", &t).await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
