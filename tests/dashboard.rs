@@ -130,6 +130,46 @@ async fn no_results_offers_to_clear_the_filter() {
     );
 }
 
+/// A search that only a deleted key matches (an API key pasted from a log) says so, and shows
+/// the deleted keys on request, rather than "No keys match" with nothing to reveal it.
+#[wasm_bindgen_test]
+async fn a_search_only_a_deleted_key_matches_offers_to_show_it() {
+    with_list(json!([{"body": key_list(vec![
+        key("apikey--1", "onq.AAA", "active", "Payments", true),
+        key("apikey--2", "onq.DDD", "deleted", "Payments", false),
+    ], true)}]));
+    let (root, _h) = mount_app("/");
+    tools_live(&root).await;
+    let input: web_sys::HtmlInputElement = find(&root, "#key-search").unwrap().unchecked_into();
+    type_into(&input, "onq.ddd");
+    eventually("the panel says a deleted key matches", || {
+        find(&root, "[data-testid=no-results]")
+            .and_then(|p| p.text_content())
+            .is_some_and(|t| t.contains("a deleted key does"))
+    })
+    .await;
+    let show: HtmlButtonElement = root
+        .query_selector_all("[data-testid=no-results] button")
+        .ok()
+        .and_then(|all| {
+            (0..all.length())
+                .filter_map(|i| all.item(i))
+                .find(|b| b.text_content().as_deref() == Some("Show deleted keys"))
+        })
+        .expect("a way to show it")
+        .unchecked_into();
+    show.click();
+    eventually("the deleted key listed", || {
+        find(&root, "tr[data-key-id='apikey--2']").is_some()
+    })
+    .await;
+    assert!(
+        location_search().contains("deleted=1"),
+        "{}",
+        location_search()
+    );
+}
+
 /// The search field takes no more than the address keeps, so nothing typed is cut off once the
 /// search reaches the address; as long as that, it is kept whole.
 #[wasm_bindgen_test]

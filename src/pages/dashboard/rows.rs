@@ -213,6 +213,23 @@ pub fn filter_sorted(rows: &Rows, sorted: &[usize], state: &ViewState) -> Vec<us
         .collect()
 }
 
+/// How many deleted keys, hidden from `state`, its search and filters match: a search for a key
+/// that was deleted (an API key pasted from a log) finds it behind "Show deleted keys".
+pub fn hidden_deleted_matches(rows: &Rows, state: &ViewState) -> usize {
+    if state.shows_deleted() {
+        return 0;
+    }
+    let every: Vec<usize> = (0..rows.len()).collect();
+    let with_deleted = ViewState {
+        show_deleted: true,
+        ..state.clone()
+    };
+    filter_sorted(rows, &every, &with_deleted)
+        .into_iter()
+        .filter(|&i| rows[i].key.status == KeyStatus::Deleted)
+        .count()
+}
+
 /// One page of `matches`: the slice to show, and the page actually shown (clamped).
 pub fn page_of(matches: &[usize], state: &ViewState) -> (Vec<usize>, usize, usize) {
     let size = state.rows_per_page();
@@ -354,6 +371,28 @@ mod tests {
         assert_eq!(ids(&r, &filter_and_sort(&r, &s("prod"))), ["1", "4"]);
         assert_eq!(ids(&r, &filter_and_sort(&r, &s("zed"))), ["5"]);
         assert!(filter_and_sort(&r, &s("nothing-like-this")).is_empty());
+    }
+
+    #[test]
+    fn a_search_only_a_hidden_deleted_key_matches_is_counted() {
+        let r = rows();
+        let s = |q: &str| ViewState {
+            search: q.into(),
+            ..Default::default()
+        };
+        assert!(filter_and_sort(&r, &s("onq.ccc")).is_empty());
+        assert_eq!(hidden_deleted_matches(&r, &s("onq.ccc")), 1);
+        assert_eq!(
+            hidden_deleted_matches(&r, &s("olivia")),
+            1,
+            "one of two is deleted"
+        );
+        assert_eq!(hidden_deleted_matches(&r, &s("onq.aaa")), 0);
+        let shown = ViewState {
+            show_deleted: true,
+            ..s("onq.ccc")
+        };
+        assert_eq!(hidden_deleted_matches(&r, &shown), 0, "not hidden");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::key_line::KeyLine;
-use super::rows::{filter_sorted, page_of, sort_all};
+use super::rows::{filter_sorted, hidden_deleted_matches, page_of, sort_all};
 use super::toolbar::{SEARCH_ID, SHOW_DELETED_ID};
 use super::tools::LivePager;
 use super::use_keys::UseKeys;
@@ -108,7 +108,23 @@ pub fn KeyTable(
             Empty::NoMatch
         }
     });
-    let empty = move || match empty_kind.get() {
+    // Shows the deleted keys too, from a panel that says some are hidden.
+    let show_deleted = move |_| {
+        let state = view.state.get_untracked();
+        view.set.run((
+            ViewState {
+                show_deleted: true,
+                page: 1,
+                ..state
+            },
+            false,
+        ));
+        // The button goes with the panel: the box that says (and undoes) what it did
+        // takes the focus, or the search while the toolbar is not live yet.
+        focus_first_of(&[SHOW_DELETED_ID, SEARCH_ID]);
+    };
+    let empty = move || {
+        match empty_kind.get() {
         Empty::No => ().into_any(),
         Empty::Tenant => view! {
             <div class="panel empty-state">
@@ -122,20 +138,6 @@ pub fn KeyTable(
         .into_any(),
         // Deleted keys are hidden by default: a tenant with only those has none in use.
         Empty::AllDeleted => {
-            let show = move |_| {
-                let state = view.state.get_untracked();
-                view.set.run((
-                    ViewState {
-                        show_deleted: true,
-                        page: 1,
-                        ..state
-                    },
-                    false,
-                ));
-                // The button goes with the panel: the box that says (and undoes) what it did
-                // takes the focus, or the search while the toolbar is not live yet.
-                focus_first_of(&[SHOW_DELETED_ID, SEARCH_ID]);
-            };
             view! {
                 <div class="panel empty-state" data-testid="all-deleted">
                     <h2>"No API keys in use"</h2>
@@ -144,7 +146,7 @@ pub fn KeyTable(
                         <Show when=move || may_create.get()>
                             <a href=links::NEW_KEY class="button">"Create an API key"</a>
                         </Show>
-                        <button type="button" class="button secondary" on:click=show>"Show deleted keys"</button>
+                        <button type="button" class="button secondary" on:click=show_deleted>"Show deleted keys"</button>
                     </div>
                 </div>
             }
@@ -157,15 +159,30 @@ pub fn KeyTable(
                 // The button goes with the panel: the search is where the person goes on.
                 focus_first_of(&[SEARCH_ID]);
             };
+            let hidden = Memo::new(move |_| {
+                keys.rows
+                    .with(|rows| view.state.with(|s| hidden_deleted_matches(rows, s)))
+            });
+            let said = move || match hidden.get() {
+                0 => "Nothing matches the current search and filters.".to_owned(),
+                1 => "No key in use matches; a deleted key does.".to_owned(),
+                n => format!("No key in use matches; {n} deleted keys do."),
+            };
             view! {
                 <div class="panel empty-state" data-testid="no-results">
                     <h2>"No keys match"</h2>
-                    <p>"Nothing matches the current search and filters."</p>
-                    <button type="button" class="button secondary" on:click=clear>"Clear filters"</button>
+                    <p>{said}</p>
+                    <div class="empty-actions">
+                        <Show when=move || { hidden.get() > 0 }>
+                            <button type="button" class="button" on:click=show_deleted>"Show deleted keys"</button>
+                        </Show>
+                        <button type="button" class="button secondary" on:click=clear>"Clear filters"</button>
+                    </div>
                 </div>
             }
             .into_any()
         }
+    }
     };
     // One line per place on the page, each shown while the page has a row there: a new page
     // or search updates the lines' text in place (see `KeyLine`), and only a new page size
