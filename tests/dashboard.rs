@@ -732,6 +732,29 @@ async fn the_count_is_said_once_a_search_settles() {
     .await;
 }
 
+/// A hidden tab (in the background) asks nothing about a key being set up until it is shown:
+/// nobody would see the answer, and a tab left overnight would spend the tenant's rate limit.
+#[wasm_bindgen_test]
+async fn a_hidden_tab_polls_no_pending_key_until_it_is_shown() {
+    let poll = "GET /api/tenants/tenant--t/keys/apikey--p";
+    with_list(
+        json!([{"body": key_list(vec![key("apikey--p", "onq.PPP", "pending", "Portal", false)], true)}]),
+    );
+    let hidden = HiddenPage::new();
+    let (root, _h) = mount_app("/");
+    eventually("the row", || {
+        find(&root, "tr[data-key-id='apikey--p']").is_some()
+    })
+    .await;
+    sleep(600).await;
+    assert_eq!(fake_calls(poll), 0, "nothing asked while hidden");
+    hidden.show();
+    eventually_within(3_000, "asked once shown, and settled", || {
+        find(&root, "tr[data-key-id='apikey--p'][data-status=active]").is_some()
+    })
+    .await;
+}
+
 /// A pending key's poll that the platform refuses with a wait (`Retry-After`) is not sent again
 /// before then.
 #[wasm_bindgen_test]

@@ -26,7 +26,7 @@ use crate::sdk_usage::{ENV_SECRET_KEY, ENV_SIGNING_KEY};
 use crate::session::use_session;
 use crate::shown;
 use crate::time;
-use crate::timer::{every_minute, sleep_ms};
+use crate::timer::{every_minute, sleep_ms, while_hidden};
 
 /// What the page found at its address.
 #[derive(Debug, Clone)]
@@ -164,6 +164,7 @@ fn follow_pending(found: Loaded<Result<Found, ApiError>>, client: ApiClient, id:
             let mut delay = client.config().poll_interval_ms;
             loop {
                 sleep_ms(delay).await;
+                while_hidden().await;
                 let mut asked = 0;
                 match client.get_key(&id.get_untracked()).await {
                     Ok(k) if k.status == KeyStatus::Pending => {}

@@ -228,6 +228,14 @@ export function remove_random_uuid() {
   Object.defineProperty(crypto, 'randomUUID', { configurable: true, value: undefined });
 }
 export function restore_random_uuid() { delete crypto.randomUUID; }
+export function set_page_hidden(hidden) {
+  Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden });
+  document.dispatchEvent(new Event('visibilitychange'));
+}
+export function restore_page_visibility() {
+  delete document.hidden;
+  document.dispatchEvent(new Event('visibilitychange'));
+}
 export function hasten_timeouts(from, to) {
   const original = window.__originalSetTimeout || window.setTimeout;
   window.__originalSetTimeout = original;
@@ -318,6 +326,8 @@ extern "C" {
     pub fn remove_random_uuid();
     /// Gives `crypto.randomUUID` back.
     pub fn restore_random_uuid();
+    fn set_page_hidden(hidden: bool);
+    fn restore_page_visibility();
     /// Makes `setTimeout(f, from)` wait `to` ms instead (see [`HastenedTimeouts`]).
     fn hasten_timeouts(from: u32, to: u32);
     /// Undoes [`hasten_timeouts`].
@@ -572,6 +582,27 @@ impl HastenedTimeouts {
 impl Drop for HastenedTimeouts {
     fn drop(&mut self) {
         restore_timeouts();
+    }
+}
+
+/// The page seen as hidden (a tab in the background) while it lives, and shown again after.
+pub struct HiddenPage;
+
+impl HiddenPage {
+    pub fn new() -> Self {
+        set_page_hidden(true);
+        Self
+    }
+
+    /// Shows the page again, as a person coming back to the tab.
+    pub fn show(&self) {
+        set_page_hidden(false);
+    }
+}
+
+impl Drop for HiddenPage {
+    fn drop(&mut self) {
+        restore_page_visibility();
     }
 }
 

@@ -17,7 +17,7 @@ use crate::created_here;
 use crate::links;
 use crate::router::use_router;
 use crate::session::{use_session, Hold, Session};
-use crate::timer::sleep_ms;
+use crate::timer::{sleep_ms, while_hidden};
 
 /// How the wait for the secrets ended.
 #[derive(Clone)]
@@ -196,6 +196,7 @@ async fn reveal(
             }
         }
         sleep_ms(delay).await;
+        while_hidden().await;
         delay = next_poll_delay_ms(delay);
         // A failed poll is retried by the client; if it still fails for a reason that may pass,
         // poll again later. One that will not (the key was deleted meanwhile, this person may

@@ -16,7 +16,7 @@ use crate::components::announcer::use_announcer;
 use crate::components::status_badge::status_label;
 use crate::key_events::use_key_events;
 use crate::time;
-use crate::timer::{every_minute, sleep_ms};
+use crate::timer::{every_minute, sleep_ms, while_hidden};
 
 /// Keeps `keys` live for as long as the calling owner lives.
 pub fn keep_live(keys: UseKeys, client: ApiClient) {
@@ -79,6 +79,7 @@ fn poll_pending(keys: UseKeys, client: ApiClient) {
             let mut unseen = HashSet::<String>::new();
             loop {
                 sleep_ms(delay).await;
+                while_hidden().await;
                 if run.try_get_value() != Some(this_run) {
                     return;
                 }
