@@ -36,6 +36,10 @@ pub const OPENED_HERE: &str = "opened-here";
 /// it goes back to the list's entry (the key's page, the other opener, shows a deleted key).
 pub const OPENED_FROM_LIST: &str = "opened-from-list";
 
+/// The history state of the dashboard opened by a page's own way back to it ("← API keys"): the
+/// person comes back to their place in the list, as by Back.
+pub const WAY_BACK: &str = "way-back";
+
 /// A step of the create wizard (`application`, `arx`, `summary`, `key`) with the choices in
 /// `pairs`.
 pub fn wizard_step(slug: &str, pairs: &[(&str, String)]) -> String {

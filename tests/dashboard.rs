@@ -2289,6 +2289,18 @@ fn fifty_keys_sorted() -> (web_sys::HtmlElement, impl Drop) {
 /// scrolled as they were, the focus on the link they left by.
 #[wasm_bindgen_test]
 async fn back_from_a_key_s_page_returns_to_the_place_in_the_list() {
+    return_to_the_place_in_the_list(false).await;
+}
+
+/// The key page's own way back ("← API keys") returns to the place as Back does.
+#[wasm_bindgen_test]
+async fn the_way_back_from_a_key_s_page_returns_to_the_place_in_the_list() {
+    return_to_the_place_in_the_list(true).await;
+}
+
+/// Opens a key's details from far down a long list, comes back by Back or by the page's link,
+/// and checks the scroll and the focus are as they were.
+async fn return_to_the_place_in_the_list(by_link: bool) {
     let (root, _h) = fifty_keys_sorted();
     let details = || -> Option<web_sys::HtmlElement> {
         find(&root, "tr[data-key-id='apikey--k40'] a.link:not(.danger)").map(|e| e.unchecked_into())
@@ -2309,7 +2321,14 @@ async fn back_from_a_key_s_page_returns_to_the_place_in_the_list() {
     eventually("the key's page", || text(&root).contains("Arx URL")).await;
     assert_eq!(window.scroll_y().unwrap(), 0.0, "a page opens at its top");
 
-    window.history().unwrap().back().unwrap();
+    if by_link {
+        find(&root, ".key-detail p a.link")
+            .unwrap()
+            .unchecked_into::<web_sys::HtmlElement>()
+            .click();
+    } else {
+        window.history().unwrap().back().unwrap();
+    }
     eventually("the place, as it was", || {
         details().is_some_and(|d| document().active_element() == Some(d.into()))
     })

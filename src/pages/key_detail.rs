@@ -127,7 +127,7 @@ pub fn KeyDetailPage() -> impl IntoView {
     });
     view! {
         <section class="key-detail" aria-labelledby="detail-title">
-            <p><a href=use_router().dashboard_href() class="link">"← API keys"</a></p>
+            <p><a href=use_router().dashboard_href() class="link" data-history-state=links::WAY_BACK>"← API keys"</a></p>
             <RefreshFailed found error=refresh_failed read_at=Signal::derive(move || {
                 last.with_value(|l| l.as_ref().map(|(.., at)| *at))
             })/>

@@ -1,5 +1,6 @@
 //! The person's place in the list. Following a link away from the dashboard (a key's details,
-//! the wizard) and coming back by Back or Forward to the same view puts them where they were:
+//! the wizard) and coming back to the same view by Back or Forward, or by the page's own way
+//! back ("← API keys", `links::WAY_BACK`), puts them where they were:
 //! scrolled as they were, the focus on the control of the line they left by. The browser restores
 //! a page's scroll itself only as the address changes, before the list is built again, so on a
 //! short page it is lost.
@@ -32,13 +33,20 @@ thread_local! {
     static LEFT: RefCell<Option<Place>> = const { RefCell::new(None) };
 }
 
-/// Puts the person back in place on Back or Forward to the view they left, and keeps the place
+/// Puts the person back in place on a return to the view they left, and keeps the place
 /// as they follow a link, for as long as the calling owner lives.
 pub fn keep_place() {
     let router = use_router();
     let search = router.with_untracked(|a| a.search.clone());
     let left = LEFT.with_borrow_mut(Option::take);
-    if let Some(place) = left.filter(|p| router.traversed() && p.search == search) {
+    let way_back = window()
+        .history()
+        .and_then(|h| h.state())
+        .ok()
+        .and_then(|s| s.as_string())
+        .is_some_and(|s| s == crate::links::WAY_BACK);
+    let returned = router.traversed() || way_back;
+    if let Some(place) = left.filter(|p| returned && p.search == search) {
         // Once the tools, which this call builds, have taken the stand-ins' place above the
         // lines: scrolled before, the page would be off by the toolbar's extra height. Not if
         // the dashboard has gone by then.
