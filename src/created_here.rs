@@ -31,16 +31,26 @@ struct Open {
     request: CreateApiKeyRequest,
 }
 
-/// The record, as [`provide`] starts it: `Copy`, so that a task may take it along.
+/// The record, as [`provide`] starts it: `Copy`, so that a task may take it along. Its third
+/// part counts the times the person let an open create go ([`CreatedHere::let_go`]): a create
+/// whose answer comes after such a time was let go with its wizard, and is not kept.
 #[derive(Clone, Copy)]
-pub struct CreatedHere(StoredValue<Vec<Made>>, StoredValue<Option<Open>>);
+pub struct CreatedHere(
+    StoredValue<Vec<Made>>,
+    StoredValue<Option<Open>>,
+    StoredValue<u32>,
+);
 
 /// Starts the record; call once near the root.
 pub fn provide(session: Session) {
-    let record = CreatedHere(StoredValue::new(Vec::new()), StoredValue::new(None));
+    let record = CreatedHere(
+        StoredValue::new(Vec::new()),
+        StoredValue::new(None),
+        StoredValue::new(0),
+    );
     Effect::new(move |_| {
         if session.left() {
-            record.close_open();
+            record.let_go();
         }
     });
     provide_context(record);
@@ -95,16 +105,30 @@ impl CreatedHere {
 
     /// Keeps `user`'s create intent whose outcome is unknown (see [`Open`]).
     pub fn keep_open(&self, user: &str, idempotency_key: &str, request: &CreateApiKeyRequest) {
-        self.1.set_value(Some(Open {
+        self.1.try_set_value(Some(Open {
             user: user.to_owned(),
             idempotency_key: idempotency_key.to_owned(),
             request: request.clone(),
         }));
     }
 
-    /// Forgets the intent kept open: it was settled, or its person chose to leave it.
+    /// Forgets the intent kept open: it was settled.
     pub fn close_open(&self) {
-        self.1.set_value(None);
+        self.1.try_set_value(None);
+    }
+
+    /// The person chose to leave what is open: out of the wizard while signed in (it asked
+    /// first), or by signing out (the next sign-in starts afresh). Forgets the intent kept,
+    /// and any on its way whose answer is yet to come ([`CreatedHere::let_go_count`]).
+    pub fn let_go(&self) {
+        self.1.try_set_value(None);
+        self.2.try_update_value(|n| *n = n.wrapping_add(1));
+    }
+
+    /// How many times the person has let go so far: a create takes it as it is sent, and its
+    /// answer, if lost, is kept open only if the count has not moved since.
+    pub fn let_go_count(&self) -> u32 {
+        self.2.try_get_value().unwrap_or_default()
     }
 
     /// The idempotency key and request of `user`'s intent kept open, if any.

@@ -168,7 +168,7 @@ pub fn CreateKeyPage() -> impl IntoView {
     on_cleanup(move || {
         if session.phase_untracked() == Phase::SignedIn {
             if let Some(record) = record {
-                record.close_open();
+                record.let_go();
             }
         }
     });

@@ -14,7 +14,7 @@ use crate::created_here;
 use crate::key_events::{broadcast_key_event, broadcast_key_event_here_too};
 use crate::links;
 use crate::router::{use_navigate, use_router, NavigateOptions};
-use crate::session::{use_session, Phase};
+use crate::session::use_session;
 use crate::shown;
 
 /// Whether the intent may have made its key after its latest attempt failed with `e`, when
@@ -93,6 +93,7 @@ pub fn SummaryStep() -> impl IntoView {
         let navigate = navigate.clone();
         // Whose create it is: its answer may come after they have gone.
         let user = me();
+        let let_go_at_send = record.map(|r| r.let_go_count()).unwrap_or_default();
         // Not cancelled with the view: the create is committed either way, and its answer
         // is what step 4 needs.
         leptos::task::spawn_local(async move {
@@ -139,16 +140,14 @@ pub fn SummaryStep() -> impl IntoView {
                     open.try_set(now_open);
                     // The wizard's, which outlives this step: leaving it asks while open. And
                     // the app's, which outlives the wizard: a sign-in that brings the person
-                    // back to it takes the intent up. Not once the person has left the wizard
-                    // by choice (agreeing to leave, or signing out) while it was on its way.
-                    let wizard_here = wizard.unresolved.try_set_value(now_open).is_none();
-                    let session_ended =
-                        session.phase_untracked() != Phase::SignedIn && !untrack(|| session.left());
+                    // back to it takes the intent up. Not once the person has let it go (left
+                    // the wizard by choice, or signed out) while it was on its way.
+                    wizard.unresolved.try_set_value(now_open);
                     if let (Some(record), Some(user)) = (record, &user) {
-                        if now_open && (wizard_here || session_ended) {
-                            record.keep_open(user, &idempotency_key, &request);
-                        } else {
+                        if !now_open {
                             record.close_open();
+                        } else if record.let_go_count() == let_go_at_send {
+                            record.keep_open(user, &idempotency_key, &request);
                         }
                     }
                     error.try_set(Some(e));
