@@ -261,7 +261,11 @@ fn KeyDetail(
     let now = RwSignal::new(time::now_ms());
     every_minute(move || now.set(time::now_ms()));
     let created_at = key.created_at.clone();
-    let app = shown::name_or_not_reported(key.application_name());
+    // A key of no application is one the contract allows (a tenant without applications).
+    let app = match key.application_name() {
+        "" => "None".to_owned(),
+        name => shown::name(name).into_owned(),
+    };
     let arx_name = shown::name_or_not_reported(key.arx_name());
     let creator = shown::name_or_not_reported(key.creator_name());
     let access = key.access_key.clone();

@@ -197,6 +197,10 @@ async fn reveal(
         }
         sleep_ms(delay).await;
         while_hidden().await;
+        // Gone while the page was hidden (the session ended, say): nothing more is asked.
+        if waited.try_get_untracked().is_none() {
+            return Ok(Outcome::Left);
+        }
         delay = next_poll_delay_ms(delay);
         // A failed poll is retried by the client; if it still fails for a reason that may pass,
         // poll again later. One that will not (the key was deleted meanwhile, this person may

@@ -97,9 +97,11 @@ fn poll_pending(keys: UseKeys, client: ApiClient) {
                         // the row.
                         Ok(_) if keys.changed_since(&id, mark) => continue,
                         Ok(key) => key,
-                        // Gone, or no longer this person's to see: the list says what is
-                        // left to wait for.
-                        Err(ApiError::NotFound(_) | ApiError::Forbidden(_)) => {
+                        // Gone, no longer this person's to see, or an answer the next poll
+                        // would not make understood: the list says what is left to wait for.
+                        Err(
+                            ApiError::NotFound(_) | ApiError::Forbidden(_) | ApiError::Decode(_),
+                        ) => {
                             unseen.insert(id);
                             keys.reload();
                             continue;
