@@ -462,8 +462,9 @@ pub async fn spawn(
 const STOP_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Resolves on Ctrl-C or, on Unix, SIGTERM (`kill`, a container or service manager stopping
-/// the server). Both are heard from the call, not from the first poll: a script that stops the
-/// server as soon as it has printed its address gets a stop, not the signal's default kill.
+/// the server). On Unix both are heard from the call, not from the first poll: a script that
+/// stops the server as soon as it has printed its address gets a stop, not the signal's
+/// default kill. Elsewhere Ctrl-C is heard once the server runs.
 fn stop_signal() -> impl std::future::Future<Output = ()> {
     // `tokio::signal::ctrl_c()` is an async fn: its handler would be installed at its first
     // poll, after the address is printed. Unix signals are registered here, at the call.

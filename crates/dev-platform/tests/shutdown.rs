@@ -1,5 +1,5 @@
-//! Stopping the server as a process: SIGTERM is a stop, and a request under way holds it up
-//! for a few seconds at most.
+//! The server as a process: SIGTERM and Ctrl-C are a stop, a request under way holds it up for a
+//! few seconds at most, and a database is one process's at a time.
 #![cfg(unix)]
 
 use std::io::{BufRead, BufReader, Write};
@@ -8,8 +8,13 @@ use std::time::{Duration, Instant};
 
 /// Starts the server on a free port; it and the address it printed.
 fn start() -> (std::process::Child, String) {
+    start_on(":memory:")
+}
+
+/// As [`start`], on the database `db`.
+fn start_on(db: &str) -> (std::process::Child, String) {
     let mut server = Command::new(env!("CARGO_BIN_EXE_dev-platform"))
-        .args(["--port", "0", "--db", ":memory:"])
+        .args(["--port", "0", "--db", db])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -68,4 +73,39 @@ fn sigterm_stops_the_server_even_with_a_request_under_way() {
     let status = stop(&mut server, "-TERM");
     assert!(status.success(), "a stop, not a kill: {status:?}");
     drop(slow);
+}
+
+/// One database, one platform: a second process on the same file (its list cache and ended
+/// sign-ins would differ from the first's) is refused at its start, saying why, and the first
+/// goes on.
+#[test]
+fn a_second_platform_on_the_same_database_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db.sqlite3");
+    let db = db.to_str().unwrap();
+    let (mut first, _) = start_on(db);
+    let mut second = Command::new(env!("CARGO_BIN_EXE_dev-platform"))
+        .args(["--port", "0", "--db", db])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let asked = Instant::now();
+    let status = loop {
+        if let Some(status) = second.try_wait().unwrap() {
+            break status;
+        }
+        if asked.elapsed() > Duration::from_secs(15) {
+            let _ = second.kill();
+            let _ = first.kill();
+            panic!("a second platform is serving the same database");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut said = String::new();
+    std::io::Read::read_to_string(&mut second.stderr.take().unwrap(), &mut said).unwrap();
+    assert!(!status.success());
+    assert!(said.contains("in use by another dev platform"), "{said}");
+    assert!(first.try_wait().unwrap().is_none(), "the first goes on");
+    assert!(stop(&mut first, "-TERM").success());
 }

@@ -184,7 +184,8 @@ fn refused(why: String) -> rusqlite::Error {
 
 /// The database holds the token-signing secrets and the secrets of keys not yet fetched: on a
 /// shared machine, only its owner may read it. A new directory is made `0700`; the file, and
-/// the WAL and shared-memory files SQLite makes beside it (with the file's mode), `0600`.
+/// the WAL SQLite makes beside it (with the file's mode), `0600`; and a shared-memory file left
+/// by an older version, which held the database in the shared locking mode.
 fn keep_private(path: &Path) {
     #[cfg(unix)]
     {
