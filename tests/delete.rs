@@ -185,6 +185,13 @@ async fn delete_is_enabled_only_by_the_exact_key_and_sends_once() {
         find(&root, "tr[data-key-id='apikey--1'][data-status=pending]").is_some()
     })
     .await;
+    // Said as what it is, not "Pending" as a key being set up.
+    assert_eq!(
+        find(&root, "tr[data-key-id='apikey--1'] .badge")
+            .and_then(|b| b.text_content())
+            .as_deref(),
+        Some("Deleting…")
+    );
     // The tab that deleted does not hear its own news: no second read of the list.
     sleep(200).await;
     assert_eq!(fake_calls("GET /api/tenants/tenant--t/keys"), 1);

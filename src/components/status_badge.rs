@@ -21,6 +21,9 @@ pub fn status_label(status: &KeyStatus) -> String {
 pub fn StatusBadge(
     /// The status to show.
     status: KeyStatus,
+    /// Pending because this tab deleted the key: said so, not "Pending" as a key being set up.
+    #[prop(optional)]
+    deleting: bool,
 ) -> impl IntoView {
     let class = match &status {
         KeyStatus::Other(_) => "badge badge-other".to_owned(),
@@ -30,7 +33,7 @@ pub fn StatusBadge(
     view! {
         <span class=class data-status=status.as_str().to_owned()>
             {pending.then(|| view! { <span class="spinner" aria-hidden="true"></span> })}
-            {status_label(&status)}
+            {if deleting && pending { "Deleting…".to_owned() } else { status_label(&status) }}
         </span>
     }
 }

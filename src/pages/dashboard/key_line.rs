@@ -33,10 +33,12 @@ struct LineView {
     last_used: Option<time::Shown>,
     creator: String,
     may_delete: bool,
+    /// Pending because this tab deleted it.
+    deleting: bool,
 }
 
 impl LineView {
-    fn new(row: &Row, clusters: &[Arx], roles: &[String], now: f64) -> Self {
+    fn new(row: &Row, clusters: &[Arx], roles: &[String], now: f64, deleting: bool) -> Self {
         let arx_detail = clusters
             .iter()
             .find(|a| a.id == row.key.cluster_id)
@@ -63,6 +65,7 @@ impl LineView {
             last_used: row.key.last_used_at.as_deref().map(|t| time::show(t, now)),
             creator: row.creator.clone(),
             may_delete: delete_permission(&row.key, roles).is_allowed(),
+            deleting,
         }
     }
 }
@@ -91,14 +94,17 @@ pub fn KeyLine(
         let now = time::now_ms();
         keys.rows
             .with(|rows| {
-                i.and_then(|i| rows.get(i))
-                    .map(|row| clusters.with(|c| roles.with(|r| LineView::new(row, c, r, now))))
+                i.and_then(|i| rows.get(i)).map(|row| {
+                    let deleting = keys.deleting_here(&row.key.id, &row.key.status);
+                    clusters.with(|c| roles.with(|r| LineView::new(row, c, r, now, deleting)))
+                })
             })
             .unwrap_or_default()
     });
     let text = move |get: fn(&LineView) -> &str| move || line.with(|l| get(l).to_owned());
     let id = Memo::new(move |_| line.with(|l| l.id.clone()));
     let status = Memo::new(move |_| line.with(|l| l.status.clone()));
+    let deleting = Memo::new(move |_| line.with(|l| l.deleting));
     let may_delete = Memo::new(move |_| line.with(|l| l.may_delete));
     let access = Memo::new(move |_| line.with(|l| l.access.clone()));
     let name = Memo::new(move |_| line.with(|l| l.name.clone()));
@@ -133,7 +139,7 @@ pub fn KeyLine(
                 <div class="name">{text(|l| &l.arx)}</div>
                 <div class="muted small">{text(|l| &l.arx_detail)}</div>
             </td>
-            <td data-label="Status">{move || view! { <StatusBadge status=status.get()/> }}</td>
+            <td data-label="Status">{move || view! { <StatusBadge status=status.get() deleting=deleting.get()/> }}</td>
             <td data-label="Created"><TimeText shown=created/></td>
             <td data-label="Created by"><span class="name">{text(|l| &l.creator)}</span></td>
             <td data-label="Last used">
