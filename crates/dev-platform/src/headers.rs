@@ -4,14 +4,13 @@
 
 use std::fmt::Write as _;
 use std::path::Path;
-use std::sync::Arc;
 
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderName, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use crate::static_files;
+use crate::static_files::{self, Csp};
 
 /// What the console may use: writing to the clipboard on a click (copy buttons). Every other
 /// feature a browser offers is denied. Only names Chromium 156 recognises are listed: an unknown
@@ -81,12 +80,12 @@ pub fn cache_control(rel_path: &str) -> &'static str {
     }
 }
 
-/// Middleware: the security headers on every answer, with `csp`.
-pub async fn apply(State(csp): State<Arc<str>>, req: Request, next: Next) -> Response {
+/// Middleware: the security headers on every answer, with `csp` as it is now.
+pub async fn apply(State(csp): State<Csp>, req: Request, next: Next) -> Response {
     let https = crate::is_https(req.headers());
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
-    for (name, value) in security_headers(&csp, https) {
+    for (name, value) in security_headers(&csp.current(), https) {
         if let Ok(v) = HeaderValue::from_str(&value) {
             h.insert(name, v);
         }
@@ -111,7 +110,7 @@ pub fn cdn_headers_file(dir: &Path) -> std::io::Result<String> {
     let mut out = String::from(
         "# Written by `dev-platform headers --static DIR`: what the dev platform sends for this bundle.\n/*\n",
     );
-    for (name, value) in security_headers(&bundle.csp, true) {
+    for (name, value) in security_headers(&bundle.csp(), true) {
         let _ = writeln!(out, "  {}: {value}", display_name(&name));
     }
     // The root is index.html, which a CDN serves under "/" too.

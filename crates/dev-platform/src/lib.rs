@@ -339,10 +339,12 @@ pub fn router(state: Arc<AppState>, bundle: Option<Arc<static_files::Bundle>>) -
         platform = platform.route("/__faults", put(faults::replace).delete(faults::reset));
     }
     let mut app: Router = platform.with_state(state);
-    let csp = bundle
-        .as_ref()
-        .map(|b| b.csp.clone())
-        .unwrap_or_else(|| static_files::content_security_policy(&[], &[]));
+    let csp = match &bundle {
+        Some(b) => static_files::Csp::Of(b.clone()),
+        None => {
+            static_files::Csp::Fixed(Arc::from(static_files::content_security_policy(&[], &[])))
+        }
+    };
     if let Some(bundle) = bundle {
         app = app.fallback_service(
             Router::new()
@@ -350,13 +352,13 @@ pub fn router(state: Arc<AppState>, bundle: Option<Arc<static_files::Bundle>>) -
                 .with_state::<()>(bundle),
         );
     }
-    answered(app, Arc::from(csp))
+    answered(app, csp)
 }
 
 /// What every answer passes through, innermost first: a handler's panic becomes the envelope's
 /// 500 (contract §2: every body is the envelope, 500 for anything else), the house's headers,
 /// the request log, and the correlation id, whose scope holds all of them.
-fn answered(app: Router, csp: Arc<str>) -> Router {
+fn answered(app: Router, csp: static_files::Csp) -> Router {
     app.layer(CatchPanicLayer::custom(panicked))
         .layer(middleware::from_fn_with_state(csp, headers::apply))
         .layer(
@@ -551,7 +553,7 @@ mod tests {
             "/boom",
             get(|| async { std::panic::panic_any::<&str>("boom") as () }),
         );
-        let resp = answered(app, Arc::from(""))
+        let resp = answered(app, static_files::Csp::Fixed(Arc::from("")))
             .oneshot(Request::get("/boom").body(Body::empty()).unwrap())
             .await
             .unwrap();

@@ -1,7 +1,8 @@
 //! Serving the built console: deep-link fallback, caching and the CSP.
 
 use std::path::{Component, Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -13,22 +14,79 @@ use tower::ServiceExt;
 use tower_http::services::ServeFile;
 
 /// A built bundle directory and the CSP computed from its `index.html` and `config.json`.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Bundle {
     root: PathBuf,
-    /// The Content-Security-Policy to send with every response.
-    pub csp: String,
+    /// The policy, and the state of the two files it was computed from.
+    csp: Mutex<(Stamp, Arc<str>)>,
 }
+
+/// When and how long `index.html` and `config.json` were as last read (`None`: not there).
+type Stamp = [Option<(SystemTime, u64)>; 2];
 
 impl Bundle {
     /// Reads `dir/index.html` to hash its inline scripts into the CSP, and `dir/config.json`
     /// for the platform's origins the console may connect to.
     pub fn open(dir: &Path) -> std::io::Result<Self> {
-        let index = std::fs::read_to_string(dir.join("index.html"))?;
+        let stamp = stamp(dir);
+        let csp = read_csp(dir)?;
         Ok(Self {
             root: dir.to_path_buf(),
-            csp: content_security_policy(&inline_script_hashes(&index), &config_origins(dir)),
+            csp: Mutex::new((stamp, csp)),
         })
+    }
+
+    /// The Content-Security-Policy to send with every response: computed again once
+    /// `index.html` or `config.json` changed. The release build rewrites `index.html` (its
+    /// inline script names the wasm by digest), so a platform left running over a rebuilt
+    /// bundle would otherwise refuse the new page's scripts, and a console pointed at another
+    /// platform in `config.json` could not reach it.
+    pub fn csp(&self) -> Arc<str> {
+        let now = stamp(&self.root);
+        let mut held = self.csp.lock().unwrap_or_else(|p| p.into_inner());
+        if held.0 != now {
+            // A file being rewritten may be unreadable for a moment: the last policy stands.
+            if let Ok(csp) = read_csp(&self.root) {
+                *held = (now, csp);
+            }
+        }
+        held.1.clone()
+    }
+}
+
+fn stamp(dir: &Path) -> Stamp {
+    ["index.html", "config.json"].map(|name| {
+        std::fs::metadata(dir.join(name))
+            .ok()
+            .and_then(|m| Some((m.modified().ok()?, m.len())))
+    })
+}
+
+fn read_csp(dir: &Path) -> std::io::Result<Arc<str>> {
+    let index = std::fs::read_to_string(dir.join("index.html"))?;
+    Ok(Arc::from(content_security_policy(
+        &inline_script_hashes(&index),
+        &config_origins(dir),
+    )))
+}
+
+/// Where the house's headers take the CSP from: a bundle's, as it is now, or a fixed one (an
+/// API without a bundle).
+#[derive(Debug, Clone)]
+pub enum Csp {
+    /// The same policy for every answer.
+    Fixed(Arc<str>),
+    /// The served bundle's ([`Bundle::csp`]).
+    Of(Arc<Bundle>),
+}
+
+impl Csp {
+    /// The policy to send now.
+    pub fn current(&self) -> Arc<str> {
+        match self {
+            Self::Fixed(csp) => csp.clone(),
+            Self::Of(bundle) => bundle.csp(),
+        }
     }
 }
 

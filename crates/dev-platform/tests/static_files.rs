@@ -290,3 +290,40 @@ async fn the_cdn_headers_file_says_exactly_what_the_server_sends() {
     assert!(out.status.success());
     assert_eq!(std::fs::read_to_string(d.join("_headers")).unwrap(), text);
 }
+
+/// A bundle rebuilt under a running platform (the release build rewrites `index.html`, whose
+/// inline script names the wasm by digest) is served with a policy that lets its new scripts
+/// run, and a `config.json` that names another platform lets the console reach it.
+#[tokio::test]
+async fn the_policy_follows_a_bundle_rebuilt_under_the_running_platform() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index.html");
+    std::fs::write(&index, "<html><script>one()</script></html>").unwrap();
+    let mut opts = Options::for_tests(50);
+    opts.static_dir = Some(dir.path().to_path_buf());
+    let p = platform_with(opts);
+    let policy = || async {
+        let (_, h, _) = p.raw(Request::get("/").body(Body::empty()).unwrap()).await;
+        h["content-security-policy"].to_str().unwrap().to_owned()
+    };
+    let hash = |script: &str| {
+        use base64::Engine;
+        use sha2::{Digest, Sha256};
+        format!(
+            "'sha256-{}'",
+            base64::engine::general_purpose::STANDARD.encode(Sha256::digest(script))
+        )
+    };
+    let before = policy().await;
+    assert!(before.contains(&hash("one()")), "{before}");
+    std::fs::write(&index, "<html><script>two()</script></html>").unwrap();
+    std::fs::write(
+        dir.path().join("config.json"),
+        r#"{"api_base_url": "https://api.example.test/api"}"#,
+    )
+    .unwrap();
+    let after = policy().await;
+    assert!(after.contains(&hash("two()")), "{after}");
+    assert!(!after.contains(&hash("one()")), "{after}");
+    assert!(after.contains("https://api.example.test"), "{after}");
+}
