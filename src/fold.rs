@@ -18,6 +18,26 @@ pub fn lowercase(text: &str) -> String {
     }
 }
 
+/// `text` lower-cased as a search compares it: also without accents, so that "jose" finds
+/// "José", and a name sent decomposed (`e` and a combining acute) finds the same as one sent
+/// composed. Decomposition (NFD) is the browser's, as the case tables are.
+pub fn search_lowercase(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
+    let combining = |c: char| {
+        matches!(
+            c,
+            '\u{0300}'..='\u{036F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}'
+                | '\u{20D0}'..='\u{20FF}' | '\u{FE20}'..='\u{FE2F}'
+        )
+    };
+    platform_decomposed(&unicode_lowercase(text))
+        .chars()
+        .filter(|&c| !combining(c))
+        .collect()
+}
+
 /// `text` as a search compares it: any run of white space (a no-break space, a line break, a
 /// tab) within it as one space, none at its ends, and the invisible characters that only shape or join text (zero-width
 /// space and joiners, word joiner, soft hyphen, byte order mark) left out, so that a name
@@ -87,6 +107,17 @@ fn platform_lowercase(text: &str) -> String {
 #[cfg(not(target_arch = "wasm32"))]
 fn platform_lowercase(text: &str) -> String {
     text.to_lowercase()
+}
+
+#[cfg(target_arch = "wasm32")]
+fn platform_decomposed(text: &str) -> String {
+    js_sys::JsString::from(text).normalize("NFD").into()
+}
+
+/// Off the browser (the native unit tests) text is left composed: accents stay.
+#[cfg(not(target_arch = "wasm32"))]
+fn platform_decomposed(text: &str) -> String {
+    text.to_owned()
 }
 
 #[cfg(test)]

@@ -130,6 +130,41 @@ async fn no_results_offers_to_clear_the_filter() {
     );
 }
 
+/// A search reads accents as a person types them, or not: "jose" finds José, and a name sent
+/// decomposed (e and a combining acute) is found as one sent composed.
+#[wasm_bindgen_test]
+async fn a_search_finds_names_with_or_without_their_accents() {
+    with_list(json!([{"body": key_list(vec![
+        key("apikey--1", "onq.AAA", "active", "José's app", true),
+        key("apikey--2", "onq.BBB", "active", "Rene\u{301}e", true),
+        key("apikey--3", "onq.CCC", "active", "Payments", true),
+    ], true)}]));
+    let (root, _h) = mount_app("/");
+    tools_live(&root).await;
+    let input: web_sys::HtmlInputElement = find(&root, "#key-search").unwrap().unchecked_into();
+    let listed = || {
+        let rows = root.query_selector_all("tr[data-key-id]").unwrap();
+        let mut ids: Vec<String> = (0..rows.length())
+            .filter_map(|i| {
+                rows.item(i)?
+                    .unchecked_into::<web_sys::Element>()
+                    .get_attribute("data-key-id")
+            })
+            .collect();
+        ids.sort();
+        ids
+    };
+    for (typed, want) in [
+        ("jose", vec!["apikey--1"]),
+        ("JOSÉ", vec!["apikey--1"]),
+        ("renée", vec!["apikey--2"]),
+        ("renee", vec!["apikey--2"]),
+    ] {
+        type_into(&input, typed);
+        eventually(&format!("{typed} finds {want:?}"), || listed() == want).await;
+    }
+}
+
 /// A search that only a deleted key matches (an API key pasted from a log) says so, and shows
 /// the deleted keys on request, rather than "No keys match" with nothing to reveal it.
 #[wasm_bindgen_test]

@@ -66,7 +66,7 @@ impl Row {
         if out[start..].is_ascii() {
             out[start..].make_ascii_lowercase();
         } else {
-            let folded = fold::lowercase(&out[start..]);
+            let folded = fold::search_lowercase(&out[start..]);
             out.truncate(start);
             out.push_str(&folded);
         }
@@ -198,7 +198,7 @@ pub fn sort_all(rows: &[Row], sort: SortKey, desc: bool) -> Vec<usize> {
 /// The search as rows are matched against it (its spacing as [`fold::search_spacing`] reads it,
 /// lower-cased), prepared once per keystroke; it scans with SIMD.
 fn search_finder(search: &str) -> memmem::Finder<'static> {
-    memmem::Finder::new(fold::lowercase(&fold::search_spacing(search.trim())).as_bytes())
+    memmem::Finder::new(fold::search_lowercase(&fold::search_spacing(search.trim())).as_bytes())
         .into_owned()
 }
 
