@@ -29,6 +29,8 @@ struct Open {
     user: String,
     idempotency_key: String,
     request: CreateApiKeyRequest,
+    /// When its create was sent: an answer lost later than another's does not give way to it.
+    sent_at: f64,
 }
 
 /// The record, as [`provide`] starts it: `Copy`, so that a task may take it along. Its third
@@ -103,18 +105,39 @@ impl CreatedHere {
         })
     }
 
-    /// Keeps `user`'s create intent whose outcome is unknown (see [`Open`]).
-    pub fn keep_open(&self, user: &str, idempotency_key: &str, request: &CreateApiKeyRequest) {
-        self.1.try_set_value(Some(Open {
-            user: user.to_owned(),
-            idempotency_key: idempotency_key.to_owned(),
-            request: request.clone(),
-        }));
+    /// Keeps `user`'s create intent whose outcome is unknown (see [`Open`]), sent at `sent_at`;
+    /// not over one kept that was sent later (a new wizard's, whose answer was lost first).
+    pub fn keep_open(
+        &self,
+        user: &str,
+        idempotency_key: &str,
+        request: &CreateApiKeyRequest,
+        sent_at: f64,
+    ) {
+        self.1.try_update_value(|kept| {
+            if kept.as_ref().is_some_and(|k| k.sent_at > sent_at) {
+                return;
+            }
+            *kept = Some(Open {
+                user: user.to_owned(),
+                idempotency_key: idempotency_key.to_owned(),
+                request: request.clone(),
+                sent_at,
+            });
+        });
     }
 
-    /// Forgets the intent kept open: it was settled.
-    pub fn close_open(&self) {
-        self.1.try_set_value(None);
+    /// Forgets the intent of `idempotency_key` if it is the one kept: it was settled. Another
+    /// kept since stays.
+    pub fn close_open(&self, idempotency_key: &str) {
+        self.1.try_update_value(|kept| {
+            if kept
+                .as_ref()
+                .is_some_and(|k| k.idempotency_key == idempotency_key)
+            {
+                *kept = None;
+            }
+        });
     }
 
     /// The person chose to leave what is open: out of the wizard while signed in (it asked
@@ -148,5 +171,57 @@ impl CreatedHere {
                 .find(|m| m.user == user && m.application == application && m.arx == arx)
                 .map(|m| (m.key.clone(), m.access_key.clone()))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use platform_types::{CreateApiKey, CreateApiKeyRequest};
+
+    fn request(arx: &str) -> CreateApiKeyRequest {
+        CreateApiKeyRequest {
+            api_key: CreateApiKey {
+                cluster_id: arx.into(),
+                ..Default::default()
+            },
+        }
+    }
+
+    fn record() -> CreatedHere {
+        CreatedHere(
+            StoredValue::new(Vec::new()),
+            StoredValue::new(None),
+            StoredValue::new(0),
+        )
+    }
+
+    fn kept(r: &CreatedHere) -> Option<String> {
+        r.open_for("user--1").map(|(key, _)| key)
+    }
+
+    #[test]
+    fn the_intent_kept_is_the_last_sent_and_only_its_own_answer_settles_it() {
+        let r = record();
+        r.keep_open("user--1", "first", &request("arx--a"), 1.0);
+        r.keep_open("user--1", "second", &request("arx--b"), 2.0);
+        assert_eq!(kept(&r).as_deref(), Some("second"));
+        // The first's answer, lost again later, does not put it back over the second.
+        r.keep_open("user--1", "first", &request("arx--a"), 1.0);
+        assert_eq!(kept(&r).as_deref(), Some("second"));
+        // The first settled: the second stays open.
+        r.close_open("first");
+        assert_eq!(kept(&r).as_deref(), Some("second"));
+        assert_eq!(
+            r.open_for("user--2"),
+            None,
+            "another person's is not theirs"
+        );
+        r.close_open("second");
+        assert_eq!(kept(&r), None);
+        r.keep_open("user--1", "third", &request("arx--a"), 3.0);
+        r.let_go();
+        assert_eq!(kept(&r), None);
+        assert_eq!(r.let_go_count(), 1);
     }
 }

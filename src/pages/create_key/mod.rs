@@ -82,6 +82,13 @@ impl Wizard {
             .with_value(|i| i.as_ref().is_some_and(|(_, r)| r == request))
     }
 
+    /// Takes up an intent kept past an earlier wizard (`created_here`): its create's outcome is
+    /// open, and Create of the same choices replays it.
+    pub fn take_up(&self, idempotency_key: String, request: CreateApiKeyRequest) {
+        self.intent.set_value(Some((idempotency_key, request)));
+        self.unresolved.set_value(true);
+    }
+
     /// Forgets the intent once it produced a key: the next run starts afresh.
     pub fn finish_intent(&self) {
         self.intent.set_value(None);

@@ -86,7 +86,18 @@ pub fn SummaryStep() -> impl IntoView {
         let Some(request) = wizard.checked().and_then(|c| c.request()) else {
             return;
         };
+        // An intent of this person's for these very choices, kept past an earlier wizard (its
+        // answer lost, the session ended, and the answer kept after this wizard was made):
+        // Create replays it, as the wizard that takes it up when made does.
+        if let (Some(record), Some(user)) = (record, me()) {
+            if !wizard.holds_intent_for(&request) {
+                if let Some((key, kept)) = record.open_for(&user).filter(|(_, r)| *r == request) {
+                    wizard.take_up(key, kept);
+                }
+            }
+        }
         let idempotency_key = wizard.intent_key(&request);
+        let sent_at = js_sys::Date::now();
         creating.set(true);
         error.set(None);
         let client = client.clone();
@@ -102,7 +113,7 @@ pub fn SummaryStep() -> impl IntoView {
                     open.try_set(false);
                     wizard.finish_intent();
                     if let Some(record) = record {
-                        record.close_open();
+                        record.close_open(&idempotency_key);
                     }
                     if let (Some(record), Some(user)) = (record, &user) {
                         record.created(user, &key, &request);
@@ -145,9 +156,9 @@ pub fn SummaryStep() -> impl IntoView {
                     wizard.unresolved.try_set_value(now_open);
                     if let (Some(record), Some(user)) = (record, &user) {
                         if !now_open {
-                            record.close_open();
+                            record.close_open(&idempotency_key);
                         } else if record.let_go_count() == let_go_at_send {
-                            record.keep_open(user, &idempotency_key, &request);
+                            record.keep_open(user, &idempotency_key, &request, sent_at);
                         }
                     }
                     error.try_set(Some(e));
