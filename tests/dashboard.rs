@@ -1812,28 +1812,42 @@ async fn a_page_reached_by_a_link_takes_the_focus_to_its_heading_unless_it_was_m
     );
 }
 
+/// The facts a key's page shows, by their labels.
+async fn facts_of_the_key_page(
+    answer: serde_json::Value,
+) -> std::collections::HashMap<String, String> {
+    install_fake_fetch(&one_key_page(json!([{"body": ok(answer)}])).to_string());
+    let (root, _h) = mount_app("/keys/apikey--1");
+    eventually("the key", || find(&root, ".detail-grid").is_some()).await;
+    let terms = root.query_selector_all(".detail-grid dt").unwrap();
+    (0..terms.length())
+        .filter_map(|i| {
+            let dt = terms.item(i)?.unchecked_into::<web_sys::Element>();
+            let dd = dt.next_element_sibling()?;
+            Some((dt.text_content()?, dd.text_content()?))
+        })
+        .collect()
+}
+
+/// A key that names an application the answer leaves out does not say it has none: the
+/// application is named by its id.
+#[wasm_bindgen_test]
+async fn an_application_left_out_is_named_by_its_id_not_none() {
+    let facts = facts_of_the_key_page(json!({
+        "id": "apikey--1", "access_key": "onq.AAA", "status": "active", "application_id": "app--1"
+    }))
+    .await;
+    assert_eq!(facts.get("Application").map(String::as_str), Some("app--1"));
+}
+
 /// A key's page says which facts the platform did not give (the contract lets any field be
 /// absent), rather than leaving blanks beside their labels.
 #[wasm_bindgen_test]
 async fn a_key_s_page_says_which_facts_were_not_reported() {
-    install_fake_fetch(
-        &one_key_page(json!([
-            {"body": ok(json!({"id": "apikey--1", "access_key": "onq.AAA", "status": "active"}))}
-        ]))
-        .to_string(),
-    );
-    let (root, _h) = mount_app("/keys/apikey--1");
-    eventually("the key", || find(&root, ".detail-grid").is_some()).await;
-    let facts: std::collections::HashMap<String, String> = {
-        let terms = root.query_selector_all(".detail-grid dt").unwrap();
-        (0..terms.length())
-            .filter_map(|i| {
-                let dt = terms.item(i)?.unchecked_into::<web_sys::Element>();
-                let dd = dt.next_element_sibling()?;
-                Some((dt.text_content()?, dd.text_content()?))
-            })
-            .collect()
-    };
+    let facts = facts_of_the_key_page(
+        json!({"id": "apikey--1", "access_key": "onq.AAA", "status": "active"}),
+    )
+    .await;
     assert_eq!(
         facts.get("Application").map(String::as_str),
         Some("None"),

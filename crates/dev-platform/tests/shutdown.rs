@@ -83,21 +83,22 @@ fn a_second_platform_on_the_same_database_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db.sqlite3");
     let db = db.to_str().unwrap();
-    let (mut first, _) = start_on(db);
-    let mut second = Command::new(env!("CARGO_BIN_EXE_dev-platform"))
+    let (first, _) = start_on(db);
+    let second = Command::new(env!("CARGO_BIN_EXE_dev-platform"))
         .args(["--port", "0", "--db", db])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    // Both are stopped however the test ends: a child is not killed when dropped.
+    let mut both = Running([first, second]);
+    let [first, second] = &mut both.0;
     let asked = Instant::now();
     let status = loop {
         if let Some(status) = second.try_wait().unwrap() {
             break status;
         }
         if asked.elapsed() > Duration::from_secs(15) {
-            let _ = second.kill();
-            let _ = first.kill();
             panic!("a second platform is serving the same database");
         }
         std::thread::sleep(Duration::from_millis(50));
@@ -107,5 +108,17 @@ fn a_second_platform_on_the_same_database_is_refused() {
     assert!(!status.success());
     assert!(said.contains("in use by another dev platform"), "{said}");
     assert!(first.try_wait().unwrap().is_none(), "the first goes on");
-    assert!(stop(&mut first, "-TERM").success());
+    assert!(stop(first, "-TERM").success());
+}
+
+/// Children killed when dropped, should a test end before it stops them.
+struct Running<const N: usize>([std::process::Child; N]);
+
+impl<const N: usize> Drop for Running<N> {
+    fn drop(&mut self) {
+        for child in &mut self.0 {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
 }
