@@ -299,6 +299,32 @@ pub fn own_link(e: &web_sys::MouseEvent) -> Option<String> {
     (a.origin() == origin).then(|| format!("{}{}", a.pathname(), a.search()))
 }
 
+/// Calls `on_link` with each plain click on a link to this console's own pages
+/// (`own_link`) and its address, before the router follows it (capture phase), for as
+/// long as the calling view lives.
+pub fn before_the_router_follows_links(on_link: impl Fn(&web_sys::MouseEvent, String) + 'static) {
+    let on_click = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::MouseEvent)>::new(
+        move |e: web_sys::MouseEvent| {
+            if let Some(href) = own_link(&e) {
+                on_link(&e, href);
+            }
+        },
+    );
+    let _ = window().add_event_listener_with_callback_and_bool(
+        "click",
+        on_click.as_ref().unchecked_ref(),
+        true,
+    );
+    let holder = send_wrapper::SendWrapper::new(on_click);
+    on_cleanup(move || {
+        let _ = window().remove_event_listener_with_callback_and_bool(
+            "click",
+            holder.take().as_ref().unchecked_ref(),
+            true,
+        );
+    });
+}
+
 /// The attribute of a link whose value the router puts in the history entry the link opens
 /// (`links::OPENED_HERE`), so that a page followed by link is told from one reached otherwise.
 pub const HISTORY_STATE: &str = "data-history-state";

@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 
 use super::replace_entry;
 use crate::links;
-use crate::router::{use_navigate, use_router};
+use crate::router::{before_the_router_follows_links, use_navigate, use_router};
 
 /// The state of the guard entry (see Back below), so that a page shown again can step off it.
 const GUARD_STATE: &str = "leave-guard";
@@ -194,28 +194,4 @@ pub fn step_off_guard_entry_when_shown_again() {
         step_off.unchecked_ref(),
         &options,
     );
-}
-
-/// Calls `on_link` with each plain click on a link to this console's own pages
-/// (`router::own_link`) and its address, before the router follows it (capture phase), for as
-/// long as the calling view lives.
-fn before_the_router_follows_links(on_link: impl Fn(&web_sys::MouseEvent, String) + 'static) {
-    let on_click = Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |e: web_sys::MouseEvent| {
-        if let Some(href) = crate::router::own_link(&e) {
-            on_link(&e, href);
-        }
-    });
-    let _ = window().add_event_listener_with_callback_and_bool(
-        "click",
-        on_click.as_ref().unchecked_ref(),
-        true,
-    );
-    let holder = send_wrapper::SendWrapper::new(on_click);
-    on_cleanup(move || {
-        let _ = window().remove_event_listener_with_callback_and_bool(
-            "click",
-            holder.take().as_ref().unchecked_ref(),
-            true,
-        );
-    });
 }

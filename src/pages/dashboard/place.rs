@@ -11,12 +11,11 @@
 use std::cell::RefCell;
 
 use leptos::prelude::*;
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
 use crate::focus::{control_of_key, focus, KEY_LINE_CONTROLS};
-use crate::router::{own_link, use_router};
+use crate::router::{before_the_router_follows_links, use_router};
 use crate::routes::Route;
 
 /// Where the person was as they left.
@@ -57,16 +56,15 @@ pub fn keep_place() {
             }
         });
     }
-    // Captured on the document: before the router, which follows the link and scrolls to the
-    // top. Only a link the page follows itself away from the dashboard (not one opening a new
-    // tab, nor the dialog over the list).
-    let on_click = Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |e: web_sys::MouseEvent| {
-        let leaves = own_link(&e).is_some_and(|href| {
-            let path = href.split(['?', '#']).next().unwrap_or_default();
-            !matches!(Route::of(path), Route::Dashboard { .. })
-        });
-        let target = e.target().and_then(|t| t.dyn_into::<Element>().ok());
-        let Some(target) = target.filter(|_| leaves) else {
+    // Before the router, which follows the link and scrolls to the top. Only a link the page
+    // follows itself away from the dashboard (not one opening a new tab, nor the dialog over
+    // the list).
+    before_the_router_follows_links(move |e, href| {
+        let path = href.split(['?', '#']).next().unwrap_or_default();
+        if matches!(Route::of(path), Route::Dashboard { .. }) {
+            return;
+        }
+        let Some(target) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
             return;
         };
         let control = target
@@ -84,19 +82,6 @@ pub fn keep_place() {
             control,
         };
         LEFT.with_borrow_mut(|left| *left = Some(place));
-    });
-    let _ = document().add_event_listener_with_callback_and_bool(
-        "click",
-        on_click.as_ref().unchecked_ref(),
-        true,
-    );
-    let on_click = send_wrapper::SendWrapper::new(on_click);
-    on_cleanup(move || {
-        let _ = document().remove_event_listener_with_callback_and_bool(
-            "click",
-            on_click.as_ref().unchecked_ref(),
-            true,
-        );
     });
 }
 
