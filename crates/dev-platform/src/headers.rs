@@ -84,8 +84,13 @@ pub fn cache_control(rel_path: &str) -> &'static str {
 pub async fn apply(State(csp): State<Csp>, req: Request, next: Next) -> Response {
     let https = crate::is_https(req.headers());
     let mut resp = next.run(req).await;
+    let page = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html"));
     let h = resp.headers_mut();
-    for (name, value) in security_headers(&csp.current(), https) {
+    for (name, value) in security_headers(&csp.for_answer(page), https) {
         if let Ok(v) = HeaderValue::from_str(&value) {
             h.insert(name, v);
         }

@@ -52,6 +52,13 @@ impl Bundle {
         }
         held.1.clone()
     }
+
+    /// The policy as last computed, without looking at the files: for answers no browser
+    /// applies it to as a page's (the API's JSON, the bundle's scripts and styles).
+    pub fn csp_as_read(&self) -> Arc<str> {
+        let held = self.csp.lock().unwrap_or_else(|p| p.into_inner());
+        held.1.clone()
+    }
 }
 
 fn stamp(dir: &Path) -> Stamp {
@@ -81,11 +88,21 @@ pub enum Csp {
 }
 
 impl Csp {
-    /// The policy to send now.
+    /// The policy to send now with a page (an HTML answer).
     pub fn current(&self) -> Arc<str> {
         match self {
             Self::Fixed(csp) => csp.clone(),
             Self::Of(bundle) => bundle.csp(),
+        }
+    }
+
+    /// The policy to send with an answer: a page's is checked against the files
+    /// ([`Self::current`]); any other answer's is the last one computed, as only a document
+    /// is governed by its own policy.
+    pub fn for_answer(&self, page: bool) -> Arc<str> {
+        match self {
+            Self::Of(bundle) if !page => bundle.csp_as_read(),
+            _ => self.current(),
         }
     }
 }
