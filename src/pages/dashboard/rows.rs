@@ -204,13 +204,15 @@ fn search_finder(search: &str) -> memmem::Finder<'static> {
 
 /// The indices in `sorted` whose rows match `state`'s search and filters, keeping their order.
 pub fn filter_sorted(rows: &Rows, sorted: &[usize], state: &ViewState) -> Vec<usize> {
+    let matches = matcher(rows, state);
+    sorted.iter().copied().filter(|&i| matches(i)).collect()
+}
+
+/// Whether the row at an index passes `state`'s search and filters.
+fn matcher<'a>(rows: &'a Rows, state: &'a ViewState) -> impl Fn(usize) -> bool + 'a {
     let needle = search_finder(&state.search);
     let hits = (!needle.needle().is_empty()).then(|| rows.search_index().hits(&needle));
-    sorted
-        .iter()
-        .copied()
-        .filter(|&i| hits.as_ref().is_none_or(|h| h[i]) && rows[i].passes_filters(state))
-        .collect()
+    move |i| hits.as_ref().is_none_or(|h| h[i]) && rows[i].passes_filters(state)
 }
 
 /// How many deleted keys, hidden from `state`, its search and filters match: a search for a key
@@ -219,14 +221,13 @@ pub fn hidden_deleted_matches(rows: &Rows, state: &ViewState) -> usize {
     if state.shows_deleted() {
         return 0;
     }
-    let every: Vec<usize> = (0..rows.len()).collect();
     let with_deleted = ViewState {
         show_deleted: true,
         ..state.clone()
     };
-    filter_sorted(rows, &every, &with_deleted)
-        .into_iter()
-        .filter(|&i| rows[i].key.status == KeyStatus::Deleted)
+    let matches = matcher(rows, &with_deleted);
+    (0..rows.len())
+        .filter(|&i| rows[i].key.status == KeyStatus::Deleted && matches(i))
         .count()
 }
 
