@@ -1,7 +1,7 @@
 //! Tells the console's other tabs that a key was created or deleted, so they refresh. The
 //! message carries only the event and the key id, never a secret.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
 use serde::{Deserialize, Serialize};
 
@@ -44,6 +44,32 @@ pub fn broadcast_key_event_here_too(event: &str, id: &str) {
 /// data, so that news told before it listened is not lost.
 pub fn told_here() -> u32 {
     TOLD_HERE.with(Cell::get)
+}
+
+/// How many deletes this tab remembers: far more than a person makes in one sitting.
+const DELETES_KEPT: usize = 64;
+
+thread_local! {
+    /// The keys whose delete this tab sent and the platform accepted, newest last.
+    static DELETED_HERE: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Notes that the platform accepted this tab's delete of the key `id`.
+pub fn note_deleted_here(id: &str) {
+    DELETED_HERE.with_borrow_mut(|ids| {
+        ids.retain(|i| i != id);
+        if ids.len() == DELETES_KEPT {
+            ids.remove(0);
+        }
+        ids.push(id.to_owned());
+    });
+}
+
+/// Whether the key `id` is pending because this tab deleted it: "Deleting…" on every page,
+/// where a key being set up (or one deleted elsewhere) is "Pending".
+pub fn deleting_here(id: &str, status: &platform_types::KeyStatus) -> bool {
+    *status == platform_types::KeyStatus::Pending
+        && DELETED_HERE.with_borrow(|ids| ids.iter().any(|i| i == id))
 }
 
 fn message(event: &str, id: &str) -> Option<String> {

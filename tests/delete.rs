@@ -197,6 +197,63 @@ async fn delete_is_enabled_only_by_the_exact_key_and_sends_once() {
     assert_eq!(fake_calls("GET /api/tenants/tenant--t/keys"), 1);
 }
 
+/// A key this tab deleted says "Deleting…" wherever it shows while it is pending: on its own
+/// page, which offers nothing more to use it by, and on a dashboard built again by Back.
+#[wasm_bindgen_test]
+async fn a_key_deleted_here_says_deleting_on_its_page_and_after_back() {
+    let pending = key("apikey--1", "onq.AAA", "pending", "Payments", false);
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [{"body": session(&["platform_owner"])}],
+            "GET /api/tenants/tenant--t/keys": [
+                {"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)},
+                {"body": key_list(vec![pending.clone()], true)},
+            ],
+            "GET /api/tenants/tenant--t/keys/apikey--1": [
+                {"body": ok(key("apikey--1", "onq.AAA", "active", "Payments", true))},
+                {"body": ok(pending.clone())},
+            ],
+            "DELETE /api/tenants/tenant--t/keys/apikey--1": [{"body": ok(pending)}],
+        })
+        .to_string(),
+    );
+    let (root, _h) = mount_app("/keys/apikey--1/delete");
+    press_delete(&root).await;
+    let badge = |sel: &str| find(&root, sel).and_then(|b| b.text_content());
+    eventually("row shows deleting", || {
+        badge("tr[data-key-id='apikey--1'] .badge").as_deref() == Some("Deleting…")
+    })
+    .await;
+    let details: HtmlElement = find(
+        &root,
+        "tr[data-key-id='apikey--1'] a[href='/keys/apikey--1']",
+    )
+    .unwrap()
+    .unchecked_into();
+    details.click();
+    eventually("the key's page", || {
+        badge("#detail-title ~ .badge").is_some()
+    })
+    .await;
+    assert_eq!(
+        badge("#detail-title ~ .badge").as_deref(),
+        Some("Deleting…")
+    );
+    assert!(
+        find(&root, ".usage-section").is_none(),
+        "a key being deleted offers no way to use it"
+    );
+    window().history().unwrap().back().unwrap();
+    eventually("the dashboard again", || {
+        find(&root, "tr[data-key-id='apikey--1']").is_some()
+    })
+    .await;
+    assert_eq!(
+        badge("tr[data-key-id='apikey--1'] .badge").as_deref(),
+        Some("Deleting…")
+    );
+}
+
 /// A delete's answer with only what the contract requires (the id) does not blank the row: what
 /// it leaves out stays as the list had it, and the key is being deleted.
 #[wasm_bindgen_test]

@@ -289,13 +289,19 @@ fn KeyDetail(
             now
         });
     }
+    // Pending because this tab deleted it: "Deleting…", and nothing more to use.
+    let deleting = {
+        let id = key.id.clone();
+        Memo::new(move |_| status.with(|s| crate::key_events::deleting_here(&id, s)))
+    };
     // How to use it, while it can be used: a key that failed, was disabled or deleted has no
     // secrets to use.
     let usable = Memo::new(move |_| {
-        matches!(
+        let can = matches!(
             status.get(),
             KeyStatus::Active | KeyStatus::Pending | KeyStatus::Other(_)
-        )
+        );
+        can && !deleting.get()
     });
     // Its creator may never have received the secrets: a creation left while the key was set up
     // leaves them unclaimed. Only asking for them tells, and that hands them out, so step 4
@@ -346,7 +352,7 @@ fn KeyDetail(
     view! {
         <div class="page-head">
             <h1 id="detail-title">"API key " <code class="mono">{key.access_key_or_id().to_owned()}</code></h1>
-            {move || view! { <StatusBadge status=status.get()/> }}
+            {move || view! { <StatusBadge status=status.get() deleting=deleting.get()/> }}
         </div>
         <div class="panel">
             <dl class="detail-grid">

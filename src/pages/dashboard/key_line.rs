@@ -13,6 +13,7 @@ use super::view_state::ViewState;
 use crate::components::copy_button::CopyButton;
 use crate::components::status_badge::StatusBadge;
 use crate::components::time_text::TimeText;
+use crate::key_events::deleting_here;
 use crate::links;
 use crate::permissions::delete_permission;
 use crate::time;
@@ -95,7 +96,7 @@ pub fn KeyLine(
         keys.rows
             .with(|rows| {
                 i.and_then(|i| rows.get(i)).map(|row| {
-                    let deleting = keys.deleting_here(&row.key.id, &row.key.status);
+                    let deleting = deleting_here(&row.key.id, &row.key.status);
                     clusters.with(|c| roles.with(|r| LineView::new(row, c, r, now, deleting)))
                 })
             })

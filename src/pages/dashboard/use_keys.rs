@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use platform_types::{Acl, ApiKey, ApiKeys, Arx, KeyStatus};
+use platform_types::{Acl, ApiKey, ApiKeys, Arx};
 
 use super::local_changes::LocalChanges;
 use super::rows::{Row, Rows};
@@ -83,12 +83,6 @@ impl UseKeys {
         self.rows.update(|rows| {
             let _ = rows.replace(key);
         });
-    }
-
-    /// Whether the key `id` is pending because this tab deleted it: "Deleting…", where a key
-    /// being set up (or one deleted elsewhere) is "Pending".
-    pub fn deleting_here(&self, id: &str, status: &KeyStatus) -> bool {
-        *status == KeyStatus::Pending && self.changes.try_with_value(|c| c.has(id)).unwrap_or(false)
     }
 
     /// The mark of a read of the platform sent now, for [`UseKeys::changed_since`].

@@ -6,7 +6,7 @@ use platform_types::{ApiKey, KeyStatus};
 
 use crate::api::{ApiClient, ApiError};
 use crate::components::load::Loaded;
-use crate::key_events::broadcast_key_event;
+use crate::key_events::{self, broadcast_key_event};
 use crate::pages::dashboard::use_keys::UseKeys;
 
 /// What a delete's outcome changes: the list under the dialog (if the dashboard is there), the
@@ -36,6 +36,7 @@ impl Outcome {
                 if updated.status == KeyStatus::Other(String::new()) {
                     updated.status = KeyStatus::Pending;
                 }
+                key_events::note_deleted_here(&target.id);
                 if let Some(k) = keys {
                     // An answer about another key is not this delete's: the list is
                     // read again instead.
