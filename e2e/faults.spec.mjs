@@ -28,7 +28,7 @@ const FAULTS = [
   { name: 'truncated body', respond: { truncated: true }, says: 'could not be reached' },
 ];
 
-const alertWith = (page, heading) => page.getByRole('alert').filter({ has: page.getByRole('heading', { name: heading }) });
+const alertWith = (page, heading) => page.locator('.error-panel').filter({ has: page.getByRole('heading', { name: heading }) });
 
 async function chooseAndReview(page) {
   await page.getByTestId('create-key').click();

@@ -79,6 +79,41 @@ async fn a_request_tried_again_is_said_to_be_until_it_is_answered() {
     eventually("no longer said", || notice().is_empty()).await;
 }
 
+/// The polls of a pending key on screen are tried again in silence: during an outage, "Still
+/// trying…" would be said anew with every poll, for as long as the key is watched.
+#[wasm_bindgen_test]
+async fn a_poll_tried_again_is_not_said_to_be() {
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [{"body": session(&["platform_owner"])}],
+            "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![key("apikey--p", "onq.PPP", "pending", "Portal", false)], true)}],
+            "GET /api/tenants/tenant--t/keys/apikey--p": [
+                {"network_error": true},
+                {"network_error": true},
+                {"body": ok(key("apikey--p", "onq.PPP", "active", "Portal", true))}
+            ],
+        })
+        .to_string(),
+    );
+    let (root, _h) = mount_app("/");
+    let notice = || {
+        find(&root, "[data-testid=still-trying]")
+            .and_then(|n| n.text_content())
+            .unwrap_or_default()
+    };
+    let polls = || fake_calls("GET /api/tenants/tenant--t/keys/apikey--p");
+    let settled = || find(&root, "tr[data-key-id='apikey--p'][data-status=active]").is_some();
+    for _ in 0..1_000 {
+        assert_eq!(notice(), "", "said after {} polls", polls());
+        if settled() {
+            break;
+        }
+        sleep(10).await;
+    }
+    assert!(settled(), "the key settled");
+    assert_eq!(polls(), 3, "the poll was tried again");
+}
+
 #[wasm_bindgen_test]
 async fn a_skeleton_shows_while_loading() {
     with_list(json!([{"delay": 500, "body": key_list(vec![], true)}]));
@@ -110,9 +145,12 @@ async fn no_results_offers_to_clear_the_filter() {
         find(&root, "[data-testid=no-results]").is_some()
     })
     .await;
-    assert!(
-        find(&root, "[role=status] [data-testid=no-results]").is_some(),
-        "said in a live region"
+    assert_eq!(
+        find(&root, "[role=status][data-testid=empty-said]")
+            .and_then(|s| s.text_content())
+            .as_deref(),
+        Some("No keys match. Nothing matches the current search and filters."),
+        "said in a live region, without the panel's buttons"
     );
     let clear: HtmlButtonElement = find(&root, "[data-testid=no-results] button")
         .unwrap()
@@ -492,6 +530,45 @@ async fn a_list_that_does_not_come_times_out_and_retry_recovers() {
     eventually("recovered", || text(&root).contains("onq.AAA")).await;
 }
 
+/// A failure tried again by itself that fails again keeps the panel: the focus stays on its
+/// "Try again" and the alert is not read out anew (the new reference shows beside it); a retry
+/// pressed there that fails says the words again.
+#[wasm_bindgen_test]
+async fn a_failure_that_mends_by_itself_keeps_the_panel_and_the_focus() {
+    let failing = |corr: &str| {
+        json!({"status": 500, "body": {"data": null, "error": {"code": 500, "status": "FAILED",
+            "message": "down", "correlation_id": corr, "details": null}}})
+    };
+    with_list(json!([
+        failing("corr--1"),
+        failing("corr--2"),
+        failing("corr--3")
+    ]));
+    let (root, _h) = mount_app("/");
+    eventually("the failure", || text(&root).contains("corr--1")).await;
+    let alert = find(&root, ".error-panel [role=alert]").expect("the alert");
+    let said = alert.first_element_child().expect("the alert's words");
+    let retry: HtmlButtonElement = find(&root, ".error-panel button").unwrap().unchecked_into();
+    retry.focus().unwrap();
+    eventually_within(8_000, "tried again by itself", || {
+        text(&root).contains("corr--2")
+    })
+    .await;
+    assert!(
+        alert.is_connected() && said.is_connected(),
+        "the alert kept"
+    );
+    assert!(!text(&root).contains("corr--1"));
+    assert!(
+        document().active_element() == Some(retry.clone().unchecked_into()),
+        "the focus stays on Try again"
+    );
+    retry.click();
+    eventually("pressed, failed again", || text(&root).contains("corr--3")).await;
+    eventually("the words said again", || !said.is_connected()).await;
+    assert!(alert.is_connected());
+}
+
 /// A failure that may pass mends itself: the list is asked for again after a while, without a
 /// click, and what the person meanwhile sees is the failure with its "Try again".
 #[wasm_bindgen_test]
@@ -646,6 +723,77 @@ async fn a_key_settling_again_after_an_older_list_is_said_once() {
         "API key onq.PPP is now Active",
         "not said a second time"
     );
+}
+
+/// The key page's "Use this key", gone from under the focus (the key deleted elsewhere), hands
+/// the focus to the page's heading, not the document's start.
+#[wasm_bindgen_test]
+async fn the_usage_gone_from_under_the_focus_leaves_it_on_the_heading() {
+    install_fake_fetch(
+        &one_key_page(json!([
+            {"body": ok(key("apikey--1", "onq.AAA", "active", "Payments", true))},
+            {"body": ok(key("apikey--1", "onq.AAA", "deleted", "Payments", false))}
+        ]))
+        .to_string(),
+    );
+    let (root, _h) = mount_app("/keys/apikey--1");
+    eventually("the usage", || {
+        find(&root, ".usage-section button, .usage-section a[href]").is_some()
+    })
+    .await;
+    find(&root, ".usage-section button, .usage-section a[href]")
+        .unwrap()
+        .unchecked_into::<web_sys::HtmlElement>()
+        .focus()
+        .unwrap();
+    let channel = web_sys::BroadcastChannel::new("onqlave-console-keys").unwrap();
+    channel
+        .post_message(&r#"{"event":"deleted","id":"apikey--1"}"#.into())
+        .unwrap();
+    eventually("the usage gone", || find(&root, ".usage-section").is_none()).await;
+    assert_eq!(
+        document().active_element().map(|a| a.id()).as_deref(),
+        Some("detail-title")
+    );
+}
+
+/// The last line gone from under the focus (its key deleted elsewhere, and deleted keys hidden)
+/// hands the focus to the empty state in the table's place, not the document's start.
+#[wasm_bindgen_test]
+async fn the_last_line_gone_leaves_the_focus_on_the_empty_state() {
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [{"body": session(&["platform_owner"])}],
+            "GET /api/tenants/tenant--t/keys": [
+                {"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)},
+                {"body": key_list(vec![key("apikey--1", "onq.AAA", "deleted", "Payments", false)], true)},
+            ],
+        })
+        .to_string(),
+    );
+    let (root, _h) = mount_app("/");
+    eventually("the tools live", || {
+        find(&root, ".toolbar[role=search]:not([aria-busy=true])").is_some()
+    })
+    .await;
+    let details: web_sys::HtmlElement = find(&root, "tr[data-key-id='apikey--1'] a.link")
+        .unwrap()
+        .unchecked_into();
+    details.focus().unwrap();
+    let channel = web_sys::BroadcastChannel::new("onqlave-console-keys").unwrap();
+    channel
+        .post_message(&r#"{"event":"deleted","id":"apikey--1"}"#.into())
+        .unwrap();
+    eventually("the empty state", || {
+        find(&root, "[data-testid=all-deleted]").is_some()
+    })
+    .await;
+    eventually("the focus on the empty state", || {
+        document()
+            .active_element()
+            .is_some_and(|a| a.closest(".empty-state").ok().flatten().is_some())
+    })
+    .await;
 }
 
 /// A line's Delete that goes from under the focus (the list read again finds the key being
@@ -869,7 +1017,7 @@ async fn an_oversized_answer_is_refused_declared_or_not() {
         })
         .await;
         assert!(
-            find(&root, "[role=alert] button").is_some(),
+            find(&root, ".error-panel button").is_some(),
             "with a way on"
         );
         assert_eq!(

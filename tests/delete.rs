@@ -197,6 +197,44 @@ async fn delete_is_enabled_only_by_the_exact_key_and_sends_once() {
     assert_eq!(fake_calls("GET /api/tenants/tenant--t/keys"), 1);
 }
 
+/// The platform's own read of the key, come while the person is at the form, that differs from
+/// the list's copy only in what the summary shows keeps the form: what was typed, and the focus
+/// where the person had moved it.
+#[wasm_bindgen_test]
+async fn the_key_s_read_keeps_the_form_and_the_focus() {
+    let listed = key("apikey--1", "onq.AAA", "active", "Payments", true);
+    let mut read = listed.clone();
+    read["last_used_at"] = json!("2026-12-01T10:00:00Z");
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [{"body": session(&["platform_owner"])}],
+            "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![listed], true)}],
+            "GET /api/tenants/tenant--t/keys/apikey--1": [{"delay": 600, "body": ok(read)}],
+        })
+        .to_string(),
+    );
+    let (root, _h) = mount_app("/");
+    open_dialog(&root, LINE_S_LINK).await;
+    let input: HtmlInputElement = find(&root, "#delete-confirm").unwrap().unchecked_into();
+    type_into(&input, "onq.A");
+    let cancel: HtmlButtonElement = find(&root, "[role=dialog] .dialog-actions button")
+        .unwrap()
+        .unchecked_into();
+    cancel.focus().unwrap();
+    eventually_within(3_000, "the platform's read shown", || {
+        find(&root, "[role=dialog] dl")
+            .and_then(|d| d.text_content())
+            .is_some_and(|t| !t.contains("Not reported"))
+    })
+    .await;
+    assert!(input.is_connected(), "the same field");
+    assert_eq!(input.value(), "onq.A");
+    assert!(
+        active() == Some(cancel.clone().unchecked_into()),
+        "the focus where the person put it"
+    );
+}
+
 /// A key this tab deleted says "Deleting…" wherever it shows while it is pending: on its own
 /// page, which offers nothing more to use it by, and on a dashboard built again by Back.
 #[wasm_bindgen_test]
@@ -620,6 +658,38 @@ async fn a_retry_of_the_dialog_s_read_keeps_the_focus_and_says_a_second_failure(
             .is_some()
     })
     .await;
+}
+
+/// A dialog opened while its key loads, that finds no key to delete, hands the focus to its
+/// Close, described by the message: a screen reader hears why, not only the dialog's name.
+#[wasm_bindgen_test]
+async fn a_dialog_with_no_key_to_delete_says_why_as_the_focus_arrives() {
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [{"body": session(&["platform_owner"])}],
+            "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![], true)}],
+            "GET /api/tenants/tenant--t/keys/apikey--x": [{"delay": 300, "status": 404, "body": err(404, "not_found_err", "none")}],
+        })
+        .to_string(),
+    );
+    let (root, _h) = mount_app("/keys/apikey--x/delete");
+    eventually("no such key", || {
+        text(&root).contains("There is no such API key")
+    })
+    .await;
+    eventually("the focus on Close", || {
+        active().is_some_and(|a| a.text_content().as_deref() == Some("Close"))
+    })
+    .await;
+    let close = active().unwrap();
+    let told = close.get_attribute("aria-describedby").unwrap_or_default();
+    assert_eq!(
+        document()
+            .get_element_by_id(&told)
+            .and_then(|m| m.text_content())
+            .as_deref(),
+        Some("There is no such API key in your tenant.")
+    );
 }
 
 /// The fake platform with a delete that fails after `delay` ms.

@@ -712,7 +712,7 @@ async fn the_key_steps_retry_is_busy_until_its_answer() {
         "the way to the key its hint says to delete"
     );
     let again = || -> HtmlButtonElement {
-        find(&root, "[role=alert] button")
+        find(&root, ".error-panel button")
             .expect("the retry button")
             .unchecked_into()
     };

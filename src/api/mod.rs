@@ -125,8 +125,9 @@ pub struct ApiClient {
     tokens: Arc<dyn TokenSource>,
     policy: RetryPolicy,
     /// How many requests are being tried again after a failure that may pass (see
-    /// [`ApiClient::retrying`]).
-    retrying: RwSignal<u32>,
+    /// [`ApiClient::retrying`]); `None` for a client of background reads
+    /// ([`ApiClient::in_background`]).
+    retrying: Option<RwSignal<u32>>,
 }
 
 /// Puts an [`ApiClient`] in context.
@@ -135,7 +136,7 @@ pub fn provide_api_client(config: RuntimeConfig, tokens: Arc<dyn TokenSource>) -
         config: Arc::new(config),
         tokens,
         policy: RetryPolicy::default(),
-        retrying: RwSignal::new(0),
+        retrying: Some(RwSignal::new(0)),
     };
     provide_context(client.clone());
     client
@@ -156,7 +157,17 @@ impl ApiClient {
     /// time, a dropped connection, a busy platform); tracked. Those retries take up to a minute
     /// when each attempt runs out of time, and the page would show only its loading state.
     pub fn retrying(&self) -> bool {
-        self.retrying.get() > 0
+        self.retrying.is_some_and(|r| r.get() > 0)
+    }
+
+    /// The client for reads nobody waits on (a poll of what is on screen already): its retries
+    /// are not counted in [`ApiClient::retrying`], so that a platform down while a pending key
+    /// is watched does not say "Still trying…" anew with every poll.
+    pub fn in_background(&self) -> Self {
+        Self {
+            retrying: None,
+            ..self.clone()
+        }
     }
 
     /// The wait before retry number `retries_done + 1` of a request that may be repeated and
@@ -250,7 +261,9 @@ impl ApiClient {
                     if changes && lost.is_none() && err.is_unanswered() && !renewal_failed {
                         lost = Some(err);
                     }
-                    counted.get_or_insert_with(|| Retrying::count(self.retrying));
+                    if let Some(retrying) = self.retrying {
+                        counted.get_or_insert_with(|| Retrying::count(retrying));
+                    }
                     crate::timer::sleep_ms(ms).await;
                     retries += 1;
                 }

@@ -6,13 +6,19 @@ use super::retry_button::RetryButton;
 use crate::api::ApiError;
 
 /// Shows `error` as a message for people; never as HTML.
+///
+/// A new failure in its place (the same request failing again, tried by itself) keeps the
+/// panel, so the focus stays on its retry. The alert holds the heading and the words only: a
+/// failure that differs only by its reference is not read out again, nor is one tried again
+/// by itself every few seconds; a retry pressed here that fails says the words again.
 #[component]
 pub fn ErrorPanel(
     /// Heading of the panel.
     #[prop(into)]
     title: String,
     /// What went wrong.
-    error: ApiError,
+    #[prop(into)]
+    error: Signal<ApiError>,
     /// Called by the "Try again" button; without it there is no button.
     #[prop(optional, into)]
     on_retry: Option<Callback<()>>,
@@ -23,12 +29,35 @@ pub fn ErrorPanel(
     #[prop(optional, into)]
     hint: Option<String>,
 ) -> impl IntoView {
-    let correlation = error.correlation_id().map(str::to_owned);
+    let words = Memo::new(move |_| error.with(ApiError::user_message));
+    let correlation = move || error.with(|e| e.correlation_id().map(str::to_owned));
+    // A retry pressed here that ends empties the alert and fills it again a frame later,
+    // which has it read out again (words that stay are not).
+    let pressed = StoredValue::new(false);
+    let shown = RwSignal::new(true);
+    Effect::new(move |was_busy: Option<bool>| {
+        let now = busy.get();
+        if was_busy == Some(true) && !now && pressed.get_value() {
+            pressed.set_value(false);
+            shown.set(false);
+            request_animation_frame(move || {
+                shown.try_set(true);
+            });
+        }
+        now
+    });
+    let on_retry = on_retry.map(|retry| {
+        Callback::new(move |()| {
+            pressed.set_value(true);
+            retry.run(())
+        })
+    });
     view! {
-        <section class="panel error-panel" role="alert">
-            <h2>{title}</h2>
-            <p>{error.user_message()}</p>
-            {correlation.map(|id| view! {
+        <section class="panel error-panel">
+            <div role="alert">
+                {move || shown.get().then(|| view! { <h2>{title.clone()}</h2><p>{words.get()}</p> })}
+            </div>
+            {move || correlation().map(|id| view! {
                 <p class="muted">"Reference for support: " <code class="mono">{id}</code></p>
             })}
             {hint.map(|h| view! { <p>{h}</p> })}

@@ -124,15 +124,26 @@ where
     T: Clone + 'static,
 {
     // Whether it loaded, not what: the content reads the data it shows. A reload keeps the last
-    // answer until the new one is there, so the content stays while it loads again.
-    let outcome = Memo::new(move |_| resource.get().map(|r| r.map(|_| ())));
+    // answer until the new one is there, so the content stays while it loads again; a failure
+    // after a failure keeps the error panel, which shows the latest.
+    let failed = Memo::new(move |_| resource.get().map(|r| r.is_err()));
     let retry = Callback::new(move |_| resource.refetch());
-    move || match outcome.get() {
+    move || match failed.get() {
         None => view! { <PageSkeleton/> }.into_any(),
-        Some(Ok(())) => children().into_any(),
-        Some(Err(error)) => view! {
-            <ErrorPanel title=title.clone() error on_retry=retry busy=resource.loading()/>
+        Some(false) => children().into_any(),
+        Some(true) => {
+            let error = Memo::new(move |before: Option<&ApiError>| {
+                match (resource.get(), before) {
+                    (Some(Err(e)), _) => e,
+                    // Loaded meanwhile: this panel is on its way out.
+                    (_, Some(e)) => e.clone(),
+                    (_, None) => ApiError::Cancelled,
+                }
+            });
+            view! {
+                <ErrorPanel title=title.clone() error on_retry=retry busy=resource.loading()/>
+            }
+            .into_any()
         }
-        .into_any(),
     }
 }

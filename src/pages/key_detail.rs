@@ -47,7 +47,7 @@ pub fn KeyDetailPage() -> impl IntoView {
         Route::KeyDetail(id) => id,
         _ => prev.cloned().unwrap_or_default(),
     });
-    let poll_client = client.clone();
+    let poll_client = client.in_background();
     // The last answer for this address and when it was read: a read again that fails (the
     // key settled, changed in another tab, the tab back after a while) keeps the page as it was
     // read and says so, as the dashboard's list does, rather than trading it for an error.
@@ -384,8 +384,23 @@ fn KeyDetail(
             </dl>
         </div>
         {arx.map(|a| view! { <ArxDetails arx=(*a).clone()/> })}
-        {move || usable.get().then(|| view! {
-            <section class="panel usage-section" aria-labelledby="usage-title">
+        {move || usable.get().then(|| {
+            // Gone from under the focus (the key failed, or was deleted), the focus goes to the
+            // page's heading, which says which key this is, as the Delete link's does.
+            let section = NodeRef::<leptos::html::Section>::new();
+            on_cleanup(move || {
+                let el = section.try_get_untracked().flatten();
+                let inside = el
+                    .zip(document().active_element())
+                    .is_some_and(|(s, a)| s.contains(Some(&a)));
+                if inside {
+                    if let Some(title) = document().get_element_by_id("detail-title") {
+                        crate::focus::focus(&title, true);
+                    }
+                }
+            });
+            view! {
+            <section class="panel usage-section" aria-labelledby="usage-title" node_ref=section>
                 <h2 id="usage-title">"Use this key"</h2>
                 <p class="muted">
                     "Its secrets were shown once, when it was created. The program reads them from the environment: set "
@@ -399,6 +414,7 @@ fn KeyDetail(
                 })}
                 <UsageTabs arx_url=arx_url.clone() access_key=usage_access.clone()/>
             </section>
+            }
         })}
         <div class="detail-actions">{delete}</div>
     }

@@ -20,7 +20,7 @@ use crate::timer::{every_minute, sleep_ms, while_hidden};
 
 /// Keeps `keys` live for as long as the calling owner lives.
 pub fn keep_live(keys: UseKeys, client: ApiClient) {
-    poll_pending(keys, client);
+    poll_pending(keys, client.in_background());
     every_minute(move || keys.minute.notify());
     let on_focus = window_event_listener(ev::focus, move |_| {
         let stale = keys

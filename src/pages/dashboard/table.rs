@@ -123,6 +123,29 @@ pub fn KeyTable(
         // takes the focus, or the search while the toolbar is not live yet.
         focus_first_of(&[SHOW_DELETED_ID, SEARCH_ID]);
     };
+    // Only while the panel that says it shows.
+    let hidden = Memo::new(move |_| {
+        if empty_kind.get() != Empty::NoMatch {
+            return 0;
+        }
+        keys.rows
+            .with(|rows| view.state.with(|s| hidden_deleted_matches(rows, s)))
+    });
+    let said = move || match hidden.get() {
+        0 => "Nothing matches the current search and filters.".to_owned(),
+        1 => "No key in use matches; a deleted key does.".to_owned(),
+        n => format!("No key in use matches; {n} deleted keys do."),
+    };
+    // What a screen reader hears of the empty state: its words, not its heading and buttons
+    // read out with them, again whenever the words change.
+    let heard = move || match empty_kind.get() {
+        Empty::No => String::new(),
+        Empty::Tenant => "No API keys yet.".to_owned(),
+        Empty::AllDeleted => {
+            "No API keys in use: every API key of this tenant has been deleted.".to_owned()
+        }
+        Empty::NoMatch => format!("No keys match. {}", said()),
+    };
     let empty = move || {
         match empty_kind.get() {
         Empty::No => ().into_any(),
@@ -159,15 +182,6 @@ pub fn KeyTable(
                 // The button goes with the panel: the search is where the person goes on.
                 focus_first_of(&[SEARCH_ID]);
             };
-            let hidden = Memo::new(move |_| {
-                keys.rows
-                    .with(|rows| view.state.with(|s| hidden_deleted_matches(rows, s)))
-            });
-            let said = move || match hidden.get() {
-                0 => "Nothing matches the current search and filters.".to_owned(),
-                1 => "No key in use matches; a deleted key does.".to_owned(),
-                n => format!("No key in use matches; {n} deleted keys do."),
-            };
             view! {
                 <div class="panel empty-state" data-testid="no-results">
                     <h2>"No keys match"</h2>
@@ -202,8 +216,10 @@ pub fn KeyTable(
     };
     view! {
         // A live region that stays: a search that finds nothing is said, not only shown.
-        <div role="status">{empty}</div>
+        <p class="visually-hidden" role="status" data-testid="empty-said">{heard}</p>
+        {empty}
         <Show when=move || !matches.with(Vec::is_empty)>
+            {keep_focus_when_the_rows_go()}
             <div class="table-wrap">
                 <table class="keys-table">
                     <caption class="visually-hidden">"API keys of this tenant"</caption>
@@ -229,6 +245,37 @@ enum Empty {
     AllDeleted,
     /// The search and filters match nothing.
     NoMatch,
+}
+
+/// The last row gone from under the focus (the only match settled out of the view: deleted, or
+/// out of a status filter), the focus goes on to the empty state that takes the table's place,
+/// else to the search, rather than to the document's start.
+fn keep_focus_when_the_rows_go() {
+    on_cleanup(|| {
+        let inside = document()
+            .active_element()
+            .and_then(|a| a.closest(".table-wrap, .pager").ok().flatten())
+            .is_some();
+        if !inside {
+            return;
+        }
+        // Once the empty state is drawn, if nothing took the focus meanwhile (a page followed).
+        request_animation_frame(|| {
+            if !crate::focus::focus_lost() {
+                return;
+            }
+            let first = document()
+                .query_selector(".empty-state a[href], .empty-state button")
+                .ok()
+                .flatten();
+            match first {
+                Some(el) => {
+                    crate::focus::focus(&el, false);
+                }
+                None => focus_first_of(&[SEARCH_ID]),
+            }
+        });
+    });
 }
 
 /// Focuses the first element of `ids` that is on the page.

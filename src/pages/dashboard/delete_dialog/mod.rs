@@ -20,7 +20,6 @@ use crate::router::{use_navigate, use_router};
 use crate::routes::{current_route, Route};
 use crate::session::use_session;
 pub use confirmation::{confirmation_hint, confirmation_matches};
-use platform_types::ApiKey;
 use summary::KeySummary;
 
 /// The delete dialog, routed over the dashboard.
@@ -139,15 +138,27 @@ pub fn DeleteKeyDialog() -> impl IntoView {
     };
 
     // What the dialog shows, by its shape: a read that fails again (each failure has its own
-    // reference) keeps the view, with the retry under the focus, and says only its new words.
+    // reference) keeps the view, with the retry under the focus, and says only its new words;
+    // the platform's own read of the key, which differs from the list's copy in what the
+    // summary shows (when it was last used), keeps the form, with what was typed and the focus.
     let shape = Memo::new(move |_| {
         key.with(|k| match k {
             None => Shape::Loading,
             Some(Err(ApiError::NotFound(_) | ApiError::Forbidden(_))) => Shape::Gone,
             Some(Err(_)) => Shape::Failed,
-            Some(Ok(k)) => Shape::Key(Box::new(k.clone())),
+            Some(Ok(k)) => Shape::Key {
+                id: k.id.clone(),
+                access_key: k.access_key.clone(),
+                refusal: roles.with(|r| delete_permission(k, r).reason().map(str::to_owned)),
+            },
         })
     });
+    let summary = move || {
+        key.with(|k| match k {
+            Some(Ok(k)) => Some(view! { <KeySummary key=k.clone()/> }),
+            _ => None,
+        })
+    };
     // The alert holds the words only: a new failure's reference, outside it, does not make it
     // read out again on top of the retry's own "still could not be loaded".
     let failure = move || {
@@ -167,10 +178,8 @@ pub fn DeleteKeyDialog() -> impl IntoView {
         match shape.get() {
             Shape::Loading => view! { <p class="muted" aria-busy="true">"Loading the API key…"</p> }.into_any(),
             Shape::Gone => view! {
-                <p>"There is no such API key in your tenant."</p>
-                <div class="dialog-actions">
-                    <button type="button" class="button secondary" on:click=move |_| finish.run(())>"Close"</button>
-                </div>
+                <p id=OUTCOME_ID>"There is no such API key in your tenant."</p>
+                <div class="dialog-actions">{told_by_close(finish)}</div>
             }
             .into_any(),
             Shape::Failed => view! {
@@ -183,17 +192,12 @@ pub fn DeleteKeyDialog() -> impl IntoView {
                 </div>
             }
             .into_any(),
-            Shape::Key(k) => {
-                let k = *k;
-                let permission = delete_permission(&k, &roles.get());
-                let summary = view! { <KeySummary key=k.clone()/> };
-                if let Some(reason) = permission.reason() {
+            Shape::Key { id, access_key, refusal } => {
+                if let Some(reason) = refusal {
                     return view! {
                         {summary}
-                        <p class="notice" data-testid="not-permitted">{reason.to_owned()}</p>
-                        <div class="dialog-actions">
-                            <button type="button" class="button secondary" on:click=move |_| close.run(())>"Close"</button>
-                        </div>
+                        <p class="notice" id=OUTCOME_ID data-testid="not-permitted">{reason}</p>
+                        <div class="dialog-actions">{told_by_close(close)}</div>
                     }
                     .into_any();
                 }
@@ -204,10 +208,10 @@ pub fn DeleteKeyDialog() -> impl IntoView {
                     </p>
                     <form on:submit=confirm_submit>
                         <div class="field">
-                            {if k.access_key.is_empty() {
-                                view! { <label for="delete-confirm">"Type the key's id "<code class="mono">{k.id.clone()}</code>" to confirm (it has no API key)"</label> }.into_any()
+                            {if access_key.is_empty() {
+                                view! { <label for="delete-confirm">"Type the key's id "<code class="mono">{id}</code>" to confirm (it has no API key)"</label> }.into_any()
                             } else {
-                                view! { <label for="delete-confirm">"Type the API key "<code class="mono">{k.access_key.clone()}</code>" to confirm"</label> }.into_any()
+                                view! { <label for="delete-confirm">"Type the API key "<code class="mono">{access_key}</code>" to confirm"</label> }.into_any()
                             }}
                             <input id="delete-confirm" type="text" class="mono" node_ref=field
                                 autocomplete="off" spellcheck="false" autocapitalize="off"
@@ -253,6 +257,29 @@ pub fn DeleteKeyDialog() -> impl IntoView {
     }
 }
 
+/// The message of a dialog that has no delete to offer.
+const OUTCOME_ID: &str = "delete-outcome";
+
+/// The Close of a dialog with no delete to offer, described by its message ([`OUTCOME_ID`]).
+/// It takes the focus from the dialog's panel, where a dialog opened while the key loaded
+/// left it: the message is heard as the focus arrives, not only shown.
+fn told_by_close(close: Callback<()>) -> impl IntoView {
+    let button = NodeRef::<leptos::html::Button>::new();
+    Effect::new(move |_| {
+        let Some(b) = button.get() else { return };
+        let on_panel = document()
+            .active_element()
+            .is_some_and(|a| a.get_attribute("role").as_deref() == Some("dialog"));
+        if on_panel || crate::focus::focus_lost() {
+            let _ = b.focus();
+        }
+    });
+    view! {
+        <button type="button" class="button secondary" node_ref=button aria-describedby=OUTCOME_ID
+            on:click=move |_| close.run(())>"Close"</button>
+    }
+}
+
 /// The dialog's view by what the key's read gave (see `shape` in [`DeleteKeyDialog`]).
 #[derive(Clone, PartialEq)]
 enum Shape {
@@ -261,5 +288,11 @@ enum Shape {
     Gone,
     /// The read failed; its words are read from the answer as it changes.
     Failed,
-    Key(Box<ApiKey>),
+    /// The key, by what the form depends on: the text to type, and why this person may not
+    /// delete it, if they may not.
+    Key {
+        id: String,
+        access_key: String,
+        refusal: Option<String>,
+    },
 }
