@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderName, HeaderValue};
+use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
 
@@ -84,11 +84,14 @@ pub fn cache_control(rel_path: &str) -> &'static str {
 pub async fn apply(State(csp): State<Csp>, req: Request, next: Next) -> Response {
     let https = crate::is_https(req.headers());
     let mut resp = next.run(req).await;
-    let page = resp
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|t| t.starts_with("text/html"));
+    // A page, or a revalidated file (304, without a type): the browser puts a 304's policy
+    // on the page it keeps, which `config.json` edited alone would leave stale.
+    let page = resp.status() == StatusCode::NOT_MODIFIED
+        || resp
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.starts_with("text/html"));
     let h = resp.headers_mut();
     for (name, value) in security_headers(&csp.for_answer(page), https) {
         if let Ok(v) = HeaderValue::from_str(&value) {

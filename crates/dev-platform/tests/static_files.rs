@@ -329,4 +329,27 @@ async fn the_policy_follows_a_bundle_rebuilt_under_the_running_platform() {
     .unwrap();
     let pointed = policy().await;
     assert!(pointed.contains("https://api.example.test"), "{pointed}");
+    // Then config.json alone once more, the page revalidated (304): the browser puts that
+    // answer's policy on the page it keeps.
+    let (_, h, _) = p.raw(Request::get("/").body(Body::empty()).unwrap()).await;
+    let modified = h["last-modified"].clone();
+    std::fs::write(
+        dir.path().join("config.json"),
+        r#"{"api_base_url": "https://other.example.test/api"}"#,
+    )
+    .unwrap();
+    let (status, h, _) = p
+        .raw(
+            Request::get("/")
+                .header("if-modified-since", modified)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_MODIFIED);
+    let revalidated = h["content-security-policy"].to_str().unwrap();
+    assert!(
+        revalidated.contains("https://other.example.test"),
+        "{revalidated}"
+    );
 }
