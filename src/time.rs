@@ -236,6 +236,15 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
 /// A page's data read this long ago is read again when its tab comes back.
 pub const STALE_AFTER_MS: f64 = 30_000.0;
 
+/// A wait that is still going on, to the second: "12 s", "2 min 5 s".
+pub fn elapsed(secs: u32) -> String {
+    match (secs / 60, secs % 60) {
+        (0, s) => format!("{s} s"),
+        (m, 0) => format!("{m} min"),
+        (m, s) => format!("{m} min {s} s"),
+    }
+}
+
 /// Now, in milliseconds since the epoch.
 pub fn now_ms() -> f64 {
     #[cfg(target_arch = "wasm32")]
@@ -254,6 +263,15 @@ pub fn now_ms() -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_elapsed_wait_reads_in_minutes_and_seconds() {
+        assert_eq!(elapsed(0), "0 s");
+        assert_eq!(elapsed(59), "59 s");
+        assert_eq!(elapsed(60), "1 min");
+        assert_eq!(elapsed(125), "2 min 5 s");
+        assert_eq!(elapsed(734), "12 min 14 s");
+    }
 
     #[test]
     fn parses_rfc3339() {

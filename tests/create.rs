@@ -946,6 +946,38 @@ async fn a_technology_id_never_becomes_the_page_s_classes() {
     assert!(find(&root, ".dialog-backdrop").is_none());
 }
 
+/// An Arx's purpose id is the platform's text too: it picks a known colour or none.
+#[wasm_bindgen_test]
+async fn an_arx_purpose_id_never_becomes_the_page_s_classes() {
+    let mut answer = base(true);
+    answer["data"]["model"]["clusters"][0]["purpose"]["id"] = json!("x dialog-backdrop");
+    fake(json!([{"body": answer}]), json!([]));
+    let (root, _h) = mount_app("/keys/new/arx?app=app--s");
+    eventually("choices", || find(&root, "#arx-arx--p").is_some()).await;
+    let badge = root
+        .query_selector("label[for='arx-arx--p'] .badge")
+        .unwrap()
+        .expect("the purpose badge");
+    assert_eq!(badge.class_name(), "badge");
+    assert!(find(&root, ".dialog-backdrop").is_none());
+}
+
+/// Step 2 names the application its Arx is for, as the address has it: Forward may bring back
+/// an entry of an application changed since.
+#[wasm_bindgen_test]
+async fn step_two_names_the_application_it_is_for() {
+    fake(json!([{"body": base(true)}]), json!([]));
+    let (root, _h) = mount_app("/keys/new/arx?app=app--s");
+    eventually("the application", || {
+        find(&root, "[data-testid=for-application]").is_some()
+    })
+    .await;
+    let said = find(&root, "[data-testid=for-application]")
+        .and_then(|p| p.text_content())
+        .unwrap_or_default();
+    assert_eq!(said, "For the application Server app");
+}
+
 /// The summary names the application's technology as step 1 does: its name, not its id.
 #[wasm_bindgen_test]
 async fn the_summary_names_the_technology_as_step_one_does() {

@@ -348,6 +348,13 @@ async fn the_client_key_says_it_is_in_neither_the_file_nor_the_variables() {
         Some(note.id().as_str()),
         "and the field is described by it"
     );
+    let warning = find(&root, ".secrets .warning")
+        .and_then(|w| w.text_content())
+        .unwrap_or_default();
+    assert!(
+        warning.contains("download the credentials file and copy the client key"),
+        "the warning does not say the file is enough: {warning}"
+    );
 }
 
 /// A create answered without a status (contract §2: only the id is required) is waited for as

@@ -27,6 +27,19 @@ pub fn arx_facts(arx: &Arx) -> Vec<(&'static str, String)> {
 /// The label of the purpose among [`arx_facts`].
 const PURPOSE: &str = "Purpose";
 
+/// The badge's classes for a purpose id: the platform's text picks a known colour or none, and
+/// never adds classes of the page's own (an id `"x dialog-backdrop"` would lay the dialog's
+/// backdrop over the page).
+fn purpose_badge_class(id: &str) -> &'static str {
+    match id {
+        "production" => "badge purpose-production",
+        "staging" => "badge purpose-staging",
+        "development" => "badge purpose-development",
+        "testing" => "badge purpose-testing",
+        _ => "badge",
+    }
+}
+
 /// The purpose as a coloured badge (production stands out from development at a glance), the
 /// rest in a compact list: for choosing between Arx.
 #[component]
@@ -37,8 +50,7 @@ pub fn ArxFacts(arx: Arx) -> impl IntoView {
         .position(|(label, _)| *label == PURPOSE)
         .map(|at| facts.remove(at).1);
     let purpose = purpose.map(|name| {
-        let class = format!("badge purpose-{}", arx.purpose.id);
-        view! { <span class=class>{name}</span> }
+        view! { <span class=purpose_badge_class(&arx.purpose.id)>{name}</span> }
     });
     let rest = facts
         .into_iter()

@@ -250,10 +250,17 @@ fn Provisioning(waited: RwSignal<u32>) -> impl IntoView {
                 <h2><span class="spinner" aria-hidden="true"></span>" Provisioning your key…"</h2>
                 <p>"The platform is setting up the key on the Arx. This can take up to 10 minutes; you can keep this page open."</p>
             </div>
-            <p class="muted">{move || format!("Waiting for {} s", waited.get())}</p>
+            <p class="muted">{move || format!("Waiting for {}", crate::time::elapsed(waited.get()))}</p>
+            // Said once, when the wait outlasts what the page promised.
+            <p role="status" data-testid="taking-long">{move || (waited.get() >= LONG_WAIT_SECS).then_some(
+                "This is taking longer than usual. You may leave: the secrets wait for you, once, on the key's page."
+            )}</p>
         </div>
     }
 }
+
+/// The wait the page says provisioning can take ("up to 10 minutes").
+const LONG_WAIT_SECS: u32 = 600;
 
 /// The key could not be provisioned. Starting again keeps its application, so another Arx is
 /// one choice away.
@@ -287,7 +294,7 @@ fn AlreadyProvided(key_href: Option<String>) -> impl IntoView {
     view! {
         <div class="panel error-panel" role="alert">
             <h2>"The secrets were already handed out"</h2>
-            <p>"They are shown only once, and were shown elsewhere (perhaps in another tab). If nobody stored them, delete this key and create a new one."</p>
+            <p>"They are shown only once, and were shown already: in another tab, or on this page before it was reloaded. If nobody stored them, delete this key and create a new one."</p>
             <div class="wizard-actions start">
                 {key_href.map(|href| view! { <a href=href class="button">"Go to the key to delete it"</a> })}
                 <a href=links::DASHBOARD class="button secondary">"Back to API keys"</a>

@@ -70,7 +70,13 @@ pub fn Secrets(
                 </p>
             })}
             <p class="warning" role="alert">
-                "This is the only time these secrets are displayed. Copy them or download the credentials file now; "
+                "This is the only time these secrets are displayed. "
+                {if has_client_key {
+                    // The file leaves it out (see its note): downloading alone would lose it.
+                    "Copy them, or download the credentials file and copy the client key, now; "
+                } else {
+                    "Copy them or download the credentials file now; "
+                }}
                 "do not leave this page until you have stored them."
             </p>
             <dl class="secret-list">

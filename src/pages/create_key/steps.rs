@@ -185,6 +185,14 @@ pub fn ArxStep() -> impl IntoView {
             .is_some_and(|b| b.model.clusters.is_empty())
     };
     let skip = move || wizard.checked().is_some_and(|c| c.skip_application);
+    // The application this Arx is for, as the address says: Forward can bring back an entry
+    // whose application the person has since changed on step 1.
+    let for_application = move || {
+        wizard
+            .checked()
+            .and_then(|c| c.application)
+            .map(|a| shown::name(a.display_name()).into_owned())
+    };
     let choose = {
         let navigate = navigate.clone();
         Callback::new(move |id: String| {
@@ -205,6 +213,9 @@ pub fn ArxStep() -> impl IntoView {
     view! {
         <fieldset class="choices" on:keydown=enter_goes_on(move || chosen().is_some(), next.clone())>
             <legend data-arrive aria-describedby=move || none_offered().then_some("no-arx")>"Which Arx will the key use?"</legend>
+            {move || for_application().map(|name| view! {
+                <p class="muted" data-testid="for-application">"For the application " <span class="name">{name}</span></p>
+            })}
             {move || (stale() && !none_offered()).then(|| view! {
                 <p class="notice" role="alert">"The Arx in this link is no longer available. Choose one below."</p>
             })}
