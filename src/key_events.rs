@@ -1,7 +1,9 @@
 //! Tells the console's other tabs that a key was created or deleted, so they refresh. The
 //! message carries only the event and the key id, never a secret.
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
+
+use leptos::prelude::*;
 
 use serde::{Deserialize, Serialize};
 
@@ -49,27 +51,48 @@ pub fn told_here() -> u32 {
 /// How many deletes this tab remembers: far more than a person makes in one sitting.
 const DELETES_KEPT: usize = 64;
 
-thread_local! {
-    /// The keys whose delete this tab sent and the platform accepted, newest last.
-    static DELETED_HERE: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
-}
+/// The keys whose delete this app sent and the platform accepted, newest last: "Deleting…" on
+/// every page while they are pending, where a key being set up (or one deleted elsewhere) is
+/// "Pending". Ids only, in memory; forgotten when the person signs out.
+#[derive(Clone, Copy)]
+pub struct DeletedHere(StoredValue<Vec<String>>);
 
-/// Notes that the platform accepted this tab's delete of the key `id`.
-pub fn note_deleted_here(id: &str) {
-    DELETED_HERE.with_borrow_mut(|ids| {
-        ids.retain(|i| i != id);
-        if ids.len() == DELETES_KEPT {
-            ids.remove(0);
+/// Starts the record; call once near the root.
+pub fn provide_deleted_here(session: crate::session::Session) {
+    let record = DeletedHere(StoredValue::new(Vec::new()));
+    Effect::new(move |_| {
+        if session.left() {
+            record.0.try_update_value(Vec::clear);
         }
-        ids.push(id.to_owned());
     });
+    provide_context(record);
 }
 
-/// Whether the key `id` is pending because this tab deleted it: "Deleting…" on every page,
-/// where a key being set up (or one deleted elsewhere) is "Pending".
-pub fn deleting_here(id: &str, status: &platform_types::KeyStatus) -> bool {
-    *status == platform_types::KeyStatus::Pending
-        && DELETED_HERE.with_borrow(|ids| ids.iter().any(|i| i == id))
+/// The record, when the app has one.
+pub fn use_deleted_here() -> Option<DeletedHere> {
+    use_context()
+}
+
+impl DeletedHere {
+    /// Notes that the platform accepted this app's delete of the key `id`.
+    pub fn note(&self, id: &str) {
+        self.0.try_update_value(|ids| {
+            ids.retain(|i| i != id);
+            if ids.len() == DELETES_KEPT {
+                ids.remove(0);
+            }
+            ids.push(id.to_owned());
+        });
+    }
+
+    /// Whether the key `id` is pending because this app deleted it.
+    pub fn deleting(&self, id: &str, status: &platform_types::KeyStatus) -> bool {
+        *status == platform_types::KeyStatus::Pending
+            && self
+                .0
+                .try_with_value(|ids| ids.iter().any(|i| i == id))
+                .unwrap_or(false)
+    }
 }
 
 fn message(event: &str, id: &str) -> Option<String> {

@@ -534,7 +534,7 @@ async fn a_list_that_does_not_come_times_out_and_retry_recovers() {
 /// "Try again" and the alert is not read out anew (the new reference shows beside it); a retry
 /// pressed there that fails says the words again.
 #[wasm_bindgen_test]
-async fn a_failure_that_mends_by_itself_keeps_the_panel_and_the_focus() {
+async fn a_failure_tried_again_by_itself_keeps_the_panel_and_the_focus() {
     let failing = |corr: &str| {
         json!({"status": 500, "body": {"data": null, "error": {"code": 500, "status": "FAILED",
             "message": "down", "correlation_id": corr, "details": null}}})
@@ -565,7 +565,13 @@ async fn a_failure_that_mends_by_itself_keeps_the_panel_and_the_focus() {
     );
     retry.click();
     eventually("pressed, failed again", || text(&root).contains("corr--3")).await;
-    eventually("the words said again", || !said.is_connected()).await;
+    eventually("the words taken out", || !said.is_connected()).await;
+    eventually("and put back", || {
+        alert
+            .text_content()
+            .is_some_and(|t| t.contains("The API keys could not be loaded") && t.contains("down"))
+    })
+    .await;
     assert!(alert.is_connected());
 }
 
@@ -722,6 +728,30 @@ async fn a_key_settling_again_after_an_older_list_is_said_once() {
         announced(&root),
         "API key onq.PPP is now Active",
         "not said a second time"
+    );
+}
+
+/// A search that matches nothing, typed in the search field, leaves the focus there: only the
+/// rows gone from under the focus hand it on.
+#[wasm_bindgen_test]
+async fn a_search_that_empties_the_table_keeps_the_focus_in_the_field() {
+    with_one_key();
+    let (root, _h) = mount_app("/");
+    eventually("the tools live", || {
+        find(&root, ".toolbar[role=search]:not([aria-busy=true])").is_some()
+    })
+    .await;
+    let field: web_sys::HtmlInputElement = find(&root, "#key-search").unwrap().unchecked_into();
+    field.focus().unwrap();
+    type_into(&field, "nothing-matches");
+    eventually("no results", || {
+        find(&root, "[data-testid=no-results]").is_some()
+    })
+    .await;
+    sleep(100).await;
+    assert_eq!(
+        document().active_element().map(|a| a.id()).as_deref(),
+        Some("key-search")
     );
 }
 

@@ -46,6 +46,7 @@ pub fn App(
     provide_announcer();
     let session = provide_session();
     crate::created_here::provide(session);
+    crate::key_events::provide_deleted_here(session);
     let client = provide_api_client(config, std::sync::Arc::new(session));
     start_session(session, &client);
     // What was said to the person who signed out is not left in the page for the next one;

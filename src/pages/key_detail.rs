@@ -240,7 +240,7 @@ fn NotFound() -> impl IntoView {
     view! {
         <div class="panel empty-state">
             <h1 id="detail-title">"API key not found"</h1>
-            <p>"There is no such key in your tenant. It may have been mistyped, or it belongs to someone else."</p>
+            <p>"There is no such key in your tenant: its address may be mistyped, the key deleted and removed since, or another tenant's."</p>
             <a href=use_router().dashboard_href() class="button">"Back to API keys"</a>
         </div>
     }
@@ -291,8 +291,8 @@ fn KeyDetail(
     }
     // Pending because this tab deleted it: "Deleting…", and nothing more to use.
     let deleting = {
-        let id = key.id.clone();
-        Memo::new(move |_| status.with(|s| crate::key_events::deleting_here(&id, s)))
+        let (id, deleted_here) = (key.id.clone(), crate::key_events::use_deleted_here());
+        Memo::new(move |_| status.with(|s| deleted_here.is_some_and(|d| d.deleting(&id, s))))
     };
     // How to use it, while it can be used: a key that failed, was disabled or deleted has no
     // secrets to use.

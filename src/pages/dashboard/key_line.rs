@@ -13,7 +13,7 @@ use super::view_state::ViewState;
 use crate::components::copy_button::CopyButton;
 use crate::components::status_badge::StatusBadge;
 use crate::components::time_text::TimeText;
-use crate::key_events::deleting_here;
+use crate::key_events::use_deleted_here;
 use crate::links;
 use crate::permissions::delete_permission;
 use crate::time;
@@ -88,6 +88,7 @@ pub fn KeyLine(
     url: Memo<ViewState>,
 ) -> impl IntoView {
     let index = Memo::new(move |_| shown.page.with(|p| p.0.get(n).copied()));
+    let deleted_here = use_deleted_here();
     let line = Memo::new(move |_| {
         let i = index.get();
         keys.minute.track();
@@ -96,7 +97,8 @@ pub fn KeyLine(
         keys.rows
             .with(|rows| {
                 i.and_then(|i| rows.get(i)).map(|row| {
-                    let deleting = deleting_here(&row.key.id, &row.key.status);
+                    let deleting =
+                        deleted_here.is_some_and(|d| d.deleting(&row.key.id, &row.key.status));
                     clusters.with(|c| roles.with(|r| LineView::new(row, c, r, now, deleting)))
                 })
             })

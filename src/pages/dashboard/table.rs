@@ -198,6 +198,8 @@ pub fn KeyTable(
         }
     }
     };
+    // Whether the table's view is still on the page: not when its rows go with it.
+    let table_lives = StoredValue::new(());
     // One line per place on the page, each shown while the page has a row there: a new page
     // or search updates the lines' text in place (see `KeyLine`), and only a new page size
     // builds them anew. Positions need no keyed diff, so `For` is not used.
@@ -219,7 +221,7 @@ pub fn KeyTable(
         <p class="visually-hidden" role="status" data-testid="empty-said">{heard}</p>
         {empty}
         <Show when=move || !matches.with(Vec::is_empty)>
-            {keep_focus_when_the_rows_go()}
+            {keep_focus_when_the_rows_go(table_lives)}
             <div class="table-wrap">
                 <table class="keys-table">
                     <caption class="visually-hidden">"API keys of this tenant"</caption>
@@ -249,9 +251,10 @@ enum Empty {
 
 /// The last row gone from under the focus (the only match settled out of the view: deleted, or
 /// out of a status filter), the focus goes on to the empty state that takes the table's place,
-/// else to the search, rather than to the document's start.
-fn keep_focus_when_the_rows_go() {
-    on_cleanup(|| {
+/// else to the search, rather than to the document's start. Not when the rows go with the
+/// dashboard (`table_lives` gone): the next page's arrival places the focus.
+fn keep_focus_when_the_rows_go(table_lives: StoredValue<()>) {
+    on_cleanup(move || {
         let inside = document()
             .active_element()
             .and_then(|a| a.closest(".table-wrap, .pager").ok().flatten())
@@ -260,8 +263,8 @@ fn keep_focus_when_the_rows_go() {
             return;
         }
         // Once the empty state is drawn, if nothing took the focus meanwhile (a page followed).
-        request_animation_frame(|| {
-            if !crate::focus::focus_lost() {
+        request_animation_frame(move || {
+            if table_lives.try_get_value().is_none() || !crate::focus::focus_lost() {
                 return;
             }
             let first = document()

@@ -31,6 +31,7 @@ pub fn DeleteKeyDialog() -> impl IntoView {
     let navigate = use_navigate();
     let announce = use_announcer();
     let keys = use_keys_context();
+    let deleted_here = crate::key_events::use_deleted_here();
     let id = current_route().with_untracked(|r| match r {
         Route::Dashboard { delete } => delete.clone().unwrap_or_default(),
         _ => String::new(),
@@ -121,6 +122,7 @@ pub fn DeleteKeyDialog() -> impl IntoView {
             };
             let outcome = send::Outcome {
                 keys,
+                deleted_here,
                 error,
                 pending,
                 fresh,

@@ -6,7 +6,7 @@ use platform_types::{ApiKey, KeyStatus};
 
 use crate::api::{ApiClient, ApiError};
 use crate::components::load::Loaded;
-use crate::key_events::{self, broadcast_key_event};
+use crate::key_events::{broadcast_key_event, DeletedHere};
 use crate::pages::dashboard::use_keys::UseKeys;
 
 /// What a delete's outcome changes: the list under the dialog (if the dashboard is there), the
@@ -14,6 +14,8 @@ use crate::pages::dashboard::use_keys::UseKeys;
 #[derive(Clone, Copy)]
 pub(super) struct Outcome {
     pub keys: Option<UseKeys>,
+    /// The app's record of the keys it deleted.
+    pub deleted_here: Option<DeletedHere>,
     pub error: RwSignal<Option<ApiError>>,
     pub pending: RwSignal<bool>,
     pub fresh: Loaded<Result<ApiKey, ApiError>>,
@@ -25,6 +27,7 @@ impl Outcome {
     pub async fn send(self, client: ApiClient, target: ApiKey, announce: impl Fn(String)) {
         let Self {
             keys,
+            deleted_here,
             error,
             pending,
             fresh,
@@ -36,7 +39,9 @@ impl Outcome {
                 if updated.status == KeyStatus::Other(String::new()) {
                     updated.status = KeyStatus::Pending;
                 }
-                key_events::note_deleted_here(&target.id);
+                if let Some(d) = deleted_here {
+                    d.note(&target.id);
+                }
                 if let Some(k) = keys {
                     // An answer about another key is not this delete's: the list is
                     // read again instead.
