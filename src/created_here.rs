@@ -97,6 +97,12 @@ impl CreatedHere {
         });
     }
 
+    /// Whether `user` created `key` here.
+    pub fn made_here(&self, user: &str, key: &str) -> bool {
+        self.0
+            .with_value(|r| r.iter().any(|m| m.user == user && m.key == key))
+    }
+
     /// Whether the secrets of `key` were shown to `user` here.
     pub fn were_secrets_shown(&self, user: &str, key: &str) -> bool {
         self.0.with_value(|r| {

@@ -976,6 +976,12 @@ async fn step_two_names_the_application_it_is_for() {
         .and_then(|p| p.text_content())
         .unwrap_or_default();
     assert_eq!(said, "For the application Server app");
+    let legend = find(&root, "legend[data-arrive]").unwrap();
+    assert_eq!(
+        legend.get_attribute("aria-describedby").as_deref(),
+        Some("for-application"),
+        "heard with the question"
+    );
 }
 
 /// The summary names the application's technology as step 1 does: its name, not its id.

@@ -335,6 +335,7 @@ async fn a_refused_copy_says_how_to_get_each_text_another_way() {
 async fn the_client_key_says_it_is_in_neither_the_file_nor_the_variables() {
     fake();
     let (root, _h) = step_four().await;
+    assert!(find(&root, ".stepper").is_some(), "the steps taken here");
     let note = find(&root, "[data-testid=client-key-note]").expect("a note beside the client key");
     assert!(
         note.text_content()
@@ -794,6 +795,10 @@ async fn secrets_nobody_received_are_shown_once_on_request_after_the_step_was_le
         fake_calls(SECRETS),
         0,
         "nothing is asked for until the person asks"
+    );
+    assert!(
+        find(&root, ".stepper").is_none(),
+        "no steps shown done: none was taken here"
     );
     let show: HtmlButtonElement = find(&root, "[data-testid=show-secrets]")
         .unwrap()

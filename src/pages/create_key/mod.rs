@@ -228,8 +228,13 @@ pub fn CreateKeyPage() -> impl IntoView {
     view! {
         <section class="wizard" aria-labelledby="wizard-title">
             <h1 id="wizard-title">"Create an API key"</h1>
-            {move || if key_step.get().is_some() {
-                view! { <Stepper/>{wizard_step_view(Some(Step::Key))}}.into_any()
+            {move || if let Some(key) = key_step.get() {
+                // The steps behind it only for a key this app made: step 4 opened from the
+                // key's page, or reloaded, had none of them done here.
+                let made_here = key.zip(session.user_id_untracked()).is_some_and(|(key, me)| {
+                    record.is_some_and(|r| r.made_here(&me, &key))
+                });
+                view! { {made_here.then(|| view! { <Stepper/> })}{wizard_step_view(Some(Step::Key))}}.into_any()
             } else { view! {
             <Load resource=base title="The wizard could not load its choices">
                 {move || match refusal.get() {

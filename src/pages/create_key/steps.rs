@@ -212,9 +212,12 @@ pub fn ArxStep() -> impl IntoView {
     };
     view! {
         <fieldset class="choices" on:keydown=enter_goes_on(move || chosen().is_some(), next.clone())>
-            <legend data-arrive aria-describedby=move || none_offered().then_some("no-arx")>"Which Arx will the key use?"</legend>
+            // Described by what it is for, so that it is heard on arrival (by Forward too).
+            <legend data-arrive aria-describedby=move || {
+                if none_offered() { Some("no-arx") } else { for_application().map(|_| "for-application") }
+            }>"Which Arx will the key use?"</legend>
             {move || for_application().map(|name| view! {
-                <p class="muted" data-testid="for-application">"For the application " <span class="name">{name}</span></p>
+                <p class="muted" id="for-application" data-testid="for-application">"For the application " <span class="name">{name}</span></p>
             })}
             {move || (stale() && !none_offered()).then(|| view! {
                 <p class="notice" role="alert">"The Arx in this link is no longer available. Choose one below."</p>
