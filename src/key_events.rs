@@ -51,18 +51,27 @@ pub fn told_here() -> u32 {
 /// How many deletes this tab remembers: far more than a person makes in one sitting.
 const DELETES_KEPT: usize = 64;
 
-/// The keys whose delete this app sent and the platform accepted, newest last: "Deleting…" on
-/// every page while they are pending, where a key being set up (or one deleted elsewhere) is
-/// "Pending". Ids only, in memory; forgotten when the person signs out.
+/// The keys whose delete this app sent and the platform accepted, by whom, newest last:
+/// "Deleting…" on every page while they are pending, where a key being set up (or one deleted
+/// elsewhere) is "Pending". Ids only, in memory; each person sees only their own deletes (one
+/// answered after its asker's session ended is theirs still), and the record is emptied when
+/// the person signs out.
 #[derive(Clone, Copy)]
-pub struct DeletedHere(StoredValue<Vec<String>>);
+pub struct DeletedHere {
+    /// (person, key) pairs.
+    deletes: StoredValue<Vec<(String, String)>>,
+    session: crate::session::Session,
+}
 
 /// Starts the record; call once near the root.
 pub fn provide_deleted_here(session: crate::session::Session) {
-    let record = DeletedHere(StoredValue::new(Vec::new()));
+    let record = DeletedHere {
+        deletes: StoredValue::new(Vec::new()),
+        session,
+    };
     Effect::new(move |_| {
         if session.left() {
-            record.0.try_update_value(Vec::clear);
+            record.deletes.try_update_value(Vec::clear);
         }
     });
     provide_context(record);
@@ -74,24 +83,28 @@ pub fn use_deleted_here() -> Option<DeletedHere> {
 }
 
 impl DeletedHere {
-    /// Notes that the platform accepted this app's delete of the key `id`.
-    pub fn note(&self, id: &str) {
-        self.0.try_update_value(|ids| {
-            ids.retain(|i| i != id);
-            if ids.len() == DELETES_KEPT {
-                ids.remove(0);
+    /// Notes that the platform accepted `user`'s delete of the key `id`.
+    pub fn note(&self, user: &str, id: &str) {
+        self.deletes.try_update_value(|deletes| {
+            deletes.retain(|(_, k)| k != id);
+            if deletes.len() == DELETES_KEPT {
+                deletes.remove(0);
             }
-            ids.push(id.to_owned());
+            deletes.push((user.to_owned(), id.to_owned()));
         });
     }
 
-    /// Whether the key `id` is pending because this app deleted it.
+    /// Whether the key `id` is pending because the person signed in deleted it here.
     pub fn deleting(&self, id: &str, status: &platform_types::KeyStatus) -> bool {
-        *status == platform_types::KeyStatus::Pending
-            && self
-                .0
-                .try_with_value(|ids| ids.iter().any(|i| i == id))
-                .unwrap_or(false)
+        if *status != platform_types::KeyStatus::Pending {
+            return false;
+        }
+        let Some(me) = self.session.user_id_untracked() else {
+            return false;
+        };
+        self.deletes
+            .try_with_value(|d| d.iter().any(|(u, k)| *u == me && k == id))
+            .unwrap_or(false)
     }
 }
 

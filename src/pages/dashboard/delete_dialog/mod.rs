@@ -115,6 +115,7 @@ pub fn DeleteKeyDialog() -> impl IntoView {
             // since.
             let who = move || session.user_id_untracked();
             let asker = who();
+            let record = deleted_here.zip(asker.clone());
             let announce = move |message: String| {
                 if who().is_some() && who() == asker {
                     announce.say(message);
@@ -122,7 +123,7 @@ pub fn DeleteKeyDialog() -> impl IntoView {
             };
             let outcome = send::Outcome {
                 keys,
-                deleted_here,
+                deleted_here: record,
                 error,
                 pending,
                 fresh,

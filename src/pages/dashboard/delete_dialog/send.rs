@@ -11,11 +11,11 @@ use crate::pages::dashboard::use_keys::UseKeys;
 
 /// What a delete's outcome changes: the list under the dialog (if the dashboard is there), the
 /// dialog's error and busy state, its read of the key, and its close after a delete.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub(super) struct Outcome {
     pub keys: Option<UseKeys>,
-    /// The app's record of the keys it deleted.
-    pub deleted_here: Option<DeletedHere>,
+    /// The app's record of the keys it deleted, and who asked for this delete.
+    pub deleted_here: Option<(DeletedHere, String)>,
     pub error: RwSignal<Option<ApiError>>,
     pub pending: RwSignal<bool>,
     pub fresh: Loaded<Result<ApiKey, ApiError>>,
@@ -39,8 +39,8 @@ impl Outcome {
                 if updated.status == KeyStatus::Other(String::new()) {
                     updated.status = KeyStatus::Pending;
                 }
-                if let Some(d) = deleted_here {
-                    d.note(&target.id);
+                if let Some((record, asker)) = &deleted_here {
+                    record.note(asker, &target.id);
                 }
                 if let Some(k) = keys {
                     // An answer about another key is not this delete's: the list is
