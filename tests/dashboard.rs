@@ -755,6 +755,25 @@ async fn a_search_that_empties_the_table_keeps_the_focus_in_the_field() {
     );
 }
 
+/// Tells the page, as another tab does, that the key `apikey--1` was deleted.
+fn tell_deleted_elsewhere() {
+    let channel = web_sys::BroadcastChannel::new("onqlave-console-keys").unwrap();
+    channel
+        .post_message(&r#"{"event":"deleted","id":"apikey--1"}"#.into())
+        .unwrap();
+    channel.close();
+}
+
+/// Gives the focus to `control` once the dashboard's tools are live.
+async fn focus_once_the_tools_are_live(root: &web_sys::HtmlElement, control: &str) {
+    tools_live(root).await;
+    find(root, control)
+        .unwrap()
+        .unchecked_into::<web_sys::HtmlElement>()
+        .focus()
+        .unwrap();
+}
+
 /// The key page's "Use this key", gone from under the focus (the key deleted elsewhere), hands
 /// the focus to the page's heading, not the document's start.
 #[wasm_bindgen_test]
@@ -776,10 +795,7 @@ async fn the_usage_gone_from_under_the_focus_leaves_it_on_the_heading() {
         .unchecked_into::<web_sys::HtmlElement>()
         .focus()
         .unwrap();
-    let channel = web_sys::BroadcastChannel::new("onqlave-console-keys").unwrap();
-    channel
-        .post_message(&r#"{"event":"deleted","id":"apikey--1"}"#.into())
-        .unwrap();
+    tell_deleted_elsewhere();
     eventually("the usage gone", || find(&root, ".usage-section").is_none()).await;
     assert_eq!(
         document().active_element().map(|a| a.id()).as_deref(),
@@ -802,18 +818,8 @@ async fn the_last_line_gone_leaves_the_focus_on_the_empty_state() {
         .to_string(),
     );
     let (root, _h) = mount_app("/");
-    eventually("the tools live", || {
-        find(&root, ".toolbar[role=search]:not([aria-busy=true])").is_some()
-    })
-    .await;
-    let details: web_sys::HtmlElement = find(&root, "tr[data-key-id='apikey--1'] a.link")
-        .unwrap()
-        .unchecked_into();
-    details.focus().unwrap();
-    let channel = web_sys::BroadcastChannel::new("onqlave-console-keys").unwrap();
-    channel
-        .post_message(&r#"{"event":"deleted","id":"apikey--1"}"#.into())
-        .unwrap();
+    focus_once_the_tools_are_live(&root, "tr[data-key-id='apikey--1'] a.link").await;
+    tell_deleted_elsewhere();
     eventually("the empty state", || {
         find(&root, "[data-testid=all-deleted]").is_some()
     })
@@ -846,18 +852,8 @@ async fn a_delete_link_that_goes_leaves_the_focus_on_its_key() {
         .to_string(),
     );
     let (root, _h) = mount_app("/");
-    eventually("the tools live", || {
-        find(&root, ".toolbar[role=search]:not([aria-busy=true])").is_some()
-    })
-    .await;
-    let delete: web_sys::HtmlElement = find(&root, "tr[data-key-id='apikey--1'] a.danger")
-        .unwrap()
-        .unchecked_into();
-    delete.focus().unwrap();
-    let channel = web_sys::BroadcastChannel::new("onqlave-console-keys").unwrap();
-    channel
-        .post_message(&r#"{"event":"deleted","id":"apikey--1"}"#.into())
-        .unwrap();
+    focus_once_the_tools_are_live(&root, "tr[data-key-id='apikey--1'] a.danger").await;
+    tell_deleted_elsewhere();
     eventually("the line, being deleted", || {
         find(&root, "tr[data-key-id='apikey--1'][data-status=pending]").is_some()
     })
@@ -884,9 +880,7 @@ async fn a_delete_link_that_goes_leaves_the_focus_on_its_key() {
         .unchecked_into::<web_sys::HtmlElement>()
         .focus()
         .unwrap();
-    channel
-        .post_message(&r#"{"event":"deleted","id":"apikey--1"}"#.into())
-        .unwrap();
+    tell_deleted_elsewhere();
     eventually("the Delete gone", || {
         find(&root, ".detail-actions a.danger").is_none()
     })
@@ -1229,11 +1223,7 @@ async fn a_list_that_could_not_be_read_again_says_it_may_be_out_of_date() {
     tools_live(&root).await;
     assert!(find(&root, "[data-testid=stale-list]").is_none());
     // Another tab changed a key: the list is read again, and that fails.
-    let channel = web_sys::BroadcastChannel::new("onqlave-console-keys").unwrap();
-    channel
-        .post_message(&r#"{"event":"deleted","id":"apikey--1"}"#.into())
-        .unwrap();
-    channel.close();
+    tell_deleted_elsewhere();
     eventually("the notice", || {
         find(&root, "[data-testid=stale-list] [role=status]")
             .and_then(|s| s.text_content())
