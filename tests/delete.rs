@@ -292,6 +292,46 @@ async fn a_key_deleted_here_says_deleting_on_its_page_and_after_back() {
     );
 }
 
+/// "Deleting…" is the deleter's own: once their session has expired and another person signs
+/// in in the same tab, the key reads "Pending" as any key deleted elsewhere.
+#[wasm_bindgen_test]
+async fn a_delete_made_here_is_not_said_to_be_the_next_person_s() {
+    let active = key("apikey--1", "onq.AAA", "active", "Payments", true);
+    let pending = key("apikey--1", "onq.AAA", "pending", "Payments", false);
+    let expired = json!({"status": 401, "body": err(401, "service_unauthorized_err", "expired")});
+    let mut someone_else = session(&["platform_owner"]);
+    someone_else["data"]["user"]["id"] = json!("user--2");
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [{"body": session(&["platform_owner"])}, expired],
+            "POST /auth/login": [{"body": someone_else}],
+            "GET /api/tenants/tenant--t/keys": [
+                {"body": key_list(vec![active.clone()], true)},
+                expired,
+                {"body": key_list(vec![pending.clone()], true)},
+            ],
+            "GET /api/tenants/tenant--t/keys/apikey--1": [{"body": ok(active)}, {"body": ok(pending.clone())}],
+            "DELETE /api/tenants/tenant--t/keys/apikey--1": [{"body": ok(pending)}],
+        })
+        .to_string(),
+    );
+    let (root, _h) = mount_app("/keys/apikey--1/delete");
+    press_delete(&root).await;
+    let badge = || find(&root, "tr[data-key-id='apikey--1'] .badge").and_then(|b| b.text_content());
+    eventually("deleting", || badge().as_deref() == Some("Deleting…")).await;
+    // News from another tab: the list read again is refused, and the session cannot be renewed.
+    let channel = web_sys::BroadcastChannel::new("onqlave-console-keys").unwrap();
+    channel
+        .post_message(&r#"{"event":"created","id":"apikey--2"}"#.into())
+        .unwrap();
+    channel.close();
+    fill_and_submit(&root, "e@example.test", "pw").await;
+    eventually("the next person's dashboard", || {
+        badge().as_deref() == Some("Pending")
+    })
+    .await;
+}
+
 /// A delete's answer with only what the contract requires (the id) does not blank the row: what
 /// it leaves out stays as the list had it, and the key is being deleted.
 #[wasm_bindgen_test]
