@@ -16,6 +16,9 @@ struct Made {
     access_key: String,
     application: String,
     arx: String,
+    /// Made by this app's wizard; not when only its secrets were shown here (asked for from step
+    /// 4 after a reload, or from the key's page).
+    made: bool,
     secrets_shown: bool,
 }
 
@@ -73,6 +76,7 @@ impl CreatedHere {
                 access_key: key.access_key.clone(),
                 application: request.api_key.application_id.clone().unwrap_or_default(),
                 arx: request.api_key.cluster_id.clone(),
+                made: true,
                 secrets_shown: false,
             })
         });
@@ -91,6 +95,7 @@ impl CreatedHere {
                     access_key: String::new(),
                     application: String::new(),
                     arx: String::new(),
+                    made: false,
                     secrets_shown: true,
                 });
             }
@@ -100,7 +105,7 @@ impl CreatedHere {
     /// Whether `user` created `key` here.
     pub fn made_here(&self, user: &str, key: &str) -> bool {
         self.0
-            .with_value(|r| r.iter().any(|m| m.user == user && m.key == key))
+            .with_value(|r| r.iter().any(|m| m.made && m.user == user && m.key == key))
     }
 
     /// Whether the secrets of `key` were shown to `user` here.
@@ -204,6 +209,22 @@ mod tests {
 
     fn kept(r: &CreatedHere) -> Option<String> {
         r.open_for("user--1").map(|(key, _)| key)
+    }
+
+    #[test]
+    fn a_key_whose_secrets_were_only_shown_here_was_not_made_here() {
+        let r = record();
+        let key = ApiKey {
+            id: "apikey--made".into(),
+            ..Default::default()
+        };
+        r.created("user--1", &key, &request("arx--a"));
+        r.secrets_shown("user--1", "apikey--made");
+        r.secrets_shown("user--1", "apikey--older");
+        assert!(r.made_here("user--1", "apikey--made"));
+        assert!(!r.made_here("user--2", "apikey--made"));
+        assert!(!r.made_here("user--1", "apikey--older"));
+        assert!(r.were_secrets_shown("user--1", "apikey--older"));
     }
 
     #[test]
