@@ -6,12 +6,16 @@
 //! ranking, nested routes built as futures. With `leptos_router` that machinery was 38 kB brotli
 //! of the first load (docs/performance.md, "A router of the console's own").
 
-use std::future::Future;
-
 use leptos::ev;
 use leptos::prelude::*;
-use leptos::reactive::computed::ScopedFuture;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
+
+mod clicks;
+mod lazy;
+
+use clicks::clicked_link;
+pub use clicks::{before_the_router_follows_links, own_link, HISTORY_STATE};
+pub use lazy::{lazy_view, Shown};
 
 /// Where the browser is: the path and the query (`?…` or empty), without the fragment.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -276,70 +280,6 @@ pub fn provide_router() -> Router {
     router
 }
 
-/// The path and query of the link a plain click followed, when the page should go there itself:
-/// a link to this origin with no target, no download and no fragment (a fragment, such as the
-/// skip link's, is left to the browser). A link names the state of the entry it opens with
-/// [`HISTORY_STATE`].
-pub fn own_link(e: &web_sys::MouseEvent) -> Option<String> {
-    if e.default_prevented()
-        || e.button() != 0
-        || e.meta_key()
-        || e.alt_key()
-        || e.ctrl_key()
-        || e.shift_key()
-    {
-        return None;
-    }
-    let a = clicked_link(e)?;
-    let external = a.rel().split_ascii_whitespace().any(|r| r == "external");
-    if !a.target().is_empty() || a.has_attribute("download") || external || !a.hash().is_empty() {
-        return None;
-    }
-    let origin = window().location().origin().ok()?;
-    (a.origin() == origin).then(|| format!("{}{}", a.pathname(), a.search()))
-}
-
-/// Calls `on_link` with each plain click on a link to this console's own pages
-/// (`own_link`) and its address, before the router follows it (capture phase), for as
-/// long as the calling view lives.
-pub fn before_the_router_follows_links(on_link: impl Fn(&web_sys::MouseEvent, String) + 'static) {
-    let on_click = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::MouseEvent)>::new(
-        move |e: web_sys::MouseEvent| {
-            if let Some(href) = own_link(&e) {
-                on_link(&e, href);
-            }
-        },
-    );
-    let _ = window().add_event_listener_with_callback_and_bool(
-        "click",
-        on_click.as_ref().unchecked_ref(),
-        true,
-    );
-    let holder = send_wrapper::SendWrapper::new(on_click);
-    on_cleanup(move || {
-        let _ = window().remove_event_listener_with_callback_and_bool(
-            "click",
-            holder.take().as_ref().unchecked_ref(),
-            true,
-        );
-    });
-}
-
-/// The attribute of a link whose value the router puts in the history entry the link opens
-/// (`links::OPENED_HERE`), so that a page followed by link is told from one reached otherwise.
-pub const HISTORY_STATE: &str = "data-history-state";
-
-/// The link a click was on.
-fn clicked_link(e: &web_sys::MouseEvent) -> Option<web_sys::HtmlAnchorElement> {
-    e.target()?
-        .dyn_into::<web_sys::Element>()
-        .ok()?
-        .closest("a[href]")
-        .ok()??
-        .dyn_into()
-        .ok()
-}
-
 /// The router of the app.
 pub fn use_router() -> Router {
     expect_context::<Router>()
@@ -364,42 +304,4 @@ pub fn redirect(path: String) -> impl IntoView {
             true,
         )
     });
-}
-
-/// Whether the view that asked for a page's code is still on screen (see [`lazy_view`]).
-#[derive(Clone, Copy)]
-pub struct Shown(RwSignal<Option<AnyView>, LocalStorage>);
-
-impl Shown {
-    /// False once the view has been left (its owner cleaned up).
-    pub fn is_shown(&self) -> bool {
-        self.0.try_with_untracked(|_| ()).is_some()
-    }
-}
-
-/// A view whose code is fetched on demand: `waiting`, then what `load` gives. `load` runs with
-/// the caller's owner, so the page finds the contexts around it; it must build nothing once
-/// [`Shown::is_shown`] is false (the person left while the code was on its way: the contexts may
-/// be gone, and what it built would outlive the view).
-pub fn lazy_view<L, F, W, V>(load: L, waiting: W) -> impl IntoView
-where
-    L: FnOnce(Shown) -> F,
-    F: Future<Output = Option<AnyView>> + 'static,
-    W: Fn() -> V + Send + Sync + 'static,
-    V: IntoView + 'static,
-{
-    let slot = RwSignal::new_local(None::<AnyView>);
-    let load = load(Shown(slot));
-    leptos::task::spawn_local(ScopedFuture::new_untracked(async move {
-        if let Some(view) = load.await {
-            slot.try_set(Some(view));
-        }
-    }));
-    move || {
-        slot.track();
-        match slot.try_update_untracked(Option::take).flatten() {
-            Some(view) => view,
-            None => waiting().into_any(),
-        }
-    }
 }
