@@ -88,21 +88,14 @@ pub enum Csp {
 }
 
 impl Csp {
-    /// The policy to send now with a page (an HTML answer).
-    pub fn current(&self) -> Arc<str> {
-        match self {
-            Self::Fixed(csp) => csp.clone(),
-            Self::Of(bundle) => bundle.csp(),
-        }
-    }
-
     /// The policy to send with an answer: a page's is checked against the files
-    /// ([`Self::current`]); any other answer's is the last one computed, as only a document
-    /// is governed by its own policy.
+    /// ([`Bundle::csp`]); any other answer's is the last one computed, as only a document is
+    /// governed by its own policy.
     pub fn for_answer(&self, page: bool) -> Arc<str> {
         match self {
-            Self::Of(bundle) if !page => bundle.csp_as_read(),
-            _ => self.current(),
+            Self::Fixed(csp) => csp.clone(),
+            Self::Of(bundle) if page => bundle.csp(),
+            Self::Of(bundle) => bundle.csp_as_read(),
         }
     }
 }
