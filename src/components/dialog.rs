@@ -156,6 +156,18 @@ pub fn Dialog(
     }
 }
 
+/// For a control that arrives after a dialog gave out its first focus (the dialog waited for
+/// its data): focuses `el` if the focus is still where the dialog left it then, on its panel,
+/// or has been lost; not if the person has moved it on.
+pub fn take_late_initial_focus(el: &HtmlElement) {
+    let on_panel = document()
+        .active_element()
+        .is_some_and(|a| a.get_attribute("role").as_deref() == Some("dialog"));
+    if on_panel || crate::focus::focus_lost() {
+        let _ = el.focus();
+    }
+}
+
 /// The element with the focus, unless that is nobody or the page's body (focus lost).
 fn focused() -> Option<HtmlElement> {
     document()

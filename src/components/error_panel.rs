@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::retry_button::RetryButton;
+use super::retry_button::{on_pressed_retry_end, RetryButton};
 use crate::api::ApiError;
 
 /// Shows `error` as a message for people; never as HTML.
@@ -33,23 +33,13 @@ pub fn ErrorPanel(
     let correlation = move || error.with(|e| e.correlation_id().map(str::to_owned));
     // A retry pressed here that ends empties the alert and fills it again a frame later,
     // which has it read out again (words that stay are not).
-    let pressed = StoredValue::new(false);
     let shown = RwSignal::new(true);
-    Effect::new(move |was_busy: Option<bool>| {
-        let now = busy.get();
-        if was_busy == Some(true) && !now && pressed.get_value() {
-            pressed.set_value(false);
+    let on_retry = on_retry.map(|retry| {
+        on_pressed_retry_end(busy, retry, move || {
             shown.set(false);
             request_animation_frame(move || {
                 shown.try_set(true);
             });
-        }
-        now
-    });
-    let on_retry = on_retry.map(|retry| {
-        Callback::new(move |()| {
-            pressed.set_value(true);
-            retry.run(())
         })
     });
     view! {

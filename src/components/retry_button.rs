@@ -2,8 +2,9 @@
 //! drops it to the page's start), and, in [`AnnouncedRetryButton`], a retry that fails again
 //! said in words.
 //!
-//! Two components rather than one with an optional part: the error panel of the first view uses
-//! only the plain button, and a part behind an option would be in the first load all the same.
+//! Two components rather than one with an optional part: the error panel of the first view says
+//! a failure again its own way (its alert emptied and filled again), with the plain button and
+//! [`on_pressed_retry_end`]; the announcer would be in the first load all the same.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -53,21 +54,34 @@ pub fn AnnouncedRetryButton(
     #[prop(default = "button")]
     class: &'static str,
 ) -> impl IntoView {
-    let pressed = RwSignal::new(false);
     let announce = use_announcer();
+    let on_retry = on_pressed_retry_end(busy, on_retry, move || {
+        if let Some(words) = still_failing.run(()) {
+            announce.say(words);
+        }
+    });
+    view! { <RetryButton busy on_retry class/> }
+}
+
+/// `retry`, noting that it was pressed here: once the retry it sent has ended (`busy` false
+/// again), `then` runs, to say the outcome of a failure that stays on screen (whose unchanged
+/// words are not read out again by themselves). Retries sent otherwise (by a timer) run nothing.
+pub fn on_pressed_retry_end(
+    busy: Signal<bool>,
+    retry: Callback<()>,
+    then: impl Fn() + 'static,
+) -> Callback<()> {
+    let pressed = StoredValue::new(false);
     Effect::new(move |was_busy: Option<bool>| {
         let now = busy.get();
-        if was_busy == Some(true) && !now && pressed.get_untracked() {
-            pressed.set(false);
-            if let Some(words) = still_failing.run(()) {
-                announce.say(words);
-            }
+        if was_busy == Some(true) && !now && pressed.get_value() {
+            pressed.set_value(false);
+            then();
         }
         now
     });
-    let on_retry = Callback::new(move |()| {
-        pressed.set(true);
-        on_retry.run(())
-    });
-    view! { <RetryButton busy on_retry class/> }
+    Callback::new(move |()| {
+        pressed.set_value(true);
+        retry.run(())
+    })
 }

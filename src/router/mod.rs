@@ -14,7 +14,8 @@ mod clicks;
 mod lazy;
 
 use clicks::clicked_link;
-pub use clicks::{before_the_router_follows_links, own_link, HISTORY_STATE};
+use clicks::own_link;
+pub use clicks::{before_the_router_follows_links, HISTORY_STATE};
 pub use lazy::{lazy_view, Shown};
 
 /// Where the browser is: the path and the query (`?…` or empty), without the fragment.

@@ -166,12 +166,15 @@ pub fn CreateKeyPage() -> impl IntoView {
         base,
         draft,
         checked,
-        unresolved: StoredValue::new(taken_up.is_some()),
-        intent: StoredValue::new(taken_up),
+        unresolved: StoredValue::new(false),
+        intent: StoredValue::new(None),
         created: RwSignal::new(None),
         creating: RwSignal::new(false),
         last_arx: StoredValue::new(None),
     };
+    if let Some((key, request)) = taken_up {
+        wizard.take_up(key, request);
+    }
     on_cleanup(move || {
         if session.phase_untracked() == Phase::SignedIn {
             if let Some(record) = record {

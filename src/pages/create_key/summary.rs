@@ -97,7 +97,7 @@ pub fn SummaryStep() -> impl IntoView {
             }
         }
         let idempotency_key = wizard.intent_key(&request);
-        let sent_at = js_sys::Date::now();
+        let sent_at = crate::time::now_ms();
         creating.set(true);
         error.set(None);
         let client = client.clone();

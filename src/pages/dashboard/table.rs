@@ -140,18 +140,16 @@ pub fn KeyTable(
     // read out with them, again whenever the words change.
     let heard = move || match empty_kind.get() {
         Empty::No => String::new(),
-        Empty::Tenant => "No API keys yet.".to_owned(),
-        Empty::AllDeleted => {
-            "No API keys in use: every API key of this tenant has been deleted.".to_owned()
-        }
-        Empty::NoMatch => format!("No keys match. {}", said()),
+        Empty::Tenant => format!("{TENANT_EMPTY}."),
+        Empty::AllDeleted => format!("{ALL_DELETED}. {ALL_DELETED_WHY}"),
+        Empty::NoMatch => format!("{NO_MATCH}. {}", said()),
     };
     let empty = move || {
         match empty_kind.get() {
         Empty::No => ().into_any(),
         Empty::Tenant => view! {
             <div class="panel empty-state">
-                <h2>"No API keys yet"</h2>
+                <h2>{TENANT_EMPTY}</h2>
                 <p>"API keys let your applications encrypt and decrypt data through an Arx."</p>
                 <Show when=move || may_create.get()>
                     <a href=links::NEW_KEY class="button">"Create your first API key"</a>
@@ -163,8 +161,8 @@ pub fn KeyTable(
         Empty::AllDeleted => {
             view! {
                 <div class="panel empty-state" data-testid="all-deleted">
-                    <h2>"No API keys in use"</h2>
-                    <p>"Every API key of this tenant has been deleted."</p>
+                    <h2>{ALL_DELETED}</h2>
+                    <p>{ALL_DELETED_WHY}</p>
                     <div class="empty-actions">
                         <Show when=move || may_create.get()>
                             <a href=links::NEW_KEY class="button">"Create an API key"</a>
@@ -184,7 +182,7 @@ pub fn KeyTable(
             };
             view! {
                 <div class="panel empty-state" data-testid="no-results">
-                    <h2>"No keys match"</h2>
+                    <h2>{NO_MATCH}</h2>
                     <p>{said}</p>
                     <div class="empty-actions">
                         <Show when=move || { hidden.get() > 0 }>
@@ -235,6 +233,12 @@ pub fn KeyTable(
         </Show>
     }
 }
+
+/// The empty states' headings (and why every key is hidden), shown and said alike.
+const TENANT_EMPTY: &str = "No API keys yet";
+const ALL_DELETED: &str = "No API keys in use";
+const ALL_DELETED_WHY: &str = "Every API key of this tenant has been deleted.";
+const NO_MATCH: &str = "No keys match";
 
 /// Which empty state the table shows, if any.
 #[derive(Clone, Copy, PartialEq, Eq)]

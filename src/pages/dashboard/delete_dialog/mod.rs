@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use super::use_keys::use_keys_context;
 use crate::api::{use_api_client, ApiError};
 use crate::components::announcer::use_announcer;
-use crate::components::dialog::Dialog;
+use crate::components::dialog::{take_late_initial_focus, Dialog};
 use crate::components::load::Loaded;
 use crate::components::retry_button::AnnouncedRetryButton;
 use crate::permissions::delete_permission;
@@ -61,7 +61,7 @@ pub fn DeleteKeyDialog() -> impl IntoView {
     let field = NodeRef::<leptos::html::Input>::new();
     Effect::new(move |_| {
         if let Some(el) = field.get() {
-            let _ = el.focus();
+            take_late_initial_focus(&el);
         }
     });
     let pending = RwSignal::new(false);
@@ -269,12 +269,8 @@ const OUTCOME_ID: &str = "delete-outcome";
 fn told_by_close(close: Callback<()>) -> impl IntoView {
     let button = NodeRef::<leptos::html::Button>::new();
     Effect::new(move |_| {
-        let Some(b) = button.get() else { return };
-        let on_panel = document()
-            .active_element()
-            .is_some_and(|a| a.get_attribute("role").as_deref() == Some("dialog"));
-        if on_panel || crate::focus::focus_lost() {
-            let _ = b.focus();
+        if let Some(b) = button.get() {
+            take_late_initial_focus(&b);
         }
     });
     view! {
