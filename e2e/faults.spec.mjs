@@ -43,8 +43,10 @@ async function chooseAndReview(page) {
 // state each failure ends in with its way on.
 const ROUTES = {
   list: {
+    // A key's page opened afresh: the app has no list to show while it reads one.
     async arrange(page) {
-      await keyRows(page).first().getByRole('link', { name: /^Details of/ }).click();
+      const link = keyRows(page).first().getByRole('link', { name: /^Details of/ });
+      await page.goto(await link.getAttribute('href'));
       await expect(page.getByRole('heading', { name: /^API key/ })).toBeVisible();
     },
     trigger: (page) => page.getByRole('link', { name: '← API keys' }).click(),
@@ -54,6 +56,29 @@ const ROUTES = {
       await expect(panel).toBeVisible({ timeout: 20_000 });
       if (fault.says) await expect(panel).toContainText(fault.says);
       return () => panel.getByRole('button', { name: 'Try again' }).click();
+    },
+  },
+  // The same request on coming back from a key's page reached from the list, which the app
+  // kept: it stays on screen, said to be stale.
+  'list, kept': {
+    rule: 'list',
+    async arrange(page) {
+      await keyRows(page).first().getByRole('link', { name: /^Details of/ }).click();
+      await expect(page.getByRole('heading', { name: /^API key/ })).toBeVisible();
+    },
+    trigger: (page) => page.getByRole('link', { name: '← API keys' }).click(),
+    recovered: async (page) => {
+      await expect(page.getByTestId('stale-list')).toHaveCount(0);
+      await expect(keyRows(page).first()).toBeVisible();
+    },
+    async failed(page, fault) {
+      const notice = page.getByTestId('stale-list');
+      await expect(notice).toBeVisible({ timeout: 20_000 });
+      await expect(notice).toContainText('The list could not be refreshed');
+      if (fault.says) await expect(notice).toContainText(fault.says);
+      await expect(keyRows(page).first()).toBeVisible();
+      await expect(alertWith(page, 'The API keys could not be loaded')).toHaveCount(0);
+      return () => notice.getByRole('button', { name: 'Try again' }).click();
     },
   },
   detail: {
@@ -210,7 +235,7 @@ test.describe('fault matrix', () => {
         await signIn(page, ACCOUNTS.owner.email);
         await expect(keyRows(page).first()).toBeVisible();
         await how.arrange(page, request);
-        const rules = [{ route, times: fault.times ?? 0, respond: fault.respond }];
+        const rules = [{ route: how.rule ?? route, times: fault.times ?? 0, respond: fault.respond }];
         if (fault.signedOut) rules.push({ route: 'refresh', times: 0, respond: { status: 401 } });
         await setFaults(request, rules);
         await how.trigger(page);

@@ -32,6 +32,19 @@ fn base(apps: bool) -> serde_json::Value {
 }
 
 fn fake(base_answers: serde_json::Value, create: serde_json::Value) {
+    fake_listing(
+        base_answers,
+        create,
+        json!([{"body": key_list(vec![], true)}]),
+    );
+}
+
+/// As [`fake`], the key list answered by `lists` in turn.
+fn fake_listing(
+    base_answers: serde_json::Value,
+    create: serde_json::Value,
+    lists: serde_json::Value,
+) {
     install_fake_fetch(
         &json!({
             "POST /auth/refresh": [{"body": session(&["developer"])}],
@@ -40,7 +53,7 @@ fn fake(base_answers: serde_json::Value, create: serde_json::Value) {
             "GET /api/tenants/tenant--t/keys/apikey--n": [{"body": ok(key("apikey--n", "onq.NEW", "pending", "Server app", false))}],
             "POST /auth/logout": [{"body": ok(json!(null))}],
             "POST /auth/login": [{"body": session(&["developer"])}],
-            "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![], true)}],
+            "GET /api/tenants/tenant--t/keys": lists,
         })
         .to_string(),
     );
@@ -1021,4 +1034,46 @@ async fn a_choice_is_named_by_its_title_and_described_by_its_card() {
         about.contains("Dedicated") && about.contains("AWS") && about.contains("Australia"),
         "{about}"
     );
+}
+
+/// A key made in the wizard is on the dashboard the person comes back to at once, before the
+/// list read again has come.
+#[wasm_bindgen_test]
+async fn a_key_made_here_is_on_the_dashboard_at_once_on_coming_back() {
+    let a = key("apikey--1", "onq.AAA", "active", "Payments", true);
+    let made = key("apikey--n", "onq.NEW", "pending", "Server app", false);
+    fake_listing(
+        json!([{"body": base(true)}]),
+        json!([{"body": ok(made.clone())}]),
+        json!([
+            {"body": key_list(vec![a.clone()], true)},
+            {"delay": 1_500, "body": key_list(vec![a, made], true)},
+        ]),
+    );
+    let (root, _h) = mount_app("/");
+    eventually("the dashboard", || text(&root).contains("onq.AAA")).await;
+    // To the review as by a link: the dashboard goes, its list kept.
+    go_to("/keys/new/summary?app=app--s&arx=arx--p");
+    leptos::prelude::window()
+        .dispatch_event(&web_sys::Event::new("popstate").unwrap())
+        .unwrap();
+    eventually("create button", || {
+        find(&root, "[data-testid=create-submit]").is_some()
+    })
+    .await;
+    button(&root, "[data-testid=create-submit]").click();
+    eventually("step 4", || window_search().contains("key=apikey--n")).await;
+    let _leaving = AnsweredConfirm::with(true);
+    let home: web_sys::HtmlElement = find(&root, ".app-nav a").unwrap().unchecked_into();
+    home.click();
+    eventually_within(1_000, "the key made, at once", || {
+        find(&root, "tr[data-key-id='apikey--n']").is_some()
+    })
+    .await;
+    assert_eq!(
+        fake_calls("GET /api/tenants/tenant--t/keys"),
+        2,
+        "the list is read again"
+    );
+    assert!(find(&root, "tr[data-key-id='apikey--1']").is_some());
 }

@@ -2722,3 +2722,169 @@ async fn a_sort_is_said_with_its_direction() {
     })
     .await;
 }
+
+/// The routes of a developer's tenant whose list is answered by `lists` in turn, with key
+/// `onq.AAA`'s page.
+fn listed_in_turn(lists: serde_json::Value) -> serde_json::Value {
+    let mut routes = one_key_page(json!([
+        {"body": ok(key("apikey--1", "onq.AAA", "active", "Payments", true))}
+    ]));
+    routes["GET /api/tenants/tenant--t/keys"] = lists;
+    routes
+}
+
+/// Opens `onq.AAA`'s page from the dashboard by its link, then comes back by Back.
+async fn to_the_key_and_back(root: &web_sys::HtmlElement) {
+    eventually("the row", || text(root).contains("onq.AAA")).await;
+    let details: web_sys::HtmlElement = find(root, "a[aria-label='Details of onq.AAA']")
+        .unwrap()
+        .unchecked_into();
+    details.click();
+    eventually("the key's page", || {
+        find(root, ".key-detail a[href='/']").is_some()
+    })
+    .await;
+    leptos::prelude::window().history().unwrap().back().unwrap();
+}
+
+/// Coming back to the dashboard shows the list it showed at once, not a skeleton while the list
+/// is read again; what is read replaces it.
+#[wasm_bindgen_test]
+async fn coming_back_shows_the_list_at_once_while_it_is_read_again() {
+    let a = key("apikey--1", "onq.AAA", "active", "Payments", true);
+    let b = key("apikey--2", "onq.BBB", "active", "Portal", true);
+    install_fake_fetch(
+        &listed_in_turn(json!([
+            {"body": key_list(vec![a.clone()], true)},
+            {"delay": 1_500, "body": key_list(vec![a, b], true)},
+        ]))
+        .to_string(),
+    );
+    let (root, _h) = mount_app("/");
+    to_the_key_and_back(&root).await;
+    eventually_within(1_000, "the list again", || {
+        find(&root, "tr[data-key-id='apikey--1']").is_some()
+    })
+    .await;
+    assert!(find(&root, ".page-skeleton").is_none(), "no skeleton");
+    assert_eq!(
+        fake_calls("GET /api/tenants/tenant--t/keys"),
+        2,
+        "read again"
+    );
+    assert!(
+        find(&root, "tr[data-key-id='apikey--2']").is_none(),
+        "not read yet"
+    );
+    eventually("what was read", || {
+        find(&root, "tr[data-key-id='apikey--2']").is_some()
+    })
+    .await;
+}
+
+/// The list read again on coming back fails: the list shown stays, said to be stale, rather than
+/// an error panel taking its place; a failure that may pass mends by itself, as the panel's
+/// does, and what is said of it is not said again with every try.
+#[wasm_bindgen_test]
+async fn coming_back_to_a_list_that_cannot_be_read_keeps_it_said_to_be_stale() {
+    let a = key("apikey--1", "onq.AAA", "active", "Payments", true);
+    let b = key("apikey--2", "onq.BBB", "active", "Portal", true);
+    let failing = |corr: &str| {
+        json!({"status": 500, "body": {"data": null, "error": {"code": 500, "status": "FAILED",
+            "message": "down", "correlation_id": corr, "details": null}}})
+    };
+    install_fake_fetch(
+        &listed_in_turn(json!([
+            {"body": key_list(vec![a.clone()], true)},
+            failing("corr--1"),
+            failing("corr--2"),
+            {"body": key_list(vec![a, b], true)},
+        ]))
+        .to_string(),
+    );
+    // The list's first two waits before it asks again by itself, made short enough for a test.
+    let _first = HastenedTimeouts::new(5_000, 300);
+    let _second = HastenedTimeouts::new(7_500, 300);
+    let (root, _h) = mount_app("/");
+    to_the_key_and_back(&root).await;
+    eventually("said to be stale", || {
+        find(&root, "[data-testid=stale-list]").is_some()
+    })
+    .await;
+    assert!(find(&root, "tr[data-key-id='apikey--1']").is_some());
+    assert!(find(&root, ".error-panel").is_none(), "{}", text(&root));
+    let status = find(&root, "[data-testid=stale-list] [role=status]").unwrap();
+    let said = status.text_content().unwrap_or_default();
+    assert!(said.contains("could not be refreshed"), "{said}");
+    for _ in 0..300 {
+        if find(&root, "tr[data-key-id='apikey--2']").is_some() {
+            break;
+        }
+        assert_eq!(
+            status.text_content().unwrap_or_default(),
+            said,
+            "said once, not with each try made by itself"
+        );
+        sleep(10).await;
+    }
+    assert!(
+        find(&root, "tr[data-key-id='apikey--2']").is_some(),
+        "mended by itself"
+    );
+    assert_eq!(fake_calls("GET /api/tenants/tenant--t/keys"), 4);
+    assert!(find(&root, "[data-testid=stale-list]").is_none());
+}
+
+/// The list kept for coming back is its reader's: signed out, and someone else signed in, the
+/// dashboard shows a skeleton until their own list is read, never the one before.
+#[wasm_bindgen_test]
+async fn a_list_kept_for_coming_back_is_not_shown_to_the_next_person() {
+    let mut someone_else = session(&["developer"]);
+    someone_else["data"]["user"]["id"] = json!("user--2");
+    nothing_kept_for_who_signs_in_next(someone_else).await;
+}
+
+/// Nor does it outlive a sign-out for the person who signed out: signed in again, they see it
+/// read anew.
+#[wasm_bindgen_test]
+async fn a_list_kept_for_coming_back_goes_with_a_sign_out() {
+    nothing_kept_for_who_signs_in_next(session(&["developer"])).await;
+}
+
+/// Leaves the dashboard for a key's page, signs out there and in again as `next`: the dashboard
+/// then shows only the list read for them.
+async fn nothing_kept_for_who_signs_in_next(next: serde_json::Value) {
+    let mut routes = listed_in_turn(json!([
+        {"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)},
+        {"delay": 1_000, "body": key_list(vec![key("apikey--2", "onq.BBB", "active", "Portal", true)], true)},
+    ]));
+    routes["POST /auth/login"] = json!([{ "body": next }]);
+    install_fake_fetch(&routes.to_string());
+    let (root, _h) = mount_app("/");
+    eventually("the row", || text(&root).contains("onq.AAA")).await;
+    let details: web_sys::HtmlElement = find(&root, "a[aria-label='Details of onq.AAA']")
+        .unwrap()
+        .unchecked_into();
+    details.click();
+    eventually("the key's page", || {
+        find(&root, ".key-detail a[href='/']").is_some()
+    })
+    .await;
+    click_sign_out(&root);
+    fill_and_submit(&root, "e@example.test", "pw").await;
+    eventually("the dashboard", || {
+        find(&root, "#dashboard-title").is_some()
+    })
+    .await;
+    for _ in 0..50 {
+        assert!(
+            find(&root, "tr[data-key-id='apikey--1']").is_none(),
+            "the list before shown"
+        );
+        if find(&root, "tr[data-key-id='apikey--2']").is_some() {
+            return;
+        }
+        sleep(40).await;
+    }
+    panic!("the list read for them never came");
+}

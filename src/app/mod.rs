@@ -47,6 +47,7 @@ pub fn App(
     let session = provide_session();
     crate::created_here::provide(session);
     crate::key_events::provide_deleted_here(session);
+    crate::pages::dashboard::kept::provide(session);
     let client = provide_api_client(config, std::sync::Arc::new(session));
     start_session(session, &client);
     // What was said to the person who signed out is not left in the page for the next one;

@@ -47,7 +47,16 @@ impl<T: 'static> Loaded<T> {
     where
         F: Future<Output = T> + 'static,
     {
-        let value = RwSignal::new_local(None);
+        Self::after(None, fetch)
+    }
+
+    /// As [`Loaded::new`], showing `shown` (an answer kept from before) until the first
+    /// answer is there.
+    pub fn after<F>(shown: Option<T>, fetch: impl Fn() -> F + 'static) -> Self
+    where
+        F: Future<Output = T> + 'static,
+    {
+        let value = RwSignal::new_local(shown);
         let again = Trigger::new();
         let loading = RwSignal::new(true);
         // The run to start next (the latest call's), and whether a task is running them.

@@ -93,6 +93,17 @@ impl Session {
             .flatten()
     }
 
+    /// The signed-in person's user id and tenant, untracked: whom what is kept of theirs
+    /// belongs to. `None` once the app has gone.
+    pub fn person_untracked(&self) -> Option<(String, String)> {
+        self.state
+            .try_with_untracked(|s| match s {
+                AuthState::SignedIn(s) => Some((s.user.id.clone(), s.tenant_id.clone())),
+                _ => None,
+            })
+            .flatten()
+    }
+
     /// Role ids of the signed-in person, tracked.
     pub fn roles(&self) -> Vec<String> {
         self.signed_in()

@@ -13,6 +13,7 @@ use crate::components::arx_facts::ArxFacts;
 use crate::created_here;
 use crate::key_events::{broadcast_key_event, broadcast_key_event_here_too};
 use crate::links;
+use crate::pages::dashboard::kept::use_kept_list;
 use crate::router::{use_navigate, use_router, NavigateOptions};
 use crate::session::use_session;
 use crate::shown;
@@ -51,6 +52,7 @@ pub fn SummaryStep() -> impl IntoView {
     let session = use_session();
     let me = move || session.user_id_untracked();
     let record = created_here::use_created_here();
+    let kept = use_kept_list();
     let announce = use_announcer();
     let creating = wizard.creating;
     let error = RwSignal::new(None::<ApiError>);
@@ -104,6 +106,7 @@ pub fn SummaryStep() -> impl IntoView {
         let navigate = navigate.clone();
         // Whose create it is: its answer may come after they have gone.
         let user = me();
+        let person = kept.and_then(|k| k.person());
         let let_go_at_send = record.map(|r| r.let_go_count()).unwrap_or_default();
         // Not cancelled with the view: the create is committed either way, and its answer
         // is what step 4 needs.
@@ -117,6 +120,10 @@ pub fn SummaryStep() -> impl IntoView {
                     }
                     if let (Some(record), Some(user)) = (record, &user) {
                         record.created(user, &key, &request);
+                    }
+                    // The dashboard they come back to shows it before reading the list again.
+                    if let (Some(kept), Some(person)) = (kept, &person) {
+                        kept.add(person, key.clone());
                     }
                     let (id, access_key) = (key.id.clone(), key.access_key.clone());
                     // The person left the wizard meanwhile (by the header's links: its own wait):

@@ -3,6 +3,7 @@
 
 pub mod delete_dialog;
 mod insights;
+pub mod kept;
 mod key_line;
 mod live;
 mod local_changes;

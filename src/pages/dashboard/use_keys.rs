@@ -6,6 +6,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use platform_types::{Acl, ApiKey, ApiKeys, Arx};
 
+use super::kept::use_kept_list;
 use super::local_changes::LocalChanges;
 use super::rows::{Row, Rows};
 use crate::api::{use_api_client, ApiError};
@@ -112,20 +113,30 @@ pub fn use_keys_context() -> Option<UseKeys> {
 /// Loads the keys and keeps them live while the calling page lives.
 pub fn use_keys() -> UseKeys {
     let client = use_api_client();
-    let rows = RwSignal::new(Rows::default());
-    let shown = StoredValue::new(None::<Arc<ListFacts>>);
+    let record = use_kept_list();
+    // Whom the list on screen was read for: it is kept for them alone when the page goes.
+    let read_for = StoredValue::new(record.and_then(|r| r.person()));
+    let kept = record.and_then(|r| r.take());
+    let (kept_facts, kept_rows) = kept.map_or((None, Rows::default()), |(f, r)| (Some(f), r));
+    let rows = RwSignal::new(kept_rows);
+    let shown = StoredValue::new(kept_facts.clone());
     let refresh_failed = RwSignal::new(None::<ApiError>);
     let asked_after = StoredValue::new(0);
     let changes = StoredValue::new(LocalChanges::default());
+    // Set while the list is asked for again by itself after a failure ([`mend_by_itself`]).
+    let mending = StoredValue::new(false);
     let list = {
         let client = client.clone();
-        Loaded::new(move || {
+        Loaded::after(kept_facts.map(Ok), move || {
             let client = client.clone();
             asked_after.set_value(crate::key_events::told_here());
             let mark = changes.with_value(LocalChanges::mark);
+            let asker = record.and_then(|r| r.person());
+            let by_itself = mending.try_update_value(std::mem::take).unwrap_or(false);
             async move {
                 match client.list_keys().await {
                     Ok(data) => {
+                        read_for.try_set_value(asker);
                         let (facts, mut list) = prepare(data);
                         // What this tab changed after the list was asked for is newer than it.
                         let newer = changes
@@ -144,7 +155,15 @@ pub fn use_keys() -> UseKeys {
                     // A list on screen stays when reading it again fails, and says so.
                     Err(e) => match shown.try_get_value().flatten() {
                         Some(facts) => {
-                            refresh_failed.try_set(Some(e));
+                            // Said again when the person asked again, not with every try made
+                            // by itself while the failure lasts.
+                            let quietly = by_itself
+                                && refresh_failed.try_with_untracked(Option::is_some) == Some(true);
+                            if quietly {
+                                refresh_failed.try_update_untracked(|f| *f = Some(e));
+                            } else {
+                                refresh_failed.try_set(Some(e));
+                            }
                             Ok(facts)
                         }
                         None => Err(e),
@@ -153,7 +172,18 @@ pub fn use_keys() -> UseKeys {
             }
         })
     };
-    mend_by_itself(list);
+    mend_by_itself(list, refresh_failed, mending);
+    if let Some(record) = record {
+        // The signals are still there: an owner's cleanups run before its signals go.
+        on_cleanup(move || {
+            let person = read_for.try_get_value().flatten();
+            let facts = shown.try_get_value().flatten();
+            let rows = rows.try_update_untracked(std::mem::take);
+            if let (Some(person), Some(facts), Some(rows)) = (person, facts, rows) {
+                record.keep(person, facts, rows);
+            }
+        });
+    }
     let keys = UseKeys {
         list,
         rows,
@@ -174,13 +204,23 @@ const MEND_AT_MOST_MS: u32 = 60_000;
 
 /// A failure on screen that may pass (the platform or the network down, a timeout) mends itself
 /// once it has: the list is asked for again, with backoff, for as long as the failure shows, and
-/// never before the wait the platform asked for. "Try again" stays for whoever will not wait.
-fn mend_by_itself(list: Loaded<Result<Arc<ListFacts>, ApiError>>) {
+/// never before the wait the platform asked for; whether the failure shows as the error panel
+/// or, over a list read before, as the stale notice. "Try again" stays for whoever will not wait.
+fn mend_by_itself(
+    list: Loaded<Result<Arc<ListFacts>, ApiError>>,
+    refresh_failed: RwSignal<Option<ApiError>>,
+    mending: StoredValue<bool>,
+) {
     let wait = StoredValue::new(MEND_AFTER_MS);
+    let may_pass = |e: &ApiError| e.is_retryable().then(|| e.asked_wait_ms());
     Effect::new(move |_| {
+        // Each answer sets the list, a failure over a list read before too.
         let asked = match list.get() {
-            Some(Err(e)) if e.is_retryable() => Some(e.asked_wait_ms()),
-            _ => None,
+            Some(Err(e)) => may_pass(&e),
+            Some(Ok(_)) => refresh_failed
+                .try_with_untracked(|f| f.as_ref().and_then(may_pass))
+                .flatten(),
+            None => None,
         };
         let Some(asked) = asked else {
             wait.set_value(MEND_AFTER_MS);
@@ -192,6 +232,7 @@ fn mend_by_itself(list: Loaded<Result<Arc<ListFacts>, ApiError>>) {
         // Scoped to this run of the effect: an answer meanwhile cancels it.
         leptos::task::spawn_local_scoped_with_cancellation(async move {
             crate::timer::sleep_ms(ms).await;
+            mending.set_value(true);
             list.refetch();
         });
     });
