@@ -565,6 +565,13 @@ async fn the_key_step_shows_usage_tabs_with_the_public_values_only() {
         assert!(text.contains("https://arx.example.test/arx--p") && text.contains("onq.NEW"));
         assert!(text.contains("ONQLAVE_SIGNING_KEY") && text.contains("ONQLAVE_SECRET_KEY"));
         assert!(!shows_a_secret(panel), "no secret in a snippet");
+        // It scrolls sideways: a named tab stop, so that a keyboard can scroll it.
+        let program = panel.query_selector(".usage-code pre").unwrap().unwrap();
+        assert_eq!(program.get_attribute("tabindex").as_deref(), Some("0"));
+        assert_eq!(program.get_attribute("role").as_deref(), Some("region"));
+        assert!(program
+            .get_attribute("aria-label")
+            .is_some_and(|l| l.ends_with(" program")));
     }
     assert!(go
         .text_content()

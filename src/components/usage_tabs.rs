@@ -62,7 +62,10 @@ pub fn UsageTabs(
                     <CopyButton text=lang.install().to_owned() label=format!("Copy the {} install command", lang.label())/>
                 </div>
                 <div class="usage-code">
-                    <pre class="mono"><code>{program.clone()}</code></pre>
+                    // Wider than the page, it scrolls sideways: a tab stop, so that a keyboard
+                    // scrolls it too.
+                    <pre class="mono" tabindex="0" role="region"
+                        aria-label=format!("{} program", lang.label())><code>{program.clone()}</code></pre>
                     <CopyButton text=program label=format!("Copy the {} program", lang.label())/>
                 </div>
             </div>
