@@ -2733,8 +2733,8 @@ fn listed_in_turn(lists: serde_json::Value) -> serde_json::Value {
     routes
 }
 
-/// Opens `onq.AAA`'s page from the dashboard by its link, then comes back by Back.
-async fn to_the_key_and_back(root: &web_sys::HtmlElement) {
+/// Opens `onq.AAA`'s page from the dashboard by its link: the dashboard goes.
+async fn to_the_key(root: &web_sys::HtmlElement) {
     eventually("the row", || text(root).contains("onq.AAA")).await;
     let details: web_sys::HtmlElement = find(root, "a[aria-label='Details of onq.AAA']")
         .unwrap()
@@ -2744,6 +2744,11 @@ async fn to_the_key_and_back(root: &web_sys::HtmlElement) {
         find(root, ".key-detail a[href='/']").is_some()
     })
     .await;
+}
+
+/// Opens `onq.AAA`'s page from the dashboard by its link, then comes back by Back.
+async fn to_the_key_and_back(root: &web_sys::HtmlElement) {
+    to_the_key(root).await;
     leptos::prelude::window().history().unwrap().back().unwrap();
 }
 
@@ -2861,15 +2866,7 @@ async fn nothing_kept_for_who_signs_in_next(next: serde_json::Value) {
     routes["POST /auth/login"] = json!([{ "body": next }]);
     install_fake_fetch(&routes.to_string());
     let (root, _h) = mount_app("/");
-    eventually("the row", || text(&root).contains("onq.AAA")).await;
-    let details: web_sys::HtmlElement = find(&root, "a[aria-label='Details of onq.AAA']")
-        .unwrap()
-        .unchecked_into();
-    details.click();
-    eventually("the key's page", || {
-        find(&root, ".key-detail a[href='/']").is_some()
-    })
-    .await;
+    to_the_key(&root).await;
     click_sign_out(&root);
     fill_and_submit(&root, "e@example.test", "pw").await;
     eventually("the dashboard", || {

@@ -495,6 +495,57 @@ async fn opened_from_the_key_s_page_cancel_goes_back_there_and_a_delete_to_the_l
     );
 }
 
+/// A delete answered after the dashboard under its dialog has gone (Back to the key's page while
+/// it was on its way) is in the list kept for coming back: the dashboard shows the key being
+/// deleted at once, not as it was before.
+#[wasm_bindgen_test]
+async fn a_delete_answered_after_its_dashboard_went_is_in_the_list_shown_on_coming_back() {
+    let active = key("apikey--1", "onq.AAA", "active", "Payments", true);
+    let pending = key("apikey--1", "onq.AAA", "pending", "Payments", false);
+    let mut routes = one_key_page(json!([{"body": ok(active.clone())}]));
+    routes["GET /api/tenants/tenant--t/keys"] = json!([
+        {"body": key_list(vec![active], true)},
+        {"delay": 1_500, "body": key_list(vec![pending.clone()], true)},
+    ]);
+    routes["DELETE /api/tenants/tenant--t/keys/apikey--1"] =
+        json!([{"delay": 400, "body": ok(pending)}]);
+    install_fake_fetch(&routes.to_string());
+    let (root, _h) = mount_app("/keys/apikey--1");
+    let path = || window().location().pathname().unwrap();
+    open_dialog(&root, PAGE_S_LINK).await;
+    press_delete(&root).await;
+    eventually("the delete on its way", || {
+        fake_calls("DELETE /api/tenants/tenant--t/keys/apikey--1") == 1
+    })
+    .await;
+    window().history().unwrap().back().unwrap();
+    eventually("the key's page", || {
+        path() == "/keys/apikey--1" && find(&root, "#delete-confirm").is_none()
+    })
+    .await;
+    // Past the delete's answer.
+    sleep(700).await;
+    find(&root, ".key-detail a[href='/']")
+        .unwrap()
+        .unchecked_into::<HtmlElement>()
+        .click();
+    eventually_within(1_000, "the list kept", || {
+        find(&root, "tr[data-key-id='apikey--1']").is_some()
+    })
+    .await;
+    assert_eq!(
+        fake_calls("GET /api/tenants/tenant--t/keys"),
+        2,
+        "read again, not answered yet"
+    );
+    assert_eq!(
+        find(&root, "tr[data-key-id='apikey--1'] .badge")
+            .and_then(|b| b.text_content())
+            .as_deref(),
+        Some("Deleting…")
+    );
+}
+
 /// Closed over a key's page that is still loading (its read held a second, so the loading
 /// heading stays long enough to be seen): the dialog hands the focus to the page's
 /// heading while the key loads, and the key's own heading takes it over when it comes.

@@ -123,7 +123,7 @@ pub fn SummaryStep() -> impl IntoView {
                     }
                     // The dashboard they come back to shows it before reading the list again.
                     if let (Some(kept), Some(person)) = (kept, &person) {
-                        kept.add(person, key.clone());
+                        kept.put(person, key.clone());
                     }
                     let (id, access_key) = (key.id.clone(), key.access_key.clone());
                     // The person left the wizard meanwhile (by the header's links: its own wait):

@@ -76,9 +76,10 @@ impl KeptList {
         (kept.person == me).then_some((kept.facts, kept.rows))
     }
 
-    /// Puts a key `person` created elsewhere (the wizard) into their kept list, so that it is
-    /// there when they come back to the dashboard.
-    pub fn add(&self, person: &Person, key: ApiKey) {
+    /// Puts a key `person` made or changed while the dashboard was gone (the wizard's new key,
+    /// a delete answered after it went) into their kept list, so that they see it as it is
+    /// when they come back.
+    pub fn put(&self, person: &Person, key: ApiKey) {
         self.kept.try_update_value(|kept| {
             if let Some(kept) = kept.as_mut().filter(|k| k.person == *person) {
                 kept.rows.upsert(key);

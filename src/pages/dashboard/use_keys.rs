@@ -6,7 +6,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use platform_types::{Acl, ApiKey, ApiKeys, Arx};
 
-use super::kept::use_kept_list;
+use super::kept::{use_kept_list, KeptList};
 use super::local_changes::LocalChanges;
 use super::rows::{Row, Rows};
 use crate::api::{use_api_client, ApiError};
@@ -44,6 +44,8 @@ pub struct UseKeys {
     shown: StoredValue<Option<Arc<ListFacts>>>,
     /// What this tab changed, newer than any answer asked for before it.
     changes: StoredValue<LocalChanges>,
+    /// Where the list goes when the dashboard does.
+    kept: Option<KeptList>,
 }
 
 impl UseKeys {
@@ -64,10 +66,21 @@ impl UseKeys {
     }
 
     /// Puts the platform's answer to a change made here into its row at once (adding it if the
-    /// list lacks it). An answer asked for before it and given after cannot undo it.
+    /// list lacks it). An answer asked for before it and given after cannot undo it. Once the
+    /// dashboard has gone (Back while a delete was on its way), into the list it left kept.
     pub fn apply(&self, key: ApiKey) {
         self.changes.update_value(|c| c.record(key.clone()));
-        self.rows.update(|rows| rows.upsert(key));
+        let mut key = Some(key);
+        self.rows.try_update(|rows| {
+            if let Some(key) = key.take() {
+                rows.upsert(key);
+            }
+        });
+        if let (Some(key), Some(record)) = (key, self.kept) {
+            if let Some(me) = record.person() {
+                record.put(&me, key);
+            }
+        }
     }
 
     /// Puts a key's polled status into its row; a key changed here is recorded as changed
@@ -192,6 +205,7 @@ pub fn use_keys() -> UseKeys {
         asked_after,
         shown,
         changes,
+        kept: record,
     };
     provide_context(keys);
     keys
