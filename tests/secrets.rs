@@ -157,8 +157,22 @@ async fn secrets_stay_through_a_sign_out(acl: serde_json::Value) {
     // Leaving takes the person's confirmation.
     let done: HtmlButtonElement = find(&root, "[data-testid=done]").unwrap().unchecked_into();
     assert!(done.disabled());
+    // Why, beside it and in its description.
+    let hint = find(&root, "#done-hint").expect("why Done waits");
+    assert!(hint
+        .text_content()
+        .is_some_and(|t| t.contains("I have stored this key somewhere safe")));
+    assert_eq!(
+        done.get_attribute("aria-describedby").as_deref(),
+        Some("done-hint")
+    );
     click(&root, "[data-testid=stored]");
     eventually("done enabled", || !done.disabled()).await;
+    assert!(
+        find(&root, "#done-hint").is_none(),
+        "said while it waits only"
+    );
+    assert!(done.get_attribute("aria-describedby").is_none());
     done.click();
     eventually("sign-in page", || text(&root).contains("Sign in")).await;
     eventually("secrets gone", || {

@@ -121,11 +121,18 @@ pub fn Secrets(
                 " I have stored this key somewhere safe"
             </label>
             <div class="wizard-actions">
+                // Why Done cannot be pressed yet, beside it and in its description.
+                <Show when=move || !stored.get()>
+                    <p class="muted small done-hint" id="done-hint" data-testid="done-hint">
+                        "Tick “I have stored this key somewhere safe” to finish."
+                    </p>
+                </Show>
                 <Show when=move || stored.get() && !signed_out.get()>
                     <a href=key_href.clone() class="button secondary" data-testid="view-key">"View key"</a>
                     <a href=links::NEW_KEY class="button secondary" data-testid="create-another">"Create another key"</a>
                 </Show>
-                <button type="button" class="button" data-testid="done" disabled=move || !stored.get() on:click=done>
+                <button type="button" class="button" data-testid="done" disabled=move || !stored.get()
+                    aria-describedby=move || (!stored.get()).then_some("done-hint") on:click=done>
                     {move || if signed_out.get() { "Done: sign in again" } else { "Done" }}
                 </button>
             </div>
