@@ -523,8 +523,10 @@ async fn a_delete_answered_after_its_dashboard_went_is_in_the_list_shown_on_comi
         path() == "/keys/apikey--1" && find(&root, "#delete-confirm").is_none()
     })
     .await;
-    // Past the delete's answer.
-    sleep(700).await;
+    eventually("past the delete's answer", || {
+        announced(&root).contains("is being deleted")
+    })
+    .await;
     find(&root, ".key-detail a[href='/']")
         .unwrap()
         .unchecked_into::<HtmlElement>()
@@ -543,6 +545,74 @@ async fn a_delete_answered_after_its_dashboard_went_is_in_the_list_shown_on_comi
             .and_then(|b| b.text_content())
             .as_deref(),
         Some("Deleting…")
+    );
+}
+
+/// A delete answered after its asker signed out changes nothing of the next person's: not the
+/// list kept for their coming back (of another tenant, here), which shows their keys only.
+#[wasm_bindgen_test]
+async fn a_delete_answered_after_a_sign_out_is_not_put_in_the_next_person_s_list() {
+    // Within the test configuration's 2 s deadline.
+    const ANSWER_MS: f64 = 1_500.0;
+    let mut someone_else = session(&["developer"]);
+    someone_else["data"]["user"]["id"] = json!("user--2");
+    someone_else["data"]["tenant_id"] = json!("tenant--u");
+    let theirs = key("apikey--3", "onq.CCC", "active", "Portal", true);
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [{"body": session(&["platform_owner"])}],
+            "POST /auth/login": [{"body": someone_else}],
+            "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}],
+            "GET /api/tenants/tenant--t/keys/apikey--1": [{"body": ok(key("apikey--1", "onq.AAA", "active", "Payments", true))}],
+            "DELETE /api/tenants/tenant--t/keys/apikey--1": [
+                {"delay": ANSWER_MS, "body": ok(key("apikey--1", "onq.AAA", "pending", "Payments", false))}
+            ],
+            "GET /api/tenants/tenant--u/keys": [
+                {"body": key_list(vec![theirs.clone()], true)},
+                {"delay": 1_500, "body": key_list(vec![theirs.clone()], true)},
+            ],
+            "GET /api/tenants/tenant--u/keys/apikey--3": [{"body": ok(theirs)}],
+        })
+        .to_string(),
+    );
+    let (root, _h) = mount_app("/keys/apikey--1/delete");
+    press_delete(&root).await;
+    eventually("the delete on its way", || {
+        fake_calls("DELETE /api/tenants/tenant--t/keys/apikey--1") == 1
+    })
+    .await;
+    let sent = js_sys::Date::now();
+    click_sign_out(&root);
+    fill_and_submit(&root, "e@example.test", "pw").await;
+    eventually("their dashboard", || {
+        find(&root, "tr[data-key-id='apikey--3']").is_some()
+    })
+    .await;
+    find(&root, "a[aria-label='Details of onq.CCC']")
+        .unwrap()
+        .unchecked_into::<HtmlElement>()
+        .click();
+    eventually("their key's page", || {
+        find(&root, ".key-detail a[href='/']").is_some()
+    })
+    .await;
+    let waited = js_sys::Date::now() - sent;
+    assert!(
+        waited < ANSWER_MS,
+        "their dashboard went before the delete's answer: {waited} ms"
+    );
+    sleep((ANSWER_MS - waited) as i32 + 300).await;
+    find(&root, ".key-detail a[href='/']")
+        .unwrap()
+        .unchecked_into::<HtmlElement>()
+        .click();
+    eventually_within(1_000, "their list, kept", || {
+        find(&root, "tr[data-key-id='apikey--3']").is_some()
+    })
+    .await;
+    assert!(
+        find(&root, "tr[data-key-id='apikey--1']").is_none(),
+        "the one who signed out's key in their list"
     );
 }
 

@@ -1,6 +1,6 @@
 //! One way for a page to load its data ([`Loaded`]) and to show it ([`Load`]): a skeleton the
-//! first time, the content once the data is there (kept on screen while it loads again), and the
-//! error with a retry when it failed.
+//! first time (unless an answer kept from before is shown meanwhile), the content once the data
+//! is there (kept on screen while it loads again), and the error with a retry when it failed.
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -13,8 +13,8 @@ use super::error_panel::ErrorPanel;
 use super::skeleton::PageSkeleton;
 use crate::api::ApiError;
 
-/// What a view loads: `None` until the first answer, then the latest answer, which stays while
-/// the next one loads.
+/// What a view loads: `None` until the first answer (or the answer kept from before it was
+/// made with, [`Loaded::after`]), then the latest answer, which stays while the next one loads.
 ///
 /// `fetch` is called in the tick after the loader is made, again when a signal it reads before
 /// returning its future changes, and on [`Loaded::refetch`]. Its futures run one at a time, in

@@ -145,10 +145,11 @@ fn poll_pending(keys: UseKeys, client: ApiClient) {
 
 /// Says that reading the list again failed, so that the rows on screen are not taken for the
 /// platform's present: why, when the list was read, and a way to try again. The words are a
-/// status region from the start, so that they are read out when they come: each failure, a
-/// retry's that fails again too (its words differ from the last by a trailing no-break space,
-/// as the announcer's do). The button is outside it, and stays while failures follow one
-/// another, so that a retry that fails again keeps its focus.
+/// status region from the start, so that they are read out when they come: a failure, and a
+/// read asked for again that fails again too (its words differ from the last by a trailing
+/// no-break space, as the announcer's do); the tries the list makes by itself while a failure
+/// lasts leave them as they are (`use_keys.rs`). The button is outside it, and stays while
+/// failures follow one another, so that a retry that fails again keeps its focus.
 #[component]
 pub fn StaleNotice(keys: UseKeys) -> impl IntoView {
     let failing = Memo::new(move |_| keys.refresh_failed.with(Option::is_some));

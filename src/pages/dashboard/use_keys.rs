@@ -6,7 +6,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use platform_types::{Acl, ApiKey, ApiKeys, Arx};
 
-use super::kept::{use_kept_list, KeptList};
+use super::kept::{use_kept_list, KeptList, Person};
 use super::local_changes::LocalChanges;
 use super::rows::{Row, Rows};
 use crate::api::{use_api_client, ApiError};
@@ -65,10 +65,11 @@ impl UseKeys {
             .with_untracked(|rows| rows.iter().find(|r| r.key.id == id).map(|r| r.key.clone()))
     }
 
-    /// Puts the platform's answer to a change made here into its row at once (adding it if the
-    /// list lacks it). An answer asked for before it and given after cannot undo it. Once the
-    /// dashboard has gone (Back while a delete was on its way), into the list it left kept.
-    pub fn apply(&self, key: ApiKey) {
+    /// Puts the platform's answer to a change `asker` made here into its row at once (adding it
+    /// if the list lacks it). An answer asked for before it and given after cannot undo it. Once
+    /// the dashboard has gone (Back while a delete was on its way), into the list it left kept,
+    /// if that is the asker's.
+    pub fn apply(&self, key: ApiKey, asker: Option<&Person>) {
         self.changes.update_value(|c| c.record(key.clone()));
         let mut key = Some(key);
         self.rows.try_update(|rows| {
@@ -76,10 +77,8 @@ impl UseKeys {
                 rows.upsert(key);
             }
         });
-        if let (Some(key), Some(record)) = (key, self.kept) {
-            if let Some(me) = record.person() {
-                record.put(&me, key);
-            }
+        if let (Some(key), Some(record), Some(asker)) = (key, self.kept, asker) {
+            record.put(asker, key);
         }
     }
 
@@ -136,7 +135,8 @@ pub fn use_keys() -> UseKeys {
     let refresh_failed = RwSignal::new(None::<ApiError>);
     let asked_after = StoredValue::new(0);
     let changes = StoredValue::new(LocalChanges::default());
-    // Set while the list is asked for again by itself after a failure ([`mend_by_itself`]).
+    // Set by [`mend_by_itself`] as it asks for the list again, taken by the loader call that
+    // follows: that read's failure is not said again.
     let mending = StoredValue::new(false);
     let list = {
         let client = client.clone();
@@ -168,8 +168,9 @@ pub fn use_keys() -> UseKeys {
                     // A list on screen stays when reading it again fails, and says so.
                     Err(e) => match shown.try_get_value().flatten() {
                         Some(facts) => {
-                            // Said again when the person asked again, not with every try made
-                            // by itself while the failure lasts.
+                            // Said again when the list was asked for again (by the person, a
+                            // tab come back, news from another tab), not with each try
+                            // `mend_by_itself` makes while the failure lasts.
                             let quietly = by_itself
                                 && refresh_failed.try_with_untracked(Option::is_some) == Some(true);
                             if quietly {
@@ -246,6 +247,10 @@ fn mend_by_itself(
         // Scoped to this run of the effect: an answer meanwhile cancels it.
         leptos::task::spawn_local_scoped_with_cancellation(async move {
             crate::timer::sleep_ms(ms).await;
+            // A read out meanwhile (a pressed "Try again") answers, and this runs again then.
+            if list.loading().get_untracked() {
+                return;
+            }
             mending.set_value(true);
             list.refetch();
         });

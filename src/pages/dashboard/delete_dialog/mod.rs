@@ -116,6 +116,7 @@ pub fn DeleteKeyDialog() -> impl IntoView {
             let who = move || session.user_id_untracked();
             let asker = who();
             let record = deleted_here.zip(asker.clone());
+            let person = session.person_untracked();
             let announce = move |message: String| {
                 if who().is_some() && who() == asker {
                     announce.say(message);
@@ -124,6 +125,7 @@ pub fn DeleteKeyDialog() -> impl IntoView {
             let outcome = send::Outcome {
                 keys,
                 deleted_here: record,
+                asker: person,
                 error,
                 pending,
                 fresh,

@@ -7,6 +7,7 @@ use platform_types::{ApiKey, KeyStatus};
 use crate::api::{ApiClient, ApiError};
 use crate::components::load::Loaded;
 use crate::key_events::{broadcast_key_event, DeletedHere};
+use crate::pages::dashboard::kept::Person;
 use crate::pages::dashboard::use_keys::UseKeys;
 
 /// What a delete's outcome changes: the list under the dialog (if the dashboard is there), the
@@ -16,6 +17,8 @@ pub(super) struct Outcome {
     pub keys: Option<UseKeys>,
     /// The app's record of the keys it deleted, and who asked for this delete.
     pub deleted_here: Option<(DeletedHere, String)>,
+    /// Who asked for it, and in which tenant: a list kept for anyone else is not theirs to change.
+    pub asker: Option<Person>,
     pub error: RwSignal<Option<ApiError>>,
     pub pending: RwSignal<bool>,
     pub fresh: Loaded<Result<ApiKey, ApiError>>,
@@ -28,6 +31,7 @@ impl Outcome {
         let Self {
             keys,
             deleted_here,
+            asker,
             error,
             pending,
             fresh,
@@ -46,7 +50,7 @@ impl Outcome {
                     // An answer about another key is not this delete's: the list is
                     // read again instead.
                     if updated.id == target.id {
-                        k.apply(updated);
+                        k.apply(updated, asker.as_ref());
                     } else {
                         k.reload();
                     }
