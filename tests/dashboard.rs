@@ -2821,6 +2821,7 @@ async fn coming_back_to_a_list_that_cannot_be_read_keeps_it_said_to_be_stale() {
     let status = find(&root, "[data-testid=stale-list] [role=status]").unwrap();
     let said = status.text_content().unwrap_or_default();
     assert!(said.contains("could not be refreshed"), "{said}");
+    let mut latest_reference = false;
     for _ in 0..300 {
         if find(&root, "tr[data-key-id='apikey--2']").is_some() {
             break;
@@ -2830,8 +2831,13 @@ async fn coming_back_to_a_list_that_cannot_be_read_keeps_it_said_to_be_stale() {
             said,
             "said once, not with each try made by itself"
         );
+        // The reference beside the words is the latest failure's, for support.
+        latest_reference |= find(&root, "[data-testid=stale-list]")
+            .and_then(|n| n.text_content())
+            .is_some_and(|t| t.contains("corr--2"));
         sleep(10).await;
     }
+    assert!(latest_reference, "the second failure's reference shown");
     assert!(
         find(&root, "tr[data-key-id='apikey--2']").is_some(),
         "mended by itself"

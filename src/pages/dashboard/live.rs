@@ -154,8 +154,12 @@ fn poll_pending(keys: UseKeys, client: ApiClient) {
 pub fn StaleNotice(keys: UseKeys) -> impl IntoView {
     let failing = Memo::new(move |_| keys.refresh_failed.with(Option::is_some));
     let again = StoredValue::new(false);
-    let words = move || {
+    // A memo: words left as they were change nothing in the region, so nothing is read out.
+    let words = Memo::new(move |before: Option<&Option<String>>| {
         let e = keys.refresh_failed.get()?;
+        if let Some(Some(said)) = before.filter(|_| keys.failed_again_by_itself.get_value()) {
+            return Some(said.clone());
+        }
         let read = keys
             .facts_untracked()
             .map(|f| time::clock_local(f.fetched_at))?;
@@ -166,7 +170,7 @@ pub fn StaleNotice(keys: UseKeys) -> impl IntoView {
             e.user_message(),
             if repeat { "\u{a0}" } else { "" }
         ))
-    };
+    });
     let busy = keys.list.loading();
     let retry = move || {
         failing.get().then(|| {

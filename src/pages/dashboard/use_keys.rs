@@ -39,6 +39,9 @@ pub struct UseKeys {
     pub minute: Trigger,
     /// Why reading the list again failed, while the list on screen is the one read before.
     pub refresh_failed: RwSignal<Option<ApiError>>,
+    /// Whether that failure came from a try the list made by itself while the failure before
+    /// lasted: not news, and not said again.
+    pub failed_again_by_itself: StoredValue<bool>,
     /// [`crate::key_events::told_here`] when the list was last asked for.
     pub asked_after: StoredValue<u32>,
     shown: StoredValue<Option<Arc<ListFacts>>>,
@@ -133,6 +136,7 @@ pub fn use_keys() -> UseKeys {
     let rows = RwSignal::new(kept_rows);
     let shown = StoredValue::new(kept_facts.clone());
     let refresh_failed = RwSignal::new(None::<ApiError>);
+    let failed_again_by_itself = StoredValue::new(false);
     let asked_after = StoredValue::new(0);
     let changes = StoredValue::new(LocalChanges::default());
     // Set by [`mend_by_itself`] as it asks for the list again, taken by the loader call that
@@ -173,11 +177,8 @@ pub fn use_keys() -> UseKeys {
                             // `mend_by_itself` makes while the failure lasts.
                             let quietly = by_itself
                                 && refresh_failed.try_with_untracked(Option::is_some) == Some(true);
-                            if quietly {
-                                refresh_failed.try_update_untracked(|f| *f = Some(e));
-                            } else {
-                                refresh_failed.try_set(Some(e));
-                            }
+                            failed_again_by_itself.try_set_value(quietly);
+                            refresh_failed.try_set(Some(e));
                             Ok(facts)
                         }
                         None => Err(e),
@@ -203,6 +204,7 @@ pub fn use_keys() -> UseKeys {
         rows,
         minute: Trigger::new(),
         refresh_failed,
+        failed_again_by_itself,
         asked_after,
         shown,
         changes,
