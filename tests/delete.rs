@@ -527,14 +527,7 @@ async fn a_delete_answered_after_its_dashboard_went_is_in_the_list_shown_on_comi
         announced(&root).contains("is being deleted")
     })
     .await;
-    find(&root, ".key-detail a[href='/']")
-        .unwrap()
-        .unchecked_into::<HtmlElement>()
-        .click();
-    eventually_within(1_000, "the list kept", || {
-        find(&root, "tr[data-key-id='apikey--1']").is_some()
-    })
-    .await;
+    back_to_the_kept_list(&root, "apikey--1").await;
     assert_eq!(
         fake_calls("GET /api/tenants/tenant--t/keys"),
         2,
@@ -602,18 +595,22 @@ async fn a_delete_answered_after_a_sign_out_is_not_put_in_the_next_person_s_list
         "their dashboard went before the delete's answer: {waited} ms"
     );
     sleep((ANSWER_MS - waited) as i32 + 300).await;
-    find(&root, ".key-detail a[href='/']")
-        .unwrap()
-        .unchecked_into::<HtmlElement>()
-        .click();
-    eventually_within(1_000, "their list, kept", || {
-        find(&root, "tr[data-key-id='apikey--3']").is_some()
-    })
-    .await;
+    back_to_the_kept_list(&root, "apikey--3").await;
     assert!(
         find(&root, "tr[data-key-id='apikey--1']").is_none(),
         "the one who signed out's key in their list"
     );
+}
+
+/// Follows the key's page's way back to the list, and waits for the line of `id` no longer than
+/// the list kept for coming back takes (the list read again is held longer in these tests).
+async fn back_to_the_kept_list(root: &HtmlElement, id: &str) {
+    find(root, ".key-detail a[href='/']")
+        .unwrap()
+        .unchecked_into::<HtmlElement>()
+        .click();
+    let line = format!("tr[data-key-id='{id}']");
+    eventually_within(1_000, "the list kept", || find(root, &line).is_some()).await;
 }
 
 /// Closed over a key's page that is still loading (its read held a second, so the loading
