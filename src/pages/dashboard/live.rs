@@ -157,7 +157,8 @@ pub fn StaleNotice(keys: UseKeys) -> impl IntoView {
     // A memo: words left as they were change nothing in the region, so nothing is read out.
     let words = Memo::new(move |before: Option<&Option<String>>| {
         let e = keys.refresh_failed.get()?;
-        if let Some(Some(said)) = before.filter(|_| keys.failed_again_by_itself.get_value()) {
+        // Said already: a try made by itself follows a failure on screen.
+        if let Some(Some(said)) = before.filter(|_| keys.failed_by_itself.get_value()) {
             return Some(said.clone());
         }
         let read = keys

@@ -39,9 +39,9 @@ pub struct UseKeys {
     pub minute: Trigger,
     /// Why reading the list again failed, while the list on screen is the one read before.
     pub refresh_failed: RwSignal<Option<ApiError>>,
-    /// Whether that failure came from a try the list made by itself while the failure before
-    /// lasted: not news, and not said again.
-    pub failed_again_by_itself: StoredValue<bool>,
+    /// Whether that failure came from a try the list made by itself ([`mend_by_itself`]), which
+    /// is made only while a failure shows: not news, and not said again.
+    pub failed_by_itself: StoredValue<bool>,
     /// [`crate::key_events::told_here`] when the list was last asked for.
     pub asked_after: StoredValue<u32>,
     shown: StoredValue<Option<Arc<ListFacts>>>,
@@ -74,13 +74,9 @@ impl UseKeys {
     /// if that is the asker's.
     pub fn apply(&self, key: ApiKey, asker: Option<&Person>) {
         self.changes.update_value(|c| c.record(key.clone()));
-        let mut key = Some(key);
-        self.rows.try_update(|rows| {
-            if let Some(key) = key.take() {
-                rows.upsert(key);
-            }
-        });
-        if let (Some(key), Some(record), Some(asker)) = (key, self.kept, asker) {
+        if !self.rows.is_disposed() {
+            self.rows.update(|rows| rows.upsert(key));
+        } else if let (Some(record), Some(asker)) = (self.kept, asker) {
             record.put(asker, key);
         }
     }
@@ -136,7 +132,7 @@ pub fn use_keys() -> UseKeys {
     let rows = RwSignal::new(kept_rows);
     let shown = StoredValue::new(kept_facts.clone());
     let refresh_failed = RwSignal::new(None::<ApiError>);
-    let failed_again_by_itself = StoredValue::new(false);
+    let failed_by_itself = StoredValue::new(false);
     let asked_after = StoredValue::new(0);
     let changes = StoredValue::new(LocalChanges::default());
     // Set by [`mend_by_itself`] as it asks for the list again, taken by the loader call that
@@ -175,9 +171,7 @@ pub fn use_keys() -> UseKeys {
                             // Said again when the list was asked for again (by the person, a
                             // tab come back, news from another tab), not with each try
                             // `mend_by_itself` makes while the failure lasts.
-                            let quietly = by_itself
-                                && refresh_failed.try_with_untracked(Option::is_some) == Some(true);
-                            failed_again_by_itself.try_set_value(quietly);
+                            failed_by_itself.try_set_value(by_itself);
                             refresh_failed.try_set(Some(e));
                             Ok(facts)
                         }
@@ -204,7 +198,7 @@ pub fn use_keys() -> UseKeys {
         rows,
         minute: Trigger::new(),
         refresh_failed,
-        failed_again_by_itself,
+        failed_by_itself,
         asked_after,
         shown,
         changes,

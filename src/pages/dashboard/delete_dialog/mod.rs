@@ -114,9 +114,9 @@ pub fn DeleteKeyDialog() -> impl IntoView {
             // What is said of the outcome is for the person who asked, not whoever signed in
             // since.
             let who = move || session.user_id_untracked();
-            let asker = who();
-            let record = deleted_here.zip(asker.clone());
             let person = session.person_untracked();
+            let asker = person.as_ref().map(|(user, _)| user.clone());
+            let record = deleted_here.zip(asker.clone());
             let announce = move |message: String| {
                 if who().is_some() && who() == asker {
                     announce.say(message);
