@@ -607,6 +607,49 @@ async fn a_list_that_failed_comes_by_itself_once_the_platform_is_back() {
     assert_eq!(fake_calls("GET /api/tenants/tenant--t/keys"), 5);
 }
 
+/// The list asked for again by itself is a read nobody waits on: its own retries do not say
+/// "Still trying…" with every round while the failure lasts (a screen reader would hear it each
+/// time); the first read, which the person waits on, does.
+#[wasm_bindgen_test]
+async fn a_list_mending_by_itself_is_not_said_to_be_tried_again() {
+    let silent = json!({"delay": 60_000, "body": key_list(vec![], true)});
+    with_list(json!([
+        silent, silent, silent, silent,
+        silent, silent,
+        {"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}
+    ]));
+    let config = apikeys_console::config::RuntimeConfig {
+        request_timeout_ms: 100,
+        ..test_config()
+    };
+    let _soon = HastenedTimeouts::new(5_000, 300);
+    let (root, _h) = mount_app_with("/", config);
+    let notice = || {
+        find(&root, "[data-testid=still-trying]")
+            .and_then(|n| n.text_content())
+            .unwrap_or_default()
+    };
+    let calls = || fake_calls("GET /api/tenants/tenant--t/keys");
+    eventually("the first read tried again, and said to be", || {
+        notice().contains("Still trying")
+    })
+    .await;
+    eventually("the failure", || {
+        text(&root).contains("took too long to answer")
+    })
+    .await;
+    assert_eq!(calls(), 4);
+    for _ in 0..1_000 {
+        if text(&root).contains("onq.AAA") {
+            break;
+        }
+        assert_eq!(notice(), "", "said at call {}", calls());
+        sleep(10).await;
+    }
+    assert!(text(&root).contains("onq.AAA"), "mended by itself");
+    assert_eq!(calls(), 7, "the read made by itself was tried again");
+}
+
 /// A platform that asks for a wait (`Retry-After`) is not asked for the list again before then,
 /// however soon the list would mend by itself otherwise.
 #[wasm_bindgen_test]

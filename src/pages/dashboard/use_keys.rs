@@ -141,11 +141,17 @@ pub fn use_keys() -> UseKeys {
     let list = {
         let client = client.clone();
         Loaded::after(kept_facts.map(Ok), move || {
-            let client = client.clone();
             asked_after.set_value(crate::key_events::told_here());
             let mark = changes.with_value(LocalChanges::mark);
             let asker = record.and_then(|r| r.person());
             let by_itself = mending.try_update_value(std::mem::take).unwrap_or(false);
+            // Nobody waits on a read made by itself: the failure it may mend is on screen
+            // already, and "Still trying…" with each round would be said again and again.
+            let client = if by_itself {
+                client.in_background()
+            } else {
+                client.clone()
+            };
             async move {
                 match client.list_keys().await {
                     Ok(data) => {
