@@ -1167,6 +1167,51 @@ async fn leaving_while_the_secrets_are_on_their_way_warns_they_may_be_lost() {
     assert!(asked[0].contains("cannot be shown again"), "{}", asked[0]);
 }
 
+/// Only step 4 holds the page through a sign-out, and only while it lives: left while the
+/// secrets were on their way, the next page goes with a sign-out as any other, not when that
+/// answer comes (it would keep the tenant's list on screen for whoever comes next).
+#[wasm_bindgen_test]
+async fn a_step_four_left_while_its_secrets_come_holds_no_page_through_a_sign_out() {
+    fake();
+    js_sys::eval(&format!(
+        "window.__fakeRoutes['{SECRETS}'][0].delay = 10000"
+    ))
+    .unwrap();
+    // The answer is out for longer than the test waits.
+    let config = apikeys_console::config::RuntimeConfig {
+        request_timeout_ms: 20_000,
+        ..test_config()
+    };
+    let (root, _h) = mount_app_with("/keys/new/summary?app=app--s&arx=arx--p", config);
+    eventually("create button", || {
+        find(&root, "[data-testid=create-submit]").is_some()
+    })
+    .await;
+    click(&root, "[data-testid=create-submit]");
+    eventually("the secrets asked for", || fake_calls(SECRETS) == 1).await;
+    let leave = AnsweredConfirm::with(true);
+    key_event(
+        &leptos::prelude::document().body().unwrap(),
+        "Escape",
+        false,
+    );
+    assert_eq!(leave.asked(), 1);
+    eventually("the dashboard", || {
+        find(&root, "tr[data-key-id='apikey--n']").is_some()
+    })
+    .await;
+    let other_tab = web_sys::BroadcastChannel::new("onqlave-console-session").unwrap();
+    other_tab.post_message(&"signed-out".into()).unwrap();
+    eventually("the sign-in page, before the secrets' answer", || {
+        find(&root, "input[type=password]").is_some()
+    })
+    .await;
+    assert!(
+        find(&root, "tr[data-key-id='apikey--n']").is_none(),
+        "the list went with the sign-out"
+    );
+}
+
 /// Step 4 for a key the platform does not know (a mistyped or stale address): once the platform
 /// says so, nothing is offered but the way back.
 #[wasm_bindgen_test]

@@ -22,9 +22,8 @@ use crate::timer::{sleep_ms, while_hidden};
 /// How the wait for the secrets ended.
 #[derive(Clone)]
 enum Outcome {
-    /// The secrets, and the hold that keeps them on screen through a sign-out, taken before
-    /// they were asked for: from then on only this view has them.
-    Ready(Arc<SensitiveData>, #[allow(dead_code)] Hold),
+    /// The secrets; from then on only this view has them.
+    Ready(Arc<SensitiveData>),
     /// Provisioning failed: no secret was issued.
     Failed,
     /// Someone (another tab) already received them.
@@ -97,7 +96,17 @@ fn Reveal(key: ApiKey) -> impl IntoView {
     let session = use_session();
     let (key_id, failed_key) = (key.id.clone(), key.clone());
     let record = created_here::use_created_here();
-    let outcome = Loaded::new(move || reveal(client.clone(), session, key.clone(), waited, asked));
+    // Keeps the page on screen through a sign-out from the moment the secrets are asked for,
+    // for as long as this view lives: the platform forgets them once it has sent them.
+    let held = StoredValue::new(None::<Hold>);
+    let outcome = Loaded::new(move || {
+        let wait = Wait {
+            waited,
+            asked,
+            held,
+        };
+        reveal(client.clone(), session, key.clone(), wait)
+    });
     // From the moment they are asked for, leaving may lose them: the answer on its way, or
     // lost on the way, may have been the one hand-out.
     use_leave_guard(stored, asked.into());
@@ -118,7 +127,7 @@ fn Reveal(key: ApiKey) -> impl IntoView {
     let shown = move || {
         match outcome.get() {
         None => view! { <Provisioning waited/> }.into_any(),
-        Some(Ok(Outcome::Ready(data, _))) => {
+        Some(Ok(Outcome::Ready(data))) => {
             if let Some(user) = untrack(|| session.signed_in()).map(|s| s.user.id.clone()) {
                 if let Some(record) = record {
                     record.secrets_shown(&user, &key_id);
@@ -155,29 +164,52 @@ fn Reveal(key: ApiKey) -> impl IntoView {
     }
 }
 
+/// What the wait shares with the view that shows it, and goes with that view.
+#[derive(Clone, Copy)]
+struct Wait {
+    /// The seconds waited so far.
+    waited: RwSignal<u32>,
+    /// Whether the secrets may have been handed out: asked for, and not refused as not ready.
+    asked: RwSignal<bool>,
+    /// The hold on the page through a sign-out while the secrets are asked for or shown. The
+    /// view owns it, not the wait, which outlives a view left meanwhile: the page shown next
+    /// has nothing to keep from whoever signs in after.
+    held: StoredValue<Option<Hold>>,
+}
+
 /// Waits (polling with backoff) until `key` is active, then asks for its secrets once, unless
-/// the view (which owns `waited`) has gone: the platform hands them out once, and nobody would
+/// the view (which owns `wait`) has gone: the platform hands them out once, and nobody would
 /// see them.
 async fn reveal(
     client: ApiClient,
     session: Session,
     mut key: ApiKey,
-    waited: RwSignal<u32>,
-    asked: RwSignal<bool>,
+    wait: Wait,
 ) -> Result<Outcome, ApiError> {
+    let Wait {
+        waited,
+        asked,
+        held,
+    } = wait;
     let started = js_sys::Date::now();
     let mut delay = client.config().poll_interval_ms;
     loop {
         match key.status {
             KeyStatus::Active => {
                 // A sign-out while the answer is on its way must not take the view that will
-                // show it: the platform forgets the secrets once it has sent them.
-                let hold = session.hold();
+                // show it. Gone already: nobody would see them.
+                if held.try_set_value(Some(session.hold())).is_some() {
+                    return Ok(Outcome::Left);
+                }
                 asked.try_set(true);
-                match client.key_secrets(&key.id).await {
+                let answer = client.key_secrets(&key.id).await;
+                if answer.is_err() {
+                    held.try_set_value(None);
+                }
+                match answer {
                     Ok(data) => {
                         let data = super::credentials::completed(data, &key);
-                        return Ok(Outcome::Ready(Arc::new(data), hold));
+                        return Ok(Outcome::Ready(Arc::new(data)));
                     }
                     // Not ready yet after all: nothing was handed out; keep waiting.
                     Err(ApiError::Conflict(_)) => {
