@@ -602,6 +602,62 @@ async fn a_delete_answered_after_a_sign_out_is_not_put_in_the_next_person_s_list
     );
 }
 
+/// A delete answered 409 is checked against the key (its replay may have been refused after the
+/// first went through), but not once its session has ended: that check would go out in the
+/// name of whoever signed in next, under their tenant.
+#[wasm_bindgen_test]
+async fn a_delete_refused_after_a_sign_out_is_not_checked_in_the_next_person_s_name() {
+    const ANSWER_MS: f64 = 1_500.0;
+    let mut someone_else = session(&["developer"]);
+    someone_else["data"]["user"]["id"] = json!("user--2");
+    someone_else["data"]["tenant_id"] = json!("tenant--u");
+    let theirs = key("apikey--3", "onq.CCC", "active", "Portal", true);
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [{"body": session(&["platform_owner"])}],
+            "POST /auth/login": [{"body": someone_else}],
+            "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}],
+            "GET /api/tenants/tenant--t/keys/apikey--1": [{"body": ok(key("apikey--1", "onq.AAA", "active", "Payments", true))}],
+            "DELETE /api/tenants/tenant--t/keys/apikey--1": [
+                {"delay": ANSWER_MS, "status": 409, "body": err(409, "db_conflict_err", "A change to this key is under way")}
+            ],
+            "GET /api/tenants/tenant--u/keys": [{"body": key_list(vec![theirs], true)}],
+            "GET /api/tenants/tenant--u/keys/apikey--1": [{"status": 404, "body": err(404, "db_not_exist_err", "No such API key")}],
+        })
+        .to_string(),
+    );
+    let (root, _h) = mount_app("/keys/apikey--1/delete");
+    press_delete(&root).await;
+    eventually("the delete on its way", || {
+        fake_calls("DELETE /api/tenants/tenant--t/keys/apikey--1") == 1
+    })
+    .await;
+    let sent = js_sys::Date::now();
+    let read_before = fake_calls("GET /api/tenants/tenant--t/keys/apikey--1");
+    click_sign_out(&root);
+    fill_and_submit(&root, "e@example.test", "pw").await;
+    eventually("their dashboard", || {
+        find(&root, "tr[data-key-id='apikey--3']").is_some()
+    })
+    .await;
+    let waited = js_sys::Date::now() - sent;
+    assert!(
+        waited < ANSWER_MS,
+        "signed in before the answer: {waited} ms"
+    );
+    sleep((ANSWER_MS - waited) as i32 + 500).await;
+    assert_eq!(
+        fake_calls("GET /api/tenants/tenant--u/keys/apikey--1"),
+        0,
+        "checked in the next person's name"
+    );
+    assert_eq!(
+        fake_calls("GET /api/tenants/tenant--t/keys/apikey--1"),
+        read_before,
+        "checked after the session ended"
+    );
+}
+
 /// Follows the key's page's way back to the list, and waits for the line of `id` no longer than
 /// the list kept for coming back takes (the list read again is held longer in these tests).
 async fn back_to_the_kept_list(root: &HtmlElement, id: &str) {

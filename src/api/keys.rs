@@ -95,7 +95,11 @@ impl ApiClient {
     /// the outcome unknown, as it is.
     pub async fn delete_key(&self, id: &str) -> Result<ApiKey, ApiError> {
         let url = self.key_url(id, "")?;
+        let epoch = self.tokens.epoch();
         match self.send(Call::new(Method::Delete, url)).await {
+            // The check belongs to the delete's session: once that has ended, it would go out
+            // in the name of whoever signed in next, under their tenant.
+            Err(ApiError::Conflict(_)) if self.tokens.epoch() != epoch => Err(ApiError::Cancelled),
             Err(ApiError::Conflict(said)) => match self.get_key(id).await {
                 Ok(now) if matches!(now.status, KeyStatus::Pending | KeyStatus::Deleted) => Ok(now),
                 Err(e) if e.is_unanswered() => Err(e),
