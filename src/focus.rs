@@ -57,7 +57,7 @@ const LOOK_FOR_MS: u32 = 60_000;
 
 /// For a control whose view is replaced by what it asked for (a retry, "Show the secrets"): once
 /// it has left the page, if the focus went with it, the focus goes to a retry in its place (the
-/// attempt failed again) or else to the new view's heading. The browser would leave it at the
+/// attempt failed again) or else to the new view's heading, once there is one. The browser would leave it at the
 /// document's start, where the next Tab begins again from the skip link. A control in a modal
 /// dialog is followed within the dialog: the page behind it is out of reach.
 pub fn follow_replacement(control: Element) {
@@ -74,22 +74,32 @@ pub fn follow_replacement(control: Element) {
             crate::timer::sleep_ms(LOOK_EVERY_MS).await;
             waited += LOOK_EVERY_MS;
         }
-        if !focus_lost() || here() != page {
-            return;
-        }
-        let next = match dialog {
-            Some(dialog) if dialog.is_connected() => {
-                let find = |selector| dialog.query_selector(selector).ok().flatten();
-                find(".error-panel button")
-                    .or_else(|| find("h2"))
-                    .or(Some(dialog))
+        // What follows may come after a loading state with neither (the gate's skeleton while
+        // the session is restored again): the focus waits for it, as long as nothing took it.
+        loop {
+            if !focus_lost() || here() != page {
+                return;
             }
-            _ => main_region()
-                .and_then(|m| m.query_selector(".error-panel button").ok().flatten())
-                .or_else(page_heading),
-        };
-        if let Some(next) = next {
-            focus(&next, true);
+            let next = match &dialog {
+                Some(dialog) if dialog.is_connected() => {
+                    let find = |selector| dialog.query_selector(selector).ok().flatten();
+                    find(".error-panel button")
+                        .or_else(|| find("h2"))
+                        .or(Some(dialog.clone()))
+                }
+                _ => main_region()
+                    .and_then(|m| m.query_selector(".error-panel button").ok().flatten())
+                    .or_else(page_heading),
+            };
+            if let Some(next) = next {
+                focus(&next, true);
+                return;
+            }
+            if waited > LOOK_FOR_MS {
+                return;
+            }
+            crate::timer::sleep_ms(LOOK_EVERY_MS).await;
+            waited += LOOK_EVERY_MS;
         }
     });
 }

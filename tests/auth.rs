@@ -227,6 +227,52 @@ async fn network_failure_says_the_platform_is_unreachable() {
     }
 }
 
+/// "Try again" when the console cannot reach the platform restores the session again behind a
+/// skeleton, which takes the button away: the focus comes to what follows, the panel's "Try
+/// again" while the platform is still out of reach, the page's heading once it answers, rather
+/// than staying on the document's start.
+#[wasm_bindgen_test]
+async fn trying_again_to_reach_the_platform_keeps_the_focus_on_the_page() {
+    install_fake_fetch(
+        &json!({
+            // Slow enough that the skeleton stands between the button and what follows.
+            "POST /auth/refresh": [{"delay": 300, "network_error": true}],
+            "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![], true)}],
+        })
+        .to_string(),
+    );
+    let (root, _h) = mount_app("/");
+    let retry = || find(&root, ".error-panel button").map(|b| b.unchecked_into::<HtmlElement>());
+    eventually_within(15_000, "the platform out of reach", || retry().is_some()).await;
+    let first = retry().unwrap();
+    first.focus().unwrap();
+    first.click();
+    eventually_within(
+        15_000,
+        "out of reach again, and the focus on its Try again",
+        || {
+            retry().is_some_and(|b| {
+                !b.is_same_node(Some(&first))
+                    && leptos::prelude::document().active_element() == Some(b.unchecked_into())
+            })
+        },
+    )
+    .await;
+    let routes = session(&["developer"]).to_string();
+    js_sys::eval(&format!(
+        "window.__fakeRoutes['POST /auth/refresh'] = [{{delay: 300, body: {routes}}}]"
+    ))
+    .unwrap();
+    retry().unwrap().click();
+    eventually_within(15_000, "the page, and the focus on its heading", || {
+        find(&root, "h1").is_some_and(|h| {
+            h.text_content().as_deref() == Some("API keys")
+                && leptos::prelude::document().active_element() == Some(h)
+        })
+    })
+    .await;
+}
+
 #[wasm_bindgen_test]
 async fn the_button_cannot_send_twice() {
     install_fake_fetch(&routes(
