@@ -607,6 +607,34 @@ async fn a_list_that_failed_comes_by_itself_once_the_platform_is_back() {
     assert_eq!(fake_calls("GET /api/tenants/tenant--t/keys"), 5);
 }
 
+/// A list that comes by itself while the focus is on the failure's "Try again" takes the
+/// panel away: the focus goes to the page's heading, not to the document's start.
+#[wasm_bindgen_test]
+async fn a_list_come_by_itself_under_the_focus_keeps_it_on_the_page() {
+    let silent = json!({"delay": 60_000, "body": key_list(vec![], true)});
+    with_list(json!([
+        silent, silent, silent, silent,
+        {"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}
+    ]));
+    let config = apikeys_console::config::RuntimeConfig {
+        request_timeout_ms: 100,
+        ..test_config()
+    };
+    let _soon = HastenedTimeouts::new(5_000, 500);
+    let (root, _h) = mount_app_with("/", config);
+    eventually("the failure", || {
+        find(&root, ".error-panel button").is_some()
+    })
+    .await;
+    let retry: HtmlButtonElement = find(&root, ".error-panel button").unwrap().unchecked_into();
+    retry.focus().unwrap();
+    eventually("the list, by itself", || text(&root).contains("onq.AAA")).await;
+    eventually("the focus on the heading", || {
+        find(&root, "h1").is_some_and(|h| document().active_element() == Some(h))
+    })
+    .await;
+}
+
 /// The list asked for again by itself is a read nobody waits on: its own retries do not say
 /// "Still trying…" with every round while the failure lasts (a screen reader would hear it each
 /// time); the first read, which the person waits on, does.

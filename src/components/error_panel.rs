@@ -42,8 +42,22 @@ pub fn ErrorPanel(
             });
         })
     });
+    // Replaced while the focus is in it (the retry's, a read that came by itself at last): the
+    // focus goes on to what follows, not to the document's start.
+    let panel = NodeRef::<leptos::html::Section>::new();
+    on_cleanup(move || {
+        let active = document().active_element();
+        let inside = panel
+            .try_get_untracked()
+            .flatten()
+            .zip(active.clone())
+            .is_some_and(|(p, a)| p.contains(Some(&a)));
+        if let Some(active) = active.filter(|_| inside) {
+            crate::focus::follow_replacement(active);
+        }
+    });
     view! {
-        <section class="panel error-panel">
+        <section class="panel error-panel" node_ref=panel>
             <div role="alert">
                 {move || shown.get().then(|| view! { <h2>{title.clone()}</h2><p>{words.get()}</p> })}
             </div>
