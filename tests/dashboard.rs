@@ -903,6 +903,52 @@ async fn the_last_line_gone_leaves_the_focus_on_the_empty_state() {
     .await;
 }
 
+/// The last line goes when a key above it leaves the page (deleted elsewhere, the list read
+/// again): the focus on it follows its key to the line that now shows it, as on a line that
+/// stays, not to the document's start.
+#[wasm_bindgen_test]
+async fn the_last_line_gone_under_the_focus_hands_it_to_its_key_s_new_line() {
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [{"body": session(&["platform_owner"])}],
+            "GET /api/tenants/tenant--t/keys": [
+                {"body": key_list(vec![
+                    key("apikey--1", "onq.AAA", "active", "Payments", true),
+                    key("apikey--2", "onq.BBB", "active", "Payments", true),
+                    key("apikey--3", "onq.CCC", "active", "Payments", true),
+                ], true)},
+                {"body": key_list(vec![
+                    key("apikey--1", "onq.AAA", "deleted", "Payments", false),
+                    key("apikey--2", "onq.BBB", "active", "Payments", true),
+                    key("apikey--3", "onq.CCC", "active", "Payments", true),
+                ], true)},
+            ],
+        })
+        .to_string(),
+    );
+    let (root, _h) = mount_app("/");
+    focus_once_the_tools_are_live(&root, "tbody tr:last-child a.link").await;
+    let focused = || {
+        document()
+            .active_element()
+            .and_then(|a| a.get_attribute("aria-label"))
+    };
+    assert_eq!(
+        focused().as_deref(),
+        Some("Details of onq.CCC"),
+        "on the last line"
+    );
+    tell_deleted_elsewhere();
+    eventually("two lines", || {
+        root.query_selector_all("tbody tr").unwrap().length() == 2
+    })
+    .await;
+    eventually("the focus on its key's new line", || {
+        focused().as_deref() == Some("Details of onq.CCC")
+    })
+    .await;
+}
+
 /// A line's Delete that goes from under the focus (the list read again finds the key being
 /// deleted elsewhere) hands the focus to the line's Details, not the document's start; so does
 /// a key page's Delete, to the page's heading.

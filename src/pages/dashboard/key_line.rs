@@ -189,8 +189,38 @@ pub fn KeyLine(
 /// table if it has left the page ([`crate::focus::follow_key`]): otherwise Enter would act on
 /// another key (copy its API key, open it) than the one the person chose.
 fn keep_focus_on_its_key(row: NodeRef<leptos::html::Tr>, id: Memo<String>) {
+    // The key this line showed last, for when the line itself goes: the page has a row fewer
+    // (a key above left it), and this line's key may be one line up.
+    let last = StoredValue::new(String::new());
+    on_cleanup(move || {
+        let (Some(tr), Some(active)) = (
+            row.try_get_untracked().flatten(),
+            document().active_element(),
+        ) else {
+            return;
+        };
+        let key = last.try_get_value().unwrap_or_default();
+        if key.is_empty() || !tr.contains(Some(&active)) {
+            return;
+        }
+        let Some(table) = tr.closest("table").ok().flatten() else {
+            return;
+        };
+        // Once the lines that stay show their new keys (a task later): read now, the key would
+        // still be on this line.
+        set_timeout(
+            move || {
+                if table.is_connected() && crate::focus::focus_lost() {
+                    let target = crate::focus::follow_key(&table, &key, &active);
+                    let _ = target.unchecked_into::<web_sys::HtmlElement>().focus();
+                }
+            },
+            std::time::Duration::ZERO,
+        );
+    });
     Effect::new(move |before: Option<String>| {
         let now = id.get();
+        last.set_value(now.clone());
         // Cheap checks first: this runs for every line on every keystroke of a search.
         let Some(before) = before.filter(|b| !b.is_empty() && *b != now) else {
             return now;
