@@ -2697,6 +2697,49 @@ async fn return_to_the_place_in_the_list(by_link: bool) {
     assert_eq!(window.scroll_y().unwrap(), scrolled);
 }
 
+/// A key's page's delete dialog, opened and closed, builds the dashboard under it for a while:
+/// that is no return to the list, and Back from the key's page still finds the place the person
+/// left the list by.
+#[wasm_bindgen_test]
+async fn a_delete_dialog_opened_from_a_key_s_page_keeps_the_place_in_the_list() {
+    let (root, _h) = fifty_keys_sorted();
+    let details = || -> Option<web_sys::HtmlElement> {
+        find(&root, "tr[data-key-id='apikey--k40'] a.link:not(.danger)").map(|e| e.unchecked_into())
+    };
+    eventually("the list and its tools", || {
+        details().is_some() && find(&root, "#filter-status").is_some()
+    })
+    .await;
+    let window = leptos::prelude::window();
+    details().unwrap().scroll_into_view();
+    let scrolled = window.scroll_y().unwrap();
+    details().unwrap().focus().unwrap();
+    details().unwrap().click();
+    eventually("the key's page", || {
+        find(&root, ".detail-actions a.danger").is_some()
+    })
+    .await;
+    find(&root, ".detail-actions a.danger")
+        .unwrap()
+        .unchecked_into::<web_sys::HtmlElement>()
+        .click();
+    eventually("the dialog, over the list's tools", || {
+        find(&root, "#delete-confirm").is_some() && find(&root, "#filter-status").is_some()
+    })
+    .await;
+    key_event(&find(&root, "#delete-confirm").unwrap(), "Escape", false);
+    eventually("the key's page again", || {
+        find(&root, "[role=dialog]").is_none() && find(&root, ".detail-actions a.danger").is_some()
+    })
+    .await;
+    window.history().unwrap().back().unwrap();
+    eventually("the place, as it was", || {
+        details().is_some_and(|d| document().active_element() == Some(d.into()))
+    })
+    .await;
+    assert_eq!(window.scroll_y().unwrap(), scrolled);
+}
+
 /// The dialog over the list leaves the dashboard in place, so opening it keeps no place: a later
 /// return to the list by history must not bring the focus back to its Delete link.
 #[wasm_bindgen_test]

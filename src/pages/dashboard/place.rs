@@ -37,7 +37,15 @@ thread_local! {
 pub fn keep_place() {
     let router = use_router();
     let search = router.with_untracked(|a| a.search.clone());
-    let left = LEFT.with_borrow_mut(Option::take);
+    // A dashboard built under the delete dialog a key's page opened is no return to the list:
+    // the place stays for the one that will come (Back from that page).
+    let under_dialog = crate::routes::current_route()
+        .with_untracked(|r| matches!(r, Route::Dashboard { delete: Some(_) }));
+    let left = if under_dialog {
+        None
+    } else {
+        LEFT.with_borrow_mut(Option::take)
+    };
     let way_back = window()
         .history()
         .and_then(|h| h.state())
