@@ -5,7 +5,9 @@
 //!
 //! The first page of a load keeps the browser's start, also when the page redirects (to sign-in,
 //! to the wizard's first step) before the person has gone anywhere. The delete dialog takes the
-//! focus itself and gives it back when it closes, so opening and closing it moves nothing here.
+//! focus itself and gives it back when it closes over the list, so that moves nothing here;
+//! closed back to the key's page it was opened on, built anew, the focus goes back to that
+//! page's "Delete API key" once it shows.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped_with_cancellation;
@@ -50,6 +52,18 @@ pub fn moves_focus(before: &Route, now: &Route) -> bool {
     }
 }
 
+/// The control that opened what `before` showed, when `now` is the page it was opened on and the
+/// focus goes back to it: the key's "Delete API key" after its delete dialog, closed without a
+/// delete (a delete leaves for the list). That page is built anew under the focus.
+fn opener(before: &Route, now: &Route) -> Option<&'static str> {
+    match (before, now) {
+        (Route::Dashboard { delete: Some(d) }, Route::KeyDetail(k)) if d == k => {
+            Some(".detail-actions a.danger")
+        }
+        _ => None,
+    }
+}
+
 /// Follows the route for as long as the calling owner lives.
 pub fn follow_route() {
     let route = current_route();
@@ -65,9 +79,10 @@ pub fn follow_route() {
         let loading = loading && router.redirected();
         if !loading && moves_focus(&before, &now) {
             let held = document().active_element();
+            let opener = opener(&before, &now);
             // The effect's owner: the next navigation, or the app going, ends this arrival.
             // Untracked: what the focus changes set off is not this effect's concern.
-            untrack(|| spawn_local_scoped_with_cancellation(land(held)));
+            untrack(|| spawn_local_scoped_with_cancellation(land(held, opener)));
         }
         (now, loading)
     });
@@ -76,8 +91,9 @@ pub fn follow_route() {
 /// Moves the focus to the page's heading once it is there, unless the person (or the page)
 /// has put it somewhere meanwhile. While the focus stays on the heading it moved to, a wizard
 /// step's question that comes after the page's heading takes over from it, and so does the
-/// page's heading after the one shown while it loaded.
-async fn land(held: Option<Element>) {
+/// page's heading after the one shown while it loaded, and `opener` (a selector in the main
+/// region) once the page shows it.
+async fn land(held: Option<Element>, opener: Option<&'static str>) {
     let mut landed: Option<Element> = None;
     let mut waited = 0;
     while waited <= LOOK_FOR_MS {
@@ -85,7 +101,9 @@ async fn land(held: Option<Element>) {
         waited += LOOK_EVERY_MS;
         let active = document().active_element();
         let ours = landed.as_ref().filter(|t| t.is_connected());
-        let heading = page_heading();
+        let heading = opener
+            .and_then(|o| main_region()?.query_selector(o).ok().flatten())
+            .or_else(page_heading);
         // A heading focused by another hand (a dialog closing over the page gives the focus to
         // the heading shown while the page loads) is where this arrival would have put it: the
         // page's own heading takes over from it all the same.
@@ -151,6 +169,9 @@ mod tests {
         assert!(moves_focus(&step(Step::Application), &step(Step::Arx)));
         assert!(moves_focus(&dashboard, &Route::SignIn));
         assert!(!moves_focus(&key, &key));
+        assert!(opener(&dialog, &key).is_some(), "back to the key's Delete");
+        assert!(opener(&dialog, &Route::KeyDetail("apikey--2".into())).is_none());
+        assert!(opener(&dashboard, &key).is_none());
         assert_ne!(title(&step(Step::Arx)), title(&step(Step::Summary)));
     }
 }
