@@ -220,7 +220,7 @@ pub fn SummaryStep() -> impl IntoView {
             <h2>"What happens next"</h2>
             <ol>
                 <li>"The platform provisions the key on the Arx. This usually takes seconds, and can take up to 10 minutes."</li>
-                <li>"The key and its secrets are then shown "<strong>"once"</strong>". Copy them or download the credentials file before you leave that page."</li>
+                <li>"The key and its secrets are then shown "<strong>"once"</strong>". Copy them, or download the credentials file, before you leave that page; a client key is not in the file, so copy it."</li>
             </ol>
         </div>
         {move || error.get().map(|e| {
