@@ -506,16 +506,7 @@ async fn a_refusal_shows_its_reference_too() {
 
 #[wasm_bindgen_test]
 async fn a_list_that_does_not_come_times_out_and_retry_recovers() {
-    let silent = json!({"delay": 60_000, "body": key_list(vec![], true)});
-    with_list(json!([
-        silent, silent, silent, silent,
-        {"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}
-    ]));
-    let config = apikeys_console::config::RuntimeConfig {
-        request_timeout_ms: 100,
-        ..test_config()
-    };
-    let (root, _h) = mount_app_with("/", config);
+    let (root, _h) = mount_with_a_late_list(4);
     eventually("timeout shown", || {
         text(&root).contains("took too long to answer")
     })
@@ -575,20 +566,25 @@ async fn a_failure_tried_again_by_itself_keeps_the_panel_and_the_focus() {
     assert!(alert.is_connected());
 }
 
+/// The dashboard whose list goes unanswered `unanswered` times (each try runs out of its 100 ms;
+/// a read and its three retries are four), then comes with `onq.AAA`.
+fn mount_with_a_late_list(unanswered: usize) -> (web_sys::HtmlElement, impl Drop) {
+    let silent = json!({"delay": 60_000, "body": key_list(vec![], true)});
+    let mut answers = vec![silent; unanswered];
+    answers.push(json!({"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}));
+    with_list(json!(answers));
+    let config = RuntimeConfig {
+        request_timeout_ms: 100,
+        ..test_config()
+    };
+    mount_app_with("/", config)
+}
+
 /// A failure that may pass mends itself: the list is asked for again after a while, without a
 /// click, and what the person meanwhile sees is the failure with its "Try again".
 #[wasm_bindgen_test]
 async fn a_list_that_failed_comes_by_itself_once_the_platform_is_back() {
-    let silent = json!({"delay": 60_000, "body": key_list(vec![], true)});
-    with_list(json!([
-        silent, silent, silent, silent,
-        {"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}
-    ]));
-    let config = apikeys_console::config::RuntimeConfig {
-        request_timeout_ms: 100,
-        ..test_config()
-    };
-    let (root, _h) = mount_app_with("/", config);
+    let (root, _h) = mount_with_a_late_list(4);
     eventually("the failure", || {
         text(&root).contains("took too long to answer")
     })
@@ -611,17 +607,8 @@ async fn a_list_that_failed_comes_by_itself_once_the_platform_is_back() {
 /// panel away: the focus goes to the page's heading, not to the document's start.
 #[wasm_bindgen_test]
 async fn a_list_come_by_itself_under_the_focus_keeps_it_on_the_page() {
-    let silent = json!({"delay": 60_000, "body": key_list(vec![], true)});
-    with_list(json!([
-        silent, silent, silent, silent,
-        {"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}
-    ]));
-    let config = apikeys_console::config::RuntimeConfig {
-        request_timeout_ms: 100,
-        ..test_config()
-    };
     let _soon = HastenedTimeouts::new(5_000, 500);
-    let (root, _h) = mount_app_with("/", config);
+    let (root, _h) = mount_with_a_late_list(4);
     eventually("the failure", || {
         find(&root, ".error-panel button").is_some()
     })
@@ -640,18 +627,8 @@ async fn a_list_come_by_itself_under_the_focus_keeps_it_on_the_page() {
 /// time); the first read, which the person waits on, does.
 #[wasm_bindgen_test]
 async fn a_list_mending_by_itself_is_not_said_to_be_tried_again() {
-    let silent = json!({"delay": 60_000, "body": key_list(vec![], true)});
-    with_list(json!([
-        silent, silent, silent, silent,
-        silent, silent,
-        {"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}
-    ]));
-    let config = apikeys_console::config::RuntimeConfig {
-        request_timeout_ms: 100,
-        ..test_config()
-    };
     let _soon = HastenedTimeouts::new(5_000, 300);
-    let (root, _h) = mount_app_with("/", config);
+    let (root, _h) = mount_with_a_late_list(6);
     let notice = || {
         find(&root, "[data-testid=still-trying]")
             .and_then(|n| n.text_content())

@@ -547,10 +547,7 @@ async fn a_delete_answered_after_its_dashboard_went_is_in_the_list_shown_on_comi
 async fn a_delete_answered_after_a_sign_out_is_not_put_in_the_next_person_s_list() {
     // Within the test configuration's 2 s deadline.
     const ANSWER_MS: f64 = 1_500.0;
-    let mut someone_else = session(&["developer"]);
-    someone_else["data"]["user"]["id"] = json!("user--2");
-    someone_else["data"]["tenant_id"] = json!("tenant--u");
-    let theirs = key("apikey--3", "onq.CCC", "active", "Portal", true);
+    let (someone_else, theirs) = someone_else();
     install_fake_fetch(
         &json!({
             "POST /auth/refresh": [{"body": session(&["platform_owner"])}],
@@ -570,17 +567,7 @@ async fn a_delete_answered_after_a_sign_out_is_not_put_in_the_next_person_s_list
     );
     let (root, _h) = mount_app("/keys/apikey--1/delete");
     press_delete(&root).await;
-    eventually("the delete on its way", || {
-        fake_calls("DELETE /api/tenants/tenant--t/keys/apikey--1") == 1
-    })
-    .await;
-    let sent = js_sys::Date::now();
-    click_sign_out(&root);
-    fill_and_submit(&root, "e@example.test", "pw").await;
-    eventually("their dashboard", || {
-        find(&root, "tr[data-key-id='apikey--3']").is_some()
-    })
-    .await;
+    let sent = someone_else_signs_in_meanwhile(&root).await;
     find(&root, "a[aria-label='Details of onq.CCC']")
         .unwrap()
         .unchecked_into::<HtmlElement>()
@@ -608,10 +595,7 @@ async fn a_delete_answered_after_a_sign_out_is_not_put_in_the_next_person_s_list
 #[wasm_bindgen_test]
 async fn a_delete_refused_after_a_sign_out_is_not_checked_in_the_next_person_s_name() {
     const ANSWER_MS: f64 = 1_500.0;
-    let mut someone_else = session(&["developer"]);
-    someone_else["data"]["user"]["id"] = json!("user--2");
-    someone_else["data"]["tenant_id"] = json!("tenant--u");
-    let theirs = key("apikey--3", "onq.CCC", "active", "Portal", true);
+    let (someone_else, theirs) = someone_else();
     install_fake_fetch(
         &json!({
             "POST /auth/refresh": [{"body": session(&["platform_owner"])}],
@@ -628,18 +612,8 @@ async fn a_delete_refused_after_a_sign_out_is_not_checked_in_the_next_person_s_n
     );
     let (root, _h) = mount_app("/keys/apikey--1/delete");
     press_delete(&root).await;
-    eventually("the delete on its way", || {
-        fake_calls("DELETE /api/tenants/tenant--t/keys/apikey--1") == 1
-    })
-    .await;
-    let sent = js_sys::Date::now();
     let read_before = fake_calls("GET /api/tenants/tenant--t/keys/apikey--1");
-    click_sign_out(&root);
-    fill_and_submit(&root, "e@example.test", "pw").await;
-    eventually("their dashboard", || {
-        find(&root, "tr[data-key-id='apikey--3']").is_some()
-    })
-    .await;
+    let sent = someone_else_signs_in_meanwhile(&root).await;
     let waited = js_sys::Date::now() - sent;
     assert!(
         waited < ANSWER_MS,
@@ -656,6 +630,32 @@ async fn a_delete_refused_after_a_sign_out_is_not_checked_in_the_next_person_s_n
         read_before,
         "checked after the session ended"
     );
+}
+
+/// Another person, of another tenant, whose sign-in `POST /auth/login` answers; `apikey--3`
+/// is their key.
+fn someone_else() -> (serde_json::Value, serde_json::Value) {
+    let mut them = session(&["developer"]);
+    them["data"]["user"]["id"] = json!("user--2");
+    them["data"]["tenant_id"] = json!("tenant--u");
+    (them, key("apikey--3", "onq.CCC", "active", "Portal", true))
+}
+
+/// Once the delete is on its way, signs out and in as [`someone_else`] until their dashboard
+/// shows; when the delete was seen sent (`Date.now()`).
+async fn someone_else_signs_in_meanwhile(root: &HtmlElement) -> f64 {
+    eventually("the delete on its way", || {
+        fake_calls("DELETE /api/tenants/tenant--t/keys/apikey--1") == 1
+    })
+    .await;
+    let sent = js_sys::Date::now();
+    click_sign_out(root);
+    fill_and_submit(root, "e@example.test", "pw").await;
+    eventually("their dashboard", || {
+        find(root, "tr[data-key-id='apikey--3']").is_some()
+    })
+    .await;
+    sent
 }
 
 /// Follows the key's page's way back to the list, and waits for the line of `id` no longer than
