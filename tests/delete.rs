@@ -632,6 +632,41 @@ async fn a_delete_refused_after_a_sign_out_is_not_checked_in_the_next_person_s_n
     );
 }
 
+/// A delete whose first try got no answer may have been carried out; its replay, ended by the
+/// session's end (the same person signing out and in again meanwhile), does not say otherwise:
+/// the key "may not have been deleted", not "was not deleted".
+#[wasm_bindgen_test]
+async fn a_delete_ended_with_its_session_after_a_lost_answer_is_said_to_be_unknown() {
+    let listed = key("apikey--1", "onq.AAA", "active", "Payments", true);
+    install_fake_fetch(
+        &json!({
+            "POST /auth/refresh": [{"body": session(&["platform_owner"])}],
+            "POST /auth/login": [{"body": session(&["platform_owner"])}],
+            "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![listed.clone()], true)}],
+            "GET /api/tenants/tenant--t/keys/apikey--1": [{"body": ok(listed)}],
+            "DELETE /api/tenants/tenant--t/keys/apikey--1": [
+                {"network_error": true},
+                {"delay": 1_500, "status": 409, "body": err(409, "db_conflict_err", "A change to this key is under way")}
+            ],
+        })
+        .to_string(),
+    );
+    let (root, _h) = mount_app("/keys/apikey--1/delete");
+    press_delete(&root).await;
+    eventually("the delete tried again", || {
+        fake_calls("DELETE /api/tenants/tenant--t/keys/apikey--1") == 2
+    })
+    .await;
+    click_sign_out(&root);
+    fill_and_submit(&root, "e@example.test", "pw").await;
+    eventually_within(3_000, "the outcome, said", || {
+        announced(&root).contains("onq.AAA")
+    })
+    .await;
+    let said = announced(&root);
+    assert!(said.contains("may not have been deleted"), "{said}");
+}
+
 /// Another person, of another tenant, whose sign-in `POST /auth/login` answers; `apikey--3`
 /// is their key.
 fn someone_else() -> (serde_json::Value, serde_json::Value) {

@@ -70,11 +70,13 @@ impl Outcome {
             // Told in the dialog; if it has gone meanwhile (Back), by the page's
             // announcer, so that nobody is left believing the key was deleted. A
             // delete whose answer never came (or could not be read) may have been
-            // done: the list is read again, and neither is claimed. A refusal reads
+            // done, and so may one cancelled when its session ended while it was
+            // out: the list is read again, and neither is claimed. A refusal reads
             // the key and the list again: if this person may no longer delete it, the
             // dialog says so in place of the form.
             Err(e) => {
-                let unknown = e.is_unanswered() || matches!(e, ApiError::Decode(_));
+                let unknown =
+                    e.is_unanswered() || matches!(e, ApiError::Decode(_) | ApiError::Cancelled);
                 let refused = matches!(e, ApiError::Forbidden(_));
                 if let Some(k) = keys.filter(|_| unknown || refused) {
                     k.reload();
