@@ -404,7 +404,9 @@ test('a keyboard user lands on each page\'s heading, and the tab names the page'
   await page.keyboard.press('Tab');
   await expect(page.locator('.key-detail :focus')).toHaveAccessibleName('Copy API key');
   // The delete dialog takes the focus itself; Escape brings the person back to the key, on
-  // the link that opened it.
+  // the link that opened it, scrolled to (below the fold in a short window).
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: size.width, height: 360 });
   await page.getByRole('link', { name: 'Delete API key' }).focus();
   await page.keyboard.press('Enter');
   await expect(page).toHaveTitle('Delete API key · Onqlave');
@@ -412,6 +414,8 @@ test('a keyboard user lands on each page\'s heading, and the tab names the page'
   await page.keyboard.press('Escape');
   await expect(page).toHaveURL(/\/keys\/[^/]+$/);
   await expect(page.getByRole('link', { name: 'Delete API key' })).toBeFocused();
+  await expect(page.getByRole('link', { name: 'Delete API key' })).toBeInViewport();
+  await page.setViewportSize(size);
   // The way back is kept in the history entry: a reload of the dialog still returns to the key.
   await page.getByRole('link', { name: 'Delete API key' }).click();
   await expect(page.getByLabel(/Type the API key/)).toBeFocused();

@@ -57,18 +57,23 @@ const LOOK_FOR_MS: u32 = 60_000;
 
 /// For a control whose view is replaced by what it asked for (a retry, "Show the secrets"): once
 /// it has left the page, if the focus went with it, the focus goes to a retry in its place (the
-/// attempt failed again) or else to the new view's heading, once there is one. The browser would leave it at the
-/// document's start, where the next Tab begins again from the skip link. A control in a modal
-/// dialog is followed within the dialog: the page behind it is out of reach.
+/// attempt failed again) or else to the new view's heading, once there is one. The browser
+/// would leave it at the document's start, where the next Tab begins again from the skip link.
+/// A control in a modal dialog is followed within the dialog: the page behind it is out of
+/// reach.
 pub fn follow_replacement(control: Element) {
     // A navigation meanwhile is the arrival's to handle (`app::arrival`), not this.
     let here = || window().location().href().ok();
     let page = here();
     let dialog = control.closest("[role=dialog]").ok().flatten();
+    // This console's main region: gone, so is the console that asked (unmounted), and a
+    // console mounted after it on the same address is not this one's to move the focus in.
+    let main = main_region();
+    let ours = move || main.as_ref().is_some_and(|m| m.is_connected()) && here() == page;
     leptos::task::spawn_local(async move {
         let mut waited = 0;
         while control.is_connected() {
-            if waited > LOOK_FOR_MS || here() != page {
+            if waited > LOOK_FOR_MS || !ours() {
                 return;
             }
             crate::timer::sleep_ms(LOOK_EVERY_MS).await;
@@ -77,7 +82,7 @@ pub fn follow_replacement(control: Element) {
         // What follows may come after a loading state with neither (the gate's skeleton while
         // the session is restored again): the focus waits for it, as long as nothing took it.
         loop {
-            if !focus_lost() || here() != page {
+            if !focus_lost() || !ours() {
                 return;
             }
             let next = match &dialog {

@@ -101,9 +101,11 @@ async fn land(held: Option<Element>, opener: Option<&'static str>) {
         waited += LOOK_EVERY_MS;
         let active = document().active_element();
         let ours = landed.as_ref().filter(|t| t.is_connected());
-        let heading = opener
-            .and_then(|o| main_region()?.query_selector(o).ok().flatten())
-            .or_else(page_heading);
+        let opened_by = opener.and_then(|o| main_region()?.query_selector(o).ok().flatten());
+        // The opener sits below the page's start, which the heading shown while loading left
+        // the page scrolled to: it is scrolled to, wherever the focus was before.
+        let to_opener = opened_by.is_some();
+        let heading = opened_by.or_else(page_heading);
         // A heading focused by another hand (a dialog closing over the page gives the focus to
         // the heading shown while the page loads) is where this arrival would have put it: the
         // page's own heading takes over from it all the same.
@@ -118,7 +120,7 @@ async fn land(held: Option<Element>, opener: Option<&'static str>) {
         }
         if let Some(next) = heading.filter(|h| ours != Some(h)) {
             // Once the person has seen the page, moving on to a later heading keeps the scroll.
-            if focus(&next, landed.is_some()) {
+            if focus(&next, landed.is_some() && !to_opener) {
                 landed = Some(next);
             }
         }

@@ -45,7 +45,13 @@ pub fn ErrorPanel(
     // Replaced while the focus is in it (the retry's, a read that came by itself at last): the
     // focus goes on to what follows, not to the document's start.
     let panel = NodeRef::<leptos::html::Section>::new();
+    // Not when it goes with its page (Back, a link): the arrival moves the focus then.
+    let path = || window().location().pathname().ok();
+    let built_on = path();
     on_cleanup(move || {
+        if path() != built_on {
+            return;
+        }
         let active = document().active_element();
         let inside = panel
             .try_get_untracked()

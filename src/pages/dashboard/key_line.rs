@@ -220,7 +220,10 @@ fn keep_focus_on_its_key(row: NodeRef<leptos::html::Tr>, id: Memo<String>) {
     });
     Effect::new(move |before: Option<String>| {
         let now = id.get();
-        last.set_value(now.clone());
+        // Not the empty id of a line about to go (its key left the page): the one it showed.
+        if !now.is_empty() {
+            last.set_value(now.clone());
+        }
         // Cheap checks first: this runs for every line on every keystroke of a search.
         let Some(before) = before.filter(|b| !b.is_empty() && *b != now) else {
             return now;
