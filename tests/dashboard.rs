@@ -622,6 +622,33 @@ async fn a_list_come_by_itself_under_the_focus_keeps_it_on_the_page() {
     .await;
 }
 
+/// A failure that would mend by itself is not asked again while a read the person asked for is
+/// out: that read's answer decides, and schedules the next try if it fails.
+#[wasm_bindgen_test]
+async fn a_list_does_not_mend_by_itself_while_a_read_is_out() {
+    with_list(json!([
+        {"status": 500, "body": err(500, "internal_err", "Something broke")},
+        {"delay": 1_500, "body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}
+    ]));
+    let _soon = HastenedTimeouts::new(5_000, 300);
+    let (root, _h) = mount_app("/");
+    eventually("the failure", || {
+        find(&root, ".error-panel button").is_some()
+    })
+    .await;
+    find(&root, ".error-panel button")
+        .unwrap()
+        .unchecked_into::<HtmlButtonElement>()
+        .click();
+    eventually_within(4_000, "the list", || text(&root).contains("onq.AAA")).await;
+    sleep(600).await;
+    assert_eq!(
+        fake_calls("GET /api/tenants/tenant--t/keys"),
+        2,
+        "not asked again by itself while the read was out"
+    );
+}
+
 /// The list asked for again by itself is a read nobody waits on: its own retries do not say
 /// "Still trying…" with every round while the failure lasts (a screen reader would hear it each
 /// time); the first read, which the person waits on, does.
