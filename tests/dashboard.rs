@@ -2223,7 +2223,7 @@ async fn a_key_s_page_read_again_keeps_the_key_when_the_read_fails() {
     assert!(
         find(&root, "[data-testid=stale-key]")
             .and_then(|n| n.text_content())
-            .is_some_and(|t| t.contains("Reference corr--test")),
+            .is_some_and(|t| t.contains("Reference for support: corr--test")),
         "the failure's reference, beside the alert"
     );
     let retry: HtmlButtonElement = find(&root, "[data-testid=stale-key] button")

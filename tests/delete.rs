@@ -894,7 +894,7 @@ async fn a_retry_of_the_dialog_s_read_keeps_the_focus_and_says_a_second_failure(
         .and_then(|a| a.text_content())
         .unwrap_or_default();
     assert!(
-        dialog.contains("Reference corr--second"),
+        dialog.contains("Reference for support: corr--second"),
         "the new failure's reference: {dialog}"
     );
     retry.click();

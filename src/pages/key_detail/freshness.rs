@@ -86,7 +86,7 @@ pub(super) fn RefreshFailed(
         error.with(|e| {
             e.as_ref()
                 .and_then(ApiError::correlation_id)
-                .map(|c| format!("Reference {c}"))
+                .map(|c| format!("Reference for support: {c}"))
         })
     };
     view! {

@@ -174,7 +174,9 @@ pub fn DeleteKeyDialog() -> impl IntoView {
     };
     let reference = move || {
         key.with(|k| match k {
-            Some(Err(e)) => e.correlation_id().map(|c| format!("Reference {c}")),
+            Some(Err(e)) => e
+                .correlation_id()
+                .map(|c| format!("Reference for support: {c}")),
             _ => None,
         })
     };
