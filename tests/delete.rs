@@ -547,24 +547,15 @@ async fn a_delete_answered_after_its_dashboard_went_is_in_the_list_shown_on_comi
 async fn a_delete_answered_after_a_sign_out_is_not_put_in_the_next_person_s_list() {
     // Within the test configuration's 2 s deadline.
     const ANSWER_MS: f64 = 1_500.0;
-    let (someone_else, theirs) = someone_else();
-    install_fake_fetch(
-        &json!({
-            "POST /auth/refresh": [{"body": session(&["platform_owner"])}],
-            "POST /auth/login": [{"body": someone_else}],
-            "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}],
-            "GET /api/tenants/tenant--t/keys/apikey--1": [{"body": ok(key("apikey--1", "onq.AAA", "active", "Payments", true))}],
-            "DELETE /api/tenants/tenant--t/keys/apikey--1": [
-                {"delay": ANSWER_MS, "body": ok(key("apikey--1", "onq.AAA", "pending", "Payments", false))}
-            ],
-            "GET /api/tenants/tenant--u/keys": [
-                {"body": key_list(vec![theirs.clone()], true)},
-                {"delay": 1_500, "body": key_list(vec![theirs.clone()], true)},
-            ],
-            "GET /api/tenants/tenant--u/keys/apikey--3": [{"body": ok(theirs)}],
-        })
-        .to_string(),
+    let (mut routes, theirs) = a_delete_while_someone_else_signs_in(
+        json!({"delay": ANSWER_MS, "body": ok(key("apikey--1", "onq.AAA", "pending", "Payments", false))}),
     );
+    routes["GET /api/tenants/tenant--u/keys"] = json!([
+        {"body": key_list(vec![theirs.clone()], true)},
+        {"delay": 1_500, "body": key_list(vec![theirs.clone()], true)},
+    ]);
+    routes["GET /api/tenants/tenant--u/keys/apikey--3"] = json!([{"body": ok(theirs)}]);
+    install_fake_fetch(&routes.to_string());
     let (root, _h) = mount_app("/keys/apikey--1/delete");
     press_delete(&root).await;
     let sent = someone_else_signs_in_meanwhile(&root).await;
@@ -595,21 +586,12 @@ async fn a_delete_answered_after_a_sign_out_is_not_put_in_the_next_person_s_list
 #[wasm_bindgen_test]
 async fn a_delete_refused_after_a_sign_out_is_not_checked_in_the_next_person_s_name() {
     const ANSWER_MS: f64 = 1_500.0;
-    let (someone_else, theirs) = someone_else();
-    install_fake_fetch(
-        &json!({
-            "POST /auth/refresh": [{"body": session(&["platform_owner"])}],
-            "POST /auth/login": [{"body": someone_else}],
-            "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![key("apikey--1", "onq.AAA", "active", "Payments", true)], true)}],
-            "GET /api/tenants/tenant--t/keys/apikey--1": [{"body": ok(key("apikey--1", "onq.AAA", "active", "Payments", true))}],
-            "DELETE /api/tenants/tenant--t/keys/apikey--1": [
-                {"delay": ANSWER_MS, "status": 409, "body": err(409, "db_conflict_err", "A change to this key is under way")}
-            ],
-            "GET /api/tenants/tenant--u/keys": [{"body": key_list(vec![theirs], true)}],
-            "GET /api/tenants/tenant--u/keys/apikey--1": [{"status": 404, "body": err(404, "db_not_exist_err", "No such API key")}],
-        })
-        .to_string(),
+    let (mut routes, _) = a_delete_while_someone_else_signs_in(
+        json!({"delay": ANSWER_MS, "status": 409, "body": err(409, "db_conflict_err", "A change to this key is under way")}),
     );
+    routes["GET /api/tenants/tenant--u/keys/apikey--1"] =
+        json!([{"status": 404, "body": err(404, "db_not_exist_err", "No such API key")}]);
+    install_fake_fetch(&routes.to_string());
     let (root, _h) = mount_app("/keys/apikey--1/delete");
     press_delete(&root).await;
     let read_before = fake_calls("GET /api/tenants/tenant--t/keys/apikey--1");
@@ -667,17 +649,31 @@ async fn a_delete_ended_with_its_session_after_a_lost_answer_is_said_to_be_unkno
     assert!(said.contains("may not have been deleted"), "{said}");
 }
 
-/// Another person, of another tenant, whose sign-in `POST /auth/login` answers; `apikey--3`
-/// is their key.
-fn someone_else() -> (serde_json::Value, serde_json::Value) {
+/// The platform of a delete of `apikey--1` answered `answer`, while another person, of another
+/// tenant (`tenant--u`), signs in (`POST /auth/login`) and sees their list; and their key,
+/// `apikey--3`, the only one in it.
+fn a_delete_while_someone_else_signs_in(
+    answer: serde_json::Value,
+) -> (serde_json::Value, serde_json::Value) {
     let mut them = session(&["developer"]);
     them["data"]["user"]["id"] = json!("user--2");
     them["data"]["tenant_id"] = json!("tenant--u");
-    (them, key("apikey--3", "onq.CCC", "active", "Portal", true))
+    let theirs = key("apikey--3", "onq.CCC", "active", "Portal", true);
+    let mine = key("apikey--1", "onq.AAA", "active", "Payments", true);
+    let routes = json!({
+        "POST /auth/refresh": [{"body": session(&["platform_owner"])}],
+        "POST /auth/login": [{"body": them}],
+        "GET /api/tenants/tenant--t/keys": [{"body": key_list(vec![mine.clone()], true)}],
+        "GET /api/tenants/tenant--t/keys/apikey--1": [{"body": ok(mine)}],
+        "DELETE /api/tenants/tenant--t/keys/apikey--1": [answer],
+        "GET /api/tenants/tenant--u/keys": [{"body": key_list(vec![theirs.clone()], true)}],
+    });
+    (routes, theirs)
 }
 
-/// Once the delete is on its way, signs out and in as [`someone_else`] until their dashboard
-/// shows; when the delete was seen sent (`Date.now()`).
+/// Once the delete is on its way, signs out and in as the other person of
+/// [`a_delete_while_someone_else_signs_in`] until their dashboard shows; when the delete was
+/// seen sent (`Date.now()`).
 async fn someone_else_signs_in_meanwhile(root: &HtmlElement) -> f64 {
     eventually("the delete on its way", || {
         fake_calls("DELETE /api/tenants/tenant--t/keys/apikey--1") == 1

@@ -193,17 +193,8 @@ fn keep_focus_on_its_key(row: NodeRef<leptos::html::Tr>, id: Memo<String>) {
     // (a key above left it), and this line's key may be one line up.
     let last = StoredValue::new(String::new());
     on_cleanup(move || {
-        let (Some(tr), Some(active)) = (
-            row.try_get_untracked().flatten(),
-            document().active_element(),
-        ) else {
-            return;
-        };
         let key = last.try_get_value().unwrap_or_default();
-        if key.is_empty() || !tr.contains(Some(&active)) {
-            return;
-        }
-        let Some(table) = tr.closest("table").ok().flatten() else {
+        let Some((table, active)) = focus_on(row).filter(|_| !key.is_empty()) else {
             return;
         };
         // Once the lines that stay show their new keys (a task later): read now, the key would
@@ -211,8 +202,7 @@ fn keep_focus_on_its_key(row: NodeRef<leptos::html::Tr>, id: Memo<String>) {
         set_timeout(
             move || {
                 if table.is_connected() && crate::focus::focus_lost() {
-                    let target = crate::focus::follow_key(&table, &key, &active);
-                    let _ = target.unchecked_into::<web_sys::HtmlElement>().focus();
+                    follow_its_key(&table, &key, &active);
                 }
             },
             std::time::Duration::ZERO,
@@ -228,16 +218,25 @@ fn keep_focus_on_its_key(row: NodeRef<leptos::html::Tr>, id: Memo<String>) {
         let Some(before) = before.filter(|b| !b.is_empty() && *b != now) else {
             return now;
         };
-        let (Some(tr), Some(active)) = (row.get_untracked(), document().active_element()) else {
-            return now;
-        };
-        if !tr.contains(Some(&active)) {
-            return now;
-        }
-        if let Some(table) = tr.closest("table").ok().flatten() {
-            let target = crate::focus::follow_key(&table, &before, &active);
-            let _ = target.unchecked_into::<web_sys::HtmlElement>().focus();
+        if let Some((table, active)) = focus_on(row) {
+            follow_its_key(&table, &before, &active);
         }
         now
     });
+}
+
+/// The line's table and the focused control, when the focus is on the line.
+fn focus_on(row: NodeRef<leptos::html::Tr>) -> Option<(web_sys::Element, web_sys::Element)> {
+    let tr = row.try_get_untracked().flatten()?;
+    let active = document().active_element()?;
+    if !tr.contains(Some(&active)) {
+        return None;
+    }
+    Some((tr.closest("table").ok().flatten()?, active))
+}
+
+/// Moves the focus from `control` to the same control of the line of `table` showing `key`.
+fn follow_its_key(table: &web_sys::Element, key: &str, control: &web_sys::Element) {
+    let target = crate::focus::follow_key(table, key, control);
+    let _ = target.unchecked_into::<web_sys::HtmlElement>().focus();
 }
