@@ -912,6 +912,19 @@ async fn the_last_line_gone_leaves_the_focus_on_the_empty_state() {
 /// stays, not to the document's start.
 #[wasm_bindgen_test]
 async fn the_last_line_gone_under_the_focus_hands_it_to_its_key_s_new_line() {
+    the_last_line_goes_under("a.link:not(.danger)", "Details of onq.CCC").await;
+}
+
+/// The same from the line's Delete: the focus goes to the Delete of the key's new line, not to
+/// its Details (the link's own clean-up, which runs first, leaves a going line alone).
+#[wasm_bindgen_test]
+async fn the_last_line_gone_under_a_delete_link_hands_the_focus_to_its_key_s_delete() {
+    the_last_line_goes_under("a.danger", "Delete onq.CCC").await;
+}
+
+/// Focuses `control` on the last of three lines, then the first key leaves the page (deleted
+/// elsewhere): the focus must end on the control named `label`.
+async fn the_last_line_goes_under(control: &str, label: &str) {
     install_fake_fetch(
         &json!({
             "POST /auth/refresh": [{"body": session(&["platform_owner"])}],
@@ -931,24 +944,20 @@ async fn the_last_line_gone_under_the_focus_hands_it_to_its_key_s_new_line() {
         .to_string(),
     );
     let (root, _h) = mount_app("/");
-    focus_once_the_tools_are_live(&root, "tbody tr:last-child a.link").await;
+    focus_once_the_tools_are_live(&root, &format!("tbody tr:last-child {control}")).await;
     let focused = || {
         document()
             .active_element()
             .and_then(|a| a.get_attribute("aria-label"))
     };
-    assert_eq!(
-        focused().as_deref(),
-        Some("Details of onq.CCC"),
-        "on the last line"
-    );
+    assert_eq!(focused().as_deref(), Some(label), "on the last line");
     tell_deleted_elsewhere();
     eventually("two lines", || {
         root.query_selector_all("tbody tr").unwrap().length() == 2
     })
     .await;
     eventually("the focus on its key's new line", || {
-        focused().as_deref() == Some("Details of onq.CCC")
+        focused().as_deref() == Some(label)
     })
     .await;
 }

@@ -163,10 +163,13 @@ pub fn KeyLine(
                 <a href=detail_href class="link" aria-label=move || format!("Details of {}", name.get())>"Details"</a>
                 {move || may_delete.get().then(|| {
                     // Gone from under the focus (the key turned pending: deleted elsewhere), the
-                    // focus stays on the line, on its Details.
+                    // focus stays on the line, on its Details. Not when the line itself goes (its
+                    // key left the page): the line's clean-up, after this one, takes the focus
+                    // from here to this key's Delete on its new line.
                     let link = NodeRef::<leptos::html::A>::new();
                     on_cleanup(move || {
-                        if crate::focus::had_focus(link.try_get_untracked().flatten()) {
+                        let line_stays = id.try_with_untracked(|id| !id.is_empty()).unwrap_or(false);
+                        if line_stays && crate::focus::had_focus(link.try_get_untracked().flatten()) {
                             if let Some(details) = row.try_get_untracked().flatten().and_then(|tr| {
                                 tr.query_selector("a.link:not(.danger)").ok().flatten()
                             }) {
