@@ -9,6 +9,9 @@ started=$(date +%s)
 step "cargo fmt --check"
 cargo fmt --all --check
 
+step "the docs cite only paths, tests and test titles that are in the tree"
+node scripts/check-docs.mjs
+
 step "clippy (native, all targets)"
 cargo clippy --workspace --all-targets --locked --features apikeys-console/bench -- -D warnings
 

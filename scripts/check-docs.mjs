@@ -1,0 +1,115 @@
+// `make test`'s first check: what README.md and docs/*.md cite is in the tree. docs/security.md
+// answers "which test fails when this promise breaks" by name, so a renamed or deleted test must
+// not leave its promise pointing at nothing. Checked, in backticks: paths into the tree's source
+// folders; names of at least four words (`a_delete_is_said_once`), which must be a Rust `fn`, a
+// name of the wire contract or a crate of Cargo.lock; and after a backticked `e2e/NAME.spec.mjs`
+// on the same line, each quoted title: "…" in it stands for any text, as `${…}` does in the
+// file's titles, and some title of that file must read the same.
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const docs = ['README.md', ...fs.readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+
+function filesUnder(dir, ext, found = []) {
+  for (const entry of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
+    const rel = `${dir}/${entry.name}`;
+    if (entry.isDirectory() && entry.name !== 'target' && entry.name !== 'node_modules') filesUnder(rel, ext, found);
+    else if (entry.isFile() && entry.name.endsWith(ext)) found.push(rel);
+  }
+  return found;
+}
+
+const rustFns = new Set();
+for (const file of ['src', 'tests', 'crates', 'bench'].flatMap((d) => filesUnder(d, '.rs'))) {
+  for (const m of fs.readFileSync(path.join(root, file), 'utf8').matchAll(/\bfn\s+([a-z_][a-z0-9_]*)/g)) rustFns.add(m[1]);
+}
+
+// Names that are not the tree's functions but may be cited: the contract's wire names (error
+// statuses, fields), the crates of Cargo.lock and those scripts/install.sh installs.
+const contract = path.join(root, '..', 'shared', 'platform-api.md');
+const otherNames = new Set([
+  ...(fs.existsSync(contract) ? fs.readFileSync(contract, 'utf8').match(/[a-z0-9_]+/g) : []),
+  ...[...fs.readFileSync(path.join(root, 'Cargo.lock'), 'utf8').matchAll(/^name = "([^"]+)"/gm)].map((m) => m[1].replaceAll('-', '_')),
+  ...[...fs.readFileSync(path.join(root, 'scripts', 'install.sh'), 'utf8').matchAll(/cargo install .*?([a-z0-9_-]+) --version/g)].map((m) => m[1]),
+]);
+
+const STAR = '\u0000';
+// Per spec file: its test titles, each `${…}` in them a STAR, and all its string literals (where
+// the values a title's `${…}` takes come from).
+const specs = new Map();
+function spec(file) {
+  if (!specs.has(file)) {
+    const full = path.join(root, file);
+    const text = fs.existsSync(full) ? fs.readFileSync(full, 'utf8') : '';
+    const unescape = (t) => t.replace(/\\(.)/g, '$1');
+    specs.set(file, {
+      titles: [...text.matchAll(/\btest(?:\.describe)?(?:\.(?:only|skip|fixme|serial))?\(\s*(['"`])((?:\\.|(?!\1)[\s\S])*?)\1/g)]
+        .map((m) => unescape(m[2].replace(/\$\{[^}]*\}/g, STAR))),
+      literals: [...text.matchAll(/(['"`])((?:\\.|(?!\1)[^\\\n])*)\1/g)].map((m) => unescape(m[2])).join('\u0001'),
+    });
+  }
+  return specs.get(file);
+}
+
+// Whether a test's `title` reads as the `cited` one, in which STAR (a "…") stands for any text.
+// A STAR of the title takes the text a value of the file could give it: a run of the cited title
+// found in one of the file's string literals, or the cited title's own "…".
+function readsAs(title, cited, literals) {
+  // From each place of `cited`, how far a run of it is found in one literal.
+  const reach = Array.from({ length: cited.length }, (_, j) => {
+    let k = j;
+    while (k < cited.length && cited[k] !== STAR && literals.includes(cited.slice(j, k + 1))) k += 1;
+    return k;
+  });
+  const seen = new Map();
+  const go = (i, j) => {
+    const key = i * (cited.length + 1) + j;
+    if (seen.has(key)) return seen.get(key);
+    seen.set(key, false);
+    let ok = false;
+    if (i === title.length && j === cited.length) ok = true;
+    else if (title[i] === STAR) {
+      ok = go(i + 1, j) || (cited[j] === STAR && go(i, j + 1));
+      for (let k = j + 1; !ok && k <= (reach[j] ?? j); k += 1) ok = go(i + 1, k);
+    } else if (cited[j] === STAR) ok = go(i, j + 1) || (i < title.length && go(i + 1, j));
+    else ok = i < title.length && j < cited.length && title[i] === cited[j] && go(i + 1, j + 1);
+    seen.set(key, ok);
+    return ok;
+  };
+  return go(0, 0);
+}
+
+const SOURCE_PATH = /^(?:src|tests|e2e|crates|bench|scripts|docs|style|\.ci)\/[\w./-]*$/;
+const TEST_NAME = /^[a-z][a-z0-9]*(?:_[a-z0-9]+){3,}$/;
+const problems = [];
+let checked = 0;
+for (const doc of docs) {
+  const text = fs.readFileSync(path.join(root, doc), 'utf8');
+  const lineOf = (index) => text.slice(0, index).split('\n').length;
+  for (const m of text.matchAll(/`([^`\n]+)`/g)) {
+    const token = m[1];
+    if (SOURCE_PATH.test(token)) {
+      checked += 1;
+      if (!fs.existsSync(path.join(root, token))) problems.push(`${doc}:${lineOf(m.index)}: no ${token} in the tree`);
+    }
+    for (const name of token.split('::').filter((s) => TEST_NAME.test(s))) {
+      checked += 1;
+      if (!rustFns.has(name) && !otherNames.has(name)) problems.push(`${doc}:${lineOf(m.index)}: no fn ${name} in src, tests, crates or bench, nor such a contract or crate name`);
+    }
+  }
+  for (const m of text.matchAll(/`(e2e\/[\w.-]+\.spec\.mjs)`([^|;`\n]*)/g)) {
+    for (const q of m[2].matchAll(/"([^"]+)"/g)) {
+      checked += 1;
+      const cited = q[1].replaceAll('…', STAR);
+      const { titles, literals } = spec(m[1]);
+      if (!titles.some((t) => readsAs(t, cited, literals))) problems.push(`${doc}:${lineOf(m.index)}: no test "${q[1]}" in ${m[1]}`);
+    }
+  }
+}
+
+if (problems.length) {
+  console.error(`The docs cite what the tree does not have:\n${problems.join('\n')}`);
+  process.exit(1);
+}
+console.log(`docs: ${checked} paths, test names and titles cited in ${docs.length} files, all in the tree`);
