@@ -93,6 +93,31 @@ async fn step_one_enables_next_only_with_a_choice_and_keeps_it_in_the_url() {
     .await;
 }
 
+/// A base that offers one application (or Arx) twice shows it once: two radio buttons of one
+/// element id would have the second's label choose the first.
+#[wasm_bindgen_test]
+async fn a_choice_offered_twice_is_shown_once() {
+    let mut twice = base(true);
+    let model = &mut twice["data"]["model"];
+    let app = model["applications"][0].clone();
+    model["applications"].as_array_mut().unwrap().push(app);
+    let arx = model["clusters"][0].clone();
+    model["clusters"].as_array_mut().unwrap().push(arx);
+    fake(json!([{"body": twice}]), json!([]));
+    let radios = |root: &web_sys::HtmlElement| {
+        root.query_selector_all("input[type=radio]")
+            .unwrap()
+            .length()
+    };
+    let (root, h) = mount_app("/keys/new/application");
+    eventually("choices", || find(&root, "#app-app--s").is_some()).await;
+    assert_eq!(radios(&root), 2, "each application once");
+    drop(h);
+    let (root, _h) = mount_app("/keys/new/arx?app=app--s");
+    eventually("Arx choices", || find(&root, "#arx-arx--p").is_some()).await;
+    assert_eq!(radios(&root), 1, "each Arx once");
+}
+
 /// `/keys/new` goes on to step 1 with the choices its address carries.
 #[wasm_bindgen_test]
 async fn the_wizard_s_own_address_keeps_the_choices_it_carries() {

@@ -48,10 +48,15 @@ impl ApiClient {
         self.send(Call::new(Method::Get, url)).await
     }
 
-    /// `GET /keys/base`: what a new key may use.
+    /// `GET /keys/base`: what a new key may use, each choice once.
     pub async fn key_base(&self) -> Result<BaseInfo, ApiError> {
-        self.send(Call::new(Method::Get, self.keys_url("/base")?))
-            .await
+        let base: BaseInfo = self
+            .send(Call::new(Method::Get, self.keys_url("/base")?))
+            .await?;
+        Ok(BaseInfo {
+            model: base.model.without_repeats(),
+            ..base
+        })
     }
 
     /// `GET /keys/{id}`.

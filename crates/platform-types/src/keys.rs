@@ -306,6 +306,29 @@ pub struct Models {
 
 decode_object!(Models, "applications and Arx", { applications: lenient, clusters: lenient });
 
+impl Models {
+    /// Keeps the first application and the first Arx of each id. A choice is known by its id (in
+    /// the address, as its radio button's element id), so a repeated one could not be told
+    /// apart: its label would choose the other, and the wizard's keyed list would leave one
+    /// behind when the offer changes.
+    pub fn without_repeats(mut self) -> Self {
+        fn first_of_each<T>(items: &mut Vec<T>, id: fn(&T) -> &str) {
+            let mut kept: Vec<String> = Vec::new();
+            items.retain(|item| {
+                let id = id(item);
+                let new = !kept.iter().any(|k| k == id);
+                if new {
+                    kept.push(id.to_owned());
+                }
+                new
+            });
+        }
+        first_of_each(&mut self.applications, |a| &a.id);
+        first_of_each(&mut self.clusters, |a| &a.id);
+        self
+    }
+}
+
 /// `data` of `GET /keys/base`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct BaseInfo {
@@ -547,5 +570,26 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(app.display_name(), "payments");
+    }
+
+    #[test]
+    fn each_choice_is_offered_once_the_first_of_its_id() {
+        let base: BaseInfo = serde_json::from_str(
+            r#"{"model":{
+                "applications":[{"id":"app--a","name":"first"},{"id":"app--b"},{"id":"app--a","name":"second"}],
+                "clusters":[{"id":"arx--x"},{"id":"arx--x"},{"id":"arx--y"}]}}"#,
+        )
+        .unwrap();
+        let model = base.model.without_repeats();
+        let ids = |ids: Vec<&str>| ids.join(" ");
+        assert_eq!(
+            ids(model.applications.iter().map(|a| a.id.as_str()).collect()),
+            "app--a app--b"
+        );
+        assert_eq!(model.applications[0].name, "first");
+        assert_eq!(
+            ids(model.clusters.iter().map(|a| a.id.as_str()).collect()),
+            "arx--x arx--y"
+        );
     }
 }
