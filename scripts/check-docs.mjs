@@ -1,10 +1,9 @@
 // `make test`'s first check: what README.md and docs/*.md cite is in the tree. docs/security.md
 // answers "which test fails when this promise breaks" by name, so a renamed or deleted test must
 // not leave its promise pointing at nothing. Checked, in backticks: paths into the tree's source
-// folders; names of at least four words (`a_delete_is_said_once`), which must be a Rust `fn`, a
-// name of the wire contract or a crate of Cargo.lock; and after a backticked `e2e/NAME.spec.mjs`
-// on the same line, each quoted title: "…" in it stands for any text, as `${…}` does in the
-// file's titles, and some title of that file must read the same.
+// folders; names of at least four words (`a_delete_is_said_once`); and after a backticked
+// `e2e/NAME.spec.mjs` on the same line, each quoted title: "…" in it stands for any text, as
+// `${…}` does in the file's titles, and some title of that file must read the same.
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -20,19 +19,20 @@ function filesUnder(dir, ext, found = []) {
   return found;
 }
 
+// A cited name of four words or more is a Rust function (tests are); or, in docs that speak of the
+// wire, a name the code spells: a public field or a word in a string literal
+// (`server_crypto_access_key`, `db_not_exist_err`); or a crate of Cargo.lock or of
+// scripts/install.sh.
 const rustFns = new Set();
+const otherNames = new Set();
 for (const file of ['src', 'tests', 'crates', 'bench'].flatMap((d) => filesUnder(d, '.rs'))) {
-  for (const m of fs.readFileSync(path.join(root, file), 'utf8').matchAll(/\bfn\s+([a-z_][a-z0-9_]*)/g)) rustFns.add(m[1]);
+  const text = fs.readFileSync(path.join(root, file), 'utf8');
+  for (const m of text.matchAll(/\bfn\s+([a-z_][a-z0-9_]*)/g)) rustFns.add(m[1]);
+  for (const m of text.matchAll(/\bpub\s+([a-z_][a-z0-9_]*)\s*:/g)) otherNames.add(m[1]);
+  for (const m of text.matchAll(/"((?:\\.|[^"\\\n])*)"/g)) for (const w of m[1].match(/[a-z0-9_]+/g) ?? []) otherNames.add(w);
 }
-
-// Names that are not the tree's functions but may be cited: the contract's wire names (error
-// statuses, fields), the crates of Cargo.lock and those scripts/install.sh installs.
-const contract = path.join(root, '..', 'shared', 'platform-api.md');
-const otherNames = new Set([
-  ...(fs.existsSync(contract) ? fs.readFileSync(contract, 'utf8').match(/[a-z0-9_]+/g) : []),
-  ...[...fs.readFileSync(path.join(root, 'Cargo.lock'), 'utf8').matchAll(/^name = "([^"]+)"/gm)].map((m) => m[1].replaceAll('-', '_')),
-  ...[...fs.readFileSync(path.join(root, 'scripts', 'install.sh'), 'utf8').matchAll(/cargo install .*?([a-z0-9_-]+) --version/g)].map((m) => m[1]),
-]);
+for (const m of fs.readFileSync(path.join(root, 'Cargo.lock'), 'utf8').matchAll(/^name = "([^"]+)"/gm)) otherNames.add(m[1].replaceAll('-', '_'));
+for (const m of fs.readFileSync(path.join(root, 'scripts', 'install.sh'), 'utf8').matchAll(/cargo install .*?([a-z0-9_-]+) --version/g)) otherNames.add(m[1]);
 
 const STAR = '\u0000';
 // Per spec file: its test titles, each `${…}` in them a STAR, and all its string literals (where
@@ -95,7 +95,7 @@ for (const doc of docs) {
     }
     for (const name of token.split('::').filter((s) => TEST_NAME.test(s))) {
       checked += 1;
-      if (!rustFns.has(name) && !otherNames.has(name)) problems.push(`${doc}:${lineOf(m.index)}: no fn ${name} in src, tests, crates or bench, nor such a contract or crate name`);
+      if (!rustFns.has(name) && !otherNames.has(name)) problems.push(`${doc}:${lineOf(m.index)}: no fn ${name} in src, tests, crates or bench, nor a field, string or crate of that name`);
     }
   }
   for (const m of text.matchAll(/`(e2e\/[\w.-]+\.spec\.mjs)`([^|;`\n]*)/g)) {
