@@ -281,6 +281,33 @@ test('a deep link opens the dialog; Tab stays inside', async ({ page }) => {
   await expectNoAxeViolations(page);
 });
 
+// On a phone, and on a page zoomed to 200 %, the dialog is taller than the screen: it scrolls,
+// and its field and actions stay in sight, Cancel and Delete at its bottom edge.
+for (const size of [{ width: 360, height: 740 }, { width: 640, height: 400 }]) {
+  test(`in a ${size.width}×${size.height} window the dialog's field and actions are in sight`, async ({ page }) => {
+    await signIn(page, ACCOUNTS.owner.email);
+    const row = page.locator('tr[data-status="active"]').first();
+    const id = await row.getAttribute('data-key-id');
+    const access = await row.locator('td:first-child code').innerText();
+    await page.setViewportSize(size);
+    await page.goto(`/keys/${id}/delete`);
+    const dialog = page.getByRole('dialog', { name: 'Delete API key' });
+    const field = dialog.getByLabel(/Type the API key/);
+    await expect(field).toBeFocused();
+    const cancel = dialog.getByRole('button', { name: 'Cancel' });
+    const confirm = dialog.getByTestId('confirm-delete');
+    for (const control of [field, cancel, confirm]) await expect(control).toBeInViewport({ ratio: 1 });
+    await field.fill(access);
+    await expect(confirm).toBeEnabled();
+    await expect(confirm).toBeInViewport({ ratio: 1 });
+    // Scrolled to its top, the title is there and the actions still are.
+    await dialog.evaluate((d) => { d.scrollTop = 0; });
+    await expect(dialog.getByRole('heading', { name: 'Delete API key' })).toBeInViewport({ ratio: 1 });
+    await expect(cancel).toBeInViewport({ ratio: 1 });
+    await expect(confirm).toBeInViewport({ ratio: 1 });
+  });
+}
+
 test('the platform admin has no delete control and the route refuses', async ({ page }) => {
   await signIn(page, ACCOUNTS.admin.email);
   await expect(keyRows(page).first()).toBeVisible();

@@ -208,12 +208,14 @@ pub fn DeleteKeyDialog() -> impl IntoView {
                     }
                     .into_any();
                 }
+                // The form holds the whole body, so that its actions, kept at the dialog's
+                // bottom edge where it scrolls, can stay there from the top down.
                 view! {
-                    {summary}
-                    <p class="warning" id="delete-warning">
-                        "Applications using this API key will stop working. This cannot be undone."
-                    </p>
                     <form on:submit=confirm_submit>
+                        {summary}
+                        <p class="warning" id="delete-warning">
+                            "Applications using this API key will stop working. This cannot be undone."
+                        </p>
                         <div class="field">
                             {if access_key.is_empty() {
                                 view! { <label for="delete-confirm">"Type the key's id "<code class="mono">{id}</code>" to confirm (it has no API key)"</label> }.into_any()
