@@ -30,6 +30,17 @@ test('seeded keys appear with every column and the counts', async ({ page, probl
   const pager = await page.locator('nav.pager').boundingBox();
   const lastControl = await page.locator('nav.pager > :last-child').boundingBox();
   expect(pager.x + pager.width - (lastControl.x + lastControl.width)).toBeLessThan(2);
+  // However narrow the window, Previous, the page and Next wrap as one: never Next alone.
+  const size = page.viewportSize();
+  const middle = async (name) => {
+    const box = await page.locator('nav.pager').getByRole('button', { name }).boundingBox();
+    return box.y + box.height / 2;
+  };
+  for (let width = 320; width <= 1280; width += 8) {
+    await page.setViewportSize({ width, height: 740 });
+    expect(Math.abs((await middle('Previous')) - (await middle('Next'))), `at ${width} px`).toBeLessThan(2);
+  }
+  await page.setViewportSize(size);
   await page.getByLabel('Show deleted').check();
   await expect(page.locator('tr[data-status="deleted"]')).not.toHaveCount(0);
   await expect(page).toHaveURL(/deleted=1/);

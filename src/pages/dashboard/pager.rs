@@ -71,11 +71,14 @@ pub fn Pager(view: UseView, shown: Shown) -> impl IntoView {
                     {PAGE_SIZES.map(|n| view! { <option value=n.to_string()>{n}</option> })}
                 </select>
             </label>
-            <button type="button" class="button secondary small" node_ref=previous on:click=move |_| go(-1)
-                disabled=move || page.get().1 <= 1>"Previous"</button>
-            <span>{move || { let (_, p, n) = page.get(); format!("Page {p} of {n}") }}</span>
-            <button type="button" class="button secondary small" node_ref=next_button on:click=move |_| go(1)
-                disabled=move || { let (_, p, n) = page.get(); p >= n }>"Next"</button>
+            // Together, so that a narrow window wraps them as one.
+            <span class="pager-steps">
+                <button type="button" class="button secondary small" node_ref=previous on:click=move |_| go(-1)
+                    disabled=move || page.get().1 <= 1>"Previous"</button>
+                <span>{move || { let (_, p, n) = page.get(); format!("Page {p} of {n}") }}</span>
+                <button type="button" class="button secondary small" node_ref=next_button on:click=move |_| go(1)
+                    disabled=move || { let (_, p, n) = page.get(); p >= n }>"Next"</button>
+            </span>
         </nav>
     }
 }
