@@ -196,7 +196,7 @@ pub fn StaleNotice(keys: UseKeys) -> impl IntoView {
             .with(|e| e.as_ref().and_then(ApiError::reference))
     };
     view! {
-        <div class="stale-list" class:notice=failing
+        <div class="stale-list" class:notice=failing class:stale=failing
             data-testid=move || failing.get().then_some("stale-list")>
             <span role="status">{words}</span>
             <span class="muted">{reference}</span>

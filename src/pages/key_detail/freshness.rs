@@ -91,7 +91,7 @@ pub(super) fn RefreshFailed(
     };
     view! {
         <Show when=move || failing.get()>
-            <div class="notice" data-testid="stale-key">
+            <div class="notice stale" data-testid="stale-key">
                 <p role="alert">{words}</p>
                 <p class="muted small">{reference}</p>
                 <AnnouncedRetryButton busy=found.loading() on_retry=Callback::new(move |_| found.refetch())
