@@ -1112,9 +1112,9 @@ async fn the_wait_counts_every_second_between_polls() {
     };
     let (root, _h) = mount_app_with("/keys/new/key?key=apikey--n", config);
     press_show(&root).await;
-    eventually("the wait", || text(&root).contains("Waiting for 0 s")).await;
+    eventually("the wait", || text(&root).contains("Time waited: 0 s")).await;
     eventually_within(3_500, "two seconds counted", || {
-        text(&root).contains("Waiting for 2 s")
+        text(&root).contains("Time waited: 2 s")
     })
     .await;
     assert_eq!(
@@ -1131,7 +1131,7 @@ async fn the_wait_counts_every_second_between_polls() {
         .collect();
     assert!(said.iter().any(|s| s.contains("Provisioning")), "{said:?}");
     assert!(
-        said.iter().all(|s| !s.contains("Waiting for")),
+        said.iter().all(|s| !s.contains("Time waited")),
         "the counter is read out every second: {said:?}"
     );
 }

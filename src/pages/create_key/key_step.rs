@@ -282,7 +282,7 @@ fn Provisioning(waited: RwSignal<u32>) -> impl IntoView {
                 <h2><span class="spinner" aria-hidden="true"></span>" Provisioning your key…"</h2>
                 <p>"The platform is setting up the key on the Arx. This can take up to 10 minutes; you can keep this page open."</p>
             </div>
-            <p class="muted">{move || format!("Waiting for {}", crate::time::elapsed(waited.get()))}</p>
+            <p class="muted">{move || format!("Time waited: {}", crate::time::elapsed(waited.get()))}</p>
             // Said once, when the wait outlasts what the page promised.
             <p role="status" data-testid="taking-long">{move || (waited.get() >= LONG_WAIT_SECS).then_some(
                 "This is taking longer than usual. You may leave: the secrets wait for you, once, on the key's page."
