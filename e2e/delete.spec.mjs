@@ -282,8 +282,13 @@ test('a deep link opens the dialog; Tab stays inside', async ({ page }) => {
 });
 
 // On a phone, and on a page zoomed to 200 %, the dialog is taller than the screen: it scrolls,
-// and its field and actions stay in sight, Cancel and Delete at its bottom edge.
-for (const size of [{ width: 360, height: 740 }, { width: 640, height: 400 }]) {
+// and its field and actions stay in sight, Cancel and Delete at its bottom edge, the field not
+// under them.
+const uncovered = (locator) => locator.evaluate((el) => {
+  const r = el.getBoundingClientRect();
+  return el.contains(document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2));
+});
+for (const size of [{ width: 320, height: 568 }, { width: 360, height: 740 }, { width: 640, height: 400 }]) {
   test(`in a ${size.width}×${size.height} window the dialog's field and actions are in sight`, async ({ page }) => {
     await signIn(page, ACCOUNTS.owner.email);
     const row = page.locator('tr[data-status="active"]').first();
@@ -297,6 +302,7 @@ for (const size of [{ width: 360, height: 740 }, { width: 640, height: 400 }]) {
     const cancel = dialog.getByRole('button', { name: 'Cancel' });
     const confirm = dialog.getByTestId('confirm-delete');
     for (const control of [field, cancel, confirm]) await expect(control).toBeInViewport({ ratio: 1 });
+    expect(await uncovered(field)).toBe(true);
     await field.fill(access);
     await expect(confirm).toBeEnabled();
     await expect(confirm).toBeInViewport({ ratio: 1 });
