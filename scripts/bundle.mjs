@@ -148,8 +148,8 @@ html = html.replace(/<link data-trunk [^>]*\/>/g, (tag) => {
 if (html.includes('data-trunk')) fail('index.html: a data-trunk tag is left over');
 // Comments are for readers of the template, not for every visitor.
 html = html.replace(/\s*<!--[\s\S]*?-->/g, '');
-// The inline scripts minified too (the head start and the loader). The platform, like any server
-// of this bundle, hashes them as served for its Content-Security-Policy.
+// The inline scripts minified too (the head start, the crash panel's and the loader). The
+// platform, like any server of this bundle, hashes them as served for its Content-Security-Policy.
 html = html.replace(/(<script(?: type="module")?>)([\s\S]*?)(<\/script>)/g, (_, open, code, close) => {
   const module = open.includes('module');
   return `${open}${minify(code, { module, target: module ? 'es2022' : 'es2020' }).trim()}${close}`;

@@ -1,9 +1,11 @@
-// `make test`'s first check: what README.md and docs/*.md cite is in the tree. docs/security.md
+// Run by `make test`: what README.md and docs/*.md cite is in the tree. docs/security.md
 // answers "which test fails when this promise breaks" by name, so a renamed or deleted test must
 // not leave its promise pointing at nothing. Checked, in backticks: paths into the tree's source
 // folders; names of at least four words (`a_delete_is_said_once`); and after a backticked
-// `e2e/NAME.spec.mjs` on the same line, each quoted title: "…" in it stands for any text, as
-// `${…}` does in the file's titles, and some title of that file must read the same.
+// `e2e/NAME.spec.mjs`, up to the next backtick or the end of the line or table cell, each quoted
+// title: "…" in it stands for any text, as `${…}` does in the file's titles, and some title of
+// that file must read the same. A shorter name, or one that is a function but not a test, is
+// not caught.
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -52,16 +54,19 @@ function spec(file) {
   return specs.get(file);
 }
 
-// Whether a test's `title` reads as the `cited` one, in which STAR (a "…") stands for any text.
-// A STAR of the title takes the text a value of the file could give it: a run of the cited title
-// found in one of the file's string literals, or the cited title's own "…".
-function readsAs(title, cited, literals) {
-  // From each place of `cited`, how far a run of it is found in one literal.
-  const reach = Array.from({ length: cited.length }, (_, j) => {
+// For each place of `cited`, how far a run of it from there is found in one of `literals`.
+function reachIn(cited, literals) {
+  return Array.from({ length: cited.length }, (_, j) => {
     let k = j;
     while (k < cited.length && cited[k] !== STAR && literals.includes(cited.slice(j, k + 1))) k += 1;
     return k;
   });
+}
+
+// Whether a test's `title` reads as the `cited` one, in which STAR (a "…") stands for any text.
+// A STAR of the title takes the text a value of the file could give it: a run of the cited title
+// found in one of the file's string literals (`reach`, from reachIn), or the cited title's "…".
+function readsAs(title, cited, reach) {
   const seen = new Map();
   const go = (i, j) => {
     const key = i * (cited.length + 1) + j;
@@ -98,12 +103,13 @@ for (const doc of docs) {
       if (!rustFns.has(name) && !otherNames.has(name)) problems.push(`${doc}:${lineOf(m.index)}: no fn ${name} in src, tests, crates or bench, nor a field, string or crate of that name`);
     }
   }
-  for (const m of text.matchAll(/`(e2e\/[\w.-]+\.spec\.mjs)`([^|;`\n]*)/g)) {
+  for (const m of text.matchAll(/`(e2e\/[\w.-]+\.spec\.mjs)`([^|`\n]*)/g)) {
     for (const q of m[2].matchAll(/"([^"]+)"/g)) {
       checked += 1;
       const cited = q[1].replaceAll('…', STAR);
       const { titles, literals } = spec(m[1]);
-      if (!titles.some((t) => readsAs(t, cited, literals))) problems.push(`${doc}:${lineOf(m.index)}: no test "${q[1]}" in ${m[1]}`);
+      const reach = reachIn(cited, literals);
+      if (!titles.some((t) => readsAs(t, cited, reach))) problems.push(`${doc}:${lineOf(m.index)}: no test "${q[1]}" in ${m[1]}`);
     }
   }
 }
