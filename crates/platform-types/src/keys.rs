@@ -313,15 +313,8 @@ impl Models {
     /// behind when the offer changes.
     pub fn without_repeats(mut self) -> Self {
         fn first_of_each<T>(items: &mut Vec<T>, id: fn(&T) -> &str) {
-            let mut kept: Vec<String> = Vec::new();
-            items.retain(|item| {
-                let id = id(item);
-                let new = !kept.iter().any(|k| k == id);
-                if new {
-                    kept.push(id.to_owned());
-                }
-                new
-            });
+            let mut kept = std::collections::BTreeSet::new();
+            items.retain(|item| kept.insert(id(item).to_owned()));
         }
         first_of_each(&mut self.applications, |a| &a.id);
         first_of_each(&mut self.clusters, |a| &a.id);
