@@ -20,7 +20,7 @@ pub const REFRESH_COOKIE: &str = "onq_refresh";
 /// Lifetime of a refresh token not used; the sign-in's own lifetime may end it sooner.
 pub const REFRESH_TTL_SECS: i64 = 7 * 24 * 3600;
 /// One message for unknown e-mail and wrong password alike.
-const BAD_CREDENTIALS: &str = "The e-mail address or password is incorrect.";
+const BAD_CREDENTIALS: &str = "The e-mail address or password is incorrect";
 const ENDED: &str = "Your session has ended; sign in again";
 
 /// The body of `/auth/login`. Both members default to empty, so a missing one is reported by
