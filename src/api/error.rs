@@ -148,6 +148,12 @@ impl ApiError {
         self.correlation_id().map(|c| format!(" (reference {c})"))
     }
 
+    /// "Reference for support: …", a line of its own, when the platform sent a correlation id.
+    pub fn support_reference(&self) -> Option<String> {
+        self.correlation_id()
+            .map(|c| format!("Reference for support: {c}"))
+    }
+
     /// The correlation id to quote to support, when the platform sent one.
     pub fn correlation_id(&self) -> Option<&str> {
         let id = match self {

@@ -82,13 +82,7 @@ pub(super) fn RefreshFailed(
         ))
     };
     // Beside the alert, not in it: each failure has its own, which would have it read again.
-    let reference = move || {
-        error.with(|e| {
-            e.as_ref()
-                .and_then(ApiError::correlation_id)
-                .map(|c| format!("Reference for support: {c}"))
-        })
-    };
+    let reference = move || error.with(|e| e.as_ref().and_then(ApiError::support_reference));
     view! {
         <Show when=move || failing.get()>
             <div class="notice stale" data-testid="stale-key">

@@ -174,9 +174,7 @@ pub fn DeleteKeyDialog() -> impl IntoView {
     };
     let reference = move || {
         key.with(|k| match k {
-            Some(Err(e)) => e
-                .correlation_id()
-                .map(|c| format!("Reference for support: {c}")),
+            Some(Err(e)) => e.support_reference(),
             _ => None,
         })
     };
